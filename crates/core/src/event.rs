@@ -1,0 +1,147 @@
+//! Domain events: every change to Lantern's state is one of these, appended to the journal.
+
+use crate::ids::{DecisionId, DependencyId, PersonId};
+use crate::mei::{Mark, Provenance, SectionContent, SectionKind, VersionRef};
+use crate::org::{Contact, Partner, Service, Staff};
+use crate::person::Person;
+use crate::readiness::{Outcome, Readiness, Restrictions};
+use crate::rules::{HandoverPoint, RuleSet};
+use crate::visit::Visit;
+use serde::{Deserialize, Serialize};
+
+/// A change, as recorded in the journal. The `kind` tag names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Event {
+    /// The organisation was set up on this node.
+    OrgInitialised {
+        /// Organisation name.
+        name: String,
+    },
+    /// A service was added.
+    ServiceAdded(Service),
+    /// A member of staff was added.
+    StaffAdded(Staff),
+    /// A partner organisation was added.
+    PartnerAdded(Partner),
+    /// A partner contact was added.
+    ContactAdded(Contact),
+    /// A person was added.
+    PersonAdded(Person),
+    /// A section's content was set (and thereby confirmed).
+    MeiSectionSet {
+        /// Whose.
+        person: PersonId,
+        /// The content (its tag names the section).
+        content: SectionContent,
+        /// Its provenance.
+        provenance: Provenance,
+        /// The version this replaces, as the writer saw it; a different current version means a
+        /// concurrent edit on another node, which becomes a conflict for a person to resolve.
+        base: Option<VersionRef>,
+    },
+    /// A section's content was confirmed unchanged.
+    MeiSectionConfirmed {
+        /// Whose.
+        person: PersonId,
+        /// Which section.
+        section: SectionKind,
+        /// The new provenance.
+        provenance: Provenance,
+        /// The version confirmed.
+        base: VersionRef,
+    },
+    /// A section was marked stale or disputed until confirmed again.
+    MeiSectionMarked {
+        /// Whose.
+        person: PersonId,
+        /// Which section.
+        section: SectionKind,
+        /// The mark.
+        mark: Mark,
+    },
+    /// A new version of a handover rule set was published.
+    RuleSetPublished {
+        /// The rule set, with its version.
+        rule_set: RuleSet,
+        /// Why it changed.
+        reason: String,
+    },
+    /// A dependency was set degraded or restored by hand.
+    DependencyStatusSet {
+        /// Which dependency.
+        dependency: DependencyId,
+        /// Degraded or not.
+        degraded: bool,
+        /// Note.
+        note: String,
+    },
+    /// A readiness check was made and its outcome recorded.
+    ReadinessChecked {
+        /// Whose.
+        person: PersonId,
+        /// The result.
+        readiness: Readiness,
+        /// The previous recorded outcome for this person and handover, if any.
+        previous: Option<Outcome>,
+        /// Restrictions that lifted since the previous check.
+        lifted: Restrictions,
+    },
+    /// A manager recorded a decision about a readiness outcome (an override or an acceptance).
+    DecisionRecorded {
+        /// Identifier.
+        id: DecisionId,
+        /// Whose care.
+        person: PersonId,
+        /// Handover point.
+        handover: HandoverPoint,
+        /// The outcome the decision was about.
+        outcome_at_decision: Outcome,
+        /// The rule-set version in force.
+        rule_set_version: u32,
+        /// What was decided.
+        decision: String,
+        /// Why.
+        rationale: String,
+        /// When any restriction is reviewed.
+        review_at: Option<jiff::Timestamp>,
+    },
+    /// A visit was planned.
+    VisitPlanned(Visit),
+}
+
+impl Event {
+    /// The kind name stored beside the payload.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::OrgInitialised { .. } => "org_initialised",
+            Event::ServiceAdded(_) => "service_added",
+            Event::StaffAdded(_) => "staff_added",
+            Event::PartnerAdded(_) => "partner_added",
+            Event::ContactAdded(_) => "contact_added",
+            Event::PersonAdded(_) => "person_added",
+            Event::MeiSectionSet { .. } => "mei_section_set",
+            Event::MeiSectionConfirmed { .. } => "mei_section_confirmed",
+            Event::MeiSectionMarked { .. } => "mei_section_marked",
+            Event::RuleSetPublished { .. } => "rule_set_published",
+            Event::DependencyStatusSet { .. } => "dependency_status_set",
+            Event::ReadinessChecked { .. } => "readiness_checked",
+            Event::DecisionRecorded { .. } => "decision_recorded",
+            Event::VisitPlanned(_) => "visit_planned",
+        }
+    }
+
+    /// The person the event is about, if any (for per-person history).
+    pub fn person(&self) -> Option<&PersonId> {
+        match self {
+            Event::PersonAdded(p) => Some(&p.id),
+            Event::MeiSectionSet { person, .. }
+            | Event::MeiSectionConfirmed { person, .. }
+            | Event::MeiSectionMarked { person, .. }
+            | Event::ReadinessChecked { person, .. }
+            | Event::DecisionRecorded { person, .. } => Some(person),
+            Event::VisitPlanned(v) => Some(&v.person),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! Lantern's domain: people, the six minimum-essential-information (MEI) sections with provenance
+//! and staleness, handover rules and readiness, and the events that record every change.
+//!
+//! Pure by design: nothing here does I/O, touches SQLite or HTTP, or knows FHIR JSON.
+
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod mei;
+pub mod nhs;
+pub mod org;
+pub mod person;
+pub mod phone;
+pub mod readiness;
+pub mod role;
+pub mod rules;
+pub mod time;
+pub mod visit;
+
+pub use error::FieldError;

@@ -1,0 +1,327 @@
+//! The structured content of each section.
+
+use super::SectionKind;
+use crate::FieldError;
+use crate::phone::PhoneNumber;
+use serde::{Deserialize, Serialize};
+
+/// Content of one section, tagged by which section it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "section", rename_all = "snake_case")]
+pub enum SectionContent {
+    /// Section 1.
+    Risks(Risks),
+    /// Section 2.
+    Medication(Medication),
+    /// Section 3.
+    Mobility(Mobility),
+    /// Section 4.
+    Communication(Communication),
+    /// Section 5.
+    Consent(Consent),
+    /// Section 6.
+    Escalation(Escalation),
+}
+
+impl SectionContent {
+    /// Which section this is.
+    pub fn kind(&self) -> SectionKind {
+        match self {
+            SectionContent::Risks(_) => SectionKind::Risks,
+            SectionContent::Medication(_) => SectionKind::Medication,
+            SectionContent::Mobility(_) => SectionKind::Mobility,
+            SectionContent::Communication(_) => SectionKind::Communication,
+            SectionContent::Consent(_) => SectionKind::Consent,
+            SectionContent::Escalation(_) => SectionKind::Escalation,
+        }
+    }
+
+    /// Check what types cannot: times of day, non-empty names, at least one escalation step.
+    pub fn validate(&self, record: &str) -> Result<(), FieldError> {
+        match self {
+            SectionContent::Risks(r) => {
+                for (i, risk) in r.risks.iter().enumerate() {
+                    non_empty(record, &format!("risks[{i}].description"), &risk.description)?;
+                }
+                Ok(())
+            }
+            SectionContent::Medication(m) => {
+                for (i, med) in m.medicines.iter().enumerate() {
+                    non_empty(record, &format!("medicines[{i}].name"), &med.name)?;
+                    for (j, t) in med.times.iter().enumerate() {
+                        crate::time::parse_time_of_day(&format!("medicines[{i}].times[{j}]"), t)
+                            .map_err(|e| e.in_record(record))?;
+                    }
+                    if med.time_critical && med.times.is_empty() {
+                        return Err(FieldError::new(
+                            record,
+                            format!("medicines[{i}].times"),
+                            "at least one time for a time-critical medicine",
+                            "[]",
+                        ));
+                    }
+                }
+                for (i, a) in m.allergies.iter().enumerate() {
+                    non_empty(record, &format!("allergies[{i}].substance"), &a.substance)?;
+                }
+                Ok(())
+            }
+            SectionContent::Escalation(e) => {
+                if e.route.is_empty() {
+                    return Err(FieldError::new(record, "route", "at least one named contact", "[]"));
+                }
+                for (i, s) in e.route.iter().enumerate() {
+                    non_empty(record, &format!("route[{i}].name"), &s.name)?;
+                }
+                Ok(())
+            }
+            SectionContent::Consent(c) => {
+                for (i, n) in c.capacity_notes.iter().enumerate() {
+                    non_empty(record, &format!("capacity_notes[{i}].decision"), &n.decision)?;
+                }
+                Ok(())
+            }
+            SectionContent::Mobility(_) | SectionContent::Communication(_) => Ok(()),
+        }
+    }
+}
+
+fn non_empty(record: &str, field: &str, v: &str) -> Result<(), FieldError> {
+    if v.trim().is_empty() {
+        Err(FieldError::new(record, field, "a non-empty value", v))
+    } else {
+        Ok(())
+    }
+}
+
+/// Section 1: current risks and triggers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Risks {
+    /// Each risk with its triggers and what helps.
+    #[serde(default)]
+    pub risks: Vec<Risk>,
+    /// Safeguarding status.
+    #[serde(default)]
+    pub safeguarding: Safeguarding,
+    /// Behaviours that challenge.
+    #[serde(default)]
+    pub behaviours_that_challenge: Vec<String>,
+    /// Restrictive-practice context (what is permitted, under which authority).
+    #[serde(default)]
+    pub restrictive_practice: Option<String>,
+}
+
+/// One risk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Risk {
+    /// What the risk is.
+    pub description: String,
+    /// What sets it off.
+    #[serde(default)]
+    pub triggers: Vec<String>,
+    /// What helps.
+    #[serde(default)]
+    pub what_helps: Vec<String>,
+}
+
+/// Safeguarding status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Safeguarding {
+    /// The status.
+    #[serde(default)]
+    pub status: SafeguardingStatus,
+    /// Detail (who is involved, plan reference).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Safeguarding flag.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SafeguardingStatus {
+    /// No concern known.
+    #[default]
+    None,
+    /// A concern raised, under enquiry.
+    Concern,
+    /// An active safeguarding plan.
+    Active,
+    /// Not known: to be confirmed with the local authority.
+    ToConfirm,
+}
+
+/// Section 2: medication support.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Medication {
+    /// Level of support.
+    pub support_level: SupportLevel,
+    /// Medicines.
+    #[serde(default)]
+    pub medicines: Vec<Medicine>,
+    /// Allergies and reactions.
+    #[serde(default)]
+    pub allergies: Vec<Allergy>,
+}
+
+/// Level of medication support.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupportLevel {
+    /// Manages own medicines.
+    #[default]
+    None,
+    /// Prompt only.
+    Prompt,
+    /// Assist.
+    Assist,
+    /// Administer.
+    Administer,
+}
+
+/// One medicine.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Medicine {
+    /// Name and strength.
+    pub name: String,
+    /// Dose.
+    #[serde(default)]
+    pub dose: String,
+    /// Times of day, HH:MM.
+    #[serde(default)]
+    pub times: Vec<String>,
+    /// Time-critical (Parkinson's medicines, insulin...).
+    #[serde(default)]
+    pub time_critical: bool,
+    /// Notes (with food, route).
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// An allergy.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allergy {
+    /// Substance.
+    pub substance: String,
+    /// Reaction.
+    #[serde(default)]
+    pub reaction: String,
+}
+
+/// Section 3: mobility and falls.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mobility {
+    /// Aids used indoors (frame...).
+    #[serde(default)]
+    pub aids_indoors: Vec<String>,
+    /// Aids used outdoors.
+    #[serde(default)]
+    pub aids_outdoors: Vec<String>,
+    /// Transfers (independent, one carer, hoist with two).
+    #[serde(default)]
+    pub transfers: String,
+    /// Manual handling plan.
+    #[serde(default)]
+    pub manual_handling_plan: String,
+    /// Falls risk.
+    #[serde(default)]
+    pub falls_risk: FallsRisk,
+    /// Recent falls or hospital admissions.
+    #[serde(default)]
+    pub recent_falls_or_admissions: Vec<String>,
+}
+
+/// Falls risk level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FallsRisk {
+    /// Low.
+    #[default]
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+}
+
+/// Section 4: communication.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Communication {
+    /// Preferred language.
+    #[serde(default)]
+    pub language: String,
+    /// Needs an interpreter.
+    #[serde(default)]
+    pub interpreter_needed: bool,
+    /// Hearing.
+    #[serde(default)]
+    pub hearing: Option<String>,
+    /// Sight.
+    #[serde(default)]
+    pub sight: Option<String>,
+    /// Preferred approach.
+    #[serde(default)]
+    pub preferred_approach: String,
+    /// De-escalation prompts.
+    #[serde(default)]
+    pub de_escalation_prompts: Vec<String>,
+}
+
+/// Section 5: consent and capacity.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    /// Capacity per decision.
+    #[serde(default)]
+    pub capacity_notes: Vec<CapacityNote>,
+    /// Lasting power of attorney or deputy.
+    #[serde(default)]
+    pub lpa_or_deputy: Option<String>,
+    /// DNACPR / ReSPECT.
+    #[serde(default)]
+    pub dnacpr_respect: Option<String>,
+    /// DoLS / LPS status.
+    #[serde(default)]
+    pub dols_status: Option<String>,
+}
+
+/// Capacity for one decision.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityNote {
+    /// The decision.
+    pub decision: String,
+    /// The assessment.
+    pub note: String,
+}
+
+/// Section 6: escalation route.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Escalation {
+    /// Named contacts in order.
+    pub route: Vec<EscalationStep>,
+}
+
+/// One step of the escalation route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationStep {
+    /// Name.
+    pub name: String,
+    /// Role or relationship.
+    #[serde(default)]
+    pub role: String,
+    /// Phone.
+    pub phone: PhoneNumber,
+    /// When to use this contact.
+    #[serde(default)]
+    pub when: String,
+}

@@ -1,0 +1,12 @@
+//! The minimum essential information (MEI): six sections per person, each with provenance and a
+//! derived status (confirmed, stale, missing, disputed).
+
+mod content;
+mod kind;
+mod provenance;
+mod state;
+
+pub use content::*;
+pub use kind::{ALL_SECTIONS, SectionKind};
+pub use provenance::{Method, MethodKind, Provenance};
+pub use state::{Mark, SectionRecord, SectionState, SectionStatus, VersionRef};

@@ -1,0 +1,107 @@
+//! A section's current record and the status derived from it.
+
+use super::{MethodKind, Provenance, SectionContent, SectionKind};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Identity of the event that produced a section version: `(node_id, seq)`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct VersionRef {
+    /// Origin node.
+    pub node: String,
+    /// Sequence number on that node.
+    pub seq: u64,
+}
+
+/// A reason a section needs attention even when recently confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mark", rename_all = "snake_case")]
+pub enum Mark {
+    /// Known to be out of date (after a hospital admission, say) until reconfirmed.
+    Stale {
+        /// Why.
+        reason: String,
+    },
+    /// Someone disputes the content.
+    Disputed {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The current record of one section of one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionRecord {
+    /// The content.
+    pub content: SectionContent,
+    /// Its provenance.
+    pub provenance: Provenance,
+    /// The event that set the current version.
+    pub version: VersionRef,
+    /// A mark set since the last confirmation.
+    pub mark: Option<Mark>,
+    /// Concurrent versions made on other nodes that nobody has resolved yet.
+    pub conflicts: Vec<VersionRef>,
+}
+
+/// The derived status of a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionStatus {
+    /// Present and confirmed within its freshness period.
+    Confirmed,
+    /// Present but past its freshness period, or marked stale.
+    Stale,
+    /// Not held at all.
+    Missing,
+    /// Disputed, or concurrent edits not yet resolved.
+    Disputed,
+}
+
+impl SectionStatus {
+    /// Name as shown and stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionStatus::Confirmed => "confirmed",
+            SectionStatus::Stale => "stale",
+            SectionStatus::Missing => "missing",
+            SectionStatus::Disputed => "disputed",
+        }
+    }
+}
+
+/// What readiness rules need to know of one section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectionState {
+    /// Which section.
+    pub kind: SectionKind,
+    /// Its status now.
+    pub status: SectionStatus,
+    /// How it was last confirmed, when present.
+    pub method: Option<MethodKind>,
+}
+
+impl SectionRecord {
+    /// The status at `now`: disputed beats stale beats confirmed.
+    pub fn status_at(&self, now: Timestamp) -> SectionStatus {
+        if !self.conflicts.is_empty() || matches!(self.mark, Some(Mark::Disputed { .. })) {
+            SectionStatus::Disputed
+        } else if matches!(self.mark, Some(Mark::Stale { .. })) || now >= self.provenance.stale_at() {
+            SectionStatus::Stale
+        } else {
+            SectionStatus::Confirmed
+        }
+    }
+
+    /// The state rules read.
+    pub fn state_at(&self, kind: SectionKind, now: Timestamp) -> SectionState {
+        SectionState { kind, status: self.status_at(now), method: Some(self.provenance.method.kind()) }
+    }
+}
+
+impl SectionState {
+    /// The state of a section that is not held.
+    pub fn missing(kind: SectionKind) -> Self {
+        SectionState { kind, status: SectionStatus::Missing, method: None }
+    }
+}

@@ -1,0 +1,146 @@
+//! People supported.
+
+use crate::FieldError;
+use crate::ids::{PersonId, ServiceId};
+use crate::nhs::NhsNumber;
+use crate::phone::PhoneNumber;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// A person supported by a service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Identifier.
+    pub id: PersonId,
+    /// Given name(s).
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Name they like to be called.
+    #[serde(default)]
+    pub preferred_name: Option<String>,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// NHS number, when known.
+    #[serde(default)]
+    pub nhs_number: Option<NhsNumber>,
+    /// Home address.
+    #[serde(default)]
+    pub address: String,
+    /// How to get in: key safe, door codes. Shown only where the role permits.
+    #[serde(default)]
+    pub access_note: Option<String>,
+    /// The service supporting them.
+    pub service: ServiceId,
+    /// Family and other key contacts.
+    #[serde(default)]
+    pub key_contacts: Vec<KeyContact>,
+    /// Lives alone (a visit priority).
+    #[serde(default)]
+    pub lives_alone: bool,
+}
+
+/// A family member or other key contact of a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyContact {
+    /// Name.
+    pub name: String,
+    /// Relationship (daughter, neighbour...).
+    pub relationship: String,
+    /// Phone.
+    pub phone: Option<PhoneNumber>,
+}
+
+impl Person {
+    /// Full display name.
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+
+    /// Check the fields that a type cannot: names present, sensible date of birth.
+    pub fn validate(&self, today: Date) -> Result<(), FieldError> {
+        let rec = format!("person {}", self.id);
+        if self.given_name.trim().is_empty() {
+            return Err(FieldError::new(&rec, "given_name", "a non-empty name", &self.given_name));
+        }
+        if self.family_name.trim().is_empty() {
+            return Err(FieldError::new(&rec, "family_name", "a non-empty name", &self.family_name));
+        }
+        for (field, v) in [("given_name", &self.given_name), ("family_name", &self.family_name), ("address", &self.address)] {
+            if v.len() > 500 {
+                return Err(FieldError::new(&rec, field, "at most 500 characters", v));
+            }
+        }
+        if self.date_of_birth > today || self.date_of_birth.year() < 1890 {
+            return Err(FieldError::new(
+                &rec,
+                "date_of_birth",
+                "a date of birth between 1890-01-01 and today",
+                self.date_of_birth.to_string(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The fields of a new person as typed, before parsing.
+#[derive(Debug, Clone, Default)]
+pub struct PersonInput {
+    /// Identifier.
+    pub id: String,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Date of birth, YYYY-MM-DD.
+    pub date_of_birth: String,
+    /// NHS number, optional.
+    pub nhs_number: Option<String>,
+    /// Address.
+    pub address: String,
+    /// Access note.
+    pub access_note: Option<String>,
+    /// Service identifier.
+    pub service: String,
+    /// Lives alone.
+    pub lives_alone: bool,
+}
+
+impl PersonInput {
+    /// Parse into a [`Person`], naming the first bad field.
+    pub fn parse(&self, today: Date) -> Result<Person, FieldError> {
+        let rec = if self.id.is_empty() { "new person".to_string() } else { format!("person {}", self.id) };
+        let id = PersonId::parse(&self.id).map_err(|e| e.in_record(&rec).with_field("id"))?;
+        let p = Person {
+            id,
+            given_name: self.given_name.trim().to_string(),
+            family_name: self.family_name.trim().to_string(),
+            preferred_name: None,
+            date_of_birth: crate::time::parse_date("date_of_birth", &self.date_of_birth).map_err(|e| e.in_record(&rec))?,
+            nhs_number: match &self.nhs_number {
+                Some(n) => Some(NhsNumber::parse(n).map_err(|e| e.in_record(&rec))?),
+                None => None,
+            },
+            address: self.address.trim().to_string(),
+            access_note: self.access_note.clone(),
+            service: ServiceId::parse(&self.service).map_err(|e| e.in_record(&rec).with_field("service"))?,
+            key_contacts: vec![],
+            lives_alone: self.lives_alone,
+        };
+        p.validate(today)?;
+        Ok(p)
+    }
+}
+
+impl FieldError {
+    /// Replace the field name.
+    pub fn with_field(mut self, field: &str) -> Self {
+        self.field = field.to_string();
+        self
+    }
+}
+
+/// Parse an optional phone for a named field.
+pub fn parse_phone(record: &str, field: &str, s: &str) -> Result<PhoneNumber, FieldError> {
+    PhoneNumber::parse(s).map_err(|e| e.in_record(record).with_field(field))
+}

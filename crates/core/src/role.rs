@@ -1,0 +1,91 @@
+//! Staff roles and what each may do.
+
+use crate::FieldError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A role a member of staff holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Reads the essential summary for the people they visit; records during downtime.
+    CareWorker,
+    /// A senior carer: may attend where a restriction requires one.
+    SeniorCarer,
+    /// Referrals, rota, rapid-start checks, manual visit tracking.
+    Coordinator,
+    /// On-call manager: decisions, escalation, break-glass.
+    OnCallManager,
+    /// Registered manager: decisions, reviews, rule sets.
+    RegisteredManager,
+    /// A subcontractor's staff: only the people and visits assigned to them.
+    Subcontractor,
+    /// Quality and governance lead: registers, drills, audits, rule sets.
+    QualityLead,
+    /// Commissioner or inspector: read-only evidence.
+    Auditor,
+    /// Administers accounts and configuration.
+    Admin,
+}
+
+/// Every role, in display order.
+pub const ALL_ROLES: [Role; 9] = [
+    Role::CareWorker,
+    Role::SeniorCarer,
+    Role::Coordinator,
+    Role::OnCallManager,
+    Role::RegisteredManager,
+    Role::Subcontractor,
+    Role::QualityLead,
+    Role::Auditor,
+    Role::Admin,
+];
+
+impl Role {
+    /// The role's name as typed and stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::CareWorker => "care_worker",
+            Role::SeniorCarer => "senior_carer",
+            Role::Coordinator => "coordinator",
+            Role::OnCallManager => "on_call_manager",
+            Role::RegisteredManager => "registered_manager",
+            Role::Subcontractor => "subcontractor",
+            Role::QualityLead => "quality_lead",
+            Role::Auditor => "auditor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parse a role name.
+    pub fn parse(s: &str) -> Result<Role, FieldError> {
+        ALL_ROLES.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
+            let names: Vec<_> = ALL_ROLES.iter().map(|r| r.as_str()).collect();
+            FieldError::new("input", "role", format!("one of {}", names.join(", ")), s)
+        })
+    }
+
+    /// May override a readiness outcome by recording a decision.
+    pub fn may_override_readiness(self) -> bool {
+        matches!(self, Role::OnCallManager | Role::RegisteredManager)
+    }
+
+    /// May publish a new version of a handover rule set.
+    pub fn may_publish_rules(self) -> bool {
+        matches!(self, Role::RegisteredManager | Role::QualityLead | Role::Admin)
+    }
+
+    /// May confirm or change a person's essential information.
+    pub fn may_edit_mei(self) -> bool {
+        matches!(
+            self,
+            Role::SeniorCarer | Role::Coordinator | Role::OnCallManager | Role::RegisteredManager | Role::Admin
+        )
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
