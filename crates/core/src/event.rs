@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// A change, as recorded in the journal. The `kind` tag names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum Event {
     /// The organisation was set up on this node.
     OrgInitialised {

@@ -1,1 +1,113 @@
+//! Lantern's journal: the append-only, hash-chained, Ed25519-signed event log on SQLite, the
+//! projections (current-state tables) kept in step with it, verification, rebuild and the
+//! replication primitives (version vectors, applying foreign events).
+//!
+//! This is the only crate that knows SQL.
 
+mod append;
+mod error;
+mod identity;
+mod migrations;
+mod projection;
+mod queries;
+mod record;
+mod replicate;
+mod verify;
+
+pub use append::NewEvent;
+pub use error::JournalError;
+pub use identity::NodeIdentity;
+pub use queries::{DependencyRow, EventRow, RuleSetRow};
+pub use record::StoredEvent;
+pub use replicate::{ApplyReport, VersionVector};
+pub use verify::{VerifyFailure, VerifyReport};
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+/// The database file inside a data directory.
+pub const DB_FILE: &str = "lantern.db";
+/// The node's signing key inside a data directory.
+pub const KEY_FILE: &str = "node.key";
+
+/// An open journal: the database plus this node's identity.
+pub struct Journal {
+    conn: Connection,
+    identity: NodeIdentity,
+    dir: PathBuf,
+}
+
+impl Journal {
+    /// Create a new journal in `dir` (which may exist but must not hold a database yet).
+    pub fn create(dir: &Path) -> Result<Journal, JournalError> {
+        let db = dir.join(DB_FILE);
+        if db.exists() {
+            return Err(JournalError::AlreadyInitialised(dir.to_path_buf()));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| JournalError::Io(dir.to_path_buf(), e))?;
+        let identity = NodeIdentity::create(&dir.join(KEY_FILE))?;
+        let mut conn = Connection::open(&db)?;
+        configure(&conn)?;
+        migrations::run(&mut conn)?;
+        conn.execute(
+            "INSERT INTO nodes (node_id, public_key, is_local) VALUES (?1, ?2, 1)",
+            (identity.node_id(), identity.public_key_hex()),
+        )?;
+        Ok(Journal { conn, identity, dir: dir.to_path_buf() })
+    }
+
+    /// Open the journal in `dir`, running any pending migrations.
+    pub fn open(dir: &Path) -> Result<Journal, JournalError> {
+        let db = dir.join(DB_FILE);
+        if !db.exists() {
+            return Err(JournalError::NotInitialised(dir.to_path_buf()));
+        }
+        let identity = NodeIdentity::load(&dir.join(KEY_FILE))?;
+        let mut conn = Connection::open_with_flags(
+            &db,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        configure(&conn)?;
+        migrations::run(&mut conn)?;
+        let stored: Option<String> = conn
+            .query_row("SELECT node_id FROM nodes WHERE is_local = 1", [], |r| r.get(0))
+            .ok();
+        if stored.as_deref() != Some(identity.node_id()) {
+            return Err(JournalError::IdentityMismatch {
+                key_file: dir.join(KEY_FILE),
+                in_db: stored.unwrap_or_default(),
+                from_key: identity.node_id().to_string(),
+            });
+        }
+        Ok(Journal { conn, identity, dir: dir.to_path_buf() })
+    }
+
+    /// This node's identifier.
+    pub fn node_id(&self) -> &str {
+        self.identity.node_id()
+    }
+
+    /// This node's identity (for signing proofs).
+    pub fn identity(&self) -> &NodeIdentity {
+        &self.identity
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The schema version (number of migrations applied).
+    pub fn schema_version(&self) -> Result<u32, JournalError> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), JournalError> {
+    // WAL with synchronous=FULL: a commit is fsynced before it is acknowledged.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(())
+}

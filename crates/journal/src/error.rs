@@ -1,0 +1,73 @@
+//! Errors from the journal.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the journal.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    /// No database in the data directory.
+    #[error("no Lantern data in {0}: run `lantern init --org NAME` (or `lantern demo`) first, or pass --data DIR")]
+    NotInitialised(PathBuf),
+    /// `init` on a directory that already has a database.
+    #[error("{0} already holds Lantern data; refusing to overwrite it")]
+    AlreadyInitialised(PathBuf),
+    /// The key file does not belong to this database.
+    #[error("the node key {key_file} is for node {from_key}, but this database belongs to node {in_db}")]
+    IdentityMismatch {
+        /// Key file.
+        key_file: PathBuf,
+        /// Node id in the database.
+        in_db: String,
+        /// Node id from the key.
+        from_key: String,
+    },
+    /// The key file is unreadable or malformed.
+    #[error("node key {0}: {1}")]
+    Key(PathBuf, String),
+    /// A file-system error.
+    #[error("{0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    /// SQLite failed.
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// A stored document could not be read back.
+    #[error("stored record {what} is unreadable: {detail}")]
+    Corrupt {
+        /// Which record.
+        what: String,
+        /// Detail.
+        detail: String,
+    },
+    /// A projection refused an event (duplicate identifier, missing reference).
+    #[error("event {kind} rejected: {detail}")]
+    Rejected {
+        /// Event kind.
+        kind: String,
+        /// Detail.
+        detail: String,
+    },
+    /// A foreign event failed its checks.
+    #[error("foreign event {node}/{seq} rejected: {detail}")]
+    Foreign {
+        /// Origin node.
+        node: String,
+        /// Sequence.
+        seq: u64,
+        /// Detail.
+        detail: String,
+    },
+    /// The database was written by a newer Lantern.
+    #[error("the database schema is version {found}, newer than this Lantern understands ({known}); upgrade Lantern")]
+    SchemaTooNew {
+        /// Found.
+        found: u32,
+        /// Known.
+        known: u32,
+    },
+}
+
+impl JournalError {
+    pub(crate) fn corrupt(what: impl Into<String>, detail: impl ToString) -> Self {
+        JournalError::Corrupt { what: what.into(), detail: detail.to_string() }
+    }
+}

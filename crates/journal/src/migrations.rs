@@ -1,0 +1,117 @@
+//! Schema migrations, numbered by SQLite's `user_version`. Append only: never edit a shipped step.
+
+use crate::JournalError;
+use rusqlite::Connection;
+
+/// Each step moves the schema from version i to i+1.
+pub(crate) const MIGRATIONS: &[&str] = &[
+    // 1: the journal, node keys and heads, and the first projections.
+    r#"
+    CREATE TABLE nodes (
+        node_id    TEXT PRIMARY KEY,
+        public_key TEXT NOT NULL,
+        is_local   INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE events (
+        pos         INTEGER PRIMARY KEY,
+        node_id     TEXT NOT NULL,
+        seq         INTEGER NOT NULL,
+        occurred_at TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        payload     TEXT NOT NULL,
+        prev_hash   TEXT NOT NULL,
+        hash        TEXT NOT NULL,
+        signature   TEXT NOT NULL,
+        UNIQUE (node_id, seq)
+    );
+    CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only: record a correction instead'); END;
+    CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only: record a correction instead'); END;
+    CREATE TABLE node_heads (
+        node_id TEXT PRIMARY KEY,
+        seq     INTEGER NOT NULL,
+        hash    TEXT NOT NULL
+    );
+
+    CREATE TABLE p_org (id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL);
+    CREATE TABLE p_services (id TEXT PRIMARY KEY, name TEXT NOT NULL, doc TEXT NOT NULL);
+    CREATE TABLE p_staff (id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, doc TEXT NOT NULL);
+    CREATE TABLE p_partners (id TEXT PRIMARY KEY, name TEXT NOT NULL, doc TEXT NOT NULL);
+    CREATE TABLE p_contacts (id TEXT PRIMARY KEY, partner TEXT NOT NULL, doc TEXT NOT NULL);
+    CREATE TABLE p_people (
+        id          TEXT PRIMARY KEY,
+        family_name TEXT NOT NULL,
+        given_name  TEXT NOT NULL,
+        service     TEXT NOT NULL,
+        nhs_number  TEXT UNIQUE,
+        doc         TEXT NOT NULL
+    );
+    CREATE INDEX p_people_service ON p_people (service, family_name);
+    CREATE TABLE p_mei (
+        person      TEXT NOT NULL,
+        section     TEXT NOT NULL,
+        doc         TEXT NOT NULL,
+        PRIMARY KEY (person, section)
+    );
+    CREATE TABLE p_mei_versions (
+        person  TEXT NOT NULL,
+        section TEXT NOT NULL,
+        node_id TEXT NOT NULL,
+        seq     INTEGER NOT NULL,
+        doc     TEXT NOT NULL,
+        PRIMARY KEY (person, section, node_id, seq)
+    );
+    CREATE TABLE p_rule_sets (
+        handover TEXT NOT NULL,
+        version  INTEGER NOT NULL,
+        doc      TEXT NOT NULL,
+        reason   TEXT NOT NULL,
+        author   TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        PRIMARY KEY (handover, version)
+    );
+    CREATE TABLE p_dependencies (
+        id       TEXT PRIMARY KEY,
+        degraded INTEGER NOT NULL,
+        note     TEXT NOT NULL,
+        since    TEXT NOT NULL
+    );
+    CREATE TABLE p_readiness (
+        person   TEXT NOT NULL,
+        handover TEXT NOT NULL,
+        outcome  TEXT NOT NULL,
+        doc      TEXT NOT NULL,
+        pos      INTEGER NOT NULL,
+        PRIMARY KEY (person, handover)
+    );
+    CREATE TABLE p_decisions (id TEXT PRIMARY KEY, person TEXT NOT NULL, doc TEXT NOT NULL, pos INTEGER NOT NULL);
+    CREATE TABLE p_visits (
+        id      TEXT PRIMARY KEY,
+        person  TEXT NOT NULL,
+        service TEXT NOT NULL,
+        start   TEXT NOT NULL,
+        doc     TEXT NOT NULL
+    );
+    CREATE INDEX p_visits_start ON p_visits (start);
+    CREATE TABLE p_person_events (person TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (person, pos));
+    "#,
+];
+
+/// Bring the schema up to date, each step in its own transaction.
+pub(crate) fn run(conn: &mut Connection) -> Result<(), JournalError> {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as u32;
+    if current > known {
+        return Err(JournalError::SchemaTooNew { found: current, known });
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

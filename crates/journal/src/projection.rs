@@ -1,0 +1,187 @@
+//! Projections: the current-state tables, updated from each event in the same transaction as its
+//! append, and rebuildable from the events alone.
+
+use crate::JournalError;
+use lantern_core::event::Event;
+use lantern_core::mei::{SectionRecord, VersionRef};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Where an event sits: its local position and identity.
+pub(crate) struct At<'a> {
+    pub pos: i64,
+    pub node_id: &'a str,
+    pub seq: u64,
+    pub recorded_at: &'a str,
+    pub actor: &'a str,
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    // Serialising our own plain data types cannot fail.
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+fn rejected(ev: &Event, detail: impl Into<String>) -> JournalError {
+    JournalError::Rejected { kind: ev.kind().into(), detail: detail.into() }
+}
+
+/// Apply one event to the projections.
+pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
+    if let Some(p) = ev.person() {
+        conn.execute("INSERT OR IGNORE INTO p_person_events (person, pos) VALUES (?1, ?2)", params![p.as_str(), at.pos])?;
+    }
+    match ev {
+        Event::OrgInitialised { name } => {
+            conn.execute("INSERT OR REPLACE INTO p_org (id, name) VALUES (1, ?1)", [name])?;
+        }
+        Event::ServiceAdded(s) => {
+            insert_unique(conn, ev, "INSERT INTO p_services (id, name, doc) VALUES (?1, ?2, ?3)", params![s.id.as_str(), s.name, json(s)], &format!("service {}", s.id))?;
+        }
+        Event::StaffAdded(s) => {
+            insert_unique(conn, ev, "INSERT INTO p_staff (id, name, role, doc) VALUES (?1, ?2, ?3, ?4)", params![s.id.as_str(), s.name, s.role.as_str(), json(s)], &format!("staff {}", s.id))?;
+        }
+        Event::PartnerAdded(p) => {
+            insert_unique(conn, ev, "INSERT INTO p_partners (id, name, doc) VALUES (?1, ?2, ?3)", params![p.id.as_str(), p.name, json(p)], &format!("partner {}", p.id))?;
+        }
+        Event::ContactAdded(c) => {
+            insert_unique(conn, ev, "INSERT INTO p_contacts (id, partner, doc) VALUES (?1, ?2, ?3)", params![c.id.as_str(), c.partner.as_str(), json(c)], &format!("contact {}", c.id))?;
+        }
+        Event::PersonAdded(p) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_people (id, family_name, given_name, service, nhs_number, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![p.id.as_str(), p.family_name, p.given_name, p.service.as_str(), p.nhs_number.as_ref().map(|n| n.as_str().to_string()), json(p)],
+                &format!("person {} (or NHS number already held)", p.id),
+            )?;
+        }
+        Event::MeiSectionSet { person, content, provenance, base } => {
+            let section = content.kind().as_str();
+            let version = VersionRef { node: at.node_id.to_string(), seq: at.seq };
+            let incoming = SectionRecord {
+                content: content.clone(),
+                provenance: provenance.clone(),
+                version: version.clone(),
+                mark: None,
+                conflicts: vec![],
+            };
+            conn.execute(
+                "INSERT INTO p_mei_versions (person, section, node_id, seq, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![person.as_str(), section, at.node_id, at.seq as i64, json(&incoming)],
+            )?;
+            let current = load_section(conn, person.as_str(), section)?;
+            let next = match current {
+                // The writer saw the current version: a plain update.
+                Some(cur) if base.as_ref() == Some(&cur.version) => incoming,
+                // Concurrent edits: keep both visible, show a deterministic winner, mark disputed.
+                Some(cur) => {
+                    let mut conflicts = cur.conflicts.clone();
+                    let (mut winner, loser) = if version > cur.version { (incoming, cur.version.clone()) } else { (cur, version) };
+                    conflicts.push(loser);
+                    conflicts.retain(|c| *c != winner.version);
+                    conflicts.sort();
+                    conflicts.dedup();
+                    winner.conflicts = conflicts;
+                    winner
+                }
+                None => incoming,
+            };
+            save_section(conn, person.as_str(), section, &next)?;
+        }
+        Event::MeiSectionConfirmed { person, section, provenance, base } => {
+            let s = section.as_str();
+            let Some(mut cur) = load_section(conn, person.as_str(), s)? else {
+                return Err(rejected(ev, format!("person {person} has no {s} section to confirm")));
+            };
+            if cur.version == *base {
+                cur.provenance = provenance.clone();
+                cur.mark = None;
+            } else if !cur.conflicts.contains(base) {
+                // Confirmed a version that has since been replaced elsewhere: a person must look.
+                cur.conflicts.push(base.clone());
+                cur.conflicts.sort();
+            }
+            save_section(conn, person.as_str(), s, &cur)?;
+        }
+        Event::MeiSectionMarked { person, section, mark } => {
+            let s = section.as_str();
+            let Some(mut cur) = load_section(conn, person.as_str(), s)? else {
+                return Err(rejected(ev, format!("person {person} has no {s} section to mark")));
+            };
+            cur.mark = Some(mark.clone());
+            save_section(conn, person.as_str(), s, &cur)?;
+        }
+        Event::RuleSetPublished { rule_set, reason } => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_rule_sets (handover, version, doc, reason, author, published_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![rule_set.handover.as_str(), rule_set.version, json(rule_set), reason, at.actor, at.recorded_at],
+                &format!("rule set {} version {}", rule_set.handover, rule_set.version),
+            )?;
+        }
+        Event::DependencyStatusSet { dependency, degraded, note } => {
+            conn.execute(
+                "INSERT OR REPLACE INTO p_dependencies (id, degraded, note, since) VALUES (?1, ?2, ?3, ?4)",
+                params![dependency.as_str(), degraded, note, at.recorded_at],
+            )?;
+        }
+        Event::ReadinessChecked { person, readiness, .. } => {
+            conn.execute(
+                "INSERT OR REPLACE INTO p_readiness (person, handover, outcome, doc, pos) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![person.as_str(), readiness.handover.as_str(), json(&readiness.outcome), json(readiness), at.pos],
+            )?;
+        }
+        Event::DecisionRecorded { id, person, .. } => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_decisions (id, person, doc, pos) VALUES (?1, ?2, ?3, ?4)",
+                params![id.as_str(), person.as_str(), json(ev), at.pos],
+                &format!("decision {id}"),
+            )?;
+        }
+        Event::VisitPlanned(v) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_visits (id, person, service, start, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![v.id.as_str(), v.person.as_str(), v.service.as_str(), v.start.to_string(), json(v)],
+                &format!("visit {}", v.id),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn insert_unique(conn: &Connection, ev: &Event, sql: &str, p: impl rusqlite::Params, what: &str) -> Result<(), JournalError> {
+    match conn.execute(sql, p) {
+        Ok(_) => Ok(()),
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+            Err(rejected(ev, format!("{what} already exists")))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub(crate) fn load_section(conn: &Connection, person: &str, section: &str) -> Result<Option<SectionRecord>, JournalError> {
+    let doc: Option<String> = conn
+        .query_row("SELECT doc FROM p_mei WHERE person = ?1 AND section = ?2", [person, section], |r| r.get(0))
+        .optional()?;
+    doc.map(|d| serde_json::from_str(&d).map_err(|e| JournalError::corrupt(format!("{section} section of {person}"), e)))
+        .transpose()
+}
+
+fn save_section(conn: &Connection, person: &str, section: &str, rec: &SectionRecord) -> Result<(), JournalError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO p_mei (person, section, doc) VALUES (?1, ?2, ?3)",
+        params![person, section, json(rec)],
+    )?;
+    Ok(())
+}
+
+/// The projection tables, for rebuild and comparison.
+pub(crate) fn tables(conn: &Connection) -> Result<Vec<String>, JournalError> {
+    let mut st = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'p\\_%' ESCAPE '\\' ORDER BY name")?;
+    let names = st.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    Ok(names)
+}

@@ -1,0 +1,79 @@
+use crate::support::*;
+use lantern_journal::{Journal, JournalError, NewEvent};
+
+#[test]
+fn appended_events_chain_verify_and_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut j = populated(dir.path(), 3);
+    let e = j.append(NewEvent::now("t", degraded(true)), now()).unwrap();
+    assert_eq!(e.seq, 8);
+    let report = j.verify().unwrap().unwrap();
+    assert_eq!(report.events, 8);
+    assert_eq!(j.people(None).unwrap().len(), 3);
+    assert_eq!(j.mei("p-0001").unwrap().len(), 1);
+    assert!(j.dependencies().unwrap()[0].degraded);
+}
+
+#[test]
+fn reopen_keeps_identity_and_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = populated(dir.path(), 2).node_id().to_string();
+    let j = Journal::open(dir.path()).unwrap();
+    assert_eq!(j.node_id(), node);
+    assert_eq!(j.event_count().unwrap(), 5);
+    assert!(j.verify().unwrap().is_ok());
+}
+
+#[test]
+fn key_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    Journal::create(dir.path()).unwrap();
+    let mode = std::fs::metadata(dir.path().join(lantern_journal::KEY_FILE)).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn open_uninitialised_and_create_twice_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(matches!(Journal::open(dir.path()), Err(JournalError::NotInitialised(_))));
+    Journal::create(dir.path()).unwrap();
+    assert!(matches!(Journal::create(dir.path()), Err(JournalError::AlreadyInitialised(_))));
+}
+
+#[test]
+fn a_rejected_event_rolls_back_the_whole_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut j = populated(dir.path(), 1);
+    let before = j.version_vector().unwrap();
+    // The second person is a duplicate: the projection refuses it, and nothing of the batch lands.
+    let err = j.append_batch(vec![NewEvent::now("t", person(5)), NewEvent::now("t", person(0))], now()).unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    assert_eq!(j.version_vector().unwrap(), before);
+    assert!(j.person("p-0005").unwrap().is_none());
+    assert!(j.verify().unwrap().is_ok());
+}
+
+#[test]
+fn rebuild_restores_a_damaged_projection() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut j = populated(dir.path(), 2);
+    drop(j);
+    let raw = rusqlite::Connection::open(dir.path().join(lantern_journal::DB_FILE)).unwrap();
+    raw.execute("UPDATE p_people SET family_name = 'Tampered' WHERE id = 'p-0000'", []).unwrap();
+    drop(raw);
+    j = Journal::open(dir.path()).unwrap();
+    let failure = j.verify().unwrap().unwrap_err();
+    assert!(failure.problem.contains("p_people"), "{failure}");
+    assert_eq!(j.rebuild().unwrap(), 5);
+    assert!(j.verify().unwrap().is_ok());
+}
+
+#[test]
+fn the_journal_refuses_updates_and_deletes() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(populated(dir.path(), 1));
+    let raw = rusqlite::Connection::open(dir.path().join(lantern_journal::DB_FILE)).unwrap();
+    assert!(raw.execute("UPDATE events SET actor = 'x'", []).is_err());
+    assert!(raw.execute("DELETE FROM events", []).is_err());
+}

@@ -1,0 +1,79 @@
+use crate::support::*;
+use lantern_core::event::Event;
+use lantern_core::ids::PersonId;
+use lantern_core::mei::{Method, Mobility, Provenance, SectionContent, SectionStatus};
+use lantern_journal::{Journal, NewEvent, VersionVector};
+
+fn sync(from: &Journal, to: &mut Journal) -> usize {
+    let evs = from.events_after(&to.version_vector().unwrap()).unwrap();
+    to.apply_foreign(&from.node_keys().unwrap(), &evs).unwrap().applied
+}
+
+#[test]
+fn events_after_a_version_vector_are_exactly_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = populated(dir.path(), 3);
+    let all = j.events_after(&VersionVector::new()).unwrap();
+    assert_eq!(all.len(), 7);
+    let mut vv = VersionVector::new();
+    vv.insert(j.node_id().to_string(), 4);
+    let rest = j.events_after(&vv).unwrap();
+    assert_eq!(rest.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![5, 6, 7]);
+    assert!(j.events_after(&j.version_vector().unwrap()).unwrap().is_empty());
+}
+
+#[test]
+fn applying_foreign_events_is_idempotent_and_verifies() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = populated(da.path(), 2);
+    let mut b = Journal::create(db.path()).unwrap();
+    b.append(NewEvent::now("b", degraded(true)), now()).unwrap();
+    assert_eq!(sync(&a, &mut b), 5);
+    // Applying the same events again changes nothing.
+    let again = b.apply_foreign(&a.node_keys().unwrap(), &a.events_after(&VersionVector::new()).unwrap()).unwrap();
+    assert_eq!((again.applied, again.already_held), (0, 5));
+    assert_eq!(b.people(None).unwrap().len(), 2);
+    assert!(b.verify().unwrap().is_ok());
+    assert_eq!(b.version_vector().unwrap().len(), 2);
+}
+
+#[test]
+fn a_forged_foreign_event_is_refused_and_nothing_lands() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = populated(da.path(), 2);
+    let mut b = Journal::create(db.path()).unwrap();
+    let mut evs = a.events_after(&VersionVector::new()).unwrap();
+    evs[3].actor = "someone else".into();
+    assert!(b.apply_foreign(&a.node_keys().unwrap(), &evs).is_err());
+    assert_eq!(b.event_count().unwrap(), 0);
+}
+
+#[test]
+fn concurrent_edits_of_a_section_become_a_visible_conflict_on_both_nodes() {
+    let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = populated(da.path(), 1);
+    let mut b = Journal::create(db.path()).unwrap();
+    sync(&a, &mut b);
+    let base = a.mei("p-0000").unwrap()[0].1.version.clone();
+    let edit = |aid: &str| Event::MeiSectionSet {
+        person: PersonId::parse("p-0000").unwrap(),
+        content: SectionContent::Mobility(Mobility { aids_indoors: vec![aid.into()], ..Default::default() }),
+        provenance: Provenance {
+            source: "x".into(),
+            confirmed_at: now(),
+            confirmed_by: "y".into(),
+            method: Method::InPerson,
+            stale_after_days: 30,
+        },
+        base: Some(base.clone()),
+    };
+    a.append(NewEvent::now("a", edit("frame")), now()).unwrap();
+    b.append(NewEvent::now("b", edit("stick")), now()).unwrap();
+    sync(&a, &mut b);
+    sync(&b, &mut a);
+    let (ra, rb) = (a.mei("p-0000").unwrap().remove(0).1, b.mei("p-0000").unwrap().remove(0).1);
+    assert_eq!(ra, rb, "both nodes converge on the same record");
+    assert_eq!(ra.status_at(now()), SectionStatus::Disputed);
+    assert_eq!(ra.conflicts.len(), 1);
+    assert!(a.verify().unwrap().is_ok() && b.verify().unwrap().is_ok());
+}
