@@ -1,1 +1,53 @@
+//! Lantern's use cases: one function per thing a user does. The web UI and the CLI both call
+//! these; neither writes SQL nor decides domain rules itself.
 
+mod actor;
+mod clock;
+mod decisions;
+pub mod demo;
+mod dependencies;
+mod error;
+mod history;
+mod init;
+mod mei;
+mod org;
+mod people;
+mod readiness;
+mod rules;
+
+pub use actor::Actor;
+pub use clock::Clock;
+pub use error::AppError;
+pub use history::HistoryEntry;
+pub use mei::{SectionInput, SectionView};
+pub use people::PersonView;
+pub use readiness::CheckResult;
+
+use lantern_journal::Journal;
+use std::path::Path;
+
+pub use lantern_core as core;
+pub use lantern_journal as journal;
+
+/// An open Lantern data directory and the clock it runs on.
+pub struct App {
+    journal: Journal,
+    clock: Clock,
+}
+
+impl App {
+    /// Open an initialised data directory.
+    pub fn open(dir: &Path, clock: Clock) -> Result<App, AppError> {
+        Ok(App { journal: Journal::open(dir)?, clock })
+    }
+
+    /// The journal, for read-only queries and verification.
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// The time now, by this app's clock.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+}

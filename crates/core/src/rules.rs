@@ -58,7 +58,7 @@ impl HandoverPoint {
 
 impl fmt::Display for HandoverPoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

@@ -1,0 +1,34 @@
+//! Errors a use case can return; each names what was wrong.
+
+use lantern_core::FieldError;
+use lantern_journal::JournalError;
+
+/// A use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Bad input: names the record, field and what was expected. Nothing was written.
+    #[error("{0}")]
+    Invalid(#[from] FieldError),
+    /// A referenced record does not exist. Nothing was written.
+    #[error("{what} {id} not found{hint}")]
+    NotFound {
+        /// Kind of record.
+        what: &'static str,
+        /// The identifier given.
+        id: String,
+        /// A hint, such as how to list valid identifiers.
+        hint: String,
+    },
+    /// The actor may not do this. Nothing was written.
+    #[error("not permitted: {0}")]
+    Forbidden(String),
+    /// The journal or database failed.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+}
+
+impl AppError {
+    pub(crate) fn not_found(what: &'static str, id: impl Into<String>, hint: &str) -> Self {
+        AppError::NotFound { what, id: id.into(), hint: if hint.is_empty() { String::new() } else { format!(" ({hint})") } }
+    }
+}

@@ -1,0 +1,182 @@
+//! A person's essential information: show, set, confirm, mark.
+
+use crate::{Actor, App, AppError};
+use jiff::Timestamp;
+use lantern_core::FieldError;
+use lantern_core::event::Event;
+use lantern_core::mei::*;
+use lantern_core::role::Role;
+use lantern_journal::NewEvent;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The largest section document accepted.
+pub const MAX_SECTION_BYTES: usize = 256 * 1024;
+
+/// One section as shown: its status now, and the record when held.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionView {
+    /// Which section.
+    pub section: SectionKind,
+    /// Title.
+    pub title: &'static str,
+    /// Status now.
+    pub status: SectionStatus,
+    /// When it becomes (or became) stale by age.
+    pub stale_at: Option<Timestamp>,
+    /// The record, when held.
+    pub record: Option<SectionRecord>,
+}
+
+impl SectionView {
+    /// All six sections from the ones held.
+    pub fn all(held: &[(SectionKind, SectionRecord)], now: Timestamp) -> Vec<SectionView> {
+        ALL_SECTIONS
+            .iter()
+            .map(|&k| match held.iter().find(|(h, _)| *h == k) {
+                Some((_, r)) => SectionView {
+                    section: k,
+                    title: k.title(),
+                    status: r.status_at(now),
+                    stale_at: Some(r.provenance.stale_at()),
+                    record: Some(r.clone()),
+                },
+                None => SectionView { section: k, title: k.title(), status: SectionStatus::Missing, stale_at: None, record: None },
+            })
+            .collect()
+    }
+}
+
+/// Provenance as typed: how and by whom a section was confirmed.
+#[derive(Debug, Clone, Default)]
+pub struct SectionInput {
+    /// Source system or partner.
+    pub source: String,
+    /// Method name: portal, phone, in_person, document, import.
+    pub method: String,
+    /// For phone: who was spoken to.
+    pub contact: Option<String>,
+    /// Who confirmed (defaults to the actor).
+    pub confirmed_by: Option<String>,
+    /// When (defaults to now); RFC 3339 or London time.
+    pub confirmed_at: Option<String>,
+    /// Days until stale (defaults per section).
+    pub stale_after_days: Option<u32>,
+}
+
+/// How long each section stays fresh unless told otherwise.
+pub fn default_stale_after_days(kind: SectionKind) -> u32 {
+    match kind {
+        SectionKind::Medication | SectionKind::Mobility => 30,
+        SectionKind::Risks | SectionKind::Escalation => 90,
+        SectionKind::Communication | SectionKind::Consent => 180,
+    }
+}
+
+fn parse_doc<T: DeserializeOwned>(record: &str, json: &str) -> Result<T, FieldError> {
+    let de = &mut serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let msg = inner.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        FieldError::new(record, if path == "." { String::new() } else { path }, format!("valid section content ({msg})"), json)
+    })
+}
+
+/// Parse section content typed as JSON for the given section.
+pub fn parse_content(record: &str, kind: SectionKind, json: &str) -> Result<SectionContent, FieldError> {
+    if json.len() > MAX_SECTION_BYTES {
+        return Err(FieldError::new(record, "content", format!("at most {MAX_SECTION_BYTES} bytes of JSON"), format!("{} bytes", json.len())));
+    }
+    let content = match kind {
+        SectionKind::Risks => SectionContent::Risks(parse_doc(record, json)?),
+        SectionKind::Medication => SectionContent::Medication(parse_doc(record, json)?),
+        SectionKind::Mobility => SectionContent::Mobility(parse_doc(record, json)?),
+        SectionKind::Communication => SectionContent::Communication(parse_doc(record, json)?),
+        SectionKind::Consent => SectionContent::Consent(parse_doc(record, json)?),
+        SectionKind::Escalation => SectionContent::Escalation(parse_doc(record, json)?),
+    };
+    content.validate(record)?;
+    Ok(content)
+}
+
+impl App {
+    fn provenance(&self, actor: &Actor, record: &str, kind: SectionKind, input: &SectionInput) -> Result<Provenance, FieldError> {
+        let confirmed_at = match &input.confirmed_at {
+            Some(s) => lantern_core::time::parse_instant("confirmed_at", s).map_err(|e| e.in_record(record))?,
+            None => self.now(),
+        };
+        let p = Provenance {
+            source: input.source.trim().to_string(),
+            confirmed_at,
+            confirmed_by: input.confirmed_by.clone().unwrap_or_else(|| actor.display_name()),
+            method: Method::parse(&input.method, input.contact.as_deref()).map_err(|e| e.in_record(record))?,
+            stale_after_days: input.stale_after_days.unwrap_or(default_stale_after_days(kind)),
+        };
+        p.validate(record, self.now())?;
+        Ok(p)
+    }
+
+    /// Set a section's content (JSON for that section) with its provenance.
+    pub fn set_section(
+        &mut self,
+        actor: &Actor,
+        person: &str,
+        section: &str,
+        content_json: &str,
+        input: &SectionInput,
+    ) -> Result<SectionRecord, AppError> {
+        actor.require(Role::may_edit_mei, "change essential information")?;
+        let kind = SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
+        let p = self.person(person)?;
+        let record = format!("{kind} section of person {person}");
+        let content = parse_content(&record, kind, content_json)?;
+        let provenance = self.provenance(actor, &record, kind, input)?;
+        let base = self.journal.mei(person)?.into_iter().find(|(k, _)| *k == kind).map(|(_, r)| r.version);
+        let ev = Event::MeiSectionSet { person: p.id, content, provenance, base };
+        self.journal.append(NewEvent::now(actor.journal_name(), ev), self.now())?;
+        self.section(person, kind)
+    }
+
+    /// Confirm a section's content unchanged, with new provenance; clears any stale or disputed mark.
+    pub fn confirm_section(&mut self, actor: &Actor, person: &str, section: &str, input: &SectionInput) -> Result<SectionRecord, AppError> {
+        actor.require(Role::may_edit_mei, "confirm essential information")?;
+        let kind = SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
+        let p = self.person(person)?;
+        let record = format!("{kind} section of person {person}");
+        let current = self.section(person, kind)?;
+        if !current.conflicts.is_empty() {
+            return Err(FieldError::new(&record, "section", "a section without unresolved concurrent edits: set the agreed content with `lantern mei set`", "conflicting versions").into());
+        }
+        let provenance = self.provenance(actor, &record, kind, input)?;
+        let ev = Event::MeiSectionConfirmed { person: p.id, section: kind, provenance, base: current.version };
+        self.journal.append(NewEvent::now(actor.journal_name(), ev), self.now())?;
+        self.section(person, kind)
+    }
+
+    /// Mark a section stale or disputed, with the reason, until it is confirmed again.
+    pub fn mark_section(&mut self, actor: &Actor, person: &str, section: &str, disputed: bool, reason: &str) -> Result<SectionRecord, AppError> {
+        actor.require(|r| r.may_edit_mei() || r == Role::CareWorker, "mark essential information")?;
+        let kind = SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
+        let p = self.person(person)?;
+        let record = format!("{kind} section of person {person}");
+        self.section(person, kind)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(FieldError::new(&record, "reason", "why the section needs reconfirming", reason).into());
+        }
+        let mark = if disputed { Mark::Disputed { reason: reason.into() } } else { Mark::Stale { reason: reason.into() } };
+        self.journal.append(NewEvent::now(actor.journal_name(), Event::MeiSectionMarked { person: p.id, section: kind, mark }), self.now())?;
+        self.section(person, kind)
+    }
+
+    fn section(&self, person: &str, kind: SectionKind) -> Result<SectionRecord, AppError> {
+        self.journal
+            .mei(person)?
+            .into_iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, r)| r)
+            .ok_or_else(|| AppError::not_found("section", format!("{kind} of person {person}"), "set it first with `lantern mei set`"))
+    }
+}

@@ -1,0 +1,374 @@
+//! The command line, as clap sees it.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Lantern: keeps adult social care safe when digital systems fail.
+#[derive(Parser, Debug)]
+#[command(name = "lantern", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The data directory (database and node key).
+    #[arg(long, global = true, env = "LANTERN_DATA", default_value = "./lantern-data")]
+    pub data: PathBuf,
+    /// Act as this member of staff (required for decisions and rule changes).
+    #[arg(long = "as", global = true, env = "LANTERN_AS", value_name = "STAFF_ID")]
+    pub as_staff: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a new data directory: database, migrations, this node's signing key.
+    Init {
+        /// The organisation's name.
+        #[arg(long)]
+        org: String,
+    },
+    /// Load (or reuse) the synthetic demo organisation and show an overview.
+    Demo,
+    /// Check every event's chain link, hash and signature, and that projections match a rebuild.
+    Verify,
+    /// Rebuild the current-state tables from the journal.
+    Rebuild,
+    /// Show the most recent journal events.
+    Log {
+        /// How many.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// People supported.
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// A person's minimum essential information (six sections).
+    #[command(subcommand)]
+    Mei(MeiCmd),
+    /// Check readiness at a handover point (recorded in the journal unless --dry-run).
+    Check {
+        /// Person identifier.
+        person: String,
+        /// Handover point: rapid-start, hospital-discharge, subcontracted-visit, routine-visit, transfer.
+        #[arg(long)]
+        handover: String,
+        /// Evaluate without recording.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Record a manager's decision about a readiness outcome (override or acceptance).
+    Decide {
+        /// Person identifier.
+        person: String,
+        /// Handover point.
+        #[arg(long)]
+        handover: String,
+        /// What was decided.
+        #[arg(long)]
+        decision: String,
+        /// Why.
+        #[arg(long)]
+        rationale: String,
+        /// When any restriction is reviewed (RFC 3339 or London time `YYYY-MM-DD HH:MM`).
+        #[arg(long)]
+        review_at: Option<String>,
+    },
+    /// Handover rule sets.
+    #[command(subcommand)]
+    Rules(RulesCmd),
+    /// Dependencies marked degraded by hand.
+    #[command(subcommand)]
+    Dependency(DependencyCmd),
+    /// Services.
+    #[command(subcommand)]
+    Service(ServiceCmd),
+    /// Staff.
+    #[command(subcommand)]
+    Staff(StaffCmd),
+    /// Partner organisations.
+    #[command(subcommand)]
+    Partner(PartnerCmd),
+    /// Named contacts at partner organisations.
+    #[command(subcommand)]
+    Contact(ContactCmd),
+    /// Planned visits on a day.
+    Visits {
+        /// The day, YYYY-MM-DD (default today, London time).
+        #[arg(long)]
+        date: Option<String>,
+    },
+}
+
+/// `lantern person ...`
+#[derive(Subcommand, Debug)]
+pub enum PersonCmd {
+    /// List people with the status of their six sections.
+    List {
+        /// Only this service.
+        #[arg(long)]
+        service: Option<String>,
+    },
+    /// Show a person and their essential information.
+    Show {
+        /// Person identifier.
+        id: String,
+    },
+    /// Add a person.
+    Add(PersonAddArgs),
+    /// Every journal event about a person, in order.
+    History {
+        /// Person identifier.
+        id: String,
+    },
+}
+
+/// Fields of a new person.
+#[derive(Args, Debug)]
+pub struct PersonAddArgs {
+    /// Identifier, such as p-0100.
+    #[arg(long)]
+    pub id: String,
+    /// Given name.
+    #[arg(long)]
+    pub given: String,
+    /// Family name.
+    #[arg(long)]
+    pub family: String,
+    /// Date of birth, YYYY-MM-DD.
+    #[arg(long)]
+    pub dob: String,
+    /// NHS number (checked).
+    #[arg(long)]
+    pub nhs: Option<String>,
+    /// Service identifier.
+    #[arg(long)]
+    pub service: String,
+    /// Address.
+    #[arg(long, default_value = "")]
+    pub address: String,
+    /// Access or key-safe note.
+    #[arg(long)]
+    pub access_note: Option<String>,
+    /// Lives alone.
+    #[arg(long)]
+    pub lives_alone: bool,
+}
+
+/// How a section was confirmed.
+#[derive(Args, Debug)]
+pub struct ProvenanceArgs {
+    /// Source system or partner.
+    #[arg(long)]
+    pub source: String,
+    /// Method: portal, phone, in_person, document, import.
+    #[arg(long)]
+    pub method: String,
+    /// For --method phone: the named contact spoken to.
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// Who confirmed it (default: you).
+    #[arg(long)]
+    pub confirmed_by: Option<String>,
+    /// When (default now): RFC 3339 or London time `YYYY-MM-DD HH:MM`.
+    #[arg(long)]
+    pub confirmed_at: Option<String>,
+    /// Days until it becomes stale (default depends on the section).
+    #[arg(long)]
+    pub stale_after_days: Option<u32>,
+}
+
+/// `lantern mei ...`
+#[derive(Subcommand, Debug)]
+pub enum MeiCmd {
+    /// Show a person's sections (or one section) with provenance and status.
+    Show {
+        /// Person identifier.
+        person: String,
+        /// One section: risks, medication, mobility, communication, consent, escalation.
+        section: Option<String>,
+    },
+    /// Set a section's content from JSON, with provenance.
+    Set {
+        /// Person identifier.
+        person: String,
+        /// Section.
+        section: String,
+        /// JSON file with the content (`-` for standard input).
+        #[arg(long, conflicts_with = "content")]
+        file: Option<PathBuf>,
+        /// The content as a JSON string.
+        #[arg(long)]
+        content: Option<String>,
+        #[command(flatten)]
+        provenance: ProvenanceArgs,
+    },
+    /// Confirm a section unchanged (clears a stale or disputed mark).
+    Confirm {
+        /// Person identifier.
+        person: String,
+        /// Section.
+        section: String,
+        #[command(flatten)]
+        provenance: ProvenanceArgs,
+    },
+    /// Mark a section stale or disputed until it is confirmed again.
+    Mark {
+        /// Person identifier.
+        person: String,
+        /// Section.
+        section: String,
+        /// Mark as disputed (default: stale).
+        #[arg(long)]
+        disputed: bool,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+/// `lantern rules ...`
+#[derive(Subcommand, Debug)]
+pub enum RulesCmd {
+    /// Every handover point with its current version.
+    List,
+    /// Show a rule set (current, or --version N).
+    Show {
+        /// Handover point.
+        handover: String,
+        /// Version.
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// Publish a new version from a JSON array of rules.
+    Publish {
+        /// Handover point.
+        handover: String,
+        /// JSON file with the rules (`-` for standard input).
+        #[arg(long)]
+        file: PathBuf,
+        /// Why the rules change.
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+/// `lantern dependency ...`
+#[derive(Subcommand, Debug)]
+pub enum DependencyCmd {
+    /// Dependencies with a hand-set status.
+    List,
+    /// Mark a dependency degraded (readiness then applies degraded rules).
+    Degrade {
+        /// Dependency, such as referral-portal.
+        name: String,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Mark a dependency restored.
+    Restore {
+        /// Dependency.
+        name: String,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+/// `lantern service ...`
+#[derive(Subcommand, Debug)]
+pub enum ServiceCmd {
+    /// List services.
+    List,
+    /// Add a service.
+    Add {
+        /// Identifier.
+        id: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// homecare, supported_living or care_home.
+        #[arg(long)]
+        kind: String,
+    },
+}
+
+/// `lantern staff ...`
+#[derive(Subcommand, Debug)]
+pub enum StaffCmd {
+    /// List staff.
+    List,
+    /// Add a member of staff.
+    Add {
+        /// Identifier.
+        id: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// Role: care_worker, senior_carer, coordinator, on_call_manager, registered_manager,
+        /// subcontractor, quality_lead, auditor, admin.
+        #[arg(long)]
+        role: String,
+        /// Home service.
+        #[arg(long)]
+        service: Option<String>,
+        /// Subcontractor organisation (for subcontractor staff).
+        #[arg(long)]
+        partner: Option<String>,
+        /// Phone.
+        #[arg(long)]
+        phone: Option<String>,
+    },
+}
+
+/// `lantern partner ...`
+#[derive(Subcommand, Debug)]
+pub enum PartnerCmd {
+    /// List partner organisations.
+    List,
+    /// Add a partner organisation.
+    Add {
+        /// Identifier.
+        id: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// local_authority, hospital, safeguarding_hub, gp_practice, community_nursing, pharmacy,
+        /// subcontractor or other.
+        #[arg(long)]
+        kind: String,
+        /// Main or duty line.
+        #[arg(long)]
+        phone: Option<String>,
+    },
+}
+
+/// `lantern contact ...`
+#[derive(Subcommand, Debug)]
+pub enum ContactCmd {
+    /// List partner contacts.
+    List,
+    /// Add a contact.
+    Add {
+        /// Identifier.
+        id: String,
+        /// Partner organisation.
+        #[arg(long)]
+        partner: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// Role there.
+        #[arg(long, default_value = "")]
+        role: String,
+        /// Phone.
+        #[arg(long)]
+        phone: Option<String>,
+        /// Email.
+        #[arg(long)]
+        email: Option<String>,
+    },
+}

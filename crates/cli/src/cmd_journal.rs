@@ -1,0 +1,110 @@
+//! init, demo, verify, rebuild, log.
+
+use crate::{Ctx, local_user, out};
+use lantern_app::demo::{DEMO_MANAGER, S1_PERSON};
+use lantern_app::{App, HistoryEntry};
+use std::process::ExitCode;
+
+pub fn init(ctx: &Ctx, org: &str) -> anyhow::Result<ExitCode> {
+    let app = App::init(&ctx.cli.data, org, &local_user(), ctx.clock)?;
+    let node = app.journal().node_id().to_string();
+    if ctx.cli.json {
+        out::json(&serde_json::json!({"data": ctx.cli.data, "node_id": node, "org": org}))?;
+    } else {
+        println!("Initialised {} for {org}", ctx.cli.data.display());
+        println!("  node id   {node}");
+        println!("  key file  {} (mode 0600: keep it private, back it up)", ctx.cli.data.join(lantern_app::journal::KEY_FILE).display());
+        println!("Next: `lantern service add`, `lantern staff add`, `lantern person add`.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn demo(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let (app, summary) = App::demo(&ctx.cli.data, ctx.clock)?;
+    if ctx.cli.json {
+        out::json(&summary)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} — {}", summary.org, if summary.loaded { "demo data loaded" } else { "demo data already present, reused" });
+    println!("Data directory {}", ctx.cli.data.display());
+    println!("{} services, {} people, {} staff, {} visits today and tomorrow, {} journal events", summary.services, summary.people, summary.staff, summary.visits, summary.events);
+    println!();
+    println!("Essential information by service (rapid-start readiness, evaluated now):");
+    let services = app.journal().services()?;
+    for s in services {
+        let people = app.list_people(Some(s.id.as_str()))?;
+        let (mut go, mut restricted, mut stop) = (0, 0, 0);
+        for p in &people {
+            match app.evaluate_readiness(p.person.id.as_str(), "rapid-start")?.outcome {
+                lantern_app::core::readiness::Outcome::Go => go += 1,
+                lantern_app::core::readiness::Outcome::GoWithRestrictions => restricted += 1,
+                lantern_app::core::readiness::Outcome::DoNotStart => stop += 1,
+            }
+        }
+        println!("  {:<32} {:>3} people: {go} go, {restricted} go with restrictions, {stop} do not start", s.name, people.len());
+    }
+    let degraded: Vec<String> = app.degraded()?.into_iter().map(|d| d.to_string()).collect();
+    if !degraded.is_empty() {
+        println!("Degraded now: {}", degraded.join(", "));
+    }
+    println!();
+    println!("Try the S1 rapid-start scenario:");
+    println!("  lantern check {S1_PERSON} --handover rapid-start");
+    println!("  lantern --as {DEMO_MANAGER} decide {S1_PERSON} --handover rapid-start --decision \"Start today with restrictions\" --rationale \"...\"");
+    println!("  lantern --as s-fatima-khan mei confirm {S1_PERSON} mobility --source \"Northshire General\" --method phone --contact \"Tom Reynolds\"");
+    println!("  lantern check {S1_PERSON} --handover rapid-start");
+    println!("  lantern person history {S1_PERSON}");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn verify(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let app = ctx.open()?;
+    match app.verify()? {
+        Ok(r) => {
+            if ctx.cli.json {
+                out::json(&serde_json::json!({"ok": true, "events": r.events, "nodes": r.nodes, "projections": r.projections}))?;
+            } else {
+                println!("OK: {} events from {} node(s) verified (chain, hashes, signatures); {} projections match a fresh rebuild", r.events, r.nodes, r.projections);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(f) => {
+            if ctx.cli.json {
+                out::json(&serde_json::json!({"ok": false, "position": f.pos, "event": f.event.as_ref().map(|(n, s)| format!("{n}/{s}")), "problem": f.problem}))?;
+            } else {
+                eprintln!("VERIFY FAILED: {f}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+pub fn rebuild(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let n = app.rebuild()?;
+    if ctx.cli.json {
+        out::json(&serde_json::json!({"replayed": n}))?;
+    } else {
+        println!("Rebuilt all projections from {n} events");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn log(ctx: &Ctx, limit: u32) -> anyhow::Result<ExitCode> {
+    let app = ctx.open()?;
+    let rows = app.recent_events(limit)?;
+    if ctx.cli.json {
+        out::json(&rows)?;
+    } else {
+        print_history(&rows);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Print events one a line: position, identity, times, actor, kind.
+pub fn print_history(rows: &[HistoryEntry]) {
+    for r in rows {
+        let occurred = if r.occurred_at != r.recorded_at { format!(" (happened {})", r.occurred_at) } else { String::new() };
+        println!("#{:<6} {:<24} {} {:<22} {}{}", r.pos, r.id, r.recorded_at, r.kind, r.actor, occurred);
+    }
+}

@@ -1,0 +1,155 @@
+//! check, decide, rules, dependency
+
+use crate::args::{DependencyCmd, RulesCmd};
+use crate::cmd_mei::read_input;
+use crate::{Ctx, out};
+use lantern_app::core::readiness::Restrictions;
+use lantern_app::core::rules::{ALL_HANDOVERS, Effect};
+use lantern_app::core::time::show as show_time;
+use std::process::ExitCode;
+
+pub fn check(ctx: &Ctx, person: &str, handover: &str, dry_run: bool) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    let r = app.check_readiness(&actor, person, handover, !dry_run)?;
+    if ctx.cli.json {
+        out::json(&r)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rd = &r.readiness;
+    println!("{} — {} for {} (rule set {} v{})", rd.outcome.label(), rd.handover, person, rd.handover, rd.rule_set_version);
+    if !rd.degraded.is_empty() {
+        println!("Degraded dependencies: {}", rd.degraded.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "));
+    }
+    for reason in &rd.reasons {
+        let what = match &reason.effect {
+            Effect::DoNotStart => "DO NOT START",
+            Effect::Restrict { .. } => "RESTRICT",
+            Effect::Warning => "WARNING",
+        };
+        println!("  [{what}] {} is {}: {} (rule {})", reason.section, reason.status.as_str(), reason.message, reason.rule);
+    }
+    print_restrictions("In force", &rd.restrictions);
+    if let Some(prev) = r.previous
+        && prev != rd.outcome
+    {
+        println!("Changed from {} since the last recorded check", prev.label());
+    }
+    if !r.lifted.is_empty() {
+        print_restrictions("LIFTED since the last check", &r.lifted);
+    }
+    match &r.recorded_as {
+        Some(id) => println!("Recorded as journal event {id}"),
+        None => println!("(dry run: not recorded)"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_restrictions(title: &str, r: &Restrictions) {
+    if r.is_empty() {
+        return;
+    }
+    println!("{title}:");
+    for t in &r.paused_tasks {
+        println!("  paused: {t}");
+    }
+    for s in &r.staffing {
+        println!("  staffing: {s}");
+    }
+    for a in &r.actions {
+        println!("  action: {a}");
+    }
+}
+
+pub fn decide(ctx: &Ctx, person: &str, handover: &str, decision: &str, rationale: &str, review_at: Option<&str>) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    let ev = app.record_decision(&actor, person, handover, decision, rationale, review_at)?;
+    if ctx.cli.json {
+        out::json(&ev)?;
+    } else if let lantern_app::core::event::Event::DecisionRecorded { id, outcome_at_decision, rule_set_version, .. } = &ev {
+        println!("Decision {id} recorded by {} (outcome then: {}, rule set v{rule_set_version})", actor.display_name(), outcome_at_decision.label());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn rules(ctx: &Ctx, cmd: &RulesCmd) -> anyhow::Result<ExitCode> {
+    match cmd {
+        RulesCmd::List => {
+            let app = ctx.open()?;
+            let mut rows = Vec::new();
+            for h in ALL_HANDOVERS {
+                if let Ok(r) = app.rule_set(h.as_str(), None) {
+                    rows.push(serde_json::json!({"handover": h, "version": r.rule_set.version, "rules": r.rule_set.rules.len(), "published_at": r.published_at, "author": r.author, "reason": r.reason}));
+                }
+            }
+            if ctx.cli.json {
+                out::json(&rows)?;
+            } else {
+                for r in rows {
+                    println!("{:<20} v{:<3} {:>2} rules  published {} by {}: {}", r["handover"].as_str().unwrap_or(""), r["version"], r["rules"], r["published_at"].as_str().unwrap_or(""), r["author"].as_str().unwrap_or(""), r["reason"].as_str().unwrap_or(""));
+                }
+            }
+        }
+        RulesCmd::Show { handover, version } => {
+            let app = ctx.open()?;
+            let r = app.rule_set(handover, *version)?;
+            if ctx.cli.json {
+                out::json(&r.rule_set.rules)?;
+            } else {
+                println!("{} v{} — published {} by {}: {}", r.rule_set.handover, r.rule_set.version, r.published_at, r.author, r.reason);
+                for rule in &r.rule_set.rules {
+                    let when: Vec<&str> = rule.when.iter().map(|s| s.as_str()).collect();
+                    let effect = match &rule.effect {
+                        Effect::DoNotStart => "do not start".to_string(),
+                        Effect::Restrict { paused_tasks, staffing, actions } => format!("restrict (paused: {}; staffing: {}; actions: {})", paused_tasks.join(", "), staffing.join(", "), actions.join(", ")),
+                        Effect::Warning => "warning".to_string(),
+                    };
+                    let degraded = rule.only_when_degraded.as_ref().map(|d| format!(" while {d} is degraded")).unwrap_or_default();
+                    println!("  {:<24} {} when {}{}{} → {}", rule.id, rule.section, when.join("/"), if rule.not_confirmed_via.is_empty() { String::new() } else { format!(" or confirmed only via {:?}", rule.not_confirmed_via) }, degraded, effect);
+                }
+            }
+        }
+        RulesCmd::Publish { handover, file, reason } => {
+            let json = read_input(file)?;
+            let mut app = ctx.open()?;
+            let actor = ctx.actor(&app)?;
+            let rs = app.publish_rule_set(&actor, handover, &json, reason)?;
+            if ctx.cli.json {
+                out::json(&rs)?;
+            } else {
+                println!("Published {} v{} ({} rules)", rs.handover, rs.version, rs.rules.len());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn dependency(ctx: &Ctx, cmd: &DependencyCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    match cmd {
+        DependencyCmd::List => {
+            let rows = app.dependencies()?;
+            if ctx.cli.json {
+                let v: Vec<_> = rows.iter().map(|d| serde_json::json!({"id": d.id, "degraded": d.degraded, "note": d.note, "since": d.since})).collect();
+                out::json(&v)?;
+            } else {
+                for d in rows {
+                    println!("{:<24} {:<9} since {}  {}", d.id, if d.degraded { "DEGRADED" } else { "ok" }, d.since, d.note);
+                }
+            }
+        }
+        DependencyCmd::Degrade { name, note } | DependencyCmd::Restore { name, note } => {
+            let degraded = matches!(cmd, DependencyCmd::Degrade { .. });
+            let actor = ctx.actor(&app)?;
+            app.set_dependency(&actor, name, degraded, note)?;
+            if ctx.cli.json {
+                out::json(&serde_json::json!({"dependency": name, "degraded": degraded}))?;
+            } else {
+                println!("{name} marked {} at {}", if degraded { "DEGRADED" } else { "restored" }, show_time(app.now()));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
