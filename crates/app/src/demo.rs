@@ -306,7 +306,7 @@ impl App {
             family_name: "Marlow".into(),
             preferred_name: Some("Edie".into()),
             date_of_birth: Date::new(1941, 3, 2).unwrap_or(Date::MIN),
-            nhs_number: Some(NhsNumber::parse("9990001201").unwrap_or_else(|_| demo_nhs_number(&mut rng))),
+            nhs_number: Some(NhsNumber::parse("9990001200").unwrap_or_else(|_| panic!("demo NHS number is invalid"))),
             address: "4 Orchard Close, Northshire NS2 4EM".into(),
             access_note: Some("Key safe left of the porch; code from the on-call manager".into()),
             service: id("riverside-homecare"),

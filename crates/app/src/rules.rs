@@ -35,7 +35,7 @@ impl App {
             let path = e.path().to_string();
             let msg = e.into_inner().to_string();
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            FieldError::new(&rec, format!("rules{}", if path == "." { String::new() } else { format!(".{path}") }), format!("a valid rule ({msg})"), rules_json)
+            FieldError::new(&rec, format!("rules{}", if path == "." { String::new() } else if path.starts_with('[') { path } else { format!(".{path}") }), format!("a valid rule ({msg})"), rules_json)
         })?;
         let reason = reason.trim();
         if reason.is_empty() {

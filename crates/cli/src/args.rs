@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 /// Lantern: keeps adult social care safe when digital systems fail.
 #[derive(Parser, Debug)]
-#[command(name = "lantern", version, about, propagate_version = true)]
+#[command(name = "lantern", version, about)]
 pub struct Cli {
     /// The data directory (database and node key).
     #[arg(long, global = true, env = "LANTERN_DATA", default_value = "./lantern-data")]

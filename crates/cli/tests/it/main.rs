@@ -1,0 +1,8 @@
+//! End-to-end tests of the `lantern` binary: one test binary, a module per feature.
+
+mod bad_input;
+mod init;
+mod rules;
+mod s1;
+mod support;
+mod tamper;
