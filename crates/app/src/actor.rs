@@ -42,7 +42,10 @@ impl Actor {
     pub fn require_staff(&self, allowed: fn(Role) -> bool, what: &str) -> Result<&Staff, AppError> {
         match self {
             Actor::Staff(s) if allowed(s.role) => Ok(s),
-            Actor::Staff(s) => Err(AppError::Forbidden(format!("{} ({}) may not {what}", s.name, s.role))),
+            Actor::Staff(s) => Err(AppError::Forbidden(format!(
+                "{} ({}) may not {what}",
+                s.name, s.role
+            ))),
             Actor::LocalOperator(_) => Err(AppError::Forbidden(format!(
                 "{what} must be done by a named member of staff: pass --as STAFF_ID (see `lantern staff list`)"
             ))),
@@ -54,7 +57,11 @@ impl Actor {
         if allowed(self.role()) {
             Ok(())
         } else {
-            Err(AppError::Forbidden(format!("{} ({}) may not {what}", self.display_name(), self.role())))
+            Err(AppError::Forbidden(format!(
+                "{} ({}) may not {what}",
+                self.display_name(),
+                self.role()
+            )))
         }
     }
 }

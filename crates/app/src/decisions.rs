@@ -34,10 +34,15 @@ impl App {
                 return Err(FieldError::new(&rec, f, "at most 10,000 characters", v).into());
             }
         }
-        let review_at = review_at.map(|s| lantern_core::time::parse_instant("review_at", s).map_err(|e| e.in_record(&rec))).transpose()?;
+        let review_at = review_at
+            .map(|s| {
+                lantern_core::time::parse_instant("review_at", s).map_err(|e| e.in_record(&rec))
+            })
+            .transpose()?;
         let n = self.journal.decisions(person)?.len() + 1;
         let node = self.journal.node_id();
-        let id = DecisionId::parse(&format!("d-{person}-{n}-{}", &node[1..7])).map_err(|e| e.in_record(&rec))?;
+        let id = DecisionId::parse(&format!("d-{person}-{n}-{}", &node[1..7]))
+            .map_err(|e| e.in_record(&rec))?;
         let ev = Event::DecisionRecorded {
             id,
             person: self.person(person)?.id,
@@ -48,7 +53,8 @@ impl App {
             rationale: rationale.to_string(),
             review_at,
         };
-        self.journal.append(NewEvent::now(actor.journal_name(), ev.clone()), self.now())?;
+        self.journal
+            .append(NewEvent::now(actor.journal_name(), ev.clone()), self.now())?;
         Ok(ev)
     }
 }

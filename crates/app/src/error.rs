@@ -29,6 +29,14 @@ pub enum AppError {
 
 impl AppError {
     pub(crate) fn not_found(what: &'static str, id: impl Into<String>, hint: &str) -> Self {
-        AppError::NotFound { what, id: id.into(), hint: if hint.is_empty() { String::new() } else { format!(" ({hint})") } }
+        AppError::NotFound {
+            what,
+            id: id.into(),
+            hint: if hint.is_empty() {
+                String::new()
+            } else {
+                format!(" ({hint})")
+            },
+        }
     }
 }

@@ -30,12 +30,22 @@ impl App {
     /// Every event about a person, in journal order.
     pub fn person_history(&self, person: &str) -> Result<Vec<HistoryEntry>, AppError> {
         self.person(person)?;
-        Ok(self.journal.person_history(person)?.into_iter().map(entry).collect())
+        Ok(self
+            .journal
+            .person_history(person)?
+            .into_iter()
+            .map(entry)
+            .collect())
     }
 
     /// The most recent events.
     pub fn recent_events(&self, limit: u32) -> Result<Vec<HistoryEntry>, AppError> {
-        Ok(self.journal.recent_events(limit)?.into_iter().map(entry).collect())
+        Ok(self
+            .journal
+            .recent_events(limit)?
+            .into_iter()
+            .map(entry)
+            .collect())
     }
 
     /// Verify the journal and projections.

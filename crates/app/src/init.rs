@@ -13,13 +13,26 @@ impl App {
     pub fn init(dir: &Path, org: &str, operator: &str, clock: Clock) -> Result<App, AppError> {
         let org = org.trim();
         if org.is_empty() || org.len() > 200 {
-            return Err(FieldError::new("organisation", "org", "a name of 1-200 characters", org).into());
+            return Err(
+                FieldError::new("organisation", "org", "a name of 1-200 characters", org).into(),
+            );
         }
         let mut journal = Journal::create(dir)?;
         let actor = format!("local:{operator}");
-        let mut evs = vec![NewEvent::now(&actor, Event::OrgInitialised { name: org.to_string() })];
+        let mut evs = vec![NewEvent::now(
+            &actor,
+            Event::OrgInitialised {
+                name: org.to_string(),
+            },
+        )];
         for rule_set in default_rule_sets() {
-            evs.push(NewEvent::now(&actor, Event::RuleSetPublished { rule_set, reason: "Lantern's default rules".into() }));
+            evs.push(NewEvent::now(
+                &actor,
+                Event::RuleSetPublished {
+                    rule_set,
+                    reason: "Lantern's default rules".into(),
+                },
+            ));
         }
         journal.append_batch(evs, clock.now())?;
         Ok(App { journal, clock })

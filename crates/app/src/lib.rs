@@ -38,7 +38,10 @@ pub struct App {
 impl App {
     /// Open an initialised data directory.
     pub fn open(dir: &Path, clock: Clock) -> Result<App, AppError> {
-        Ok(App { journal: Journal::open(dir)?, clock })
+        Ok(App {
+            journal: Journal::open(dir)?,
+            clock,
+        })
     }
 
     /// The journal, for read-only queries and verification.

@@ -41,7 +41,13 @@ impl SectionView {
                     stale_at: Some(r.provenance.stale_at()),
                     record: Some(r.clone()),
                 },
-                None => SectionView { section: k, title: k.title(), status: SectionStatus::Missing, stale_at: None, record: None },
+                None => SectionView {
+                    section: k,
+                    title: k.title(),
+                    status: SectionStatus::Missing,
+                    stale_at: None,
+                    record: None,
+                },
             })
             .collect()
     }
@@ -80,14 +86,28 @@ fn parse_doc<T: DeserializeOwned>(record: &str, json: &str) -> Result<T, FieldEr
         let inner = e.into_inner();
         let msg = inner.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        FieldError::new(record, if path == "." { String::new() } else { path }, format!("valid section content ({msg})"), json)
+        FieldError::new(
+            record,
+            if path == "." { String::new() } else { path },
+            format!("valid section content ({msg})"),
+            json,
+        )
     })
 }
 
 /// Parse section content typed as JSON for the given section.
-pub fn parse_content(record: &str, kind: SectionKind, json: &str) -> Result<SectionContent, FieldError> {
+pub fn parse_content(
+    record: &str,
+    kind: SectionKind,
+    json: &str,
+) -> Result<SectionContent, FieldError> {
     if json.len() > MAX_SECTION_BYTES {
-        return Err(FieldError::new(record, "content", format!("at most {MAX_SECTION_BYTES} bytes of JSON"), format!("{} bytes", json.len())));
+        return Err(FieldError::new(
+            record,
+            "content",
+            format!("at most {MAX_SECTION_BYTES} bytes of JSON"),
+            format!("{} bytes", json.len()),
+        ));
     }
     let content = match kind {
         SectionKind::Risks => SectionContent::Risks(parse_doc(record, json)?),
@@ -102,17 +122,30 @@ pub fn parse_content(record: &str, kind: SectionKind, json: &str) -> Result<Sect
 }
 
 impl App {
-    fn provenance(&self, actor: &Actor, record: &str, kind: SectionKind, input: &SectionInput) -> Result<Provenance, FieldError> {
+    fn provenance(
+        &self,
+        actor: &Actor,
+        record: &str,
+        kind: SectionKind,
+        input: &SectionInput,
+    ) -> Result<Provenance, FieldError> {
         let confirmed_at = match &input.confirmed_at {
-            Some(s) => lantern_core::time::parse_instant("confirmed_at", s).map_err(|e| e.in_record(record))?,
+            Some(s) => lantern_core::time::parse_instant("confirmed_at", s)
+                .map_err(|e| e.in_record(record))?,
             None => self.now(),
         };
         let p = Provenance {
             source: input.source.trim().to_string(),
             confirmed_at,
-            confirmed_by: input.confirmed_by.clone().unwrap_or_else(|| actor.display_name()),
-            method: Method::parse(&input.method, input.contact.as_deref()).map_err(|e| e.in_record(record))?,
-            stale_after_days: input.stale_after_days.unwrap_or(default_stale_after_days(kind)),
+            confirmed_by: input
+                .confirmed_by
+                .clone()
+                .unwrap_or_else(|| actor.display_name()),
+            method: Method::parse(&input.method, input.contact.as_deref())
+                .map_err(|e| e.in_record(record))?,
+            stale_after_days: input
+                .stale_after_days
+                .unwrap_or(default_stale_after_days(kind)),
         };
         p.validate(record, self.now())?;
         Ok(p)
@@ -128,21 +161,40 @@ impl App {
         input: &SectionInput,
     ) -> Result<SectionRecord, AppError> {
         actor.require(Role::may_edit_mei, "change essential information")?;
-        let kind = SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
+        let kind =
+            SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
         let p = self.person(person)?;
         let record = format!("{kind} section of person {person}");
         let content = parse_content(&record, kind, content_json)?;
         let provenance = self.provenance(actor, &record, kind, input)?;
-        let base = self.journal.mei(person)?.into_iter().find(|(k, _)| *k == kind).map(|(_, r)| r.version);
-        let ev = Event::MeiSectionSet { person: p.id, content, provenance, base };
-        self.journal.append(NewEvent::now(actor.journal_name(), ev), self.now())?;
+        let base = self
+            .journal
+            .mei(person)?
+            .into_iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, r)| r.version);
+        let ev = Event::MeiSectionSet {
+            person: p.id,
+            content,
+            provenance,
+            base,
+        };
+        self.journal
+            .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
         self.section(person, kind)
     }
 
     /// Confirm a section's content unchanged, with new provenance; clears any stale or disputed mark.
-    pub fn confirm_section(&mut self, actor: &Actor, person: &str, section: &str, input: &SectionInput) -> Result<SectionRecord, AppError> {
+    pub fn confirm_section(
+        &mut self,
+        actor: &Actor,
+        person: &str,
+        section: &str,
+        input: &SectionInput,
+    ) -> Result<SectionRecord, AppError> {
         actor.require(Role::may_edit_mei, "confirm essential information")?;
-        let kind = SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
+        let kind =
+            SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
         let p = self.person(person)?;
         let record = format!("{kind} section of person {person}");
         let current = self.section(person, kind)?;
@@ -150,24 +202,65 @@ impl App {
             return Err(FieldError::new(&record, "section", "a section without unresolved concurrent edits: set the agreed content with `lantern mei set`", "conflicting versions").into());
         }
         let provenance = self.provenance(actor, &record, kind, input)?;
-        let ev = Event::MeiSectionConfirmed { person: p.id, section: kind, provenance, base: current.version };
-        self.journal.append(NewEvent::now(actor.journal_name(), ev), self.now())?;
+        let ev = Event::MeiSectionConfirmed {
+            person: p.id,
+            section: kind,
+            provenance,
+            base: current.version,
+        };
+        self.journal
+            .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
         self.section(person, kind)
     }
 
     /// Mark a section stale or disputed, with the reason, until it is confirmed again.
-    pub fn mark_section(&mut self, actor: &Actor, person: &str, section: &str, disputed: bool, reason: &str) -> Result<SectionRecord, AppError> {
-        actor.require(|r| r.may_edit_mei() || r == Role::CareWorker, "mark essential information")?;
-        let kind = SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
+    pub fn mark_section(
+        &mut self,
+        actor: &Actor,
+        person: &str,
+        section: &str,
+        disputed: bool,
+        reason: &str,
+    ) -> Result<SectionRecord, AppError> {
+        actor.require(
+            |r| r.may_edit_mei() || r == Role::CareWorker,
+            "mark essential information",
+        )?;
+        let kind =
+            SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
         let p = self.person(person)?;
         let record = format!("{kind} section of person {person}");
         self.section(person, kind)?;
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(FieldError::new(&record, "reason", "why the section needs reconfirming", reason).into());
+            return Err(FieldError::new(
+                &record,
+                "reason",
+                "why the section needs reconfirming",
+                reason,
+            )
+            .into());
         }
-        let mark = if disputed { Mark::Disputed { reason: reason.into() } } else { Mark::Stale { reason: reason.into() } };
-        self.journal.append(NewEvent::now(actor.journal_name(), Event::MeiSectionMarked { person: p.id, section: kind, mark }), self.now())?;
+        let mark = if disputed {
+            Mark::Disputed {
+                reason: reason.into(),
+            }
+        } else {
+            Mark::Stale {
+                reason: reason.into(),
+            }
+        };
+        self.journal.append(
+            NewEvent::now(
+                actor.journal_name(),
+                Event::MeiSectionMarked {
+                    person: p.id,
+                    section: kind,
+                    mark,
+                },
+            ),
+            self.now(),
+        )?;
         self.section(person, kind)
     }
 
@@ -177,6 +270,12 @@ impl App {
             .into_iter()
             .find(|(k, _)| *k == kind)
             .map(|(_, r)| r)
-            .ok_or_else(|| AppError::not_found("section", format!("{kind} of person {person}"), "set it first with `lantern mei set`"))
+            .ok_or_else(|| {
+                AppError::not_found(
+                    "section",
+                    format!("{kind} of person {person}"),
+                    "set it first with `lantern mei set`",
+                )
+            })
     }
 }

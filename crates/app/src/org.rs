@@ -12,29 +12,59 @@ use lantern_journal::NewEvent;
 fn named(record: &str, field: &str, v: &str) -> Result<String, FieldError> {
     let v = v.trim();
     if v.is_empty() || v.len() > 200 {
-        Err(FieldError::new(record, field, "a name of 1-200 characters", v))
+        Err(FieldError::new(
+            record,
+            field,
+            "a name of 1-200 characters",
+            v,
+        ))
     } else {
         Ok(v.to_string())
     }
 }
 
 fn phone(record: &str, v: Option<&str>) -> Result<Option<PhoneNumber>, FieldError> {
-    v.map(|p| PhoneNumber::parse(p).map_err(|e| e.in_record(record))).transpose()
+    v.map(|p| PhoneNumber::parse(p).map_err(|e| e.in_record(record)))
+        .transpose()
 }
 
 impl App {
     /// Add a service.
-    pub fn add_service(&mut self, actor: &Actor, id: &str, name: &str, kind: &str) -> Result<Service, AppError> {
-        actor.require(|r| r == Role::Admin || r == Role::RegisteredManager, "add services")?;
+    pub fn add_service(
+        &mut self,
+        actor: &Actor,
+        id: &str,
+        name: &str,
+        kind: &str,
+    ) -> Result<Service, AppError> {
+        actor.require(
+            |r| r == Role::Admin || r == Role::RegisteredManager,
+            "add services",
+        )?;
         let rec = format!("service {id}");
         let kind = match kind {
             "homecare" => ServiceKind::Homecare,
             "supported_living" | "supported-living" => ServiceKind::SupportedLiving,
             "care_home" | "care-home" => ServiceKind::CareHome,
-            _ => return Err(FieldError::new(&rec, "kind", "one of homecare, supported_living, care_home", kind).into()),
+            _ => {
+                return Err(FieldError::new(
+                    &rec,
+                    "kind",
+                    "one of homecare, supported_living, care_home",
+                    kind,
+                )
+                .into());
+            }
         };
-        let s = Service { id: ServiceId::parse(id).map_err(|e| e.in_record(&rec))?, name: named(&rec, "name", name)?, kind };
-        self.journal.append(NewEvent::now(actor.journal_name(), Event::ServiceAdded(s.clone())), self.now())?;
+        let s = Service {
+            id: ServiceId::parse(id).map_err(|e| e.in_record(&rec))?,
+            name: named(&rec, "name", name)?,
+            kind,
+        };
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::ServiceAdded(s.clone())),
+            self.now(),
+        )?;
         Ok(s)
     }
 
@@ -50,7 +80,10 @@ impl App {
         partner: Option<&str>,
         phone_no: Option<&str>,
     ) -> Result<Staff, AppError> {
-        actor.require(|r| r == Role::Admin || r == Role::RegisteredManager, "add staff")?;
+        actor.require(
+            |r| r == Role::Admin || r == Role::RegisteredManager,
+            "add staff",
+        )?;
         let rec = format!("staff {id}");
         let s = Staff {
             id: StaffId::parse(id).map_err(|e| e.in_record(&rec))?,
@@ -61,15 +94,34 @@ impl App {
             phone: phone(&rec, phone_no)?,
         };
         if s.role == Role::Subcontractor && s.partner.is_none() {
-            return Err(FieldError::new(&rec, "partner", "the subcontractor organisation this person works for", "").into());
+            return Err(FieldError::new(
+                &rec,
+                "partner",
+                "the subcontractor organisation this person works for",
+                "",
+            )
+            .into());
         }
-        self.journal.append(NewEvent::now(actor.journal_name(), Event::StaffAdded(s.clone())), self.now())?;
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::StaffAdded(s.clone())),
+            self.now(),
+        )?;
         Ok(s)
     }
 
     /// Add a partner organisation.
-    pub fn add_partner(&mut self, actor: &Actor, id: &str, name: &str, kind: &str, phone_no: Option<&str>) -> Result<Partner, AppError> {
-        actor.require(|r| r == Role::Admin || r == Role::RegisteredManager, "add partners")?;
+    pub fn add_partner(
+        &mut self,
+        actor: &Actor,
+        id: &str,
+        name: &str,
+        kind: &str,
+        phone_no: Option<&str>,
+    ) -> Result<Partner, AppError> {
+        actor.require(
+            |r| r == Role::Admin || r == Role::RegisteredManager,
+            "add partners",
+        )?;
         let rec = format!("partner {id}");
         let kind: PartnerKind = serde_json::from_value(serde_json::Value::String(kind.replace('-', "_"))).map_err(|_| {
             FieldError::new(
@@ -79,8 +131,16 @@ impl App {
                 kind,
             )
         })?;
-        let p = Partner { id: PartnerId::parse(id).map_err(|e| e.in_record(&rec))?, name: named(&rec, "name", name)?, kind, phone: phone(&rec, phone_no)? };
-        self.journal.append(NewEvent::now(actor.journal_name(), Event::PartnerAdded(p.clone())), self.now())?;
+        let p = Partner {
+            id: PartnerId::parse(id).map_err(|e| e.in_record(&rec))?,
+            name: named(&rec, "name", name)?,
+            kind,
+            phone: phone(&rec, phone_no)?,
+        };
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::PartnerAdded(p.clone())),
+            self.now(),
+        )?;
         Ok(p)
     }
 
@@ -96,7 +156,10 @@ impl App {
         phone_no: Option<&str>,
         email: Option<&str>,
     ) -> Result<Contact, AppError> {
-        actor.require(|r| r != Role::Subcontractor && r != Role::Auditor && r != Role::CareWorker, "add contacts")?;
+        actor.require(
+            |r| r != Role::Subcontractor && r != Role::Auditor && r != Role::CareWorker,
+            "add contacts",
+        )?;
         let rec = format!("contact {id}");
         let c = Contact {
             id: ContactId::parse(id).map_err(|e| e.in_record(&rec))?,
@@ -106,7 +169,10 @@ impl App {
             phone: phone(&rec, phone_no)?,
             email: email.map(|e| e.trim().to_string()),
         };
-        self.journal.append(NewEvent::now(actor.journal_name(), Event::ContactAdded(c.clone())), self.now())?;
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::ContactAdded(c.clone())),
+            self.now(),
+        )?;
         Ok(c)
     }
 
@@ -115,8 +181,26 @@ impl App {
         if self.journal.services()?.iter().any(|s| s.id == sid) {
             Ok(sid)
         } else {
-            let known: Vec<String> = self.journal.services()?.into_iter().map(|s| s.id.to_string()).collect();
-            Err(FieldError::new(rec, "service", format!("an existing service ({})", if known.is_empty() { "none yet: `lantern service add`".into() } else { known.join(", ") }), id).into())
+            let known: Vec<String> = self
+                .journal
+                .services()?
+                .into_iter()
+                .map(|s| s.id.to_string())
+                .collect();
+            Err(FieldError::new(
+                rec,
+                "service",
+                format!(
+                    "an existing service ({})",
+                    if known.is_empty() {
+                        "none yet: `lantern service add`".into()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+                id,
+            )
+            .into())
         }
     }
 
@@ -125,7 +209,13 @@ impl App {
         if self.journal.partners()?.iter().any(|p| p.id == pid) {
             Ok(pid)
         } else {
-            Err(FieldError::new(rec, "partner", "an existing partner organisation (see `lantern partner list`)", id).into())
+            Err(FieldError::new(
+                rec,
+                "partner",
+                "an existing partner organisation (see `lantern partner list`)",
+                id,
+            )
+            .into())
         }
     }
 }

@@ -21,20 +21,43 @@ pub struct PersonView {
 impl App {
     /// Add a person; every field is checked and the service must exist.
     pub fn add_person(&mut self, actor: &Actor, input: &PersonInput) -> Result<Person, AppError> {
-        actor.require(|r| matches!(r, Role::Coordinator | Role::OnCallManager | Role::RegisteredManager | Role::Admin), "add people")?;
+        actor.require(
+            |r| {
+                matches!(
+                    r,
+                    Role::Coordinator | Role::OnCallManager | Role::RegisteredManager | Role::Admin
+                )
+            },
+            "add people",
+        )?;
         let today = self.now().to_zoned(lantern_core::time::london()).date();
         let person = input.parse(today)?;
         let rec = format!("person {}", person.id);
         self.service_ref(&rec, person.service.as_str())?;
         if self.journal.person(person.id.as_str())?.is_some() {
-            return Err(FieldError::new(&rec, "id", "an identifier not already in use", person.id.as_str()).into());
+            return Err(FieldError::new(
+                &rec,
+                "id",
+                "an identifier not already in use",
+                person.id.as_str(),
+            )
+            .into());
         }
         if let Some(n) = &person.nhs_number
             && let Some(other) = self.journal.person_by_nhs_number(n.as_str())?
         {
-            return Err(FieldError::new(&rec, "nhs_number", format!("an NHS number not already held (person {other} has it)"), n.as_str()).into());
+            return Err(FieldError::new(
+                &rec,
+                "nhs_number",
+                format!("an NHS number not already held (person {other} has it)"),
+                n.as_str(),
+            )
+            .into());
         }
-        self.journal.append(NewEvent::now(actor.journal_name(), Event::PersonAdded(person.clone())), self.now())?;
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::PersonAdded(person.clone())),
+            self.now(),
+        )?;
         Ok(person)
     }
 
@@ -50,7 +73,10 @@ impl App {
             .into_iter()
             .map(|p| {
                 let held = all.remove(&p.id).unwrap_or_default();
-                PersonView { sections: SectionView::all(&held, now), person: p }
+                PersonView {
+                    sections: SectionView::all(&held, now),
+                    person: p,
+                }
             })
             .collect())
     }
@@ -59,10 +85,15 @@ impl App {
     pub fn show_person(&self, id: &str) -> Result<PersonView, AppError> {
         let person = self.person(id)?;
         let held = self.journal.mei(id)?;
-        Ok(PersonView { sections: SectionView::all(&held, self.now()), person })
+        Ok(PersonView {
+            sections: SectionView::all(&held, self.now()),
+            person,
+        })
     }
 
     pub(crate) fn person(&self, id: &str) -> Result<Person, AppError> {
-        self.journal.person(id)?.ok_or_else(|| AppError::not_found("person", id, "see `lantern person list`"))
+        self.journal
+            .person(id)?
+            .ok_or_else(|| AppError::not_found("person", id, "see `lantern person list`"))
     }
 }

@@ -29,40 +29,76 @@ pub struct CheckResult {
 impl App {
     /// Dependencies degraded now.
     pub fn degraded(&self) -> Result<BTreeSet<DependencyId>, AppError> {
-        Ok(self.journal.dependencies()?.into_iter().filter(|d| d.degraded).map(|d| d.id).collect())
+        Ok(self
+            .journal
+            .dependencies()?
+            .into_iter()
+            .filter(|d| d.degraded)
+            .map(|d| d.id)
+            .collect())
     }
 
     /// Evaluate readiness for a person now, without recording it.
     pub fn evaluate_readiness(&self, person: &str, handover: &str) -> Result<Readiness, AppError> {
-        let handover = HandoverPoint::parse(handover).map_err(|e| e.in_record(format!("readiness check for person {person}")))?;
+        let handover = HandoverPoint::parse(handover)
+            .map_err(|e| e.in_record(format!("readiness check for person {person}")))?;
         self.person(person)?;
-        let rules = self
-            .journal
-            .rule_set(handover, None)?
-            .ok_or_else(|| AppError::not_found("rule set", handover.as_str(), "publish one with `lantern rules publish`"))?;
+        let rules = self.journal.rule_set(handover, None)?.ok_or_else(|| {
+            AppError::not_found(
+                "rule set",
+                handover.as_str(),
+                "publish one with `lantern rules publish`",
+            )
+        })?;
         let now = self.now();
         let held = self.journal.mei(person)?;
         let states: Vec<SectionState> = ALL_SECTIONS
             .iter()
-            .map(|&k| held.iter().find(|(h, _)| *h == k).map(|(_, r)| r.state_at(k, now)).unwrap_or(SectionState::missing(k)))
+            .map(|&k| {
+                held.iter()
+                    .find(|(h, _)| *h == k)
+                    .map(|(_, r)| r.state_at(k, now))
+                    .unwrap_or(SectionState::missing(k))
+            })
             .collect();
         Ok(evaluate(&rules.rule_set, &states, &self.degraded()?))
     }
 
     /// Check readiness and record the outcome in the journal, with what lifted since the last check.
-    pub fn check_readiness(&mut self, actor: &Actor, person: &str, handover: &str, record: bool) -> Result<CheckResult, AppError> {
+    pub fn check_readiness(
+        &mut self,
+        actor: &Actor,
+        person: &str,
+        handover: &str,
+        record: bool,
+    ) -> Result<CheckResult, AppError> {
         actor.require(|r| r != Role::Auditor, "run readiness checks")?;
         let readiness = self.evaluate_readiness(person, handover)?;
         let last = self.journal.last_readiness(person, readiness.handover)?;
         let previous = last.as_ref().map(|r| r.outcome);
-        let lifted = last.map(|l| l.restrictions.lifted_in(&readiness.restrictions)).unwrap_or_default();
+        let lifted = last
+            .map(|l| l.restrictions.lifted_in(&readiness.restrictions))
+            .unwrap_or_default();
         let mut recorded_as = None;
         if record {
             let p = self.person(person)?;
-            let ev = Event::ReadinessChecked { person: p.id, readiness: readiness.clone(), previous, lifted: lifted.clone() };
-            let stored = self.journal.append(NewEvent::now(actor.journal_name(), ev), self.now())?;
+            let ev = Event::ReadinessChecked {
+                person: p.id,
+                readiness: readiness.clone(),
+                previous,
+                lifted: lifted.clone(),
+            };
+            let stored = self
+                .journal
+                .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
             recorded_as = Some(format!("{}/{}", stored.node_id, stored.seq));
         }
-        Ok(CheckResult { person: person.to_string(), readiness, previous, lifted, recorded_as })
+        Ok(CheckResult {
+            person: person.to_string(),
+            readiness,
+            previous,
+            lifted,
+            recorded_as,
+        })
     }
 }

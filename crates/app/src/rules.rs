@@ -12,39 +12,88 @@ impl App {
     pub fn rule_set(&self, handover: &str, version: Option<u32>) -> Result<RuleSetRow, AppError> {
         let h = HandoverPoint::parse(handover)?;
         self.journal.rule_set(h, version)?.ok_or_else(|| {
-            AppError::not_found("rule set", format!("{h}{}", version.map(|v| format!(" version {v}")).unwrap_or_default()), "see `lantern rules list`")
+            AppError::not_found(
+                "rule set",
+                format!(
+                    "{h}{}",
+                    version.map(|v| format!(" version {v}")).unwrap_or_default()
+                ),
+                "see `lantern rules list`",
+            )
         })
     }
 
     /// Every version of a handover's rule set.
     pub fn rule_set_versions(&self, handover: &str) -> Result<Vec<RuleSetRow>, AppError> {
-        Ok(self.journal.rule_set_versions(HandoverPoint::parse(handover)?)?)
+        Ok(self
+            .journal
+            .rule_set_versions(HandoverPoint::parse(handover)?)?)
     }
 
     /// Publish a new version: `rules_json` is a JSON array of rules; the version is the next number.
-    pub fn publish_rule_set(&mut self, actor: &Actor, handover: &str, rules_json: &str, reason: &str) -> Result<RuleSet, AppError> {
+    pub fn publish_rule_set(
+        &mut self,
+        actor: &Actor,
+        handover: &str,
+        rules_json: &str,
+        reason: &str,
+    ) -> Result<RuleSet, AppError> {
         actor.require_staff(Role::may_publish_rules, "publish handover rules")?;
         let h = HandoverPoint::parse(handover)?;
-        let current = self.journal.rule_set(h, None)?.map(|r| r.rule_set.version).unwrap_or(0);
+        let current = self
+            .journal
+            .rule_set(h, None)?
+            .map(|r| r.rule_set.version)
+            .unwrap_or(0);
         let rec = format!("rule set {h} v{}", current + 1);
         if rules_json.len() > 1024 * 1024 {
-            return Err(FieldError::new(&rec, "rules", "at most 1 MiB of JSON", format!("{} bytes", rules_json.len())).into());
+            return Err(FieldError::new(
+                &rec,
+                "rules",
+                "at most 1 MiB of JSON",
+                format!("{} bytes", rules_json.len()),
+            )
+            .into());
         }
         let de = &mut serde_json::Deserializer::from_str(rules_json);
         let rules: Vec<Rule> = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let msg = e.into_inner().to_string();
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            FieldError::new(&rec, format!("rules{}", if path == "." { String::new() } else if path.starts_with('[') { path } else { format!(".{path}") }), format!("a valid rule ({msg})"), rules_json)
+            FieldError::new(
+                &rec,
+                format!(
+                    "rules{}",
+                    if path == "." {
+                        String::new()
+                    } else if path.starts_with('[') {
+                        path
+                    } else {
+                        format!(".{path}")
+                    }
+                ),
+                format!("a valid rule ({msg})"),
+                rules_json,
+            )
         })?;
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(FieldError::new(&rec, "reason", "why the rules are changing", reason).into());
+            return Err(
+                FieldError::new(&rec, "reason", "why the rules are changing", reason).into(),
+            );
         }
-        let rule_set = RuleSet { handover: h, version: current + 1, rules };
+        let rule_set = RuleSet {
+            handover: h,
+            version: current + 1,
+            rules,
+        };
         rule_set.validate()?;
-        let ev = Event::RuleSetPublished { rule_set: rule_set.clone(), reason: reason.to_string() };
-        self.journal.append(NewEvent::now(actor.journal_name(), ev), self.now())?;
+        let ev = Event::RuleSetPublished {
+            rule_set: rule_set.clone(),
+            reason: reason.to_string(),
+        };
+        self.journal
+            .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
         Ok(rule_set)
     }
 }

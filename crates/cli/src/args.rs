@@ -8,10 +8,20 @@ use std::path::PathBuf;
 #[command(name = "lantern", version, about)]
 pub struct Cli {
     /// The data directory (database and node key).
-    #[arg(long, global = true, env = "LANTERN_DATA", default_value = "./lantern-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "LANTERN_DATA",
+        default_value = "./lantern-data"
+    )]
     pub data: PathBuf,
     /// Act as this member of staff (required for decisions and rule changes).
-    #[arg(long = "as", global = true, env = "LANTERN_AS", value_name = "STAFF_ID")]
+    #[arg(
+        long = "as",
+        global = true,
+        env = "LANTERN_AS",
+        value_name = "STAFF_ID"
+    )]
     pub as_staff: Option<String>,
     /// Print JSON instead of text.
     #[arg(long, global = true)]

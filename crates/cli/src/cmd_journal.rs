@@ -13,7 +13,10 @@ pub fn init(ctx: &Ctx, org: &str) -> anyhow::Result<ExitCode> {
     } else {
         println!("Initialised {} for {org}", ctx.cli.data.display());
         println!("  node id   {node}");
-        println!("  key file  {} (mode 0600: keep it private, back it up)", ctx.cli.data.join(lantern_app::journal::KEY_FILE).display());
+        println!(
+            "  key file  {} (mode 0600: keep it private, back it up)",
+            ctx.cli.data.join(lantern_app::journal::KEY_FILE).display()
+        );
         println!("Next: `lantern service add`, `lantern staff add`, `lantern person add`.");
     }
     Ok(ExitCode::SUCCESS)
@@ -25,9 +28,20 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         out::json(&summary)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{} — {}", summary.org, if summary.loaded { "demo data loaded" } else { "demo data already present, reused" });
+    println!(
+        "{} — {}",
+        summary.org,
+        if summary.loaded {
+            "demo data loaded"
+        } else {
+            "demo data already present, reused"
+        }
+    );
     println!("Data directory {}", ctx.cli.data.display());
-    println!("{} services, {} people, {} staff, {} visits today and tomorrow, {} journal events", summary.services, summary.people, summary.staff, summary.visits, summary.events);
+    println!(
+        "{} services, {} people, {} staff, {} visits today and tomorrow, {} journal events",
+        summary.services, summary.people, summary.staff, summary.visits, summary.events
+    );
     println!();
     println!("Essential information by service (rapid-start readiness, evaluated now):");
     let services = app.journal().services()?;
@@ -35,13 +49,20 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         let people = app.list_people(Some(s.id.as_str()))?;
         let (mut go, mut restricted, mut stop) = (0, 0, 0);
         for p in &people {
-            match app.evaluate_readiness(p.person.id.as_str(), "rapid-start")?.outcome {
+            match app
+                .evaluate_readiness(p.person.id.as_str(), "rapid-start")?
+                .outcome
+            {
                 lantern_app::core::readiness::Outcome::Go => go += 1,
                 lantern_app::core::readiness::Outcome::GoWithRestrictions => restricted += 1,
                 lantern_app::core::readiness::Outcome::DoNotStart => stop += 1,
             }
         }
-        println!("  {:<32} {:>3} people: {go} go, {restricted} go with restrictions, {stop} do not start", s.name, people.len());
+        println!(
+            "  {:<32} {:>3} people: {go} go, {restricted} go with restrictions, {stop} do not start",
+            s.name,
+            people.len()
+        );
     }
     let degraded: Vec<String> = app.degraded()?.into_iter().map(|d| d.to_string()).collect();
     if !degraded.is_empty() {
@@ -50,8 +71,12 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     println!();
     println!("Try the S1 rapid-start scenario:");
     println!("  lantern check {S1_PERSON} --handover rapid-start");
-    println!("  lantern --as {DEMO_MANAGER} decide {S1_PERSON} --handover rapid-start --decision \"Start today with restrictions\" --rationale \"...\"");
-    println!("  lantern --as s-fatima-khan mei confirm {S1_PERSON} mobility --source \"Northshire General\" --method phone --contact \"Tom Reynolds\"");
+    println!(
+        "  lantern --as {DEMO_MANAGER} decide {S1_PERSON} --handover rapid-start --decision \"Start today with restrictions\" --rationale \"...\""
+    );
+    println!(
+        "  lantern --as s-fatima-khan mei confirm {S1_PERSON} mobility --source \"Northshire General\" --method phone --contact \"Tom Reynolds\""
+    );
     println!("  lantern check {S1_PERSON} --handover rapid-start");
     println!("  lantern person history {S1_PERSON}");
     Ok(ExitCode::SUCCESS)
@@ -62,15 +87,22 @@ pub fn verify(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match app.verify()? {
         Ok(r) => {
             if ctx.cli.json {
-                out::json(&serde_json::json!({"ok": true, "events": r.events, "nodes": r.nodes, "projections": r.projections}))?;
+                out::json(
+                    &serde_json::json!({"ok": true, "events": r.events, "nodes": r.nodes, "projections": r.projections}),
+                )?;
             } else {
-                println!("OK: {} events from {} node(s) verified (chain, hashes, signatures); {} projections match a fresh rebuild", r.events, r.nodes, r.projections);
+                println!(
+                    "OK: {} events from {} node(s) verified (chain, hashes, signatures); {} projections match a fresh rebuild",
+                    r.events, r.nodes, r.projections
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(f) => {
             if ctx.cli.json {
-                out::json(&serde_json::json!({"ok": false, "position": f.pos, "event": f.event.as_ref().map(|(n, s)| format!("{n}/{s}")), "problem": f.problem}))?;
+                out::json(
+                    &serde_json::json!({"ok": false, "position": f.pos, "event": f.event.as_ref().map(|(n, s)| format!("{n}/{s}")), "problem": f.problem}),
+                )?;
             } else {
                 eprintln!("VERIFY FAILED: {f}");
             }
@@ -104,7 +136,14 @@ pub fn log(ctx: &Ctx, limit: u32) -> anyhow::Result<ExitCode> {
 /// Print events one a line: position, identity, times, actor, kind.
 pub fn print_history(rows: &[HistoryEntry]) {
     for r in rows {
-        let occurred = if r.occurred_at != r.recorded_at { format!(" (happened {})", r.occurred_at) } else { String::new() };
-        println!("#{:<6} {:<24} {} {:<22} {}{}", r.pos, r.id, r.recorded_at, r.kind, r.actor, occurred);
+        let occurred = if r.occurred_at != r.recorded_at {
+            format!(" (happened {})", r.occurred_at)
+        } else {
+            String::new()
+        };
+        println!(
+            "#{:<6} {:<24} {} {:<22} {}{}",
+            r.pos, r.id, r.recorded_at, r.kind, r.actor, occurred
+        );
     }
 }

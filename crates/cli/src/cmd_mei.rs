@@ -26,11 +26,17 @@ pub fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
     if path.as_os_str() == "-" {
         std::io::stdin().take(LIMIT + 1).read_to_string(&mut s)?;
     } else {
-        let f = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        f.take(LIMIT + 1).read_to_string(&mut s).map_err(|e| anyhow::anyhow!("{}: {e} (expected UTF-8 JSON)", path.display()))?;
+        let f =
+            std::fs::File::open(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        f.take(LIMIT + 1)
+            .read_to_string(&mut s)
+            .map_err(|e| anyhow::anyhow!("{}: {e} (expected UTF-8 JSON)", path.display()))?;
     }
     if s.len() as u64 > LIMIT {
-        anyhow::bail!("{}: larger than 4 MiB; expected a JSON document", path.display());
+        anyhow::bail!(
+            "{}: larger than 4 MiB; expected a JSON document",
+            path.display()
+        );
     }
     Ok(s)
 }
@@ -38,37 +44,72 @@ pub fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
 pub fn run(ctx: &Ctx, cmd: &MeiCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         MeiCmd::Show { person, section } => show(ctx, person, section.as_deref()),
-        MeiCmd::Set { person, section, file, content, provenance } => {
+        MeiCmd::Set {
+            person,
+            section,
+            file,
+            content,
+            provenance,
+        } => {
             let json = match (file, content) {
                 (Some(f), _) => read_input(f)?,
                 (None, Some(c)) => c.clone(),
-                (None, None) => anyhow::bail!("give the section content with --file FILE or --content JSON"),
+                (None, None) => {
+                    anyhow::bail!("give the section content with --file FILE or --content JSON")
+                }
             };
             let mut app = ctx.open()?;
             let actor = ctx.actor(&app)?;
             let rec = app.set_section(&actor, person, section, &json, &input(provenance))?;
             done(ctx, &rec, &format!("Set {section} for {person}"))
         }
-        MeiCmd::Confirm { person, section, provenance } => {
+        MeiCmd::Confirm {
+            person,
+            section,
+            provenance,
+        } => {
             let mut app = ctx.open()?;
             let actor = ctx.actor(&app)?;
             let rec = app.confirm_section(&actor, person, section, &input(provenance))?;
             done(ctx, &rec, &format!("Confirmed {section} for {person}"))
         }
-        MeiCmd::Mark { person, section, disputed, reason } => {
+        MeiCmd::Mark {
+            person,
+            section,
+            disputed,
+            reason,
+        } => {
             let mut app = ctx.open()?;
             let actor = ctx.actor(&app)?;
             let rec = app.mark_section(&actor, person, section, *disputed, reason)?;
-            done(ctx, &rec, &format!("Marked {section} for {person} {}", if *disputed { "DISPUTED" } else { "STALE" }))
+            done(
+                ctx,
+                &rec,
+                &format!(
+                    "Marked {section} for {person} {}",
+                    if *disputed { "DISPUTED" } else { "STALE" }
+                ),
+            )
         }
     }
 }
 
-fn done(ctx: &Ctx, rec: &lantern_app::core::mei::SectionRecord, msg: &str) -> anyhow::Result<ExitCode> {
+fn done(
+    ctx: &Ctx,
+    rec: &lantern_app::core::mei::SectionRecord,
+    msg: &str,
+) -> anyhow::Result<ExitCode> {
     if ctx.cli.json {
         out::json(rec)?;
     } else {
-        println!("{msg} (version {}/{}; confirmed {} by {}, {})", rec.version.node, rec.version.seq, show_time(rec.provenance.confirmed_at), rec.provenance.confirmed_by, rec.provenance.method.describe());
+        println!(
+            "{msg} (version {}/{}; confirmed {} by {}, {})",
+            rec.version.node,
+            rec.version.seq,
+            show_time(rec.provenance.confirmed_at),
+            rec.provenance.confirmed_by,
+            rec.provenance.method.describe()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -77,14 +118,30 @@ fn done(ctx: &Ctx, rec: &lantern_app::core::mei::SectionRecord, msg: &str) -> an
 pub fn show(ctx: &Ctx, person: &str, section: Option<&str>) -> anyhow::Result<ExitCode> {
     let app = ctx.open()?;
     let view = app.show_person(person)?;
-    let kind = section.map(lantern_app::core::mei::SectionKind::parse).transpose().map_err(lantern_app::AppError::from)?;
-    let sections: Vec<_> = view.sections.iter().filter(|s| kind.is_none_or(|k| k == s.section)).collect();
+    let kind = section
+        .map(lantern_app::core::mei::SectionKind::parse)
+        .transpose()
+        .map_err(lantern_app::AppError::from)?;
+    let sections: Vec<_> = view
+        .sections
+        .iter()
+        .filter(|s| kind.is_none_or(|k| k == s.section))
+        .collect();
     if ctx.cli.json {
-        return out::json(&serde_json::json!({"person": view.person, "sections": sections})).map(|_| ExitCode::SUCCESS);
+        return out::json(&serde_json::json!({"person": view.person, "sections": sections}))
+            .map(|_| ExitCode::SUCCESS);
     }
     let p = &view.person;
     println!("{} ({})", p.display_name(), p.id);
-    println!("  born {}   NHS {}   service {}", p.date_of_birth, p.nhs_number.as_ref().map(|n| n.to_string()).unwrap_or_else(|| "not recorded".into()), p.service);
+    println!(
+        "  born {}   NHS {}   service {}",
+        p.date_of_birth,
+        p.nhs_number
+            .as_ref()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "not recorded".into()),
+        p.service
+    );
     if !p.address.is_empty() {
         println!("  {}", p.address);
     }
@@ -96,14 +153,24 @@ pub fn show(ctx: &Ctx, person: &str, section: Option<&str>) -> anyhow::Result<Ex
             continue;
         };
         let pv = &r.provenance;
-        println!("  source {}; confirmed {} by {} ({}); stale from {}", pv.source, show_time(pv.confirmed_at), pv.confirmed_by, pv.method.describe(), show_time(pv.stale_at()));
+        println!(
+            "  source {}; confirmed {} by {} ({}); stale from {}",
+            pv.source,
+            show_time(pv.confirmed_at),
+            pv.confirmed_by,
+            pv.method.describe(),
+            show_time(pv.stale_at())
+        );
         match &r.mark {
             Some(Mark::Stale { reason }) => println!("  marked STALE: {reason}"),
             Some(Mark::Disputed { reason }) => println!("  marked DISPUTED: {reason}"),
             None => {}
         }
         if !r.conflicts.is_empty() {
-            println!("  CONFLICT: {} concurrent version(s) to resolve", r.conflicts.len());
+            println!(
+                "  CONFLICT: {} concurrent version(s) to resolve",
+                r.conflicts.len()
+            );
         }
         print_content(&r.content);
     }
@@ -114,9 +181,22 @@ fn print_content(c: &SectionContent) {
     match c {
         SectionContent::Risks(r) => {
             for risk in &r.risks {
-                println!("  - {} (triggers: {}; helps: {})", risk.description, risk.triggers.join(", "), risk.what_helps.join(", "));
+                println!(
+                    "  - {} (triggers: {}; helps: {})",
+                    risk.description,
+                    risk.triggers.join(", "),
+                    risk.what_helps.join(", ")
+                );
             }
-            println!("  safeguarding: {:?}{}", r.safeguarding.status, r.safeguarding.note.as_ref().map(|n| format!(" — {n}")).unwrap_or_default());
+            println!(
+                "  safeguarding: {:?}{}",
+                r.safeguarding.status,
+                r.safeguarding
+                    .note
+                    .as_ref()
+                    .map(|n| format!(" — {n}"))
+                    .unwrap_or_default()
+            );
             if !r.behaviours_that_challenge.is_empty() {
                 println!("  behaviours: {}", r.behaviours_that_challenge.join("; "));
             }
@@ -127,21 +207,47 @@ fn print_content(c: &SectionContent) {
         SectionContent::Medication(m) => {
             println!("  support: {:?}", m.support_level);
             for med in &m.medicines {
-                println!("  - {}{} {} at {}", if med.time_critical { "TIME-CRITICAL " } else { "" }, med.name, med.dose, med.times.join(", "));
+                println!(
+                    "  - {}{} {} at {}",
+                    if med.time_critical {
+                        "TIME-CRITICAL "
+                    } else {
+                        ""
+                    },
+                    med.name,
+                    med.dose,
+                    med.times.join(", ")
+                );
             }
             for a in &m.allergies {
                 println!("  ALLERGY: {} ({})", a.substance, a.reaction);
             }
         }
         SectionContent::Mobility(m) => {
-            println!("  falls risk: {:?}; indoors: {}; outdoors: {}", m.falls_risk, or_none(&m.aids_indoors), or_none(&m.aids_outdoors));
-            println!("  transfers: {}; manual handling: {}", m.transfers, m.manual_handling_plan);
+            println!(
+                "  falls risk: {:?}; indoors: {}; outdoors: {}",
+                m.falls_risk,
+                or_none(&m.aids_indoors),
+                or_none(&m.aids_outdoors)
+            );
+            println!(
+                "  transfers: {}; manual handling: {}",
+                m.transfers, m.manual_handling_plan
+            );
             for f in &m.recent_falls_or_admissions {
                 println!("  recent: {f}");
             }
         }
         SectionContent::Communication(c) => {
-            println!("  language: {}{}", c.language, if c.interpreter_needed { " (interpreter needed)" } else { "" });
+            println!(
+                "  language: {}{}",
+                c.language,
+                if c.interpreter_needed {
+                    " (interpreter needed)"
+                } else {
+                    ""
+                }
+            );
             if let Some(h) = &c.hearing {
                 println!("  hearing: {h}");
             }
@@ -157,7 +263,11 @@ fn print_content(c: &SectionContent) {
             for n in &c.capacity_notes {
                 println!("  capacity ({}): {}", n.decision, n.note);
             }
-            for (label, v) in [("LPA/deputy", &c.lpa_or_deputy), ("DNACPR/ReSPECT", &c.dnacpr_respect), ("DoLS", &c.dols_status)] {
+            for (label, v) in [
+                ("LPA/deputy", &c.lpa_or_deputy),
+                ("DNACPR/ReSPECT", &c.dnacpr_respect),
+                ("DoLS", &c.dols_status),
+            ] {
                 if let Some(v) = v {
                     println!("  {label}: {v}");
                 }
@@ -165,12 +275,23 @@ fn print_content(c: &SectionContent) {
         }
         SectionContent::Escalation(e) => {
             for (i, s) in e.route.iter().enumerate() {
-                println!("  {}. {} ({}) {} — {}", i + 1, s.name, s.role, s.phone, s.when);
+                println!(
+                    "  {}. {} ({}) {} — {}",
+                    i + 1,
+                    s.name,
+                    s.role,
+                    s.phone,
+                    s.when
+                );
             }
         }
     }
 }
 
 fn or_none(v: &[String]) -> String {
-    if v.is_empty() { "none".into() } else { v.join(", ") }
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
 }

@@ -21,7 +21,11 @@ pub fn service(ctx: &Ctx, cmd: &ServiceCmd) -> anyhow::Result<ExitCode> {
         ServiceCmd::Add { id, name, kind } => {
             let actor = ctx.actor(&app)?;
             let s = app.add_service(&actor, id, name, kind)?;
-            if ctx.cli.json { out::json(&s)? } else { println!("Added service {} ({})", s.id, s.name) }
+            if ctx.cli.json {
+                out::json(&s)?
+            } else {
+                println!("Added service {} ({})", s.id, s.name)
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -36,14 +40,39 @@ pub fn staff(ctx: &Ctx, cmd: &StaffCmd) -> anyhow::Result<ExitCode> {
                 out::json(&rows)?;
             } else {
                 for s in rows {
-                    println!("{:<18} {:<28} {:<20} {}", s.id, s.name, s.role, s.phone.map(|p| p.to_string()).unwrap_or_default());
+                    println!(
+                        "{:<18} {:<28} {:<20} {}",
+                        s.id,
+                        s.name,
+                        s.role,
+                        s.phone.map(|p| p.to_string()).unwrap_or_default()
+                    );
                 }
             }
         }
-        StaffCmd::Add { id, name, role, service, partner, phone } => {
+        StaffCmd::Add {
+            id,
+            name,
+            role,
+            service,
+            partner,
+            phone,
+        } => {
             let actor = ctx.actor(&app)?;
-            let s = app.add_staff(&actor, id, name, role, service.as_deref(), partner.as_deref(), phone.as_deref())?;
-            if ctx.cli.json { out::json(&s)? } else { println!("Added staff {} ({}, {})", s.id, s.name, s.role) }
+            let s = app.add_staff(
+                &actor,
+                id,
+                name,
+                role,
+                service.as_deref(),
+                partner.as_deref(),
+                phone.as_deref(),
+            )?;
+            if ctx.cli.json {
+                out::json(&s)?
+            } else {
+                println!("Added staff {} ({}, {})", s.id, s.name, s.role)
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -58,14 +87,28 @@ pub fn partner(ctx: &Ctx, cmd: &PartnerCmd) -> anyhow::Result<ExitCode> {
                 out::json(&rows)?;
             } else {
                 for p in rows {
-                    println!("{:<20} {:<52} {}", p.id, p.name, p.phone.map(|p| p.to_string()).unwrap_or_default());
+                    println!(
+                        "{:<20} {:<52} {}",
+                        p.id,
+                        p.name,
+                        p.phone.map(|p| p.to_string()).unwrap_or_default()
+                    );
                 }
             }
         }
-        PartnerCmd::Add { id, name, kind, phone } => {
+        PartnerCmd::Add {
+            id,
+            name,
+            kind,
+            phone,
+        } => {
             let actor = ctx.actor(&app)?;
             let p = app.add_partner(&actor, id, name, kind, phone.as_deref())?;
-            if ctx.cli.json { out::json(&p)? } else { println!("Added partner {} ({})", p.id, p.name) }
+            if ctx.cli.json {
+                out::json(&p)?
+            } else {
+                println!("Added partner {} ({})", p.id, p.name)
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -80,14 +123,40 @@ pub fn contact(ctx: &Ctx, cmd: &ContactCmd) -> anyhow::Result<ExitCode> {
                 out::json(&rows)?;
             } else {
                 for c in rows {
-                    println!("{:<14} {:<20} {:<18} {:<28} {}", c.id, c.partner, c.name, c.role, c.phone.map(|p| p.to_string()).unwrap_or_default());
+                    println!(
+                        "{:<14} {:<20} {:<18} {:<28} {}",
+                        c.id,
+                        c.partner,
+                        c.name,
+                        c.role,
+                        c.phone.map(|p| p.to_string()).unwrap_or_default()
+                    );
                 }
             }
         }
-        ContactCmd::Add { id, partner, name, role, phone, email } => {
+        ContactCmd::Add {
+            id,
+            partner,
+            name,
+            role,
+            phone,
+            email,
+        } => {
             let actor = ctx.actor(&app)?;
-            let c = app.add_contact(&actor, id, partner, name, role, phone.as_deref(), email.as_deref())?;
-            if ctx.cli.json { out::json(&c)? } else { println!("Added contact {} ({})", c.id, c.name) }
+            let c = app.add_contact(
+                &actor,
+                id,
+                partner,
+                name,
+                role,
+                phone.as_deref(),
+                email.as_deref(),
+            )?;
+            if ctx.cli.json {
+                out::json(&c)?
+            } else {
+                println!("Added contact {} ({})", c.id, c.name)
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -107,7 +176,18 @@ pub fn visits(ctx: &Ctx, date: Option<&str>) -> anyhow::Result<ExitCode> {
     } else {
         for v in &visits {
             let prios: Vec<&str> = v.priorities.iter().map(|p| p.label()).collect();
-            println!("{}  {:<16} {:<30} {}{}", show_time(v.start), v.person, v.carers.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("+"), if prios.is_empty() { "" } else { "! " }, prios.join(", "));
+            println!(
+                "{}  {:<16} {:<30} {}{}",
+                show_time(v.start),
+                v.person,
+                v.carers
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join("+"),
+                if prios.is_empty() { "" } else { "! " },
+                prios.join(", ")
+            );
         }
         println!("{} visits on {day}", visits.len());
     }

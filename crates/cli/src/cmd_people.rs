@@ -22,12 +22,28 @@ pub fn run(ctx: &Ctx, cmd: &PersonCmd) -> anyhow::Result<ExitCode> {
                     .collect();
                 out::json(&rows)?;
             } else {
-                println!("{:<18} {:<28} {:<20} {}", "ID", "NAME", "SERVICE", "RISK MED MOB COM CON ESC");
+                println!(
+                    "{:<18} {:<28} {:<20} {}",
+                    "ID", "NAME", "SERVICE", "RISK MED MOB COM CON ESC"
+                );
                 for v in &people {
-                    let marks: Vec<String> = v.sections.iter().map(|s| format!("{:<3}", short(s.status))).collect();
-                    println!("{:<18} {:<28} {:<20} {}", v.person.id, v.person.display_name(), v.person.service, marks.join(" "));
+                    let marks: Vec<String> = v
+                        .sections
+                        .iter()
+                        .map(|s| format!("{:<3}", short(s.status)))
+                        .collect();
+                    println!(
+                        "{:<18} {:<28} {:<20} {}",
+                        v.person.id,
+                        v.person.display_name(),
+                        v.person.service,
+                        marks.join(" ")
+                    );
                 }
-                println!("{} people. Key: ok = confirmed, ST = STALE, MI = MISSING, DI = DISPUTED", people.len());
+                println!(
+                    "{} people. Key: ok = confirmed, ST = STALE, MI = MISSING, DI = DISPUTED",
+                    people.len()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

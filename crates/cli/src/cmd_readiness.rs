@@ -17,9 +17,23 @@ pub fn check(ctx: &Ctx, person: &str, handover: &str, dry_run: bool) -> anyhow::
         return Ok(ExitCode::SUCCESS);
     }
     let rd = &r.readiness;
-    println!("{} — {} for {} (rule set {} v{})", rd.outcome.label(), rd.handover, person, rd.handover, rd.rule_set_version);
+    println!(
+        "{} — {} for {} (rule set {} v{})",
+        rd.outcome.label(),
+        rd.handover,
+        person,
+        rd.handover,
+        rd.rule_set_version
+    );
     if !rd.degraded.is_empty() {
-        println!("Degraded dependencies: {}", rd.degraded.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "));
+        println!(
+            "Degraded dependencies: {}",
+            rd.degraded
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     for reason in &rd.reasons {
         let what = match &reason.effect {
@@ -27,13 +41,22 @@ pub fn check(ctx: &Ctx, person: &str, handover: &str, dry_run: bool) -> anyhow::
             Effect::Restrict { .. } => "RESTRICT",
             Effect::Warning => "WARNING",
         };
-        println!("  [{what}] {} is {}: {} (rule {})", reason.section, reason.status.as_str(), reason.message, reason.rule);
+        println!(
+            "  [{what}] {} is {}: {} (rule {})",
+            reason.section,
+            reason.status.as_str(),
+            reason.message,
+            reason.rule
+        );
     }
     print_restrictions("In force", &rd.restrictions);
     if let Some(prev) = r.previous
         && prev != rd.outcome
     {
-        println!("Changed from {} since the last recorded check", prev.label());
+        println!(
+            "Changed from {} since the last recorded check",
+            prev.label()
+        );
     }
     if !r.lifted.is_empty() {
         print_restrictions("LIFTED since the last check", &r.lifted);
@@ -61,14 +84,31 @@ fn print_restrictions(title: &str, r: &Restrictions) {
     }
 }
 
-pub fn decide(ctx: &Ctx, person: &str, handover: &str, decision: &str, rationale: &str, review_at: Option<&str>) -> anyhow::Result<ExitCode> {
+pub fn decide(
+    ctx: &Ctx,
+    person: &str,
+    handover: &str,
+    decision: &str,
+    rationale: &str,
+    review_at: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let mut app = ctx.open()?;
     let actor = ctx.actor(&app)?;
     let ev = app.record_decision(&actor, person, handover, decision, rationale, review_at)?;
     if ctx.cli.json {
         out::json(&ev)?;
-    } else if let lantern_app::core::event::Event::DecisionRecorded { id, outcome_at_decision, rule_set_version, .. } = &ev {
-        println!("Decision {id} recorded by {} (outcome then: {}, rule set v{rule_set_version})", actor.display_name(), outcome_at_decision.label());
+    } else if let lantern_app::core::event::Event::DecisionRecorded {
+        id,
+        outcome_at_decision,
+        rule_set_version,
+        ..
+    } = &ev
+    {
+        println!(
+            "Decision {id} recorded by {} (outcome then: {}, rule set v{rule_set_version})",
+            actor.display_name(),
+            outcome_at_decision.label()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -87,7 +127,15 @@ pub fn rules(ctx: &Ctx, cmd: &RulesCmd) -> anyhow::Result<ExitCode> {
                 out::json(&rows)?;
             } else {
                 for r in rows {
-                    println!("{:<20} v{:<3} {:>2} rules  published {} by {}: {}", r["handover"].as_str().unwrap_or(""), r["version"], r["rules"], r["published_at"].as_str().unwrap_or(""), r["author"].as_str().unwrap_or(""), r["reason"].as_str().unwrap_or(""));
+                    println!(
+                        "{:<20} v{:<3} {:>2} rules  published {} by {}: {}",
+                        r["handover"].as_str().unwrap_or(""),
+                        r["version"],
+                        r["rules"],
+                        r["published_at"].as_str().unwrap_or(""),
+                        r["author"].as_str().unwrap_or(""),
+                        r["reason"].as_str().unwrap_or("")
+                    );
                 }
             }
         }
@@ -97,20 +145,52 @@ pub fn rules(ctx: &Ctx, cmd: &RulesCmd) -> anyhow::Result<ExitCode> {
             if ctx.cli.json {
                 out::json(&r.rule_set.rules)?;
             } else {
-                println!("{} v{} — published {} by {}: {}", r.rule_set.handover, r.rule_set.version, r.published_at, r.author, r.reason);
+                println!(
+                    "{} v{} — published {} by {}: {}",
+                    r.rule_set.handover, r.rule_set.version, r.published_at, r.author, r.reason
+                );
                 for rule in &r.rule_set.rules {
                     let when: Vec<&str> = rule.when.iter().map(|s| s.as_str()).collect();
                     let effect = match &rule.effect {
                         Effect::DoNotStart => "do not start".to_string(),
-                        Effect::Restrict { paused_tasks, staffing, actions } => format!("restrict (paused: {}; staffing: {}; actions: {})", paused_tasks.join(", "), staffing.join(", "), actions.join(", ")),
+                        Effect::Restrict {
+                            paused_tasks,
+                            staffing,
+                            actions,
+                        } => format!(
+                            "restrict (paused: {}; staffing: {}; actions: {})",
+                            paused_tasks.join(", "),
+                            staffing.join(", "),
+                            actions.join(", ")
+                        ),
                         Effect::Warning => "warning".to_string(),
                     };
-                    let degraded = rule.only_when_degraded.as_ref().map(|d| format!(" while {d} is degraded")).unwrap_or_default();
-                    println!("  {:<24} {} when {}{}{} → {}", rule.id, rule.section, when.join("/"), if rule.not_confirmed_via.is_empty() { String::new() } else { format!(" or confirmed only via {:?}", rule.not_confirmed_via) }, degraded, effect);
+                    let degraded = rule
+                        .only_when_degraded
+                        .as_ref()
+                        .map(|d| format!(" while {d} is degraded"))
+                        .unwrap_or_default();
+                    println!(
+                        "  {:<24} {} when {}{}{} → {}",
+                        rule.id,
+                        rule.section,
+                        when.join("/"),
+                        if rule.not_confirmed_via.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" or confirmed only via {:?}", rule.not_confirmed_via)
+                        },
+                        degraded,
+                        effect
+                    );
                 }
             }
         }
-        RulesCmd::Publish { handover, file, reason } => {
+        RulesCmd::Publish {
+            handover,
+            file,
+            reason,
+        } => {
             let json = read_input(file)?;
             let mut app = ctx.open()?;
             let actor = ctx.actor(&app)?;
@@ -118,7 +198,12 @@ pub fn rules(ctx: &Ctx, cmd: &RulesCmd) -> anyhow::Result<ExitCode> {
             if ctx.cli.json {
                 out::json(&rs)?;
             } else {
-                println!("Published {} v{} ({} rules)", rs.handover, rs.version, rs.rules.len());
+                println!(
+                    "Published {} v{} ({} rules)",
+                    rs.handover,
+                    rs.version,
+                    rs.rules.len()
+                );
             }
         }
     }
@@ -135,7 +220,13 @@ pub fn dependency(ctx: &Ctx, cmd: &DependencyCmd) -> anyhow::Result<ExitCode> {
                 out::json(&v)?;
             } else {
                 for d in rows {
-                    println!("{:<24} {:<9} since {}  {}", d.id, if d.degraded { "DEGRADED" } else { "ok" }, d.since, d.note);
+                    println!(
+                        "{:<24} {:<9} since {}  {}",
+                        d.id,
+                        if d.degraded { "DEGRADED" } else { "ok" },
+                        d.since,
+                        d.note
+                    );
                 }
             }
         }
@@ -146,10 +237,13 @@ pub fn dependency(ctx: &Ctx, cmd: &DependencyCmd) -> anyhow::Result<ExitCode> {
             if ctx.cli.json {
                 out::json(&serde_json::json!({"dependency": name, "degraded": degraded}))?;
             } else {
-                println!("{name} marked {} at {}", if degraded { "DEGRADED" } else { "restored" }, show_time(app.now()));
+                println!(
+                    "{name} marked {} at {}",
+                    if degraded { "DEGRADED" } else { "restored" },
+                    show_time(app.now())
+                );
             }
         }
     }
     Ok(ExitCode::SUCCESS)
 }
-

@@ -36,14 +36,19 @@ impl Ctx {
 
 /// The operating-system user running the command.
 pub fn local_user() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "operator".into())
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "operator".into())
 }
 
 fn clock() -> anyhow::Result<Clock> {
     match std::env::var("LANTERN_NOW") {
         Ok(s) if !s.is_empty() => {
-            let t = lantern_app::core::time::parse_instant("LANTERN_NOW", &s).map_err(|e| anyhow::anyhow!("{e}"))?;
-            eprintln!("note: clock fixed at {t} by LANTERN_NOW (for tests and demonstrations only)");
+            let t = lantern_app::core::time::parse_instant("LANTERN_NOW", &s)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!(
+                "note: clock fixed at {t} by LANTERN_NOW (for tests and demonstrations only)"
+            );
             Ok(Clock::Fixed(t))
         }
         _ => Ok(Clock::System),
@@ -59,10 +64,25 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Log { limit } => cmd_journal::log(ctx, *limit),
         Command::Person(c) => cmd_people::run(ctx, c),
         Command::Mei(c) => cmd_mei::run(ctx, c),
-        Command::Check { person, handover, dry_run } => cmd_readiness::check(ctx, person, handover, *dry_run),
-        Command::Decide { person, handover, decision, rationale, review_at } => {
-            cmd_readiness::decide(ctx, person, handover, decision, rationale, review_at.as_deref())
-        }
+        Command::Check {
+            person,
+            handover,
+            dry_run,
+        } => cmd_readiness::check(ctx, person, handover, *dry_run),
+        Command::Decide {
+            person,
+            handover,
+            decision,
+            rationale,
+            review_at,
+        } => cmd_readiness::decide(
+            ctx,
+            person,
+            handover,
+            decision,
+            rationale,
+            review_at.as_deref(),
+        ),
         Command::Rules(c) => cmd_readiness::rules(ctx, c),
         Command::Dependency(c) => cmd_readiness::dependency(ctx, c),
         Command::Service(c) => cmd_org::service(ctx, c),

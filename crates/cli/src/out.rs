@@ -14,12 +14,19 @@ pub fn error(as_json: bool, e: &anyhow::Error) {
     let app = e.chain().find_map(|c| c.downcast_ref::<AppError>());
     let msg = match app {
         Some(a) => a.to_string(),
-        None => e.chain().skip(1).map(|c| c.to_string()).collect::<Vec<_>>().join(": "),
+        None => e
+            .chain()
+            .skip(1)
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(": "),
     };
     let msg = if msg.is_empty() { e.to_string() } else { msg };
     if as_json {
         let field = match app {
-            Some(AppError::Invalid(f)) => serde_json::json!({"record": f.record, "field": f.field, "expected": f.expected, "got": f.got}),
+            Some(AppError::Invalid(f)) => {
+                serde_json::json!({"record": f.record, "field": f.field, "expected": f.expected, "got": f.got})
+            }
             _ => serde_json::Value::Null,
         };
         let kind = match app {
@@ -28,7 +35,10 @@ pub fn error(as_json: bool, e: &anyhow::Error) {
             Some(AppError::Forbidden(_)) => "forbidden",
             _ => "error",
         };
-        eprintln!("{}", serde_json::json!({"error": {"kind": kind, "message": msg, "field": field}}));
+        eprintln!(
+            "{}",
+            serde_json::json!({"error": {"kind": kind, "message": msg, "field": field}})
+        );
     } else {
         eprintln!("error: {msg}");
     }

@@ -25,11 +25,20 @@ impl FieldError {
     ) -> Self {
         let got = got.as_ref();
         let got = if got.chars().count() > 80 {
-            format!("{}… ({} characters)", got.chars().take(60).collect::<String>(), got.chars().count())
+            format!(
+                "{}… ({} characters)",
+                got.chars().take(60).collect::<String>(),
+                got.chars().count()
+            )
         } else {
             got.to_string()
         };
-        FieldError { record: record.into(), field: field.into(), expected: expected.into(), got }
+        FieldError {
+            record: record.into(),
+            field: field.into(),
+            expected: expected.into(),
+            got,
+        }
     }
 
     /// The same error attributed to a record (used when a value is parsed before its record is known).
@@ -40,13 +49,21 @@ impl FieldError {
 
     /// Prefix the field path, for errors found inside nested structures.
     pub fn under(mut self, prefix: &str) -> Self {
-        self.field = if self.field.is_empty() { prefix.to_string() } else { format!("{prefix}.{}", self.field) };
+        self.field = if self.field.is_empty() {
+            prefix.to_string()
+        } else {
+            format!("{prefix}.{}", self.field)
+        };
         self
     }
 }
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}, field `{}`: expected {}, got {:?}", self.record, self.field, self.expected, self.got)
+        write!(
+            f,
+            "{}, field `{}`: expected {}, got {:?}",
+            self.record, self.field, self.expected, self.got
+        )
     }
 }

@@ -43,7 +43,8 @@ macro_rules! slug_id {
 fn parse_slug(s: &str) -> Result<String, FieldError> {
     let ok = !s.is_empty()
         && s.len() <= 64
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-');
     if ok {
         Ok(s.to_string())

@@ -19,7 +19,10 @@ impl NhsNumber {
         if digits.len() != 10 || !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err(err());
         }
-        let d: Vec<u32> = digits.chars().map(|c| c.to_digit(10).unwrap_or(0)).collect();
+        let d: Vec<u32> = digits
+            .chars()
+            .map(|c| c.to_digit(10).unwrap_or(0))
+            .collect();
         match check_digit(&d[..9]) {
             Some(c) if c == d[9] => Ok(NhsNumber(digits)),
             _ => Err(err()),
@@ -34,7 +37,11 @@ impl NhsNumber {
 
 /// The modulus-11 check digit for the first nine digits, or `None` when the number is invalid (remainder gives 10).
 pub fn check_digit(first_nine: &[u32]) -> Option<u32> {
-    let sum: u32 = first_nine.iter().enumerate().map(|(i, d)| d * (10 - i as u32)).sum();
+    let sum: u32 = first_nine
+        .iter()
+        .enumerate()
+        .map(|(i, d)| d * (10 - i as u32))
+        .sum();
     match 11 - (sum % 11) {
         11 => Some(0),
         10 => None,
@@ -65,7 +72,10 @@ mod tests {
 
     #[test]
     fn accepts_valid_and_rejects_bad_check_digit() {
-        assert_eq!(NhsNumber::parse("943 476 5919").unwrap().as_str(), "9434765919");
+        assert_eq!(
+            NhsNumber::parse("943 476 5919").unwrap().as_str(),
+            "9434765919"
+        );
         assert!(NhsNumber::parse("9434765918").is_err());
         assert!(NhsNumber::parse("943476591").is_err());
         assert!(NhsNumber::parse("94347659190").is_err());

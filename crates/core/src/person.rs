@@ -61,12 +61,26 @@ impl Person {
     pub fn validate(&self, today: Date) -> Result<(), FieldError> {
         let rec = format!("person {}", self.id);
         if self.given_name.trim().is_empty() {
-            return Err(FieldError::new(&rec, "given_name", "a non-empty name", &self.given_name));
+            return Err(FieldError::new(
+                &rec,
+                "given_name",
+                "a non-empty name",
+                &self.given_name,
+            ));
         }
         if self.family_name.trim().is_empty() {
-            return Err(FieldError::new(&rec, "family_name", "a non-empty name", &self.family_name));
+            return Err(FieldError::new(
+                &rec,
+                "family_name",
+                "a non-empty name",
+                &self.family_name,
+            ));
         }
-        for (field, v) in [("given_name", &self.given_name), ("family_name", &self.family_name), ("address", &self.address)] {
+        for (field, v) in [
+            ("given_name", &self.given_name),
+            ("family_name", &self.family_name),
+            ("address", &self.address),
+        ] {
             if v.len() > 500 {
                 return Err(FieldError::new(&rec, field, "at most 500 characters", v));
             }
@@ -109,21 +123,27 @@ pub struct PersonInput {
 impl PersonInput {
     /// Parse into a [`Person`], naming the first bad field.
     pub fn parse(&self, today: Date) -> Result<Person, FieldError> {
-        let rec = if self.id.is_empty() { "new person".to_string() } else { format!("person {}", self.id) };
+        let rec = if self.id.is_empty() {
+            "new person".to_string()
+        } else {
+            format!("person {}", self.id)
+        };
         let id = PersonId::parse(&self.id).map_err(|e| e.in_record(&rec).with_field("id"))?;
         let p = Person {
             id,
             given_name: self.given_name.trim().to_string(),
             family_name: self.family_name.trim().to_string(),
             preferred_name: None,
-            date_of_birth: crate::time::parse_date("date_of_birth", &self.date_of_birth).map_err(|e| e.in_record(&rec))?,
+            date_of_birth: crate::time::parse_date("date_of_birth", &self.date_of_birth)
+                .map_err(|e| e.in_record(&rec))?,
             nhs_number: match &self.nhs_number {
                 Some(n) => Some(NhsNumber::parse(n).map_err(|e| e.in_record(&rec))?),
                 None => None,
             },
             address: self.address.trim().to_string(),
             access_note: self.access_note.clone(),
-            service: ServiceId::parse(&self.service).map_err(|e| e.in_record(&rec).with_field("service"))?,
+            service: ServiceId::parse(&self.service)
+                .map_err(|e| e.in_record(&rec).with_field("service"))?,
             key_contacts: vec![],
             lives_alone: self.lives_alone,
         };

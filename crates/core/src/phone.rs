@@ -19,7 +19,9 @@ impl PhoneNumber {
             && body.chars().all(|c| c.is_ascii_digit() || c == ' ')
             && (3..=15).contains(&digits);
         if ok {
-            Ok(PhoneNumber(t.split_whitespace().collect::<Vec<_>>().join(" ")))
+            Ok(PhoneNumber(
+                t.split_whitespace().collect::<Vec<_>>().join(" "),
+            ))
         } else {
             Err(FieldError::new(
                 "input",

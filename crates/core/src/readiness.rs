@@ -63,7 +63,9 @@ impl Restrictions {
 
     /// What `self` had that `now` no longer has: the restrictions that lifted.
     pub fn lifted_in(&self, now: &Restrictions) -> Restrictions {
-        let gone = |a: &Vec<String>, b: &Vec<String>| a.iter().filter(|x| !b.contains(x)).cloned().collect();
+        let gone = |a: &Vec<String>, b: &Vec<String>| {
+            a.iter().filter(|x| !b.contains(x)).cloned().collect()
+        };
         Restrictions {
             paused_tasks: gone(&self.paused_tasks, &now.paused_tasks),
             staffing: gone(&self.staffing, &now.staffing),
@@ -90,7 +92,11 @@ pub struct Readiness {
 }
 
 /// Evaluate a rule set. Sections absent from `states` count as missing.
-pub fn evaluate(rules: &RuleSet, states: &[SectionState], degraded: &BTreeSet<DependencyId>) -> Readiness {
+pub fn evaluate(
+    rules: &RuleSet,
+    states: &[SectionState],
+    degraded: &BTreeSet<DependencyId>,
+) -> Readiness {
     let mut outcome = Outcome::Go;
     let mut reasons = Vec::new();
     let mut restrictions = Restrictions::default();
@@ -107,13 +113,19 @@ pub fn evaluate(rules: &RuleSet, states: &[SectionState], degraded: &BTreeSet<De
             .unwrap_or(SectionState::missing(rule.section));
         let by_status = rule.when.contains(&state.status);
         let by_method = state.status == SectionStatus::Confirmed
-            && state.method.is_some_and(|m| rule.not_confirmed_via.contains(&m));
+            && state
+                .method
+                .is_some_and(|m| rule.not_confirmed_via.contains(&m));
         if !(by_status || by_method) {
             continue;
         }
         match &rule.effect {
             Effect::DoNotStart => outcome = Outcome::DoNotStart,
-            Effect::Restrict { paused_tasks, staffing, actions } => {
+            Effect::Restrict {
+                paused_tasks,
+                staffing,
+                actions,
+            } => {
                 outcome = outcome.max(Outcome::GoWithRestrictions);
                 push_unique(&mut restrictions.paused_tasks, paused_tasks);
                 push_unique(&mut restrictions.staffing, staffing);
@@ -157,7 +169,11 @@ mod tests {
     fn states(f: impl Fn(SectionKind) -> SectionStatus) -> Vec<SectionState> {
         ALL_SECTIONS
             .iter()
-            .map(|&k| SectionState { kind: k, status: f(k), method: Some(MethodKind::Portal) })
+            .map(|&k| SectionState {
+                kind: k,
+                status: f(k),
+                method: Some(MethodKind::Portal),
+            })
             .collect()
     }
 
@@ -175,8 +191,18 @@ mod tests {
             &none,
         );
         assert_eq!(before.outcome, Outcome::GoWithRestrictions);
-        assert!(before.restrictions.paused_tasks.contains(&"manual handling".to_string()));
-        assert!(before.restrictions.staffing.contains(&"senior carer attends".to_string()));
+        assert!(
+            before
+                .restrictions
+                .paused_tasks
+                .contains(&"manual handling".to_string())
+        );
+        assert!(
+            before
+                .restrictions
+                .staffing
+                .contains(&"senior carer attends".to_string())
+        );
         let after = evaluate(&rs, &states(|_| SectionStatus::Confirmed), &none);
         assert_eq!(after.outcome, Outcome::Go);
         let lifted = before.restrictions.lifted_in(&after.restrictions);
@@ -193,11 +219,18 @@ mod tests {
             when: vec![],
             not_confirmed_via: vec![MethodKind::Portal],
             only_when_degraded: Some(portal.clone()),
-            effect: Effect::Restrict { paused_tasks: vec!["manual handling".into()], staffing: vec![], actions: vec![] },
+            effect: Effect::Restrict {
+                paused_tasks: vec!["manual handling".into()],
+                staffing: vec![],
+                actions: vec![],
+            },
             message: "Portal degraded: confirm mobility explicitly".into(),
         });
         let all_ok = states(|_| SectionStatus::Confirmed);
-        assert_eq!(evaluate(&rs, &all_ok, &BTreeSet::new()).outcome, Outcome::Go);
+        assert_eq!(
+            evaluate(&rs, &all_ok, &BTreeSet::new()).outcome,
+            Outcome::Go
+        );
         let r = evaluate(&rs, &all_ok, &BTreeSet::from([portal]));
         assert_eq!(r.outcome, Outcome::GoWithRestrictions);
         assert_eq!(r.reasons[0].rule, "explicit-mobility");
@@ -210,7 +243,10 @@ mod tests {
             .into_iter()
             .filter(|s| s.kind != SectionKind::Escalation)
             .collect();
-        assert_eq!(evaluate(&rs, &st, &BTreeSet::new()).outcome, Outcome::DoNotStart);
+        assert_eq!(
+            evaluate(&rs, &st, &BTreeSet::new()).outcome,
+            Outcome::DoNotStart
+        );
     }
 
     fn status() -> impl Strategy<Value = SectionStatus> {

@@ -59,10 +59,13 @@ impl Role {
 
     /// Parse a role name.
     pub fn parse(s: &str) -> Result<Role, FieldError> {
-        ALL_ROLES.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
-            let names: Vec<_> = ALL_ROLES.iter().map(|r| r.as_str()).collect();
-            FieldError::new("input", "role", format!("one of {}", names.join(", ")), s)
-        })
+        ALL_ROLES
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = ALL_ROLES.iter().map(|r| r.as_str()).collect();
+                FieldError::new("input", "role", format!("one of {}", names.join(", ")), s)
+            })
     }
 
     /// May override a readiness outcome by recording a decision.
@@ -72,14 +75,21 @@ impl Role {
 
     /// May publish a new version of a handover rule set.
     pub fn may_publish_rules(self) -> bool {
-        matches!(self, Role::RegisteredManager | Role::QualityLead | Role::Admin)
+        matches!(
+            self,
+            Role::RegisteredManager | Role::QualityLead | Role::Admin
+        )
     }
 
     /// May confirm or change a person's essential information.
     pub fn may_edit_mei(self) -> bool {
         matches!(
             self,
-            Role::SeniorCarer | Role::Coordinator | Role::OnCallManager | Role::RegisteredManager | Role::Admin
+            Role::SeniorCarer
+                | Role::Coordinator
+                | Role::OnCallManager
+                | Role::RegisteredManager
+                | Role::Admin
         )
     }
 }

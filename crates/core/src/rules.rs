@@ -124,13 +124,23 @@ impl RuleSet {
     pub fn validate(&self) -> Result<(), FieldError> {
         let rec = format!("rule set {} v{}", self.handover, self.version);
         if self.rules.len() > 500 {
-            return Err(FieldError::new(&rec, "rules", "at most 500 rules", self.rules.len().to_string()));
+            return Err(FieldError::new(
+                &rec,
+                "rules",
+                "at most 500 rules",
+                self.rules.len().to_string(),
+            ));
         }
         let mut ids = BTreeSet::new();
         for (i, r) in self.rules.iter().enumerate() {
             let f = |name: &str| format!("rules[{i}].{name}");
             if r.id.trim().is_empty() || !ids.insert(r.id.clone()) {
-                return Err(FieldError::new(&rec, f("id"), "a non-empty identifier, unique in the set", &r.id));
+                return Err(FieldError::new(
+                    &rec,
+                    f("id"),
+                    "a non-empty identifier, unique in the set",
+                    &r.id,
+                ));
             }
             if r.when.is_empty() && r.not_confirmed_via.is_empty() {
                 return Err(FieldError::new(
@@ -141,9 +151,18 @@ impl RuleSet {
                 ));
             }
             if r.message.trim().is_empty() {
-                return Err(FieldError::new(&rec, f("message"), "the reason shown to staff", ""));
+                return Err(FieldError::new(
+                    &rec,
+                    f("message"),
+                    "the reason shown to staff",
+                    "",
+                ));
             }
-            if let Effect::Restrict { paused_tasks, staffing, actions } = &r.effect
+            if let Effect::Restrict {
+                paused_tasks,
+                staffing,
+                actions,
+            } = &r.effect
                 && paused_tasks.is_empty()
                 && staffing.is_empty()
                 && actions.is_empty()
@@ -162,10 +181,20 @@ impl RuleSet {
 
 fn restrict(paused: &[&str], staffing: &[&str], actions: &[&str]) -> Effect {
     let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect();
-    Effect::Restrict { paused_tasks: v(paused), staffing: v(staffing), actions: v(actions) }
+    Effect::Restrict {
+        paused_tasks: v(paused),
+        staffing: v(staffing),
+        actions: v(actions),
+    }
 }
 
-fn rule(id: &str, section: SectionKind, when: &[SectionStatus], effect: Effect, message: &str) -> Rule {
+fn rule(
+    id: &str,
+    section: SectionKind,
+    when: &[SectionStatus],
+    effect: Effect,
+    message: &str,
+) -> Rule {
     Rule {
         id: id.into(),
         section,
@@ -195,7 +224,11 @@ pub fn default_rule_sets() -> Vec<RuleSet> {
                 "escalation-route-stale",
                 Escalation,
                 &[Stale, Disputed],
-                restrict(&[], &[], &["Confirm the escalation route by phone before the visit"]),
+                restrict(
+                    &[],
+                    &[],
+                    &["Confirm the escalation route by phone before the visit"],
+                ),
                 "Escalation route not confirmed recently.",
             ),
             rule(
@@ -271,7 +304,11 @@ pub fn default_rule_sets() -> Vec<RuleSet> {
                 "Mobility guidance is due for review.",
             ));
         }
-        RuleSet { handover: h, version: 1, rules }
+        RuleSet {
+            handover: h,
+            version: 1,
+            rules,
+        }
     };
     crate::rules::ALL_HANDOVERS.into_iter().map(core).collect()
 }

@@ -11,7 +11,9 @@ pub fn london() -> TimeZone {
 
 /// Show an instant as London wall-clock time, such as `2026-11-21 09:30 GMT`.
 pub fn show(ts: Timestamp) -> String {
-    ts.to_zoned(london()).strftime("%Y-%m-%d %H:%M %Z").to_string()
+    ts.to_zoned(london())
+        .strftime("%Y-%m-%d %H:%M %Z")
+        .to_string()
 }
 
 /// Parse an instant: RFC 3339 (`2026-11-21T09:30:00Z`) or London wall-clock time (`2026-11-21 09:30`).
@@ -35,8 +37,14 @@ pub fn parse_instant(field: &str, s: &str) -> Result<Timestamp, FieldError> {
 
 /// Parse a calendar date `YYYY-MM-DD`.
 pub fn parse_date(field: &str, s: &str) -> Result<jiff::civil::Date, FieldError> {
-    s.parse::<jiff::civil::Date>()
-        .map_err(|_| FieldError::new("input", field, "a date as YYYY-MM-DD (such as 1941-03-02)", s))
+    s.parse::<jiff::civil::Date>().map_err(|_| {
+        FieldError::new(
+            "input",
+            field,
+            "a date as YYYY-MM-DD (such as 1941-03-02)",
+            s,
+        )
+    })
 }
 
 /// Parse a time of day `HH:MM`.
@@ -44,7 +52,12 @@ pub fn parse_time_of_day(field: &str, s: &str) -> Result<jiff::civil::Time, Fiel
     let ok = s.len() == 5 && s.as_bytes()[2] == b':';
     match (ok, s.parse::<jiff::civil::Time>()) {
         (true, Ok(t)) => Ok(t),
-        _ => Err(FieldError::new("input", field, "a time of day as HH:MM (such as 08:00)", s)),
+        _ => Err(FieldError::new(
+            "input",
+            field,
+            "a time of day as HH:MM (such as 08:00)",
+            s,
+        )),
     }
 }
 

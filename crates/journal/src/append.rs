@@ -21,7 +21,11 @@ pub struct NewEvent {
 impl NewEvent {
     /// An event that happens now.
     pub fn now(actor: impl Into<String>, event: Event) -> Self {
-        NewEvent { actor: actor.into(), occurred_at: None, event }
+        NewEvent {
+            actor: actor.into(),
+            occurred_at: None,
+            event,
+        }
     }
 }
 
@@ -32,11 +36,19 @@ impl Journal {
     }
 
     /// Append many events in one transaction: all or none.
-    pub fn append_batch(&mut self, evs: Vec<NewEvent>, now: Timestamp) -> Result<Vec<StoredEvent>, JournalError> {
+    pub fn append_batch(
+        &mut self,
+        evs: Vec<NewEvent>,
+        now: Timestamp,
+    ) -> Result<Vec<StoredEvent>, JournalError> {
         let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
         let node = self.identity.node_id().to_string();
         let (mut seq, mut prev): (u64, String) = tx
-            .query_row("SELECT seq, hash FROM node_heads WHERE node_id = ?1", [&node], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
+            .query_row(
+                "SELECT seq, hash FROM node_heads WHERE node_id = ?1",
+                [&node],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+            )
             .optional()?
             .unwrap_or((0, GENESIS.to_string()));
         let recorded_at = now.to_string();
@@ -48,8 +60,11 @@ impl Journal {
             )?;
             for ev in evs {
                 seq += 1;
-                let payload = serde_json::to_string(&ev.event)
-                    .map_err(|e| JournalError::Rejected { kind: ev.event.kind().into(), detail: e.to_string() })?;
+                let payload =
+                    serde_json::to_string(&ev.event).map_err(|e| JournalError::Rejected {
+                        kind: ev.event.kind().into(),
+                        detail: e.to_string(),
+                    })?;
                 let stored = StoredEvent {
                     node_id: node.clone(),
                     seq,
@@ -76,7 +91,13 @@ impl Journal {
                     stored.signature
                 ])?;
                 let pos = tx.last_insert_rowid();
-                let at = At { pos, node_id: &stored.node_id, seq, recorded_at: &stored.recorded_at, actor: &stored.actor };
+                let at = At {
+                    pos,
+                    node_id: &stored.node_id,
+                    seq,
+                    recorded_at: &stored.recorded_at,
+                    actor: &stored.actor,
+                };
                 projection::apply(&tx, &at, &ev.event)?;
                 prev = stored.hash.clone();
                 out.push(stored);

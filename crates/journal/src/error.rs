@@ -6,13 +6,17 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     /// No database in the data directory.
-    #[error("no Lantern data in {0}: run `lantern init --org NAME` (or `lantern demo`) first, or pass --data DIR")]
+    #[error(
+        "no Lantern data in {0}: run `lantern init --org NAME` (or `lantern demo`) first, or pass --data DIR"
+    )]
     NotInitialised(PathBuf),
     /// `init` on a directory that already has a database.
     #[error("{0} already holds Lantern data; refusing to overwrite it")]
     AlreadyInitialised(PathBuf),
     /// The key file does not belong to this database.
-    #[error("the node key {key_file} is for node {from_key}, but this database belongs to node {in_db}")]
+    #[error(
+        "the node key {key_file} is for node {from_key}, but this database belongs to node {in_db}"
+    )]
     IdentityMismatch {
         /// Key file.
         key_file: PathBuf,
@@ -57,7 +61,9 @@ pub enum JournalError {
         detail: String,
     },
     /// The database was written by a newer Lantern.
-    #[error("the database schema is version {found}, newer than this Lantern understands ({known}); upgrade Lantern")]
+    #[error(
+        "the database schema is version {found}, newer than this Lantern understands ({known}); upgrade Lantern"
+    )]
     SchemaTooNew {
         /// Found.
         found: u32,
@@ -68,6 +74,9 @@ pub enum JournalError {
 
 impl JournalError {
     pub(crate) fn corrupt(what: impl Into<String>, detail: impl ToString) -> Self {
-        JournalError::Corrupt { what: what.into(), detail: detail.to_string() }
+        JournalError::Corrupt {
+            what: what.into(),
+            detail: detail.to_string(),
+        }
     }
 }

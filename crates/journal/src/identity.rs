@@ -16,7 +16,8 @@ impl NodeIdentity {
     /// Make a new key and write it to `path` with mode 0600 (failing if it exists).
     pub fn create(path: &Path) -> Result<Self, JournalError> {
         let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).map_err(|e| JournalError::Key(path.to_path_buf(), e.to_string()))?;
+        getrandom::fill(&mut secret)
+            .map_err(|e| JournalError::Key(path.to_path_buf(), e.to_string()))?;
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create_new(true);
         #[cfg(unix)]
@@ -24,7 +25,9 @@ impl NodeIdentity {
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(0o600);
         }
-        let mut f = opts.open(path).map_err(|e| JournalError::Io(path.to_path_buf(), e))?;
+        let mut f = opts
+            .open(path)
+            .map_err(|e| JournalError::Io(path.to_path_buf(), e))?;
         f.write_all(format!("{}\n", hex::encode(secret)).as_bytes())
             .and_then(|_| f.sync_all())
             .map_err(|e| JournalError::Io(path.to_path_buf(), e))?;
@@ -33,9 +36,14 @@ impl NodeIdentity {
 
     /// Load the key from `path`.
     pub fn load(path: &Path) -> Result<Self, JournalError> {
-        let text = std::fs::read_to_string(path).map_err(|e| JournalError::Io(path.to_path_buf(), e))?;
-        let bytes = hex::decode(text.trim())
-            .map_err(|_| JournalError::Key(path.to_path_buf(), "expected 64 hexadecimal characters".into()))?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| JournalError::Io(path.to_path_buf(), e))?;
+        let bytes = hex::decode(text.trim()).map_err(|_| {
+            JournalError::Key(
+                path.to_path_buf(),
+                "expected 64 hexadecimal characters".into(),
+            )
+        })?;
         let secret: [u8; 32] = bytes
             .try_into()
             .map_err(|_| JournalError::Key(path.to_path_buf(), "expected a 32-byte key".into()))?;

@@ -53,7 +53,11 @@ impl Journal {
             "INSERT INTO nodes (node_id, public_key, is_local) VALUES (?1, ?2, 1)",
             (identity.node_id(), identity.public_key_hex()),
         )?;
-        Ok(Journal { conn, identity, dir: dir.to_path_buf() })
+        Ok(Journal {
+            conn,
+            identity,
+            dir: dir.to_path_buf(),
+        })
     }
 
     /// Open the journal in `dir`, running any pending migrations.
@@ -70,7 +74,9 @@ impl Journal {
         configure(&conn)?;
         migrations::run(&mut conn)?;
         let stored: Option<String> = conn
-            .query_row("SELECT node_id FROM nodes WHERE is_local = 1", [], |r| r.get(0))
+            .query_row("SELECT node_id FROM nodes WHERE is_local = 1", [], |r| {
+                r.get(0)
+            })
             .ok();
         if stored.as_deref() != Some(identity.node_id()) {
             return Err(JournalError::IdentityMismatch {
@@ -79,7 +85,11 @@ impl Journal {
                 from_key: identity.node_id().to_string(),
             });
         }
-        Ok(Journal { conn, identity, dir: dir.to_path_buf() })
+        Ok(Journal {
+            conn,
+            identity,
+            dir: dir.to_path_buf(),
+        })
     }
 
     /// This node's identifier.
@@ -99,7 +109,9 @@ impl Journal {
 
     /// The schema version (number of migrations applied).
     pub fn schema_version(&self) -> Result<u32, JournalError> {
-        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 }
 

@@ -51,9 +51,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX p_people_service ON p_people (service, family_name);
     CREATE TABLE p_mei (
-        person      TEXT NOT NULL,
-        section     TEXT NOT NULL,
-        doc         TEXT NOT NULL,
+        person       TEXT NOT NULL,
+        section      TEXT NOT NULL,
+        version_node TEXT NOT NULL,
+        version_seq  INTEGER NOT NULL,
+        doc          TEXT NOT NULL,
         PRIMARY KEY (person, section)
     );
     CREATE TABLE p_mei_versions (
@@ -105,7 +107,10 @@ pub(crate) fn run(conn: &mut Connection) -> Result<(), JournalError> {
     let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let known = MIGRATIONS.len() as u32;
     if current > known {
-        return Err(JournalError::SchemaTooNew { found: current, known });
+        return Err(JournalError::SchemaTooNew {
+            found: current,
+            known,
+        });
     }
     for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;

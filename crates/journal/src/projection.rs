@@ -21,42 +21,92 @@ fn json<T: serde::Serialize>(v: &T) -> String {
 }
 
 fn rejected(ev: &Event, detail: impl Into<String>) -> JournalError {
-    JournalError::Rejected { kind: ev.kind().into(), detail: detail.into() }
+    JournalError::Rejected {
+        kind: ev.kind().into(),
+        detail: detail.into(),
+    }
 }
 
 /// Apply one event to the projections.
 pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
     if let Some(p) = ev.person() {
-        conn.execute("INSERT OR IGNORE INTO p_person_events (person, pos) VALUES (?1, ?2)", params![p.as_str(), at.pos])?;
+        exec(
+            conn,
+            "INSERT OR IGNORE INTO p_person_events (person, pos) VALUES (?1, ?2)",
+            params![p.as_str(), at.pos],
+        )?;
     }
     match ev {
         Event::OrgInitialised { name } => {
-            conn.execute("INSERT OR REPLACE INTO p_org (id, name) VALUES (1, ?1)", [name])?;
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_org (id, name) VALUES (1, ?1)",
+                [name],
+            )?;
         }
         Event::ServiceAdded(s) => {
-            insert_unique(conn, ev, "INSERT INTO p_services (id, name, doc) VALUES (?1, ?2, ?3)", params![s.id.as_str(), s.name, json(s)], &format!("service {}", s.id))?;
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_services (id, name, doc) VALUES (?1, ?2, ?3)",
+                params![s.id.as_str(), s.name, json(s)],
+                &format!("service {}", s.id),
+            )?;
         }
         Event::StaffAdded(s) => {
-            insert_unique(conn, ev, "INSERT INTO p_staff (id, name, role, doc) VALUES (?1, ?2, ?3, ?4)", params![s.id.as_str(), s.name, s.role.as_str(), json(s)], &format!("staff {}", s.id))?;
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_staff (id, name, role, doc) VALUES (?1, ?2, ?3, ?4)",
+                params![s.id.as_str(), s.name, s.role.as_str(), json(s)],
+                &format!("staff {}", s.id),
+            )?;
         }
         Event::PartnerAdded(p) => {
-            insert_unique(conn, ev, "INSERT INTO p_partners (id, name, doc) VALUES (?1, ?2, ?3)", params![p.id.as_str(), p.name, json(p)], &format!("partner {}", p.id))?;
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_partners (id, name, doc) VALUES (?1, ?2, ?3)",
+                params![p.id.as_str(), p.name, json(p)],
+                &format!("partner {}", p.id),
+            )?;
         }
         Event::ContactAdded(c) => {
-            insert_unique(conn, ev, "INSERT INTO p_contacts (id, partner, doc) VALUES (?1, ?2, ?3)", params![c.id.as_str(), c.partner.as_str(), json(c)], &format!("contact {}", c.id))?;
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_contacts (id, partner, doc) VALUES (?1, ?2, ?3)",
+                params![c.id.as_str(), c.partner.as_str(), json(c)],
+                &format!("contact {}", c.id),
+            )?;
         }
         Event::PersonAdded(p) => {
             insert_unique(
                 conn,
                 ev,
                 "INSERT INTO p_people (id, family_name, given_name, service, nhs_number, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![p.id.as_str(), p.family_name, p.given_name, p.service.as_str(), p.nhs_number.as_ref().map(|n| n.as_str().to_string()), json(p)],
+                params![
+                    p.id.as_str(),
+                    p.family_name,
+                    p.given_name,
+                    p.service.as_str(),
+                    p.nhs_number.as_ref().map(|n| n.as_str().to_string()),
+                    json(p)
+                ],
                 &format!("person {} (or NHS number already held)", p.id),
             )?;
         }
-        Event::MeiSectionSet { person, content, provenance, base } => {
+        Event::MeiSectionSet {
+            person,
+            content,
+            provenance,
+            base,
+        } => {
             let section = content.kind().as_str();
-            let version = VersionRef { node: at.node_id.to_string(), seq: at.seq };
+            let version = VersionRef {
+                node: at.node_id.to_string(),
+                seq: at.seq,
+            };
             let incoming = SectionRecord {
                 content: content.clone(),
                 provenance: provenance.clone(),
@@ -64,18 +114,29 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), Jo
                 mark: None,
                 conflicts: vec![],
             };
-            conn.execute(
+            let doc = json(&incoming);
+            exec(
+                conn,
                 "INSERT INTO p_mei_versions (person, section, node_id, seq, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![person.as_str(), section, at.node_id, at.seq as i64, json(&incoming)],
+                params![person.as_str(), section, at.node_id, at.seq as i64, doc],
             )?;
+            // The common case, a writer who saw the current version (or a first version), needs no parsing.
+            let current_version = current_version(conn, person.as_str(), section)?;
+            if current_version.as_ref() == base.as_ref() {
+                save_doc(conn, person.as_str(), section, &version, &doc)?;
+                return Ok(());
+            }
             let current = load_section(conn, person.as_str(), section)?;
             let next = match current {
-                // The writer saw the current version: a plain update.
                 Some(cur) if base.as_ref() == Some(&cur.version) => incoming,
                 // Concurrent edits: keep both visible, show a deterministic winner, mark disputed.
                 Some(cur) => {
                     let mut conflicts = cur.conflicts.clone();
-                    let (mut winner, loser) = if version > cur.version { (incoming, cur.version.clone()) } else { (cur, version) };
+                    let (mut winner, loser) = if version > cur.version {
+                        (incoming, cur.version.clone())
+                    } else {
+                        (cur, version)
+                    };
                     conflicts.push(loser);
                     conflicts.retain(|c| *c != winner.version);
                     conflicts.sort();
@@ -87,10 +148,18 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), Jo
             };
             save_section(conn, person.as_str(), section, &next)?;
         }
-        Event::MeiSectionConfirmed { person, section, provenance, base } => {
+        Event::MeiSectionConfirmed {
+            person,
+            section,
+            provenance,
+            base,
+        } => {
             let s = section.as_str();
             let Some(mut cur) = load_section(conn, person.as_str(), s)? else {
-                return Err(rejected(ev, format!("person {person} has no {s} section to confirm")));
+                return Err(rejected(
+                    ev,
+                    format!("person {person} has no {s} section to confirm"),
+                ));
             };
             if cur.version == *base {
                 cur.provenance = provenance.clone();
@@ -102,10 +171,17 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), Jo
             }
             save_section(conn, person.as_str(), s, &cur)?;
         }
-        Event::MeiSectionMarked { person, section, mark } => {
+        Event::MeiSectionMarked {
+            person,
+            section,
+            mark,
+        } => {
             let s = section.as_str();
             let Some(mut cur) = load_section(conn, person.as_str(), s)? else {
-                return Err(rejected(ev, format!("person {person} has no {s} section to mark")));
+                return Err(rejected(
+                    ev,
+                    format!("person {person} has no {s} section to mark"),
+                ));
             };
             cur.mark = Some(mark.clone());
             save_section(conn, person.as_str(), s, &cur)?;
@@ -115,20 +191,44 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), Jo
                 conn,
                 ev,
                 "INSERT INTO p_rule_sets (handover, version, doc, reason, author, published_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![rule_set.handover.as_str(), rule_set.version, json(rule_set), reason, at.actor, at.recorded_at],
-                &format!("rule set {} version {}", rule_set.handover, rule_set.version),
+                params![
+                    rule_set.handover.as_str(),
+                    rule_set.version,
+                    json(rule_set),
+                    reason,
+                    at.actor,
+                    at.recorded_at
+                ],
+                &format!(
+                    "rule set {} version {}",
+                    rule_set.handover, rule_set.version
+                ),
             )?;
         }
-        Event::DependencyStatusSet { dependency, degraded, note } => {
-            conn.execute(
+        Event::DependencyStatusSet {
+            dependency,
+            degraded,
+            note,
+        } => {
+            exec(
+                conn,
                 "INSERT OR REPLACE INTO p_dependencies (id, degraded, note, since) VALUES (?1, ?2, ?3, ?4)",
                 params![dependency.as_str(), degraded, note, at.recorded_at],
             )?;
         }
-        Event::ReadinessChecked { person, readiness, .. } => {
-            conn.execute(
+        Event::ReadinessChecked {
+            person, readiness, ..
+        } => {
+            exec(
+                conn,
                 "INSERT OR REPLACE INTO p_readiness (person, handover, outcome, doc, pos) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![person.as_str(), readiness.handover.as_str(), json(&readiness.outcome), json(readiness), at.pos],
+                params![
+                    person.as_str(),
+                    readiness.handover.as_str(),
+                    json(&readiness.outcome),
+                    json(readiness),
+                    at.pos
+                ],
             )?;
         }
         Event::DecisionRecorded { id, person, .. } => {
@@ -145,7 +245,13 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), Jo
                 conn,
                 ev,
                 "INSERT INTO p_visits (id, person, service, start, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![v.id.as_str(), v.person.as_str(), v.service.as_str(), v.start.to_string(), json(v)],
+                params![
+                    v.id.as_str(),
+                    v.person.as_str(),
+                    v.service.as_str(),
+                    v.start.to_string(),
+                    json(v)
+                ],
                 &format!("visit {}", v.id),
             )?;
         }
@@ -153,35 +259,91 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), Jo
     Ok(())
 }
 
-fn insert_unique(conn: &Connection, ev: &Event, sql: &str, p: impl rusqlite::Params, what: &str) -> Result<(), JournalError> {
-    match conn.execute(sql, p) {
+fn exec(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(p)
+}
+
+fn insert_unique(
+    conn: &Connection,
+    ev: &Event,
+    sql: &str,
+    p: impl rusqlite::Params,
+    what: &str,
+) -> Result<(), JournalError> {
+    match exec(conn, sql, p) {
         Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
             Err(rejected(ev, format!("{what} already exists")))
         }
         Err(e) => Err(e.into()),
     }
 }
 
-pub(crate) fn load_section(conn: &Connection, person: &str, section: &str) -> Result<Option<SectionRecord>, JournalError> {
+pub(crate) fn load_section(
+    conn: &Connection,
+    person: &str,
+    section: &str,
+) -> Result<Option<SectionRecord>, JournalError> {
     let doc: Option<String> = conn
-        .query_row("SELECT doc FROM p_mei WHERE person = ?1 AND section = ?2", [person, section], |r| r.get(0))
+        .prepare_cached("SELECT doc FROM p_mei WHERE person = ?1 AND section = ?2")?
+        .query_row([person, section], |r| r.get(0))
         .optional()?;
-    doc.map(|d| serde_json::from_str(&d).map_err(|e| JournalError::corrupt(format!("{section} section of {person}"), e)))
-        .transpose()
+    doc.map(|d| {
+        serde_json::from_str(&d)
+            .map_err(|e| JournalError::corrupt(format!("{section} section of {person}"), e))
+    })
+    .transpose()
 }
 
-fn save_section(conn: &Connection, person: &str, section: &str, rec: &SectionRecord) -> Result<(), JournalError> {
-    conn.execute(
-        "INSERT OR REPLACE INTO p_mei (person, section, doc) VALUES (?1, ?2, ?3)",
-        params![person, section, json(rec)],
+fn save_section(
+    conn: &Connection,
+    person: &str,
+    section: &str,
+    rec: &SectionRecord,
+) -> Result<(), JournalError> {
+    save_doc(conn, person, section, &rec.version, &json(rec))
+}
+
+fn save_doc(
+    conn: &Connection,
+    person: &str,
+    section: &str,
+    version: &VersionRef,
+    doc: &str,
+) -> Result<(), JournalError> {
+    exec(
+        conn,
+        "INSERT OR REPLACE INTO p_mei (person, section, version_node, version_seq, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![person, section, version.node, version.seq as i64, doc],
     )?;
     Ok(())
+}
+
+fn current_version(
+    conn: &Connection,
+    person: &str,
+    section: &str,
+) -> Result<Option<VersionRef>, JournalError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT version_node, version_seq FROM p_mei WHERE person = ?1 AND section = ?2",
+        )?
+        .query_row([person, section], |r| {
+            Ok(VersionRef {
+                node: r.get(0)?,
+                seq: r.get::<_, i64>(1)? as u64,
+            })
+        })
+        .optional()?)
 }
 
 /// The projection tables, for rebuild and comparison.
 pub(crate) fn tables(conn: &Connection) -> Result<Vec<String>, JournalError> {
     let mut st = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'p\\_%' ESCAPE '\\' ORDER BY name")?;
-    let names = st.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+    let names = st
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
     Ok(names)
 }

@@ -56,15 +56,25 @@ fn parse<T: DeserializeOwned>(what: &str, doc: &str) -> Result<T, JournalError> 
 }
 
 impl Journal {
-    fn docs<T: DeserializeOwned>(&self, what: &str, sql: &str, p: impl rusqlite::Params) -> Result<Vec<T>, JournalError> {
+    fn docs<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        sql: &str,
+        p: impl rusqlite::Params,
+    ) -> Result<Vec<T>, JournalError> {
         let mut st = self.conn.prepare_cached(sql)?;
-        let docs = st.query_map(p, |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        let docs = st
+            .query_map(p, |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
         docs.iter().map(|d| parse(what, d)).collect()
     }
 
     /// The organisation's name, once initialised.
     pub fn org_name(&self) -> Result<Option<String>, JournalError> {
-        Ok(self.conn.query_row("SELECT name FROM p_org WHERE id = 1", [], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .query_row("SELECT name FROM p_org WHERE id = 1", [], |r| r.get(0))
+            .optional()?)
     }
 
     /// Services.
@@ -79,7 +89,9 @@ impl Journal {
 
     /// One member of staff.
     pub fn staff_member(&self, id: &str) -> Result<Option<Staff>, JournalError> {
-        Ok(self.docs("staff", "SELECT doc FROM p_staff WHERE id = ?1", [id])?.pop())
+        Ok(self
+            .docs("staff", "SELECT doc FROM p_staff WHERE id = ?1", [id])?
+            .pop())
     }
 
     /// Partner organisations.
@@ -89,35 +101,65 @@ impl Journal {
 
     /// Partner contacts.
     pub fn contacts(&self) -> Result<Vec<Contact>, JournalError> {
-        self.docs("contact", "SELECT doc FROM p_contacts ORDER BY partner, id", [])
+        self.docs(
+            "contact",
+            "SELECT doc FROM p_contacts ORDER BY partner, id",
+            [],
+        )
     }
 
     /// People, optionally in one service, by family name.
     pub fn people(&self, service: Option<&str>) -> Result<Vec<Person>, JournalError> {
         match service {
-            Some(s) => self.docs("person", "SELECT doc FROM p_people WHERE service = ?1 ORDER BY family_name, given_name, id", [s]),
-            None => self.docs("person", "SELECT doc FROM p_people ORDER BY family_name, given_name, id", []),
+            Some(s) => self.docs(
+                "person",
+                "SELECT doc FROM p_people WHERE service = ?1 ORDER BY family_name, given_name, id",
+                [s],
+            ),
+            None => self.docs(
+                "person",
+                "SELECT doc FROM p_people ORDER BY family_name, given_name, id",
+                [],
+            ),
         }
     }
 
     /// One person.
     pub fn person(&self, id: &str) -> Result<Option<Person>, JournalError> {
-        Ok(self.docs(&format!("person {id}"), "SELECT doc FROM p_people WHERE id = ?1", [id])?.pop())
+        Ok(self
+            .docs(
+                &format!("person {id}"),
+                "SELECT doc FROM p_people WHERE id = ?1",
+                [id],
+            )?
+            .pop())
     }
 
     /// Whether a person with this NHS number is held (and who).
     pub fn person_by_nhs_number(&self, nhs: &str) -> Result<Option<String>, JournalError> {
-        Ok(self.conn.query_row("SELECT id FROM p_people WHERE nhs_number = ?1", [nhs], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM p_people WHERE nhs_number = ?1",
+                [nhs],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// A person's MEI sections that are held.
     pub fn mei(&self, person: &str) -> Result<Vec<(SectionKind, SectionRecord)>, JournalError> {
-        let mut st = self.conn.prepare_cached("SELECT section, doc FROM p_mei WHERE person = ?1")?;
-        let rows = st.query_map([person], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT section, doc FROM p_mei WHERE person = ?1")?;
+        let rows = st.query_map([person], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (s, doc) = row?;
-            let kind = SectionKind::parse(&s).map_err(|e| JournalError::corrupt("section name", e))?;
+            let kind =
+                SectionKind::parse(&s).map_err(|e| JournalError::corrupt("section name", e))?;
             out.push((kind, parse(&format!("{s} section of {person}"), &doc)?));
         }
         out.sort_by_key(|(k, _)| *k);
@@ -125,21 +167,38 @@ impl Journal {
     }
 
     /// Every person's held sections (for readiness over the whole caseload).
-    pub fn all_mei(&self) -> Result<BTreeMap<PersonId, Vec<(SectionKind, SectionRecord)>>, JournalError> {
-        let mut st = self.conn.prepare("SELECT person, section, doc FROM p_mei")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    pub fn all_mei(
+        &self,
+    ) -> Result<BTreeMap<PersonId, Vec<(SectionKind, SectionRecord)>>, JournalError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT person, section, doc FROM p_mei")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         let mut out: BTreeMap<PersonId, Vec<(SectionKind, SectionRecord)>> = BTreeMap::new();
         for row in rows {
             let (p, s, doc) = row?;
             let pid = PersonId::parse(&p).map_err(|e| JournalError::corrupt("person id", e))?;
-            let kind = SectionKind::parse(&s).map_err(|e| JournalError::corrupt("section name", e))?;
-            out.entry(pid).or_default().push((kind, parse("section", &doc)?));
+            let kind =
+                SectionKind::parse(&s).map_err(|e| JournalError::corrupt("section name", e))?;
+            out.entry(pid)
+                .or_default()
+                .push((kind, parse("section", &doc)?));
         }
         Ok(out)
     }
 
     /// The current (or a given) version of a handover's rule set.
-    pub fn rule_set(&self, handover: HandoverPoint, version: Option<u32>) -> Result<Option<RuleSetRow>, JournalError> {
+    pub fn rule_set(
+        &self,
+        handover: HandoverPoint,
+        version: Option<u32>,
+    ) -> Result<Option<RuleSetRow>, JournalError> {
         let row = match version {
             Some(v) => self
                 .conn
@@ -159,52 +218,98 @@ impl Journal {
                 .optional()?,
         };
         row.map(|(doc, reason, author, published_at)| {
-            Ok(RuleSetRow { rule_set: parse(&format!("rule set {handover}"), &doc)?, reason, author, published_at })
+            Ok(RuleSetRow {
+                rule_set: parse(&format!("rule set {handover}"), &doc)?,
+                reason,
+                author,
+                published_at,
+            })
         })
         .transpose()
     }
 
     /// Every version of a handover's rule set, oldest first.
-    pub fn rule_set_versions(&self, handover: HandoverPoint) -> Result<Vec<RuleSetRow>, JournalError> {
+    pub fn rule_set_versions(
+        &self,
+        handover: HandoverPoint,
+    ) -> Result<Vec<RuleSetRow>, JournalError> {
         let mut st = self.conn.prepare(
             "SELECT doc, reason, author, published_at FROM p_rule_sets WHERE handover = ?1 ORDER BY version",
         )?;
-        let rows = st.query_map([handover.as_str()], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let rows = st.query_map([handover.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (doc, reason, author, published_at) = row?;
-            out.push(RuleSetRow { rule_set: parse("rule set", &doc)?, reason, author, published_at });
+            out.push(RuleSetRow {
+                rule_set: parse("rule set", &doc)?,
+                reason,
+                author,
+                published_at,
+            });
         }
         Ok(out)
     }
 
     /// Dependencies whose status was set by hand.
     pub fn dependencies(&self) -> Result<Vec<DependencyRow>, JournalError> {
-        let mut st = self.conn.prepare("SELECT id, degraded, note, since FROM p_dependencies ORDER BY id")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?, r.get(2)?, r.get(3)?)))?;
+        let mut st = self
+            .conn
+            .prepare("SELECT id, degraded, note, since FROM p_dependencies ORDER BY id")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+            ))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (id, degraded, note, since) = row?;
-            let id = DependencyId::parse(&id).map_err(|e| JournalError::corrupt("dependency id", e))?;
-            out.push(DependencyRow { id, degraded, note, since });
+            let id =
+                DependencyId::parse(&id).map_err(|e| JournalError::corrupt("dependency id", e))?;
+            out.push(DependencyRow {
+                id,
+                degraded,
+                note,
+                since,
+            });
         }
         Ok(out)
     }
 
     /// The latest recorded readiness check for a person at a handover point.
-    pub fn last_readiness(&self, person: &str, handover: HandoverPoint) -> Result<Option<Readiness>, JournalError> {
+    pub fn last_readiness(
+        &self,
+        person: &str,
+        handover: HandoverPoint,
+    ) -> Result<Option<Readiness>, JournalError> {
         Ok(self
-            .docs("readiness", "SELECT doc FROM p_readiness WHERE person = ?1 AND handover = ?2", [person, handover.as_str()])?
+            .docs(
+                "readiness",
+                "SELECT doc FROM p_readiness WHERE person = ?1 AND handover = ?2",
+                [person, handover.as_str()],
+            )?
             .pop())
     }
 
     /// Decisions recorded about a person, oldest first.
     pub fn decisions(&self, person: &str) -> Result<Vec<Event>, JournalError> {
-        self.docs("decision", "SELECT doc FROM p_decisions WHERE person = ?1 ORDER BY pos", [person])
+        self.docs(
+            "decision",
+            "SELECT doc FROM p_decisions WHERE person = ?1 ORDER BY pos",
+            [person],
+        )
     }
 
     /// Visits starting in `[from, to)`, by start time.
-    pub fn visits_between(&self, from: jiff::Timestamp, to: jiff::Timestamp) -> Result<Vec<Visit>, JournalError> {
+    pub fn visits_between(
+        &self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> Result<Vec<Visit>, JournalError> {
         self.docs(
             "visit",
             "SELECT doc FROM p_visits WHERE start >= ?1 AND start < ?2 ORDER BY start, id",
@@ -222,23 +327,34 @@ impl Journal {
 
     /// The last `limit` events, in journal order.
     pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRow>, JournalError> {
-        let mut rows = self.event_rows(&format!("{SELECT_EVENTS} ORDER BY pos DESC LIMIT ?1"), params![limit])?;
+        let mut rows = self.event_rows(
+            &format!("{SELECT_EVENTS} ORDER BY pos DESC LIMIT ?1"),
+            params![limit],
+        )?;
         rows.reverse();
         Ok(rows)
     }
 
     /// Number of events held.
     pub fn event_count(&self) -> Result<u64, JournalError> {
-        Ok(self.conn.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))?
+            as u64)
     }
 
-    fn event_rows(&self, sql: &str, p: impl rusqlite::Params) -> Result<Vec<EventRow>, JournalError> {
+    fn event_rows(
+        &self,
+        sql: &str,
+        p: impl rusqlite::Params,
+    ) -> Result<Vec<EventRow>, JournalError> {
         let mut st = self.conn.prepare(sql)?;
         let mut rows = st.query(p)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             let pos: i64 = row.get(0)?;
-            let stored = read_stored_event(row).map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
+            let stored = read_stored_event(row)
+                .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
             let event = parse(&format!("event at position {pos}"), &stored.payload)?;
             out.push(EventRow { pos, stored, event });
         }

@@ -26,7 +26,9 @@ impl Journal {
     pub fn version_vector(&self) -> Result<VersionVector, JournalError> {
         let mut st = self.conn.prepare("SELECT node_id, seq FROM node_heads")?;
         let vv = st
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)))?
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+            })?
             .collect::<Result<_, _>>()?;
         Ok(vv)
     }
@@ -35,7 +37,9 @@ impl Journal {
     /// (which respects each origin's sequence and causality).
     pub fn events_after(&self, theirs: &VersionVector) -> Result<Vec<StoredEvent>, JournalError> {
         let mut out: Vec<(i64, StoredEvent)> = Vec::new();
-        let mut st = self.conn.prepare(&format!("{SELECT_EVENTS} WHERE node_id = ?1 AND seq > ?2 ORDER BY pos"))?;
+        let mut st = self.conn.prepare(&format!(
+            "{SELECT_EVENTS} WHERE node_id = ?1 AND seq > ?2 ORDER BY pos"
+        ))?;
         for (node, have) in self.version_vector()? {
             let after = theirs.get(&node).copied().unwrap_or(0);
             if have <= after {
@@ -44,7 +48,8 @@ impl Journal {
             let mut rows = st.query(params![node, after as i64])?;
             while let Some(row) = rows.next()? {
                 let pos: i64 = row.get(0)?;
-                let ev = read_stored_event(row).map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
+                let ev = read_stored_event(row)
+                    .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
                 out.push((pos, ev));
             }
         }
@@ -55,7 +60,9 @@ impl Journal {
     /// Public keys of every node this one knows, to send with events.
     pub fn node_keys(&self) -> Result<BTreeMap<String, String>, JournalError> {
         let mut st = self.conn.prepare("SELECT node_id, public_key FROM nodes")?;
-        let keys = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        let keys = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
         Ok(keys)
     }
 
@@ -70,36 +77,59 @@ impl Journal {
         let mut known = load_keys(&tx)?;
         let mut report = ApplyReport::default();
         for ev in events {
-            let bad = |detail: String| JournalError::Foreign { node: ev.node_id.clone(), seq: ev.seq, detail };
+            let bad = |detail: String| JournalError::Foreign {
+                node: ev.node_id.clone(),
+                seq: ev.seq,
+                detail,
+            };
             let held: Option<String> = tx
-                .query_row("SELECT hash FROM events WHERE node_id = ?1 AND seq = ?2", params![ev.node_id, ev.seq as i64], |r| r.get(0))
+                .query_row(
+                    "SELECT hash FROM events WHERE node_id = ?1 AND seq = ?2",
+                    params![ev.node_id, ev.seq as i64],
+                    |r| r.get(0),
+                )
                 .optional()?;
             match held {
                 Some(h) if h == ev.hash => {
                     report.already_held += 1;
                     continue;
                 }
-                Some(_) => return Err(bad("a different event with the same identity is already held (the node forked)".into())),
+                Some(_) => return Err(bad(
+                    "a different event with the same identity is already held (the node forked)"
+                        .into(),
+                )),
                 None => {}
             }
             if !known.contains_key(&ev.node_id) {
-                let hex_key = keys.get(&ev.node_id).ok_or_else(|| bad("no public key was sent for its node".into()))?;
+                let hex_key = keys
+                    .get(&ev.node_id)
+                    .ok_or_else(|| bad("no public key was sent for its node".into()))?;
                 let key = identity::parse_public_key(hex_key).map_err(bad)?;
                 if identity::node_id_for(&key) != ev.node_id {
-                    return Err(bad("the public key sent does not belong to this node id".into()));
+                    return Err(bad(
+                        "the public key sent does not belong to this node id".into()
+                    ));
                 }
-                tx.execute("INSERT INTO nodes (node_id, public_key, is_local) VALUES (?1, ?2, 0)", params![ev.node_id, hex_key])?;
+                tx.execute(
+                    "INSERT INTO nodes (node_id, public_key, is_local) VALUES (?1, ?2, 0)",
+                    params![ev.node_id, hex_key],
+                )?;
                 known.insert(ev.node_id.clone(), key);
             }
             let (head_seq, head_hash) = head(&tx, &ev.node_id)?;
             if ev.seq != head_seq + 1 {
-                return Err(bad(format!("expected seq {} next from this node", head_seq + 1)));
+                return Err(bad(format!(
+                    "expected seq {} next from this node",
+                    head_seq + 1
+                )));
             }
             if ev.prev_hash != head_hash {
                 return Err(bad("prev_hash does not continue the node's chain".into()));
             }
-            ev.check_seal(&known[&ev.node_id]).map_err(|e| bad(e.into()))?;
-            let parsed: Event = serde_json::from_str(&ev.payload).map_err(|e| bad(format!("payload: {e}")))?;
+            ev.check_seal(&known[&ev.node_id])
+                .map_err(|e| bad(e.into()))?;
+            let parsed: Event =
+                serde_json::from_str(&ev.payload).map_err(|e| bad(format!("payload: {e}")))?;
             if parsed.kind() != ev.kind {
                 return Err(bad("kind does not match payload".into()));
             }
@@ -109,7 +139,13 @@ impl Journal {
                 params![ev.node_id, ev.seq as i64, ev.occurred_at, ev.recorded_at, ev.actor, ev.kind, ev.payload, ev.prev_hash, ev.hash, ev.signature],
             )?;
             let pos = tx.last_insert_rowid();
-            let at = At { pos, node_id: &ev.node_id, seq: ev.seq, recorded_at: &ev.recorded_at, actor: &ev.actor };
+            let at = At {
+                pos,
+                node_id: &ev.node_id,
+                seq: ev.seq,
+                recorded_at: &ev.recorded_at,
+                actor: &ev.actor,
+            };
             projection::apply(&tx, &at, &parsed)?;
             tx.execute(
                 "INSERT INTO node_heads (node_id, seq, hash) VALUES (?1, ?2, ?3)
@@ -125,7 +161,11 @@ impl Journal {
 
 fn head(tx: &Transaction<'_>, node: &str) -> Result<(u64, String), JournalError> {
     Ok(tx
-        .query_row("SELECT seq, hash FROM node_heads WHERE node_id = ?1", [node], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
+        .query_row(
+            "SELECT seq, hash FROM node_heads WHERE node_id = ?1",
+            [node],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+        )
         .optional()?
         .unwrap_or((0, GENESIS.to_string())))
 }

@@ -34,7 +34,9 @@ pub struct VerifyFailure {
 impl std::fmt::Display for VerifyFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (&self.pos, &self.event) {
-            (Some(p), Some((n, s))) => write!(f, "event at position {p} ({n}/{s}): {}", self.problem),
+            (Some(p), Some((n, s))) => {
+                write!(f, "event at position {p} ({n}/{s}): {}", self.problem)
+            }
             (Some(p), None) => write!(f, "event at position {p}: {}", self.problem),
             _ => f.write_str(&self.problem),
         }
@@ -43,7 +45,9 @@ impl std::fmt::Display for VerifyFailure {
 
 fn text(row: &Row<'_>, i: usize) -> Result<String, String> {
     match row.get_ref(i) {
-        Ok(rusqlite::types::ValueRef::Text(t)) => String::from_utf8(t.to_vec()).map_err(|_| format!("column {i} is not UTF-8")),
+        Ok(rusqlite::types::ValueRef::Text(t)) => {
+            String::from_utf8(t.to_vec()).map_err(|_| format!("column {i} is not UTF-8"))
+        }
         _ => Err(format!("column {i} is not text")),
     }
 }
@@ -67,8 +71,7 @@ pub(crate) fn read_stored_event(row: &Row<'_>) -> Result<StoredEvent, String> {
     })
 }
 
-pub(crate) const SELECT_EVENTS: &str =
-    "SELECT pos, node_id, seq, occurred_at, recorded_at, actor, kind, payload, prev_hash, hash, signature FROM events";
+pub(crate) const SELECT_EVENTS: &str = "SELECT pos, node_id, seq, occurred_at, recorded_at, actor, kind, payload, prev_hash, hash, signature FROM events";
 
 /// Check one stored event against its node's chain; returns the parsed event.
 fn check_event(
@@ -76,8 +79,13 @@ fn check_event(
     keys: &BTreeMap<String, VerifyingKey>,
     heads: &BTreeMap<String, (u64, String)>,
 ) -> Result<Event, String> {
-    let key = keys.get(&ev.node_id).ok_or_else(|| format!("origin node {} is unknown (no public key)", ev.node_id))?;
-    let (last_seq, last_hash) = heads.get(&ev.node_id).cloned().unwrap_or((0, GENESIS.to_string()));
+    let key = keys
+        .get(&ev.node_id)
+        .ok_or_else(|| format!("origin node {} is unknown (no public key)", ev.node_id))?;
+    let (last_seq, last_hash) = heads
+        .get(&ev.node_id)
+        .cloned()
+        .unwrap_or((0, GENESIS.to_string()));
     if ev.seq != last_seq + 1 {
         return Err(format!(
             "sequence broken: expected {}/{} next, found seq {} (an event is missing, duplicated or out of order)",
@@ -87,15 +95,26 @@ fn check_event(
         ));
     }
     if ev.prev_hash != last_hash {
-        return Err("prev_hash does not match the hash of the node's previous event (chain broken)".into());
+        return Err(
+            "prev_hash does not match the hash of the node's previous event (chain broken)".into(),
+        );
     }
     ev.check_seal(key).map_err(String::from)?;
-    for (name, t) in [("occurred_at", &ev.occurred_at), ("recorded_at", &ev.recorded_at)] {
-        t.parse::<jiff::Timestamp>().map_err(|_| format!("{name} is not a timestamp"))?;
+    for (name, t) in [
+        ("occurred_at", &ev.occurred_at),
+        ("recorded_at", &ev.recorded_at),
+    ] {
+        t.parse::<jiff::Timestamp>()
+            .map_err(|_| format!("{name} is not a timestamp"))?;
     }
-    let parsed: Event = serde_json::from_str(&ev.payload).map_err(|e| format!("payload does not parse: {e}"))?;
+    let parsed: Event =
+        serde_json::from_str(&ev.payload).map_err(|e| format!("payload does not parse: {e}"))?;
     if parsed.kind() != ev.kind {
-        return Err(format!("kind column {} does not match the payload's kind {}", ev.kind, parsed.kind()));
+        return Err(format!(
+            "kind column {} does not match the payload's kind {}",
+            ev.kind,
+            parsed.kind()
+        ));
     }
     Ok(parsed)
 }
@@ -106,9 +125,13 @@ pub(crate) fn load_keys(conn: &Connection) -> Result<BTreeMap<String, VerifyingK
     let mut keys = BTreeMap::new();
     for row in rows {
         let (node, k) = row?;
-        let key = identity::parse_public_key(&k).map_err(|e| JournalError::corrupt(format!("public key of node {node}"), e))?;
+        let key = identity::parse_public_key(&k)
+            .map_err(|e| JournalError::corrupt(format!("public key of node {node}"), e))?;
         if identity::node_id_for(&key) != node {
-            return Err(JournalError::corrupt(format!("public key of node {node}"), "does not match the node id"));
+            return Err(JournalError::corrupt(
+                format!("public key of node {node}"),
+                "does not match the node id",
+            ));
         }
         keys.insert(node, key);
     }
@@ -125,8 +148,15 @@ fn table_rows(conn: &Connection, table: &str) -> Result<Vec<Vec<Value>>, Journal
     let probe = conn.prepare(&format!("SELECT * FROM \"{table}\" LIMIT 0"))?;
     let n = probe.column_count();
     let order: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
-    let mut st = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY {}", order.join(",")))?;
-    let rows = st.query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect::<Result<Vec<_>, _>>())?;
+    let mut st = conn.prepare(&format!(
+        "SELECT * FROM \"{table}\" ORDER BY {}",
+        order.join(",")
+    ))?;
+    let rows = st.query_map([], |r| {
+        (0..n)
+            .map(|i| r.get::<_, Value>(i))
+            .collect::<Result<Vec<_>, _>>()
+    })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
@@ -138,11 +168,19 @@ impl Journal {
         let fresh = fresh_projection_db()?;
         let mut heads: BTreeMap<String, (u64, String)> = BTreeMap::new();
         let mut count = 0u64;
-        let mut st = self.conn.prepare(&format!("{SELECT_EVENTS} ORDER BY pos"))?;
+        let mut st = self
+            .conn
+            .prepare(&format!("{SELECT_EVENTS} ORDER BY pos"))?;
         let mut rows = st.query([])?;
         while let Some(row) = rows.next()? {
             let pos: i64 = row.get(0)?;
-            let fail = |event: Option<(String, u64)>, problem: String| Ok(Err(VerifyFailure { pos: Some(pos), event, problem }));
+            let fail = |event: Option<(String, u64)>, problem: String| {
+                Ok(Err(VerifyFailure {
+                    pos: Some(pos),
+                    event,
+                    problem,
+                }))
+            };
             let ev = match read_stored_event(row) {
                 Ok(ev) => ev,
                 Err(p) => return fail(None, p),
@@ -152,7 +190,13 @@ impl Journal {
                 Ok(p) => p,
                 Err(p) => return fail(id, p),
             };
-            let at = At { pos, node_id: &ev.node_id, seq: ev.seq, recorded_at: &ev.recorded_at, actor: &ev.actor };
+            let at = At {
+                pos,
+                node_id: &ev.node_id,
+                seq: ev.seq,
+                recorded_at: &ev.recorded_at,
+                actor: &ev.actor,
+            };
             if let Err(e) = projection::apply(&fresh, &at, &parsed) {
                 return fail(id, format!("replaying it fails: {e}"));
             }
@@ -161,9 +205,16 @@ impl Journal {
         }
         drop(rows);
         drop(st);
-        let mut st = self.conn.prepare("SELECT node_id, seq, hash FROM node_heads ORDER BY node_id")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT node_id, seq, hash FROM node_heads ORDER BY node_id")?;
         let stored: BTreeMap<String, (u64, String)> = st
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, (r.get::<_, i64>(1)? as u64, r.get::<_, String>(2)?))))?
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    (r.get::<_, i64>(1)? as u64, r.get::<_, String>(2)?),
+                ))
+            })?
             .collect::<Result<_, _>>()?;
         if stored != heads {
             let node = stored
@@ -175,14 +226,20 @@ impl Journal {
             return Ok(Err(VerifyFailure {
                 pos: None,
                 event: None,
-                problem: format!("the recorded head of node {node} does not match its last event: events were removed or added"),
+                problem: format!(
+                    "the recorded head of node {node} does not match its last event: events were removed or added"
+                ),
             }));
         }
         let tables = projection::tables(&self.conn)?;
         for t in &tables {
             let (a, b) = (table_rows(&self.conn, t)?, table_rows(&fresh, t)?);
             if a != b {
-                let row = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+                let row = a
+                    .iter()
+                    .zip(&b)
+                    .position(|(x, y)| x != y)
+                    .unwrap_or(a.len().min(b.len()));
                 return Ok(Err(VerifyFailure {
                     pos: None,
                     event: None,
@@ -195,7 +252,11 @@ impl Journal {
                 }));
             }
         }
-        Ok(Ok(VerifyReport { events: count, nodes: heads.len(), projections: tables.len() }))
+        Ok(Ok(VerifyReport {
+            events: count,
+            nodes: heads.len(),
+            projections: tables.len(),
+        }))
     }
 
     /// Rebuild every projection from the events, in one transaction. Returns the events replayed.
@@ -210,10 +271,17 @@ impl Journal {
             let mut rows = st.query([])?;
             while let Some(row) = rows.next()? {
                 let pos: i64 = row.get(0)?;
-                let ev = read_stored_event(row).map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
+                let ev = read_stored_event(row)
+                    .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
                 let parsed: Event = serde_json::from_str(&ev.payload)
                     .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
-                let at = At { pos, node_id: &ev.node_id, seq: ev.seq, recorded_at: &ev.recorded_at, actor: &ev.actor };
+                let at = At {
+                    pos,
+                    node_id: &ev.node_id,
+                    seq: ev.seq,
+                    recorded_at: &ev.recorded_at,
+                    actor: &ev.actor,
+                };
                 projection::apply(&tx, &at, &parsed)?;
                 n += 1;
             }
@@ -222,4 +290,3 @@ impl Journal {
         Ok(n)
     }
 }
-

@@ -8,9 +8,16 @@ fn rejected(d: &std::path::Path, args: &[&str], needles: &[&str]) {
     let before = event_count(d);
     let err = fails(d, args);
     for n in needles {
-        assert!(err.contains(n), "lantern {args:?}: expected {n:?} in {err:?}");
+        assert!(
+            err.contains(n),
+            "lantern {args:?}: expected {n:?} in {err:?}"
+        );
     }
-    assert_eq!(event_count(d), before, "lantern {args:?} changed the journal");
+    assert_eq!(
+        event_count(d),
+        before,
+        "lantern {args:?} changed the journal"
+    );
 }
 
 #[test]
@@ -18,24 +25,77 @@ fn bad_people_are_refused_and_named() {
     let dir = demo();
     let d = dir.path();
     let add = |extra: &[&'static str]| {
-        let mut a = vec!["person", "add", "--id", "p-0900", "--given", "Ann", "--family", "Test", "--service", "riverside-homecare"];
+        let mut a = vec![
+            "person",
+            "add",
+            "--id",
+            "p-0900",
+            "--given",
+            "Ann",
+            "--family",
+            "Test",
+            "--service",
+            "riverside-homecare",
+        ];
         a.extend_from_slice(extra);
         a
     };
-    rejected(d, &add(&["--dob", "1950-01-01", "--nhs", "943 476 5918"]), &["person p-0900", "nhs_number", "modulus-11"]);
-    rejected(d, &add(&["--dob", "1950-02-30"]), &["person p-0900", "date_of_birth", "YYYY-MM-DD"]);
-    rejected(d, &add(&["--dob", "2999-01-01"]), &["date_of_birth", "between 1890-01-01 and today"]);
     rejected(
         d,
-        &["person", "add", "--id", "P 900", "--given", "Ann", "--family", "Test", "--dob", "1950-01-01", "--service", "riverside-homecare"],
+        &add(&["--dob", "1950-01-01", "--nhs", "943 476 5918"]),
+        &["person p-0900", "nhs_number", "modulus-11"],
+    );
+    rejected(
+        d,
+        &add(&["--dob", "1950-02-30"]),
+        &["person p-0900", "date_of_birth", "YYYY-MM-DD"],
+    );
+    rejected(
+        d,
+        &add(&["--dob", "2999-01-01"]),
+        &["date_of_birth", "between 1890-01-01 and today"],
+    );
+    rejected(
+        d,
+        &[
+            "person",
+            "add",
+            "--id",
+            "P 900",
+            "--given",
+            "Ann",
+            "--family",
+            "Test",
+            "--dob",
+            "1950-01-01",
+            "--service",
+            "riverside-homecare",
+        ],
         &["field `id`", "identifier"],
     );
     rejected(
         d,
-        &["person", "add", "--id", "p-0901", "--given", "Ann", "--family", "Test", "--dob", "1950-01-01", "--service", "nowhere"],
+        &[
+            "person",
+            "add",
+            "--id",
+            "p-0901",
+            "--given",
+            "Ann",
+            "--family",
+            "Test",
+            "--dob",
+            "1950-01-01",
+            "--service",
+            "nowhere",
+        ],
         &["person p-0901", "service", "an existing service"],
     );
-    rejected(d, &add(&["--dob", "1950-01-01", "--nhs", "9990001200"]), &["nhs_number", "p-edith-marlow"]);
+    rejected(
+        d,
+        &add(&["--dob", "1950-01-01", "--nhs", "9990001200"]),
+        &["nhs_number", "p-edith-marlow"],
+    );
     // And a good one works.
     json(d, &add(&["--dob", "1950-01-01", "--nhs", "943 476 5919"]));
 }
@@ -45,34 +105,156 @@ fn bad_sections_are_refused_and_named() {
     let dir = demo();
     let d = dir.path();
     let set = |person: &'static str, section: &'static str, content: &'static str| {
-        vec!["--as", "s-fatima-khan", "mei", "set", person, section, "--content", content, "--source", "test", "--method", "in_person"]
+        vec![
+            "--as",
+            "s-fatima-khan",
+            "mei",
+            "set",
+            person,
+            section,
+            "--content",
+            content,
+            "--source",
+            "test",
+            "--method",
+            "in_person",
+        ]
     };
-    rejected(d, &set("p-0404", "mobility", "{}"), &["person p-0404 not found"]);
-    rejected(d, &set("p-0001", "hobbies", "{}"), &["section", "one of risks, medication"]);
-    rejected(d, &set("p-0001", "mobility", r#"{"falls_risk": 3}"#), &["mobility section of person p-0001", "falls_risk"]);
-    rejected(d, &set("p-0001", "mobility", r#"{"falls_risk": "very"}"#), &["falls_risk", "unknown variant"]);
-    rejected(d, &set("p-0001", "mobility", r#"{"wheels": 4}"#), &["unknown field `wheels`"]);
-    rejected(d, &set("p-0001", "mobility", r#"{"aids_indoors": ["frame""#), &["mobility section of person p-0001"]);
     rejected(
         d,
-        &set("p-0001", "medication", r#"{"support_level":"assist","medicines":[{"name":"X","times":["8am"]}]}"#),
+        &set("p-0404", "mobility", "{}"),
+        &["person p-0404 not found"],
+    );
+    rejected(
+        d,
+        &set("p-0001", "hobbies", "{}"),
+        &["section", "one of risks, medication"],
+    );
+    rejected(
+        d,
+        &set("p-0001", "mobility", r#"{"falls_risk": 3}"#),
+        &["mobility section of person p-0001", "falls_risk"],
+    );
+    rejected(
+        d,
+        &set("p-0001", "mobility", r#"{"falls_risk": "very"}"#),
+        &["falls_risk", "unknown variant"],
+    );
+    rejected(
+        d,
+        &set("p-0001", "mobility", r#"{"wheels": 4}"#),
+        &["unknown field `wheels`"],
+    );
+    rejected(
+        d,
+        &set("p-0001", "mobility", r#"{"aids_indoors": ["frame""#),
+        &["mobility section of person p-0001"],
+    );
+    rejected(
+        d,
+        &set(
+            "p-0001",
+            "medication",
+            r#"{"support_level":"assist","medicines":[{"name":"X","times":["8am"]}]}"#,
+        ),
         &["medicines[0].times[0]", "HH:MM"],
     );
-    rejected(d, &set("p-0001", "escalation", r#"{"route":[{"name":"A","phone":"call me"}]}"#), &["route[0].phone", "telephone number"]);
-    rejected(d, &set("p-0001", "escalation", r#"{"route":[]}"#), &["route", "at least one named contact"]);
     rejected(
         d,
-        &["--as", "s-fatima-khan", "mei", "confirm", "p-0001", "mobility", "--source", "x", "--method", "phone"],
+        &set(
+            "p-0001",
+            "escalation",
+            r#"{"route":[{"name":"A","phone":"call me"}]}"#,
+        ),
+        &["route[0].phone", "telephone number"],
+    );
+    rejected(
+        d,
+        &set("p-0001", "escalation", r#"{"route":[]}"#),
+        &["route", "at least one named contact"],
+    );
+    rejected(
+        d,
+        &[
+            "--as",
+            "s-fatima-khan",
+            "mei",
+            "confirm",
+            "p-0001",
+            "mobility",
+            "--source",
+            "x",
+            "--method",
+            "phone",
+        ],
         &["contact", "the name of the person spoken to"],
     );
     rejected(
         d,
-        &["--as", "s-fatima-khan", "mei", "confirm", "p-0001", "mobility", "--source", "x", "--method", "in_person", "--confirmed-at", "yesterday"],
+        &[
+            "--as",
+            "s-fatima-khan",
+            "mei",
+            "confirm",
+            "p-0001",
+            "mobility",
+            "--source",
+            "x",
+            "--method",
+            "in_person",
+            "--confirmed-at",
+            "yesterday",
+        ],
         &["confirmed_at", "2026-11-21"],
     );
-    rejected(d, &["--as", "s-fatima-khan", "mei", "confirm", "p-0001", "mobility", "--source", "x", "--method", "carrier-pigeon"], &["method", "one of portal"]);
-    rejected(d, &["--as", "s-nobody", "mei", "confirm", "p-0001", "mobility", "--source", "x", "--method", "in_person"], &["staff member s-nobody not found"]);
-    rejected(d, &["--as", "s-peter-grant", "mei", "confirm", "p-0001", "mobility", "--source", "x", "--method", "in_person"], &["may not"]);
+    rejected(
+        d,
+        &[
+            "--as",
+            "s-fatima-khan",
+            "mei",
+            "confirm",
+            "p-0001",
+            "mobility",
+            "--source",
+            "x",
+            "--method",
+            "carrier-pigeon",
+        ],
+        &["method", "one of portal"],
+    );
+    rejected(
+        d,
+        &[
+            "--as",
+            "s-nobody",
+            "mei",
+            "confirm",
+            "p-0001",
+            "mobility",
+            "--source",
+            "x",
+            "--method",
+            "in_person",
+        ],
+        &["staff member s-nobody not found"],
+    );
+    rejected(
+        d,
+        &[
+            "--as",
+            "s-peter-grant",
+            "mei",
+            "confirm",
+            "p-0001",
+            "mobility",
+            "--source",
+            "x",
+            "--method",
+            "in_person",
+        ],
+        &["may not"],
+    );
 }
 
 #[test]
@@ -84,7 +266,20 @@ fn huge_input_is_refused_without_reading_it_all() {
     std::fs::write(&file, big).unwrap();
     rejected(
         d,
-        &["--as", "s-fatima-khan", "mei", "set", "p-0001", "mobility", "--file", file.to_str().unwrap(), "--source", "x", "--method", "in_person"],
+        &[
+            "--as",
+            "s-fatima-khan",
+            "mei",
+            "set",
+            "p-0001",
+            "mobility",
+            "--file",
+            file.to_str().unwrap(),
+            "--source",
+            "x",
+            "--method",
+            "in_person",
+        ],
         &["content", "at most 262144 bytes"],
     );
 }
@@ -93,7 +288,23 @@ fn huge_input_is_refused_without_reading_it_all() {
 fn json_errors_carry_the_field() {
     let dir = demo();
     let out = lantern(dir.path())
-        .args(["--json", "person", "add", "--id", "p-0902", "--given", "A", "--family", "B", "--dob", "1950-01-01", "--service", "riverside-homecare", "--nhs", "123"])
+        .args([
+            "--json",
+            "person",
+            "add",
+            "--id",
+            "p-0902",
+            "--given",
+            "A",
+            "--family",
+            "B",
+            "--dob",
+            "1950-01-01",
+            "--service",
+            "riverside-homecare",
+            "--nhs",
+            "123",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());

@@ -9,10 +9,15 @@ fn init_creates_database_and_private_key_once() {
     let d = dir.path().join("data");
     let out = json(&d, &["init", "--org", "Test Care Ltd"]);
     assert!(out["node_id"].as_str().unwrap().starts_with('n'));
-    let mode = std::fs::metadata(d.join("node.key")).unwrap().permissions().mode();
+    let mode = std::fs::metadata(d.join("node.key"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
     let db = rusqlite::Connection::open(d.join("lantern.db")).unwrap();
-    let mode: String = db.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = db
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     assert!(fails(&d, &["init", "--org", "Again"]).contains("already holds Lantern data"));
     // A fresh organisation has the default rule sets and verifies.
@@ -25,22 +30,104 @@ fn a_fresh_organisation_can_be_set_up_from_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     json(d, &["init", "--org", "Test Care Ltd"]);
-    json(d, &["service", "add", "town-homecare", "--name", "Town Homecare", "--kind", "homecare"]);
-    json(d, &["staff", "add", "s-boss", "--name", "Pat Boss", "--role", "registered_manager", "--service", "town-homecare"]);
-    json(d, &["person", "add", "--id", "p-1", "--given", "Ann", "--family", "Test", "--dob", "1950-01-01", "--service", "town-homecare"]);
+    json(
+        d,
+        &[
+            "service",
+            "add",
+            "town-homecare",
+            "--name",
+            "Town Homecare",
+            "--kind",
+            "homecare",
+        ],
+    );
+    json(
+        d,
+        &[
+            "staff",
+            "add",
+            "s-boss",
+            "--name",
+            "Pat Boss",
+            "--role",
+            "registered_manager",
+            "--service",
+            "town-homecare",
+        ],
+    );
+    json(
+        d,
+        &[
+            "person",
+            "add",
+            "--id",
+            "p-1",
+            "--given",
+            "Ann",
+            "--family",
+            "Test",
+            "--dob",
+            "1950-01-01",
+            "--service",
+            "town-homecare",
+        ],
+    );
     let check = json(d, &["check", "p-1", "--handover", "rapid-start"]);
-    assert_eq!(check["readiness"]["outcome"], "do_not_start", "a person with no information must not start");
-    json(d, &["--as", "s-boss", "mei", "set", "p-1", "escalation", "--content", r#"{"route":[{"name":"Son","phone":"07700 900999"}]}"#, "--source", "family", "--method", "phone", "--contact", "Son"]);
-    assert!(fails(d, &["staff", "add", "s-sub", "--name", "Sub", "--role", "subcontractor"]).contains("partner"));
+    assert_eq!(
+        check["readiness"]["outcome"], "do_not_start",
+        "a person with no information must not start"
+    );
+    json(
+        d,
+        &[
+            "--as",
+            "s-boss",
+            "mei",
+            "set",
+            "p-1",
+            "escalation",
+            "--content",
+            r#"{"route":[{"name":"Son","phone":"07700 900999"}]}"#,
+            "--source",
+            "family",
+            "--method",
+            "phone",
+            "--contact",
+            "Son",
+        ],
+    );
+    assert!(
+        fails(
+            d,
+            &[
+                "staff",
+                "add",
+                "s-sub",
+                "--name",
+                "Sub",
+                "--role",
+                "subcontractor"
+            ]
+        )
+        .contains("partner")
+    );
 }
 
 #[test]
 fn commands_on_a_missing_directory_say_so() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().join("nothing-here");
-    for args in [&["person", "list"][..], &["verify"], &["check", "p-1", "--handover", "rapid-start"]] {
+    for args in [
+        &["person", "list"][..],
+        &["verify"],
+        &["check", "p-1", "--handover", "rapid-start"],
+    ] {
         let err = fails(&d, args);
-        assert!(err.contains("no Lantern data in") && err.contains("lantern init"), "{err}");
+        assert!(
+            err.contains("no Lantern data in") && err.contains("lantern init"),
+            "{err}"
+        );
     }
     assert!(!d.exists(), "a read command must not create the directory");
 }

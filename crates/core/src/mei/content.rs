@@ -41,7 +41,11 @@ impl SectionContent {
         match self {
             SectionContent::Risks(r) => {
                 for (i, risk) in r.risks.iter().enumerate() {
-                    non_empty(record, &format!("risks[{i}].description"), &risk.description)?;
+                    non_empty(
+                        record,
+                        &format!("risks[{i}].description"),
+                        &risk.description,
+                    )?;
                 }
                 Ok(())
             }
@@ -68,7 +72,12 @@ impl SectionContent {
             }
             SectionContent::Escalation(e) => {
                 if e.route.is_empty() {
-                    return Err(FieldError::new(record, "route", "at least one named contact", "[]"));
+                    return Err(FieldError::new(
+                        record,
+                        "route",
+                        "at least one named contact",
+                        "[]",
+                    ));
                 }
                 for (i, s) in e.route.iter().enumerate() {
                     non_empty(record, &format!("route[{i}].name"), &s.name)?;
@@ -77,7 +86,11 @@ impl SectionContent {
             }
             SectionContent::Consent(c) => {
                 for (i, n) in c.capacity_notes.iter().enumerate() {
-                    non_empty(record, &format!("capacity_notes[{i}].decision"), &n.decision)?;
+                    non_empty(
+                        record,
+                        &format!("capacity_notes[{i}].decision"),
+                        &n.decision,
+                    )?;
                 }
                 Ok(())
             }

@@ -59,14 +59,17 @@ impl SectionKind {
 
     /// Parse a section name.
     pub fn parse(s: &str) -> Result<SectionKind, FieldError> {
-        ALL_SECTIONS.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
-            FieldError::new(
-                "input",
-                "section",
-                "one of risks, medication, mobility, communication, consent, escalation",
-                s,
-            )
-        })
+        ALL_SECTIONS
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                FieldError::new(
+                    "input",
+                    "section",
+                    "one of risks, medication, mobility, communication, consent, escalation",
+                    s,
+                )
+            })
     }
 }
 

@@ -58,14 +58,21 @@ impl Method {
             ("in_person", _) | ("in-person", _) => Ok(Method::InPerson),
             ("document", _) => Ok(Method::Document),
             ("import", _) => Ok(Method::Import),
-            ("phone", Some(c)) if !c.trim().is_empty() => Ok(Method::Phone { contact: c.trim().to_string() }),
+            ("phone", Some(c)) if !c.trim().is_empty() => Ok(Method::Phone {
+                contact: c.trim().to_string(),
+            }),
             ("phone", _) => Err(FieldError::new(
                 "input",
                 "contact",
                 "the name of the person spoken to, for a phone confirmation",
                 "",
             )),
-            _ => Err(FieldError::new("input", "method", "one of portal, phone, in_person, document, import", name)),
+            _ => Err(FieldError::new(
+                "input",
+                "method",
+                "one of portal, phone, in_person, document, import",
+                name,
+            )),
         }
     }
 
@@ -106,10 +113,20 @@ impl Provenance {
     /// Check the fields: source and confirmer named, sensible period, not confirmed in the future.
     pub fn validate(&self, record: &str, now: Timestamp) -> Result<(), FieldError> {
         if self.source.trim().is_empty() {
-            return Err(FieldError::new(record, "source", "the source system or partner", &self.source));
+            return Err(FieldError::new(
+                record,
+                "source",
+                "the source system or partner",
+                &self.source,
+            ));
         }
         if self.confirmed_by.trim().is_empty() {
-            return Err(FieldError::new(record, "confirmed_by", "who confirmed it", &self.confirmed_by));
+            return Err(FieldError::new(
+                record,
+                "confirmed_by",
+                "who confirmed it",
+                &self.confirmed_by,
+            ));
         }
         if self.stale_after_days == 0 || self.stale_after_days > 3660 {
             return Err(FieldError::new(

@@ -86,7 +86,8 @@ impl SectionRecord {
     pub fn status_at(&self, now: Timestamp) -> SectionStatus {
         if !self.conflicts.is_empty() || matches!(self.mark, Some(Mark::Disputed { .. })) {
             SectionStatus::Disputed
-        } else if matches!(self.mark, Some(Mark::Stale { .. })) || now >= self.provenance.stale_at() {
+        } else if matches!(self.mark, Some(Mark::Stale { .. })) || now >= self.provenance.stale_at()
+        {
             SectionStatus::Stale
         } else {
             SectionStatus::Confirmed
@@ -95,13 +96,21 @@ impl SectionRecord {
 
     /// The state rules read.
     pub fn state_at(&self, kind: SectionKind, now: Timestamp) -> SectionState {
-        SectionState { kind, status: self.status_at(now), method: Some(self.provenance.method.kind()) }
+        SectionState {
+            kind,
+            status: self.status_at(now),
+            method: Some(self.provenance.method.kind()),
+        }
     }
 }
 
 impl SectionState {
     /// The state of a section that is not held.
     pub fn missing(kind: SectionKind) -> Self {
-        SectionState { kind, status: SectionStatus::Missing, method: None }
+        SectionState {
+            kind,
+            status: SectionStatus::Missing,
+            method: None,
+        }
     }
 }

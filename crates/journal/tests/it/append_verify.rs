@@ -29,16 +29,25 @@ fn key_file_is_private() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     Journal::create(dir.path()).unwrap();
-    let mode = std::fs::metadata(dir.path().join(lantern_journal::KEY_FILE)).unwrap().permissions().mode();
+    let mode = std::fs::metadata(dir.path().join(lantern_journal::KEY_FILE))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
 
 #[test]
 fn open_uninitialised_and_create_twice_say_so() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(matches!(Journal::open(dir.path()), Err(JournalError::NotInitialised(_))));
+    assert!(matches!(
+        Journal::open(dir.path()),
+        Err(JournalError::NotInitialised(_))
+    ));
     Journal::create(dir.path()).unwrap();
-    assert!(matches!(Journal::create(dir.path()), Err(JournalError::AlreadyInitialised(_))));
+    assert!(matches!(
+        Journal::create(dir.path()),
+        Err(JournalError::AlreadyInitialised(_))
+    ));
 }
 
 #[test]
@@ -47,7 +56,12 @@ fn a_rejected_event_rolls_back_the_whole_batch() {
     let mut j = populated(dir.path(), 1);
     let before = j.version_vector().unwrap();
     // The second person is a duplicate: the projection refuses it, and nothing of the batch lands.
-    let err = j.append_batch(vec![NewEvent::now("t", person(5)), NewEvent::now("t", person(0))], now()).unwrap_err();
+    let err = j
+        .append_batch(
+            vec![NewEvent::now("t", person(5)), NewEvent::now("t", person(0))],
+            now(),
+        )
+        .unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
     assert_eq!(j.version_vector().unwrap(), before);
     assert!(j.person("p-0005").unwrap().is_none());
@@ -60,7 +74,11 @@ fn rebuild_restores_a_damaged_projection() {
     let mut j = populated(dir.path(), 2);
     drop(j);
     let raw = rusqlite::Connection::open(dir.path().join(lantern_journal::DB_FILE)).unwrap();
-    raw.execute("UPDATE p_people SET family_name = 'Tampered' WHERE id = 'p-0000'", []).unwrap();
+    raw.execute(
+        "UPDATE p_people SET family_name = 'Tampered' WHERE id = 'p-0000'",
+        [],
+    )
+    .unwrap();
     drop(raw);
     j = Journal::open(dir.path()).unwrap();
     let failure = j.verify().unwrap().unwrap_err();

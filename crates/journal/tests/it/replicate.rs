@@ -6,7 +6,9 @@ use lantern_journal::{Journal, NewEvent, VersionVector};
 
 fn sync(from: &Journal, to: &mut Journal) -> usize {
     let evs = from.events_after(&to.version_vector().unwrap()).unwrap();
-    to.apply_foreign(&from.node_keys().unwrap(), &evs).unwrap().applied
+    to.apply_foreign(&from.node_keys().unwrap(), &evs)
+        .unwrap()
+        .applied
 }
 
 #[test]
@@ -18,8 +20,15 @@ fn events_after_a_version_vector_are_exactly_what_is_missing() {
     let mut vv = VersionVector::new();
     vv.insert(j.node_id().to_string(), 4);
     let rest = j.events_after(&vv).unwrap();
-    assert_eq!(rest.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![5, 6, 7]);
-    assert!(j.events_after(&j.version_vector().unwrap()).unwrap().is_empty());
+    assert_eq!(
+        rest.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![5, 6, 7]
+    );
+    assert!(
+        j.events_after(&j.version_vector().unwrap())
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -30,7 +39,12 @@ fn applying_foreign_events_is_idempotent_and_verifies() {
     b.append(NewEvent::now("b", degraded(true)), now()).unwrap();
     assert_eq!(sync(&a, &mut b), 5);
     // Applying the same events again changes nothing.
-    let again = b.apply_foreign(&a.node_keys().unwrap(), &a.events_after(&VersionVector::new()).unwrap()).unwrap();
+    let again = b
+        .apply_foreign(
+            &a.node_keys().unwrap(),
+            &a.events_after(&VersionVector::new()).unwrap(),
+        )
+        .unwrap();
     assert_eq!((again.applied, again.already_held), (0, 5));
     assert_eq!(b.people(None).unwrap().len(), 2);
     assert!(b.verify().unwrap().is_ok());
@@ -57,7 +71,10 @@ fn concurrent_edits_of_a_section_become_a_visible_conflict_on_both_nodes() {
     let base = a.mei("p-0000").unwrap()[0].1.version.clone();
     let edit = |aid: &str| Event::MeiSectionSet {
         person: PersonId::parse("p-0000").unwrap(),
-        content: SectionContent::Mobility(Mobility { aids_indoors: vec![aid.into()], ..Default::default() }),
+        content: SectionContent::Mobility(Mobility {
+            aids_indoors: vec![aid.into()],
+            ..Default::default()
+        }),
         provenance: Provenance {
             source: "x".into(),
             confirmed_at: now(),
@@ -71,7 +88,10 @@ fn concurrent_edits_of_a_section_become_a_visible_conflict_on_both_nodes() {
     b.append(NewEvent::now("b", edit("stick")), now()).unwrap();
     sync(&a, &mut b);
     sync(&b, &mut a);
-    let (ra, rb) = (a.mei("p-0000").unwrap().remove(0).1, b.mei("p-0000").unwrap().remove(0).1);
+    let (ra, rb) = (
+        a.mei("p-0000").unwrap().remove(0).1,
+        b.mei("p-0000").unwrap().remove(0).1,
+    );
     assert_eq!(ra, rb, "both nodes converge on the same record");
     assert_eq!(ra.status_at(now()), SectionStatus::Disputed);
     assert_eq!(ra.conflicts.len(), 1);

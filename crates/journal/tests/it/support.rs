@@ -37,7 +37,10 @@ pub fn person(i: usize) -> Event {
 pub fn mobility(i: usize) -> Event {
     Event::MeiSectionSet {
         person: PersonId::parse(&format!("p-{i:04}")).unwrap(),
-        content: SectionContent::Mobility(Mobility { aids_indoors: vec!["frame".into()], ..Default::default() }),
+        content: SectionContent::Mobility(Mobility {
+            aids_indoors: vec!["frame".into()],
+            ..Default::default()
+        }),
         provenance: Provenance {
             source: "test".into(),
             confirmed_at: now(),
@@ -50,7 +53,11 @@ pub fn mobility(i: usize) -> Event {
 }
 
 pub fn degraded(on: bool) -> Event {
-    Event::DependencyStatusSet { dependency: DependencyId::parse("referral-portal").unwrap(), degraded: on, note: "x".into() }
+    Event::DependencyStatusSet {
+        dependency: DependencyId::parse("referral-portal").unwrap(),
+        degraded: on,
+        note: "x".into(),
+    }
 }
 
 /// A journal with a service and `n` people, each with a mobility section.

@@ -5,14 +5,34 @@ use lantern_journal::{DB_FILE, Journal};
 use proptest::prelude::*;
 use rusqlite::types::Value;
 
-const COLS: [&str; 10] =
-    ["node_id", "seq", "occurred_at", "recorded_at", "actor", "kind", "payload", "prev_hash", "hash", "signature"];
+const COLS: [&str; 10] = [
+    "node_id",
+    "seq",
+    "occurred_at",
+    "recorded_at",
+    "actor",
+    "kind",
+    "payload",
+    "prev_hash",
+    "hash",
+    "signature",
+];
 
 #[derive(Debug, Clone)]
 enum Tamper {
-    Byte { row: usize, col: usize, at: usize, xor: u8 },
-    Swap { a: usize, b: usize },
-    Delete { row: usize },
+    Byte {
+        row: usize,
+        col: usize,
+        at: usize,
+        xor: u8,
+    },
+    Swap {
+        a: usize,
+        b: usize,
+    },
+    Delete {
+        row: usize,
+    },
 }
 
 fn tamper() -> impl Strategy<Value = Tamper> {
@@ -24,12 +44,21 @@ fn tamper() -> impl Strategy<Value = Tamper> {
 }
 
 fn apply(raw: &rusqlite::Connection, n: usize, t: &Tamper) {
-    raw.execute_batch("DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;").unwrap();
+    raw.execute_batch(
+        "DROP TRIGGER events_append_only_update; DROP TRIGGER events_append_only_delete;",
+    )
+    .unwrap();
     match *t {
         Tamper::Byte { row, col, at, xor } => {
             let pos = (row % n) as i64 + 1;
             let name = COLS[col];
-            let v: Value = raw.query_row(&format!("SELECT {name} FROM events WHERE pos = ?1"), [pos], |r| r.get(0)).unwrap();
+            let v: Value = raw
+                .query_row(
+                    &format!("SELECT {name} FROM events WHERE pos = ?1"),
+                    [pos],
+                    |r| r.get(0),
+                )
+                .unwrap();
             let new = match v {
                 Value::Integer(i) => Value::Integer(i ^ i64::from(xor)),
                 Value::Text(s) => {
@@ -43,18 +72,27 @@ fn apply(raw: &rusqlite::Connection, n: usize, t: &Tamper) {
                 }
                 other => panic!("unexpected {other:?}"),
             };
-            raw.execute(&format!("UPDATE events SET {name} = ?1 WHERE pos = ?2"), rusqlite::params![new, pos]).unwrap();
+            raw.execute(
+                &format!("UPDATE events SET {name} = ?1 WHERE pos = ?2"),
+                rusqlite::params![new, pos],
+            )
+            .unwrap();
         }
         Tamper::Swap { a, b } => {
             let (a, b) = ((a % n) as i64 + 1, (b % n) as i64 + 1);
-            let (a, b) = if a == b { (a, if a == 1 { 2 } else { a - 1 }) } else { (a, b) };
+            let (a, b) = if a == b {
+                (a, if a == 1 { 2 } else { a - 1 })
+            } else {
+                (a, b)
+            };
             raw.execute_batch(&format!(
                 "UPDATE events SET pos = -1 WHERE pos = {a}; UPDATE events SET pos = {a} WHERE pos = {b}; UPDATE events SET pos = {b} WHERE pos = -1;"
             ))
             .unwrap();
         }
         Tamper::Delete { row } => {
-            raw.execute("DELETE FROM events WHERE pos = ?1", [(row % n) as i64 + 1]).unwrap();
+            raw.execute("DELETE FROM events WHERE pos = ?1", [(row % n) as i64 + 1])
+                .unwrap();
         }
     }
 }
