@@ -102,3 +102,33 @@ impl App {
         })
     }
 }
+
+impl App {
+    /// Readiness for every person at a handover point, evaluated now without recording
+    /// (dashboards and overviews). Reads section states from columns, so it stays fast at scale.
+    pub fn caseload_readiness(
+        &self,
+        handover: &str,
+    ) -> Result<Vec<(lantern_core::person::Person, Readiness)>, AppError> {
+        let h = HandoverPoint::parse(handover)?;
+        let rules = self.journal.rule_set(h, None)?.ok_or_else(|| {
+            AppError::not_found(
+                "rule set",
+                h.as_str(),
+                "publish one with `lantern rules publish`",
+            )
+        })?;
+        let degraded = self.degraded()?;
+        let mut states = self.journal.all_section_states(self.now())?;
+        Ok(self
+            .journal
+            .people(None)?
+            .into_iter()
+            .map(|p| {
+                let s = states.remove(&p.id).unwrap_or_default();
+                let r = evaluate(&rules.rule_set, &s, &degraded);
+                (p, r)
+            })
+            .collect())
+    }
+}

@@ -1,6 +1,7 @@
 //! init, demo, verify, rebuild, log.
 
 use crate::{Ctx, local_user, out};
+use lantern_app::core::readiness::Outcome;
 use lantern_app::demo::{DEMO_MANAGER, S1_PERSON};
 use lantern_app::{App, HistoryEntry};
 use std::process::ExitCode;
@@ -44,24 +45,20 @@ pub fn demo(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     );
     println!();
     println!("Essential information by service (rapid-start readiness, evaluated now):");
-    let services = app.journal().services()?;
-    for s in services {
-        let people = app.list_people(Some(s.id.as_str()))?;
-        let (mut go, mut restricted, mut stop) = (0, 0, 0);
-        for p in &people {
-            match app
-                .evaluate_readiness(p.person.id.as_str(), "rapid-start")?
-                .outcome
-            {
-                lantern_app::core::readiness::Outcome::Go => go += 1,
-                lantern_app::core::readiness::Outcome::GoWithRestrictions => restricted += 1,
-                lantern_app::core::readiness::Outcome::DoNotStart => stop += 1,
+    let caseload = app.caseload_readiness("rapid-start")?;
+    for s in app.journal().services()? {
+        let (mut n, mut go, mut restricted, mut stop) = (0, 0, 0, 0);
+        for (_, r) in caseload.iter().filter(|(p, _)| p.service == s.id) {
+            n += 1;
+            match r.outcome {
+                Outcome::Go => go += 1,
+                Outcome::GoWithRestrictions => restricted += 1,
+                Outcome::DoNotStart => stop += 1,
             }
         }
         println!(
-            "  {:<32} {:>3} people: {go} go, {restricted} go with restrictions, {stop} do not start",
-            s.name,
-            people.len()
+            "  {:<32} {n:>3} people: {go} go, {restricted} go with restrictions, {stop} do not start",
+            s.name
         );
     }
     let degraded: Vec<String> = app.degraded()?.into_iter().map(|d| d.to_string()).collect();

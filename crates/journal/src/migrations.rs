@@ -55,6 +55,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         section      TEXT NOT NULL,
         version_node TEXT NOT NULL,
         version_seq  INTEGER NOT NULL,
+        stale_at     TEXT NOT NULL,
+        mark         TEXT,
+        conflicts    INTEGER NOT NULL,
+        method       TEXT NOT NULL,
         doc          TEXT NOT NULL,
         PRIMARY KEY (person, section)
     );

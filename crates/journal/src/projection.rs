@@ -123,7 +123,7 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), Jo
             // The common case, a writer who saw the current version (or a first version), needs no parsing.
             let current_version = current_version(conn, person.as_str(), section)?;
             if current_version.as_ref() == base.as_ref() {
-                save_doc(conn, person.as_str(), section, &version, &doc)?;
+                save_doc(conn, person.as_str(), section, &incoming, &doc)?;
                 return Ok(());
             }
             let current = load_section(conn, person.as_str(), section)?;
@@ -303,20 +303,34 @@ fn save_section(
     section: &str,
     rec: &SectionRecord,
 ) -> Result<(), JournalError> {
-    save_doc(conn, person, section, &rec.version, &json(rec))
+    save_doc(conn, person, section, rec, &json(rec))
 }
 
+/// Store a section's document, with the few fields its status needs as columns so that readiness
+/// over a whole caseload never parses documents.
 fn save_doc(
     conn: &Connection,
     person: &str,
     section: &str,
-    version: &VersionRef,
+    rec: &SectionRecord,
     doc: &str,
 ) -> Result<(), JournalError> {
     exec(
         conn,
-        "INSERT OR REPLACE INTO p_mei (person, section, version_node, version_seq, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![person, section, version.node, version.seq as i64, doc],
+        "INSERT OR REPLACE INTO p_mei
+         (person, section, version_node, version_seq, stale_at, mark, conflicts, method, doc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            person,
+            section,
+            rec.version.node,
+            rec.version.seq as i64,
+            rec.provenance.stale_at().to_string(),
+            rec.mark.as_ref().map(|m| m.kind().as_str()),
+            rec.conflicts.len() as i64,
+            json(&rec.provenance.method.kind()).trim_matches('"'),
+            doc
+        ],
     )?;
     Ok(())
 }

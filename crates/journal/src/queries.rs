@@ -4,7 +4,9 @@ use crate::verify::{SELECT_EVENTS, read_stored_event};
 use crate::{Journal, JournalError, StoredEvent};
 use lantern_core::event::Event;
 use lantern_core::ids::{DependencyId, PersonId};
-use lantern_core::mei::{SectionKind, SectionRecord};
+use lantern_core::mei::{
+    MarkKind, MethodKind, SectionKind, SectionRecord, SectionState, derive_status,
+};
 use lantern_core::org::{Contact, Partner, Service, Staff};
 use lantern_core::person::Person;
 use lantern_core::readiness::Readiness;
@@ -189,6 +191,56 @@ impl Journal {
             out.entry(pid)
                 .or_default()
                 .push((kind, parse("section", &doc)?));
+        }
+        Ok(out)
+    }
+
+    /// Every person's section states at `now`, from columns alone (no documents parsed).
+    pub fn all_section_states(
+        &self,
+        now: jiff::Timestamp,
+    ) -> Result<BTreeMap<PersonId, Vec<SectionState>>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT person, section, stale_at, mark, conflicts, method FROM p_mei ORDER BY person",
+        )?;
+        let mut rows = st.query([])?;
+        let mut out: BTreeMap<PersonId, Vec<SectionState>> = BTreeMap::new();
+        let mut last: Option<(String, PersonId)> = None;
+        while let Some(r) = rows.next()? {
+            let person: String = r.get(0)?;
+            let section: String = r.get(1)?;
+            let stale_at: String = r.get(2)?;
+            let mark: Option<String> = r.get(3)?;
+            let conflicts: i64 = r.get(4)?;
+            let method: String = r.get(5)?;
+            let pid = match &last {
+                Some((p, id)) if *p == person => id.clone(),
+                _ => {
+                    let id = PersonId::parse(&person)
+                        .map_err(|e| JournalError::corrupt("person id", e))?;
+                    last = Some((person, id.clone()));
+                    id
+                }
+            };
+            let kind = SectionKind::parse(&section)
+                .map_err(|e| JournalError::corrupt("section name", e))?;
+            let stale_at: jiff::Timestamp = stale_at
+                .parse()
+                .map_err(|e| JournalError::corrupt("stale_at", e))?;
+            let mark = match mark.as_deref() {
+                None => None,
+                Some("stale") => Some(MarkKind::Stale),
+                Some("disputed") => Some(MarkKind::Disputed),
+                Some(other) => return Err(JournalError::corrupt("section mark", other)),
+            };
+            let method: MethodKind = serde_json::from_value(serde_json::Value::String(method))
+                .map_err(|e| JournalError::corrupt("method", e))?;
+            let status = derive_status(stale_at, mark, conflicts > 0, now);
+            out.entry(pid).or_default().push(SectionState {
+                kind,
+                status,
+                method: Some(method),
+            });
         }
         Ok(out)
     }

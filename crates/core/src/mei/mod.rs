@@ -9,4 +9,6 @@ mod state;
 pub use content::*;
 pub use kind::{ALL_SECTIONS, SectionKind};
 pub use provenance::{Method, MethodKind, Provenance};
-pub use state::{Mark, SectionRecord, SectionState, SectionStatus, VersionRef};
+pub use state::{
+    Mark, MarkKind, SectionRecord, SectionState, SectionStatus, VersionRef, derive_status,
+};

@@ -29,6 +29,53 @@ pub enum Mark {
     },
 }
 
+/// The kind of a [`Mark`], without its reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkKind {
+    /// See [`Mark::Stale`].
+    Stale,
+    /// See [`Mark::Disputed`].
+    Disputed,
+}
+
+impl MarkKind {
+    /// Name as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarkKind::Stale => "stale",
+            MarkKind::Disputed => "disputed",
+        }
+    }
+}
+
+impl Mark {
+    /// Its kind.
+    pub fn kind(&self) -> MarkKind {
+        match self {
+            Mark::Stale { .. } => MarkKind::Stale,
+            Mark::Disputed { .. } => MarkKind::Disputed,
+        }
+    }
+}
+
+/// The one rule for a section's status: unresolved conflicts or a dispute make it disputed; a
+/// stale mark or age past `stale_at` makes it stale; otherwise it is confirmed.
+pub fn derive_status(
+    stale_at: Timestamp,
+    mark: Option<MarkKind>,
+    has_conflicts: bool,
+    now: Timestamp,
+) -> SectionStatus {
+    if has_conflicts || mark == Some(MarkKind::Disputed) {
+        SectionStatus::Disputed
+    } else if mark == Some(MarkKind::Stale) || now >= stale_at {
+        SectionStatus::Stale
+    } else {
+        SectionStatus::Confirmed
+    }
+}
+
 /// The current record of one section of one person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SectionRecord {
@@ -84,14 +131,12 @@ pub struct SectionState {
 impl SectionRecord {
     /// The status at `now`: disputed beats stale beats confirmed.
     pub fn status_at(&self, now: Timestamp) -> SectionStatus {
-        if !self.conflicts.is_empty() || matches!(self.mark, Some(Mark::Disputed { .. })) {
-            SectionStatus::Disputed
-        } else if matches!(self.mark, Some(Mark::Stale { .. })) || now >= self.provenance.stale_at()
-        {
-            SectionStatus::Stale
-        } else {
-            SectionStatus::Confirmed
-        }
+        derive_status(
+            self.provenance.stale_at(),
+            self.mark.as_ref().map(Mark::kind),
+            !self.conflicts.is_empty(),
+            now,
+        )
     }
 
     /// The state rules read.
