@@ -676,7 +676,7 @@ impl App {
                     ],
                 }],
                 safeguarding,
-                behaviours_that_challenge: if i >= 30 && i < 42 {
+                behaviours_that_challenge: if (30..42).contains(&i) {
                     vec!["Shouting when distressed".into()]
                 } else {
                     vec![]

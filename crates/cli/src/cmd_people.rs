@@ -23,8 +23,8 @@ pub fn run(ctx: &Ctx, cmd: &PersonCmd) -> anyhow::Result<ExitCode> {
                 out::json(&rows)?;
             } else {
                 println!(
-                    "{:<18} {:<28} {:<20} {}",
-                    "ID", "NAME", "SERVICE", "RISK MED MOB COM CON ESC"
+                    "{:<18} {:<28} {:<20} RISK MED MOB COM CON ESC",
+                    "ID", "NAME", "SERVICE"
                 );
                 for v in &people {
                     let marks: Vec<String> = v

@@ -30,7 +30,7 @@ pub fn person(i: usize) -> Event {
         access_note: None,
         service: ServiceId::parse("svc-0").unwrap(),
         key_contacts: vec![],
-        lives_alone: i % 2 == 0,
+        lives_alone: i.is_multiple_of(2),
     })
 }
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs Lantern's whole test suite on a fresh machine: installs what the tests need, then builds
+# once and runs every test. `.ci/run` calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# What the tests need beyond the Rust toolchain. Nothing yet; browser and PDF tests will add
+# Debian packages here (chromium, poppler-utils), installed only when missing.
+need_debs=()
+if [ ${#need_debs[@]} -gt 0 ]; then
+  missing=()
+  for p in "${need_debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
+  fi
+fi
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo build --workspace --all-targets --locked
+if command -v cargo-nextest >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked --no-fail-fast
+else
+  cargo test --workspace --locked --no-fail-fast
+fi
