@@ -162,6 +162,9 @@ pub struct PersonAddArgs {
     /// Access or key-safe note.
     #[arg(long)]
     pub access_note: Option<String>,
+    /// A key contact as `NAME;RELATIONSHIP;PHONE` (repeatable).
+    #[arg(long = "key-contact", value_name = "NAME;RELATIONSHIP;PHONE")]
+    pub key_contacts: Vec<String>,
     /// Lives alone.
     #[arg(long)]
     pub lives_alone: bool,

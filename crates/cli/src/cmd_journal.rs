@@ -132,15 +132,29 @@ pub fn log(ctx: &Ctx, limit: u32) -> anyhow::Result<ExitCode> {
 
 /// Print events one a line: position, identity, times, actor, kind.
 pub fn print_history(rows: &[HistoryEntry]) {
+    let london = |t: &str| {
+        t.parse::<jiff::Timestamp>()
+            .map(|ts| {
+                ts.to_zoned(lantern_app::core::time::london())
+                    .strftime("%Y-%m-%d %H:%M:%S %Z")
+                    .to_string()
+            })
+            .unwrap_or_else(|_| t.to_string())
+    };
     for r in rows {
         let occurred = if r.occurred_at != r.recorded_at {
-            format!(" (happened {})", r.occurred_at)
+            format!(" (happened {})", london(&r.occurred_at))
         } else {
             String::new()
         };
         println!(
             "#{:<6} {:<24} {} {:<22} {}{}",
-            r.pos, r.id, r.recorded_at, r.kind, r.actor, occurred
+            r.pos,
+            r.id,
+            london(&r.recorded_at),
+            r.kind,
+            r.actor,
+            occurred
         );
     }
 }

@@ -59,6 +59,7 @@ pub fn run(ctx: &Ctx, cmd: &PersonCmd) -> anyhow::Result<ExitCode> {
                 nhs_number: a.nhs.clone(),
                 address: a.address.clone(),
                 access_note: a.access_note.clone(),
+                key_contacts: a.key_contacts.clone(),
                 service: a.service.clone(),
                 lives_alone: a.lives_alone,
             };

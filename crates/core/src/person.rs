@@ -114,6 +114,8 @@ pub struct PersonInput {
     pub address: String,
     /// Access note.
     pub access_note: Option<String>,
+    /// Key contacts, each `NAME;RELATIONSHIP;PHONE` (phone optional).
+    pub key_contacts: Vec<String>,
     /// Service identifier.
     pub service: String,
     /// Lives alone.
@@ -144,7 +146,12 @@ impl PersonInput {
             access_note: self.access_note.clone(),
             service: ServiceId::parse(&self.service)
                 .map_err(|e| e.in_record(&rec).with_field("service"))?,
-            key_contacts: vec![],
+            key_contacts: self
+                .key_contacts
+                .iter()
+                .enumerate()
+                .map(|(i, c)| parse_key_contact(&rec, i, c))
+                .collect::<Result<_, _>>()?,
             lives_alone: self.lives_alone,
         };
         p.validate(today)?;
@@ -158,6 +165,42 @@ impl FieldError {
         self.field = field.to_string();
         self
     }
+}
+
+fn parse_key_contact(record: &str, i: usize, s: &str) -> Result<KeyContact, FieldError> {
+    let field = format!("key_contacts[{i}]");
+    let parts: Vec<&str> = s.split(';').map(str::trim).collect();
+    let (name, relationship, phone) = match parts.as_slice() {
+        [n, r] => (*n, *r, None),
+        [n, r, p] => (*n, *r, Some(*p).filter(|p| !p.is_empty())),
+        _ => {
+            return Err(FieldError::new(
+                record,
+                field,
+                "NAME;RELATIONSHIP;PHONE (phone optional)",
+                s,
+            ));
+        }
+    };
+    if name.is_empty() || relationship.is_empty() {
+        return Err(FieldError::new(
+            record,
+            field,
+            "a name and a relationship",
+            s,
+        ));
+    }
+    let phone = phone
+        .map(|p| {
+            PhoneNumber::parse(p)
+                .map_err(|e| e.in_record(record).with_field(&format!("{field}.phone")))
+        })
+        .transpose()?;
+    Ok(KeyContact {
+        name: name.into(),
+        relationship: relationship.into(),
+        phone,
+    })
 }
 
 /// Parse an optional phone for a named field.

@@ -314,3 +314,47 @@ fn json_errors_carry_the_field() {
     assert_eq!(e["error"]["field"]["record"], "person p-0902");
     assert_eq!(e["error"]["field"]["got"], "123");
 }
+
+#[test]
+fn key_contacts_are_parsed_and_bad_ones_named() {
+    let dir = demo();
+    let d = dir.path();
+    let base = [
+        "person",
+        "add",
+        "--id",
+        "p-0903",
+        "--given",
+        "Ann",
+        "--family",
+        "Test",
+        "--dob",
+        "1950-01-01",
+    ];
+    let mut bad = base.to_vec();
+    bad.extend([
+        "--service",
+        "riverside-homecare",
+        "--key-contact",
+        "Sam;son;not a number",
+    ]);
+    rejected(d, &bad, &["person p-0903", "key_contacts[0].phone"]);
+    let mut bad = base.to_vec();
+    bad.extend([
+        "--service",
+        "riverside-homecare",
+        "--key-contact",
+        "Sam only",
+    ]);
+    rejected(d, &bad, &["key_contacts[0]", "NAME;RELATIONSHIP;PHONE"]);
+    let mut good = base.to_vec();
+    good.extend([
+        "--service",
+        "riverside-homecare",
+        "--key-contact",
+        "Sam Test;son;07700 900777",
+    ]);
+    let p = json(d, &good);
+    assert_eq!(p["key_contacts"][0]["relationship"], "son");
+    assert_eq!(p["key_contacts"][0]["phone"], "07700 900777");
+}
