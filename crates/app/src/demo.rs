@@ -27,6 +27,23 @@ pub const DEMO_MANAGER: &str = "s-amara-osei";
 /// An on-call manager.
 pub const DEMO_ON_CALL: &str = "s-daniel-hughes";
 
+/// The password of every demo account (published in the README: demo data only).
+pub const DEMO_PASSWORD: &str = "northshire-demo-2026";
+
+/// Demo sign-in accounts, one or more for every role: (username, staff id).
+pub const DEMO_ACCOUNTS: [(&str, &str); 10] = [
+    ("amara", DEMO_MANAGER),
+    ("daniel", DEMO_ON_CALL),
+    ("lucy", "s-lucy-turner"),
+    ("fatima", "s-fatima-khan"),
+    ("emma", "s-emma-clarke"),
+    ("nadia", "s-nadia-ali"),
+    ("jo.fletcher", "s-jo-fletcher"),
+    ("peter", "s-peter-grant"),
+    ("sam", "s-sam-morgan"),
+    ("hannah", "s-hannah-lee"),
+];
+
 /// What the demo loaded.
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoSummary {
@@ -430,7 +447,7 @@ impl App {
                 DEMO_ON_CALL,
                 "Daniel Hughes",
                 Role::OnCallManager,
-                None,
+                Some("riverside-homecare"),
                 None,
             ),
             (
@@ -1086,6 +1103,19 @@ impl App {
                     }));
                 }
             }
+        }
+        // Sign-in accounts for every role, all with the published demo password.
+        let hash = crate::accounts::hash_password(DEMO_PASSWORD)?;
+        for (username, staff) in DEMO_ACCOUNTS {
+            b.push(Event::AccountCreated {
+                account: lantern_core::account::Account {
+                    username: id(username),
+                    staff: id(staff),
+                    must_change_password: false,
+                    disabled: false,
+                },
+                password_hash: hash.clone(),
+            });
         }
         self.journal.append_batch(b.evs, now)?;
         Ok(())

@@ -19,6 +19,12 @@ pub enum AppError {
         /// A hint, such as how to list valid identifiers.
         hint: String,
     },
+    /// Not signed in, or the sign-in failed.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The person is outside the actor's scope; they may open it by giving a reason.
+    #[error("break-glass needed: {0}")]
+    BreakGlassRequired(FieldError),
     /// The actor may not do this. Nothing was written.
     #[error("not permitted: {0}")]
     Forbidden(String),

@@ -67,7 +67,7 @@ fn entry(r: lantern_journal::EventRow) -> HistoryEntry {
         recorded_at: r.stored.recorded_at,
         actor: r.stored.actor,
         kind: r.stored.kind,
-        event: r.event,
+        event: r.event.redacted(),
         hash: r.stored.hash,
     }
 }

@@ -1,7 +1,10 @@
 //! Lantern's use cases: one function per thing a user does. The web UI and the CLI both call
 //! these; neither writes SQL nor decides domain rules itself.
 
+mod access;
+pub mod accounts;
 mod actor;
+mod calls;
 mod clock;
 mod decisions;
 pub mod demo;
@@ -15,7 +18,10 @@ mod people;
 mod readiness;
 mod rules;
 
+pub use access::Scope;
+pub use accounts::SignedIn;
 pub use actor::Actor;
+pub use calls::CallInput;
 pub use clock::Clock;
 pub use error::AppError;
 pub use history::HistoryEntry;

@@ -104,11 +104,47 @@ pub enum Command {
     /// Named contacts at partner organisations.
     #[command(subcommand)]
     Contact(ContactCmd),
+    /// Serve the web UI and JSON API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Load (or reuse) the demo organisation first, with its sign-in accounts.
+        #[arg(long)]
+        demo: bool,
+        /// Database connections for concurrent requests.
+        #[arg(long, default_value_t = 4)]
+        connections: usize,
+    },
+    /// Sign-in accounts.
+    #[command(subcommand)]
+    User(UserCmd),
     /// Planned visits on a day.
     Visits {
         /// The day, YYYY-MM-DD (default today, London time).
         #[arg(long)]
         date: Option<String>,
+    },
+}
+
+/// `lantern user ...`
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// List accounts.
+    List,
+    /// Create an account; prints a one-time password that must be changed at first sign-in.
+    Add {
+        /// Sign-in name.
+        username: String,
+        /// Role for a new member of staff (when --staff is not given).
+        #[arg(long)]
+        role: Option<String>,
+        /// Name for a new member of staff (default: the sign-in name).
+        #[arg(long)]
+        name: Option<String>,
+        /// An existing member of staff to link instead.
+        #[arg(long)]
+        staff: Option<String>,
     },
 }
 

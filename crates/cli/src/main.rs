@@ -6,6 +6,7 @@ mod cmd_mei;
 mod cmd_org;
 mod cmd_people;
 mod cmd_readiness;
+mod cmd_serve;
 mod out;
 
 use anyhow::Context;
@@ -90,6 +91,12 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Partner(c) => cmd_org::partner(ctx, c),
         Command::Contact(c) => cmd_org::contact(ctx, c),
         Command::Visits { date } => cmd_org::visits(ctx, date.as_deref()),
+        Command::Serve {
+            listen,
+            demo,
+            connections,
+        } => cmd_serve::serve(ctx, *listen, *demo, *connections),
+        Command::User(c) => cmd_serve::user(ctx, c),
     }
 }
 

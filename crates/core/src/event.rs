@@ -1,5 +1,7 @@
 //! Domain events: every change to Lantern's state is one of these, appended to the journal.
 
+use crate::account::{Account, Username};
+use crate::call::Call;
 use crate::ids::{DecisionId, DependencyId, PersonId};
 use crate::mei::{Mark, Provenance, SectionContent, SectionKind, VersionRef};
 use crate::org::{Contact, Partner, Service, Staff};
@@ -108,6 +110,35 @@ pub enum Event {
     },
     /// A visit was planned.
     VisitPlanned(Visit),
+    /// A sign-in account was created for a member of staff.
+    AccountCreated {
+        /// The account.
+        account: Account,
+        /// Its argon2id password hash (PHC string). Never shown.
+        password_hash: String,
+    },
+    /// An account's password was changed or reset.
+    PasswordChanged {
+        /// Whose.
+        username: Username,
+        /// The new argon2id hash (PHC string). Never shown.
+        password_hash: String,
+        /// Whether it must be changed again at the next sign-in (a reset).
+        must_change_password: bool,
+    },
+    /// Someone viewed a person's essential information (the audit trail of reads).
+    MeiViewed {
+        /// Whose information.
+        person: PersonId,
+        /// Which sections were shown.
+        sections: Vec<SectionKind>,
+        /// Where: `web`, `api` or `cli`.
+        channel: String,
+        /// The reason given when the person was outside the viewer's scope (break-glass).
+        break_glass: Option<String>,
+    },
+    /// A call about a person was logged.
+    CallLogged(Call),
 }
 
 impl Event {
@@ -128,6 +159,30 @@ impl Event {
             Event::ReadinessChecked { .. } => "readiness_checked",
             Event::DecisionRecorded { .. } => "decision_recorded",
             Event::VisitPlanned(_) => "visit_planned",
+            Event::AccountCreated { .. } => "account_created",
+            Event::PasswordChanged { .. } => "password_changed",
+            Event::MeiViewed { .. } => "mei_viewed",
+            Event::CallLogged(_) => "call_logged",
+        }
+    }
+
+    /// The same event with any secret (password hashes) replaced, for display and export.
+    pub fn redacted(&self) -> Event {
+        match self {
+            Event::AccountCreated { account, .. } => Event::AccountCreated {
+                account: account.clone(),
+                password_hash: "[redacted]".into(),
+            },
+            Event::PasswordChanged {
+                username,
+                must_change_password,
+                ..
+            } => Event::PasswordChanged {
+                username: username.clone(),
+                password_hash: "[redacted]".into(),
+                must_change_password: *must_change_password,
+            },
+            other => other.clone(),
         }
     }
 
@@ -141,6 +196,8 @@ impl Event {
             | Event::ReadinessChecked { person, .. }
             | Event::DecisionRecorded { person, .. } => Some(person),
             Event::VisitPlanned(v) => Some(&v.person),
+            Event::MeiViewed { person, .. } => Some(person),
+            Event::CallLogged(c) => Some(&c.person),
             _ => None,
         }
     }

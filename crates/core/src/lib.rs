@@ -3,6 +3,9 @@
 //!
 //! Pure by design: nothing here does I/O, touches SQLite or HTTP, or knows FHIR JSON.
 
+pub mod access;
+pub mod account;
+pub mod call;
 pub mod error;
 pub mod event;
 pub mod ids;

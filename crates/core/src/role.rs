@@ -81,6 +81,49 @@ impl Role {
         )
     }
 
+    /// May see people and open their essential information (within scope).
+    pub fn may_view_people(self) -> bool {
+        self != Role::Auditor
+    }
+
+    /// May run and record readiness checks.
+    pub fn may_check_readiness(self) -> bool {
+        matches!(
+            self,
+            Role::SeniorCarer | Role::Coordinator | Role::OnCallManager | Role::RegisteredManager
+        )
+    }
+
+    /// May log calls.
+    pub fn may_log_calls(self) -> bool {
+        matches!(
+            self,
+            Role::CareWorker
+                | Role::SeniorCarer
+                | Role::Coordinator
+                | Role::OnCallManager
+                | Role::RegisteredManager
+        )
+    }
+
+    /// May read handover rule sets and their versions.
+    pub fn may_view_rules(self) -> bool {
+        !matches!(self, Role::CareWorker | Role::Subcontractor)
+    }
+
+    /// May create accounts and reset passwords.
+    pub fn may_manage_accounts(self) -> bool {
+        self == Role::Admin
+    }
+
+    /// May read the audit trail of who viewed what (including break-glass for review).
+    pub fn may_read_audit(self) -> bool {
+        matches!(
+            self,
+            Role::RegisteredManager | Role::QualityLead | Role::Admin | Role::Auditor
+        )
+    }
+
     /// May confirm or change a person's essential information.
     pub fn may_edit_mei(self) -> bool {
         matches!(

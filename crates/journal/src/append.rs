@@ -96,6 +96,7 @@ impl Journal {
                     node_id: &stored.node_id,
                     seq,
                     recorded_at: &stored.recorded_at,
+                    occurred_at: &stored.occurred_at,
                     actor: &stored.actor,
                 };
                 projection::apply(&tx, &at, &ev.event)?;

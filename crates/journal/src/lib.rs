@@ -12,14 +12,16 @@ mod projection;
 mod queries;
 mod record;
 mod replicate;
+mod sessions;
 mod verify;
 
 pub use append::NewEvent;
 pub use error::JournalError;
 pub use identity::NodeIdentity;
-pub use queries::{DependencyRow, EventRow, RuleSetRow};
+pub use queries::{AuditRow, CallRow, DependencyRow, EventRow, RuleSetRow};
 pub use record::StoredEvent;
 pub use replicate::{ApplyReport, VersionVector};
+pub use sessions::SessionRow;
 pub use verify::{VerifyFailure, VerifyReport};
 
 use rusqlite::Connection;

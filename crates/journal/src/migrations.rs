@@ -104,6 +104,50 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX p_visits_start ON p_visits (start);
     CREATE TABLE p_person_events (person TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (person, pos));
     "#,
+    // 2: accounts, the audit trail of reads, calls, visit assignments, and web sessions.
+    r#"
+    ALTER TABLE p_staff ADD COLUMN partner TEXT;
+    CREATE TABLE p_visit_carers (
+        visit  TEXT NOT NULL,
+        person TEXT NOT NULL,
+        staff  TEXT NOT NULL,
+        PRIMARY KEY (visit, staff)
+    );
+    CREATE INDEX p_visit_carers_staff ON p_visit_carers (staff, person);
+    CREATE TABLE p_accounts (
+        username      TEXT PRIMARY KEY,
+        staff         TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        doc           TEXT NOT NULL
+    );
+    CREATE TABLE p_audit (
+        pos         INTEGER PRIMARY KEY,
+        recorded_at TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        person      TEXT NOT NULL,
+        sections    TEXT NOT NULL,
+        channel     TEXT NOT NULL,
+        break_glass TEXT
+    );
+    CREATE INDEX p_audit_person ON p_audit (person, pos);
+    CREATE TABLE p_calls (
+        pos         INTEGER PRIMARY KEY,
+        person      TEXT NOT NULL,
+        occurred_at TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        doc         TEXT NOT NULL
+    );
+    CREATE INDEX p_calls_person ON p_calls (person, pos);
+    -- Sessions are credentials in use, not records: they live outside the journal, expire, and are
+    -- never replicated. Only a hash of each token is stored.
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        username   TEXT NOT NULL,
+        csrf       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Bring the schema up to date, each step in its own transaction.

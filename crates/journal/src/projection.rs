@@ -12,6 +12,7 @@ pub(crate) struct At<'a> {
     pub node_id: &'a str,
     pub seq: u64,
     pub recorded_at: &'a str,
+    pub occurred_at: &'a str,
     pub actor: &'a str,
 }
 
@@ -57,8 +58,14 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), Jo
             insert_unique(
                 conn,
                 ev,
-                "INSERT INTO p_staff (id, name, role, doc) VALUES (?1, ?2, ?3, ?4)",
-                params![s.id.as_str(), s.name, s.role.as_str(), json(s)],
+                "INSERT INTO p_staff (id, name, role, partner, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    s.id.as_str(),
+                    s.name,
+                    s.role.as_str(),
+                    s.partner.as_ref().map(|p| p.as_str()),
+                    json(s)
+                ],
                 &format!("staff {}", s.id),
             )?;
         }
@@ -253,6 +260,71 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), Jo
                     json(v)
                 ],
                 &format!("visit {}", v.id),
+            )?;
+            for c in &v.carers {
+                exec(
+                    conn,
+                    "INSERT OR IGNORE INTO p_visit_carers (visit, person, staff) VALUES (?1, ?2, ?3)",
+                    params![v.id.as_str(), v.person.as_str(), c.as_str()],
+                )?;
+            }
+        }
+        Event::AccountCreated {
+            account,
+            password_hash,
+        } => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_accounts (username, staff, password_hash, doc) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    account.username.as_str(),
+                    account.staff.as_str(),
+                    password_hash,
+                    json(account)
+                ],
+                &format!("account {}", account.username),
+            )?;
+        }
+        Event::PasswordChanged {
+            username,
+            password_hash,
+            must_change_password,
+        } => {
+            let doc: Option<String> = conn
+                .prepare_cached("SELECT doc FROM p_accounts WHERE username = ?1")?
+                .query_row([username.as_str()], |r| r.get(0))
+                .optional()?;
+            let Some(doc) = doc else {
+                return Err(rejected(ev, format!("no account {username}")));
+            };
+            let mut account: lantern_core::account::Account = serde_json::from_str(&doc)
+                .map_err(|e| JournalError::corrupt(format!("account {username}"), e))?;
+            account.must_change_password = *must_change_password;
+            exec(
+                conn,
+                "UPDATE p_accounts SET password_hash = ?2, doc = ?3 WHERE username = ?1",
+                params![username.as_str(), password_hash, json(&account)],
+            )?;
+        }
+        Event::MeiViewed {
+            person,
+            sections,
+            channel,
+            break_glass,
+        } => {
+            exec(
+                conn,
+                "INSERT INTO p_audit (pos, recorded_at, actor, person, sections, channel, break_glass)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![at.pos, at.recorded_at, at.actor, person.as_str(), json(sections), channel, break_glass],
+            )?;
+        }
+        Event::CallLogged(c) => {
+            exec(
+                conn,
+                "INSERT INTO p_calls (pos, person, occurred_at, actor, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![at.pos, c.person.as_str(), at.occurred_at, at.actor, json(c)],
             )?;
         }
     }

@@ -2,6 +2,7 @@
 
 use crate::verify::{SELECT_EVENTS, read_stored_event};
 use crate::{Journal, JournalError, StoredEvent};
+use lantern_core::account::Account;
 use lantern_core::event::Event;
 use lantern_core::ids::{DependencyId, PersonId};
 use lantern_core::mei::{
@@ -40,6 +41,38 @@ pub struct DependencyRow {
     pub note: String,
     /// Since when.
     pub since: String,
+}
+
+/// One read of a person's essential information.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditRow {
+    /// Journal position.
+    pub pos: i64,
+    /// When.
+    pub recorded_at: String,
+    /// Who.
+    pub actor: String,
+    /// Whose information.
+    pub person: String,
+    /// Which sections.
+    pub sections: Vec<SectionKind>,
+    /// Web, API or CLI.
+    pub channel: String,
+    /// The break-glass reason, when outside the viewer's scope.
+    pub break_glass: Option<String>,
+}
+
+/// A logged call with when it happened and who logged it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CallRow {
+    /// Journal position.
+    pub pos: i64,
+    /// When the call happened.
+    pub occurred_at: String,
+    /// Who logged it.
+    pub actor: String,
+    /// The call.
+    pub call: lantern_core::call::Call,
 }
 
 /// An event with its local position, parsed.
@@ -385,6 +418,98 @@ impl Journal {
         )?;
         rows.reverse();
         Ok(rows)
+    }
+
+    /// An account and its password hash.
+    pub fn account(&self, username: &str) -> Result<Option<(Account, String)>, JournalError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .prepare_cached("SELECT doc, password_hash FROM p_accounts WHERE username = ?1")?
+            .query_row([username], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        row.map(|(doc, hash)| Ok((parse(&format!("account {username}"), &doc)?, hash)))
+            .transpose()
+    }
+
+    /// Every account.
+    pub fn accounts(&self) -> Result<Vec<Account>, JournalError> {
+        self.docs(
+            "account",
+            "SELECT doc FROM p_accounts ORDER BY username",
+            [],
+        )
+    }
+
+    /// People with visits assigned to any member of staff of a partner organisation.
+    pub fn people_assigned_to_partner(&self, partner: &str) -> Result<Vec<String>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT DISTINCT vc.person FROM p_visit_carers vc JOIN p_staff s ON s.id = vc.staff
+             WHERE s.partner = ?1 ORDER BY vc.person",
+        )?;
+        let rows = st
+            .query_map([partner], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The audit trail of reads, newest first, optionally for one person or only break-glass.
+    pub fn audit(
+        &self,
+        person: Option<&str>,
+        break_glass_only: bool,
+        limit: u32,
+    ) -> Result<Vec<AuditRow>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT pos, recorded_at, actor, person, sections, channel, break_glass FROM p_audit
+             WHERE (?1 IS NULL OR person = ?1) AND (?2 = 0 OR break_glass IS NOT NULL)
+             ORDER BY pos DESC LIMIT ?3",
+        )?;
+        let rows = st.query_map(params![person, break_glass_only, limit], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get::<_, String>(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (pos, recorded_at, actor, person, sections, channel, break_glass) = row?;
+            out.push(AuditRow {
+                pos,
+                recorded_at,
+                actor,
+                person,
+                sections: parse("audit sections", &sections)?,
+                channel,
+                break_glass,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Calls logged about a person, oldest first.
+    pub fn calls(&self, person: &str) -> Result<Vec<CallRow>, JournalError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT pos, occurred_at, actor, doc FROM p_calls WHERE person = ?1 ORDER BY occurred_at, pos")?;
+        let rows = st.query_map([person], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (pos, occurred_at, actor, doc) = row?;
+            out.push(CallRow {
+                pos,
+                occurred_at,
+                actor,
+                call: parse("call", &doc)?,
+            });
+        }
+        Ok(out)
     }
 
     /// Number of events held.

@@ -195,6 +195,7 @@ impl Journal {
                 node_id: &ev.node_id,
                 seq: ev.seq,
                 recorded_at: &ev.recorded_at,
+                occurred_at: &ev.occurred_at,
                 actor: &ev.actor,
             };
             if let Err(e) = projection::apply(&fresh, &at, &parsed) {
@@ -280,6 +281,7 @@ impl Journal {
                     node_id: &ev.node_id,
                     seq: ev.seq,
                     recorded_at: &ev.recorded_at,
+                    occurred_at: &ev.occurred_at,
                     actor: &ev.actor,
                 };
                 projection::apply(&tx, &at, &parsed)?;

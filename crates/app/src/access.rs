@@ -1,0 +1,174 @@
+//! Scoped, audited access to people's essential information.
+
+use crate::people::PersonView;
+use crate::{Actor, App, AppError};
+use lantern_core::FieldError;
+use lantern_core::access::{PersonAccess, person_access};
+use lantern_core::event::Event;
+use lantern_core::mei::ALL_SECTIONS;
+use lantern_core::person::Person;
+use lantern_core::role::Role;
+use lantern_journal::{AuditRow, NewEvent};
+
+impl App {
+    /// Whether the actor may open this person's essential information.
+    pub fn person_access(&self, actor: &Actor, person: &Person) -> Result<PersonAccess, AppError> {
+        match actor {
+            Actor::LocalOperator(_) => Ok(PersonAccess::Allowed),
+            Actor::Staff(s) => {
+                let assigned = match &s.partner {
+                    Some(p) => self
+                        .journal
+                        .people_assigned_to_partner(p.as_str())?
+                        .iter()
+                        .any(|x| x == person.id.as_str()),
+                    None => false,
+                };
+                Ok(person_access(s, person, assigned))
+            }
+        }
+    }
+
+    /// People the actor may see (break-glass people are not listed).
+    pub fn visible_people(
+        &self,
+        actor: &Actor,
+        service: Option<&str>,
+    ) -> Result<Vec<PersonView>, AppError> {
+        let all = self.list_people(service)?;
+        let assigned: Vec<String> = match actor {
+            Actor::Staff(s) => match &s.partner {
+                Some(p) => self.journal.people_assigned_to_partner(p.as_str())?,
+                None => vec![],
+            },
+            Actor::LocalOperator(_) => vec![],
+        };
+        Ok(all
+            .into_iter()
+            .filter(|v| match actor {
+                Actor::LocalOperator(_) => true,
+                Actor::Staff(s) => {
+                    person_access(
+                        s,
+                        &v.person,
+                        assigned.iter().any(|a| a == v.person.id.as_str()),
+                    ) == PersonAccess::Allowed
+                }
+            })
+            .collect())
+    }
+
+    /// Open a person's essential information: checks scope (a person outside it is "not found",
+    /// unless the actor may break glass and gives a reason) and records the read in the journal.
+    pub fn view_person(
+        &mut self,
+        actor: &Actor,
+        person: &str,
+        channel: &str,
+        break_glass: Option<&str>,
+    ) -> Result<PersonView, AppError> {
+        let not_found = || AppError::not_found("person", person, "");
+        let p = self.journal.person(person)?.ok_or_else(not_found)?;
+        let reason = match self.person_access(actor, &p)? {
+            PersonAccess::Allowed => None,
+            PersonAccess::Denied => return Err(not_found()),
+            PersonAccess::BreakGlass => {
+                let reason = break_glass.map(str::trim).unwrap_or("");
+                if reason.len() < 10 {
+                    return Err(AppError::BreakGlassRequired(FieldError::new(
+                        format!("person {person}"),
+                        "reason",
+                        "a reason of at least 10 characters for opening a person outside your service",
+                        reason,
+                    )));
+                }
+                Some(reason.to_string())
+            }
+        };
+        let view = self.show_person(person)?;
+        let ev = Event::MeiViewed {
+            person: p.id,
+            sections: ALL_SECTIONS.to_vec(),
+            channel: channel.to_string(),
+            break_glass: reason,
+        };
+        self.journal
+            .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
+        Ok(view)
+    }
+
+    /// The audit trail of reads (managers, quality leads and admins).
+    pub fn audit_log(
+        &self,
+        actor: &Actor,
+        person: Option<&str>,
+        break_glass_only: bool,
+        limit: u32,
+    ) -> Result<Vec<AuditRow>, AppError> {
+        actor.require(Role::may_read_audit, "read the audit log")?;
+        Ok(self.journal.audit(person, break_glass_only, limit)?)
+    }
+}
+
+/// Whom an actor may see, decided once per request.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Everyone.
+    All,
+    /// One service's people.
+    Service(lantern_core::ids::ServiceId),
+    /// These people only (a subcontractor's assignments).
+    People(std::collections::BTreeSet<String>),
+    /// Nobody (auditors).
+    Nothing,
+}
+
+impl Scope {
+    /// Whether a person is in scope (break-glass people are not).
+    pub fn includes(&self, p: &Person) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Service(s) => p.service == *s,
+            Scope::People(ids) => ids.contains(p.id.as_str()),
+            Scope::Nothing => false,
+        }
+    }
+}
+
+impl App {
+    /// The actor's scope, consistent with [`person_access`] for every person.
+    pub fn scope(&self, actor: &Actor) -> Result<Scope, AppError> {
+        let Actor::Staff(s) = actor else {
+            return Ok(Scope::All);
+        };
+        Ok(match s.role {
+            Role::Auditor => Scope::Nothing,
+            Role::Subcontractor => match &s.partner {
+                Some(p) => Scope::People(
+                    self.journal
+                        .people_assigned_to_partner(p.as_str())?
+                        .into_iter()
+                        .collect(),
+                ),
+                None => Scope::Nothing,
+            },
+            _ => match &s.service {
+                Some(svc) => Scope::Service(svc.clone()),
+                None => Scope::All,
+            },
+        })
+    }
+
+    /// Check that the actor may act on this person (in scope, or a manager who may break glass);
+    /// anyone else is told the person does not exist.
+    pub fn ensure_in_reach(&self, actor: &Actor, person: &str) -> Result<Person, AppError> {
+        let p = self
+            .journal
+            .person(person)?
+            .ok_or_else(|| AppError::not_found("person", person, ""))?;
+        match self.person_access(actor, &p)? {
+            PersonAccess::Allowed | PersonAccess::BreakGlass => Ok(p),
+            PersonAccess::Denied => Err(AppError::not_found("person", person, "")),
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! serve, user
+
+use crate::args::UserCmd;
+use crate::{Ctx, out};
+use lantern_app::App;
+use lantern_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+pub fn serve(
+    ctx: &Ctx,
+    listen: SocketAddr,
+    demo: bool,
+    connections: usize,
+) -> anyhow::Result<ExitCode> {
+    if demo {
+        let (_, summary) = App::demo(&ctx.cli.data, ctx.clock)?;
+        eprintln!(
+            "{}: {} people ({}).",
+            summary.org,
+            summary.people,
+            if summary.loaded {
+                "demo loaded"
+            } else {
+                "demo reused"
+            }
+        );
+        eprintln!("Demo accounts (password {DEMO_PASSWORD}):");
+        let app = ctx.open()?;
+        for (user, staff) in DEMO_ACCOUNTS {
+            if let Some(s) = app.journal().staff_member(staff)? {
+                eprintln!("  {user:<8} {} ({})", s.name, s.role);
+            }
+        }
+    }
+    let state = lantern_web::AppState::open(&ctx.cli.data, ctx.clock, connections)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let json = ctx.cli.json;
+    rt.block_on(lantern_web::serve(state, listen, move |addr| {
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({"listening": format!("http://{addr}")})
+            );
+        } else {
+            println!("Lantern listening on http://{addr}");
+        }
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+    }))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn user(ctx: &Ctx, cmd: &UserCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    match cmd {
+        UserCmd::List => {
+            let accounts = app.journal().accounts()?;
+            if ctx.cli.json {
+                out::json(&accounts)?;
+            } else {
+                for a in accounts {
+                    println!(
+                        "{:<16} {:<20} {}",
+                        a.username,
+                        a.staff,
+                        if a.must_change_password {
+                            "must change password"
+                        } else {
+                            ""
+                        }
+                    );
+                }
+            }
+        }
+        UserCmd::Add {
+            username,
+            role,
+            name,
+            staff,
+        } => {
+            let actor = ctx.actor(&app)?;
+            let staff_id = match (staff, role) {
+                (Some(s), _) => s.clone(),
+                (None, Some(r)) => {
+                    let id = format!(
+                        "s-{}",
+                        username
+                            .trim()
+                            .to_ascii_lowercase()
+                            .replace(['.', '_'], "-")
+                    );
+                    let name = name.clone().unwrap_or_else(|| username.clone());
+                    app.add_staff(&actor, &id, &name, r, None, None, None)?;
+                    id
+                }
+                (None, None) => anyhow::bail!(
+                    "give --role ROLE for a new member of staff, or --staff ID to link an existing one"
+                ),
+            };
+            let (account, password) = app.create_account(&actor, username, &staff_id)?;
+            if ctx.cli.json {
+                out::json(
+                    &serde_json::json!({"username": account.username, "staff": account.staff, "one_time_password": password}),
+                )?;
+            } else {
+                println!(
+                    "Account {} created for {}.",
+                    account.username, account.staff
+                );
+                println!("One-time password: {password}");
+                println!(
+                    "It must be changed at first sign-in. It is not stored anywhere in readable form."
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,173 @@
+//! The enforcing middleware: finds the route's policy, resolves the session (cookie or bearer
+//! token), checks the role, checks CSRF on every state-changing request, and hands the signed-in
+//! user to the handler.
+
+use crate::error::WebError;
+use crate::policy::{Action, allows};
+use crate::state::AppState;
+use axum::body::{Body, to_bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use lantern_app::SignedIn;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "lantern_session";
+/// The largest form or JSON body accepted.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// The signed-in user, as handlers receive it.
+#[derive(Clone)]
+pub struct Current {
+    /// Who.
+    pub user: SignedIn,
+    /// The session token (to sign out or change password).
+    pub token: String,
+}
+
+/// The session token from the cookie or an `Authorization: Bearer` header; the flag says bearer.
+pub fn token(headers: &HeaderMap) -> Option<(String, bool)> {
+    if let Some(b) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        return Some((b.trim().to_string(), true));
+    }
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| (v.to_string(), false))
+}
+
+/// A `Set-Cookie` value for a new session (or an expired one to clear it).
+pub fn session_cookie(token: Option<&str>) -> String {
+    match token {
+        Some(t) => format!("{COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict"),
+        None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    }
+}
+
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded_pairs(body)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+fn serde_urlencoded_pairs(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(body).unwrap_or_default()
+}
+
+/// The middleware itself.
+pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string());
+    let api = req.uri().path().starts_with("/api/");
+    let Some(path) = path else {
+        return WebError::new(StatusCode::NOT_FOUND, "not_found", "no such page", api)
+            .into_response();
+    };
+    let method = req.method().clone();
+    let Some(action) = crate::routes::policy_for(&method, &path) else {
+        // A route without a policy is a bug; refuse rather than serve it unprotected.
+        return WebError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error",
+            format!("no policy for {method} {path}"),
+            api,
+        )
+        .into_response();
+    };
+    if action == Action::Public {
+        return next.run(req).await;
+    }
+    let Some((tok, bearer)) = token(req.headers()) else {
+        return unauthenticated(api);
+    };
+    let t = tok.clone();
+    let user = match state.run(move |app| app.session(&t)).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return unauthenticated(api),
+        Err(e) => return WebError::from_app(e, api).into_response(),
+    };
+    // A one-time password must be changed before anything else.
+    if user.account.must_change_password && action != Action::SignedIn {
+        return if api {
+            WebError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "change your one-time password first",
+                true,
+            )
+            .into_response()
+        } else {
+            Redirect::to("/account/password").into_response()
+        };
+    }
+    if !allows(user.staff.role, action) {
+        return WebError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("{} ({}) may not do this", user.staff.name, user.staff.role),
+            api,
+        )
+        .into_response();
+    }
+    let mut req = req;
+    if !matches!(method, Method::GET | Method::HEAD) && !bearer {
+        // Cookie sessions must prove the request came from our own page: the session's CSRF token
+        // in an X-CSRF-Token header (htmx, fetch) or a `_csrf` form field.
+        let header_token = req
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let (parts, body) = req.into_parts();
+        let bytes = match to_bytes(body, MAX_BODY).await {
+            Ok(b) => b,
+            Err(_) => {
+                return WebError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "invalid",
+                    "the request is larger than 1 MiB",
+                    api,
+                )
+                .into_response();
+            }
+        };
+        let given = header_token.or_else(|| form_field(&bytes, "_csrf"));
+        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), user.csrf.as_bytes())) {
+            return WebError::new(StatusCode::FORBIDDEN, "forbidden", "the form has expired or did not come from Lantern (CSRF check failed): reload the page and try again", api)
+                .into_response();
+        }
+        req = Request::from_parts(parts, Body::from(bytes));
+    }
+    req.extensions_mut().insert(Current { user, token: tok });
+    next.run(req).await
+}
+
+fn unauthenticated(api: bool) -> Response {
+    if api {
+        WebError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "sign in first: POST /api/v1/session",
+            true,
+        )
+        .into_response()
+    } else {
+        Redirect::to("/login").into_response()
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

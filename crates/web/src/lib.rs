@@ -1,0 +1,42 @@
+//! Lantern's web face: server-rendered pages (askama, htmx vendored) and the JSON API under
+//! `/api/v1`, with sessions, CSRF protection, one policy per route and audited reads.
+//!
+//! The only crate that knows HTML and HTTP.
+
+mod assets;
+mod auth;
+mod error;
+mod openapi;
+mod policy;
+mod routes;
+mod state;
+mod view;
+
+pub use policy::{Action, allows};
+pub use routes::{RouteInfo, route_table};
+pub use state::AppState;
+
+use std::net::SocketAddr;
+
+/// Serve until the process is stopped. `ready` is called with the bound address (port 0 picks one).
+pub async fn serve(
+    state: AppState,
+    listen: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    ready(listener.local_addr()?);
+    axum::serve(
+        listener,
+        routes::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// The router, for tests that drive it in-process.
+pub fn router(state: AppState) -> axum::Router {
+    routes::router(state)
+}

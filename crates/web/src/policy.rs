@@ -1,0 +1,47 @@
+//! One policy per action. Every route names its action in the route table; the enforcing
+//! middleware refuses any route without one.
+
+use lantern_app::core::role::Role;
+
+/// What a route does, for authorisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// No sign-in needed (sign-in page, assets, OpenAPI document).
+    Public,
+    /// Any signed-in user (dashboard, own password, sign-out).
+    SignedIn,
+    /// List people and open their essential information (scoped).
+    ViewPeople,
+    /// Confirm or change essential information.
+    EditMei,
+    /// Run and record readiness checks.
+    CheckReadiness,
+    /// Record a manager's decision.
+    RecordDecision,
+    /// Log a call.
+    LogCall,
+    /// Read rule sets.
+    ViewRules,
+    /// Publish a new rule-set version.
+    PublishRules,
+    /// Manage accounts.
+    ManageUsers,
+    /// Read the audit trail.
+    ViewAudit,
+}
+
+/// Whether a role may perform an action. The domain rules live on [`Role`].
+pub fn allows(role: Role, action: Action) -> bool {
+    match action {
+        Action::Public | Action::SignedIn => true,
+        Action::ViewPeople => role.may_view_people(),
+        Action::EditMei => role.may_edit_mei(),
+        Action::CheckReadiness => role.may_check_readiness(),
+        Action::RecordDecision => role.may_override_readiness(),
+        Action::LogCall => role.may_log_calls(),
+        Action::ViewRules => role.may_view_rules(),
+        Action::PublishRules => role.may_publish_rules(),
+        Action::ManageUsers => role.may_manage_accounts(),
+        Action::ViewAudit => role.may_read_audit(),
+    }
+}

@@ -1,0 +1,446 @@
+//! People: the list, the person page (audited), break-glass, and changing essential information.
+
+use crate::auth::Current;
+use crate::error::WebError;
+use crate::state::AppState;
+use crate::view::{
+    BreakGlassPage, FormError, Nav, PeoplePage, PersonPage, ReadinessCard, SectionCard,
+    SectionEditPage, render,
+};
+use axum::Extension;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use lantern_app::core::mei::SectionKind;
+use lantern_app::core::rules::ALL_HANDOVERS;
+use lantern_app::core::time::show as show_time;
+use lantern_app::{App, AppError, PersonView, SectionInput, SignedIn};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// `GET /people`: search by name, ID or NHS number; filter by service and MEI status.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let user = cur.user.clone();
+    let r = state
+        .run(move |app| -> Result<PeoplePage, AppError> {
+            let actor = user.actor();
+            let scope = app.scope(&actor)?;
+            let services = app.journal().services()?;
+            let needle = q.q.trim().to_lowercase();
+            let digits: String = needle.chars().filter(|c| c.is_ascii_digit()).collect();
+            let svc = (!q.service.is_empty()).then_some(q.service.as_str());
+            let mut rows = Vec::new();
+            for v in app.list_people(svc)? {
+                let p = &v.person;
+                if !scope.includes(p) {
+                    continue;
+                }
+                let name = p.display_name();
+                let matches = needle.is_empty()
+                    || name.to_lowercase().contains(&needle)
+                    || p.id.as_str().contains(&needle)
+                    || (digits.len() >= 3
+                        && p.nhs_number
+                            .as_ref()
+                            .is_some_and(|n| n.as_str().contains(&digits)));
+                let issues: Vec<String> = v
+                    .sections
+                    .iter()
+                    .filter(|s| s.status != lantern_app::core::mei::SectionStatus::Confirmed)
+                    .map(|s| format!("{} {}", s.title, crate::view::status_word(s.status)))
+                    .collect();
+                let status_ok = match q.status.as_str() {
+                    "" => true,
+                    "attention" => !issues.is_empty(),
+                    st => v.sections.iter().any(|s| s.status.as_str() == st),
+                };
+                if matches && status_ok {
+                    let service = services
+                        .iter()
+                        .find(|s| s.id == p.service)
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default();
+                    rows.push((
+                        p.id.to_string(),
+                        name,
+                        service,
+                        if issues.is_empty() {
+                            "none".into()
+                        } else {
+                            issues.join("; ")
+                        },
+                    ));
+                }
+            }
+            Ok(PeoplePage {
+                nav: Some(Nav::for_user(&user)),
+                q: q.q.clone(),
+                service: q.service.clone(),
+                status: q.status.clone(),
+                services: services
+                    .iter()
+                    .map(|s| (s.id.to_string(), s.name.clone()))
+                    .collect(),
+                rows,
+            })
+        })
+        .await;
+    match r {
+        Ok(p) => render(&p),
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ShowQuery {
+    #[serde(default)]
+    done: String,
+}
+
+fn flash(done: &str) -> Option<String> {
+    match done {
+        "confirmed" => Some("Section confirmed.".into()),
+        "saved" => Some("Section saved and confirmed.".into()),
+        "call" => Some("Call logged.".into()),
+        _ => None,
+    }
+}
+
+/// Build the person page from an audited view.
+fn person_page(
+    app: &App,
+    user: &SignedIn,
+    view: PersonView,
+    break_glass: Option<String>,
+    flash: Option<String>,
+    errors: Vec<FormError>,
+) -> Result<PersonPage, AppError> {
+    let p = &view.person;
+    let id = p.id.to_string();
+    let mut readiness = Vec::new();
+    for h in ALL_HANDOVERS {
+        readiness.push(ReadinessCard::from(
+            &app.evaluate_readiness(&id, h.as_str())?,
+        ));
+    }
+    let service = app
+        .journal()
+        .services()?
+        .into_iter()
+        .find(|s| s.id == p.service)
+        .map(|s| s.name)
+        .unwrap_or_default();
+    let calls = app
+        .calls(&id)?
+        .into_iter()
+        .map(|c| {
+            let when = c
+                .occurred_at
+                .parse::<jiff::Timestamp>()
+                .map(show_time)
+                .unwrap_or(c.occurred_at.clone());
+            (
+                when,
+                c.call.party.clone(),
+                c.call.purpose.clone(),
+                c.call.outcome.clone(),
+            )
+        })
+        .collect();
+    let history = app
+        .person_history(&id)?
+        .into_iter()
+        .filter(|h| h.kind != "mei_viewed")
+        .rev()
+        .take(50)
+        .map(|h| {
+            let when = h
+                .recorded_at
+                .parse::<jiff::Timestamp>()
+                .map(show_time)
+                .unwrap_or(h.recorded_at.clone());
+            (h.pos, when, h.kind.replace('_', " "), h.actor)
+        })
+        .collect();
+    let role = user.staff.role;
+    Ok(PersonPage {
+        nav: Some(Nav::for_user(user)),
+        csrf: user.csrf.clone(),
+        back: format!("/people/{id}"),
+        flash,
+        break_glass,
+        name: p.display_name(),
+        dob: p.date_of_birth.to_string(),
+        nhs: p
+            .nhs_number
+            .as_ref()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "not recorded".into()),
+        service,
+        address: p.address.clone(),
+        access_note: p.access_note.clone(),
+        readiness,
+        can_check: role.may_check_readiness(),
+        can_edit: role.may_edit_mei(),
+        sections: view.sections.iter().map(SectionCard::from_view).collect(),
+        calls,
+        history,
+        errors,
+        person_id: id,
+    })
+}
+
+/// `GET /people/{id}`: every view is recorded in the audit trail.
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
+) -> Response {
+    open(state, cur, id, None, flash(&q.done)).await
+}
+
+async fn open(
+    state: AppState,
+    cur: Current,
+    id: String,
+    reason: Option<String>,
+    flash: Option<String>,
+) -> Response {
+    let user = cur.user.clone();
+    let pid = id.clone();
+    let r = state
+        .run(move |app| -> Result<PersonPage, AppError> {
+            let view = app.view_person(&user.actor(), &pid, "web", reason.as_deref())?;
+            person_page(app, &user, view, reason, flash, vec![])
+        })
+        .await;
+    match r {
+        Ok(p) => render(&p),
+        Err(AppError::BreakGlassRequired(f)) => {
+            let page = BreakGlassPage {
+                nav: Some(Nav::for_user(&cur.user)),
+                csrf: cur.user.csrf.clone(),
+                person_id: id,
+                reason: f.got.clone(),
+                error: (!f.got.is_empty()).then(|| format!("Expected {}.", f.expected)),
+            };
+            let mut resp = render(&page);
+            *resp.status_mut() = StatusCode::FORBIDDEN;
+            resp
+        }
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /people/{id}/break-glass`: open a person outside one's scope, with a reason.
+pub async fn break_glass(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    open(state, cur, id, Some(f.reason), None).await
+}
+
+#[derive(Deserialize)]
+pub struct ProvenanceForm {
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    back: String,
+}
+
+impl ProvenanceForm {
+    fn input(&self) -> SectionInput {
+        SectionInput {
+            source: self.source.clone(),
+            method: self.method.clone(),
+            contact: Some(self.contact.clone()).filter(|c| !c.trim().is_empty()),
+            ..Default::default()
+        }
+    }
+}
+
+/// A safe place to go back to: only our own person and check pages.
+fn back_to(back: &str, id: &str) -> String {
+    let ok =
+        back.starts_with(&format!("/people/{id}")) && !back.contains("//") && !back.contains(':');
+    if ok {
+        back.to_string()
+    } else {
+        format!("/people/{id}")
+    }
+}
+
+/// `POST /people/{id}/mei/{section}/confirm`.
+pub async fn confirm_section(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path((id, section)): Path<(String, String)>,
+    Form(f): Form<ProvenanceForm>,
+) -> Response {
+    let user = cur.user.clone();
+    let (pid, sec) = (id.clone(), section.clone());
+    let input = f.input();
+    let r = state
+        .run(move |app| {
+            let actor = user.actor();
+            app.ensure_in_reach(&actor, &pid)?;
+            app.confirm_section(&actor, &pid, &sec, &input)
+        })
+        .await;
+    match r {
+        Ok(_) => {
+            let back = back_to(&f.back, &id);
+            let sep = if back.contains('?') { '&' } else { '?' };
+            Redirect::to(&format!("{back}{sep}done=confirmed")).into_response()
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::BreakGlassRequired(_))) => {
+            // Show the page again with the error beside the field; nothing was written.
+            let user = cur.user.clone();
+            let form = section.clone();
+            let err = FormError::from_app(&form, &e);
+            let back = f.back.clone();
+            let r = state
+                .run(move |app| -> Result<Response, AppError> {
+                    if back.contains("/check/") {
+                        let handover = back.rsplit('/').next().unwrap_or("rapid-start").to_string();
+                        let page =
+                            super::check::check_page(app, &user, &id, &handover, None, vec![err])?;
+                        return Ok(render(&page));
+                    }
+                    let view = app.show_person(&id)?;
+                    Ok(render(&person_page(
+                        app,
+                        &user,
+                        view,
+                        None,
+                        None,
+                        vec![err],
+                    )?))
+                })
+                .await;
+            match r {
+                Ok(mut resp) => {
+                    *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                    resp
+                }
+                Err(e) => WebError::from_app(e, false).into_response(),
+            }
+        }
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
+}
+
+fn edit_page(
+    app: &App,
+    user: &SignedIn,
+    id: &str,
+    section: &str,
+    content: Option<String>,
+    f: Option<&ProvenanceForm>,
+    errors: Vec<FormError>,
+) -> Result<SectionEditPage, AppError> {
+    let kind = SectionKind::parse(section)?;
+    let p = app.ensure_in_reach(&user.actor(), id)?;
+    let view = app.show_person(id)?;
+    let card = view
+        .sections
+        .iter()
+        .find(|s| s.section == kind)
+        .map(SectionCard::from_view);
+    Ok(SectionEditPage {
+        nav: Some(Nav::for_user(user)),
+        csrf: user.csrf.clone(),
+        person_id: id.to_string(),
+        name: p.display_name(),
+        key: kind.as_str().to_string(),
+        title: kind.title().to_string(),
+        content: content.unwrap_or_else(|| card.map(|c| c.json).unwrap_or_else(|| "{}".into())),
+        source: f.map(|f| f.source.clone()).unwrap_or_default(),
+        contact: f.map(|f| f.contact.clone()).unwrap_or_default(),
+        errors,
+    })
+}
+
+/// `GET /people/{id}/mei/{section}/edit`.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path((id, section)): Path<(String, String)>,
+) -> Response {
+    let user = cur.user.clone();
+    match state
+        .run(move |app| edit_page(app, &user, &id, &section, None, None, vec![]))
+        .await
+    {
+        Ok(p) => render(&p),
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
+}
+
+/// `POST /people/{id}/mei/{section}`: save new content with provenance.
+pub async fn save_section(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path((id, section)): Path<(String, String)>,
+    Form(f): Form<ProvenanceForm>,
+) -> Response {
+    let user = cur.user.clone();
+    let r = state
+        .run(move |app| -> Result<Response, AppError> {
+            let actor = user.actor();
+            app.ensure_in_reach(&actor, &id)?;
+            match app.set_section(&actor, &id, &section, &f.content, &f.input()) {
+                Ok(_) => Ok(Redirect::to(&format!("/people/{id}?done=saved")).into_response()),
+                Err(e @ AppError::Invalid(_)) => {
+                    let mut err = FormError::from_app("edit", &e);
+                    if !["source", "contact", "method"].contains(&err.field.as_str()) {
+                        err.field = "content".into();
+                        err.message = e.to_string();
+                    }
+                    let page = edit_page(
+                        app,
+                        &user,
+                        &id,
+                        &section,
+                        Some(f.content.clone()),
+                        Some(&f),
+                        vec![err],
+                    )?;
+                    let mut resp = render(&page);
+                    *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                    Ok(resp)
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .await;
+    r.unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}

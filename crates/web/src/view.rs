@@ -1,0 +1,578 @@
+//! Page models: plain data prepared for the askama templates in `templates/`.
+#![allow(missing_docs)]
+
+use askama::Template;
+use lantern_app::SignedIn;
+use lantern_app::core::mei::{Mark, SectionContent, SectionStatus};
+use lantern_app::core::readiness::{Readiness, Restrictions};
+use lantern_app::core::role::Role;
+use lantern_app::core::time::show;
+
+/// The navigation bar for a signed-in user.
+#[derive(Clone)]
+pub struct Nav {
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: String,
+    /// The session's CSRF token, for forms.
+    pub csrf: String,
+    /// Links this role may follow.
+    pub links: Vec<(&'static str, &'static str)>,
+}
+
+impl Nav {
+    /// The navigation for a user, showing only what their role may open.
+    pub fn for_user(u: &SignedIn) -> Nav {
+        let r = u.staff.role;
+        let mut links = vec![("/", "Dashboard")];
+        if r.may_view_people() {
+            links.push(("/people", "People"));
+        }
+        if r.may_view_rules() {
+            links.push(("/rules", "Rules"));
+        }
+        if r.may_read_audit() {
+            links.push(("/audit", "Audit log"));
+        }
+        if r == Role::Admin {
+            links.push(("/admin/users", "Users"));
+        }
+        links.push(("/account/password", "Password"));
+        Nav {
+            name: u.staff.name.clone(),
+            role: u.staff.role.to_string().replace('_', " "),
+            csrf: u.csrf.clone(),
+            links,
+        }
+    }
+}
+
+/// A form error to show beside its field.
+#[derive(Clone, Default)]
+pub struct FormError {
+    /// Which form.
+    pub form: String,
+    /// Which field.
+    pub field: String,
+    /// The message.
+    pub message: String,
+}
+
+impl FormError {
+    /// From a use-case error for a form.
+    pub fn from_app(form: &str, e: &lantern_app::AppError) -> FormError {
+        match e {
+            lantern_app::AppError::Invalid(f) | lantern_app::AppError::BreakGlassRequired(f) => {
+                FormError {
+                    form: form.into(),
+                    field: f
+                        .field
+                        .split('.')
+                        .next()
+                        .unwrap_or("")
+                        .split('[')
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                    message: format!("Expected {}.", f.expected),
+                }
+            }
+            other => FormError {
+                form: form.into(),
+                field: String::new(),
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+/// Look up the error for a form field.
+pub fn err_for(errors: &[FormError], form: &str, field: &str) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.form == form && e.field == field)
+        .map(|e| e.message.clone())
+}
+
+/// Any error for a form that is not tied to one of its fields.
+pub fn form_err(errors: &[FormError], form: &str, fields: &[&str]) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.form == form && !fields.contains(&e.field.as_str()))
+        .map(|e| e.message.clone())
+}
+
+/// A section as shown on the person page.
+pub struct SectionCard {
+    /// Section key (mobility...).
+    pub key: &'static str,
+    /// Title.
+    pub title: &'static str,
+    /// Status key for CSS.
+    pub status: &'static str,
+    /// Status word: never colour alone.
+    pub status_word: &'static str,
+    /// Content, as label/value lines.
+    pub lines: Vec<(String, String)>,
+    /// Provenance line.
+    pub provenance: Option<String>,
+    /// Stale or disputed mark.
+    pub mark: Option<String>,
+    /// Unresolved concurrent versions.
+    pub conflicts: usize,
+    /// Content as JSON, for the editor.
+    pub json: String,
+}
+
+/// The status word for a status.
+pub fn status_word(s: SectionStatus) -> &'static str {
+    match s {
+        SectionStatus::Confirmed => "CONFIRMED",
+        SectionStatus::Stale => "STALE",
+        SectionStatus::Missing => "MISSING",
+        SectionStatus::Disputed => "DISPUTED",
+    }
+}
+
+impl SectionCard {
+    /// Build from a section view.
+    pub fn from_view(v: &lantern_app::SectionView) -> SectionCard {
+        let (lines, provenance, mark, conflicts, json) = match &v.record {
+            None => (vec![], None, None, 0, String::from("{}")),
+            Some(r) => {
+                let p = &r.provenance;
+                let prov = format!(
+                    "Source {}; confirmed {} by {} ({}); stale from {}",
+                    p.source,
+                    show(p.confirmed_at),
+                    p.confirmed_by,
+                    p.method.describe(),
+                    show(p.stale_at())
+                );
+                let mark = r.mark.as_ref().map(|m| match m {
+                    Mark::Stale { reason } => format!("Marked stale: {reason}"),
+                    Mark::Disputed { reason } => format!("Disputed: {reason}"),
+                });
+                let mut json = serde_json::to_value(&r.content).unwrap_or_default();
+                if let Some(o) = json.as_object_mut() {
+                    o.remove("section");
+                }
+                (
+                    content_lines(&r.content),
+                    Some(prov),
+                    mark,
+                    r.conflicts.len(),
+                    serde_json::to_string_pretty(&json).unwrap_or_default(),
+                )
+            }
+        };
+        SectionCard {
+            key: v.section.as_str(),
+            title: v.title,
+            status: v.status.as_str(),
+            status_word: status_word(v.status),
+            lines,
+            provenance,
+            mark,
+            conflicts,
+            json,
+        }
+    }
+}
+
+fn join(v: &[String]) -> String {
+    if v.is_empty() {
+        "none recorded".into()
+    } else {
+        v.join("; ")
+    }
+}
+
+/// A section's content as label/value lines.
+pub fn content_lines(c: &SectionContent) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut push = |k: &str, v: String| out.push((k.to_string(), v));
+    match c {
+        SectionContent::Risks(r) => {
+            for risk in &r.risks {
+                push(
+                    "Risk",
+                    format!(
+                        "{} — triggers: {}; what helps: {}",
+                        risk.description,
+                        join(&risk.triggers),
+                        join(&risk.what_helps)
+                    ),
+                );
+            }
+            push(
+                "Safeguarding",
+                format!(
+                    "{:?}{}",
+                    r.safeguarding.status,
+                    r.safeguarding
+                        .note
+                        .as_ref()
+                        .map(|n| format!(" — {n}"))
+                        .unwrap_or_default()
+                ),
+            );
+            if !r.behaviours_that_challenge.is_empty() {
+                push(
+                    "Behaviours that challenge",
+                    r.behaviours_that_challenge.join("; "),
+                );
+            }
+            if let Some(rp) = &r.restrictive_practice {
+                push("Restrictive practice", rp.clone());
+            }
+        }
+        SectionContent::Medication(m) => {
+            push("Support level", format!("{:?}", m.support_level));
+            for med in &m.medicines {
+                let tc = if med.time_critical {
+                    "TIME-CRITICAL: "
+                } else {
+                    ""
+                };
+                push(
+                    "Medicine",
+                    format!("{tc}{} {} at {}", med.name, med.dose, med.times.join(", ")),
+                );
+            }
+            if m.allergies.is_empty() {
+                push("Allergies", "none known".into());
+            }
+            for a in &m.allergies {
+                push("ALLERGY", format!("{} ({})", a.substance, a.reaction));
+            }
+        }
+        SectionContent::Mobility(m) => {
+            push("Falls risk", format!("{:?}", m.falls_risk));
+            push("Aids indoors", join(&m.aids_indoors));
+            push("Aids outdoors", join(&m.aids_outdoors));
+            push("Transfers", m.transfers.clone());
+            push("Manual handling", m.manual_handling_plan.clone());
+            for f in &m.recent_falls_or_admissions {
+                push("Recent", f.clone());
+            }
+        }
+        SectionContent::Communication(c) => {
+            push(
+                "Language",
+                format!(
+                    "{}{}",
+                    c.language,
+                    if c.interpreter_needed {
+                        " (interpreter needed)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            if let Some(h) = &c.hearing {
+                push("Hearing", h.clone());
+            }
+            if let Some(s) = &c.sight {
+                push("Sight", s.clone());
+            }
+            push("Approach", c.preferred_approach.clone());
+            for d in &c.de_escalation_prompts {
+                push("De-escalation", d.clone());
+            }
+        }
+        SectionContent::Consent(c) => {
+            for n in &c.capacity_notes {
+                push(&format!("Capacity: {}", n.decision), n.note.clone());
+            }
+            for (label, v) in [
+                ("LPA / deputy", &c.lpa_or_deputy),
+                ("DNACPR / ReSPECT", &c.dnacpr_respect),
+                ("DoLS", &c.dols_status),
+            ] {
+                if let Some(v) = v {
+                    push(label, v.clone());
+                }
+            }
+        }
+        SectionContent::Escalation(e) => {
+            for (i, s) in e.route.iter().enumerate() {
+                push(
+                    &format!("{}. {}", i + 1, s.name),
+                    format!("{} — {} — {}", s.role, s.phone, s.when),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Readiness as shown.
+pub struct ReadinessCard {
+    /// Handover point key.
+    pub handover: String,
+    /// CSS class.
+    pub class: String,
+    /// Outcome label.
+    pub label: &'static str,
+    /// Rule-set version.
+    pub version: u32,
+    /// One line per reason.
+    pub reasons: Vec<String>,
+    /// Restrictions in force.
+    pub restrictions: Vec<String>,
+}
+
+/// Restrictions as lines.
+pub fn restriction_lines(r: &Restrictions) -> Vec<String> {
+    let mut v = Vec::new();
+    v.extend(r.paused_tasks.iter().map(|t| format!("Paused: {t}")));
+    v.extend(r.staffing.iter().map(|t| format!("Staffing: {t}")));
+    v.extend(r.actions.iter().map(|t| format!("Action: {t}")));
+    v
+}
+
+impl ReadinessCard {
+    /// From a readiness result.
+    pub fn from(r: &Readiness) -> ReadinessCard {
+        ReadinessCard {
+            handover: r.handover.to_string(),
+            class: serde_json::to_value(r.outcome)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            label: r.outcome.label(),
+            version: r.rule_set_version,
+            reasons: r
+                .reasons
+                .iter()
+                .map(|x| {
+                    format!(
+                        "{} is {}: {}",
+                        x.section.title(),
+                        x.status.as_str(),
+                        x.message
+                    )
+                })
+                .collect(),
+            restrictions: restriction_lines(&r.restrictions),
+        }
+    }
+}
+
+/// The error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    /// Navigation (none on error pages).
+    pub nav: Option<Nav>,
+    /// HTTP status.
+    pub status: u16,
+    /// Message.
+    pub message: String,
+}
+
+macro_rules! form_errors {
+    ($($t:ty),*) => {$(
+        #[allow(dead_code)]
+        impl $t {
+            /// The error for a field of a form, if any.
+            pub fn err(&self, form: &str, field: &str) -> Option<String> {
+                err_for(&self.errors, form, field)
+            }
+            /// Whether a form has any error.
+            pub fn err_any(&self, form: &str) -> bool {
+                self.errors.iter().any(|e| e.form == form)
+            }
+        }
+    )*};
+}
+
+/// Sign-in.
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub nav: Option<Nav>,
+    pub error: Option<String>,
+    pub username: String,
+}
+
+/// Password change.
+#[derive(Template)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub must_change: bool,
+    pub done: bool,
+    pub errors: Vec<FormError>,
+}
+
+/// Dashboard.
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    pub nav: Option<Nav>,
+    pub org: String,
+    pub degraded: Vec<String>,
+    pub show_people: bool,
+    pub services: Vec<(String, usize, usize, usize, usize)>,
+    pub attention: Vec<(String, String, String, String)>,
+    pub attention_total: usize,
+    pub visits: Vec<(String, String, String, String, String)>,
+}
+
+/// People list.
+#[derive(Template)]
+#[template(path = "people.html")]
+pub struct PeoplePage {
+    pub nav: Option<Nav>,
+    pub q: String,
+    pub service: String,
+    pub status: String,
+    pub services: Vec<(String, String)>,
+    pub rows: Vec<(String, String, String, String)>,
+}
+
+/// Person page.
+#[derive(Template)]
+#[template(path = "person.html")]
+pub struct PersonPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub back: String,
+    pub flash: Option<String>,
+    pub break_glass: Option<String>,
+    pub person_id: String,
+    pub name: String,
+    pub dob: String,
+    pub nhs: String,
+    pub service: String,
+    pub address: String,
+    pub access_note: Option<String>,
+    pub readiness: Vec<ReadinessCard>,
+    pub can_check: bool,
+    pub can_edit: bool,
+    pub sections: Vec<SectionCard>,
+    pub calls: Vec<(String, String, String, String)>,
+    pub history: Vec<(i64, String, String, String)>,
+    pub errors: Vec<FormError>,
+}
+
+/// Break-glass reason.
+#[derive(Template)]
+#[template(path = "break_glass.html")]
+pub struct BreakGlassPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub person_id: String,
+    pub reason: String,
+    pub error: Option<String>,
+}
+
+/// Section editor.
+#[derive(Template)]
+#[template(path = "section_edit.html")]
+pub struct SectionEditPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub person_id: String,
+    pub name: String,
+    pub key: String,
+    pub title: String,
+    pub content: String,
+    pub source: String,
+    pub contact: String,
+    pub errors: Vec<FormError>,
+}
+
+impl SectionEditPage {
+    /// An error not tied to a shown field.
+    pub fn other_err(&self) -> Option<String> {
+        form_err(&self.errors, "edit", &["content", "source", "contact"])
+    }
+}
+
+/// The readiness check flow.
+#[derive(Template)]
+#[template(path = "check.html")]
+pub struct CheckPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub degraded: String,
+    pub person_id: String,
+    pub name: String,
+    pub handover: String,
+    pub now: ReadinessCard,
+    pub lifted: Vec<String>,
+    pub previous: Option<String>,
+    pub to_confirm: Vec<(String, String, String, String)>,
+    pub can_edit: bool,
+    pub can_decide: bool,
+    pub can_call: bool,
+    pub draft_decision: String,
+    pub draft_rationale: String,
+    pub decisions: Vec<String>,
+    pub calls: Vec<String>,
+    pub errors: Vec<FormError>,
+}
+
+/// Rules.
+#[derive(Template)]
+#[template(path = "rules.html")]
+pub struct RulesPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub rows: Vec<(String, u32, String, String)>,
+    pub handover: Option<String>,
+    pub versions: Vec<(u32, String, String)>,
+    pub json: String,
+    pub can_publish: bool,
+    pub draft: String,
+    pub errors: Vec<FormError>,
+}
+
+/// Accounts.
+#[derive(Template)]
+#[template(path = "users.html")]
+pub struct UsersPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub created: Option<(String, String)>,
+    pub rows: Vec<(String, String, String, String)>,
+    pub staff: Vec<(String, String)>,
+    pub errors: Vec<FormError>,
+}
+
+/// Audit trail of reads.
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    pub nav: Option<Nav>,
+    pub rows: Vec<(String, String, String, String, String, String)>,
+}
+
+form_errors!(
+    PasswordPage,
+    PersonPage,
+    SectionEditPage,
+    CheckPage,
+    RulesPage,
+    UsersPage
+);
+
+/// Render a page, or a plain error if a template fails.
+pub fn render<T: Template>(t: &T) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match t.render() {
+        Ok(html) => axum::response::Html(html).into_response(),
+        Err(e) => (
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            format!("template error: {e}"),
+        )
+            .into_response(),
+    }
+}
