@@ -1,0 +1,6 @@
+//! Web tests, in-process against the real router and a real data directory.
+
+mod api;
+mod matrix;
+mod security;
+mod support;

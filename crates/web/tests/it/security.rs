@@ -1,0 +1,418 @@
+//! CSRF, scoping, audited reads, break-glass, throttling, one-time passwords, form errors, and
+//! nothing fetched from another host.
+
+use crate::support::*;
+use axum::http::{Method, StatusCode};
+
+#[tokio::test]
+async fn a_forged_form_without_the_csrf_token_is_rejected_and_changes_nothing() {
+    let site = Site::demo();
+    let s = site.login("amara").await;
+    let before = site.event_count().await;
+    let form = [
+        ("handover", "rapid-start"),
+        ("decision", "Forged"),
+        ("rationale", "Forged"),
+    ];
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/people/p-edith-marlow/decisions",
+            &form,
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("CSRF"));
+    let mut forged = form.to_vec();
+    forged.push(("_csrf", "0000"));
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/people/p-edith-marlow/decisions",
+            &forged,
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(site.event_count().await, before);
+    // With the token it goes through.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/people/p-edith-marlow/decisions",
+            &form,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(site.event_count().await, before + 1);
+}
+
+#[tokio::test]
+async fn subcontractors_see_only_their_assigned_people() {
+    let site = Site::demo();
+    let s = site.login("jo.fletcher").await;
+    assert_eq!(
+        site.page(Some(&s), Method::GET, "/people/p-edith-marlow", &[], false)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        site.page(Some(&s), Method::GET, "/people/p-0005", &[], false)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let list = site
+        .page(Some(&s), Method::GET, "/people", &[], false)
+        .await
+        .body;
+    assert!(list.contains("p-0005") && !list.contains("p-edith-marlow"));
+    let (st, people) = site
+        .api(Some(&s), Method::GET, "/api/v1/people", None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let ids: Vec<&str> = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 4, "Northgate covers four people: {ids:?}");
+    assert_eq!(
+        site.api(Some(&s), Method::GET, "/api/v1/people/p-edith-marlow", None)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn every_view_of_essential_information_is_audited() {
+    let site = Site::demo();
+    let s = site.login("lucy").await;
+    assert_eq!(
+        site.page(Some(&s), Method::GET, "/people/p-edith-marlow", &[], false)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        site.api(Some(&s), Method::GET, "/api/v1/people/p-edith-marlow", None)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let audit = site
+        .state
+        .run(|app| {
+            app.journal()
+                .audit(Some("p-edith-marlow"), false, 10)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(audit.len(), 2);
+    assert!(
+        audit
+            .iter()
+            .all(|a| a.actor == "staff:s-lucy-turner" && a.sections.len() == 6)
+    );
+    assert_eq!(audit[0].channel, "api");
+    assert_eq!(audit[1].channel, "web");
+    // The audit log page shows it to a registered manager.
+    let m = site.login("amara").await;
+    let page = site.page(Some(&m), Method::GET, "/audit", &[], false).await;
+    assert!(page.body.contains("staff:s-lucy-turner") && page.body.contains("p-edith-marlow"));
+}
+
+#[tokio::test]
+async fn break_glass_needs_a_reason_and_is_listed_for_review() {
+    let site = Site::demo();
+    // Daniel is on call for Riverside; p-0045 lives at Willow House.
+    let s = site.login("daniel").await;
+    let r = site
+        .page(Some(&s), Method::GET, "/people/p-0045", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("outside your service"));
+    let before = site.event_count().await;
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/people/p-0045/break-glass",
+            &[("reason", "x")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("field-error") && r.body.contains("at least 10 characters"));
+    assert_eq!(site.event_count().await, before);
+    let reason = "Night call from Willow House: fall, no senior on site";
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/people/p-0045/break-glass",
+            &[("reason", reason)],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("break-glass"));
+    let m = site.login("amara").await;
+    let page = site
+        .page(Some(&m), Method::GET, "/audit?break_glass=1", &[], false)
+        .await;
+    assert!(page.body.contains(reason) && page.body.contains("staff:s-daniel-hughes"));
+    // A care worker outside the service cannot break glass at all.
+    let h = site.login("hannah").await;
+    assert_eq!(
+        site.page(Some(&h), Method::GET, "/people/p-edith-marlow", &[], false)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_are_throttled() {
+    let site = Site::demo();
+    for _ in 0..5 {
+        let r = site
+            .page(
+                None,
+                Method::POST,
+                "/login",
+                &[("username", "nadia"), ("password", "wrong password!")],
+                false,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = site
+        .page(
+            None,
+            Method::POST,
+            "/login",
+            &[
+                ("username", "nadia"),
+                ("password", lantern_app::demo::DEMO_PASSWORD),
+            ],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    // Another account is unaffected... from another address; here the address is shared, so it waits too.
+    let r = site
+        .page(
+            None,
+            Method::POST,
+            "/login",
+            &[
+                ("username", "lucy"),
+                ("password", lantern_app::demo::DEMO_PASSWORD),
+            ],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_one_time_password_must_be_changed_first() {
+    let site = Site::demo();
+    let (user, otp) = site
+        .state
+        .run(|app| {
+            let admin = app.actor(Some("s-sam-morgan"), "t").unwrap();
+            app.create_account(&admin, "new.coordinator", "s-mark-bennett")
+                .unwrap()
+        })
+        .await;
+    assert!(user.must_change_password);
+    let u = user.username.to_string();
+    let o = otp.clone();
+    let (token, signed) = site
+        .state
+        .run(move |app| app.sign_in(&u, &o).unwrap())
+        .await;
+    let s = Session {
+        token,
+        csrf: signed.csrf,
+    };
+    let r = site
+        .page(Some(&s), Method::GET, "/people", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers["location"], "/account/password");
+    // Bad new password: error beside the field, nothing written.
+    let before = site.event_count().await;
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/account/password",
+            &[("current", &otp), ("new", "short"), ("confirm", "short")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"new-error\""));
+    assert_eq!(site.event_count().await, before);
+    let new = "a much longer pass phrase 7";
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/account/password",
+            &[("current", &otp), ("new", new), ("confirm", new)],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        site.page(Some(&s), Method::GET, "/people", &[], false)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // The hash never shows in history.
+    let log = site.state.run(|app| app.recent_events(5).unwrap()).await;
+    assert!(serde_json::to_string(&log).unwrap().contains("[redacted]"));
+    assert!(!serde_json::to_string(&log).unwrap().contains("$argon2id$"));
+}
+
+#[tokio::test]
+async fn form_errors_are_shown_beside_the_field_and_nothing_is_written() {
+    let site = Site::demo();
+    let s = site.login("amara").await;
+    let before = site.event_count().await;
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/people/p-edith-marlow/decisions",
+            &[
+                ("handover", "rapid-start"),
+                ("decision", "Start"),
+                ("rationale", "  "),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"rationale-error\""), "{}", r.body);
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/people/p-edith-marlow/calls",
+            &[
+                ("direction", "outgoing"),
+                ("party", "Duty line"),
+                ("number", "call me"),
+                ("purpose", "p"),
+                ("outcome", "o"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"number-error\""));
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/people/p-edith-marlow/mei/mobility/confirm",
+            &[("source", "x"), ("method", "phone"), ("contact", "")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"contact-mobility-error\""));
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/people/p-edith-marlow/mei/mobility",
+            &[
+                ("content", "{\"falls_risk\": 3}"),
+                ("source", "x"),
+                ("method", "in_person"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"content-error\"") && r.body.contains("falls_risk"));
+    assert_eq!(site.event_count().await, before);
+}
+
+#[tokio::test]
+async fn no_page_or_asset_refers_to_another_host() {
+    let site = Site::demo();
+    let s = site.login("amara").await;
+    let admin = site.login("sam").await;
+    let pages = [
+        (&s, "/"),
+        (&s, "/people"),
+        (&s, "/people/p-edith-marlow"),
+        (&s, "/people/p-edith-marlow/check/rapid-start"),
+        (&s, "/people/p-edith-marlow/mei/mobility/edit"),
+        (&s, "/rules/rapid-start"),
+        (&s, "/audit"),
+        (&admin, "/admin/users"),
+        (&s, "/account/password"),
+        (&s, "/assets/lantern.css"),
+    ];
+    let re_attr = [
+        "src=\"http",
+        "href=\"http",
+        "action=\"http",
+        "src=\"//",
+        "href=\"//",
+        "url(http",
+        "url(//",
+        "@import",
+    ];
+    for (who, path) in pages {
+        let r = site.page(Some(who), Method::GET, path, &[], false).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        for bad in re_attr {
+            assert!(
+                !r.body.contains(bad),
+                "{path} refers to another host ({bad})"
+            );
+        }
+    }
+    let login = site.page(None, Method::GET, "/login", &[], false).await;
+    assert!(
+        !login.body.contains("http"),
+        "the sign-in page names no host"
+    );
+}
+
+#[tokio::test]
+async fn vendored_htmx_is_the_one_whose_hash_is_noted() {
+    use sha2::Digest;
+    let site = Site::demo();
+    let r = site
+        .send(
+            axum::http::Request::get("/assets/htmx-2.0.11.min.js")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let digest = hex::encode(sha2::Sha256::digest(r.body.as_bytes()));
+    assert_eq!(
+        digest,
+        "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"
+    );
+}

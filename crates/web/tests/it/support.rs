@@ -1,0 +1,135 @@
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use lantern_app::{App, Clock};
+use lantern_web::AppState;
+use tower::ServiceExt;
+
+pub struct Site {
+    pub _dir: tempfile::TempDir,
+    pub state: AppState,
+}
+
+pub struct Session {
+    pub token: String,
+    pub csrf: String,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Site {
+    pub fn demo() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        App::demo(dir.path(), Clock::System).unwrap();
+        let state = AppState::open(dir.path(), Clock::System, 2).unwrap();
+        Site { _dir: dir, state }
+    }
+
+    pub async fn login(&self, user: &str) -> Session {
+        let u = user.to_string();
+        let (token, signed) = self
+            .state
+            .run(move |app| app.sign_in(&u, lantern_app::demo::DEMO_PASSWORD))
+            .await
+            .unwrap_or_else(|e| panic!("sign in {user}: {e}"));
+        Session {
+            token,
+            csrf: signed.csrf,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let resp = lantern_web::router(self.state.clone())
+            .oneshot(req)
+            .await
+            .unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = http_body_util::BodyExt::collect(resp.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// A browser-like request: session cookie, and for writes a form body with the CSRF token.
+    pub async fn page(
+        &self,
+        s: Option<&Session>,
+        method: Method,
+        path: &str,
+        form: &[(&str, &str)],
+        csrf: bool,
+    ) -> Reply {
+        let mut b = Request::builder().method(method.clone()).uri(path);
+        if let Some(s) = s {
+            b = b.header(header::COOKIE, format!("lantern_session={}", s.token));
+        }
+        let mut fields: Vec<(String, String)> = form
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if csrf && let Some(s) = s {
+            fields.push(("_csrf".into(), s.csrf.clone()));
+        }
+        let body = if method == Method::GET {
+            Body::empty()
+        } else {
+            b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            Body::from(serde_urlencoded::to_string(&fields).unwrap())
+        };
+        self.send(b.body(body).unwrap()).await
+    }
+
+    /// An API request with a bearer token and a JSON body.
+    pub async fn api(
+        &self,
+        s: Option<&Session>,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(s) = s {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {}", s.token));
+        }
+        let body = match body {
+            Some(v) => {
+                b = b.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        let r = self.send(b.body(body).unwrap()).await;
+        (
+            r.status,
+            serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    pub async fn event_count(&self) -> u64 {
+        self.state
+            .run(|app| app.journal().event_count().unwrap())
+            .await
+    }
+}
+
+/// One demo account per role.
+pub const ROLES: [(&str, &str); 9] = [
+    ("care_worker", "emma"),
+    ("senior_carer", "fatima"),
+    ("coordinator", "lucy"),
+    ("on_call_manager", "daniel"),
+    ("registered_manager", "amara"),
+    ("subcontractor", "jo.fletcher"),
+    ("quality_lead", "nadia"),
+    ("auditor", "peter"),
+    ("admin", "sam"),
+];
