@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# What the tests need beyond the Rust toolchain. Nothing yet; browser and PDF tests will add
-# Debian packages here (chromium, poppler-utils), installed only when missing.
-need_debs=()
+# What the tests need beyond the Rust toolchain, installed only when missing: Debian's Chromium
+# for the browser tests (never a downloaded browser), and Node.js with npm to drive it.
+need_debs=(chromium)
+command -v node >/dev/null 2>&1 || need_debs+=(nodejs npm)
 if [ ${#need_debs[@]} -gt 0 ]; then
   missing=()
   for p in "${need_debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
@@ -25,3 +26,7 @@ if command -v cargo-nextest >/dev/null 2>&1; then
 else
   cargo test --workspace --locked --no-fail-fast
 fi
+
+# Browser end-to-end tests: the real `lantern serve --demo` in headless Chromium, with axe-core.
+# Screenshots go to target/screenshots/.
+(cd browser-tests && npm ci --no-audit --no-fund --loglevel=error && LANTERN_BIN="$PWD/../target/debug/lantern" node --test --test-concurrency=1)

@@ -1,0 +1,205 @@
+// Browser end-to-end tests: the real `lantern serve --demo` in Debian's Chromium, driven by
+// playwright-core, with axe-core injected for accessibility. Run by scripts/test.sh.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const bin = process.env.LANTERN_BIN || join(root, 'target', 'debug', 'lantern');
+const shots = join(root, 'target', 'screenshots');
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const PASSWORD = 'northshire-demo-2026';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+let server, base, browser, dataDir;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'lantern-e2e-'));
+  mkdirSync(shots, { recursive: true });
+  server = spawn(bin, ['--data', dataDir, '--json', 'serve', '--demo', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  base = await new Promise((resolve, reject) => {
+    let buf = '';
+    server.stdout.on('data', (d) => {
+      buf += d;
+      const line = buf.split('\n').find((l) => l.includes('listening'));
+      if (line) resolve(JSON.parse(line).listening);
+    });
+    server.on('exit', (code) => reject(new Error(`lantern serve exited with ${code}`)));
+    setTimeout(() => reject(new Error('lantern serve did not start within 60 s')), 60000);
+  });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: FLAGS });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function signIn(user) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  // Nothing may be fetched from any host but the server itself.
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (url.origin !== new URL(base).origin && url.protocol !== 'data:') {
+      throw new Error(`request to another host: ${req.url()}`);
+    }
+  });
+  await page.goto(`${base}/login`);
+  await page.fill('#username', user);
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForLoadState('load');
+  return { context, page };
+}
+
+async function axe(page, label) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`), [], `${label}: serious or critical accessibility violations`);
+}
+
+const ROLES = [
+  ['emma', 'care worker'], ['fatima', 'senior carer'], ['lucy', 'coordinator'], ['daniel', 'on call manager'],
+  ['amara', 'registered manager'], ['jo.fletcher', 'subcontractor'], ['nadia', 'quality lead'],
+  ['peter', 'auditor'], ['sam', 'admin'],
+];
+
+test('every role can sign in and out', async () => {
+  for (const [user, role] of ROLES) {
+    const { context, page } = await signIn(user);
+    assert.equal(new URL(page.url()).pathname, '/', `${user} lands on the dashboard`);
+    assert.match(await page.textContent('.who'), new RegExp(`\\(${role}\\)`));
+    await page.click('.who button[type=submit]');
+    await page.waitForURL(`${base}/login`);
+    await context.close();
+  }
+});
+
+test('a wrong password is refused with a message', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('#username', 'lucy');
+  await page.fill('#password', 'not the password');
+  await page.click('button[type=submit]');
+  assert.match(await page.textContent('#login-error'), /sign-in name or password is wrong/);
+  await context.close();
+});
+
+test('dashboard, people list and person page are accessible; person page screenshot', async () => {
+  const { context, page } = await signIn('amara');
+  await axe(page, 'dashboard');
+  assert.match(await page.textContent('#disruption-banner'), /referral-portal/);
+  await page.goto(`${base}/people`);
+  await axe(page, 'people list');
+  await page.fill('input[name=q]', 'Marlow');
+  await page.click('form[role=search] button');
+  assert.match(await page.textContent('main'), /Edith Marlow/);
+  await page.goto(`${base}/people/p-edith-marlow`);
+  await axe(page, 'person page');
+  assert.match(await page.textContent('#section-mobility'), /STALE/);
+  await page.screenshot({ path: join(shots, 'person-page.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(shots, 'person-page-phone.png'), fullPage: false });
+  await context.close();
+});
+
+test('S1 through the UI: restrictions, decision, calls, mobility confirmed, restriction lifted', async () => {
+  const { context, page } = await signIn('amara');
+  const check = `${base}/people/p-edith-marlow/check/rapid-start`;
+  await page.goto(check);
+  assert.match(await page.textContent('#readiness-outcome'), /GO WITH RESTRICTIONS/);
+  assert.match(await page.textContent('#restrictions'), /Paused: manual handling/);
+  assert.match(await page.textContent('#restrictions'), /senior carer attends/);
+  await axe(page, 'S1 check page');
+  await page.click('#record-check');
+  await page.waitForURL(/done=check/);
+
+  // A decision without a rationale: the error is shown beside the field.
+  await page.fill('#decision', 'Start today: senior carer attends, manual handling paused');
+  await page.click('#record-decision');
+  assert.match(await page.textContent('#rationale-error'), /why it was decided/);
+  await page.fill('#rationale', 'Rapid start due within 24 hours; daughter present; mobility to be confirmed with the discharge team');
+  await page.click('#record-decision');
+  await page.waitForURL(/done=decision/);
+  assert.match(await page.textContent('#decisions'), /senior carer attends/);
+
+  for (const [party, number, outcome] of [
+    ['Tom Reynolds, Northshire General discharge team', '01632 960201', 'Uses a walking frame indoors since discharge'],
+    ['Priya Shah, Northshire duty line', '01632 960101', 'No open safeguarding enquiry'],
+  ]) {
+    await page.fill('#party', party);
+    await page.fill('#number', number);
+    await page.fill('#purpose', 'Confirm the missing parts of the referral');
+    await page.fill('#outcome', outcome);
+    await page.click('#log-call');
+    await page.waitForURL(/done=call/);
+  }
+  assert.match(await page.textContent('#calls'), /Tom Reynolds/);
+  assert.match(await page.textContent('#calls'), /Priya Shah/);
+  await axe(page, 'S1 check page after records');
+
+  await page.fill('#source-mobility', 'Northshire General Hospital');
+  await page.selectOption('#method-mobility', 'phone');
+  await page.fill('#contact-mobility', 'Tom Reynolds, discharge coordinator');
+  await page.click('#confirm-mobility');
+  await page.waitForURL(/done=confirmed/);
+  // Watch the restriction lift: the last recorded check paused manual handling; now it is not.
+  assert.match(await page.textContent('#lifted'), /Paused: manual handling/);
+  assert.doesNotMatch(await page.textContent('#restrictions'), /manual handling/);
+  await page.click('#record-check');
+  await page.waitForURL(/done=check/);
+  assert.match(await page.textContent('main'), /Last recorded check: GO WITH RESTRICTIONS/);
+  await page.goto(`${base}/people/p-edith-marlow`);
+  assert.match(await page.textContent('#section-mobility'), /CONFIRMED/);
+  assert.match(await page.textContent('main'), /readiness checked/);
+  await context.close();
+});
+
+test('an on-call manager confirms safeguarding and the care can start without restriction', async () => {
+  const { context, page } = await signIn('daniel');
+  const check = `${base}/people/p-edith-marlow/check/rapid-start`;
+  await page.goto(check);
+  // After the S1 test, only the risks section (safeguarding status) still restricts.
+  await page.fill('#source-risks', 'Northshire County Council duty line');
+  await page.selectOption('#method-risks', 'phone');
+  await page.fill('#contact-risks', 'Priya Shah, duty social worker');
+  await page.click('#confirm-risks');
+  await page.waitForURL(/done=confirmed/);
+  assert.match(await page.textContent('#lifted'), /safeguarding/);
+  assert.equal((await page.textContent('#readiness-outcome .outcome')).trim(), 'GO');
+  await context.close();
+});
+
+test('subcontractors see only their assigned people', async () => {
+  const { context, page } = await signIn('jo.fletcher');
+  await page.goto(`${base}/people`);
+  const rows = await page.$$('main table tbody tr');
+  assert.equal(rows.length, 4);
+  assert.doesNotMatch(await page.textContent('main'), /Marlow/);
+  const resp = await page.goto(`${base}/people/p-edith-marlow`);
+  assert.equal(resp.status(), 404);
+  await context.close();
+});
+
+test('a forged form without the CSRF token is rejected', async () => {
+  const { context, page } = await signIn('amara');
+  const resp = await page.request.post(`${base}/people/p-edith-marlow/decisions`, {
+    form: { handover: 'rapid-start', decision: 'Forged', rationale: 'Forged' },
+    maxRedirects: 0,
+  });
+  assert.equal(resp.status(), 403);
+  assert.match(await resp.text(), /CSRF/);
+  await context.close();
+});
