@@ -44,6 +44,9 @@ pub const DEMO_ACCOUNTS: [(&str, &str); 10] = [
     ("hannah", "s-hannah-lee"),
 ];
 
+/// People in the standard demo (59 generated and the S1 person).
+pub const DEMO_PEOPLE: usize = 60;
+
 /// What the demo loaded.
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoSummary {
@@ -245,6 +248,15 @@ impl App {
     /// Open `dir`, creating it with the demo organisation if needed; loads the demo unless the
     /// directory already holds people.
     pub fn demo(dir: &Path, clock: Clock) -> Result<(App, DemoSummary), AppError> {
+        App::demo_with(dir, clock, DEMO_PEOPLE)
+    }
+
+    /// The demo with a chosen number of people (for load tests); the first 60 are always the same.
+    pub fn demo_with(
+        dir: &Path,
+        clock: Clock,
+        people: usize,
+    ) -> Result<(App, DemoSummary), AppError> {
         let mut app = match App::open(dir, clock) {
             Ok(app) => app,
             Err(AppError::Journal(lantern_journal::JournalError::NotInitialised(_))) => {
@@ -253,7 +265,7 @@ impl App {
             Err(e) => return Err(e),
         };
         let loaded = if app.journal.people(None)?.is_empty() {
-            app.load_demo()?;
+            app.load_demo(people)?;
             true
         } else {
             false
@@ -281,7 +293,7 @@ impl App {
         })
     }
 
-    fn load_demo(&mut self) -> Result<(), AppError> {
+    fn load_demo(&mut self, people_count: usize) -> Result<(), AppError> {
         let now = self.now();
         let mut b = Builder {
             evs: Vec::new(),
@@ -557,8 +569,10 @@ impl App {
 
         // People: 30 homecare, 12 supported living, 17 care home, and the S1 person.
         let mut people: Vec<Person> = Vec::new();
-        for i in 0..59usize {
-            let service = match i {
+        let generated = people_count.saturating_sub(1).max(1);
+        let mut nhs_seen = std::collections::HashSet::from(["9990001200".to_string()]);
+        for i in 0..generated {
+            let service = match i % 59 {
                 0..30 => "riverside-homecare",
                 30..42 => "maple-court",
                 _ => "willow-house",
@@ -607,7 +621,12 @@ impl App {
                 family_name: family.into(),
                 preferred_name: None,
                 date_of_birth: dob,
-                nhs_number: Some(demo_nhs_number(&mut rng)),
+                nhs_number: Some(loop {
+                    let n = demo_nhs_number(&mut rng);
+                    if nhs_seen.insert(n.as_str().to_string()) {
+                        break n;
+                    }
+                }),
                 address,
                 access_note,
                 service: id(service),
@@ -647,7 +666,7 @@ impl App {
         }
 
         let by = ["Lucy Turner", "Fatima Khan", "Mark Bennett", "Joe Parker"];
-        for (i, p) in people.iter().take(59).enumerate() {
+        for (i, p) in people.iter().take(generated).enumerate() {
             let pid = p.id.to_string();
             let who = by[i % by.len()];
             let fresh = |rng: &mut Lcg| 1 + rng.below(12) as i64;
@@ -1053,11 +1072,11 @@ impl App {
                 } else {
                     &slots[..2]
                 };
-                let high_falls = i == 59 || (i % 11 == 2);
+                let high_falls = i == generated || (i % 11 == 2);
                 for (n, (hh, mm, task)) in mine.iter().enumerate() {
                     let start = at_local(day, *hh, *mm);
                     let mut priorities = Vec::new();
-                    if i == 59 || i % 4 == 1 {
+                    if i == generated || i % 4 == 1 {
                         priorities.push(Priority::TimeCriticalMedication);
                     }
                     if p.lives_alone {

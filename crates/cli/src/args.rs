@@ -41,7 +41,11 @@ pub enum Command {
         org: String,
     },
     /// Load (or reuse) the synthetic demo organisation and show an overview.
-    Demo,
+    Demo {
+        /// How many people (60 by default; more for load tests).
+        #[arg(long, default_value_t = lantern_app::demo::DEMO_PEOPLE)]
+        people: usize,
+    },
     /// Check every event's chain link, hash and signature, and that projections match a rebuild.
     Verify,
     /// Rebuild the current-state tables from the journal.
@@ -112,6 +116,15 @@ pub enum Command {
         /// Load (or reuse) the demo organisation first, with its sign-in accounts.
         #[arg(long)]
         demo: bool,
+        /// Serve HTTPS with this certificate (PEM; with --tls-key).
+        #[arg(long, requires = "tls_key", conflicts_with = "tls_self_signed")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
+        /// Serve HTTPS with a self-signed certificate kept in DATA/tls/ (generated once).
+        #[arg(long)]
+        tls_self_signed: bool,
         /// Database connections for concurrent requests.
         #[arg(long, default_value_t = 4)]
         connections: usize,

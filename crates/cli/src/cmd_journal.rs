@@ -23,8 +23,8 @@ pub fn init(ctx: &Ctx, org: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn demo(ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let (app, summary) = App::demo(&ctx.cli.data, ctx.clock)?;
+pub fn demo(ctx: &Ctx, people: usize) -> anyhow::Result<ExitCode> {
+    let (app, summary) = App::demo_with(&ctx.cli.data, ctx.clock, people)?;
     if ctx.cli.json {
         out::json(&summary)?;
         return Ok(ExitCode::SUCCESS);

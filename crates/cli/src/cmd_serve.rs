@@ -12,6 +12,7 @@ pub fn serve(
     listen: SocketAddr,
     demo: bool,
     connections: usize,
+    tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
 ) -> anyhow::Result<ExitCode> {
     if demo {
         let (_, summary) = App::demo(&ctx.cli.data, ctx.clock)?;
@@ -38,18 +39,36 @@ pub fn serve(
         .enable_all()
         .build()?;
     let json = ctx.cli.json;
-    rt.block_on(lantern_web::serve(state, listen, move |addr| {
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let ready = move |addr: SocketAddr| {
         if json {
             println!(
                 "{}",
-                serde_json::json!({"listening": format!("http://{addr}")})
+                serde_json::json!({"listening": format!("{scheme}://{addr}")})
             );
         } else {
-            println!("Lantern listening on http://{addr}");
+            println!("Lantern listening on {scheme}://{addr}");
         }
         use std::io::Write;
         let _ = std::io::stdout().flush();
-    }))?;
+    };
+    match tls {
+        Some((cert, key)) => {
+            let read = |p: &std::path::Path| {
+                std::fs::read(p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))
+            };
+            let (cert_pem, key_pem) = (read(&cert)?, read(&key)?);
+            let config = lantern_web::server_config(&cert_pem, &key_pem)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", cert.display()))?;
+            eprintln!(
+                "TLS certificate {} (SHA-256 {})",
+                cert.display(),
+                lantern_web::fingerprint(&cert_pem)
+            );
+            rt.block_on(lantern_web::serve_tls(state, listen, config, ready))?;
+        }
+        None => rt.block_on(lantern_web::serve(state, listen, ready))?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -59,7 +59,7 @@ fn clock() -> anyhow::Result<Clock> {
 fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match &ctx.cli.command {
         Command::Init { org } => cmd_journal::init(ctx, org),
-        Command::Demo => cmd_journal::demo(ctx),
+        Command::Demo { people } => cmd_journal::demo(ctx, *people),
         Command::Verify => cmd_journal::verify(ctx),
         Command::Rebuild => cmd_journal::rebuild(ctx),
         Command::Log { limit } => cmd_journal::log(ctx, *limit),
@@ -95,7 +95,17 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             listen,
             demo,
             connections,
-        } => cmd_serve::serve(ctx, *listen, *demo, *connections),
+            tls_cert,
+            tls_key,
+            tls_self_signed,
+        } => {
+            let tls = match (tls_cert, tls_key, tls_self_signed) {
+                (Some(c), Some(k), _) => Some((c.clone(), k.clone())),
+                (_, _, true) => Some(lantern_web::self_signed(&ctx.cli.data)?),
+                _ => None,
+            };
+            cmd_serve::serve(ctx, *listen, *demo, *connections, tls)
+        }
         Command::User(c) => cmd_serve::user(ctx, c),
     }
 }

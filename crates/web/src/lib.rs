@@ -10,11 +10,13 @@ mod openapi;
 mod policy;
 mod routes;
 mod state;
+mod tls;
 mod view;
 
 pub use policy::{Action, allows};
 pub use routes::{RouteInfo, route_table};
 pub use state::AppState;
+pub use tls::{fingerprint, self_signed, serve_tls, server_config};
 
 use std::net::SocketAddr;
 

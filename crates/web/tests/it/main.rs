@@ -4,3 +4,4 @@ mod api;
 mod matrix;
 mod security;
 mod support;
+mod tls;
