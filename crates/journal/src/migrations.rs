@@ -138,6 +138,9 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         doc         TEXT NOT NULL
     );
     CREATE INDEX p_calls_person ON p_calls (person, pos);
+    -- The position of the last event that changed anything but the audit trail: caches of
+    -- derived views (dashboards) are valid while it stays the same.
+    CREATE TABLE p_version (id INTEGER PRIMARY KEY CHECK (id = 1), data_pos INTEGER NOT NULL);
     -- Sessions are credentials in use, not records: they live outside the journal, expire, and are
     -- never replicated. Only a hash of each token is stored.
     CREATE TABLE sessions (

@@ -30,7 +30,18 @@ fn rejected(ev: &Event, detail: impl Into<String>) -> JournalError {
 
 /// Apply one event to the projections.
 pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
-    if let Some(p) = ev.person() {
+    if !matches!(ev, Event::MeiViewed { .. }) {
+        exec(
+            conn,
+            "INSERT OR REPLACE INTO p_version (id, data_pos) VALUES (1, ?1)",
+            [at.pos],
+        )?;
+    }
+    // Reads are in the audit trail, not in a person's history of changes.
+    if let Some(p) = ev
+        .person()
+        .filter(|_| !matches!(ev, Event::MeiViewed { .. }))
+    {
         exec(
             conn,
             "INSERT OR IGNORE INTO p_person_events (person, pos) VALUES (?1, ?2)",

@@ -512,6 +512,16 @@ impl Journal {
         Ok(out)
     }
 
+    /// The position of the last event that changed anything other than the audit trail.
+    pub fn data_version(&self) -> Result<i64, JournalError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT data_pos FROM p_version WHERE id = 1")?
+            .query_row([], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
+    }
+
     /// Number of events held.
     pub fn event_count(&self) -> Result<u64, JournalError> {
         Ok(self

@@ -18,6 +18,7 @@ struct Inner {
     apps: Vec<Mutex<App>>,
     next: AtomicUsize,
     throttle: Mutex<HashMap<String, (u32, Instant)>>,
+    dashboards: Mutex<HashMap<String, (i64, i64, crate::view::DashboardPage)>>,
 }
 
 /// Failed sign-ins allowed per name (and per client address) in the window before a pause.
@@ -36,6 +37,7 @@ impl AppState {
                 apps,
                 next: AtomicUsize::new(0),
                 throttle: Mutex::new(HashMap::new()),
+                dashboards: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -86,6 +88,43 @@ impl AppState {
             *e = (0, Instant::now());
         }
         e.0 += 1;
+    }
+
+    /// A cached dashboard for a scope, valid while the data version and the minute are the same
+    /// (statuses go stale with time, so a dashboard is at most a minute old).
+    pub fn cached_dashboard(
+        &self,
+        scope: &str,
+        version: i64,
+        minute: i64,
+    ) -> Option<crate::view::DashboardPage> {
+        let c = self
+            .inner
+            .dashboards
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        c.get(scope)
+            .filter(|(v, m, _)| *v == version && *m == minute)
+            .map(|(_, _, page)| page.clone())
+    }
+
+    /// Keep a dashboard for its scope.
+    pub fn cache_dashboard(
+        &self,
+        scope: String,
+        version: i64,
+        minute: i64,
+        page: crate::view::DashboardPage,
+    ) {
+        let mut c = self
+            .inner
+            .dashboards
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if c.len() > 1000 {
+            c.clear();
+        }
+        c.insert(scope, (version, minute, page));
     }
 
     /// Forget failures after a successful sign-in.

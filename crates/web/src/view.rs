@@ -9,7 +9,7 @@ use lantern_app::core::role::Role;
 use lantern_app::core::time::show;
 
 /// The navigation bar for a signed-in user.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Nav {
     /// Display name.
     pub name: String,
@@ -410,7 +410,7 @@ pub struct PasswordPage {
 }
 
 /// Dashboard.
-#[derive(Template)]
+#[derive(Template, Clone)]
 #[template(path = "dashboard.html")]
 pub struct DashboardPage {
     pub nav: Option<Nav>,

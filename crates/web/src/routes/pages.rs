@@ -163,118 +163,20 @@ pub async fn dashboard(
     Extension(cur): Extension<Current>,
 ) -> Response {
     let user = cur.user.clone();
+    let cache = state.clone();
     let result = state
         .run(move |app| -> Result<DashboardPage, lantern_app::AppError> {
             let actor = user.actor();
             let scope = app.scope(&actor)?;
-            let show_people = !matches!(scope, lantern_app::Scope::Nothing);
-            let org = app.journal().org_name()?.unwrap_or_default();
-            let degraded: Vec<String> =
-                app.degraded()?.into_iter().map(|d| d.to_string()).collect();
-            let mut page = DashboardPage {
-                nav: Some(Nav::for_user(&user)),
-                org,
-                degraded,
-                show_people,
-                services: vec![],
-                attention: vec![],
-                attention_total: 0,
-                visits: vec![],
-            };
-            if !show_people {
+            let key = format!("{scope:?}");
+            let version = app.journal().data_version()?;
+            let minute = app.now().as_second().div_euclid(60);
+            if let Some(mut page) = cache.cached_dashboard(&key, version, minute) {
+                page.nav = Some(Nav::for_user(&user));
                 return Ok(page);
             }
-            let caseload = app.caseload_readiness("routine-visit")?;
-            let states = app.journal().all_section_states(app.now())?;
-            let services = app.journal().services()?;
-            for s in &services {
-                let mut row = (s.name.clone(), 0, 0, 0, 0);
-                for (_, r) in caseload
-                    .iter()
-                    .filter(|(p, _)| p.service == s.id && scope.includes(p))
-                {
-                    row.1 += 1;
-                    match r.outcome {
-                        Outcome::Go => row.2 += 1,
-                        Outcome::GoWithRestrictions => row.3 += 1,
-                        Outcome::DoNotStart => row.4 += 1,
-                    }
-                }
-                if row.1 > 0 {
-                    page.services.push(row);
-                }
-            }
-            let service_name = |id: &str| {
-                services
-                    .iter()
-                    .find(|s| s.id.as_str() == id)
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default()
-            };
-            for (p, _) in caseload.iter().filter(|(p, _)| scope.includes(p)) {
-                let held = states.get(&p.id);
-                let mut issues = Vec::new();
-                for k in lantern_app::core::mei::ALL_SECTIONS {
-                    let st = held
-                        .and_then(|h| h.iter().find(|s| s.kind == k))
-                        .map(|s| s.status);
-                    match st {
-                        None => issues.push(format!("{} MISSING", k.title())),
-                        Some(lantern_app::core::mei::SectionStatus::Confirmed) => {}
-                        Some(s) => {
-                            issues.push(format!("{} {}", k.title(), crate::view::status_word(s)))
-                        }
-                    }
-                }
-                if !issues.is_empty() {
-                    page.attention_total += 1;
-                    if page.attention.len() < 50 {
-                        page.attention.push((
-                            p.id.to_string(),
-                            p.display_name(),
-                            service_name(p.service.as_str()),
-                            issues.join("; "),
-                        ));
-                    }
-                }
-            }
-            let today = app.now().to_zoned(london()).date();
-            let start = today
-                .to_zoned(london())
-                .map(|z| z.timestamp())
-                .unwrap_or(app.now());
-            let end = today
-                .tomorrow()
-                .ok()
-                .and_then(|d| d.to_zoned(london()).ok())
-                .map(|z| z.timestamp())
-                .unwrap_or(app.now());
-            let people: std::collections::HashMap<_, _> =
-                caseload.iter().map(|(p, _)| (p.id.clone(), p)).collect();
-            for v in app.journal().visits_between(start, end)? {
-                let Some(p) = people.get(&v.person) else {
-                    continue;
-                };
-                if !v.is_high_priority() || !scope.includes(p) {
-                    continue;
-                }
-                let prios: Vec<String> = v
-                    .priorities
-                    .iter()
-                    .map(|x| format!("! {}", x.label()))
-                    .collect();
-                page.visits.push((
-                    v.start.to_zoned(london()).strftime("%H:%M").to_string(),
-                    p.id.to_string(),
-                    p.display_name(),
-                    v.carers
-                        .iter()
-                        .map(|c| c.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    prios.join(", "),
-                ));
-            }
+            let page = build_dashboard(app, &user, &scope)?;
+            cache.cache_dashboard(key, version, minute, page.clone());
             Ok(page)
         })
         .await;
@@ -282,4 +184,117 @@ pub async fn dashboard(
         Ok(page) => render(&page),
         Err(e) => WebError::from_app(e, false).into_response(),
     }
+}
+
+fn build_dashboard(
+    app: &lantern_app::App,
+    user: &lantern_app::SignedIn,
+    scope: &lantern_app::Scope,
+) -> Result<DashboardPage, lantern_app::AppError> {
+    let show_people = !matches!(scope, lantern_app::Scope::Nothing);
+    let org = app.journal().org_name()?.unwrap_or_default();
+    let degraded: Vec<String> = app.degraded()?.into_iter().map(|d| d.to_string()).collect();
+    let mut page = DashboardPage {
+        nav: Some(Nav::for_user(&user)),
+        org,
+        degraded,
+        show_people,
+        services: vec![],
+        attention: vec![],
+        attention_total: 0,
+        visits: vec![],
+    };
+    if !show_people {
+        return Ok(page);
+    }
+    let caseload = app.caseload_readiness("routine-visit")?;
+    let states = app.journal().all_section_states(app.now())?;
+    let services = app.journal().services()?;
+    for s in &services {
+        let mut row = (s.name.clone(), 0, 0, 0, 0);
+        for (_, r) in caseload
+            .iter()
+            .filter(|(p, _)| p.service == s.id && scope.includes(p))
+        {
+            row.1 += 1;
+            match r.outcome {
+                Outcome::Go => row.2 += 1,
+                Outcome::GoWithRestrictions => row.3 += 1,
+                Outcome::DoNotStart => row.4 += 1,
+            }
+        }
+        if row.1 > 0 {
+            page.services.push(row);
+        }
+    }
+    let service_name = |id: &str| {
+        services
+            .iter()
+            .find(|s| s.id.as_str() == id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    };
+    for (p, _) in caseload.iter().filter(|(p, _)| scope.includes(p)) {
+        let held = states.get(&p.id);
+        let mut issues = Vec::new();
+        for k in lantern_app::core::mei::ALL_SECTIONS {
+            let st = held
+                .and_then(|h| h.iter().find(|s| s.kind == k))
+                .map(|s| s.status);
+            match st {
+                None => issues.push(format!("{} MISSING", k.title())),
+                Some(lantern_app::core::mei::SectionStatus::Confirmed) => {}
+                Some(s) => issues.push(format!("{} {}", k.title(), crate::view::status_word(s))),
+            }
+        }
+        if !issues.is_empty() {
+            page.attention_total += 1;
+            if page.attention.len() < 50 {
+                page.attention.push((
+                    p.id.to_string(),
+                    p.display_name(),
+                    service_name(p.service.as_str()),
+                    issues.join("; "),
+                ));
+            }
+        }
+    }
+    let today = app.now().to_zoned(london()).date();
+    let start = today
+        .to_zoned(london())
+        .map(|z| z.timestamp())
+        .unwrap_or(app.now());
+    let end = today
+        .tomorrow()
+        .ok()
+        .and_then(|d| d.to_zoned(london()).ok())
+        .map(|z| z.timestamp())
+        .unwrap_or(app.now());
+    let people: std::collections::HashMap<_, _> =
+        caseload.iter().map(|(p, _)| (p.id.clone(), p)).collect();
+    for v in app.journal().visits_between(start, end)? {
+        let Some(p) = people.get(&v.person) else {
+            continue;
+        };
+        if !v.is_high_priority() || !scope.includes(p) {
+            continue;
+        }
+        let prios: Vec<String> = v
+            .priorities
+            .iter()
+            .map(|x| format!("! {}", x.label()))
+            .collect();
+        page.visits.push((
+            v.start.to_zoned(london()).strftime("%H:%M").to_string(),
+            p.id.to_string(),
+            p.display_name(),
+            v.carers
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            prios.join(", "),
+        ));
+    }
+    Ok(page)
 }
