@@ -195,7 +195,7 @@ fn build_dashboard(
     let org = app.journal().org_name()?.unwrap_or_default();
     let degraded: Vec<String> = app.degraded()?.into_iter().map(|d| d.to_string()).collect();
     let mut page = DashboardPage {
-        nav: Some(Nav::for_user(&user)),
+        nav: Some(Nav::for_user(user)),
         org,
         degraded,
         show_people,
