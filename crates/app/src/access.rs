@@ -67,6 +67,20 @@ impl App {
         channel: &str,
         break_glass: Option<&str>,
     ) -> Result<PersonView, AppError> {
+        let (view, audit) = self.prepare_view(actor, person, channel, break_glass)?;
+        self.journal.append(audit, self.now())?;
+        Ok(view)
+    }
+
+    /// Everything [`App::view_person`] does except writing: the view and the audit event that
+    /// must be durable before the view is shown (servers group many into one commit).
+    pub fn prepare_view(
+        &self,
+        actor: &Actor,
+        person: &str,
+        channel: &str,
+        break_glass: Option<&str>,
+    ) -> Result<(PersonView, NewEvent), AppError> {
         let not_found = || AppError::not_found("person", person, "");
         let p = self.journal.person(person)?.ok_or_else(not_found)?;
         let reason = match self.person_access(actor, &p)? {
@@ -92,9 +106,14 @@ impl App {
             channel: channel.to_string(),
             break_glass: reason,
         };
-        self.journal
-            .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
-        Ok(view)
+        Ok((view, NewEvent::now(actor.journal_name(), ev)))
+    }
+
+    /// Append events prepared elsewhere (the server's group commit of audit events), durably and
+    /// all or none.
+    pub fn append_prepared(&mut self, events: Vec<NewEvent>) -> Result<(), AppError> {
+        self.journal.append_batch(events, self.now())?;
+        Ok(())
     }
 
     /// The audit trail of reads (managers, quality leads and admins).

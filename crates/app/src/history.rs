@@ -38,6 +38,20 @@ impl App {
             .collect())
     }
 
+    /// The latest `limit` events about a person, newest first (the person page).
+    pub fn person_history_latest(
+        &self,
+        person: &str,
+        limit: u32,
+    ) -> Result<Vec<HistoryEntry>, AppError> {
+        Ok(self
+            .journal
+            .person_history_latest(person, limit)?
+            .into_iter()
+            .map(entry)
+            .collect())
+    }
+
     /// The most recent events.
     pub fn recent_events(&self, limit: u32) -> Result<Vec<HistoryEntry>, AppError> {
         Ok(self

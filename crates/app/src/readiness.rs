@@ -132,3 +132,27 @@ impl App {
             .collect())
     }
 }
+
+impl App {
+    /// Readiness at every handover point for a person already loaded (the person page), reading
+    /// each rule set once and no section twice.
+    pub fn readiness_for_view(&self, view: &crate::PersonView) -> Result<Vec<Readiness>, AppError> {
+        let degraded = self.degraded()?;
+        let states: Vec<SectionState> = view
+            .sections
+            .iter()
+            .map(|s| SectionState {
+                kind: s.section,
+                status: s.status,
+                method: s.record.as_ref().map(|r| r.provenance.method.kind()),
+            })
+            .collect();
+        let mut out = Vec::new();
+        for h in lantern_core::rules::ALL_HANDOVERS {
+            if let Some(rules) = self.journal.rule_set(h, None)? {
+                out.push(evaluate(&rules.rule_set, &states, &degraded));
+            }
+        }
+        Ok(out)
+    }
+}

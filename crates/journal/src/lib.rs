@@ -117,6 +117,13 @@ impl Journal {
     }
 }
 
+/// Writers in this process queue here rather than in SQLite's busy handler, which sleeps in
+/// growing steps and gives long tail latencies when many requests write (every audited read does).
+pub(crate) fn write_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn configure(conn: &Connection) -> Result<(), JournalError> {
     // WAL with synchronous=FULL: a commit is fsynced before it is acknowledged.
     conn.pragma_update(None, "journal_mode", "WAL")?;

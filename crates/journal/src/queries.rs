@@ -410,6 +410,20 @@ impl Journal {
         )
     }
 
+    /// The latest `limit` events about a person, newest first.
+    pub fn person_history_latest(
+        &self,
+        person: &str,
+        limit: u32,
+    ) -> Result<Vec<EventRow>, JournalError> {
+        self.event_rows(
+            &format!(
+                "{SELECT_EVENTS} WHERE pos IN (SELECT pos FROM p_person_events WHERE person = ?1 ORDER BY pos DESC LIMIT ?2) ORDER BY pos DESC"
+            ),
+            params![person, limit],
+        )
+    }
+
     /// The last `limit` events, in journal order.
     pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRow>, JournalError> {
         let mut rows = self.event_rows(

@@ -73,6 +73,7 @@ impl Journal {
         keys: &BTreeMap<String, String>,
         events: &[StoredEvent],
     ) -> Result<ApplyReport, JournalError> {
+        let _writer = crate::write_lock();
         let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
         let mut known = load_keys(&tx)?;
         let mut report = ApplyReport::default();

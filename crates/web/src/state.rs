@@ -1,6 +1,7 @@
 //! Shared state: a small pool of open `App`s (one SQLite connection each) used from blocking
 //! threads, and the sign-in throttle.
 
+use lantern_app::journal::NewEvent;
 use lantern_app::{App, AppError, Clock};
 use std::collections::HashMap;
 use std::path::Path;
@@ -19,6 +20,29 @@ struct Inner {
     next: AtomicUsize,
     throttle: Mutex<HashMap<String, (u32, Instant)>>,
     dashboards: Mutex<HashMap<String, (i64, i64, crate::view::DashboardPage)>>,
+    audit: Mutex<std::sync::mpsc::Sender<AuditJob>>,
+    dashboard_locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+}
+
+type AuditJob = (NewEvent, tokio::sync::oneshot::Sender<Result<(), String>>);
+
+/// The group-commit writer for audit events: one thread with its own connection takes every
+/// event waiting, appends them in one transaction (one fsync), then answers each request.
+fn audit_writer(mut app: App, rx: std::sync::mpsc::Receiver<AuditJob>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < 512 {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let (events, replies): (Vec<_>, Vec<_>) = jobs.into_iter().unzip();
+        let result = app.append_prepared(events).map_err(|e| e.to_string());
+        for r in replies {
+            let _ = r.send(result.clone());
+        }
+    }
 }
 
 /// Failed sign-ins allowed per name (and per client address) in the window before a pause.
@@ -29,6 +53,12 @@ pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
 impl AppState {
     /// Open `connections` handles on the data directory.
     pub fn open(dir: &Path, clock: Clock, connections: usize) -> Result<AppState, AppError> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let writer = App::open(dir, clock)?;
+        std::thread::Builder::new()
+            .name("lantern-audit-writer".into())
+            .spawn(move || audit_writer(writer, rx))
+            .map_err(|e| AppError::Forbidden(format!("cannot start the audit writer: {e}")))?;
         let apps = (0..connections.max(1))
             .map(|_| App::open(dir, clock).map(Mutex::new))
             .collect::<Result<Vec<_>, _>>()?;
@@ -38,6 +68,8 @@ impl AppState {
                 next: AtomicUsize::new(0),
                 throttle: Mutex::new(HashMap::new()),
                 dashboards: Mutex::new(HashMap::new()),
+                audit: Mutex::new(tx),
+                dashboard_locks: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -62,6 +94,32 @@ impl AppState {
         match task.await {
             Ok(v) => v,
             Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+
+    /// Record an audit event durably (grouped with others waiting), before the read it audits is
+    /// shown.
+    pub async fn record_audit(&self, event: NewEvent) -> Result<(), AppError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let sent = self
+            .inner
+            .audit
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send((event, tx));
+        if sent.is_err() {
+            return Err(AppError::Forbidden(
+                "the audit writer has stopped; reads cannot be audited".into(),
+            ));
+        }
+        match rx.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(AppError::Forbidden(format!(
+                "the read could not be audited: {e}"
+            ))),
+            Err(_) => Err(AppError::Forbidden(
+                "the audit writer has stopped; reads cannot be audited".into(),
+            )),
         }
     }
 
@@ -106,6 +164,36 @@ impl AppState {
         c.get(scope)
             .filter(|(v, m, _)| *v == version && *m == minute)
             .map(|(_, _, page)| page.clone())
+    }
+
+    /// The cached dashboard for a scope at this data version, whatever its minute.
+    pub fn cached_dashboard_of_version(
+        &self,
+        scope: &str,
+        version: i64,
+    ) -> Option<(i64, crate::view::DashboardPage)> {
+        let c = self
+            .inner
+            .dashboards
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        c.get(scope)
+            .filter(|(v, _, _)| *v == version)
+            .map(|(_, m, page)| (*m, page.clone()))
+    }
+
+    /// The lock that lets one request per scope rebuild a dashboard while others wait or are
+    /// served the previous minute's.
+    pub fn dashboard_lock(&self, scope: &str) -> Arc<Mutex<()>> {
+        let mut l = self
+            .inner
+            .dashboard_locks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if l.len() > 1000 {
+            l.clear();
+        }
+        l.entry(scope.to_string()).or_default().clone()
     }
 
     /// Keep a dashboard for its scope.

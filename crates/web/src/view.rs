@@ -421,6 +421,7 @@ pub struct DashboardPage {
     pub attention: Vec<(String, String, String, String)>,
     pub attention_total: usize,
     pub visits: Vec<(String, String, String, String, String)>,
+    pub visits_total: usize,
 }
 
 /// People list.

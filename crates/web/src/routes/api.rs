@@ -125,11 +125,16 @@ pub async fn person(
     Query(q): Query<PersonQuery>,
 ) -> Response {
     let user = cur.user.clone();
-    reply(
-        state
-            .run(move |app| app.view_person(&user.actor(), &id, "api", q.break_glass.as_deref()))
-            .await,
-    )
+    let r = async {
+        let (view, audit) = state
+            .run(move |app| app.prepare_view(&user.actor(), &id, "api", q.break_glass.as_deref()))
+            .await?;
+        // The information is sent only once the read is in the journal.
+        state.record_audit(audit).await?;
+        Ok::<_, AppError>(view)
+    }
+    .await;
+    reply(r)
 }
 
 #[derive(Deserialize)]

@@ -171,9 +171,29 @@ pub async fn dashboard(
             let key = format!("{scope:?}");
             let version = app.journal().data_version()?;
             let minute = app.now().as_second().div_euclid(60);
-            if let Some(mut page) = cache.cached_dashboard(&key, version, minute) {
+            let with_nav = |mut page: DashboardPage| {
                 page.nav = Some(Nav::for_user(&user));
-                return Ok(page);
+                page
+            };
+            if let Some(page) = cache.cached_dashboard(&key, version, minute) {
+                return Ok(with_nav(page));
+            }
+            // One request per scope rebuilds; while it does, others get the same data from the
+            // previous minute (statuses at most two minutes old), or wait if there is none.
+            let lock = cache.dashboard_lock(&key);
+            let _guard = match lock.try_lock() {
+                Ok(g) => g,
+                Err(_) => {
+                    if let Some((m, page)) = cache.cached_dashboard_of_version(&key, version)
+                        && minute - m <= 1
+                    {
+                        return Ok(with_nav(page));
+                    }
+                    lock.lock().unwrap_or_else(|p| p.into_inner())
+                }
+            };
+            if let Some(page) = cache.cached_dashboard(&key, version, minute) {
+                return Ok(with_nav(page));
             }
             let page = build_dashboard(app, &user, &scope)?;
             cache.cache_dashboard(key, version, minute, page.clone());
@@ -203,6 +223,7 @@ fn build_dashboard(
         attention: vec![],
         attention_total: 0,
         visits: vec![],
+        visits_total: 0,
     };
     if !show_people {
         return Ok(page);
@@ -277,6 +298,10 @@ fn build_dashboard(
             continue;
         };
         if !v.is_high_priority() || !scope.includes(p) {
+            continue;
+        }
+        page.visits_total += 1;
+        if page.visits.len() >= 100 {
             continue;
         }
         let prios: Vec<String> = v

@@ -12,7 +12,6 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lantern_app::core::mei::SectionKind;
-use lantern_app::core::rules::ALL_HANDOVERS;
 use lantern_app::core::time::show as show_time;
 use lantern_app::{App, AppError, PersonView, SectionInput, SignedIn};
 use serde::Deserialize;
@@ -130,12 +129,11 @@ fn person_page(
 ) -> Result<PersonPage, AppError> {
     let p = &view.person;
     let id = p.id.to_string();
-    let mut readiness = Vec::new();
-    for h in ALL_HANDOVERS {
-        readiness.push(ReadinessCard::from(
-            &app.evaluate_readiness(&id, h.as_str())?,
-        ));
-    }
+    let readiness = app
+        .readiness_for_view(&view)?
+        .iter()
+        .map(ReadinessCard::from)
+        .collect();
     let service = app
         .journal()
         .services()?
@@ -161,11 +159,8 @@ fn person_page(
         })
         .collect();
     let history = app
-        .person_history(&id)?
+        .person_history_latest(&id, 50)?
         .into_iter()
-        .filter(|h| h.kind != "mei_viewed")
-        .rev()
-        .take(50)
         .map(|h| {
             let when = h
                 .recorded_at
@@ -222,12 +217,19 @@ async fn open(
 ) -> Response {
     let user = cur.user.clone();
     let pid = id.clone();
-    let r = state
-        .run(move |app| -> Result<PersonPage, AppError> {
-            let view = app.view_person(&user.actor(), &pid, "web", reason.as_deref())?;
-            person_page(app, &user, view, reason, flash, vec![])
-        })
-        .await;
+    let r = async {
+        let (page, audit) = state
+            .run(move |app| -> Result<_, AppError> {
+                let (view, audit) =
+                    app.prepare_view(&user.actor(), &pid, "web", reason.as_deref())?;
+                Ok((person_page(app, &user, view, reason, flash, vec![])?, audit))
+            })
+            .await?;
+        // The page is shown only once the read is in the journal.
+        state.record_audit(audit).await?;
+        Ok::<_, AppError>(page)
+    }
+    .await;
     match r {
         Ok(p) => render(&p),
         Err(AppError::BreakGlassRequired(f)) => {
