@@ -81,6 +81,19 @@ impl App {
         channel: &str,
         break_glass: Option<&str>,
     ) -> Result<(PersonView, NewEvent), AppError> {
+        let audit = self.authorize_view(actor, person, channel, break_glass)?;
+        Ok((self.show_person(person)?, audit))
+    }
+
+    /// The access decision for opening a person's essential information, and the audit event to
+    /// record before showing it: "not found" outside scope, a reason needed for break-glass.
+    pub fn authorize_view(
+        &self,
+        actor: &Actor,
+        person: &str,
+        channel: &str,
+        break_glass: Option<&str>,
+    ) -> Result<NewEvent, AppError> {
         let not_found = || AppError::not_found("person", person, "");
         let p = self.journal.person(person)?.ok_or_else(not_found)?;
         let reason = match self.person_access(actor, &p)? {
@@ -99,14 +112,13 @@ impl App {
                 Some(reason.to_string())
             }
         };
-        let view = self.show_person(person)?;
         let ev = Event::MeiViewed {
             person: p.id,
             sections: ALL_SECTIONS.to_vec(),
             channel: channel.to_string(),
             break_glass: reason,
         };
-        Ok((view, NewEvent::now(actor.journal_name(), ev)))
+        Ok(NewEvent::now(actor.journal_name(), ev))
     }
 
     /// Append events prepared elsewhere (the server's group commit of audit events), durably and

@@ -22,6 +22,7 @@ struct Inner {
     dashboards: Mutex<HashMap<String, (i64, i64, crate::view::DashboardPage)>>,
     audit: Mutex<std::sync::mpsc::Sender<AuditJob>>,
     dashboard_locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    person_pages: Mutex<HashMap<String, (i64, i64, crate::view::PersonPage)>>,
 }
 
 type AuditJob = (NewEvent, tokio::sync::oneshot::Sender<Result<(), String>>);
@@ -70,6 +71,7 @@ impl AppState {
                 dashboards: Mutex::new(HashMap::new()),
                 audit: Mutex::new(tx),
                 dashboard_locks: Mutex::new(HashMap::new()),
+                person_pages: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -194,6 +196,42 @@ impl AppState {
             l.clear();
         }
         l.entry(scope.to_string()).or_default().clone()
+    }
+
+    /// A cached person page (without the viewer's own parts), valid for this data version and minute.
+    pub fn cached_person_page(
+        &self,
+        key: &str,
+        version: i64,
+        minute: i64,
+    ) -> Option<crate::view::PersonPage> {
+        let c = self
+            .inner
+            .person_pages
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        c.get(key)
+            .filter(|(v, m, _)| *v == version && *m == minute)
+            .map(|(_, _, p)| p.clone())
+    }
+
+    /// Keep a person page.
+    pub fn cache_person_page(
+        &self,
+        key: String,
+        version: i64,
+        minute: i64,
+        page: crate::view::PersonPage,
+    ) {
+        let mut c = self
+            .inner
+            .person_pages
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if c.len() > 5000 {
+            c.clear();
+        }
+        c.insert(key, (version, minute, page));
     }
 
     /// Keep a dashboard for its scope.

@@ -49,7 +49,7 @@ impl Nav {
 }
 
 /// A form error to show beside its field.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct FormError {
     /// Which form.
     pub form: String,
@@ -104,6 +104,7 @@ pub fn form_err(errors: &[FormError], form: &str, fields: &[&str]) -> Option<Str
 }
 
 /// A section as shown on the person page.
+#[derive(Clone)]
 pub struct SectionCard {
     /// Section key (mobility...).
     pub key: &'static str,
@@ -309,6 +310,7 @@ pub fn content_lines(c: &SectionContent) -> Vec<(String, String)> {
 }
 
 /// Readiness as shown.
+#[derive(Clone)]
 pub struct ReadinessCard {
     /// Handover point key.
     pub handover: String,
@@ -437,7 +439,7 @@ pub struct PeoplePage {
 }
 
 /// Person page.
-#[derive(Template)]
+#[derive(Template, Clone)]
 #[template(path = "person.html")]
 pub struct PersonPage {
     pub nav: Option<Nav>,
