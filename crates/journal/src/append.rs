@@ -53,6 +53,7 @@ impl Journal {
             .optional()?
             .unwrap_or((0, GENESIS.to_string()));
         let recorded_at = now.to_string();
+        let mut last_data = None;
         let mut out = Vec::with_capacity(evs.len());
         {
             let mut insert = tx.prepare_cached(
@@ -100,11 +101,14 @@ impl Journal {
                     occurred_at: &stored.occurred_at,
                     actor: &stored.actor,
                 };
-                projection::apply(&tx, &at, &ev.event)?;
+                if projection::apply(&tx, &at, &ev.event)? {
+                    last_data = Some(pos);
+                }
                 prev = stored.hash.clone();
                 out.push(stored);
             }
         }
+        projection::set_data_version(&tx, last_data)?;
         tx.execute(
             "INSERT INTO node_heads (node_id, seq, hash) VALUES (?1, ?2, ?3)
              ON CONFLICT (node_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",

@@ -28,15 +28,22 @@ fn rejected(ev: &Event, detail: impl Into<String>) -> JournalError {
     }
 }
 
-/// Apply one event to the projections.
-pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
-    if !matches!(ev, Event::MeiViewed { .. }) {
+/// Record the last event that changed data (see `p_version`); callers do this once per
+/// transaction, with the position of its last event for which [`apply`] returned true.
+pub(crate) fn set_data_version(conn: &Connection, pos: Option<i64>) -> Result<(), JournalError> {
+    if let Some(pos) = pos {
         exec(
             conn,
             "INSERT OR REPLACE INTO p_version (id, data_pos) VALUES (1, ?1)",
-            [at.pos],
+            [pos],
         )?;
     }
+    Ok(())
+}
+
+/// Apply one event to the projections. Returns whether it changed data (anything but the audit
+/// trail of reads).
+pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, JournalError> {
     // Reads are in the audit trail, not in a person's history of changes.
     if let Some(p) = ev
         .person()
@@ -142,7 +149,7 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), Jo
             let current_version = current_version(conn, person.as_str(), section)?;
             if current_version.as_ref() == base.as_ref() {
                 save_doc(conn, person.as_str(), section, &incoming, &doc)?;
-                return Ok(());
+                return Ok(true);
             }
             let current = load_section(conn, person.as_str(), section)?;
             let next = match current {
@@ -339,7 +346,7 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), Jo
             )?;
         }
     }
-    Ok(())
+    Ok(!matches!(ev, Event::MeiViewed { .. }))
 }
 
 fn exec(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize> {

@@ -76,6 +76,7 @@ impl Journal {
         let _writer = crate::write_lock();
         let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
         let mut known = load_keys(&tx)?;
+        let mut last_data = None;
         let mut report = ApplyReport::default();
         for ev in events {
             let bad = |detail: String| JournalError::Foreign {
@@ -148,7 +149,9 @@ impl Journal {
                 occurred_at: &ev.occurred_at,
                 actor: &ev.actor,
             };
-            projection::apply(&tx, &at, &parsed)?;
+            if projection::apply(&tx, &at, &parsed)? {
+                last_data = Some(pos);
+            }
             tx.execute(
                 "INSERT INTO node_heads (node_id, seq, hash) VALUES (?1, ?2, ?3)
                  ON CONFLICT (node_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
@@ -156,6 +159,7 @@ impl Journal {
             )?;
             report.applied += 1;
         }
+        projection::set_data_version(&tx, last_data)?;
         tx.commit()?;
         Ok(report)
     }

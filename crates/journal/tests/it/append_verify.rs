@@ -95,3 +95,30 @@ fn the_journal_refuses_updates_and_deletes() {
     assert!(raw.execute("UPDATE events SET actor = 'x'", []).is_err());
     assert!(raw.execute("DELETE FROM events", []).is_err());
 }
+
+#[test]
+fn a_bad_signature_is_named_at_its_position_even_with_later_damage() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(populated(dir.path(), 3));
+    let raw = rusqlite::Connection::open(dir.path().join(lantern_journal::DB_FILE)).unwrap();
+    raw.execute_batch("DROP TRIGGER events_append_only_update;")
+        .unwrap();
+    // A valid signature, but of another event: only the signature check can tell.
+    let other: String = raw
+        .query_row("SELECT signature FROM events WHERE pos = 5", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    raw.execute("UPDATE events SET signature = ?1 WHERE pos = 3", [other])
+        .unwrap();
+    raw.execute("UPDATE events SET actor = 'x' WHERE pos = 6", [])
+        .unwrap();
+    drop(raw);
+    let f = Journal::open(dir.path())
+        .unwrap()
+        .verify()
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(f.pos, Some(3), "{f}");
+    assert!(f.problem.contains("signature"), "{f}");
+}
