@@ -72,6 +72,24 @@ impl App {
         Ok(view)
     }
 
+    /// Like [`App::view_person`] for some sections only (the CLI's `mei show PERSON SECTION`):
+    /// the audit names exactly the sections shown.
+    pub fn view_person_sections(
+        &mut self,
+        actor: &Actor,
+        person: &str,
+        channel: &str,
+        shown: &[lantern_core::mei::SectionKind],
+    ) -> Result<PersonView, AppError> {
+        let mut audit = self.authorize_view(actor, person, channel, None)?;
+        if let Event::MeiViewed { sections, .. } = &mut audit.event {
+            *sections = shown.to_vec();
+        }
+        let view = self.show_person(person)?;
+        self.journal.append(audit, self.now())?;
+        Ok(view)
+    }
+
     /// Everything [`App::view_person`] does except writing: the view and the audit event that
     /// must be durable before the view is shown (servers group many into one commit).
     pub fn prepare_view(

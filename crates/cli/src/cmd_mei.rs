@@ -116,12 +116,18 @@ fn done(
 
 /// Show a person and their sections (or one section).
 pub fn show(ctx: &Ctx, person: &str, section: Option<&str>) -> anyhow::Result<ExitCode> {
-    let app = ctx.open()?;
-    let view = app.show_person(person)?;
     let kind = section
         .map(lantern_app::core::mei::SectionKind::parse)
         .transpose()
         .map_err(lantern_app::AppError::from)?;
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    // Reads from the command line are audited like any other.
+    let shown: Vec<_> = match kind {
+        Some(k) => vec![k],
+        None => lantern_app::core::mei::ALL_SECTIONS.to_vec(),
+    };
+    let view = app.view_person_sections(&actor, person, "cli", &shown)?;
     let sections: Vec<_> = view
         .sections
         .iter()

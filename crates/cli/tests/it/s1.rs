@@ -259,3 +259,24 @@ fn the_demo_is_varied_and_reused() {
     assert_eq!(again["loaded"], false);
     assert_eq!(event_count(d), before);
 }
+
+#[test]
+fn reading_essential_information_from_the_cli_is_audited() {
+    let dir = demo();
+    let d = dir.path();
+    json(
+        d,
+        &["--as", "s-lucy-turner", "mei", "show", "p-0001", "mobility"],
+    );
+    let log = json(d, &["log", "--limit", "1"]);
+    let last = &log[0];
+    assert_eq!(last["kind"], "mei_viewed");
+    assert_eq!(last["actor"], "staff:s-lucy-turner");
+    assert_eq!(last["event"]["data"]["channel"], "cli");
+    assert_eq!(
+        last["event"]["data"]["sections"],
+        serde_json::json!(["mobility"])
+    );
+    // Outside scope the person does not exist for them.
+    assert!(fails(d, &["--as", "s-hannah-lee", "person", "show", "p-0001"]).contains("not found"));
+}
