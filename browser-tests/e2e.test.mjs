@@ -33,7 +33,8 @@ before(async () => {
       if (line) resolve(JSON.parse(line).listening);
     });
     server.on('exit', (code) => reject(new Error(`lantern serve exited with ${code}`)));
-    setTimeout(() => reject(new Error('lantern serve did not start within 60 s')), 60000);
+    // unref: the timer must not keep the test process alive once the server is up.
+    setTimeout(() => reject(new Error('lantern serve did not start within 60 s')), 60000).unref();
   });
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: FLAGS });
 });
