@@ -5,6 +5,7 @@
 
 mod assets;
 mod auth;
+mod cache;
 mod error;
 mod openapi;
 mod policy;

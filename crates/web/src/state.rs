@@ -1,6 +1,7 @@
 //! Shared state: a small pool of open `App`s (one SQLite connection each) used from blocking
 //! threads, and the sign-in throttle.
 
+use crate::cache::PageCache;
 use lantern_app::journal::NewEvent;
 use lantern_app::{App, AppError, Clock};
 use std::collections::HashMap;
@@ -19,10 +20,12 @@ struct Inner {
     apps: Vec<Mutex<App>>,
     next: AtomicUsize,
     throttle: Mutex<HashMap<String, (u32, Instant)>>,
-    dashboards: Mutex<HashMap<String, (i64, i64, crate::view::DashboardPage)>>,
+    /// Dashboards by scope.
+    pub(crate) dashboards: PageCache<crate::view::DashboardPage>,
     audit: Mutex<std::sync::mpsc::Sender<AuditJob>>,
     dashboard_locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
-    person_pages: Mutex<HashMap<String, (i64, i64, crate::view::PersonPage)>>,
+    /// Person-page content by person and role.
+    pub(crate) person_pages: PageCache<crate::view::PersonPage>,
 }
 
 type AuditJob = (NewEvent, tokio::sync::oneshot::Sender<Result<(), String>>);
@@ -68,10 +71,10 @@ impl AppState {
                 apps,
                 next: AtomicUsize::new(0),
                 throttle: Mutex::new(HashMap::new()),
-                dashboards: Mutex::new(HashMap::new()),
+                dashboards: PageCache::new(1000),
                 audit: Mutex::new(tx),
                 dashboard_locks: Mutex::new(HashMap::new()),
-                person_pages: Mutex::new(HashMap::new()),
+                person_pages: PageCache::new(5000),
             }),
         })
     }
@@ -150,38 +153,14 @@ impl AppState {
         e.0 += 1;
     }
 
-    /// A cached dashboard for a scope, valid while the data version and the minute are the same
-    /// (statuses go stale with time, so a dashboard is at most a minute old).
-    pub fn cached_dashboard(
-        &self,
-        scope: &str,
-        version: i64,
-        minute: i64,
-    ) -> Option<crate::view::DashboardPage> {
-        let c = self
-            .inner
-            .dashboards
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        c.get(scope)
-            .filter(|(v, m, _)| *v == version && *m == minute)
-            .map(|(_, _, page)| page.clone())
+    /// The dashboard cache.
+    pub fn dashboards(&self) -> &PageCache<crate::view::DashboardPage> {
+        &self.inner.dashboards
     }
 
-    /// The cached dashboard for a scope at this data version, whatever its minute.
-    pub fn cached_dashboard_of_version(
-        &self,
-        scope: &str,
-        version: i64,
-    ) -> Option<(i64, crate::view::DashboardPage)> {
-        let c = self
-            .inner
-            .dashboards
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        c.get(scope)
-            .filter(|(v, _, _)| *v == version)
-            .map(|(_, m, page)| (*m, page.clone()))
+    /// The person-page cache.
+    pub fn person_pages(&self) -> &PageCache<crate::view::PersonPage> {
+        &self.inner.person_pages
     }
 
     /// The lock that lets one request per scope rebuild a dashboard while others wait or are
@@ -196,61 +175,6 @@ impl AppState {
             l.clear();
         }
         l.entry(scope.to_string()).or_default().clone()
-    }
-
-    /// A cached person page (without the viewer's own parts), valid for this data version and minute.
-    pub fn cached_person_page(
-        &self,
-        key: &str,
-        version: i64,
-        minute: i64,
-    ) -> Option<crate::view::PersonPage> {
-        let c = self
-            .inner
-            .person_pages
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        c.get(key)
-            .filter(|(v, m, _)| *v == version && *m == minute)
-            .map(|(_, _, p)| p.clone())
-    }
-
-    /// Keep a person page.
-    pub fn cache_person_page(
-        &self,
-        key: String,
-        version: i64,
-        minute: i64,
-        page: crate::view::PersonPage,
-    ) {
-        let mut c = self
-            .inner
-            .person_pages
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if c.len() > 5000 {
-            c.clear();
-        }
-        c.insert(key, (version, minute, page));
-    }
-
-    /// Keep a dashboard for its scope.
-    pub fn cache_dashboard(
-        &self,
-        scope: String,
-        version: i64,
-        minute: i64,
-        page: crate::view::DashboardPage,
-    ) {
-        let mut c = self
-            .inner
-            .dashboards
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if c.len() > 1000 {
-            c.clear();
-        }
-        c.insert(scope, (version, minute, page));
     }
 
     /// Forget failures after a successful sign-in.

@@ -175,7 +175,7 @@ pub async fn dashboard(
                 page.nav = Some(Nav::for_user(&user));
                 page
             };
-            if let Some(page) = cache.cached_dashboard(&key, version, minute) {
+            if let Some(page) = cache.dashboards().get(&key, version, minute) {
                 return Ok(with_nav(page));
             }
             // One request per scope rebuilds; while it does, others get the same data from the
@@ -184,7 +184,7 @@ pub async fn dashboard(
             let _guard = match lock.try_lock() {
                 Ok(g) => g,
                 Err(_) => {
-                    if let Some((m, page)) = cache.cached_dashboard_of_version(&key, version)
+                    if let Some((m, page)) = cache.dashboards().get_of_version(&key, version)
                         && minute - m <= 1
                     {
                         return Ok(with_nav(page));
@@ -192,11 +192,11 @@ pub async fn dashboard(
                     lock.lock().unwrap_or_else(|p| p.into_inner())
                 }
             };
-            if let Some(page) = cache.cached_dashboard(&key, version, minute) {
+            if let Some(page) = cache.dashboards().get(&key, version, minute) {
                 return Ok(with_nav(page));
             }
             let page = build_dashboard(app, &user, &scope)?;
-            cache.cache_dashboard(key, version, minute, page.clone());
+            cache.dashboards().put(key, version, minute, page.clone());
             Ok(page)
         })
         .await;

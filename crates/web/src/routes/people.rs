@@ -227,12 +227,12 @@ async fn open(
                 let version = app.journal().data_version()?;
                 let minute = app.now().as_second().div_euclid(60);
                 let key = format!("{pid}|{}", user.staff.role);
-                let mut page = match cache.cached_person_page(&key, version, minute) {
+                let mut page = match cache.person_pages().get(&key, version, minute) {
                     Some(p) => p,
                     None => {
                         let view = app.show_person(&pid)?;
                         let p = person_page(app, &user, view, None, None, vec![])?;
-                        cache.cache_person_page(key, version, minute, p.clone());
+                        cache.person_pages().put(key, version, minute, p.clone());
                         p
                     }
                 };
