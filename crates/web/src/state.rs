@@ -6,8 +6,7 @@ use lantern_app::journal::NewEvent;
 use lantern_app::{App, AppError, Clock};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// Everything a request handler needs.
@@ -17,8 +16,10 @@ pub struct AppState {
 }
 
 struct Inner {
-    apps: Vec<Mutex<App>>,
-    next: AtomicUsize,
+    /// Connections not in use; a request waits for whichever is freed first, so nobody queues
+    /// behind one long job (a dashboard rebuild) while other connections are free.
+    free: Mutex<Vec<App>>,
+    freed: Condvar,
     throttle: Mutex<HashMap<String, (u32, Instant)>>,
     /// Dashboards by scope.
     pub(crate) dashboards: PageCache<crate::view::DashboardPage>,
@@ -49,6 +50,46 @@ fn audit_writer(mut app: App, rx: std::sync::mpsc::Receiver<AuditJob>) {
     }
 }
 
+/// A connection borrowed from the pool, returned when dropped (even if the use case panicked).
+struct Lease<'a> {
+    inner: &'a Inner,
+    app: Option<App>,
+}
+
+impl<'a> Lease<'a> {
+    fn take(inner: &'a Inner) -> Lease<'a> {
+        let mut free = inner.free.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if let Some(app) = free.pop() {
+                return Lease {
+                    inner,
+                    app: Some(app),
+                };
+            }
+            free = inner.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    fn app(&mut self) -> &mut App {
+        self.app
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("a lease holds its connection until dropped"))
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            self.inner
+                .free
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(app);
+            self.inner.freed.notify_one();
+        }
+    }
+}
+
 /// Failed sign-ins allowed per name (and per client address) in the window before a pause.
 pub const MAX_FAILURES: u32 = 5;
 /// The throttle window.
@@ -64,12 +105,12 @@ impl AppState {
             .spawn(move || audit_writer(writer, rx))
             .map_err(|e| AppError::Forbidden(format!("cannot start the audit writer: {e}")))?;
         let apps = (0..connections.max(1))
-            .map(|_| App::open(dir, clock).map(Mutex::new))
+            .map(|_| App::open(dir, clock))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(AppState {
             inner: Arc::new(Inner {
-                apps,
-                next: AtomicUsize::new(0),
+                free: Mutex::new(apps),
+                freed: Condvar::new(),
                 throttle: Mutex::new(HashMap::new()),
                 dashboards: PageCache::new(1000),
                 audit: Mutex::new(tx),
@@ -86,15 +127,8 @@ impl AppState {
     ) -> T {
         let inner = self.inner.clone();
         let task = tokio::task::spawn_blocking(move || {
-            let n = inner.apps.len();
-            let start = inner.next.fetch_add(1, Ordering::Relaxed) % n;
-            for k in 0..n {
-                if let Ok(mut app) = inner.apps[(start + k) % n].try_lock() {
-                    return f(&mut app);
-                }
-            }
-            let mut app = inner.apps[start].lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut app)
+            let mut lease = Lease::take(&inner);
+            f(lease.app())
         });
         match task.await {
             Ok(v) => v,
