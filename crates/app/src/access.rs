@@ -3,7 +3,7 @@
 use crate::people::PersonView;
 use crate::{Actor, App, AppError};
 use lantern_core::FieldError;
-use lantern_core::access::{PersonAccess, person_access};
+use lantern_core::access::{PersonAccess, Scope, person_access};
 use lantern_core::event::Event;
 use lantern_core::mei::ALL_SECTIONS;
 use lantern_core::person::Person;
@@ -15,47 +15,8 @@ impl App {
     pub fn person_access(&self, actor: &Actor, person: &Person) -> Result<PersonAccess, AppError> {
         match actor {
             Actor::LocalOperator(_) => Ok(PersonAccess::Allowed),
-            Actor::Staff(s) => {
-                let assigned = match &s.partner {
-                    Some(p) => self
-                        .journal
-                        .people_assigned_to_partner(p.as_str())?
-                        .iter()
-                        .any(|x| x == person.id.as_str()),
-                    None => false,
-                };
-                Ok(person_access(s, person, assigned))
-            }
+            Actor::Staff(s) => Ok(person_access(s, person, &self.scope(actor)?)),
         }
-    }
-
-    /// People the actor may see (break-glass people are not listed).
-    pub fn visible_people(
-        &self,
-        actor: &Actor,
-        service: Option<&str>,
-    ) -> Result<Vec<PersonView>, AppError> {
-        let all = self.list_people(service)?;
-        let assigned: Vec<String> = match actor {
-            Actor::Staff(s) => match &s.partner {
-                Some(p) => self.journal.people_assigned_to_partner(p.as_str())?,
-                None => vec![],
-            },
-            Actor::LocalOperator(_) => vec![],
-        };
-        Ok(all
-            .into_iter()
-            .filter(|v| match actor {
-                Actor::LocalOperator(_) => true,
-                Actor::Staff(s) => {
-                    person_access(
-                        s,
-                        &v.person,
-                        assigned.iter().any(|a| a == v.person.id.as_str()),
-                    ) == PersonAccess::Allowed
-                }
-            })
-            .collect())
     }
 
     /// Open a person's essential information: checks scope (a person outside it is "not found",
@@ -159,53 +120,21 @@ impl App {
     }
 }
 
-/// Whom an actor may see, decided once per request.
-#[derive(Debug, Clone)]
-pub enum Scope {
-    /// Everyone.
-    All,
-    /// One service's people.
-    Service(lantern_core::ids::ServiceId),
-    /// These people only (a subcontractor's assignments).
-    People(std::collections::BTreeSet<String>),
-    /// Nobody (auditors).
-    Nothing,
-}
-
-impl Scope {
-    /// Whether a person is in scope (break-glass people are not).
-    pub fn includes(&self, p: &Person) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Service(s) => p.service == *s,
-            Scope::People(ids) => ids.contains(p.id.as_str()),
-            Scope::Nothing => false,
-        }
-    }
-}
-
 impl App {
-    /// The actor's scope, consistent with [`person_access`] for every person.
+    /// The actor's scope (the rule is `core::access::Scope::of`); the local operator sees everyone.
     pub fn scope(&self, actor: &Actor) -> Result<Scope, AppError> {
         let Actor::Staff(s) = actor else {
             return Ok(Scope::All);
         };
-        Ok(match s.role {
-            Role::Auditor => Scope::Nothing,
-            Role::Subcontractor => match &s.partner {
-                Some(p) => Scope::People(
-                    self.journal
-                        .people_assigned_to_partner(p.as_str())?
-                        .into_iter()
-                        .collect(),
-                ),
-                None => Scope::Nothing,
-            },
-            _ => match &s.service {
-                Some(svc) => Scope::Service(svc.clone()),
-                None => Scope::All,
-            },
-        })
+        let assigned = match (&s.partner, s.role) {
+            (Some(p), Role::Subcontractor) => self
+                .journal
+                .people_assigned_to_partner(p.as_str())?
+                .into_iter()
+                .collect(),
+            _ => Default::default(),
+        };
+        Ok(Scope::of(s, assigned))
     }
 
     /// Check that the actor may act on this person (in scope, or a manager who may break glass);

@@ -18,13 +18,13 @@ mod people;
 mod readiness;
 mod rules;
 
-pub use access::Scope;
 pub use accounts::SignedIn;
 pub use actor::Actor;
 pub use calls::CallInput;
 pub use clock::Clock;
 pub use error::AppError;
 pub use history::HistoryEntry;
+pub use lantern_core::access::Scope;
 pub use mei::{SectionInput, SectionView};
 pub use people::PersonView;
 pub use readiness::CheckResult;

@@ -1,10 +1,12 @@
 //! Who may see whose essential information: scoping by service, subcontractor assignment and
 //! break-glass.
 
+use crate::ids::ServiceId;
 use crate::org::Staff;
 use crate::person::Person;
 use crate::role::Role;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// Whether a member of staff may open a person's essential information.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,28 +20,55 @@ pub enum PersonAccess {
     Denied,
 }
 
-/// The rule: subcontractor staff see only people with visits assigned to their organisation;
-/// auditors see evidence, not essential information; staff attached to a service see that
-/// service's people; organisation-wide staff see everyone. Managers outside their scope may break
-/// glass.
-pub fn person_access(staff: &Staff, person: &Person, assigned_to_partner: bool) -> PersonAccess {
-    match staff.role {
-        Role::Subcontractor => {
-            if staff.partner.is_some() && assigned_to_partner {
-                PersonAccess::Allowed
-            } else {
-                PersonAccess::Denied
-            }
+/// Whom a member of staff may see without breaking glass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Everyone (organisation-wide staff).
+    All,
+    /// One service's people.
+    Service(ServiceId),
+    /// These people only (a subcontractor's assignments, by person id).
+    People(BTreeSet<String>),
+    /// Nobody (auditors see evidence, not essential information).
+    Nothing,
+}
+
+impl Scope {
+    /// The rule: subcontractor staff see only people with visits assigned to their organisation
+    /// (`assigned`); auditors see nobody; staff attached to a service see that service's people;
+    /// organisation-wide staff see everyone.
+    pub fn of(staff: &Staff, assigned: BTreeSet<String>) -> Scope {
+        match staff.role {
+            Role::Auditor => Scope::Nothing,
+            Role::Subcontractor if staff.partner.is_some() => Scope::People(assigned),
+            Role::Subcontractor => Scope::Nothing,
+            _ => match &staff.service {
+                Some(s) => Scope::Service(s.clone()),
+                None => Scope::All,
+            },
         }
-        Role::Auditor => PersonAccess::Denied,
-        _ => match &staff.service {
-            None => PersonAccess::Allowed,
-            Some(s) if *s == person.service => PersonAccess::Allowed,
-            Some(_) if matches!(staff.role, Role::OnCallManager | Role::RegisteredManager) => {
-                PersonAccess::BreakGlass
-            }
-            Some(_) => PersonAccess::Denied,
-        },
+    }
+
+    /// Whether a person is in scope.
+    pub fn includes(&self, p: &Person) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Service(s) => p.service == *s,
+            Scope::People(ids) => ids.contains(p.id.as_str()),
+            Scope::Nothing => false,
+        }
+    }
+}
+
+/// Access to one person: in scope, or outside it where on-call and registered managers may
+/// break glass; everyone else is denied (and the person's existence is not disclosed).
+pub fn person_access(staff: &Staff, person: &Person, scope: &Scope) -> PersonAccess {
+    if scope.includes(person) {
+        PersonAccess::Allowed
+    } else if matches!(staff.role, Role::OnCallManager | Role::RegisteredManager) {
+        PersonAccess::BreakGlass
+    } else {
+        PersonAccess::Denied
     }
 }
 
@@ -75,27 +104,36 @@ mod tests {
         }
     }
 
+    fn access(staff: &Staff, p: &Person, assigned: bool) -> PersonAccess {
+        let ids = if assigned {
+            BTreeSet::from([p.id.to_string()])
+        } else {
+            BTreeSet::new()
+        };
+        person_access(staff, p, &Scope::of(staff, ids))
+    }
+
     #[test]
     fn scoping() {
         let home = person("home");
         assert_eq!(
-            person_access(&staff(Role::Subcontractor, None, Some("sub")), &home, false),
+            access(&staff(Role::Subcontractor, None, Some("sub")), &home, false),
             PersonAccess::Denied
         );
         assert_eq!(
-            person_access(&staff(Role::Subcontractor, None, Some("sub")), &home, true),
+            access(&staff(Role::Subcontractor, None, Some("sub")), &home, true),
             PersonAccess::Allowed
         );
         assert_eq!(
-            person_access(&staff(Role::CareWorker, Some("home"), None), &home, false),
+            access(&staff(Role::CareWorker, Some("home"), None), &home, false),
             PersonAccess::Allowed
         );
         assert_eq!(
-            person_access(&staff(Role::CareWorker, Some("care"), None), &home, false),
+            access(&staff(Role::CareWorker, Some("care"), None), &home, false),
             PersonAccess::Denied
         );
         assert_eq!(
-            person_access(
+            access(
                 &staff(Role::OnCallManager, Some("care"), None),
                 &home,
                 false
@@ -103,11 +141,11 @@ mod tests {
             PersonAccess::BreakGlass
         );
         assert_eq!(
-            person_access(&staff(Role::QualityLead, None, None), &home, false),
+            access(&staff(Role::QualityLead, None, None), &home, false),
             PersonAccess::Allowed
         );
         assert_eq!(
-            person_access(&staff(Role::Auditor, None, None), &home, false),
+            access(&staff(Role::Auditor, None, None), &home, false),
             PersonAccess::Denied
         );
     }
