@@ -12,6 +12,7 @@ mod dependencies;
 mod error;
 mod history;
 mod init;
+mod json;
 mod mei;
 mod org;
 mod people;

@@ -80,19 +80,7 @@ pub fn default_stale_after_days(kind: SectionKind) -> u32 {
 }
 
 fn parse_doc<T: DeserializeOwned>(record: &str, json: &str) -> Result<T, FieldError> {
-    let de = &mut serde_json::Deserializer::from_str(json);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let msg = inner.to_string();
-        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        FieldError::new(
-            record,
-            if path == "." { String::new() } else { path },
-            format!("valid section content ({msg})"),
-            json,
-        )
-    })
+    crate::json::parse(record, "", "valid section content", json)
 }
 
 /// Parse section content typed as JSON for the given section.

@@ -55,27 +55,7 @@ impl App {
             )
             .into());
         }
-        let de = &mut serde_json::Deserializer::from_str(rules_json);
-        let rules: Vec<Rule> = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let msg = e.into_inner().to_string();
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            FieldError::new(
-                &rec,
-                format!(
-                    "rules{}",
-                    if path == "." {
-                        String::new()
-                    } else if path.starts_with('[') {
-                        path
-                    } else {
-                        format!(".{path}")
-                    }
-                ),
-                format!("a valid rule ({msg})"),
-                rules_json,
-            )
-        })?;
+        let rules: Vec<Rule> = crate::json::parse(&rec, "rules", "a valid rule", rules_json)?;
         let reason = reason.trim();
         if reason.is_empty() {
             return Err(

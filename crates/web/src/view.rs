@@ -567,6 +567,48 @@ form_errors!(
     UsersPage
 );
 
+/// Render a page with a status other than 200.
+pub fn render_status<T: Template>(
+    status: axum::http::StatusCode,
+    t: &T,
+) -> axum::response::Response {
+    let mut r = render(t);
+    if r.status().is_success() {
+        *r.status_mut() = status;
+    }
+    r
+}
+
+/// Render a form page again with its errors beside the fields (422; nothing was written).
+pub fn render_invalid<T: Template>(t: &T) -> axum::response::Response {
+    render_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, t)
+}
+
+/// `?done=…` after a post/redirect/get: which confirmation to show. Only fixed messages, so
+/// nothing from the address is echoed into the page.
+#[derive(serde::Deserialize, Default)]
+pub struct DoneQuery {
+    /// What was done.
+    #[serde(default)]
+    pub done: String,
+}
+
+impl DoneQuery {
+    /// The confirmation message.
+    pub fn flash(&self) -> Option<String> {
+        let m = match self.done.as_str() {
+            "check" => "Check recorded in the journal.",
+            "decision" => "Decision recorded.",
+            "call" => "Call logged.",
+            "confirmed" => "Section confirmed.",
+            "saved" => "Section saved and confirmed.",
+            "published" => "New version published.",
+            _ => return None,
+        };
+        Some(m.to_string())
+    }
+}
+
 /// Render a page, or a plain error if a template fails.
 pub fn render<T: Template>(t: &T) -> axum::response::Response {
     use axum::response::IntoResponse;

@@ -3,10 +3,11 @@
 use crate::auth::Current;
 use crate::error::WebError;
 use crate::state::AppState;
-use crate::view::{AuditPage, FormError, Nav, RulesPage, UsersPage, render};
+use crate::view::{
+    AuditPage, DoneQuery, FormError, Nav, RulesPage, UsersPage, render, render_invalid,
+};
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lantern_app::core::rules::ALL_HANDOVERS;
 use lantern_app::core::time::show;
@@ -80,12 +81,6 @@ pub async fn rules(State(state): State<AppState>, Extension(cur): Extension<Curr
     }
 }
 
-#[derive(Deserialize, Default)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: String,
-}
-
 /// `GET /rules/{handover}`.
 pub async fn rule_set(
     State(state): State<AppState>,
@@ -94,7 +89,7 @@ pub async fn rule_set(
     Query(q): Query<DoneQuery>,
 ) -> Response {
     let user = cur.user.clone();
-    let flash = (q.done == "published").then(|| "New version published.".to_string());
+    let flash = q.flash();
     match state
         .run(move |app| rules_page(app, &user, Some(&h), flash, None, vec![]))
         .await
@@ -132,9 +127,7 @@ pub async fn publish(
                     }
                     let page =
                         rules_page(app, &user, Some(&h), None, Some(f.rules.clone()), vec![err])?;
-                    let mut resp = render(&page);
-                    *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                    Ok(resp)
+                    Ok(render_invalid(&page))
                 }
                 Err(e) => Err(e),
             }
@@ -224,16 +217,12 @@ pub async fn create_user(
                     Some((account.username.to_string(), password)),
                     vec![],
                 )?)),
-                Err(e @ AppError::Invalid(_)) => {
-                    let mut resp = render(&users_page(
-                        app,
-                        &user,
-                        None,
-                        vec![FormError::from_app("user", &e)],
-                    )?);
-                    *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                    Ok(resp)
-                }
+                Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&users_page(
+                    app,
+                    &user,
+                    None,
+                    vec![FormError::from_app("user", &e)],
+                )?)),
                 Err(e) => Err(e),
             }
         })

@@ -5,11 +5,11 @@ use crate::auth::Current;
 use crate::error::WebError;
 use crate::state::AppState;
 use crate::view::{
-    CheckPage, FormError, Nav, ReadinessCard, render, restriction_lines, status_word,
+    CheckPage, DoneQuery, FormError, Nav, ReadinessCard, render, render_invalid, restriction_lines,
+    status_word,
 };
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lantern_app::core::event::Event;
 use lantern_app::core::time::show;
@@ -121,22 +121,6 @@ pub(super) fn check_page(
     })
 }
 
-#[derive(Deserialize, Default)]
-pub struct DoneQuery {
-    #[serde(default)]
-    done: String,
-}
-
-fn flash(done: &str) -> Option<String> {
-    match done {
-        "check" => Some("Check recorded in the journal.".into()),
-        "decision" => Some("Decision recorded.".into()),
-        "call" => Some("Call logged.".into()),
-        "confirmed" => Some("Section confirmed.".into()),
-        _ => None,
-    }
-}
-
 /// `GET /people/{id}/check/{handover}`.
 pub async fn page(
     State(state): State<AppState>,
@@ -146,7 +130,7 @@ pub async fn page(
 ) -> Response {
     let user = cur.user.clone();
     match state
-        .run(move |app| check_page(app, &user, &id, &handover, flash(&q.done), vec![]))
+        .run(move |app| check_page(app, &user, &id, &handover, q.flash(), vec![]))
         .await
     {
         Ok(p) => render(&p),
@@ -217,9 +201,7 @@ pub async fn decide(
                     )?;
                     page.draft_decision = f.decision.clone();
                     page.draft_rationale = f.rationale.clone();
-                    let mut resp = render(&page);
-                    *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                    Ok(resp)
+                    Ok(render_invalid(&page))
                 }
                 Err(e) => Err(e),
             }
@@ -290,9 +272,7 @@ pub async fn log_call(
                         None,
                         vec![FormError::from_app("call", &e)],
                     )?;
-                    let mut resp = render(&page);
-                    *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                    Ok(resp)
+                    Ok(render_invalid(&page))
                 }
                 Err(e) => Err(e),
             }

@@ -3,7 +3,9 @@
 use crate::auth::{Current, session_cookie};
 use crate::error::WebError;
 use crate::state::AppState;
-use crate::view::{DashboardPage, FormError, LoginPage, Nav, PasswordPage, render};
+use crate::view::{
+    DashboardPage, FormError, LoginPage, Nav, PasswordPage, render, render_invalid, render_status,
+};
 use axum::Extension;
 use axum::extract::{ConnectInfo, Form, State};
 use axum::http::{StatusCode, header};
@@ -60,13 +62,14 @@ pub async fn login(
         format!("ip:{ip}"),
     ];
     let fail = |msg: &str, status: StatusCode| {
-        let mut r = render(&LoginPage {
-            nav: None,
-            error: Some(msg.to_string()),
-            username: f.username.clone(),
-        });
-        *r.status_mut() = status;
-        r
+        render_status(
+            status,
+            &LoginPage {
+                nav: None,
+                error: Some(msg.to_string()),
+                username: f.username.clone(),
+            },
+        )
     };
     if keys.iter().any(|k| state.throttled(k)) {
         return fail(
@@ -144,15 +147,11 @@ pub async fn change_password(
         .await
     {
         Ok(()) => render(&password_page(&cur, true, vec![])),
-        Err(e) => {
-            let mut r = render(&password_page(
-                &cur,
-                false,
-                vec![FormError::from_app("password", &e)],
-            ));
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            r
-        }
+        Err(e) => render_invalid(&password_page(
+            &cur,
+            false,
+            vec![FormError::from_app("password", &e)],
+        )),
     }
 }
 

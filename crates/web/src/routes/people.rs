@@ -4,8 +4,8 @@ use crate::auth::Current;
 use crate::error::WebError;
 use crate::state::AppState;
 use crate::view::{
-    BreakGlassPage, FormError, Nav, PeoplePage, PersonPage, ReadinessCard, SectionCard,
-    SectionEditPage, render,
+    BreakGlassPage, DoneQuery, FormError, Nav, PeoplePage, PersonPage, ReadinessCard, SectionCard,
+    SectionEditPage, render, render_invalid, render_status,
 };
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
@@ -103,21 +103,6 @@ pub async fn list(
     }
 }
 
-#[derive(Deserialize, Default)]
-pub struct ShowQuery {
-    #[serde(default)]
-    done: String,
-}
-
-fn flash(done: &str) -> Option<String> {
-    match done {
-        "confirmed" => Some("Section confirmed.".into()),
-        "saved" => Some("Section saved and confirmed.".into()),
-        "call" => Some("Call logged.".into()),
-        _ => None,
-    }
-}
-
 /// Build the person page from an audited view.
 fn person_page(
     app: &App,
@@ -203,9 +188,9 @@ pub async fn show(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Path(id): Path<String>,
-    Query(q): Query<ShowQuery>,
+    Query(q): Query<DoneQuery>,
 ) -> Response {
-    open(state, cur, id, None, flash(&q.done)).await
+    open(state, cur, id, None, q.flash()).await
 }
 
 async fn open(
@@ -258,9 +243,7 @@ async fn open(
                 reason: f.got.clone(),
                 error: (!f.got.is_empty()).then(|| format!("Expected {}.", f.expected)),
             };
-            let mut resp = render(&page);
-            *resp.status_mut() = StatusCode::FORBIDDEN;
-            resp
+            render_status(StatusCode::FORBIDDEN, &page)
         }
         Err(e) => WebError::from_app(e, false).into_response(),
     }
@@ -454,9 +437,7 @@ pub async fn save_section(
                         Some(&f),
                         vec![err],
                     )?;
-                    let mut resp = render(&page);
-                    *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-                    Ok(resp)
+                    Ok(render_invalid(&page))
                 }
                 Err(e) => Err(e),
             }
