@@ -235,6 +235,7 @@ impl Builder {
         stale_after_days: u32,
     ) -> Provenance {
         Provenance {
+            records: Vec::new(),
             source: source.into(),
             confirmed_at: self.now.checked_sub(days(days_ago)).unwrap_or(self.now),
             confirmed_by: by.into(),
@@ -684,6 +685,7 @@ impl App {
             };
             let risks = Risks {
                 risks: vec![Risk {
+                    source: None,
                     description: rng
                         .pick(&[
                             "Anxiety rises when routines change",
@@ -732,6 +734,7 @@ impl App {
                 .map(|_| {
                     let m = rng.pick(MEDS);
                     Medicine {
+                        source: None,
                         name: m.0.into(),
                         dose: m.1.into(),
                         times: m.2.iter().map(|s| s.to_string()).collect(),
@@ -744,6 +747,7 @@ impl App {
                 vec![{
                     let a = rng.pick(ALLERGIES);
                     Allergy {
+                        source: None,
                         substance: a.0.into(),
                         reaction: a.1.into(),
                     }
@@ -836,6 +840,7 @@ impl App {
                     &pid,
                     SectionContent::Consent(Consent {
                         capacity_notes: vec![CapacityNote {
+                            source: None,
                             decision: "Medication".into(),
                             note: if i % 5 == 0 {
                                 "Lacks capacity; best-interests decision 2026-06".into()
@@ -859,6 +864,7 @@ impl App {
                     SectionContent::Escalation(Escalation {
                         route: vec![
                             EscalationStep {
+                                source: None,
                                 name: p.key_contacts[0].name.clone(),
                                 role: p.key_contacts[0].relationship.clone(),
                                 phone: p.key_contacts[0]
@@ -868,12 +874,14 @@ impl App {
                                 when: "First contact for any change".into(),
                             },
                             EscalationStep {
+                                source: None,
                                 name: "Elm Tree Surgery".into(),
                                 role: "GP practice".into(),
                                 phone: phone("01632 960400"),
                                 when: "Health concern, weekdays 08:00-18:30".into(),
                             },
                             EscalationStep {
+                                source: None,
                                 name: "Daniel Hughes".into(),
                                 role: "On-call manager".into(),
                                 phone: phone("07700 900101"),
@@ -905,6 +913,7 @@ impl App {
                 support_level: SupportLevel::Administer,
                 medicines: vec![
                     Medicine {
+                        source: None,
                         name: "Apixaban 2.5mg tablets".into(),
                         dose: "1 tablet".into(),
                         times: vec!["08:00".into(), "20:00".into()],
@@ -912,6 +921,7 @@ impl App {
                         notes: Some("Anticoagulant: do not miss".into()),
                     },
                     Medicine {
+                        source: None,
                         name: "Paracetamol 500mg tablets".into(),
                         dose: "2 tablets".into(),
                         times: vec!["08:00".into(), "13:00".into(), "18:00".into()],
@@ -920,6 +930,7 @@ impl App {
                     },
                 ],
                 allergies: vec![Allergy {
+                    source: None,
                     substance: "Penicillin".into(),
                     reaction: "rash and swelling".into(),
                 }],
@@ -952,6 +963,7 @@ impl App {
             e,
             SectionContent::Consent(Consent {
                 capacity_notes: vec![CapacityNote {
+                    source: None,
                     decision: "Care and support".into(),
                     note: "Has capacity; consents to the package".into(),
                 }],
@@ -966,18 +978,21 @@ impl App {
             SectionContent::Escalation(Escalation {
                 route: vec![
                     EscalationStep {
+                        source: None,
                         name: "Claire Marlow".into(),
                         role: "daughter".into(),
                         phone: phone("07700 900501"),
                         when: "Any change; lives 20 minutes away".into(),
                     },
                     EscalationStep {
+                        source: None,
                         name: "Tom Reynolds".into(),
                         role: "Discharge coordinator, Northshire General".into(),
                         phone: phone("01632 960201"),
                         when: "Questions about the discharge plan, first 72 hours".into(),
                     },
                     EscalationStep {
+                        source: None,
                         name: "Daniel Hughes".into(),
                         role: "On-call manager".into(),
                         phone: phone("07700 900101"),
@@ -999,6 +1014,7 @@ impl App {
             e,
             SectionContent::Risks(Risks {
                 risks: vec![Risk {
+                    source: None,
                     description: "Falls: admitted after a fall at home".into(),
                     triggers: vec!["Getting up at night to the toilet".into()],
                     what_helps: vec!["Commode by the bed; night light on".into()],

@@ -123,6 +123,7 @@ impl App {
             None => self.now(),
         };
         let p = Provenance {
+            records: Vec::new(),
             source: input.source.trim().to_string(),
             confirmed_at,
             confirmed_by: input

@@ -90,6 +90,9 @@ pub enum Command {
         #[arg(long)]
         review_at: Option<String>,
     },
+    /// Import from other systems: FHIR R4 / UK Core, CSV, or a whole-journal export.
+    #[command(subcommand)]
+    Import(ImportCmd),
     /// Handover rule sets.
     #[command(subcommand)]
     Rules(RulesCmd),
@@ -288,6 +291,26 @@ pub enum MeiCmd {
         /// Why.
         #[arg(long)]
         reason: String,
+    },
+}
+
+/// `lantern import ...`
+#[derive(Subcommand, Debug)]
+pub enum ImportCmd {
+    /// FHIR R4 JSON files or folders (Bundles or single resources), each file all or nothing.
+    Fhir {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The source system's name: every imported fact names it.
+        #[arg(long, default_value = "fhir-import")]
+        source: String,
+        /// The service new people are added to (needed when there is more than one).
+        #[arg(long)]
+        service: Option<String>,
+        /// This is everything the source holds: flag held records that are absent.
+        #[arg(long)]
+        full: bool,
     },
 }
 

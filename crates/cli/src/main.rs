@@ -1,6 +1,7 @@
 //! The `lantern` binary: parses the command line and calls the use cases in `lantern-app`.
 
 mod args;
+mod cmd_import;
 mod cmd_journal;
 mod cmd_mei;
 mod cmd_org;
@@ -84,6 +85,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             rationale,
             review_at.as_deref(),
         ),
+        Command::Import(c) => cmd_import::run(ctx, c),
         Command::Rules(c) => cmd_readiness::rules(ctx, c),
         Command::Dependency(c) => cmd_readiness::dependency(ctx, c),
         Command::Service(c) => cmd_org::service(ctx, c),

@@ -8,6 +8,7 @@ use crate::org::{Contact, Partner, Service, Staff};
 use crate::person::Person;
 use crate::readiness::{Outcome, Readiness, Restrictions};
 use crate::rules::{HandoverPoint, RuleSet};
+use crate::source::{Source, SourceLink, SourceRecord};
 use crate::visit::Visit;
 use serde::{Deserialize, Serialize};
 
@@ -139,6 +140,27 @@ pub enum Event {
     },
     /// A call about a person was logged.
     CallLogged(Call),
+    /// A person's details were changed (by an import from the main record, say).
+    PersonUpdated(Person),
+    /// Records were taken from another system: new ones and changed ones only.
+    SourceRecordsImported {
+        /// The source system.
+        source: String,
+        /// The records.
+        records: Vec<SourceRecord>,
+        /// Patients in the source newly linked to people in Lantern.
+        #[serde(default)]
+        links: Vec<SourceLink>,
+    },
+    /// A full import from a source no longer contained these records: flagged, never deleted.
+    SourceRecordsMissing {
+        /// The source system.
+        source: String,
+        /// `Type/id` of each.
+        records: Vec<String>,
+    },
+    /// A source system Lantern keeps in step with was registered.
+    SourceAdded(Source),
 }
 
 impl Event {
@@ -163,6 +185,10 @@ impl Event {
             Event::PasswordChanged { .. } => "password_changed",
             Event::MeiViewed { .. } => "mei_viewed",
             Event::CallLogged(_) => "call_logged",
+            Event::PersonUpdated(_) => "person_updated",
+            Event::SourceRecordsImported { .. } => "source_records_imported",
+            Event::SourceRecordsMissing { .. } => "source_records_missing",
+            Event::SourceAdded(_) => "source_added",
         }
     }
 
@@ -189,7 +215,7 @@ impl Event {
     /// The person the event is about, if any (for per-person history).
     pub fn person(&self) -> Option<&PersonId> {
         match self {
-            Event::PersonAdded(p) => Some(&p.id),
+            Event::PersonAdded(p) | Event::PersonUpdated(p) => Some(&p.id),
             Event::MeiSectionSet { person, .. }
             | Event::MeiSectionConfirmed { person, .. }
             | Event::MeiSectionMarked { person, .. }

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod call;
+pub mod compose;
 pub mod error;
 pub mod event;
 pub mod ids;
@@ -17,6 +18,7 @@ pub mod phone;
 pub mod readiness;
 pub mod role;
 pub mod rules;
+pub mod source;
 pub mod time;
 pub mod visit;
 

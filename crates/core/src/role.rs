@@ -112,6 +112,16 @@ impl Role {
     }
 
     /// May create accounts and reset passwords.
+    /// Import from other systems and register sources for live sync.
+    pub fn may_import(self) -> bool {
+        matches!(self, Role::RegisteredManager | Role::Admin)
+    }
+
+    /// Export records (FHIR of records made in Lantern; the whole journal for supplier exit).
+    pub fn may_export(self) -> bool {
+        matches!(self, Role::RegisteredManager | Role::Admin | Role::Auditor)
+    }
+
     pub fn may_manage_accounts(self) -> bool {
         self == Role::Admin
     }

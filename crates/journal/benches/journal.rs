@@ -24,6 +24,7 @@ fn section_event(i: usize) -> NewEvent {
                 ..Default::default()
             }),
             provenance: Provenance {
+                records: Vec::new(),
                 source: "care-planning".into(),
                 confirmed_at: now(),
                 confirmed_by: "Bench".into(),
@@ -46,6 +47,7 @@ fn section_of(person: usize, k: usize) -> NewEvent {
             4 => SectionContent::Consent(Default::default()),
             _ => SectionContent::Escalation(lantern_core::mei::Escalation {
                 route: vec![lantern_core::mei::EscalationStep {
+                    source: None,
                     name: "Daughter".into(),
                     role: "daughter".into(),
                     phone: lantern_core::phone::PhoneNumber::parse("07700 900123").unwrap(),

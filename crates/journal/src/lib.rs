@@ -13,6 +13,7 @@ mod queries;
 mod record;
 mod replicate;
 mod sessions;
+mod sources;
 mod verify;
 
 pub use append::NewEvent;
@@ -22,6 +23,7 @@ pub use queries::{AuditRow, CallRow, DependencyRow, EventRow, RuleSetRow};
 pub use record::StoredEvent;
 pub use replicate::{ApplyReport, VersionVector};
 pub use sessions::SessionRow;
+pub use sources::SourceRecordRow;
 pub use verify::{VerifyFailure, VerifyReport};
 
 use rusqlite::Connection;

@@ -151,6 +151,35 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         expires_at TEXT NOT NULL
     );
     "#,
+    // 3: records taken from other systems (FHIR, CSV), their links to people, registered sources.
+    r#"
+    CREATE TABLE p_source_records (
+        source        TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        id            TEXT NOT NULL,
+        version_id    TEXT,
+        last_updated  TEXT,
+        hash          TEXT NOT NULL,
+        patient       TEXT,
+        summary       TEXT NOT NULL,
+        mapped        INTEGER NOT NULL,
+        facts         TEXT NOT NULL,
+        unmapped      TEXT NOT NULL,
+        raw           TEXT NOT NULL,
+        missing       INTEGER NOT NULL DEFAULT 0,
+        imported_at   TEXT NOT NULL,
+        PRIMARY KEY (source, resource_type, id)
+    );
+    CREATE INDEX p_source_records_patient ON p_source_records (source, patient);
+    CREATE TABLE p_source_links (
+        source  TEXT NOT NULL,
+        patient TEXT NOT NULL,
+        person  TEXT NOT NULL,
+        PRIMARY KEY (source, patient)
+    );
+    CREATE INDEX p_source_links_person ON p_source_links (person);
+    CREATE TABLE p_sources (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+    "#,
 ];
 
 /// Bring the schema up to date, each step in its own transaction.

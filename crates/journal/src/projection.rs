@@ -338,6 +338,75 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
                 params![at.pos, at.recorded_at, at.actor, person.as_str(), json(sections), channel, break_glass],
             )?;
         }
+        Event::PersonUpdated(p) => {
+            let n = conn.execute(
+                "UPDATE p_people SET family_name = ?2, given_name = ?3, service = ?4, nhs_number = ?5, doc = ?6 WHERE id = ?1",
+                params![
+                    p.id.as_str(),
+                    p.family_name,
+                    p.given_name,
+                    p.service.as_str(),
+                    p.nhs_number.as_ref().map(|n| n.as_str().to_string()),
+                    json(p)
+                ],
+            )?;
+            if n == 0 {
+                return Err(rejected(ev, format!("person {} is not held", p.id)));
+            }
+        }
+        Event::SourceRecordsImported {
+            source,
+            records,
+            links,
+        } => {
+            let mut st = conn.prepare_cached(
+                "INSERT OR REPLACE INTO p_source_records (source, resource_type, id, version_id, last_updated, hash, patient, summary, mapped, facts, unmapped, raw, missing, imported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13)",
+            )?;
+            for r in records {
+                st.execute(params![
+                    source,
+                    r.resource_type,
+                    r.id,
+                    r.version_id,
+                    r.last_updated.map(|t| t.to_string()),
+                    r.hash,
+                    r.patient,
+                    r.summary,
+                    r.mapped,
+                    json(&r.facts),
+                    json(&r.unmapped),
+                    r.raw,
+                    at.recorded_at
+                ])?;
+            }
+            for l in links {
+                exec(
+                    conn,
+                    "INSERT OR REPLACE INTO p_source_links (source, patient, person) VALUES (?1, ?2, ?3)",
+                    params![source, l.patient, l.person.as_str()],
+                )?;
+            }
+        }
+        Event::SourceRecordsMissing { source, records } => {
+            for key in records {
+                let (rt, id) = key.split_once('/').unwrap_or((key, ""));
+                exec(
+                    conn,
+                    "UPDATE p_source_records SET missing = 1 WHERE source = ?1 AND resource_type = ?2 AND id = ?3",
+                    params![source, rt, id],
+                )?;
+            }
+        }
+        Event::SourceAdded(s) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_sources (id, doc) VALUES (?1, ?2)",
+                params![s.id.as_str(), json(s)],
+                &format!("source {}", s.id),
+            )?;
+        }
         Event::CallLogged(c) => {
             exec(
                 conn,

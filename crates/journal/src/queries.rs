@@ -91,7 +91,7 @@ fn parse<T: DeserializeOwned>(what: &str, doc: &str) -> Result<T, JournalError> 
 }
 
 impl Journal {
-    fn docs<T: DeserializeOwned>(
+    pub(crate) fn docs<T: DeserializeOwned>(
         &self,
         what: &str,
         sql: &str,

@@ -137,6 +137,9 @@ pub struct Risk {
     /// What helps.
     #[serde(default)]
     pub what_helps: Vec<String>,
+    /// Where it came from, when imported from another system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::source::FactSource>,
 }
 
 /// Safeguarding status.
@@ -213,6 +216,9 @@ pub struct Medicine {
     /// Notes (with food, route).
     #[serde(default)]
     pub notes: Option<String>,
+    /// Where it came from, when imported from another system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::source::FactSource>,
 }
 
 /// An allergy.
@@ -224,6 +230,9 @@ pub struct Allergy {
     /// Reaction.
     #[serde(default)]
     pub reaction: String,
+    /// Where it came from, when imported from another system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::source::FactSource>,
 }
 
 /// Section 3: mobility and falls.
@@ -313,6 +322,9 @@ pub struct CapacityNote {
     pub decision: String,
     /// The assessment.
     pub note: String,
+    /// Where it came from, when imported from another system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::source::FactSource>,
 }
 
 /// Section 6: escalation route.
@@ -337,4 +349,7 @@ pub struct EscalationStep {
     /// When to use this contact.
     #[serde(default)]
     pub when: String,
+    /// Where it came from, when imported from another system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::source::FactSource>,
 }

@@ -101,6 +101,9 @@ pub struct Provenance {
     pub method: Method,
     /// Days after confirmation when it becomes stale.
     pub stale_after_days: u32,
+    /// For imported content: every source record it was composed from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<crate::source::FactSource>,
 }
 
 impl Provenance {

@@ -76,6 +76,7 @@ fn concurrent_edits_of_a_section_become_a_visible_conflict_on_both_nodes() {
             ..Default::default()
         }),
         provenance: Provenance {
+            records: Vec::new(),
             source: "x".into(),
             confirmed_at: now(),
             confirmed_by: "y".into(),

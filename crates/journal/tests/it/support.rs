@@ -42,6 +42,7 @@ pub fn mobility(i: usize) -> Event {
             ..Default::default()
         }),
         provenance: Provenance {
+            records: Vec::new(),
             source: "test".into(),
             confirmed_at: now(),
             confirmed_by: "tester".into(),

@@ -1,0 +1,142 @@
+//! `lantern import ...`: FHIR and CSV in, with a progress bar and a report.
+
+use crate::args::ImportCmd;
+use crate::{Ctx, out};
+use lantern_app::{ImportOptions, ImportReport};
+use std::process::ExitCode;
+
+/// Run an import command.
+pub fn run(ctx: &Ctx, cmd: &ImportCmd) -> anyhow::Result<ExitCode> {
+    match cmd {
+        ImportCmd::Fhir {
+            paths,
+            source,
+            service,
+            full,
+        } => {
+            let mut app = ctx.open()?;
+            let actor = ctx.actor(&app)?;
+            let opts = ImportOptions {
+                source: source.clone(),
+                service: service.clone(),
+                full: *full,
+            };
+            let bar = progress_bar(ctx.cli.json);
+            let report = app.import_fhir(&actor, &opts, paths, &mut |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })?;
+            bar.finish_and_clear();
+            report_out(ctx, &report)
+        }
+    }
+}
+
+/// A byte-count progress bar on standard error; hidden when it is not a terminal or with --json.
+pub fn progress_bar(json: bool) -> indicatif::ProgressBar {
+    if json {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// Print the report; exit 2 when any document was rejected (the rest were imported).
+pub fn report_out(ctx: &Ctx, r: &ImportReport) -> anyhow::Result<ExitCode> {
+    if ctx.cli.json {
+        out::json(r)?;
+    } else {
+        println!(
+            "Imported from {}: {} documents, {} resources, {} bytes; {} events appended",
+            r.source, r.documents, r.resources, r.bytes, r.events
+        );
+        println!(
+            "{:<28} {:>9} {:>8} {:>10} {:>9} {:>9}",
+            "resource type", "imported", "updated", "unchanged", "unmapped", "rejected"
+        );
+        for (ty, c) in &r.by_type {
+            println!(
+                "{:<28} {:>9} {:>8} {:>10} {:>9} {:>9}",
+                ty, c.imported, c.updated, c.unchanged, c.unmapped, c.rejected
+            );
+        }
+        let t = r.totals();
+        println!(
+            "{:<28} {:>9} {:>8} {:>10} {:>9} {:>9}",
+            "total", t.imported, t.updated, t.unchanged, t.unmapped, t.rejected
+        );
+        list("People added", &r.people_added, 20);
+        list("People updated", &r.people_updated, 20);
+        list(
+            "Patients kept but not added as people",
+            &r.patients_not_added,
+            20,
+        );
+        println!("Sections changed: {}", r.sections_changed);
+        let dangling: Vec<String> = r
+            .dangling
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}.{} -> {}{}",
+                    d.from,
+                    d.path,
+                    d.reference,
+                    d.display
+                        .as_ref()
+                        .map(|x| format!(" ({x})"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        list(
+            "Dangling references (not imported, not held)",
+            &dangling,
+            20,
+        );
+        let unmapped: Vec<String> = r
+            .unmapped_elements
+            .iter()
+            .map(|(ty, els)| {
+                let e: Vec<String> = els.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+                format!("{ty}: {} (kept in the raw record)", e.join(", "))
+            })
+            .collect();
+        list("Elements not mapped", &unmapped, 40);
+        list(
+            "Flagged missing from the source (not deleted)",
+            &r.missing,
+            40,
+        );
+        list("Notes", &r.notes, 20);
+        list(
+            "Rejected documents (nothing from them was written)",
+            &r.rejected,
+            1000,
+        );
+    }
+    Ok(if r.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+fn list(title: &str, items: &[String], max: usize) {
+    if items.is_empty() {
+        return;
+    }
+    println!("{title}: {}", items.len());
+    for i in items.iter().take(max) {
+        println!("  {i}");
+    }
+    if items.len() > max {
+        println!("  … {} more (see --json)", items.len() - max);
+    }
+}

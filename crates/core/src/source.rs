@@ -1,0 +1,250 @@
+//! Records taken from another system (a FHIR server, a CSV file): what each says, in Lantern's
+//! terms, and where every fact came from.
+//!
+//! The FHIR crate turns a resource into a [`SourceRecord`] (its identity, a hash of its content, the
+//! [`Fact`]s Lantern understands in it, and the raw document so nothing is lost); the journal keeps
+//! them; [`crate::compose`] turns a person's facts into section content.
+
+use crate::mei::{Allergy, CapacityNote, EscalationStep, FallsRisk, Medicine, Risk};
+use crate::nhs::NhsNumber;
+use crate::person::KeyContact;
+use crate::phone::PhoneNumber;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Where one imported fact came from: the system, the resource and its version.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct FactSource {
+    /// The source system, as registered (`care-planning`, `csv`).
+    pub system: String,
+    /// Resource type (`AllergyIntolerance`) or CSV kind.
+    pub resource_type: String,
+    /// The resource's id in that system.
+    pub id: String,
+    /// `meta.versionId`, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<String>,
+    /// `meta.lastUpdated`, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_updated: Option<Timestamp>,
+}
+
+impl fmt::Display for FactSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}/{}", self.system, self.resource_type, self.id)?;
+        if let Some(v) = &self.version_id {
+            write!(f, " v{v}")?;
+        }
+        if let Some(t) = &self.last_updated {
+            write!(f, " (updated {})", crate::time::show(*t))?;
+        }
+        Ok(())
+    }
+}
+
+/// One thing Lantern understands in a source record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "fact", rename_all = "snake_case")]
+pub enum Fact {
+    /// Who the person is (from a Patient).
+    Person(PersonFacts),
+    /// A risk (from a Flag).
+    Risk(Risk),
+    /// A current condition, shown as a risk.
+    Condition {
+        /// What it is.
+        description: String,
+    },
+    /// A safeguarding concern (from a Flag).
+    Safeguarding {
+        /// What the flag says.
+        note: String,
+    },
+    /// An allergy or intolerance.
+    Allergy(Allergy),
+    /// A current medicine; when the medicine is named by reference, `product` names the record.
+    Medicine {
+        /// The medicine (its name may be a placeholder until `product` is resolved).
+        medicine: Medicine,
+        /// A reference to a Medication record that names it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        product: Option<String>,
+    },
+    /// A medicinal product's name (from a Medication), found by reference.
+    Product {
+        /// Its name.
+        name: String,
+    },
+    /// Falls risk (from an Observation or Condition).
+    Falls {
+        /// The level.
+        level: FallsRisk,
+        /// What the record says.
+        note: String,
+    },
+    /// Something that matters for mobility (a fracture, a stroke, a recent fall).
+    MobilityNote {
+        /// What the record says.
+        note: String,
+    },
+    /// Communication needs.
+    Communication {
+        /// Preferred language.
+        language: String,
+        /// Interpreter needed.
+        interpreter_needed: bool,
+        /// Other needs (Makaton, hearing...).
+        #[serde(default)]
+        notes: Vec<String>,
+    },
+    /// A consent or capacity record.
+    Capacity(CapacityNote),
+    /// A contact who belongs on the escalation route, with a number to ring.
+    Contact(EscalationStep),
+    /// A contact named by reference (a GP, a care-team member), resolved against directory records.
+    ContactRef {
+        /// The reference (`Practitioner/123`).
+        reference: String,
+        /// Their role for this person.
+        role: String,
+        /// Name shown in the reference, if any.
+        #[serde(default)]
+        display: Option<String>,
+    },
+    /// A directory entry: a practitioner, a role or an organisation, found by reference.
+    Directory {
+        /// Name.
+        name: String,
+        /// Phone, when it has one Lantern can dial.
+        #[serde(default)]
+        phone: Option<PhoneNumber>,
+    },
+    /// Context worth showing beside the essentials (an active care plan).
+    Context {
+        /// One line.
+        note: String,
+    },
+}
+
+/// Identity facts from a Patient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonFacts {
+    /// Given name(s).
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Name they like to be called.
+    #[serde(default)]
+    pub preferred_name: Option<String>,
+    /// Date of birth, when a full date is given.
+    #[serde(default)]
+    pub date_of_birth: Option<Date>,
+    /// NHS number, when given and valid.
+    #[serde(default)]
+    pub nhs_number: Option<NhsNumber>,
+    /// Address, one line.
+    #[serde(default)]
+    pub address: String,
+    /// Family and other contacts.
+    #[serde(default)]
+    pub key_contacts: Vec<KeyContact>,
+}
+
+/// One record as taken from a source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRecord {
+    /// Resource type (`Patient`) or CSV kind.
+    pub resource_type: String,
+    /// Its id in the source.
+    pub id: String,
+    /// `meta.versionId`.
+    #[serde(default)]
+    pub version_id: Option<String>,
+    /// `meta.lastUpdated`.
+    #[serde(default)]
+    pub last_updated: Option<Timestamp>,
+    /// SHA-256 of the raw document, hex: unchanged content is recognised by it.
+    pub hash: String,
+    /// The patient it is about, as `Patient/<id>` in the source.
+    #[serde(default)]
+    pub patient: Option<String>,
+    /// One line saying what it is.
+    pub summary: String,
+    /// What Lantern understood.
+    #[serde(default)]
+    pub facts: Vec<Fact>,
+    /// Whether Lantern maps this kind of record at all (an Encounter or a Claim is kept, not mapped).
+    pub mapped: bool,
+    /// Top-level elements Lantern did not map (kept in `raw`).
+    #[serde(default)]
+    pub unmapped: Vec<String>,
+    /// The document as received.
+    pub raw: String,
+}
+
+impl SourceRecord {
+    /// `Type/id`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.resource_type, self.id)
+    }
+
+    /// Where its facts came from.
+    pub fn fact_source(&self, system: &str) -> FactSource {
+        FactSource {
+            system: system.to_string(),
+            resource_type: self.resource_type.clone(),
+            id: self.id.clone(),
+            version_id: self.version_id.clone(),
+            last_updated: self.last_updated,
+        }
+    }
+}
+
+/// A source system registered for live sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// Its name, used as the source system of everything taken from it.
+    pub id: crate::ids::DependencyId,
+    /// The FHIR server's base URL (`https://ehr.example/fhir`).
+    pub fhir_base: String,
+    /// Minutes between polls.
+    pub poll_minutes: u32,
+    /// The service new people from this source are added to.
+    pub service: crate::ids::ServiceId,
+}
+
+impl Source {
+    /// Check the URL and the poll interval.
+    pub fn validate(&self) -> Result<(), crate::FieldError> {
+        let rec = format!("source {}", self.id);
+        let b = self.fhir_base.trim();
+        if !(b.starts_with("http://") || b.starts_with("https://")) || b.len() > 2000 {
+            return Err(crate::FieldError::new(
+                rec,
+                "fhir_base",
+                "an http:// or https:// URL of a FHIR R4 server",
+                b,
+            ));
+        }
+        if !(1..=1440).contains(&self.poll_minutes) {
+            return Err(crate::FieldError::new(
+                rec,
+                "poll_minutes",
+                "a whole number of minutes from 1 to 1440",
+                self.poll_minutes.to_string(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A patient in a source system known to be a person in Lantern.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceLink {
+    /// `Patient/<id>` in the source.
+    pub patient: String,
+    /// The person.
+    pub person: crate::ids::PersonId,
+}

@@ -1,0 +1,13 @@
+//! FHIR R4 / UK Core and CSV in and out. The only crate that knows FHIR JSON.
+//!
+//! Reading: [`read::read_document`] parses one JSON document, validates it against the embedded
+//! R4 schema ([`schema`]), flattens Bundles and maps each resource to Lantern facts ([`map`]),
+//! keeping the raw resource. Deciding what is new, changed or unchanged is the app's job.
+
+pub mod datatypes;
+pub mod map;
+pub mod read;
+pub mod refs;
+pub mod schema;
+
+pub use read::{Document, DocumentError, read_document};

@@ -1,0 +1,3 @@
+//! Integration tests of the FHIR crate against the shared third-party data.
+
+mod shared_data;

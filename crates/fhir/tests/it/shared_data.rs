@@ -1,0 +1,94 @@
+//! Every file in ../shared/data/fhir: the valid ones read, the broken ones are rejected clearly.
+
+use lantern_fhir::read_document;
+use std::path::{Path, PathBuf};
+
+fn shared() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/fhir")
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "json")
+                && p.file_name().is_some_and(|n| n != "package.json")
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_valid_example_reads() {
+    let mut failures = Vec::new();
+    let mut records = 0;
+    for dir in ["hl7-r4-examples", "uk-core/json", "synthea"] {
+        for f in json_files(&shared().join(dir)) {
+            let bytes = std::fs::read(&f).unwrap();
+            match read_document(&f.display().to_string(), &bytes) {
+                Ok(d) => records += d.records.len(),
+                Err(e) => failures.push(e.to_string()),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(records > 3500, "only {records} records");
+}
+
+#[test]
+fn every_broken_file_is_rejected_naming_the_problem() {
+    let expect = [
+        (
+            "bundle-bad-code.json",
+            "gender",
+            "one of: male, female, other, unknown",
+        ),
+        (
+            "bundle-cardinality.json",
+            "gender",
+            "a single value, not a list",
+        ),
+        ("bundle-invalid-date.json", "birthDate", "FHIR date"),
+        ("bundle-missing-required.json", "status", "required element"),
+        ("bundle-missing-type.json", "type", "required element"),
+        ("bundle-reference-as-string.json", "subject", "an object"),
+        (
+            "bundle-unknown-element.json",
+            "dateOfBirth",
+            "no unknown elements",
+        ),
+        (
+            "bundle-unknown-resourcetype.json",
+            "resource",
+            "FHIR R4 resourceType",
+        ),
+        (
+            "flag-bad-status.json",
+            "status",
+            "one of: active, inactive, entered-in-error",
+        ),
+        ("flag-missing-code.json", "code", "required element"),
+        ("flag-truncated.json", "", "a complete JSON document"),
+    ];
+    let files = json_files(&shared().join("broken"));
+    assert_eq!(
+        files.len(),
+        expect.len(),
+        "a broken file without an expectation"
+    );
+    for (name, path, expected) in expect {
+        let f = shared().join("broken").join(name);
+        let e = read_document(name, &std::fs::read(&f).unwrap())
+            .expect_err(&format!("{name} was accepted"));
+        assert!(e.path.ends_with(path), "{name}: path {:?} in {e}", e.path);
+        assert!(e.expected.contains(expected), "{name}: {e}");
+        assert!(e.to_string().starts_with(name), "{e}");
+    }
+}
