@@ -10,6 +10,7 @@ mod decisions;
 pub mod demo;
 mod dependencies;
 mod error;
+mod export;
 mod history;
 pub mod import;
 mod init;

@@ -90,6 +90,9 @@ pub enum Command {
         #[arg(long)]
         review_at: Option<String>,
     },
+    /// Export: the whole journal (supplier exit).
+    #[command(subcommand)]
+    Export(ExportCmd),
     /// Import from other systems: FHIR R4 / UK Core, CSV, or a whole-journal export.
     #[command(subcommand)]
     Import(ImportCmd),
@@ -311,6 +314,22 @@ pub enum ImportCmd {
         /// This is everything the source holds: flag held records that are absent.
         #[arg(long)]
         full: bool,
+    },
+    /// A whole-journal export (`lantern export all`) into a new, empty data directory.
+    All {
+        /// The export folder.
+        from: PathBuf,
+    },
+}
+
+/// `lantern export ...`
+#[derive(Subcommand, Debug)]
+pub enum ExportCmd {
+    /// The whole journal as JSON Lines, with a schema and a manifest (counts, SHA-256 of each file).
+    All {
+        /// The folder to write (created; must be empty).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 

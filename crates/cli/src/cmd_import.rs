@@ -1,6 +1,6 @@
 //! `lantern import ...`: FHIR and CSV in, with a progress bar and a report.
 
-use crate::args::ImportCmd;
+use crate::args::{ExportCmd, ImportCmd};
 use crate::{Ctx, out};
 use lantern_app::{ImportOptions, ImportReport};
 use std::process::ExitCode;
@@ -28,6 +28,51 @@ pub fn run(ctx: &Ctx, cmd: &ImportCmd) -> anyhow::Result<ExitCode> {
             })?;
             bar.finish_and_clear();
             report_out(ctx, &report)
+        }
+        ImportCmd::All { from } => {
+            let (app, m) = lantern_app::App::import_all(&ctx.cli.data, from, ctx.clock)?;
+            if ctx.cli.json {
+                out::json(&serde_json::json!({
+                    "node": app.journal().node_id(),
+                    "events": m.events,
+                    "from_node": m.exported_by_node,
+                    "projections_equal": true,
+                }))?;
+            } else {
+                println!(
+                    "Imported {} events exported by node {} at {} into {} (new node {}); every file, event and projection checked.",
+                    m.events,
+                    m.exported_by_node,
+                    m.exported_at,
+                    ctx.cli.data.display(),
+                    app.journal().node_id()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Run an export command.
+pub fn export(ctx: &Ctx, cmd: &ExportCmd) -> anyhow::Result<ExitCode> {
+    match cmd {
+        ExportCmd::All { out: dir } => {
+            let app = ctx.open()?;
+            let actor = ctx.actor(&app)?;
+            let m = app.export_all(&actor, dir)?;
+            if ctx.cli.json {
+                out::json(&m)?;
+            } else {
+                println!("Exported {} events to {}:", m.events, dir.display());
+                for f in &m.files {
+                    println!(
+                        "  {:<14} {:>12} bytes  sha256 {}",
+                        f.name, f.bytes, f.sha256
+                    );
+                }
+                println!("  manifest.json (counts per kind, heads, projection digests)");
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

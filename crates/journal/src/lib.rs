@@ -6,6 +6,7 @@
 
 mod append;
 mod error;
+mod export;
 mod identity;
 mod migrations;
 mod projection;
@@ -18,6 +19,7 @@ mod verify;
 
 pub use append::NewEvent;
 pub use error::JournalError;
+pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
 pub use identity::NodeIdentity;
 pub use queries::{AuditRow, CallRow, DependencyRow, EventRow, RuleSetRow};
 pub use record::StoredEvent;

@@ -162,7 +162,7 @@ fn fresh_projection_db() -> Result<Connection, JournalError> {
     Ok(fresh)
 }
 
-fn table_rows(conn: &Connection, table: &str) -> Result<Vec<Vec<Value>>, JournalError> {
+pub(crate) fn table_rows(conn: &Connection, table: &str) -> Result<Vec<Vec<Value>>, JournalError> {
     let probe = conn.prepare(&format!("SELECT * FROM \"{table}\" LIMIT 0"))?;
     let n = probe.column_count();
     let order: Vec<String> = (1..=n).map(|i| i.to_string()).collect();

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `lantern` binary: one test binary, a module per feature.
 
 mod bad_input;
+mod export_all;
 mod import_fhir;
 mod init;
 mod rules;
