@@ -28,3 +28,67 @@ impl App {
         Ok((App { journal, clock }, manifest))
     }
 }
+
+impl App {
+    /// Records made in Lantern (section content and confirmations, marks, decisions, calls) as a
+    /// FHIR R4 Bundle, for everyone or one person, optionally only those recorded since a time.
+    pub fn export_fhir(
+        &self,
+        actor: &Actor,
+        person: Option<&str>,
+        since: Option<&str>,
+    ) -> Result<serde_json::Value, AppError> {
+        actor.require(Role::may_export, "export records")?;
+        let since = since
+            .map(|s| {
+                lantern_core::time::parse_instant("since", s).map_err(|e| e.in_record("export"))
+            })
+            .transpose()?;
+        if let Some(p) = person {
+            self.person(p)?;
+        }
+        let rows = self.journal.events_of_kinds(&[
+            "mei_section_set",
+            "mei_section_confirmed",
+            "mei_section_marked",
+            "decision_recorded",
+            "call_logged",
+        ])?;
+        let mut records = Vec::new();
+        for row in rows {
+            let who = row.event.person().map(|p| p.as_str().to_string());
+            if person.is_some() && who.as_deref() != person {
+                continue;
+            }
+            let time = |s: &str, what: &str| {
+                s.parse::<jiff::Timestamp>()
+                    .map_err(|e| lantern_journal::JournalError::corrupt(what, e))
+            };
+            let recorded_at = time(&row.stored.recorded_at, "recorded_at")?;
+            if since.is_some_and(|t| recorded_at < t) {
+                continue;
+            }
+            records.push(lantern_fhir::export::Recorded {
+                node: row.stored.node_id.clone(),
+                seq: row.stored.seq,
+                occurred_at: time(&row.stored.occurred_at, "occurred_at")?,
+                recorded_at,
+                actor: row.stored.actor.clone(),
+                event: row.event,
+            });
+        }
+        let people = self
+            .journal
+            .people(None)?
+            .into_iter()
+            .map(|p| (p.id.to_string(), p))
+            .collect();
+        let org = self.journal.org_name()?.unwrap_or_default();
+        Ok(lantern_fhir::export::bundle(
+            &records,
+            &people,
+            &org,
+            self.now(),
+        ))
+    }
+}

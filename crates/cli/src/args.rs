@@ -325,6 +325,19 @@ pub enum ImportCmd {
 /// `lantern export ...`
 #[derive(Subcommand, Debug)]
 pub enum ExportCmd {
+    /// Records made in Lantern (section content and confirmations, marks, decisions, calls) as a
+    /// FHIR R4 Bundle.
+    Fhir {
+        /// The file to write (standard output when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Only this person.
+        #[arg(long)]
+        person: Option<String>,
+        /// Only records made since (RFC 3339 or London time `YYYY-MM-DD HH:MM`).
+        #[arg(long)]
+        since: Option<String>,
+    },
     /// The whole journal as JSON Lines, with a schema and a manifest (counts, SHA-256 of each file).
     All {
         /// The folder to write (created; must be empty).

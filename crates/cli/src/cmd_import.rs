@@ -56,6 +56,28 @@ pub fn run(ctx: &Ctx, cmd: &ImportCmd) -> anyhow::Result<ExitCode> {
 /// Run an export command.
 pub fn export(ctx: &Ctx, cmd: &ExportCmd) -> anyhow::Result<ExitCode> {
     match cmd {
+        ExportCmd::Fhir {
+            out: file,
+            person,
+            since,
+        } => {
+            let app = ctx.open()?;
+            let actor = ctx.actor(&app)?;
+            let bundle = app.export_fhir(&actor, person.as_deref(), since.as_deref())?;
+            let text = serde_json::to_string_pretty(&bundle)?;
+            match file {
+                Some(f) => {
+                    std::fs::write(f, text + "\n")?;
+                    eprintln!(
+                        "Wrote {} resources to {}",
+                        bundle["entry"].as_array().map_or(0, Vec::len),
+                        f.display()
+                    );
+                }
+                None => println!("{text}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         ExportCmd::All { out: dir } => {
             let app = ctx.open()?;
             let actor = ctx.actor(&app)?;

@@ -5,6 +5,7 @@
 //! keeping the raw resource. Deciding what is new, changed or unchanged is the app's job.
 
 pub mod datatypes;
+pub mod export;
 pub mod map;
 pub mod read;
 pub mod refs;

@@ -73,7 +73,8 @@ pub enum JournalError {
 }
 
 impl JournalError {
-    pub(crate) fn corrupt(what: impl Into<String>, detail: impl ToString) -> Self {
+    /// Stored data that does not read back as it should.
+    pub fn corrupt(what: impl Into<String>, detail: impl ToString) -> Self {
         JournalError::Corrupt {
             what: what.into(),
             detail: detail.to_string(),

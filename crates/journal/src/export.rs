@@ -140,9 +140,7 @@ impl Journal {
     }
 
     /// Check an export folder against its manifest (every file's size and hash) and read it.
-    pub fn read_export(
-        from: &Path,
-    ) -> Result<ExportContents, String> {
+    pub fn read_export(from: &Path) -> Result<ExportContents, String> {
         let mpath = from.join("manifest.json");
         let m: Manifest = serde_json::from_slice(
             &std::fs::read(&mpath).map_err(|e| format!("{}: {e}", mpath.display()))?,

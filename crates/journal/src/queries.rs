@@ -424,6 +424,19 @@ impl Journal {
         )
     }
 
+    /// Every event of the given kinds, in journal order.
+    pub fn events_of_kinds(&self, kinds: &[&str]) -> Result<Vec<EventRow>, JournalError> {
+        let list = kinds
+            .iter()
+            .map(|k| format!("'{}'", k.replace('\'', "")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.event_rows(
+            &format!("{SELECT_EVENTS} WHERE kind IN ({list}) ORDER BY pos"),
+            [],
+        )
+    }
+
     /// The last `limit` events, in journal order.
     pub fn recent_events(&self, limit: u32) -> Result<Vec<EventRow>, JournalError> {
         let mut rows = self.event_rows(

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod export_all;
+mod export_fhir;
 mod import_fhir;
 mod init;
 mod rules;
