@@ -113,6 +113,8 @@ pub struct ImportRun<'a> {
     source: String,
     service: Option<ServiceId>,
     full: bool,
+    /// Patients are named by Lantern person identifiers (CSV), not by the source's own ids.
+    pub(crate) direct_ids: bool,
     held_before: HashSet<String>,
     known: HashMap<String, String>,
     seen: HashSet<String>,
@@ -205,6 +207,7 @@ impl App {
             source: source.clone(),
             service,
             full: opts.full,
+            direct_ids: false,
             seen: HashSet::new(),
             refs: Vec::new(),
             report: ImportReport {
@@ -267,7 +270,7 @@ impl ImportRun<'_> {
         }
     }
 
-    fn take(&mut self, name: &str, doc: Document) -> Result<(), AppError> {
+    pub(crate) fn take(&mut self, name: &str, doc: Document) -> Result<(), AppError> {
         let now = self.app.now();
         let today = now.to_zoned(lantern_core::time::london()).date();
         for n in &doc.notes {
@@ -323,7 +326,8 @@ impl ImportRun<'_> {
             else {
                 continue;
             };
-            let key = r.key();
+            // The patient the record is about: a Patient is about itself; a CSV row names one.
+            let key = r.patient.clone().unwrap_or_else(|| r.key());
             match self.person_for(&key, pf, today)? {
                 Resolved::Existing(person, fresh_link) => {
                     let mut new = merge_person(&person, pf);
@@ -357,6 +361,14 @@ impl ImportRun<'_> {
                 Resolved::NotAPerson(why) => not_added.push(format!("{name}: {key}: {why}")),
             }
         }
+        if self.direct_ids && !not_added.is_empty() {
+            // A provider's own list of people is all or nothing, like any other file.
+            for (ty, _) in counts {
+                self.report.by_type.entry(ty).or_default().rejected += 1;
+            }
+            self.report.rejected.extend(not_added);
+            return Ok(());
+        }
 
         // Which people's sections may change: every patient a changed record is about.
         let mut affected: Vec<String> = changed.iter().filter_map(|r| r.patient.clone()).collect();
@@ -375,6 +387,17 @@ impl ImportRun<'_> {
                 Some(p) => p.to_string(),
                 None => match self.app.journal.source_link(&self.source, patient)? {
                     Some(p) => p,
+                    None if self.direct_ids => {
+                        let id = patient.trim_start_matches("Patient/");
+                        if self.app.journal.person(id)?.is_none() {
+                            continue;
+                        }
+                        links.push(SourceLink {
+                            patient: patient.clone(),
+                            person: PersonId::parse(id)?,
+                        });
+                        id.to_string()
+                    }
                     None => continue,
                 },
             };
@@ -516,6 +539,21 @@ impl ImportRun<'_> {
         today: jiff::civil::Date,
     ) -> Result<Resolved, AppError> {
         let j = &self.app.journal;
+        if self.direct_ids {
+            let id = key.trim_start_matches("Patient/");
+            if let Some(p) = j.person(id)? {
+                let fresh = j.source_link(&self.source, key)?.is_none();
+                return Ok(Resolved::Existing(p, fresh));
+            }
+            if let Some(n) = &pf.nhs_number
+                && let Some(other) = j.person_by_nhs_number(n.as_str())?
+            {
+                return Ok(Resolved::NotAPerson(format!(
+                    "expected an NHS number not already held (person {other} has {n})",
+                    n = n.as_str()
+                )));
+            }
+        }
         if let Some(id) = j.source_link(&self.source, key)?
             && let Some(p) = j.person(&id)?
         {
@@ -532,22 +570,27 @@ impl ImportRun<'_> {
                 "kept as a record, not added as a person: it has no full birthDate, which Lantern needs to tell people apart".into(),
             ));
         };
-        let Some(service) = self.service.clone() else {
+        let Some(service) = pf.service.clone().or_else(|| self.service.clone()) else {
             return Ok(Resolved::NotAPerson(
                 "kept as a record, not added as a person: name the service for new people (--service)".into(),
             ));
         };
-        let base = slug(&format!(
-            "{}-{}",
-            self.source,
-            key.trim_start_matches("Patient/")
-        ));
-        let mut id = base.chars().take(60).collect::<String>();
-        let mut n = 2;
-        while j.person(&id)?.is_some() {
-            id = format!("{}-{n}", base.chars().take(57).collect::<String>());
-            n += 1;
-        }
+        let id = if self.direct_ids {
+            key.trim_start_matches("Patient/").to_string()
+        } else {
+            let base = slug(&format!(
+                "{}-{}",
+                self.source,
+                key.trim_start_matches("Patient/")
+            ));
+            let mut id = base.chars().take(60).collect::<String>();
+            let mut n = 2;
+            while j.person(&id)?.is_some() {
+                id = format!("{}-{n}", base.chars().take(57).collect::<String>());
+                n += 1;
+            }
+            id
+        };
         let person = Person {
             id: PersonId::parse(&id)?,
             given_name: if pf.given_name.trim().is_empty() {
@@ -564,10 +607,10 @@ impl ImportRun<'_> {
             date_of_birth: dob,
             nhs_number: pf.nhs_number.clone(),
             address: pf.address.clone(),
-            access_note: None,
+            access_note: pf.access_note.clone(),
             service,
             key_contacts: pf.key_contacts.clone(),
-            lives_alone: false,
+            lives_alone: pf.lives_alone.unwrap_or(false),
         };
         if let Err(e) = person.validate(today) {
             return Ok(Resolved::NotAPerson(format!(
@@ -575,6 +618,12 @@ impl ImportRun<'_> {
             )));
         }
         Ok(Resolved::New(person))
+    }
+
+    /// Count bytes read outside [`ImportRun::document`] (a CSV file).
+    pub(crate) fn note_bytes(&mut self, n: u64) {
+        self.report.documents += 1;
+        self.report.bytes += n;
     }
 
     /// Finish: flag records missing from a full import and report dangling references.
@@ -686,6 +735,15 @@ fn merge_person(p: &Person, f: &PersonFacts) -> Person {
     }
     if !f.key_contacts.is_empty() {
         n.key_contacts = f.key_contacts.clone();
+    }
+    if let Some(s) = &f.service {
+        n.service = s.clone();
+    }
+    if f.access_note.is_some() {
+        n.access_note = f.access_note.clone();
+    }
+    if let Some(l) = f.lives_alone {
+        n.lives_alone = l;
     }
     n
 }

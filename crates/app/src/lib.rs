@@ -13,6 +13,7 @@ mod error;
 mod export;
 mod history;
 pub mod import;
+mod import_csv;
 mod init;
 mod json;
 mod mei;
@@ -37,6 +38,7 @@ use lantern_journal::Journal;
 use std::path::Path;
 
 pub use lantern_core as core;
+pub use lantern_fhir as fhir;
 pub use lantern_journal as journal;
 
 /// An open Lantern data directory and the clock it runs on.

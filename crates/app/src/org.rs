@@ -204,7 +204,7 @@ impl App {
         }
     }
 
-    fn partner_ref(&self, rec: &str, id: &str) -> Result<PartnerId, AppError> {
+    pub(crate) fn partner_ref(&self, rec: &str, id: &str) -> Result<PartnerId, AppError> {
         let pid = PartnerId::parse(id).map_err(|e| e.in_record(rec).with_field("partner"))?;
         if self.journal.partners()?.iter().any(|p| p.id == pid) {
             Ok(pid)

@@ -315,6 +315,24 @@ pub enum ImportCmd {
         #[arg(long)]
         full: bool,
     },
+    /// A CSV file of one kind (people, risks, medication, mobility, communication, consent,
+    /// escalation, contacts, visits); columns in docs/csv-import.md.
+    Csv {
+        /// The kind of file.
+        kind: String,
+        /// The file (not needed with --template).
+        #[arg(required_unless_present = "template")]
+        file: Option<PathBuf>,
+        /// Write a header-only template for KIND to standard output instead.
+        #[arg(long)]
+        template: bool,
+        /// The source system's name.
+        #[arg(long, default_value = "csv")]
+        source: String,
+        /// The service for people whose rows name none.
+        #[arg(long)]
+        service: Option<String>,
+    },
     /// A whole-journal export (`lantern export all`) into a new, empty data directory.
     All {
         /// The export folder.

@@ -29,6 +29,32 @@ pub fn run(ctx: &Ctx, cmd: &ImportCmd) -> anyhow::Result<ExitCode> {
             bar.finish_and_clear();
             report_out(ctx, &report)
         }
+        ImportCmd::Csv {
+            kind,
+            file,
+            template,
+            source,
+            service,
+        } => {
+            if *template {
+                let k = lantern_app::fhir::csv_in::CsvKind::parse(kind)
+                    .map_err(lantern_app::AppError::from)?;
+                print!("{}", k.template());
+                return Ok(ExitCode::SUCCESS);
+            }
+            let Some(file) = file else {
+                anyhow::bail!("name the CSV file to import");
+            };
+            let mut app = ctx.open()?;
+            let actor = ctx.actor(&app)?;
+            let opts = ImportOptions {
+                source: source.clone(),
+                service: service.clone(),
+                full: false,
+            };
+            let report = app.import_csv(&actor, kind, file, &opts)?;
+            report_out(ctx, &report)
+        }
         ImportCmd::All { from } => {
             let (app, m) = lantern_app::App::import_all(&ctx.cli.data, from, ctx.clock)?;
             if ctx.cli.json {

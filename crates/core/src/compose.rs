@@ -56,6 +56,14 @@ pub fn compose(
     if current.is_none() && !relevant {
         return None;
     }
+    // A source that states the whole section replaces it; its items carry the source.
+    if let Some((src, Fact::Section(content))) = facts
+        .iter()
+        .rev()
+        .find(|(_, f)| matches!(f, Fact::Section(c) if c.kind() == kind))
+    {
+        return Some(stamp(content.clone(), src));
+    }
     let out = match (kind, current.cloned()) {
         (SectionKind::Risks, c) => {
             let mut r = match c {
@@ -219,6 +227,24 @@ pub fn compose(
     Some(out)
 }
 
+fn stamp(mut content: SectionContent, src: &FactSource) -> SectionContent {
+    let s = Some(src.clone());
+    match &mut content {
+        SectionContent::Risks(r) => r.risks.iter_mut().for_each(|x| x.source = s.clone()),
+        SectionContent::Medication(m) => {
+            m.medicines.iter_mut().for_each(|x| x.source = s.clone());
+            m.allergies.iter_mut().for_each(|x| x.source = s.clone());
+        }
+        SectionContent::Consent(c) => c
+            .capacity_notes
+            .iter_mut()
+            .for_each(|x| x.source = s.clone()),
+        SectionContent::Escalation(e) => e.route.iter_mut().for_each(|x| x.source = s.clone()),
+        SectionContent::Mobility(_) | SectionContent::Communication(_) => {}
+    }
+    content
+}
+
 fn max_falls(a: FallsRisk, b: FallsRisk) -> FallsRisk {
     let rank = |x: FallsRisk| match x {
         FallsRisk::Low => 0,
@@ -236,6 +262,7 @@ pub fn section_of(f: &Fact) -> Option<SectionKind> {
         Fact::Falls { .. } | Fact::MobilityNote { .. } => SectionKind::Mobility,
         Fact::Communication { .. } => SectionKind::Communication,
         Fact::Capacity(_) => SectionKind::Consent,
+        Fact::Section(c) => c.kind(),
         Fact::Contact(_) | Fact::ContactRef { .. } => SectionKind::Escalation,
         Fact::Person(_) | Fact::Product { .. } | Fact::Directory { .. } | Fact::Context { .. } => {
             return None;

@@ -121,6 +121,9 @@ pub enum Fact {
         #[serde(default)]
         phone: Option<PhoneNumber>,
     },
+    /// A whole section as the source states it (a CSV of a provider's records): it replaces
+    /// the section's content.
+    Section(crate::mei::SectionContent),
     /// Context worth showing beside the essentials (an active care plan).
     Context {
         /// One line.
@@ -150,6 +153,15 @@ pub struct PersonFacts {
     /// Family and other contacts.
     #[serde(default)]
     pub key_contacts: Vec<KeyContact>,
+    /// The service supporting them, when the source says (CSV).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<crate::ids::ServiceId>,
+    /// How to get in, when the source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_note: Option<String>,
+    /// Lives alone, when the source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lives_alone: Option<bool>,
 }
 
 /// One record as taken from a source.

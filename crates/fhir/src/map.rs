@@ -477,6 +477,9 @@ fn patient(v: &Value, m: &mut Mapped, urls: &FullUrls) {
         nhs_number: nhs,
         address: address(list(v, "address")),
         key_contacts: key_contacts.clone(),
+        service: None,
+        access_note: None,
+        lives_alone: None,
     }));
     for c in &key_contacts {
         if let Some(phone) = &c.phone {

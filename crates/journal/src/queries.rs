@@ -402,6 +402,20 @@ impl Journal {
         )
     }
 
+    /// One planned visit.
+    pub fn visit(&self, id: &str) -> Result<Option<Visit>, JournalError> {
+        Ok(self
+            .docs("visit", "SELECT doc FROM p_visits WHERE id = ?1", [id])?
+            .pop())
+    }
+
+    /// One partner contact.
+    pub fn contact(&self, id: &str) -> Result<Option<Contact>, JournalError> {
+        Ok(self
+            .docs("contact", "SELECT doc FROM p_contacts WHERE id = ?1", [id])?
+            .pop())
+    }
+
     /// Every event about a person, in journal order.
     pub fn person_history(&self, person: &str) -> Result<Vec<EventRow>, JournalError> {
         self.event_rows(

@@ -3,6 +3,7 @@
 mod bad_input;
 mod export_all;
 mod export_fhir;
+mod import_csv;
 mod import_fhir;
 mod init;
 mod rules;

@@ -1,4 +1,5 @@
 //! Integration tests of the FHIR crate against the shared third-party data.
 
+mod csv_docs;
 mod export;
 mod shared_data;
