@@ -21,6 +21,7 @@ mod org;
 mod people;
 mod readiness;
 mod rules;
+pub mod sync;
 
 pub use accounts::SignedIn;
 pub use actor::Actor;

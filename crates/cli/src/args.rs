@@ -96,6 +96,9 @@ pub enum Command {
     /// Import from other systems: FHIR R4 / UK Core, CSV, or a whole-journal export.
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Source systems kept in step by live sync (FHIR search by `_lastUpdated`).
+    #[command(subcommand)]
+    Source(SourceCmd),
     /// Handover rule sets.
     #[command(subcommand)]
     Rules(RulesCmd),
@@ -337,6 +340,32 @@ pub enum ImportCmd {
     All {
         /// The export folder.
         from: PathBuf,
+    },
+}
+
+/// `lantern source ...`
+#[derive(Subcommand, Debug)]
+pub enum SourceCmd {
+    /// Register a FHIR R4 server to pull from (inside `lantern serve`, every --poll-minutes).
+    Add {
+        /// Its name: every fact taken from it names it; it is also its dependency's name.
+        name: String,
+        /// The server's base URL.
+        #[arg(long)]
+        fhir_base: String,
+        /// Minutes between pulls.
+        #[arg(long, default_value_t = 15)]
+        poll_minutes: u32,
+        /// The service new people from it join.
+        #[arg(long)]
+        service: String,
+    },
+    /// Registered sources.
+    List,
+    /// Pull everything changed since the newest record held, now.
+    Pull {
+        /// The source.
+        name: String,
     },
 }
 

@@ -1,6 +1,6 @@
 //! `lantern import ...`: FHIR and CSV in, with a progress bar and a report.
 
-use crate::args::{ExportCmd, ImportCmd};
+use crate::args::{ExportCmd, ImportCmd, SourceCmd};
 use crate::{Ctx, out};
 use lantern_app::{ImportOptions, ImportReport};
 use std::process::ExitCode;
@@ -231,5 +231,72 @@ fn list(title: &str, items: &[String], max: usize) {
     }
     if items.len() > max {
         println!("  … {} more (see --json)", items.len() - max);
+    }
+}
+
+/// Run a source command.
+pub fn source(ctx: &Ctx, cmd: &SourceCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    match cmd {
+        SourceCmd::Add {
+            name,
+            fhir_base,
+            poll_minutes,
+            service,
+        } => {
+            let s = app.add_source(&actor, name, fhir_base, *poll_minutes, service)?;
+            if ctx.cli.json {
+                out::json(&s)?;
+            } else {
+                println!(
+                    "Source {} at {} added: pulled every {} minutes by `lantern serve`, or now with `lantern source pull {}`",
+                    s.id, s.fhir_base, s.poll_minutes, s.id
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SourceCmd::List => {
+            let sources = app.sources()?;
+            if ctx.cli.json {
+                out::json(&sources)?;
+            } else {
+                for s in sources {
+                    let hw = app.journal().source_high_water(s.id.as_str())?;
+                    println!(
+                        "{:<20} {:<50} every {:>4} min  as of {}",
+                        s.id,
+                        s.fhir_base,
+                        s.poll_minutes,
+                        hw.unwrap_or_else(|| "never pulled".into())
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SourceCmd::Pull { name } => {
+            let r = app.pull_source(&actor, name)?;
+            if ctx.cli.json {
+                out::json(&r)?;
+            } else {
+                println!(
+                    "Pulled {} pages from {} (changes since {}).",
+                    r.pages,
+                    name,
+                    r.since.as_deref().unwrap_or("the beginning")
+                );
+                report_out(ctx, &r.import)?;
+                if let Some(f) = &r.failure {
+                    println!("Stopped early: {f}. The source is marked degraded.");
+                }
+            }
+            Ok(if r.failure.is_some() {
+                ExitCode::from(3)
+            } else if r.import.rejected.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
     }
 }

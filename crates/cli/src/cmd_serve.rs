@@ -35,6 +35,11 @@ pub fn serve(
         }
     }
     let state = lantern_web::AppState::open(&ctx.cli.data, ctx.clock, connections)?;
+    // Live sync from registered sources runs beside the server, on its own connection.
+    let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
+    std::thread::Builder::new()
+        .name("sync".into())
+        .spawn(move || lantern_app::sync::poll_forever(dir, clock))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -86,6 +86,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             review_at.as_deref(),
         ),
         Command::Import(c) => cmd_import::run(ctx, c),
+        Command::Source(c) => cmd_import::source(ctx, c),
         Command::Export(c) => cmd_import::export(ctx, c),
         Command::Rules(c) => cmd_readiness::rules(ctx, c),
         Command::Dependency(c) => cmd_readiness::dependency(ctx, c),

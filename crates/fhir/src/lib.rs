@@ -11,5 +11,6 @@ pub mod map;
 pub mod read;
 pub mod refs;
 pub mod schema;
+pub mod search;
 
 pub use read::{Document, DocumentError, read_document};

@@ -9,4 +9,5 @@ mod init;
 mod rules;
 mod s1;
 mod support;
+mod sync;
 mod tamper;
