@@ -33,6 +33,9 @@ pub enum SearchError {
     },
 }
 
+/// Takes each page (its URL and bytes); an error stops the search.
+pub type PageHandler<'a> = dyn FnMut(&str, &[u8]) -> Result<(), String> + 'a;
+
 /// At most this many pages per resource type per pull: a server that never stops paging is a fault.
 pub const MAX_PAGES: usize = 10_000;
 
@@ -74,7 +77,7 @@ pub fn search(
     resource_type: &str,
     since: Option<&str>,
     timeout: Duration,
-    page: &mut dyn FnMut(&str, &[u8]) -> Result<(), String>,
+    page: &mut PageHandler<'_>,
 ) -> Result<usize, SearchError> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
