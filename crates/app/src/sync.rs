@@ -79,6 +79,14 @@ impl App {
         Ok(s)
     }
 
+    /// What each source holds about a person (for a page already authorised and audited).
+    pub fn source_records_for_person(
+        &self,
+        person: &str,
+    ) -> Result<Vec<lantern_journal::SourceRecordRow>, AppError> {
+        Ok(self.journal.source_records_for_person(person)?)
+    }
+
     /// Registered sources.
     pub fn sources(&self) -> Result<Vec<Source>, AppError> {
         Ok(self.journal.sources()?)

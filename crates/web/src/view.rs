@@ -143,14 +143,25 @@ impl SectionCard {
             None => (vec![], None, None, 0, String::from("{}")),
             Some(r) => {
                 let p = &r.provenance;
-                let prov = format!(
-                    "Source {}; confirmed {} by {} ({}); stale from {}",
-                    p.source,
-                    show(p.confirmed_at),
-                    p.confirmed_by,
-                    p.method.describe(),
-                    show(p.stale_at())
-                );
+                let prov = if p.method == lantern_app::core::mei::Method::Import {
+                    format!(
+                        "From {}, as of {} (taken from {} record{}); stale from {}",
+                        p.source,
+                        show(p.confirmed_at),
+                        p.records.len(),
+                        if p.records.len() == 1 { "" } else { "s" },
+                        show(p.stale_at())
+                    )
+                } else {
+                    format!(
+                        "Source {}; confirmed {} by {} ({}); stale from {}",
+                        p.source,
+                        show(p.confirmed_at),
+                        p.confirmed_by,
+                        p.method.describe(),
+                        show(p.stale_at())
+                    )
+                };
                 let mark = r.mark.as_ref().map(|m| match m {
                     Mark::Stale { reason } => format!("Marked stale: {reason}"),
                     Mark::Disputed { reason } => format!("Disputed: {reason}"),
@@ -182,6 +193,13 @@ impl SectionCard {
     }
 }
 
+/// Where an imported item came from, as a suffix: ` [from ehr AllergyIntolerance/1 v2 (updated ...)]`.
+fn from(src: &Option<lantern_app::core::source::FactSource>) -> String {
+    src.as_ref()
+        .map(|s| format!(" [from {s}]"))
+        .unwrap_or_default()
+}
+
 fn join(v: &[String]) -> String {
     if v.is_empty() {
         "none recorded".into()
@@ -200,10 +218,11 @@ pub fn content_lines(c: &SectionContent) -> Vec<(String, String)> {
                 push(
                     "Risk",
                     format!(
-                        "{} — triggers: {}; what helps: {}",
+                        "{} — triggers: {}; what helps: {}{}",
                         risk.description,
                         join(&risk.triggers),
-                        join(&risk.what_helps)
+                        join(&risk.what_helps),
+                        from(&risk.source)
                     ),
                 );
             }
@@ -239,14 +258,23 @@ pub fn content_lines(c: &SectionContent) -> Vec<(String, String)> {
                 };
                 push(
                     "Medicine",
-                    format!("{tc}{} {} at {}", med.name, med.dose, med.times.join(", ")),
+                    format!(
+                        "{tc}{} {} at {}{}",
+                        med.name,
+                        med.dose,
+                        med.times.join(", "),
+                        from(&med.source)
+                    ),
                 );
             }
             if m.allergies.is_empty() {
                 push("Allergies", "none known".into());
             }
             for a in &m.allergies {
-                push("ALLERGY", format!("{} ({})", a.substance, a.reaction));
+                push(
+                    "ALLERGY",
+                    format!("{} ({}){}", a.substance, a.reaction, from(&a.source)),
+                );
             }
         }
         SectionContent::Mobility(m) => {
@@ -285,7 +313,10 @@ pub fn content_lines(c: &SectionContent) -> Vec<(String, String)> {
         }
         SectionContent::Consent(c) => {
             for n in &c.capacity_notes {
-                push(&format!("Capacity: {}", n.decision), n.note.clone());
+                push(
+                    &format!("Capacity: {}", n.decision),
+                    format!("{}{}", n.note, from(&n.source)),
+                );
             }
             for (label, v) in [
                 ("LPA / deputy", &c.lpa_or_deputy),
@@ -301,7 +332,7 @@ pub fn content_lines(c: &SectionContent) -> Vec<(String, String)> {
             for (i, s) in e.route.iter().enumerate() {
                 push(
                     &format!("{}. {}", i + 1, s.name),
-                    format!("{} — {} — {}", s.role, s.phone, s.when),
+                    format!("{} — {} — {}{}", s.role, s.phone, s.when, from(&s.source)),
                 );
             }
         }
@@ -459,6 +490,8 @@ pub struct PersonPage {
     pub can_edit: bool,
     pub sections: Vec<SectionCard>,
     pub calls: Vec<(String, String, String, String)>,
+    /// Records other systems hold about them: source, `Type/id`, summary, as of, note.
+    pub imported: Vec<(String, String, String, String, String)>,
     pub history: Vec<(i64, String, String, String)>,
     pub errors: Vec<FormError>,
 }

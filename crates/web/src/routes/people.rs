@@ -155,6 +155,33 @@ fn person_page(
             (h.pos, when, h.kind.replace('_', " "), h.actor)
         })
         .collect();
+    let imported = app
+        .source_records_for_person(&id)?
+        .into_iter()
+        .map(|r| {
+            let as_of = r
+                .fact_source
+                .last_updated
+                .map(show_time)
+                .unwrap_or_else(|| format!("taken in {}", r.imported_at));
+            let mut note = Vec::new();
+            if r.missing {
+                note.push("no longer in the source (flagged, kept)".to_string());
+            }
+            if !r.mapped {
+                note.push("kept, not mapped".to_string());
+            } else if !r.unmapped.is_empty() {
+                note.push(format!("kept unmapped: {}", r.unmapped.join(", ")));
+            }
+            (
+                r.source,
+                format!("{}/{}", r.resource_type, r.id),
+                r.summary,
+                as_of,
+                note.join("; "),
+            )
+        })
+        .collect();
     let role = user.staff.role;
     Ok(PersonPage {
         nav: Some(Nav::for_user(user)),
@@ -177,6 +204,7 @@ fn person_page(
         can_edit: role.may_edit_mei(),
         sections: view.sections.iter().map(SectionCard::from_view).collect(),
         calls,
+        imported,
         history,
         errors,
         person_id: id,
