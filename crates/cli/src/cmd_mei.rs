@@ -4,6 +4,7 @@ use crate::args::{MeiCmd, ProvenanceArgs};
 use crate::{Ctx, out};
 use lantern_app::SectionInput;
 use lantern_app::core::mei::{Mark, SectionContent};
+use lantern_app::core::source::from_suffix as from;
 use lantern_app::core::time::show as show_time;
 use std::io::Read;
 use std::process::ExitCode;
@@ -159,14 +160,7 @@ pub fn show(ctx: &Ctx, person: &str, section: Option<&str>) -> anyhow::Result<Ex
             continue;
         };
         let pv = &r.provenance;
-        println!(
-            "  source {}; confirmed {} by {} ({}); stale from {}",
-            pv.source,
-            show_time(pv.confirmed_at),
-            pv.confirmed_by,
-            pv.method.describe(),
-            show_time(pv.stale_at())
-        );
+        println!("  {}", pv.line());
         match &r.mark {
             Some(Mark::Stale { reason }) => println!("  marked STALE: {reason}"),
             Some(Mark::Disputed { reason }) => println!("  marked DISPUTED: {reason}"),
@@ -188,10 +182,11 @@ fn print_content(c: &SectionContent) {
         SectionContent::Risks(r) => {
             for risk in &r.risks {
                 println!(
-                    "  - {} (triggers: {}; helps: {})",
+                    "  - {} (triggers: {}; helps: {}){}",
                     risk.description,
                     risk.triggers.join(", "),
-                    risk.what_helps.join(", ")
+                    risk.what_helps.join(", "),
+                    from(&risk.source)
                 );
             }
             println!(
@@ -214,7 +209,7 @@ fn print_content(c: &SectionContent) {
             println!("  support: {:?}", m.support_level);
             for med in &m.medicines {
                 println!(
-                    "  - {}{} {} at {}",
+                    "  - {}{} {} at {}{}",
                     if med.time_critical {
                         "TIME-CRITICAL "
                     } else {
@@ -222,11 +217,17 @@ fn print_content(c: &SectionContent) {
                     },
                     med.name,
                     med.dose,
-                    med.times.join(", ")
+                    med.times.join(", "),
+                    from(&med.source)
                 );
             }
             for a in &m.allergies {
-                println!("  ALLERGY: {} ({})", a.substance, a.reaction);
+                println!(
+                    "  ALLERGY: {} ({}){}",
+                    a.substance,
+                    a.reaction,
+                    from(&a.source)
+                );
             }
         }
         SectionContent::Mobility(m) => {
@@ -267,7 +268,7 @@ fn print_content(c: &SectionContent) {
         }
         SectionContent::Consent(c) => {
             for n in &c.capacity_notes {
-                println!("  capacity ({}): {}", n.decision, n.note);
+                println!("  capacity ({}): {}{}", n.decision, n.note, from(&n.source));
             }
             for (label, v) in [
                 ("LPA/deputy", &c.lpa_or_deputy),
@@ -282,12 +283,13 @@ fn print_content(c: &SectionContent) {
         SectionContent::Escalation(e) => {
             for (i, s) in e.route.iter().enumerate() {
                 println!(
-                    "  {}. {} ({}) {} — {}",
+                    "  {}. {} ({}) {} — {}{}",
                     i + 1,
                     s.name,
                     s.role,
                     s.phone,
-                    s.when
+                    s.when,
+                    from(&s.source)
                 );
             }
         }

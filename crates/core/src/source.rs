@@ -44,6 +44,14 @@ impl fmt::Display for FactSource {
     }
 }
 
+/// Where an imported item came from, as a suffix for display (` [from ehr Flag/1 v2]`); empty for
+/// items typed into Lantern.
+pub fn from_suffix(src: &Option<FactSource>) -> String {
+    src.as_ref()
+        .map(|s| format!(" [from {s}]"))
+        .unwrap_or_default()
+}
+
 /// One thing Lantern understands in a source record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "fact", rename_all = "snake_case")]

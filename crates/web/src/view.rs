@@ -6,7 +6,7 @@ use lantern_app::SignedIn;
 use lantern_app::core::mei::{Mark, SectionContent, SectionStatus};
 use lantern_app::core::readiness::{Readiness, Restrictions};
 use lantern_app::core::role::Role;
-use lantern_app::core::time::show;
+use lantern_app::core::source::from_suffix as from;
 
 /// The navigation bar for a signed-in user.
 #[derive(Clone, Debug)]
@@ -143,24 +143,12 @@ impl SectionCard {
             None => (vec![], None, None, 0, String::from("{}")),
             Some(r) => {
                 let p = &r.provenance;
-                let prov = if p.method == lantern_app::core::mei::Method::Import {
-                    format!(
-                        "From {}, as of {} (taken from {} record{}); stale from {}",
-                        p.source,
-                        show(p.confirmed_at),
-                        p.records.len(),
-                        if p.records.len() == 1 { "" } else { "s" },
-                        show(p.stale_at())
-                    )
-                } else {
-                    format!(
-                        "Source {}; confirmed {} by {} ({}); stale from {}",
-                        p.source,
-                        show(p.confirmed_at),
-                        p.confirmed_by,
-                        p.method.describe(),
-                        show(p.stale_at())
-                    )
+                let prov = {
+                    let l = p.line();
+                    let mut c = l.chars();
+                    c.next()
+                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                        .unwrap_or_default()
                 };
                 let mark = r.mark.as_ref().map(|m| match m {
                     Mark::Stale { reason } => format!("Marked stale: {reason}"),
@@ -191,13 +179,6 @@ impl SectionCard {
             json,
         }
     }
-}
-
-/// Where an imported item came from, as a suffix: ` [from ehr AllergyIntolerance/1 v2 (updated ...)]`.
-fn from(src: &Option<lantern_app::core::source::FactSource>) -> String {
-    src.as_ref()
-        .map(|s| format!(" [from {s}]"))
-        .unwrap_or_default()
 }
 
 fn join(v: &[String]) -> String {

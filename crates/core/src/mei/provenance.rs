@@ -113,6 +113,31 @@ impl Provenance {
         self.confirmed_at.checked_add(d).unwrap_or(Timestamp::MAX)
     }
 
+    /// One line saying where the content came from and until when it is fresh; imported content
+    /// says "as of" its source's last update.
+    pub fn line(&self) -> String {
+        use crate::time::show;
+        if self.method == Method::Import {
+            let n = self.records.len();
+            format!(
+                "from {}, as of {} (taken from {n} record{}); stale from {}",
+                self.source,
+                show(self.confirmed_at),
+                if n == 1 { "" } else { "s" },
+                show(self.stale_at())
+            )
+        } else {
+            format!(
+                "source {}; confirmed {} by {} ({}); stale from {}",
+                self.source,
+                show(self.confirmed_at),
+                self.confirmed_by,
+                self.method.describe(),
+                show(self.stale_at())
+            )
+        }
+    }
+
     /// Check the fields: source and confirmer named, sensible period, not confirmed in the future.
     pub fn validate(&self, record: &str, now: Timestamp) -> Result<(), FieldError> {
         if self.source.trim().is_empty() {
