@@ -87,6 +87,46 @@ impl App {
         Ok(self.journal.source_records_for_person(person)?)
     }
 
+    /// One record as received. A record about a person is read only within the actor's scope,
+    /// and the read is audited like any view of their information.
+    pub fn source_record_raw(
+        &mut self,
+        actor: &Actor,
+        source: &str,
+        key: &str,
+        channel: &str,
+    ) -> Result<String, AppError> {
+        let row = self
+            .journal
+            .source_record(source, key)?
+            .ok_or_else(|| AppError::not_found("record", format!("{source} {key}"), ""))?;
+        let person = match &row.patient {
+            Some(p) => self.journal.source_link(source, p)?,
+            None => None,
+        };
+        match &person {
+            Some(p) => {
+                self.ensure_in_reach(actor, p)?;
+                self.journal.append(
+                    NewEvent::now(
+                        actor.journal_name(),
+                        Event::MeiViewed {
+                            person: lantern_core::ids::PersonId::parse(p)?,
+                            sections: vec![],
+                            channel: channel.into(),
+                            break_glass: None,
+                        },
+                    ),
+                    self.now(),
+                )?;
+            }
+            None => actor.require(Role::may_view_people, "read imported records")?,
+        }
+        self.journal
+            .source_raw(source, key)?
+            .ok_or_else(|| AppError::not_found("record", format!("{source} {key}"), ""))
+    }
+
     /// Registered sources.
     pub fn sources(&self) -> Result<Vec<Source>, AppError> {
         Ok(self.journal.sources()?)

@@ -96,6 +96,9 @@ pub enum Command {
     /// Import from other systems: FHIR R4 / UK Core, CSV, or a whole-journal export.
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Measure: `lantern bench import PATH...` prints a table of import throughput.
+    #[command(subcommand)]
+    Bench(BenchCmd),
     /// Source systems kept in step by live sync (FHIR search by `_lastUpdated`).
     #[command(subcommand)]
     Source(SourceCmd),
@@ -343,6 +346,20 @@ pub enum ImportCmd {
     },
 }
 
+/// `lantern bench ...`
+#[derive(Subcommand, Debug)]
+pub enum BenchCmd {
+    /// FHIR import throughput on files (the Synthea set, say) beside a plain serde_json parse.
+    Import {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Rounds of each measurement (the best is reported).
+        #[arg(long, default_value_t = 10)]
+        rounds: u32,
+    },
+}
+
 /// `lantern source ...`
 #[derive(Subcommand, Debug)]
 pub enum SourceCmd {
@@ -362,6 +379,14 @@ pub enum SourceCmd {
     },
     /// Registered sources.
     List,
+    /// One record exactly as received (JSON), such as `lantern source record ehr Patient/123`.
+    /// Reading a record about a person is audited like any read of their information.
+    Record {
+        /// The source.
+        name: String,
+        /// `Type/id`.
+        key: String,
+    },
     /// Pull everything changed since the newest record held, now.
     Pull {
         /// The source.

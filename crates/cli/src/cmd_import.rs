@@ -274,6 +274,11 @@ pub fn source(ctx: &Ctx, cmd: &SourceCmd) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        SourceCmd::Record { name, key } => {
+            let raw = app.source_record_raw(&actor, name, key, "cli")?;
+            println!("{raw}");
+            Ok(ExitCode::SUCCESS)
+        }
         SourceCmd::Pull { name } => {
             let r = app.pull_source(&actor, name)?;
             if ctx.cli.json {

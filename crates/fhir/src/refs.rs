@@ -3,6 +3,7 @@
 use crate::schema::Schema;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::fmt::Write;
 
 /// A reference found in a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +85,7 @@ fn walk(from: &str, v: &Value, path: &mut String, urls: &FullUrls, out: &mut Vec
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 let len = path.len();
-                path.push_str(&format!("[{i}]"));
+                let _ = write!(path, "[{i}]");
                 walk(from, item, path, urls, out);
                 path.truncate(len);
             }

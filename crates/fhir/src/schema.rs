@@ -246,10 +246,17 @@ impl Schema {
     }
 }
 
-struct Walk<'a> {
-    s: &'a Schema,
-    path: Vec<String>,
+struct Walk<'s, 'v> {
+    s: &'s Schema,
+    path: Vec<Seg<'v>>,
     resource: String,
+}
+
+/// One step of an element path, borrowed from the document so walking allocates nothing.
+#[derive(Clone, Copy)]
+enum Seg<'v> {
+    Key(&'v str),
+    Index(usize),
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -272,14 +279,22 @@ fn show(v: &Value) -> String {
     }
 }
 
-impl Walk<'_> {
+impl<'v> Walk<'_, 'v> {
     fn fail(&self, expected: impl Into<String>, got: impl Into<String>) -> Problem {
+        use std::fmt::Write;
         let mut path = String::new();
         for seg in &self.path {
-            if !path.is_empty() && !seg.starts_with('[') {
-                path.push('.');
+            match seg {
+                Seg::Index(i) => {
+                    let _ = write!(path, "[{i}]");
+                }
+                Seg::Key(k) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                }
             }
-            path.push_str(seg);
         }
         Problem {
             resource: self.resource.clone(),
@@ -289,7 +304,17 @@ impl Walk<'_> {
         }
     }
 
-    fn resource(&mut self, v: &Value) -> Result<(), Problem> {
+    /// A failure at a child element named by the schema rather than the document.
+    fn fail_at(&self, child: &str, expected: impl Into<String>, got: impl Into<String>) -> Problem {
+        let mut p = self.fail(expected, got);
+        if !p.path.is_empty() {
+            p.path.push('.');
+        }
+        p.path.push_str(child);
+        p
+    }
+
+    fn resource(&mut self, v: &'v Value) -> Result<(), Problem> {
         let Some(obj) = v.as_object() else {
             return Err(self.fail("a FHIR resource (a JSON object)", kind_of(v)));
         };
@@ -317,7 +342,7 @@ impl Walk<'_> {
         r
     }
 
-    fn object(&mut self, v: &Value, def: usize) -> Result<(), Problem> {
+    fn object(&mut self, v: &'v Value, def: usize) -> Result<(), Problem> {
         let s = self.s;
         match &s.defs[def] {
             Def::Resource => self.resource(v),
@@ -334,32 +359,33 @@ impl Walk<'_> {
                 };
                 for (k, val) in obj {
                     let Some(p) = props.get(k) else {
-                        self.path.push(k.clone());
+                        self.path.push(Seg::Key(k));
                         return Err(self.fail(
                             "no unknown elements: this element is not part of FHIR R4 here",
                             k.clone(),
                         ));
                     };
-                    self.path.push(k.clone());
+                    self.path.push(Seg::Key(k));
                     self.prop(obj, k, val, p)?;
                     self.path.pop();
                 }
                 for r in required {
                     if !obj.contains_key(r) {
-                        self.path.push(r.clone());
-                        return Err(self.fail("this required element", "nothing"));
+                        return Err(self.fail_at(r, "this required element", "nothing"));
                     }
                 }
                 for r in required_prims {
                     if !obj.contains_key(r) && !obj.contains_key(&format!("_{r}")) {
-                        self.path.push(r.clone());
-                        return Err(self.fail("this required element", "nothing"));
+                        return Err(self.fail_at(r, "this required element", "nothing"));
                     }
                 }
                 for (prefix, fields) in choices {
                     if !fields.iter().any(|f| obj.contains_key(f)) {
-                        self.path.push(format!("{prefix}[x]"));
-                        return Err(self.fail(format!("one of {}", fields.join(", ")), "nothing"));
+                        return Err(self.fail_at(
+                            &format!("{prefix}[x]"),
+                            format!("one of {}", fields.join(", ")),
+                            "nothing",
+                        ));
                     }
                 }
                 Ok(())
@@ -371,7 +397,7 @@ impl Walk<'_> {
         &mut self,
         obj: &serde_json::Map<String, Value>,
         name: &str,
-        v: &Value,
+        v: &'v Value,
         p: &Prop,
     ) -> Result<(), Problem> {
         if p.array {
@@ -392,7 +418,7 @@ impl Walk<'_> {
                 if item.is_null() && sibling {
                     continue;
                 }
-                self.path.push(format!("[{i}]"));
+                self.path.push(Seg::Index(i));
                 self.value(item, &p.ty)?;
                 self.path.pop();
             }
@@ -408,7 +434,7 @@ impl Walk<'_> {
         }
     }
 
-    fn value(&mut self, v: &Value, ty: &Ty) -> Result<(), Problem> {
+    fn value(&mut self, v: &'v Value, ty: &Ty) -> Result<(), Problem> {
         match ty {
             Ty::Def(d) => self.object(v, *d),
             Ty::Prim(p) => self.prim(v, p),

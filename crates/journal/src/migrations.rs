@@ -165,9 +165,12 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         mapped        INTEGER NOT NULL,
         facts         TEXT NOT NULL,
         unmapped      TEXT NOT NULL,
-        raw           TEXT NOT NULL,
         missing       INTEGER NOT NULL DEFAULT 0,
         imported_at   TEXT NOT NULL,
+        -- The raw document stays in the event that brought it (its position, and its index
+        -- among that event's records): stored once, not twice.
+        event_pos     INTEGER NOT NULL,
+        event_index   INTEGER NOT NULL,
         PRIMARY KEY (source, resource_type, id)
     );
     CREATE INDEX p_source_records_patient ON p_source_records (source, patient);

@@ -360,10 +360,10 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
             links,
         } => {
             let mut st = conn.prepare_cached(
-                "INSERT OR REPLACE INTO p_source_records (source, resource_type, id, version_id, last_updated, hash, patient, summary, mapped, facts, unmapped, raw, missing, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0, ?13)",
+                "INSERT OR REPLACE INTO p_source_records (source, resource_type, id, version_id, last_updated, hash, patient, summary, mapped, facts, unmapped, missing, imported_at, event_pos, event_index)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13, ?14)",
             )?;
-            for r in records {
+            for (i, r) in records.iter().enumerate() {
                 st.execute(params![
                     source,
                     r.resource_type,
@@ -376,8 +376,9 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
                     r.mapped,
                     json(&r.facts),
                     json(&r.unmapped),
-                    r.raw,
-                    at.recorded_at
+                    at.recorded_at,
+                    at.pos,
+                    i as i64
                 ])?;
             }
             for l in links {

@@ -141,17 +141,31 @@ impl Journal {
             .pop())
     }
 
-    /// The raw document of one record, as received.
+    /// The raw document of one record, as received (read from the event that brought it).
     pub fn source_raw(&self, source: &str, key: &str) -> Result<Option<String>, JournalError> {
         let (rt, id) = key.split_once('/').unwrap_or((key, ""));
-        Ok(self
+        let Some((payload, index)): Option<(String, i64)> = self
             .conn
             .query_row(
-                "SELECT raw FROM p_source_records WHERE source = ?1 AND resource_type = ?2 AND id = ?3",
+                "SELECT e.payload, r.event_index FROM p_source_records r JOIN events e ON e.pos = r.event_pos
+                 WHERE r.source = ?1 AND r.resource_type = ?2 AND r.id = ?3",
                 params![source, rt, id],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()?)
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        match serde_json::from_str(&payload) {
+            Ok(lantern_core::event::Event::SourceRecordsImported { records, .. }) => {
+                Ok(records.into_iter().nth(index as usize).map(|r| r.raw))
+            }
+            Ok(_) => Err(JournalError::corrupt(
+                format!("source record {key}"),
+                "its event is not an import",
+            )),
+            Err(e) => Err(JournalError::corrupt(format!("source record {key}"), e)),
+        }
     }
 
     /// The person a source's patient is linked to.

@@ -67,6 +67,40 @@ fn synthea_imports_and_reimporting_appends_nothing() {
     assert_eq!(unchanged, r["resources"].as_u64().unwrap());
     assert_eq!(event_count(d.path()), before);
 
+    // Nothing is dropped: an unmapped Claim reads back exactly as it was in the bundle, and the
+    // read is audited as a read of that person's information.
+    let bundle: Value = serde_json::from_str(
+        &std::fs::read_to_string(shared(
+            "synthea/Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let claim = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["resourceType"] == "Claim")
+        .unwrap();
+    let key = format!("Claim/{}", claim["id"].as_str().unwrap());
+    let out = lantern(d.path())
+        .args(["source", "record", "ehr", &key])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let raw: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(&raw, claim);
+    let log = lantern(d.path())
+        .args(["log", "--limit", "1"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&log.stdout).contains("mei_viewed"));
+
     // Every imported fact names where it came from.
     let person = r["people_added"][0].as_str().unwrap();
     let mei = json(d.path(), &["mei", "show", person]);
