@@ -643,7 +643,14 @@ impl ImportRun<'_> {
                 });
             }
         }
-        if self.full {
+        if self.full && !self.report.rejected.is_empty() {
+            // A rejected document's records were not seen: flagging them missing would be false.
+            self.report.notes.push(format!(
+                "not checked for records missing from {}: {} document(s) were rejected, so this was not a complete import",
+                self.source,
+                self.report.rejected.len()
+            ));
+        } else if self.full {
             let mut missing: Vec<String> = self
                 .held_before
                 .iter()

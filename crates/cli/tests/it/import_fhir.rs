@@ -258,8 +258,22 @@ fn a_changed_resource_appends_exactly_the_change_and_a_full_import_flags_what_we
     let mei = json(d.path(), &["mei", "show", &person]).to_string();
     assert!(mei.contains("Peanut (changed in the source)"), "{mei}");
 
-    // The other file leaves the source: flagged missing, sections marked stale, nothing deleted.
+    // The other file leaves the source while a broken file arrives: an incomplete import, so
+    // nothing is flagged missing on its word.
     std::fs::remove_file(work.path().join(other)).unwrap();
+    let broken = work.path().join("zz-broken.json");
+    std::fs::copy(shared("broken/flag-truncated.json"), &broken).unwrap();
+    let (code, partial) = import(d.path(), &args);
+    assert_eq!(code, 2);
+    assert_eq!(partial["missing"].as_array().unwrap().len(), 0, "{partial}");
+    assert!(
+        partial["notes"]
+            .to_string()
+            .contains("not checked for records missing")
+    );
+    std::fs::remove_file(&broken).unwrap();
+
+    // Complete again without it: flagged missing, sections marked stale, nothing deleted.
     let (code, third) = import(d.path(), &args);
     assert_eq!(code, 0);
     let missing = third["missing"].as_array().unwrap();
