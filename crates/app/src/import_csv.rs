@@ -21,8 +21,6 @@ impl App {
         file: &Path,
         opts: &ImportOptions,
     ) -> Result<ImportReport, AppError> {
-        actor.require(Role::may_import, "import from other systems")?;
-        let kind = CsvKind::parse(kind)?;
         let name = file.display().to_string();
         let bytes = std::fs::read(file).map_err(|e| {
             FieldError::new(
@@ -32,8 +30,23 @@ impl App {
                 format!("{name}: {e}"),
             )
         })?;
+        self.import_csv_bytes(actor, kind, &name, &bytes, opts)
+    }
+
+    /// Import one CSV document of `kind` (an uploaded file, say), all rows or none.
+    pub fn import_csv_bytes(
+        &mut self,
+        actor: &Actor,
+        kind: &str,
+        name: &str,
+        bytes: &[u8],
+        opts: &ImportOptions,
+    ) -> Result<ImportReport, AppError> {
+        actor.require(Role::may_import, "import from other systems")?;
+        let kind = CsvKind::parse(kind)?;
+        let name = name.to_string();
         let type_name = format!("csv-{}", kind.name());
-        let data = read_csv(kind, &name, &bytes);
+        let data = read_csv(kind, &name, bytes);
         let data = match data.and_then(|d| self.check_csv(&name, d)) {
             Ok(d) => d,
             Err(e) => {

@@ -131,19 +131,30 @@ pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) ->
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let (parts, body) = req.into_parts();
-        let bytes = match to_bytes(body, MAX_BODY).await {
+        let limit = if action == Action::Import {
+            MAX_UPLOAD
+        } else {
+            MAX_BODY
+        };
+        let bytes = match to_bytes(body, limit).await {
             Ok(b) => b,
             Err(_) => {
                 return WebError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "invalid",
-                    "the request is larger than 1 MiB",
+                    if action == Action::Import {
+                        "the upload is larger than 64 MiB: import it with `lantern import` instead"
+                    } else {
+                        "the request is larger than 1 MiB"
+                    },
                     api,
                 )
                 .into_response();
             }
         };
-        let given = header_token.or_else(|| form_field(&bytes, "_csrf"));
+        let given = header_token
+            .or_else(|| form_field(&bytes, "_csrf"))
+            .or_else(|| multipart_field(&parts.headers, &bytes, "_csrf"));
         if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), user.csrf.as_bytes())) {
             return WebError::new(StatusCode::FORBIDDEN, "forbidden", "the form has expired or did not come from Lantern (CSRF check failed): reload the page and try again", api)
                 .into_response();
@@ -166,6 +177,28 @@ fn unauthenticated(api: bool) -> Response {
     } else {
         Redirect::to("/login").into_response()
     }
+}
+
+/// The largest upload (an import file through the web UI).
+pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+
+/// A small text field of a `multipart/form-data` body (the CSRF token of an upload form).
+fn multipart_field(headers: &axum::http::HeaderMap, body: &[u8], name: &str) -> Option<String> {
+    let ct = headers
+        .get(axum::http::header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?;
+    if !ct.starts_with("multipart/form-data") {
+        return None;
+    }
+    let boundary = ct.split("boundary=").nth(1)?.trim_matches('"');
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    // The part's header names the field and has no filename; its value ends at the next boundary.
+    let header = format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n");
+    let start = find(body, header.as_bytes())? + header.len();
+    let rest = &body[start..];
+    let end = find(rest, format!("\r\n--{boundary}").as_bytes())?;
+    String::from_utf8(rest[..end].to_vec()).ok()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

@@ -28,6 +28,10 @@ pub enum Action {
     ManageUsers,
     /// Read the audit trail.
     ViewAudit,
+    /// Import files and manage live sync.
+    Import,
+    /// Export records (FHIR).
+    Export,
 }
 
 /// Whether a role may perform an action. The domain rules live on [`Role`].
@@ -43,5 +47,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::PublishRules => role.may_publish_rules(),
         Action::ManageUsers => role.may_manage_accounts(),
         Action::ViewAudit => role.may_read_audit(),
+        Action::Import => role.may_import(),
+        Action::Export => role.may_export(),
     }
 }

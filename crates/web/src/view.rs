@@ -35,6 +35,11 @@ impl Nav {
         if r.may_read_audit() {
             links.push(("/audit", "Audit log"));
         }
+        if r.may_import() {
+            links.push(("/interop", "Import & sync"));
+        } else if r.may_export() {
+            links.push(("/export/fhir", "Export (FHIR)"));
+        }
         if r == Role::Admin {
             links.push(("/admin/users", "Users"));
         }
@@ -564,6 +569,24 @@ pub struct UsersPage {
     pub errors: Vec<FormError>,
 }
 
+/// Import, live sync and export.
+#[derive(Template)]
+#[template(path = "interop.html")]
+pub struct InteropPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    /// Name, base URL, poll minutes, as of, status.
+    pub sources: Vec<(String, String, u32, String, String)>,
+    /// Services: id, name.
+    pub services: Vec<(String, String)>,
+    /// What an upload or pull just did.
+    pub report: Option<lantern_app::ImportReport>,
+    /// Why a pull stopped early.
+    pub failure: Option<String>,
+    pub errors: Vec<FormError>,
+}
+
 /// Audit trail of reads.
 #[derive(Template)]
 #[template(path = "audit.html")]
@@ -573,6 +596,7 @@ pub struct AuditPage {
 }
 
 form_errors!(
+    InteropPage,
     PasswordPage,
     PersonPage,
     SectionEditPage,
@@ -617,6 +641,7 @@ impl DoneQuery {
             "confirmed" => "Section confirmed.",
             "saved" => "Section saved and confirmed.",
             "published" => "New version published.",
+            "source" => "Source registered: `lantern serve` pulls it on its interval.",
             _ => return None,
         };
         Some(m.to_string())

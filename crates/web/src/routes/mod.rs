@@ -5,6 +5,7 @@
 mod admin;
 mod api;
 mod check;
+mod interop;
 mod pages;
 mod people;
 
@@ -125,6 +126,33 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             post(admin::create_user),
         ),
         (Method::GET, "/audit", ViewAudit, get(admin::audit)),
+        (Method::GET, "/interop", Import, get(interop::page_get)),
+        (
+            Method::POST,
+            "/interop/sources",
+            Import,
+            post(interop::add_source),
+        ),
+        (
+            Method::POST,
+            "/interop/sources/{id}/pull",
+            Import,
+            post(interop::pull),
+        ),
+        (
+            Method::POST,
+            "/interop/import",
+            Import,
+            post(interop::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::auth::MAX_UPLOAD,
+            )),
+        ),
+        (
+            Method::GET,
+            "/export/fhir",
+            Export,
+            get(interop::export_fhir),
+        ),
         // JSON API
         (
             Method::GET,

@@ -52,3 +52,117 @@ async fn the_person_page_shows_imported_facts_with_their_source_and_as_of_time()
         "claims and encounters are listed as kept"
     );
 }
+
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----lantern-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(
+    site: &Site,
+    s: &crate::support::Session,
+    fields: &[(&str, &str)],
+    file: (&str, &[u8]),
+) -> crate::support::Reply {
+    let (ct, body) = multipart(fields, file);
+    site.send(
+        axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/interop/import")
+            .header("cookie", format!("lantern_session={}", s.token))
+            .header("content-type", ct)
+            .body(axum::body::Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn managers_import_files_through_the_web_and_auditors_export() {
+    let site = Site::demo();
+    let s = site.login("amara").await;
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/fhir");
+    let bundle =
+        std::fs::read(shared.join("synthea/Liz_Conn_27c911c6-f045-4ffa-af5d-6eba57ac94b2.json"))
+            .unwrap();
+    let before = site.event_count().await;
+
+    // Without the form's CSRF token: refused, nothing written.
+    let r = upload(&site, &s, &[("kind", "fhir")], ("liz.json", &bundle)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(site.event_count().await, before);
+
+    // With it: imported, and the report says what happened per resource type.
+    let fields = [
+        ("_csrf", s.csrf.as_str()),
+        ("kind", "fhir"),
+        ("source", "ehr"),
+        ("service", "riverside-homecare"),
+    ];
+    let r = upload(&site, &s, &fields, ("liz.json", &bundle)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.body.contains("import-report") && r.body.contains("Patient"),
+        "{}",
+        r.body
+    );
+    assert!(site.event_count().await > before);
+
+    // A broken file: rejected with the element named, nothing written.
+    let broken = std::fs::read(shared.join("broken/bundle-invalid-date.json")).unwrap();
+    let mid = site.event_count().await;
+    let r = upload(&site, &s, &fields, ("broken.json", &broken)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("birthDate"), "{}", r.body);
+    assert_eq!(site.event_count().await, mid);
+
+    // A CSV with a person Lantern does not hold: refused, naming the row.
+    let csv_fields = [
+        ("_csrf", s.csrf.as_str()),
+        ("kind", "medication"),
+        ("source", "csv"),
+    ];
+    let r = upload(
+        &site,
+        &s,
+        &csv_fields,
+        ("m.csv", b"person_id,medicine\np-nobody,Insulin\n"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("row 2"), "{}", r.body);
+
+    // Care workers may not import; auditors may export but not import.
+    let worker = site.login("emma").await;
+    let r = site
+        .page(Some(&worker), Method::GET, "/interop", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let auditor = site.login("peter").await;
+    let r = site
+        .page(Some(&auditor), Method::GET, "/interop", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = site
+        .page(Some(&auditor), Method::GET, "/export/fhir", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let b: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(b["resourceType"], "Bundle");
+}
