@@ -204,3 +204,34 @@ test('a forged form without the CSRF token is rejected', async () => {
   assert.match(await resp.text(), /CSRF/);
   await context.close();
 });
+
+test('a manager uploads a FHIR bundle in the browser; the person page shows where each fact came from', async () => {
+  const { context, page } = await signIn('amara');
+  await page.goto(`${base}/interop`);
+  await axe(page, 'import and sync page');
+  await page.selectOption('#kind', 'fhir');
+  await page.fill('#source', 'ehr');
+  await page.selectOption('#service', 'riverside-homecare');
+  await page.setInputFiles('#file', join(root, '..', 'shared', 'data', 'fhir', 'synthea', 'Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json'));
+  await page.click('form[action="/interop/import"] button[type=submit]');
+  await page.waitForLoadState('load');
+  const report = await page.textContent('#import-report');
+  assert.match(report, /AllergyIntolerance/);
+  assert.match(report, /Claim/);
+  assert.match(await page.textContent('main'), /1 people added/);
+  await axe(page, 'import report');
+  // Uploading the same file again from the same source appends nothing.
+  await page.fill('#source', 'ehr');
+  await page.setInputFiles('#file', join(root, '..', 'shared', 'data', 'fhir', 'synthea', 'Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json'));
+  await page.click('form[action="/interop/import"] button[type=submit]');
+  await page.waitForLoadState('load');
+  assert.match(await page.textContent('.flash'), /0 events appended/);
+  await page.goto(`${base}/people?q=Trantow`);
+  await page.click('main a[href^="/people/ehr-"]');
+  await page.waitForLoadState('load');
+  assert.match(await page.textContent('main'), /From ehr, as of/);
+  assert.match(await page.textContent('main'), /\[from ehr AllergyIntolerance\//);
+  await axe(page, 'imported person page');
+  await page.screenshot({ path: join(shots, 'imported-person.png'), fullPage: true });
+  await context.close();
+});
