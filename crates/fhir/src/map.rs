@@ -213,7 +213,11 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
                 .collect::<Vec<_>>()
                 .join(", ");
             if let Some(c) = string(v, "criticality") {
-                reaction = format!("{reaction} (criticality: {c})").trim().to_string();
+                reaction = if reaction.is_empty() {
+                    format!("criticality {c}")
+                } else {
+                    format!("{reaction}; criticality {c}")
+                };
             }
             m.summary = substance.clone();
             if active_clinical(v) {
