@@ -70,7 +70,10 @@ fn walk(from: &str, v: &Value, path: &mut String, urls: &FullUrls, out: &mut Vec
                 });
             }
             for (k, child) in m {
-                if k == "reference" || k == "text" && child.get("div").is_some() {
+                // Only objects and lists can hold a reference; the narrative never does.
+                if !(child.is_object() || child.is_array())
+                    || k == "text" && child.get("div").is_some()
+                {
                     continue;
                 }
                 let len = path.len();
@@ -84,6 +87,9 @@ fn walk(from: &str, v: &Value, path: &mut String, urls: &FullUrls, out: &mut Vec
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
+                if !(item.is_object() || item.is_array()) {
+                    continue;
+                }
                 let len = path.len();
                 let _ = write!(path, "[{i}]");
                 walk(from, item, path, urls, out);

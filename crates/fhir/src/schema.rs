@@ -7,8 +7,8 @@
 //! `resourceType` instead of a 146-way `oneOf`, and lets every error name the element path.
 
 use regex::Regex;
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 static SCHEMA_JSON: &str = include_str!("../schema/fhir-r4.schema.json");
@@ -137,7 +137,7 @@ impl Schema {
             .enumerate()
             .map(|(i, k)| (k.clone(), i))
             .collect();
-        let mut patterns = HashMap::new();
+        let mut patterns = HashMap::default();
         let ref_index = |r: &str| -> usize {
             let name = r.trim_start_matches("#/definitions/");
             by_name[name]
@@ -145,7 +145,8 @@ impl Schema {
         let mut out = Vec::with_capacity(defs.len());
         for (name, d) in &defs {
             let def = if let Some(props) = d.get("properties").and_then(Value::as_object) {
-                let mut compiled = HashMap::with_capacity(props.len());
+                let mut compiled =
+                    HashMap::with_capacity_and_hasher(props.len(), Default::default());
                 for (pname, p) in props {
                     let (array, inner) = if p.get("type").and_then(Value::as_str) == Some("array") {
                         (true, p.get("items").unwrap_or(&Value::Null))
