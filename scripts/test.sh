@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # What the tests need beyond the Rust toolchain, installed only when missing: Debian's Chromium
-# for the browser tests (never a downloaded browser), Node.js with npm to drive it, and Python
+# for the browser tests (never a downloaded browser), poppler-utils to read printed PDFs back, Node.js with npm to drive it, and Python
 # with venv for the third-party FHIR validators that check what Lantern exports.
-need_debs=(chromium)
+need_debs=(chromium poppler-utils)
 command -v node >/dev/null 2>&1 || need_debs+=(nodejs npm)
 command -v python3 >/dev/null 2>&1 || need_debs+=(python3)
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need_debs+=(python3-venv)

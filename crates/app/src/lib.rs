@@ -19,6 +19,7 @@ mod json;
 mod mei;
 mod org;
 mod people;
+pub mod print;
 mod readiness;
 mod rules;
 pub mod sync;

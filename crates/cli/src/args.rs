@@ -99,6 +99,9 @@ pub enum Command {
     /// Measure: `lantern bench import PATH...` prints a table of import throughput.
     #[command(subcommand)]
     Bench(BenchCmd),
+    /// Printed downtime packs and rota backups, and the register of what is printed.
+    #[command(subcommand)]
+    Print(PrintCmd),
     /// Source systems kept in step by live sync (FHIR search by `_lastUpdated`).
     #[command(subcommand)]
     Source(SourceCmd),
@@ -357,6 +360,49 @@ pub enum BenchCmd {
         /// Rounds of each measurement (the best is reported).
         #[arg(long, default_value_t = 10)]
         rounds: u32,
+    },
+}
+
+/// `lantern print ...`
+#[derive(Subcommand, Debug)]
+pub enum PrintCmd {
+    /// A downtime pack (PDF): cover, each person's essentials and medication sheet, escalation
+    /// contacts, blank forms, and pre-filled MARs.
+    Pack {
+        /// The service.
+        #[arg(long)]
+        service: String,
+        /// Only these people (repeat the flag).
+        #[arg(long)]
+        person: Vec<String>,
+        /// Reprint only the pages of pack SERIAL that are superseded.
+        #[arg(long)]
+        reprint: Option<String>,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The day's rota backup (PDF).
+    Rota {
+        /// The service.
+        #[arg(long)]
+        service: String,
+        /// The day, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Prints not yet destroyed, and which are superseded with what changed.
+    Status,
+    /// Record that a printed copy was destroyed.
+    Destroyed {
+        /// Its serial.
+        serial: String,
+        /// How (shredded, confidential waste).
+        #[arg(long)]
+        how: String,
     },
 }
 

@@ -7,6 +7,7 @@ mod cmd_journal;
 mod cmd_mei;
 mod cmd_org;
 mod cmd_people;
+mod cmd_print;
 mod cmd_readiness;
 mod cmd_serve;
 mod out;
@@ -94,6 +95,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Import(c) => cmd_import::run(ctx, c),
         Command::Source(c) => cmd_import::source(ctx, c),
         Command::Bench(c) => cmd_bench::run(ctx, c),
+        Command::Print(c) => cmd_print::run(ctx, c),
         Command::Export(c) => cmd_import::export(ctx, c),
         Command::Rules(c) => cmd_readiness::rules(ctx, c),
         Command::Dependency(c) => cmd_readiness::dependency(ctx, c),

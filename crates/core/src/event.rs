@@ -161,6 +161,15 @@ pub enum Event {
     },
     /// A source system Lantern keeps in step with was registered.
     SourceAdded(Source),
+    /// A pack or rota was printed (the register).
+    Printed(crate::print::PrintRecord),
+    /// A printed copy was destroyed.
+    PrintDestroyed {
+        /// Its serial.
+        serial: String,
+        /// How (shredded, confidential waste).
+        how: String,
+    },
 }
 
 impl Event {
@@ -189,6 +198,8 @@ impl Event {
             Event::SourceRecordsImported { .. } => "source_records_imported",
             Event::SourceRecordsMissing { .. } => "source_records_missing",
             Event::SourceAdded(_) => "source_added",
+            Event::Printed(_) => "printed",
+            Event::PrintDestroyed { .. } => "print_destroyed",
         }
     }
 

@@ -15,6 +15,7 @@ pub mod nhs;
 pub mod org;
 pub mod person;
 pub mod phone;
+pub mod print;
 pub mod readiness;
 pub mod role;
 pub mod rules;

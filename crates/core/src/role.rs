@@ -112,6 +112,14 @@ impl Role {
     }
 
     /// May create accounts and reset passwords.
+    /// Print downtime packs and rota backups, and record their destruction.
+    pub fn may_print(self) -> bool {
+        matches!(
+            self,
+            Role::Coordinator | Role::OnCallManager | Role::RegisteredManager | Role::Admin
+        )
+    }
+
     /// Import from other systems and register sources for live sync.
     pub fn may_import(self) -> bool {
         matches!(self, Role::RegisteredManager | Role::Admin)

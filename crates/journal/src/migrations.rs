@@ -182,6 +182,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX p_source_links_person ON p_source_links (person);
     CREATE TABLE p_sources (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+    -- The print register: every pack and rota printed, and when its copy was destroyed.
+    CREATE TABLE p_prints (
+        serial       TEXT PRIMARY KEY,
+        kind         TEXT NOT NULL,
+        service      TEXT NOT NULL,
+        printed_at   TEXT NOT NULL,
+        printed_by   TEXT NOT NULL,
+        doc          TEXT NOT NULL,
+        destroyed    TEXT
+    );
     "#,
 ];
 

@@ -6,7 +6,6 @@ use lantern_app::SignedIn;
 use lantern_app::core::mei::{Mark, SectionContent, SectionStatus};
 use lantern_app::core::readiness::{Readiness, Restrictions};
 use lantern_app::core::role::Role;
-use lantern_app::core::source::from_suffix as from;
 
 /// The navigation bar for a signed-in user.
 #[derive(Clone, Debug)]
@@ -186,144 +185,9 @@ impl SectionCard {
     }
 }
 
-fn join(v: &[String]) -> String {
-    if v.is_empty() {
-        "none recorded".into()
-    } else {
-        v.join("; ")
-    }
-}
-
-/// A section's content as label/value lines.
+/// A section's content as label/value lines (one rendering, in core, shared with the printed pack).
 pub fn content_lines(c: &SectionContent) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    let mut push = |k: &str, v: String| out.push((k.to_string(), v));
-    match c {
-        SectionContent::Risks(r) => {
-            for risk in &r.risks {
-                push(
-                    "Risk",
-                    format!(
-                        "{} — triggers: {}; what helps: {}{}",
-                        risk.description,
-                        join(&risk.triggers),
-                        join(&risk.what_helps),
-                        from(&risk.source)
-                    ),
-                );
-            }
-            push(
-                "Safeguarding",
-                format!(
-                    "{:?}{}",
-                    r.safeguarding.status,
-                    r.safeguarding
-                        .note
-                        .as_ref()
-                        .map(|n| format!(" — {n}"))
-                        .unwrap_or_default()
-                ),
-            );
-            if !r.behaviours_that_challenge.is_empty() {
-                push(
-                    "Behaviours that challenge",
-                    r.behaviours_that_challenge.join("; "),
-                );
-            }
-            if let Some(rp) = &r.restrictive_practice {
-                push("Restrictive practice", rp.clone());
-            }
-        }
-        SectionContent::Medication(m) => {
-            push("Support level", format!("{:?}", m.support_level));
-            for med in &m.medicines {
-                let tc = if med.time_critical {
-                    "TIME-CRITICAL: "
-                } else {
-                    ""
-                };
-                push(
-                    "Medicine",
-                    format!(
-                        "{tc}{} {} at {}{}",
-                        med.name,
-                        med.dose,
-                        med.times.join(", "),
-                        from(&med.source)
-                    ),
-                );
-            }
-            if m.allergies.is_empty() {
-                push("Allergies", "none known".into());
-            }
-            for a in &m.allergies {
-                push(
-                    "ALLERGY",
-                    format!("{} ({}){}", a.substance, a.reaction, from(&a.source)),
-                );
-            }
-        }
-        SectionContent::Mobility(m) => {
-            push("Falls risk", format!("{:?}", m.falls_risk));
-            push("Aids indoors", join(&m.aids_indoors));
-            push("Aids outdoors", join(&m.aids_outdoors));
-            push("Transfers", m.transfers.clone());
-            push("Manual handling", m.manual_handling_plan.clone());
-            for f in &m.recent_falls_or_admissions {
-                push("Recent", f.clone());
-            }
-        }
-        SectionContent::Communication(c) => {
-            push(
-                "Language",
-                format!(
-                    "{}{}",
-                    c.language,
-                    if c.interpreter_needed {
-                        " (interpreter needed)"
-                    } else {
-                        ""
-                    }
-                ),
-            );
-            if let Some(h) = &c.hearing {
-                push("Hearing", h.clone());
-            }
-            if let Some(s) = &c.sight {
-                push("Sight", s.clone());
-            }
-            push("Approach", c.preferred_approach.clone());
-            for d in &c.de_escalation_prompts {
-                push("De-escalation", d.clone());
-            }
-        }
-        SectionContent::Consent(c) => {
-            for n in &c.capacity_notes {
-                push(
-                    &format!("Capacity: {}", n.decision),
-                    format!("{}{}", n.note, from(&n.source)),
-                );
-            }
-            for (label, v) in [
-                ("LPA / deputy", &c.lpa_or_deputy),
-                ("DNACPR / ReSPECT", &c.dnacpr_respect),
-                ("DoLS", &c.dols_status),
-            ] {
-                if let Some(v) = v {
-                    push(label, v.clone());
-                }
-            }
-        }
-        SectionContent::Escalation(e) => {
-            for (i, s) in e.route.iter().enumerate() {
-                push(
-                    &format!("{}. {}", i + 1, s.name),
-                    format!("{} — {} — {}{}", s.role, s.phone, s.when, from(&s.source)),
-                );
-            }
-        }
-    }
-    out
+    c.lines()
 }
 
 /// Readiness as shown.

@@ -6,6 +6,7 @@ mod export_fhir;
 mod import_csv;
 mod import_fhir;
 mod init;
+mod print;
 mod rules;
 mod s1;
 mod support;

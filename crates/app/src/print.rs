@@ -1,0 +1,661 @@
+//! Printing: downtime packs and rota backups as PDF, the register of what was printed, what
+//! is superseded, and the destruction of old copies.
+
+use crate::{Actor, App, AppError};
+use lantern_core::FieldError;
+use lantern_core::event::Event;
+use lantern_core::ids::ServiceId;
+use lantern_core::mei::{
+    ALL_SECTIONS, FallsRisk, Mark, SafeguardingStatus, SectionContent, SectionStatus,
+};
+use lantern_core::print::{Change, PrintKind, PrintRecord, PrintedPerson, PrintedSection};
+use lantern_core::role::Role;
+use lantern_core::time::{london, show};
+use lantern_journal::{NewEvent, PrintRow};
+use lantern_print::Template;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// A rendered document and its register entry.
+#[derive(Debug, Clone)]
+pub struct Printed {
+    /// The PDF.
+    pub pdf: Vec<u8>,
+    /// What the register says of it.
+    pub record: PrintRecord,
+}
+
+/// A print in the register with what has changed since.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintStatus {
+    /// The print.
+    pub row: PrintRow,
+    /// What changed since it was printed (empty: still current).
+    pub changes: Vec<Change>,
+}
+
+#[derive(Serialize)]
+struct SectionOut {
+    title: &'static str,
+    status: &'static str,
+    provenance: String,
+    lines: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct MedicineOut {
+    name: String,
+    dose: String,
+    times: Vec<String>,
+    time_critical: bool,
+    notes: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PersonOut {
+    id: String,
+    name: String,
+    dob: String,
+    nhs: String,
+    address: String,
+    access: Option<String>,
+    lives_alone: bool,
+    alerts: Vec<String>,
+    sections: Vec<SectionOut>,
+    support_level: String,
+    medicines: Vec<MedicineOut>,
+    allergies: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PackOut {
+    org: String,
+    service: String,
+    data_as_of: String,
+    printed_at: String,
+    printed_by: String,
+    serial: String,
+    version: u32,
+    reprint_of: Option<String>,
+    destroy_by: String,
+    legend: Vec<(&'static str, &'static str)>,
+    people: Vec<PersonOut>,
+    contacts: Vec<[String; 4]>,
+    on_call: Vec<[String; 3]>,
+    mar_days: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct VisitOut {
+    start: String,
+    end: String,
+    person: String,
+    person_id: String,
+    priorities: Vec<(&'static str, &'static str)>,
+    address: String,
+    access: Option<String>,
+    carers: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct RotaOut {
+    org: String,
+    service: String,
+    date: String,
+    serial: String,
+    data_as_of: String,
+    printed_at: String,
+    printed_by: String,
+    legend: Vec<(&'static str, &'static str)>,
+    visits: Vec<VisitOut>,
+}
+
+const LEGEND: [(&str, &str); 7] = [
+    (
+        "STALE",
+        "older than its freshness period, or marked stale: reconfirm before relying on it",
+    ),
+    (
+        "MISSING",
+        "not held at all: find it out before care relies on it",
+    ),
+    (
+        "DISPUTED",
+        "someone disputes it, or two versions disagree: check with the named source",
+    ),
+    (
+        "TIME-CRITICAL",
+        "a medicine that must be given on time (Parkinson's, insulin...)",
+    ),
+    ("ALLERGIES", "known allergies: check before giving anything"),
+    ("LIVES ALONE", "nobody else will notice a missed visit"),
+    (
+        "DESTROY BY",
+        "shred this copy by then, or when Lantern lists it as superseded",
+    ),
+];
+
+const ROTA_LEGEND: [(&str, &str); 5] = [
+    ("⏰", "TIME-CRITICAL MEDICATION"),
+    ("⌂", "LIVES ALONE"),
+    ("▲", "HIGH FALLS RISK"),
+    ("◆", "SAFEGUARDING"),
+    ("👥", "TWO CARERS"),
+];
+
+fn priority_marker(p: lantern_core::visit::Priority) -> (&'static str, &'static str) {
+    use lantern_core::visit::Priority::*;
+    match p {
+        TimeCriticalMedication => ROTA_LEGEND[0],
+        LivesAlone => ROTA_LEGEND[1],
+        HighFallsRisk => ROTA_LEGEND[2],
+        Safeguarding => ROTA_LEGEND[3],
+        TwoCarers => ROTA_LEGEND[4],
+    }
+}
+
+fn status_word(s: SectionStatus) -> &'static str {
+    match s {
+        SectionStatus::Confirmed => "CONFIRMED",
+        SectionStatus::Stale => "STALE",
+        SectionStatus::Missing => "MISSING",
+        SectionStatus::Disputed => "DISPUTED",
+    }
+}
+
+impl App {
+    fn printed_people(
+        &self,
+        people: &[lantern_core::person::Person],
+    ) -> Result<Vec<PrintedPerson>, AppError> {
+        people
+            .iter()
+            .map(|p| {
+                let held = self.journal.mei(p.id.as_str())?;
+                Ok(PrintedPerson {
+                    details: p.clone(),
+                    sections: ALL_SECTIONS
+                        .iter()
+                        .map(|&k| {
+                            let r = held.iter().find(|(h, _)| *h == k).map(|(_, r)| r);
+                            PrintedSection {
+                                kind: k,
+                                version: r.map(|r| r.version.clone()),
+                                mark: r.and_then(|r| r.mark.as_ref().map(Mark::kind)),
+                            }
+                        })
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
+    fn next_serial(&self, prefix: &str) -> Result<String, AppError> {
+        let day = self
+            .now()
+            .to_zoned(london())
+            .date()
+            .strftime("%Y%m%d")
+            .to_string();
+        let n = self.journal.prints()?.len() + 1;
+        Ok(format!("{prefix}-{day}-{n:04}"))
+    }
+
+    fn service_people(
+        &self,
+        service: &ServiceId,
+        only: &[String],
+    ) -> Result<Vec<lantern_core::person::Person>, AppError> {
+        let all = self.journal.people(Some(service.as_str()))?;
+        if only.is_empty() {
+            return Ok(all);
+        }
+        only.iter()
+            .map(|id| {
+                all.iter()
+                    .find(|p| p.id.as_str() == id)
+                    .cloned()
+                    .ok_or_else(|| {
+                        AppError::not_found(
+                            "person",
+                            id.clone(),
+                            &format!("not supported by service {service}"),
+                        )
+                    })
+            })
+            .collect()
+    }
+
+    /// Print a downtime pack for a service (everyone, or the people named), or reprint only the
+    /// people whose pages changed since pack `reprint_of`. Recorded in the register, and as a read
+    /// of each person's information.
+    pub fn print_pack(
+        &mut self,
+        actor: &Actor,
+        service: &str,
+        only: &[String],
+        reprint_of: Option<&str>,
+    ) -> Result<Printed, AppError> {
+        actor.require(Role::may_print, "print packs")?;
+        let service = self.service_ref("print pack", service)?;
+        let (only, version) = match reprint_of {
+            Some(serial) => {
+                let status = self
+                    .print_status()?
+                    .into_iter()
+                    .find(|s| s.row.record.serial == serial)
+                    .ok_or_else(|| {
+                        AppError::not_found("pack", serial, "see `lantern print status`")
+                    })?;
+                let mut changed: Vec<String> = status
+                    .changes
+                    .iter()
+                    .filter_map(|c| c.person.as_ref().map(|p| p.to_string()))
+                    .collect();
+                changed.dedup();
+                if changed.is_empty() {
+                    return Err(FieldError::new(
+                        format!("pack {serial}"),
+                        "reprint",
+                        "a pack with superseded pages (this one is still current)",
+                        serial,
+                    )
+                    .into());
+                }
+                (changed, status.row.record.version + 1)
+            }
+            None => (only.to_vec(), 1),
+        };
+        let people = self.service_people(&service, &only)?;
+        let org = self.journal.org_name()?.unwrap_or_default();
+        let service_name = self
+            .journal
+            .services()?
+            .into_iter()
+            .find(|s| s.id == service)
+            .map(|s| s.name)
+            .unwrap_or_default();
+        let now = self.now();
+        let today = now.to_zoned(london()).date();
+        let serial = self.next_serial("PK")?;
+        let data_pos = self.journal.data_version()?;
+        let mut out_people = Vec::new();
+        for p in &people {
+            let held = self.journal.mei(p.id.as_str())?;
+            let mut alerts = Vec::new();
+            let mut sections = Vec::new();
+            let (mut medicines, mut allergies, mut support_level) =
+                (Vec::new(), Vec::new(), "not recorded".to_string());
+            for &k in &ALL_SECTIONS {
+                let r = held.iter().find(|(h, _)| *h == k).map(|(_, r)| r);
+                let status = r.map_or(SectionStatus::Missing, |r| r.status_at(now));
+                if status == SectionStatus::Disputed {
+                    alerts.push(format!(
+                        "DISPUTED: {} — check before relying on it",
+                        k.title()
+                    ));
+                }
+                let mut lines = r.map(|r| r.content.lines()).unwrap_or_default();
+                if let Some(Mark::Stale { reason } | Mark::Disputed { reason }) =
+                    r.and_then(|r| r.mark.as_ref())
+                {
+                    lines.insert(0, ("Marked".into(), reason.clone()));
+                }
+                sections.push(SectionOut {
+                    title: k.title(),
+                    status: status_word(status),
+                    provenance: r.map(|r| r.provenance.line()).unwrap_or_default(),
+                    lines,
+                });
+                match r.map(|r| &r.content) {
+                    Some(SectionContent::Medication(m)) => {
+                        support_level = format!("{:?}", m.support_level).to_lowercase();
+                        for a in &m.allergies {
+                            let text = format!("{} ({})", a.substance, a.reaction);
+                            alerts.push(format!("ALLERGY: {text}"));
+                            allergies.push(text);
+                        }
+                        for med in &m.medicines {
+                            if med.time_critical {
+                                alerts.push(format!(
+                                    "TIME-CRITICAL: {} at {}",
+                                    med.name,
+                                    med.times.join(", ")
+                                ));
+                            }
+                            medicines.push(MedicineOut {
+                                name: med.name.clone(),
+                                dose: med.dose.clone(),
+                                times: med.times.clone(),
+                                time_critical: med.time_critical,
+                                notes: med.notes.clone(),
+                            });
+                        }
+                    }
+                    Some(SectionContent::Risks(r))
+                        if r.safeguarding.status != SafeguardingStatus::None =>
+                    {
+                        alerts.push(format!(
+                            "SAFEGUARDING: {:?}{}",
+                            r.safeguarding.status,
+                            r.safeguarding
+                                .note
+                                .as_ref()
+                                .map(|n| format!(" — {n}"))
+                                .unwrap_or_default()
+                        ));
+                    }
+                    Some(SectionContent::Mobility(m)) if m.falls_risk == FallsRisk::High => {
+                        alerts.push("HIGH FALLS RISK".into());
+                    }
+                    _ => {}
+                }
+            }
+            out_people.push(PersonOut {
+                id: p.id.to_string(),
+                name: p.display_name(),
+                dob: p.date_of_birth.to_string(),
+                nhs: p
+                    .nhs_number
+                    .as_ref()
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "not recorded".into()),
+                address: p.address.clone(),
+                access: p.access_note.clone(),
+                lives_alone: p.lives_alone,
+                alerts,
+                sections,
+                support_level,
+                medicines,
+                allergies,
+            });
+        }
+        let partners = self.journal.partners()?;
+        let contacts = self
+            .journal
+            .contacts()?
+            .into_iter()
+            .map(|c| {
+                [
+                    partners
+                        .iter()
+                        .find(|p| p.id == c.partner)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                    c.name,
+                    c.role,
+                    c.phone.map(|p| p.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let on_call = self
+            .journal
+            .staff()?
+            .into_iter()
+            .filter(|s| {
+                matches!(s.role, Role::OnCallManager | Role::RegisteredManager)
+                    && s.service.as_ref().is_none_or(|x| *x == service)
+            })
+            .map(|s| {
+                [
+                    s.name,
+                    s.role.to_string(),
+                    s.phone.map(|p| p.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let data = PackOut {
+            org,
+            service: service_name,
+            data_as_of: show(now),
+            printed_at: show(now),
+            printed_by: actor.display_name(),
+            serial: serial.clone(),
+            version,
+            reprint_of: reprint_of.map(str::to_string),
+            destroy_by: (today + jiff::Span::new().days(7)).to_string(),
+            legend: LEGEND.to_vec(),
+            people: out_people,
+            contacts,
+            on_call,
+            mar_days: (0..7)
+                .map(|i| {
+                    (today + jiff::Span::new().days(i))
+                        .strftime("%a %d/%m")
+                        .to_string()
+                })
+                .collect(),
+        };
+        let (pdf, pages) = lantern_print::render(Template::Pack, &data, &serial, now)
+            .map_err(|e| AppError::Journal(lantern_journal::JournalError::corrupt("pack", e)))?;
+        let record = PrintRecord {
+            serial,
+            kind: PrintKind::Pack,
+            version,
+            reprint_of: reprint_of.map(str::to_string),
+            service,
+            date: None,
+            people: self.printed_people(&people)?,
+            visits: vec![],
+            data_pos,
+            pages: pages as u32,
+            sha256: hex::encode(Sha256::digest(&pdf)),
+        };
+        let mut events = vec![NewEvent::now(
+            actor.journal_name(),
+            Event::Printed(record.clone()),
+        )];
+        for p in &people {
+            events.push(NewEvent::now(
+                actor.journal_name(),
+                Event::MeiViewed {
+                    person: p.id.clone(),
+                    sections: ALL_SECTIONS.to_vec(),
+                    channel: "print".into(),
+                    break_glass: None,
+                },
+            ));
+        }
+        self.journal.append_batch(events, now)?;
+        Ok(Printed { pdf, record })
+    }
+
+    /// Print the day's rota backup for a service.
+    pub fn print_rota(
+        &mut self,
+        actor: &Actor,
+        service: &str,
+        date: &str,
+    ) -> Result<Printed, AppError> {
+        actor.require(Role::may_print, "print rotas")?;
+        let service = self.service_ref("print rota", service)?;
+        let day =
+            lantern_core::time::parse_date("date", date).map_err(|e| e.in_record("print rota"))?;
+        let visits = self.day_visits(&service, day)?;
+        let now = self.now();
+        let serial = self.next_serial("RT")?;
+        let staff = self.journal.staff()?;
+        let show_access = actor.role() != Role::Subcontractor;
+        let mut out = Vec::new();
+        for v in &visits {
+            let p = self.journal.person(v.person.as_str())?;
+            out.push(VisitOut {
+                start: v.start.to_zoned(london()).strftime("%H:%M").to_string(),
+                end: v.end.to_zoned(london()).strftime("%H:%M").to_string(),
+                person: p.as_ref().map(|p| p.display_name()).unwrap_or_default(),
+                person_id: v.person.to_string(),
+                priorities: v.priorities.iter().map(|&x| priority_marker(x)).collect(),
+                address: p.as_ref().map(|p| p.address.clone()).unwrap_or_default(),
+                access: if show_access {
+                    p.as_ref().and_then(|p| p.access_note.clone())
+                } else {
+                    None
+                },
+                carers: v
+                    .carers
+                    .iter()
+                    .map(|c| {
+                        let s = staff.iter().find(|s| s.id == *c);
+                        (
+                            s.map(|s| s.name.clone()).unwrap_or_else(|| c.to_string()),
+                            s.and_then(|s| s.phone.as_ref().map(|p| p.to_string()))
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+        let data = RotaOut {
+            org: self.journal.org_name()?.unwrap_or_default(),
+            service: self
+                .journal
+                .services()?
+                .into_iter()
+                .find(|s| s.id == service)
+                .map(|s| s.name)
+                .unwrap_or_default(),
+            date: day.to_string(),
+            serial: serial.clone(),
+            data_as_of: show(now),
+            printed_at: show(now),
+            printed_by: actor.display_name(),
+            legend: ROTA_LEGEND.to_vec(),
+            visits: out,
+        };
+        let (pdf, pages) = lantern_print::render(Template::Rota, &data, &serial, now)
+            .map_err(|e| AppError::Journal(lantern_journal::JournalError::corrupt("rota", e)))?;
+        let record = PrintRecord {
+            serial,
+            kind: PrintKind::Rota,
+            version: 1,
+            reprint_of: None,
+            service,
+            date: Some(day.to_string()),
+            people: vec![],
+            visits,
+            data_pos: self.journal.data_version()?,
+            pages: pages as u32,
+            sha256: hex::encode(Sha256::digest(&pdf)),
+        };
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::Printed(record.clone())),
+            now,
+        )?;
+        Ok(Printed { pdf, record })
+    }
+
+    fn day_visits(
+        &self,
+        service: &ServiceId,
+        day: jiff::civil::Date,
+    ) -> Result<Vec<lantern_core::visit::Visit>, AppError> {
+        let start = day
+            .to_zoned(london())
+            .map_err(|e| FieldError::new("print rota", "date", "a day in London", e.to_string()))?;
+        let end = start
+            .tomorrow()
+            .map_err(|e| FieldError::new("print rota", "date", "a day in London", e.to_string()))?;
+        Ok(self
+            .journal
+            .visits_between(start.timestamp(), end.timestamp())?
+            .into_iter()
+            .filter(|v| v.service == *service)
+            .collect())
+    }
+
+    /// Every print not yet destroyed, with what changed since it was printed.
+    pub fn print_status(&self) -> Result<Vec<PrintStatus>, AppError> {
+        let mut out = Vec::new();
+        for row in self.journal.prints()? {
+            if row.destroyed.is_some() {
+                continue;
+            }
+            let r = &row.record;
+            let changes = match r.kind {
+                PrintKind::Pack => {
+                    let ids: Vec<String> =
+                        r.people.iter().map(|p| p.details.id.to_string()).collect();
+                    let current: Vec<_> = self
+                        .journal
+                        .people(Some(r.service.as_str()))?
+                        .into_iter()
+                        .filter(|p| ids.contains(&p.id.to_string()))
+                        .collect();
+                    let now = self.printed_people(&current)?;
+                    lantern_core::print::changes_since(r, &now, None)
+                }
+                PrintKind::Rota => {
+                    let day = r
+                        .date
+                        .as_deref()
+                        .and_then(|d| d.parse::<jiff::civil::Date>().ok());
+                    match day {
+                        Some(day) => {
+                            let visits = self.day_visits(&r.service, day)?;
+                            lantern_core::print::changes_since(r, &[], Some(&visits))
+                        }
+                        None => vec![],
+                    }
+                }
+            };
+            out.push(PrintStatus { row, changes });
+        }
+        Ok(out)
+    }
+
+    /// Record that a printed copy was destroyed, and how.
+    pub fn print_destroyed(
+        &mut self,
+        actor: &Actor,
+        serial: &str,
+        how: &str,
+    ) -> Result<(), AppError> {
+        actor.require(Role::may_print, "record destruction of printed copies")?;
+        let rec = format!("print {serial}");
+        let how = how.trim();
+        if how.is_empty() {
+            return Err(FieldError::new(
+                rec,
+                "how",
+                "how it was destroyed (shredded, confidential waste)",
+                how,
+            )
+            .into());
+        }
+        match self
+            .journal
+            .prints()?
+            .into_iter()
+            .find(|p| p.record.serial == serial)
+        {
+            None => {
+                return Err(AppError::not_found(
+                    "print",
+                    serial,
+                    "see `lantern print status`",
+                ));
+            }
+            Some(p) if p.destroyed.is_some() => {
+                return Err(FieldError::new(
+                    rec,
+                    "serial",
+                    "a copy not already recorded as destroyed",
+                    serial,
+                )
+                .into());
+            }
+            Some(_) => {}
+        }
+        self.journal.append(
+            NewEvent::now(
+                actor.journal_name(),
+                Event::PrintDestroyed {
+                    serial: serial.to_string(),
+                    how: how.to_string(),
+                },
+            ),
+            self.now(),
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,96 @@
+//! `lantern print ...`: packs, rotas, the register.
+
+use crate::args::PrintCmd;
+use crate::{Ctx, out};
+use std::process::ExitCode;
+
+/// Run a print command.
+pub fn run(ctx: &Ctx, cmd: &PrintCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    let written =
+        |p: &lantern_app::print::Printed, file: &std::path::Path| -> anyhow::Result<ExitCode> {
+            std::fs::write(file, &p.pdf).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            if ctx.cli.json {
+                out::json(&p.record)?;
+            } else {
+                println!(
+                    "{} v{}: {} pages{} written to {} (sha256 {})",
+                    p.record.serial,
+                    p.record.version,
+                    p.record.pages,
+                    if p.record.people.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {} people", p.record.people.len())
+                    },
+                    file.display(),
+                    p.record.sha256
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        };
+    match cmd {
+        PrintCmd::Pack {
+            service,
+            person,
+            reprint,
+            out: file,
+        } => {
+            let p = app.print_pack(&actor, service, person, reprint.as_deref())?;
+            written(&p, file)
+        }
+        PrintCmd::Rota {
+            service,
+            date,
+            out: file,
+        } => {
+            let p = app.print_rota(&actor, service, date)?;
+            written(&p, file)
+        }
+        PrintCmd::Status => {
+            let status = app.print_status()?;
+            if ctx.cli.json {
+                out::json(&status)?;
+            } else if status.is_empty() {
+                println!("No printed copies in circulation.");
+            } else {
+                for s in status {
+                    let r = &s.row.record;
+                    println!(
+                        "{} v{} {:?} {} printed {} by {}: {}",
+                        r.serial,
+                        r.version,
+                        r.kind,
+                        r.service,
+                        s.row.printed_at,
+                        s.row.printed_by,
+                        if s.changes.is_empty() {
+                            "current".to_string()
+                        } else {
+                            format!("SUPERSEDED ({} changes)", s.changes.len())
+                        }
+                    );
+                    for c in &s.changes {
+                        println!(
+                            "  - {}{}",
+                            c.person
+                                .as_ref()
+                                .map(|p| format!("{p}: "))
+                                .unwrap_or_default(),
+                            c.what
+                        );
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PrintCmd::Destroyed { serial, how } => {
+            app.print_destroyed(&actor, serial, how)?;
+            if !ctx.cli.json {
+                println!("Destruction of {serial} recorded ({how}).");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

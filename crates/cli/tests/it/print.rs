@@ -1,0 +1,281 @@
+//! Printed packs and rotas, read back with `pdftotext` (poppler-utils); a page rendered to PNG is
+//! kept under target/print/ for a person to look at.
+
+use crate::support::{json, lantern};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const NOW: &str = "2026-11-22T06:00:00Z";
+
+fn demo_at(now: &str) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    lantern(d.path())
+        .env("LANTERN_NOW", now)
+        .arg("demo")
+        .assert()
+        .success();
+    d
+}
+
+fn print(data: &Path, args: &[&str]) -> serde_json::Value {
+    let out = lantern(data)
+        .env("LANTERN_NOW", NOW)
+        .args(["--json", "print"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/test.sh");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn target() -> PathBuf {
+    let t = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/print");
+    std::fs::create_dir_all(&t).unwrap();
+    t
+}
+
+#[test]
+fn the_pack_has_every_part_and_a_page_is_kept_as_png() {
+    let d = demo_at(NOW);
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out.path().join("pack.pdf");
+    let r = print(
+        d.path(),
+        &[
+            "pack",
+            "--service",
+            "riverside-homecare",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let serial = r["serial"].as_str().unwrap();
+    let pages = r["pages"].as_u64().unwrap();
+    let t = text(&pdf);
+    // Cover sheet.
+    for needle in [
+        "DOWNTIME PACK",
+        "Riverside Homecare",
+        "Data as of",
+        "2026-11-22 06:00 GMT",
+        serial,
+        "DESTROY BY 2026-11-29",
+        &format!("Pages                            {pages}"),
+    ] {
+        assert!(t.contains(needle), "cover lacks {needle:?}");
+    }
+    // Each person's essentials, with markers that are words: Edith's mobility is STALE.
+    assert!(t.contains("Edith Marlow"));
+    assert!(
+        t.contains("Mobility and falls STALE") || t.contains("Mobility and falls  STALE"),
+        "stale marker"
+    );
+    assert!(
+        t.contains("TIME-CRITICAL: Co-careldopa"),
+        "time-critical medicine prominent"
+    );
+    assert!(t.contains("Medication instructions — Edith Marlow"));
+    // The service's escalation sheet and the blank forms that match Lantern's records.
+    for part in [
+        "Escalation contacts — Riverside Homecare",
+        "Incident form",
+        "Immediate protective actions",
+        "CQC Regulation 18 notifiable",
+        "Decision log",
+        "Call log",
+        "Visit verification log",
+        "Medication administration record — ",
+    ] {
+        assert!(t.contains(part), "pack lacks {part:?}");
+    }
+    // Every page's footer: service, serial, data as of, page x of y.
+    assert!(t.contains(&format!("Page {pages} of {pages}")));
+    assert_eq!(
+        t.matches(&format!(
+            "Pack {serial} v1 · Data as of 2026-11-22 06:00 GMT"
+        ))
+        .count() as u64,
+        pages
+    );
+    // A page to look at.
+    let png = target().join("pack-page");
+    let s = Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-f", "2", "-l", "2", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .unwrap();
+    assert!(s.success());
+    std::fs::copy(&pdf, target().join("pack.pdf")).unwrap();
+}
+
+#[test]
+fn the_rota_lists_the_days_visits_with_priorities_in_words() {
+    let d = demo_at(NOW);
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out.path().join("rota.pdf");
+    print(
+        d.path(),
+        &[
+            "rota",
+            "--service",
+            "riverside-homecare",
+            "--date",
+            "2026-11-22",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let t = text(&pdf);
+    assert!(t.contains("ROTA BACKUP — Riverside Homecare — 2026-11-22"));
+    assert!(t.contains("TIME-CRITICAL MEDICATION"));
+    assert!(t.contains("LIVES ALONE"));
+    assert!(t.contains("Done"));
+    assert!(
+        t.contains("Access:"),
+        "address and access note for a permitted role"
+    );
+    std::fs::copy(&pdf, target().join("rota.pdf")).unwrap();
+}
+
+#[test]
+fn the_same_data_and_clock_give_the_same_bytes() {
+    let (a, b) = (demo_at(NOW), demo_at(NOW));
+    let out = tempfile::tempdir().unwrap();
+    let mut bytes = Vec::new();
+    for (i, d) in [&a, &b].into_iter().enumerate() {
+        let pdf = out.path().join(format!("{i}.pdf"));
+        print(
+            d.path(),
+            &[
+                "pack",
+                "--service",
+                "maple-court",
+                "--out",
+                pdf.to_str().unwrap(),
+            ],
+        );
+        bytes.push(std::fs::read(&pdf).unwrap());
+    }
+    assert!(
+        bytes[0] == bytes[1],
+        "two prints of the same data at the same time differ"
+    );
+}
+
+#[test]
+fn a_change_supersedes_the_pack_reprints_only_those_pages_and_destruction_is_recorded() {
+    let d = demo_at(NOW);
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out.path().join("pack.pdf");
+    let first = print(
+        d.path(),
+        &[
+            "pack",
+            "--service",
+            "riverside-homecare",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let serial = first["serial"].as_str().unwrap().to_string();
+    let status = print(d.path(), &["status"]);
+    assert_eq!(
+        status[0]["changes"].as_array().unwrap().len(),
+        0,
+        "current when printed"
+    );
+
+    // Edith's mobility is confirmed by phone: her pages are superseded, nobody else's.
+    lantern(d.path())
+        .env("LANTERN_NOW", NOW)
+        .args([
+            "--as",
+            "s-fatima-khan",
+            "mei",
+            "confirm",
+            "p-edith-marlow",
+            "mobility",
+            "--source",
+            "Northshire General",
+            "--method",
+            "phone",
+            "--contact",
+            "Tom Reynolds",
+        ])
+        .assert()
+        .success();
+    let status = print(d.path(), &["status"]);
+    let pack = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["row"]["record"]["serial"] == serial.as_str())
+        .unwrap();
+    let changes = pack["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(changes[0]["person"], "p-edith-marlow");
+    assert!(
+        changes[0]["what"]
+            .as_str()
+            .unwrap()
+            .contains("Mobility and falls")
+    );
+
+    // Reprint: only the affected person's pages, as version 2 of the same pack.
+    let re = out.path().join("reprint.pdf");
+    let r = print(
+        d.path(),
+        &[
+            "pack",
+            "--service",
+            "riverside-homecare",
+            "--reprint",
+            &serial,
+            "--out",
+            re.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r["version"], 2);
+    assert_eq!(r["reprint_of"], serial.as_str());
+    assert_eq!(r["people"].as_array().unwrap().len(), 1);
+    let t = text(&re);
+    assert!(t.contains("Edith Marlow") && !t.contains("Aisha Begum"));
+    assert!(t.contains(&format!("reprint of pages of {serial}")));
+
+    // The old copy is shredded: recorded, and it leaves the list of copies in circulation.
+    lantern(d.path())
+        .env("LANTERN_NOW", NOW)
+        .args(["print", "destroyed", &serial, "--how", "shredded on site"])
+        .assert()
+        .success();
+    let status = print(d.path(), &["status"]);
+    assert!(
+        status
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["row"]["record"]["serial"] != serial.as_str())
+    );
+    let again = lantern(d.path())
+        .args(["print", "destroyed", &serial, "--how", "again"])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    json(d.path(), &["verify"]);
+}

@@ -1,0 +1,72 @@
+//! Printed packs and rotas as PDF: typst as a library, templates and fonts embedded, nothing read
+//! from disk or the network. The same data and the same time give the same bytes.
+
+mod world;
+
+use serde::Serialize;
+use typst::diag::SourceDiagnostic;
+use typst::foundations::Smart;
+
+/// Which document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    /// The downtime pack.
+    Pack,
+    /// The day's rota backup.
+    Rota,
+}
+
+impl Template {
+    fn source(self) -> &'static str {
+        match self {
+            Template::Pack => include_str!("../templates/pack.typ"),
+            Template::Rota => include_str!("../templates/rota.typ"),
+        }
+    }
+}
+
+/// Rendering failed: a template error (a bug) named with its message.
+#[derive(Debug, thiserror::Error)]
+#[error("printing failed: {0}")]
+pub struct PrintError(String);
+
+fn diagnostics(d: &[SourceDiagnostic]) -> PrintError {
+    PrintError(
+        d.iter()
+            .map(|x| x.message.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
+/// Render a document from its data. `ident` names the document stably (its serial) and
+/// `created` is the print time written into the PDF, so output is deterministic.
+pub fn render<T: Serialize>(
+    template: Template,
+    data: &T,
+    ident: &str,
+    created: jiff::Timestamp,
+) -> Result<(Vec<u8>, usize), PrintError> {
+    let json = serde_json::to_string(data).map_err(|e| PrintError(e.to_string()))?;
+    let world = world::PrintWorld::new(template.source(), json);
+    let document: typst_layout::PagedDocument =
+        typst::compile(&world).output.map_err(|d| diagnostics(&d))?;
+    let pages = document.pages().len();
+    let dt = created.to_zoned(jiff::tz::TimeZone::UTC).datetime();
+    let timestamp = typst::foundations::Datetime::from_ymd_hms(
+        dt.year() as i32,
+        dt.month() as u8,
+        dt.day() as u8,
+        dt.hour() as u8,
+        dt.minute() as u8,
+        dt.second() as u8,
+    )
+    .map(typst_pdf::Timestamp::new_utc);
+    let options = typst_pdf::PdfOptions {
+        ident: Smart::Custom(ident.to_string()),
+        timestamp,
+        ..typst_pdf::PdfOptions::default()
+    };
+    let pdf = typst_pdf::pdf(&document, &options).map_err(|d| diagnostics(&d))?;
+    Ok((pdf, pages))
+}
