@@ -32,6 +32,8 @@ pub enum Action {
     Import,
     /// Export records (FHIR).
     Export,
+    /// Print packs and rotas; see and update the print register.
+    Print,
 }
 
 /// Whether a role may perform an action. The domain rules live on [`Role`].
@@ -49,5 +51,6 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::ViewAudit => role.may_read_audit(),
         Action::Import => role.may_import(),
         Action::Export => role.may_export(),
+        Action::Print => role.may_print(),
     }
 }

@@ -34,6 +34,9 @@ impl Nav {
         if r.may_read_audit() {
             links.push(("/audit", "Audit log"));
         }
+        if r.may_print() {
+            links.push(("/printing", "Printing"));
+        }
         if r.may_import() {
             links.push(("/interop", "Import & sync"));
         } else if r.may_export() {
@@ -451,6 +454,20 @@ pub struct InteropPage {
     pub errors: Vec<FormError>,
 }
 
+/// The print register.
+#[derive(Template)]
+#[template(path = "printing.html")]
+pub struct PrintingPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    /// Serial, version, kind, service, printed (when, by), changes (empty: current).
+    pub prints: Vec<(String, u32, String, String, String, Vec<String>)>,
+    pub services: Vec<(String, String)>,
+    pub today: String,
+    pub errors: Vec<FormError>,
+}
+
 /// Audit trail of reads.
 #[derive(Template)]
 #[template(path = "audit.html")]
@@ -461,6 +478,7 @@ pub struct AuditPage {
 
 form_errors!(
     InteropPage,
+    PrintingPage,
     PasswordPage,
     PersonPage,
     SectionEditPage,
@@ -506,6 +524,7 @@ impl DoneQuery {
             "saved" => "Section saved and confirmed.",
             "published" => "New version published.",
             "source" => "Source registered: `lantern serve` pulls it on its interval.",
+            "destroyed" => "Destruction recorded.",
             _ => return None,
         };
         Some(m.to_string())

@@ -8,6 +8,7 @@ mod check;
 mod interop;
 mod pages;
 mod people;
+mod printing;
 
 use crate::auth::enforce;
 use crate::policy::Action;
@@ -152,6 +153,15 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             "/export/fhir",
             Export,
             get(interop::export_fhir),
+        ),
+        (Method::GET, "/printing", Print, get(printing::page_get)),
+        (Method::POST, "/printing/pack", Print, post(printing::pack)),
+        (Method::POST, "/printing/rota", Print, post(printing::rota)),
+        (
+            Method::POST,
+            "/printing/{serial}/destroyed",
+            Print,
+            post(printing::destroyed),
         ),
         // JSON API
         (

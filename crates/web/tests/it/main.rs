@@ -3,6 +3,7 @@
 mod api;
 mod imported;
 mod matrix;
+mod printing;
 mod security;
 mod support;
 mod tls;
