@@ -659,3 +659,85 @@ impl App {
         Ok(())
     }
 }
+
+impl App {
+    /// The scheduled print: the next day's rota for every service, and the changed pages of every
+    /// superseded pack, written to `folder` (a printer's hot folder). Returns the files written.
+    pub fn scheduled_print(
+        &mut self,
+        actor: &Actor,
+        folder: &std::path::Path,
+    ) -> Result<Vec<std::path::PathBuf>, AppError> {
+        actor.require(Role::may_print, "print")?;
+        std::fs::create_dir_all(folder).map_err(|e| {
+            FieldError::new(
+                "scheduled print",
+                "folder",
+                "a folder Lantern can write",
+                format!("{}: {e}", folder.display()),
+            )
+        })?;
+        let tomorrow =
+            (self.now().to_zoned(london()).date() + jiff::Span::new().days(1)).to_string();
+        let mut written = Vec::new();
+        let mut write = |p: &Printed| -> Result<(), AppError> {
+            let f = folder.join(format!("{}.pdf", p.record.serial));
+            std::fs::write(&f, &p.pdf).map_err(|e| {
+                FieldError::new(
+                    "scheduled print",
+                    "folder",
+                    "a folder Lantern can write",
+                    format!("{}: {e}", f.display()),
+                )
+            })?;
+            written.push(f);
+            Ok(())
+        };
+        for s in self.journal.services()? {
+            let p = self.print_rota(actor, s.id.as_str(), &tomorrow)?;
+            write(&p)?;
+        }
+        let superseded: Vec<(String, String)> = self
+            .print_status()?
+            .into_iter()
+            .filter(|s| {
+                s.row.record.kind == PrintKind::Pack && s.changes.iter().any(|c| c.person.is_some())
+            })
+            .map(|s| (s.row.record.service.to_string(), s.row.record.serial))
+            .collect();
+        for (service, serial) in superseded {
+            let p = self.print_pack(actor, &service, &[], Some(&serial))?;
+            write(&p)?;
+        }
+        Ok(written)
+    }
+}
+
+/// Run the scheduled print each day at `at` (London time) for as long as the process runs
+/// (inside `lantern serve --print-folder DIR --print-at HH:MM`).
+pub fn schedule_forever(
+    dir: std::path::PathBuf,
+    clock: crate::Clock,
+    folder: std::path::PathBuf,
+    at: jiff::civil::Time,
+) {
+    let actor = Actor::LocalOperator("scheduled-print".into());
+    let mut last_day = None;
+    loop {
+        if let Ok(mut app) = App::open(&dir, clock) {
+            let now = app.now().to_zoned(london());
+            if now.time() >= at && last_day != Some(now.date()) {
+                last_day = Some(now.date());
+                match app.scheduled_print(&actor, &folder) {
+                    Ok(files) => eprintln!(
+                        "scheduled print: {} file(s) to {}",
+                        files.len(),
+                        folder.display()
+                    ),
+                    Err(e) => eprintln!("scheduled print failed: {e}"),
+                }
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_secs(30));
+    }
+}

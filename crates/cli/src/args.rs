@@ -143,6 +143,12 @@ pub enum Command {
         /// Database connections for concurrent requests.
         #[arg(long, default_value_t = 4)]
         connections: usize,
+        /// Each day at --print-at, write tomorrow's rotas and superseded pages to this folder.
+        #[arg(long, requires = "print_at")]
+        print_folder: Option<PathBuf>,
+        /// When the scheduled print runs, HH:MM London time.
+        #[arg(long, requires = "print_folder")]
+        print_at: Option<String>,
     },
     /// Sign-in accounts.
     #[command(subcommand)]
@@ -352,6 +358,12 @@ pub enum ImportCmd {
 /// `lantern bench ...`
 #[derive(Subcommand, Debug)]
 pub enum BenchCmd {
+    /// Printing packs for a generated organisation, beside Chromium printing the same text as HTML.
+    Print {
+        /// How many people in the generated demo organisation (across its services).
+        #[arg(long, default_value_t = 1000)]
+        people: usize,
+    },
     /// FHIR import throughput on files (the Synthea set, say) beside a plain serde_json parse.
     Import {
         /// Files or folders.
@@ -396,6 +408,13 @@ pub enum PrintCmd {
     },
     /// Prints not yet destroyed, and which are superseded with what changed.
     Status,
+    /// What the daily schedule prints, now: tomorrow's rotas and the changed pages of superseded
+    /// packs, into a printer's hot folder.
+    Scheduled {
+        /// The folder.
+        #[arg(long)]
+        folder: PathBuf,
+    },
     /// Record that a printed copy was destroyed.
     Destroyed {
         /// Its serial.

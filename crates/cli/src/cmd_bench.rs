@@ -21,8 +21,10 @@ fn best<T>(rounds: u32, mut f: impl FnMut() -> T) -> (Duration, T) {
 
 /// Run a benchmark.
 pub fn run(ctx: &Ctx, cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
-    let BenchCmd::Import { paths, rounds } = cmd;
-    let _ = ctx;
+    let (paths, rounds) = match cmd {
+        BenchCmd::Import { paths, rounds } => (paths, rounds),
+        BenchCmd::Print { people } => return bench_print(ctx, *people),
+    };
     let files = lantern_app::import::fhir_files(paths).map_err(lantern_app::AppError::from)?;
     let docs: Vec<(String, Vec<u8>)> = files
         .iter()
@@ -107,6 +109,84 @@ pub fn run(ctx: &Ctx, cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
     );
     if let Some((t, _)) = in_memory {
         row("import end to end on /dev/shm (fsync excluded)", t);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Packs for every service of a generated organisation of `people` people: typst's time, and
+/// Chromium's `--print-to-pdf` of the same text as HTML (when chromium and pdftotext are here).
+fn bench_print(ctx: &Ctx, people: usize) -> anyhow::Result<ExitCode> {
+    let dir = tempfile::tempdir()?;
+    let (mut app, _) = App::demo_with(dir.path(), ctx.clock, people)?;
+    let actor = Actor::LocalOperator("bench".into());
+    let services = app.journal().services()?;
+    let mut total = Duration::ZERO;
+    let (mut pages, mut printed) = (0, 0);
+    let mut pdfs = Vec::new();
+    for s in &services {
+        let t = Instant::now();
+        let p = app.print_pack(&actor, s.id.as_str(), &[], None)?;
+        total += t.elapsed();
+        pages += p.record.pages;
+        printed += p.record.people.len();
+        let f = dir.path().join(format!("{}.pdf", s.id));
+        std::fs::write(&f, &p.pdf)?;
+        pdfs.push(f);
+    }
+    println!(
+        "typst: {printed} people, {pages} pages in {} packs: {:.2} s ({:.1} ms per person)",
+        services.len(),
+        total.as_secs_f64(),
+        total.as_secs_f64() * 1000.0 / printed.max(1) as f64
+    );
+    // The same text as HTML, one <pre> per page, printed by Chromium.
+    let mut html = String::from(
+        "<!doctype html><meta charset=utf-8><style>body{font-family:sans-serif;font-size:9pt} .p{page-break-after:always;white-space:pre-wrap}</style>",
+    );
+    for f in &pdfs {
+        let out = std::process::Command::new("pdftotext")
+            .arg("-layout")
+            .arg(f)
+            .arg("-")
+            .output();
+        let Ok(out) = out else {
+            println!("chromium comparison skipped: pdftotext (poppler-utils) not found");
+            return Ok(ExitCode::SUCCESS);
+        };
+        for page in String::from_utf8_lossy(&out.stdout).split('\u{c}') {
+            let escaped = page.replace('&', "&amp;").replace('<', "&lt;");
+            html.push_str(&format!("<div class=p>{escaped}</div>"));
+        }
+    }
+    let page = dir.path().join("pack.html");
+    std::fs::write(&page, html)?;
+    let out_pdf = dir.path().join("chromium.pdf");
+    let t = Instant::now();
+    let status = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--print-to-pdf={}", out_pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .stderr(std::process::Stdio::null())
+        .status();
+    match status {
+        Ok(s) if s.success() => {
+            let c = t.elapsed();
+            println!(
+                "chromium --print-to-pdf of the same text as HTML: {:.2} s; typst takes {:.0}% of Chromium's time",
+                c.as_secs_f64(),
+                100.0 * total.as_secs_f64() / c.as_secs_f64()
+            );
+        }
+        _ => println!("chromium comparison skipped: chromium not found or failed"),
     }
     Ok(ExitCode::SUCCESS)
 }

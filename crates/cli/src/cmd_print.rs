@@ -85,6 +85,17 @@ pub fn run(ctx: &Ctx, cmd: &PrintCmd) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        PrintCmd::Scheduled { folder } => {
+            let files = app.scheduled_print(&actor, folder)?;
+            if ctx.cli.json {
+                out::json(&files)?;
+            } else {
+                for f in &files {
+                    println!("{}", f.display());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         PrintCmd::Destroyed { serial, how } => {
             app.print_destroyed(&actor, serial, how)?;
             if !ctx.cli.json {

@@ -111,7 +111,17 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             tls_cert,
             tls_key,
             tls_self_signed,
+            print_folder,
+            print_at,
         } => {
+            if let (Some(folder), Some(at)) = (print_folder, print_at) {
+                let at = lantern_app::core::time::parse_time_of_day("print_at", at)
+                    .map_err(lantern_app::AppError::from)?;
+                let (dir, clock, folder) = (ctx.cli.data.clone(), ctx.clock, folder.clone());
+                std::thread::Builder::new()
+                    .name("scheduled-print".into())
+                    .spawn(move || lantern_app::print::schedule_forever(dir, clock, folder, at))?;
+            }
             let tls = match (tls_cert, tls_key, tls_self_signed) {
                 (Some(c), Some(k), _) => Some((c.clone(), k.clone())),
                 (_, _, true) => Some(lantern_web::self_signed(&ctx.cli.data)?),

@@ -279,3 +279,60 @@ fn a_change_supersedes_the_pack_reprints_only_those_pages_and_destruction_is_rec
     assert!(!again.status.success());
     json(d.path(), &["verify"]);
 }
+
+#[test]
+fn the_scheduled_print_writes_tomorrows_rotas_and_superseded_pages_to_the_hot_folder() {
+    let d = demo_at(NOW);
+    let out = tempfile::tempdir().unwrap();
+    print(
+        d.path(),
+        &[
+            "pack",
+            "--service",
+            "riverside-homecare",
+            "--out",
+            out.path().join("p.pdf").to_str().unwrap(),
+        ],
+    );
+    lantern(d.path())
+        .env("LANTERN_NOW", NOW)
+        .args([
+            "--as",
+            "s-fatima-khan",
+            "mei",
+            "mark",
+            "p-edith-marlow",
+            "medication",
+            "--disputed",
+            "--reason",
+            "Daughter says the evening dose changed",
+        ])
+        .assert()
+        .success();
+    let folder = out.path().join("hot");
+    let files = print(
+        d.path(),
+        &["scheduled", "--folder", folder.to_str().unwrap()],
+    );
+    let files: Vec<String> = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        files.iter().filter(|f| f.contains("/RT-")).count(),
+        3,
+        "{files:?}"
+    );
+    let reprint = files
+        .iter()
+        .find(|f| f.contains("/PK-"))
+        .expect("the superseded pages");
+    let t = text(Path::new(reprint));
+    assert!(t.contains("Edith Marlow") && t.contains("DISPUTED"));
+    let rota = text(Path::new(
+        files.iter().find(|f| f.contains("/RT-")).unwrap(),
+    ));
+    assert!(rota.contains("2026-11-23"), "tomorrow's rota");
+}
