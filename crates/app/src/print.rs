@@ -135,12 +135,14 @@ const LEGEND: [(&str, &str); 7] = [
     ),
 ];
 
+// Letter codes, not pictograms: the bundled font has every letter, and a code still reads when
+// photocopied in black and white.
 const ROTA_LEGEND: [(&str, &str); 5] = [
-    ("⏰", "TIME-CRITICAL MEDICATION"),
-    ("⌂", "LIVES ALONE"),
-    ("▲", "HIGH FALLS RISK"),
-    ("◆", "SAFEGUARDING"),
-    ("👥", "TWO CARERS"),
+    ("TC", "TIME-CRITICAL MEDICATION"),
+    ("LA", "LIVES ALONE"),
+    ("FR", "HIGH FALLS RISK"),
+    ("SG", "SAFEGUARDING"),
+    ("2C", "TWO CARERS"),
 ];
 
 fn priority_marker(p: lantern_core::visit::Priority) -> (&'static str, &'static str) {
