@@ -34,8 +34,9 @@ pub fn run(ctx: &Ctx, cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
 
     let (parse, _) = best(*rounds, || {
         for (_, b) in &docs {
-            let v: serde_json::Value = serde_json::from_slice(b).expect("valid JSON");
-            std::hint::black_box(v);
+            // A file that is not JSON costs its failed parse, as it does on import.
+            let v = serde_json::from_slice::<serde_json::Value>(b);
+            std::hint::black_box(v.ok());
         }
     });
     // The schema is compiled once per process; do it before timing.

@@ -87,6 +87,17 @@ fn compile_prim(name: &str, v: &Value, patterns: &mut HashMap<String, Option<Reg
     }
 }
 
+/// A JSON list of strings (absent: empty).
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The primitive type of an inline choice element (`onsetDateTime` → `dateTime`).
 fn choice_type(pname: &str) -> String {
     const TYPES: [&str; 19] = [
@@ -177,24 +188,8 @@ impl Schema {
                 let req = required.get(name.as_str());
                 Def::Object {
                     props: compiled,
-                    required: d
-                        .get("required")
-                        .and_then(Value::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|x| x.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    required_prims: req
-                        .and_then(|r| r.get("required"))
-                        .and_then(Value::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|x| x.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
+                    required: strings(d.get("required")),
+                    required_prims: strings(req.and_then(|r| r.get("required"))),
                     choices: req
                         .and_then(|r| r.get("choices"))
                         .and_then(Value::as_array)
@@ -203,14 +198,7 @@ impl Schema {
                                 .map(|c| {
                                     (
                                         c["prefix"].as_str().unwrap_or_default().to_string(),
-                                        c["fields"]
-                                            .as_array()
-                                            .map(|f| {
-                                                f.iter()
-                                                    .filter_map(|x| x.as_str().map(str::to_string))
-                                                    .collect()
-                                            })
-                                            .unwrap_or_default(),
+                                        strings(c.get("fields")),
                                     )
                                 })
                                 .collect()

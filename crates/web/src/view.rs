@@ -543,3 +543,19 @@ pub fn render<T: Template>(t: &T) -> axum::response::Response {
             .into_response(),
     }
 }
+
+/// A file download: its type, the name it is saved under, and its bytes.
+pub fn download(content_type: &str, filename: &str, body: Vec<u8>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type.to_string()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}

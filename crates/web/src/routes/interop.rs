@@ -6,7 +6,7 @@ use crate::state::AppState;
 use crate::view::{DoneQuery, FormError, InteropPage, Nav, render, render_invalid};
 use axum::Extension;
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lantern_app::{App, AppError, ImportOptions, ImportReport, SignedIn};
 use serde::Deserialize;
@@ -263,17 +263,11 @@ pub async fn export_fhir(
         })
         .await;
     match r {
-        Ok(bundle) => (
-            [
-                (header::CONTENT_TYPE, "application/fhir+json"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"lantern-export.json\"",
-                ),
-            ],
-            serde_json::to_string_pretty(&bundle).unwrap_or_default(),
-        )
-            .into_response(),
+        Ok(bundle) => crate::view::download(
+            "application/fhir+json",
+            "lantern-export.json",
+            serde_json::to_vec_pretty(&bundle).unwrap_or_default(),
+        ),
         Err(e) => WebError::from_app(e, false).into_response(),
     }
 }

@@ -7,7 +7,6 @@ use crate::state::AppState;
 use crate::view::{DoneQuery, FormError, Nav, PrintingPage, render, render_invalid};
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use lantern_app::core::time::{london, show};
 use lantern_app::{App, AppError, SignedIn};
@@ -82,17 +81,7 @@ pub async fn page_get(
 }
 
 fn pdf(serial: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{serial}.pdf\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
+    crate::view::download("application/pdf", &format!("{serial}.pdf"), bytes)
 }
 
 #[derive(Deserialize)]
