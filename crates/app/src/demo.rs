@@ -1059,6 +1059,13 @@ impl App {
                 .into(),
         });
 
+        // The dependency register and escalation ladders.
+        b.evs.extend(
+            crate::register::demo_resilience()?
+                .into_iter()
+                .map(|e| NewEvent::now("local:demo", e)),
+        );
+
         // Visits today and tomorrow for homecare and supported living.
         let today = now.to_zoned(london()).date();
         let carers = [

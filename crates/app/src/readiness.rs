@@ -28,14 +28,24 @@ pub struct CheckResult {
 
 impl App {
     /// Dependencies degraded now.
+    /// A dependency is degraded when set so by hand, when its probe has failed at least its
+    /// threshold times in a row, or while a (real, not drill) disruption of it is declared or
+    /// stable.
     pub fn degraded(&self) -> Result<BTreeSet<DependencyId>, AppError> {
-        Ok(self
+        let mut out: BTreeSet<DependencyId> = self
             .journal
             .dependencies()?
             .into_iter()
             .filter(|d| d.degraded)
             .map(|d| d.id)
-            .collect())
+            .collect();
+        out.extend(self.probe_failing()?);
+        for d in self.journal.open_disruptions()? {
+            if d.stage.is_active() && !d.is_drill() {
+                out.extend(d.disruption.into_iter().flat_map(|d| d.dependencies));
+            }
+        }
+        Ok(out)
     }
 
     /// Evaluate readiness for a person now, without recording it.

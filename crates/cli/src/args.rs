@@ -108,9 +108,28 @@ pub enum Command {
     /// Handover rule sets.
     #[command(subcommand)]
     Rules(RulesCmd),
-    /// Dependencies marked degraded by hand.
+    /// The dependency register: status, probes, history; mark degraded or restored by hand.
     #[command(subcommand)]
     Dependency(DependencyCmd),
+    /// Disruptions: declare, status (with timeline and watch), stage changes, roles, playbook.
+    #[command(subcommand)]
+    Disruption(DisruptionCmd),
+    /// Make a downtime record: `lantern record KIND --help` lists a kind's fields.
+    /// Kinds: decision, call, incident, visit, mar, instruction, comms.
+    #[command(disable_help_flag = true)]
+    Record {
+        /// decision, call, incident, visit, mar, instruction or comms.
+        kind: String,
+        /// The kind's fields as --flags (see `lantern record KIND --help`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Escalations: start a ladder, acknowledge, and move ladders and follow-ups on (tick).
+    #[command(subcommand)]
+    Escalation(EscalationCmd),
+    /// Escalation ladders.
+    #[command(subcommand)]
+    Ladder(LadderCmd),
     /// Services.
     #[command(subcommand)]
     Service(ServiceCmd),
@@ -512,8 +531,23 @@ pub enum RulesCmd {
 /// `lantern dependency ...`
 #[derive(Subcommand, Debug)]
 pub enum DependencyCmd {
-    /// Dependencies with a hand-set status.
+    /// The register with each dependency's status now.
     List,
+    /// Add or replace a register entry from a JSON file (see docs/disruptions.md).
+    Add {
+        /// The JSON file.
+        file: PathBuf,
+    },
+    /// Probe now (one dependency, or every one with a probe) and record what changed.
+    Probe {
+        /// Dependency; all when omitted.
+        name: Option<String>,
+    },
+    /// A dependency's probe history (failures and recoveries).
+    History {
+        /// Dependency.
+        name: String,
+    },
     /// Mark a dependency degraded (readiness then applies degraded rules).
     Degrade {
         /// Dependency, such as referral-portal.
@@ -624,5 +658,127 @@ pub enum ContactCmd {
         /// Email.
         #[arg(long)]
         email: Option<String>,
+    },
+}
+
+/// `lantern disruption ...`
+#[derive(Subcommand, Debug)]
+pub enum DisruptionCmd {
+    /// Declare a disruption (or confirm a probe's proposal with --id).
+    Declare {
+        /// What is down, in words.
+        #[arg(long)]
+        title: String,
+        /// Affected dependency (repeat for several).
+        #[arg(long = "dependency", value_name = "ID")]
+        dependencies: Vec<String>,
+        /// minor, major or critical.
+        #[arg(long, default_value = "major")]
+        severity: String,
+        /// A drill (scenario test): marked everywhere, kept out of real figures.
+        #[arg(long)]
+        drill: bool,
+        /// When it started, if before now.
+        #[arg(long)]
+        started_at: Option<String>,
+        /// Identifier (give a proposal's to confirm it).
+        #[arg(long)]
+        id: Option<String>,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Every disruption with figures, or one in full (timeline, roles, playbook, escalations).
+    Status {
+        /// Disruption.
+        id: Option<String>,
+    },
+    /// Move to another stage: stable, recovered, declared (relapse), closed, dismissed.
+    Stage {
+        /// Disruption.
+        id: String,
+        /// The stage.
+        to: String,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Close a recovered disruption.
+    Close {
+        /// Disruption.
+        id: String,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Give a member of staff a role (lead, scribe, on-call); the previous holder hands over.
+    Assign {
+        /// Disruption.
+        id: String,
+        /// lead, scribe or on-call.
+        #[arg(long)]
+        role: String,
+        /// Staff identifier.
+        #[arg(long)]
+        who: String,
+    },
+    /// Tick a playbook step (numbered as shown by status).
+    Tick {
+        /// Disruption.
+        id: String,
+        /// Step number.
+        step: usize,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// The high-priority watch: visits in the window and whether each is verified or explained.
+    /// Exits 4 while any planned visit is outstanding.
+    Watch {
+        /// Disruption.
+        id: String,
+    },
+}
+
+/// `lantern escalation ...`
+#[derive(Subcommand, Debug)]
+pub enum EscalationCmd {
+    /// Start a ladder in a disruption.
+    Start {
+        /// Ladder.
+        #[arg(long)]
+        ladder: String,
+        /// What it is about.
+        #[arg(long)]
+        about: String,
+        /// Disruption (default: the only open one).
+        #[arg(long)]
+        disruption: Option<String>,
+        /// Person concerned (repeat).
+        #[arg(long = "person")]
+        people: Vec<String>,
+    },
+    /// Acknowledge an escalation: its ladder stops.
+    Ack {
+        /// Escalation.
+        id: String,
+        /// How it was acknowledged.
+        #[arg(long)]
+        note: String,
+    },
+    /// Take every ladder step and follow-up escalation that has fallen due (serve does this
+    /// every 30 seconds). Email by LANTERN_SMTP_URL; webhooks by HTTP POST.
+    Tick,
+}
+
+/// `lantern ladder ...`
+#[derive(Subcommand, Debug)]
+pub enum LadderCmd {
+    /// Every ladder and its steps.
+    List,
+    /// Add or replace a ladder from a JSON file.
+    Add {
+        /// The JSON file.
+        file: PathBuf,
     },
 }

@@ -213,22 +213,13 @@ pub fn rules(ctx: &Ctx, cmd: &RulesCmd) -> anyhow::Result<ExitCode> {
 pub fn dependency(ctx: &Ctx, cmd: &DependencyCmd) -> anyhow::Result<ExitCode> {
     let mut app = ctx.open()?;
     match cmd {
-        DependencyCmd::List => {
-            let rows = app.dependencies()?;
-            if ctx.cli.json {
-                let v: Vec<_> = rows.iter().map(|d| serde_json::json!({"id": d.id, "degraded": d.degraded, "note": d.note, "since": d.since})).collect();
-                out::json(&v)?;
-            } else {
-                for d in rows {
-                    println!(
-                        "{:<24} {:<9} since {}  {}",
-                        d.id,
-                        if d.degraded { "DEGRADED" } else { "ok" },
-                        d.since,
-                        d.note
-                    );
-                }
-            }
+        DependencyCmd::List => return crate::cmd_disruption::dependency_list(ctx),
+        DependencyCmd::Add { file } => return crate::cmd_disruption::dependency_add(ctx, file),
+        DependencyCmd::Probe { name } => {
+            return crate::cmd_disruption::dependency_probe(ctx, name.as_deref());
+        }
+        DependencyCmd::History { name } => {
+            return crate::cmd_disruption::dependency_history(ctx, name);
         }
         DependencyCmd::Degrade { name, note } | DependencyCmd::Restore { name, note } => {
             let degraded = matches!(cmd, DependencyCmd::Degrade { .. });

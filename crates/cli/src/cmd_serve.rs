@@ -40,6 +40,11 @@ pub fn serve(
     std::thread::Builder::new()
         .name("sync".into())
         .spawn(move || lantern_app::sync::poll_forever(dir, clock))?;
+    let notifier = lantern_app::notify::Notifier::from_env().map_err(|e| anyhow::anyhow!(e))?;
+    let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
+    std::thread::Builder::new()
+        .name("probes-and-ladders".into())
+        .spawn(move || lantern_app::escalation::run_forever(dir, clock, notifier))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

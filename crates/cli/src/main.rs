@@ -2,6 +2,7 @@
 
 mod args;
 mod cmd_bench;
+mod cmd_disruption;
 mod cmd_import;
 mod cmd_journal;
 mod cmd_mei;
@@ -99,6 +100,10 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Export(c) => cmd_import::export(ctx, c),
         Command::Rules(c) => cmd_readiness::rules(ctx, c),
         Command::Dependency(c) => cmd_readiness::dependency(ctx, c),
+        Command::Disruption(c) => cmd_disruption::run(ctx, c),
+        Command::Record { kind, args } => cmd_disruption::record(ctx, kind, args),
+        Command::Escalation(c) => cmd_disruption::escalation(ctx, c),
+        Command::Ladder(c) => cmd_disruption::ladder(ctx, c),
         Command::Service(c) => cmd_org::service(ctx, c),
         Command::Staff(c) => cmd_org::staff(ctx, c),
         Command::Partner(c) => cmd_org::partner(ctx, c),

@@ -2,7 +2,11 @@
 
 use crate::account::{Account, Username};
 use crate::call::Call;
-use crate::ids::{DecisionId, DependencyId, PersonId};
+use crate::dependency::{Channel, Dependency, ProbeResult};
+use crate::disruption::{Disruption, Duty, Stage};
+use crate::downtime::DowntimeRecord;
+use crate::ids::{DecisionId, DependencyId, DisruptionId, EscalationId, PersonId};
+use crate::ladder::{Escalation, Ladder, StepOutcome};
 use crate::mei::{Mark, Provenance, SectionContent, SectionKind, VersionRef};
 use crate::org::{Contact, Partner, Service, Staff};
 use crate::person::Person;
@@ -170,6 +174,106 @@ pub enum Event {
         /// How (shredded, confidential waste).
         how: String,
     },
+    /// An entry in the dependency register was added or replaced.
+    DependencyRegistered(Dependency),
+    /// A probe found a dependency failing, or answering again after failing. Runs of success
+    /// are not recorded.
+    ProbeObserved {
+        /// Which.
+        dependency: DependencyId,
+        /// What it found.
+        result: ProbeResult,
+        /// Consecutive failures including this one (0 when up).
+        failures: u32,
+    },
+    /// A failing probe crossed its threshold: a disruption is proposed for a person to confirm.
+    DisruptionProposed {
+        /// The proposal's identifier (kept if declared).
+        id: DisruptionId,
+        /// The failing dependency.
+        dependency: DependencyId,
+        /// Why, in words.
+        reason: String,
+    },
+    /// A disruption was declared (by hand, or by confirming a proposal with the same id).
+    DisruptionDeclared(Disruption),
+    /// A disruption moved to another stage.
+    DisruptionStageChanged {
+        /// Which.
+        id: DisruptionId,
+        /// To what.
+        to: Stage,
+        /// Note.
+        note: String,
+    },
+    /// Someone took a named role (lead, scribe, on-call) in a disruption; the previous holder
+    /// handed over.
+    DutyAssigned {
+        /// Which disruption.
+        id: DisruptionId,
+        /// The role.
+        duty: Duty,
+        /// Who holds it now.
+        who: String,
+    },
+    /// A playbook step was ticked.
+    PlaybookTicked {
+        /// Which disruption.
+        id: DisruptionId,
+        /// The step's index.
+        step: usize,
+        /// Note.
+        note: String,
+    },
+    /// A downtime record was made (live, or entered later from paper with its original time).
+    DowntimeRecorded(DowntimeRecord),
+    /// An escalation ladder was defined or replaced.
+    LadderDefined(Ladder),
+    /// An escalation ladder was started.
+    EscalationStarted(Escalation),
+    /// A ladder step was taken (notified, call prompted, skipped or failed).
+    EscalationStep {
+        /// Which run.
+        escalation: EscalationId,
+        /// Its disruption.
+        disruption: DisruptionId,
+        /// Step index.
+        step: usize,
+        /// Round (0 the first time through).
+        round: u32,
+        /// What happened.
+        outcome: StepOutcome,
+        /// Why, in words ("email is down: dependency email").
+        detail: String,
+    },
+    /// One attempt to send a notification.
+    NotificationAttempted {
+        /// Which run.
+        escalation: EscalationId,
+        /// Its disruption.
+        disruption: DisruptionId,
+        /// Step index.
+        step: usize,
+        /// Channel.
+        channel: Channel,
+        /// Address.
+        to: String,
+        /// Attempt number from 1.
+        attempt: u32,
+        /// Whether it was accepted.
+        ok: bool,
+        /// The server's answer or the error.
+        detail: String,
+    },
+    /// An escalation was acknowledged: the ladder stops.
+    EscalationAcknowledged {
+        /// Which run.
+        escalation: EscalationId,
+        /// Its disruption.
+        disruption: DisruptionId,
+        /// How (a call logged, a reply).
+        note: String,
+    },
 }
 
 impl Event {
@@ -200,6 +304,19 @@ impl Event {
             Event::SourceAdded(_) => "source_added",
             Event::Printed(_) => "printed",
             Event::PrintDestroyed { .. } => "print_destroyed",
+            Event::DependencyRegistered(_) => "dependency_registered",
+            Event::ProbeObserved { .. } => "probe_observed",
+            Event::DisruptionProposed { .. } => "disruption_proposed",
+            Event::DisruptionDeclared(_) => "disruption_declared",
+            Event::DisruptionStageChanged { .. } => "disruption_stage_changed",
+            Event::DutyAssigned { .. } => "duty_assigned",
+            Event::PlaybookTicked { .. } => "playbook_ticked",
+            Event::DowntimeRecorded(_) => "downtime_recorded",
+            Event::LadderDefined(_) => "ladder_defined",
+            Event::EscalationStarted(_) => "escalation_started",
+            Event::EscalationStep { .. } => "escalation_step",
+            Event::NotificationAttempted { .. } => "notification_attempted",
+            Event::EscalationAcknowledged { .. } => "escalation_acknowledged",
         }
     }
 
@@ -220,6 +337,23 @@ impl Event {
                 must_change_password: *must_change_password,
             },
             other => other.clone(),
+        }
+    }
+
+    /// The disruption the event belongs to, if any (for its timeline).
+    pub fn disruption(&self) -> Option<&DisruptionId> {
+        match self {
+            Event::DisruptionProposed { id, .. }
+            | Event::DisruptionStageChanged { id, .. }
+            | Event::DutyAssigned { id, .. }
+            | Event::PlaybookTicked { id, .. } => Some(id),
+            Event::DisruptionDeclared(d) => Some(&d.id),
+            Event::DowntimeRecorded(r) => Some(&r.disruption),
+            Event::EscalationStarted(e) => Some(&e.disruption),
+            Event::EscalationStep { disruption, .. }
+            | Event::NotificationAttempted { disruption, .. }
+            | Event::EscalationAcknowledged { disruption, .. } => Some(disruption),
+            _ => None,
         }
     }
 

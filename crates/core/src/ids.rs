@@ -82,3 +82,15 @@ slug_id!(
 slug_id!(
     /// A dependency (a system or channel care relies on, such as `referral-portal`).
     DependencyId, "dependency");
+slug_id!(
+    /// A disruption (an outage being run), or one proposed by a failing probe.
+    DisruptionId, "disruption");
+slug_id!(
+    /// A downtime record (decision, call, incident, visit, medication, instruction, communication).
+    RecordId, "record");
+slug_id!(
+    /// An escalation ladder.
+    LadderId, "ladder");
+slug_id!(
+    /// One run of an escalation ladder.
+    EscalationId, "escalation");

@@ -142,6 +142,44 @@ impl Role {
         )
     }
 
+    /// Declare and run disruptions: stages, roles, playbooks, escalations.
+    pub fn may_run_disruption(self) -> bool {
+        matches!(
+            self,
+            Role::Coordinator
+                | Role::OnCallManager
+                | Role::RegisteredManager
+                | Role::QualityLead
+                | Role::Admin
+        )
+    }
+
+    /// Make downtime records (decisions and instructions need a manager; see `may_decide`).
+    pub fn may_record_downtime(self) -> bool {
+        !matches!(self, Role::Subcontractor | Role::Auditor)
+    }
+
+    /// Record downtime decisions and management instructions.
+    pub fn may_decide(self) -> bool {
+        matches!(
+            self,
+            Role::OnCallManager | Role::RegisteredManager | Role::Admin
+        )
+    }
+
+    /// See disruptions, their boards and timelines (not subcontractors: they span every person).
+    pub fn may_view_disruptions(self) -> bool {
+        self != Role::Subcontractor
+    }
+
+    /// Edit the dependency register and escalation ladders.
+    pub fn may_configure_resilience(self) -> bool {
+        matches!(
+            self,
+            Role::RegisteredManager | Role::QualityLead | Role::Admin
+        )
+    }
+
     /// May confirm or change a person's essential information.
     pub fn may_edit_mei(self) -> bool {
         matches!(

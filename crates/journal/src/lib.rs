@@ -5,6 +5,7 @@
 //! This is the only crate that knows SQL.
 
 mod append;
+mod disruptions;
 mod error;
 mod export;
 mod identity;
@@ -19,6 +20,7 @@ mod sources;
 mod verify;
 
 pub use append::NewEvent;
+pub use disruptions::ProbeRow;
 pub use error::JournalError;
 pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
 pub use identity::NodeIdentity;

@@ -193,6 +193,26 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         destroyed    TEXT
     );
     "#,
+    // 4: running a disruption: the dependency register, probe status, disruptions (each a fold
+    // of its events), escalation ladders.
+    r#"
+    CREATE TABLE p_dependency_register (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+    CREATE TABLE p_probe_status (
+        dependency TEXT PRIMARY KEY,
+        status     TEXT NOT NULL,
+        failures   INTEGER NOT NULL,
+        since      TEXT NOT NULL,
+        doc        TEXT NOT NULL
+    );
+    CREATE TABLE p_disruptions (
+        id         TEXT PRIMARY KEY,
+        stage      TEXT NOT NULL,
+        drill      INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        doc        TEXT NOT NULL
+    );
+    CREATE TABLE p_ladders (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+    "#,
 ];
 
 /// Bring the schema up to date, each step in its own transaction.

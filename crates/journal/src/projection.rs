@@ -16,12 +16,12 @@ pub(crate) struct At<'a> {
     pub actor: &'a str,
 }
 
-fn json<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
     // Serialising our own plain data types cannot fail.
     serde_json::to_string(v).unwrap_or_default()
 }
 
-fn rejected(ev: &Event, detail: impl Into<String>) -> JournalError {
+pub(crate) fn rejected(ev: &Event, detail: impl Into<String>) -> JournalError {
     JournalError::Rejected {
         kind: ev.kind().into(),
         detail: detail.into(),
@@ -54,6 +54,9 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
             "INSERT OR IGNORE INTO p_person_events (person, pos) VALUES (?1, ?2)",
             params![p.as_str(), at.pos],
         )?;
+    }
+    if ev.disruption().is_some() {
+        crate::disruptions::project(conn, at, ev)?;
     }
     match ev {
         Event::OrgInitialised { name } => {
@@ -439,6 +442,61 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
                 &format!("source {}", s.id),
             )?;
         }
+        Event::DependencyRegistered(d) => {
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_dependency_register (id, doc) VALUES (?1, ?2)",
+                params![d.id.as_str(), json(d)],
+            )?;
+        }
+        Event::ProbeObserved {
+            dependency,
+            result,
+            failures,
+        } => {
+            let status = json(&result.status);
+            let prev: Option<String> = conn
+                .prepare_cached("SELECT status FROM p_probe_status WHERE dependency = ?1")?
+                .query_row([dependency.as_str()], |r| r.get(0))
+                .optional()?;
+            let since: Option<String> = conn
+                .prepare_cached("SELECT since FROM p_probe_status WHERE dependency = ?1")?
+                .query_row([dependency.as_str()], |r| r.get(0))
+                .optional()?;
+            let since = match (prev, since) {
+                (Some(p), Some(s)) if p == status.trim_matches('"') => s,
+                _ => at.occurred_at.to_string(),
+            };
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_probe_status (dependency, status, failures, since, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    dependency.as_str(),
+                    status.trim_matches('"'),
+                    failures,
+                    since,
+                    json(result)
+                ],
+            )?;
+        }
+        // Folded into p_disruptions above.
+        Event::DisruptionProposed { .. }
+        | Event::DisruptionDeclared(_)
+        | Event::DisruptionStageChanged { .. }
+        | Event::DutyAssigned { .. }
+        | Event::PlaybookTicked { .. }
+        | Event::DowntimeRecorded(_)
+        | Event::EscalationStarted(_)
+        | Event::EscalationStep { .. }
+        | Event::NotificationAttempted { .. }
+        | Event::EscalationAcknowledged { .. } => {}
+        Event::LadderDefined(l) => {
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_ladders (id, doc) VALUES (?1, ?2)",
+                params![l.id.as_str(), json(l)],
+            )?;
+        }
         Event::CallLogged(c) => {
             exec(
                 conn,
@@ -450,7 +508,7 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
     Ok(!matches!(ev, Event::MeiViewed { .. }))
 }
 
-fn exec(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize> {
+pub(crate) fn exec(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize> {
     conn.prepare_cached(sql)?.execute(p)
 }
 

@@ -1,0 +1,483 @@
+//! Making downtime records: live, or later from a paper form with its original times. Every field
+//! is checked before anything is written; a record dated in the future or before its disruption
+//! began is refused with the reason.
+
+use crate::{Actor, App, AppError};
+use lantern_core::FieldError;
+use lantern_core::call::Direction;
+use lantern_core::disruption_view::{DisruptionView, RecordEntry};
+use lantern_core::downtime::{
+    DoseOutcome, DowntimeRecord, FollowUp, RecordBody, Reg18, VerifyMethod,
+};
+use lantern_core::event::Event;
+use lantern_core::ids::{EscalationId, LadderId, PersonId, RecordId, VisitId};
+use lantern_core::phone::PhoneNumber;
+use lantern_core::role::Role;
+use lantern_journal::NewEvent;
+use std::collections::BTreeMap;
+
+/// The record kinds, as typed.
+pub const RECORD_KINDS: [&str; 7] = [
+    "decision",
+    "call",
+    "incident",
+    "visit",
+    "mar",
+    "instruction",
+    "comms",
+];
+
+/// A downtime record as typed (CLI flags, a web form or JSON): its kind's fields by name.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordInput {
+    /// `decision`, `call`, `incident`, `visit`, `mar`, `instruction` or `comms`.
+    pub kind: String,
+    /// The disruption (default: the only open one).
+    #[serde(default)]
+    pub disruption: Option<String>,
+    /// When it happened (default now): RFC 3339 or London time `YYYY-MM-DD HH:MM`.
+    #[serde(default)]
+    pub occurred_at: Option<String>,
+    /// People it concerns.
+    #[serde(default)]
+    pub people: Vec<String>,
+    /// The paper form's reference, when entered from paper.
+    #[serde(default)]
+    pub paper_ref: Option<String>,
+    /// The instruction whose follow-up this is.
+    #[serde(default)]
+    pub fulfils: Option<String>,
+    /// The escalation this answers.
+    #[serde(default)]
+    pub escalation: Option<String>,
+    /// The kind's fields (see `docs/disruptions.md`).
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+}
+
+struct Fields<'a> {
+    rec: String,
+    map: &'a BTreeMap<String, String>,
+}
+
+impl Fields<'_> {
+    fn opt(&self, name: &str) -> Option<String> {
+        self.map
+            .get(name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    }
+    fn req(&self, name: &str, what: &str) -> Result<String, FieldError> {
+        self.opt(name)
+            .ok_or_else(|| FieldError::new(&self.rec, name, what, ""))
+    }
+    fn time(&self, name: &str) -> Result<Option<jiff::Timestamp>, FieldError> {
+        self.opt(name)
+            .map(|v| lantern_core::time::parse_instant(name, &v).map_err(|e| e.in_record(&self.rec)))
+            .transpose()
+    }
+    fn pick<T: Copy>(&self, name: &str, choices: &[(&str, T)]) -> Result<T, FieldError> {
+        let v = self.opt(name).unwrap_or_default();
+        choices
+            .iter()
+            .find(|(k, _)| *k == v)
+            .map(|(_, t)| *t)
+            .ok_or_else(|| {
+                let names: Vec<&str> = choices.iter().map(|(k, _)| *k).collect();
+                FieldError::new(&self.rec, name, format!("one of {}", names.join(", ")), &v)
+            })
+    }
+}
+
+/// The fields each kind takes, for forms and help: `(name, label, required)`.
+pub fn record_fields(kind: &str) -> &'static [(&'static str, &'static str, bool)] {
+    match kind {
+        "decision" => &[
+            ("what", "What was decided", true),
+            ("rationale", "Rationale", true),
+            ("restriction", "Any restriction it imposes", false),
+            ("review_at", "Restriction reviewed at", false),
+        ],
+        "call" => &[
+            ("direction", "Direction (outgoing / incoming)", true),
+            ("party", "Who was spoken to", true),
+            ("organisation", "Their organisation", false),
+            ("number", "Number", false),
+            ("purpose", "Purpose", true),
+            ("outcome", "Outcome", true),
+            ("reference", "Reference numbers", false),
+        ],
+        "incident" => &[
+            ("key_facts", "Key facts", true),
+            ("protective_actions", "Immediate protective actions", true),
+            ("restriction", "Any restriction used", false),
+            ("restriction_rationale", "Why the restriction was used", false),
+            ("told", "Who was told", true),
+            ("reg18", "CQC Regulation 18 notifiable? (notifiable / not_notifiable / undecided)", true),
+            ("safeguarding_shared_at", "Shared with the local authority at", false),
+        ],
+        "visit" => &[
+            ("visit", "Planned visit", true),
+            ("actual_at", "Actual start", false),
+            ("method", "Verified by (phone / in_person / paper)", true),
+            ("deviation", "Deviation from the plan", false),
+            ("reason", "Reason", false),
+        ],
+        "mar" => &[
+            ("medicine", "Medicine", true),
+            ("dose", "Dose", true),
+            ("due_at", "Due at", true),
+            ("outcome", "Outcome (given / refused / not_given)", true),
+            ("reason", "Reason if not given", false),
+        ],
+        "instruction" => &[
+            ("to", "To whom", true),
+            ("what", "Instruction", true),
+            ("follow_up", "Follow-up required", false),
+            ("follow_up_due", "Follow-up due by", false),
+            ("follow_up_ladder", "Ladder if missed", false),
+        ],
+        "comms" => &[
+            ("who", "Who was told", true),
+            ("what", "What they were told", true),
+            ("channel", "How (phone, email, letter)", true),
+        ],
+        _ => &[],
+    }
+}
+
+impl App {
+    /// Make a downtime record. Returns it as stored in its disruption.
+    pub fn record_downtime(
+        &mut self,
+        actor: &Actor,
+        input: &RecordInput,
+    ) -> Result<RecordEntry, AppError> {
+        actor.require(Role::may_record_downtime, "make downtime records")?;
+        let kind = input.kind.trim();
+        if !RECORD_KINDS.contains(&kind) {
+            return Err(FieldError::new(
+                "downtime record",
+                "kind",
+                format!("one of {}", RECORD_KINDS.join(", ")),
+                kind,
+            )
+            .into());
+        }
+        if matches!(kind, "decision" | "instruction") {
+            actor.require(Role::may_decide, "record downtime decisions and instructions")?;
+        }
+        let v = self.current_disruption(input.disruption.as_deref())?;
+        let rec = format!("{kind} record in disruption {}", v.id);
+        if !v.stage.accepts_records() {
+            return Err(FieldError::new(
+                &rec,
+                "disruption",
+                "a declared, stable or recovered disruption",
+                v.stage.as_str(),
+            )
+            .into());
+        }
+        let allowed = record_fields(kind);
+        for k in input.fields.keys() {
+            if !allowed.iter().any(|(n, _, _)| n == k) {
+                let names: Vec<&str> = allowed.iter().map(|(n, _, _)| *n).collect();
+                return Err(FieldError::new(
+                    &rec,
+                    k,
+                    format!("a field of a {kind} record: {}", names.join(", ")),
+                    k,
+                )
+                .into());
+            }
+        }
+        let now = self.now();
+        let started = v.disruption.as_ref().map_or(now, |d| d.started_at);
+        let occurred_at = match input.occurred_at.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(s) => lantern_core::time::parse_instant("occurred_at", s)
+                .map_err(|e| e.in_record(&rec))?,
+            None => now,
+        };
+        let not_future = |field: &str, t: jiff::Timestamp| -> Result<(), FieldError> {
+            if t > now {
+                return Err(FieldError::new(
+                    &rec,
+                    field,
+                    format!(
+                        "a time that is not in the future (it is now {})",
+                        lantern_core::time::show(now)
+                    ),
+                    lantern_core::time::show(t),
+                ));
+            }
+            Ok(())
+        };
+        not_future("occurred_at", occurred_at)?;
+        if occurred_at < started {
+            return Err(FieldError::new(
+                &rec,
+                "occurred_at",
+                format!(
+                    "a time during disruption {}, which started at {}",
+                    v.id,
+                    lantern_core::time::show(started)
+                ),
+                lantern_core::time::show(occurred_at),
+            )
+            .into());
+        }
+        let f = Fields {
+            rec: rec.clone(),
+            map: &input.fields,
+        };
+        let mut people: Vec<PersonId> = Vec::new();
+        for (i, p) in input.people.iter().enumerate() {
+            let p = p.trim();
+            match self.journal.person(p)? {
+                Some(person) if !people.contains(&person.id) => people.push(person.id),
+                Some(_) => {}
+                None => {
+                    return Err(FieldError::new(&rec, format!("people[{i}]"), "a person in Lantern", p).into());
+                }
+            }
+        }
+        let mut visits: Vec<VisitId> = Vec::new();
+        let body = match kind {
+            "decision" => {
+                let review_at = f.time("review_at")?;
+                RecordBody::Decision {
+                    what: f.req("what", "what was decided")?,
+                    rationale: f.req("rationale", "why it was decided")?,
+                    restriction: f.opt("restriction"),
+                    review_at,
+                }
+            }
+            "call" => RecordBody::Call {
+                direction: f.pick(
+                    "direction",
+                    &[("outgoing", Direction::Outgoing), ("incoming", Direction::Incoming)],
+                )?,
+                party: f.req("party", "who was spoken to")?,
+                organisation: f.opt("organisation").unwrap_or_default(),
+                number: f
+                    .opt("number")
+                    .map(|n| PhoneNumber::parse(&n).map_err(|e| e.in_record(&rec).with_field("number")))
+                    .transpose()?,
+                purpose: f.req("purpose", "why the call was made")?,
+                outcome: f.req("outcome", "what came of it")?,
+                reference: f.opt("reference"),
+            },
+            "incident" => {
+                let shared = f.time("safeguarding_shared_at")?;
+                if let Some(t) = shared {
+                    not_future("safeguarding_shared_at", t)?;
+                }
+                RecordBody::Incident {
+                    key_facts: f.req("key_facts", "the key facts")?,
+                    protective_actions: f.req("protective_actions", "the immediate protective actions")?,
+                    restriction: f.opt("restriction"),
+                    restriction_rationale: f.opt("restriction_rationale"),
+                    told: f.req("told", "who was told")?,
+                    reg18: f.pick(
+                        "reg18",
+                        &[
+                            ("notifiable", Reg18::Notifiable),
+                            ("not_notifiable", Reg18::NotNotifiable),
+                            ("undecided", Reg18::Undecided),
+                        ],
+                    )?,
+                    safeguarding_shared_at: shared,
+                }
+            }
+            "visit" => {
+                let id = f.req("visit", "the planned visit's identifier")?;
+                let visit = self.journal.visit(&id)?.ok_or_else(|| {
+                    FieldError::new(&rec, "visit", "a planned visit's identifier", &id)
+                })?;
+                if !v.disruption.as_ref().is_some_and(|d| d.services.contains(&visit.service)) {
+                    return Err(FieldError::new(
+                        &rec,
+                        "visit",
+                        "a visit of a service this disruption affects",
+                        &id,
+                    )
+                    .into());
+                }
+                let actual = f.time("actual_at")?;
+                if let Some(t) = actual {
+                    not_future("actual_at", t)?;
+                }
+                if !people.contains(&visit.person) {
+                    people.push(visit.person.clone());
+                }
+                visits.push(visit.id.clone());
+                RecordBody::Visit {
+                    planned_at: visit.start,
+                    actual_at: actual,
+                    method: f.pick(
+                        "method",
+                        &[
+                            ("phone", VerifyMethod::Phone),
+                            ("in_person", VerifyMethod::InPerson),
+                            ("paper", VerifyMethod::Paper),
+                        ],
+                    )?,
+                    deviation: f.opt("deviation"),
+                    reason: f.opt("reason"),
+                }
+            }
+            "mar" => {
+                if people.len() != 1 {
+                    return Err(FieldError::new(
+                        &rec,
+                        "people",
+                        "exactly one person whose dose this is",
+                        people.len().to_string(),
+                    )
+                    .into());
+                }
+                RecordBody::Medication {
+                    medicine: f.req("medicine", "the medicine")?,
+                    dose: f.req("dose", "the dose")?,
+                    due_at: f
+                        .time("due_at")?
+                        .ok_or_else(|| FieldError::new(&rec, "due_at", "when the dose was due", ""))?,
+                    outcome: f.pick(
+                        "outcome",
+                        &[
+                            ("given", DoseOutcome::Given),
+                            ("refused", DoseOutcome::Refused),
+                            ("not_given", DoseOutcome::NotGiven),
+                        ],
+                    )?,
+                    reason: f.opt("reason"),
+                }
+            }
+            "instruction" => {
+                let follow_up = match (f.opt("follow_up"), f.time("follow_up_due")?) {
+                    (None, None) => None,
+                    (Some(what), Some(due_at)) => {
+                        if due_at <= occurred_at {
+                            return Err(FieldError::new(
+                                &rec,
+                                "follow_up_due",
+                                "a time after the instruction was given",
+                                lantern_core::time::show(due_at),
+                            )
+                            .into());
+                        }
+                        let ladder = f.opt("follow_up_ladder").unwrap_or_else(|| "missed-follow-up".into());
+                        let ladder = LadderId::parse(&ladder)
+                            .map_err(|e| e.in_record(&rec).with_field("follow_up_ladder"))?;
+                        if self.journal.ladder(ladder.as_str())?.is_none() {
+                            return Err(FieldError::new(
+                                &rec,
+                                "follow_up_ladder",
+                                "an escalation ladder (lantern ladder list)",
+                                ladder.as_str(),
+                            )
+                            .into());
+                        }
+                        Some(FollowUp { what, due_at, ladder })
+                    }
+                    (Some(_), None) => {
+                        return Err(FieldError::new(&rec, "follow_up_due", "when the follow-up is due", "").into());
+                    }
+                    (None, Some(_)) => {
+                        return Err(FieldError::new(&rec, "follow_up", "what the follow-up is", "").into());
+                    }
+                };
+                RecordBody::Instruction {
+                    to: f.req("to", "to whom")?,
+                    what: f.req("what", "the instruction")?,
+                    follow_up,
+                }
+            }
+            _ => RecordBody::Comms {
+                who: f.req("who", "who was told")?,
+                what: f.req("what", "what they were told")?,
+                channel: f.req("channel", "how they were told")?,
+            },
+        };
+        let fulfils = match input.fulfils.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => {
+                let ok = v.record(&RecordId::parse(id).map_err(|e| e.in_record(&rec))?).is_some_and(|r| {
+                    matches!(&r.record.body, RecordBody::Instruction { follow_up: Some(_), .. })
+                });
+                if !ok {
+                    return Err(FieldError::new(
+                        &rec,
+                        "fulfils",
+                        "an instruction in this disruption that requires a follow-up",
+                        id,
+                    )
+                    .into());
+                }
+                if v.fulfilment(&RecordId::parse(id).map_err(|e| e.in_record(&rec))?).is_some() {
+                    return Err(FieldError::new(&rec, "fulfils", "an instruction whose follow-up is not yet logged", id).into());
+                }
+                Some(RecordId::parse(id).map_err(|e| e.in_record(&rec))?)
+            }
+            None => None,
+        };
+        let escalation = match input.escalation.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => {
+                let eid = EscalationId::parse(id).map_err(|e| e.in_record(&rec))?;
+                if v.escalation(&eid).is_none() {
+                    return Err(FieldError::new(&rec, "escalation", "an escalation in this disruption", id).into());
+                }
+                Some(eid)
+            }
+            None => None,
+        };
+        let n = v.records.len() + 1;
+        let node = self.journal.node_id().to_string();
+        let id = RecordId::parse(&format!("{kind}-{n}-{}", &node[1..5])).map_err(|e| e.in_record(&rec))?;
+        let record = DowntimeRecord {
+            id: id.clone(),
+            disruption: v.id.clone(),
+            people,
+            visits,
+            paper_ref: input.paper_ref.clone().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            fulfils,
+            escalation,
+            body,
+        };
+        record.validate()?;
+        let mut evs = vec![NewEvent {
+            actor: actor.journal_name(),
+            occurred_at: Some(occurred_at),
+            event: Event::DowntimeRecorded(record.clone()),
+        }];
+        evs.extend(self.acknowledgements(&v, &record, actor));
+        self.journal.append_batch(evs, now)?;
+        let v = self.journal.disruption(v.id.as_str())?.ok_or_else(|| AppError::not_found("disruption", v.id.as_str(), ""))?;
+        Ok(v.record(&id).cloned().expect("the record just appended"))
+    }
+
+    /// A record that answers an escalation, or fulfils a follow-up whose escalation runs,
+    /// acknowledges it.
+    fn acknowledgements(&self, v: &DisruptionView, r: &DowntimeRecord, actor: &Actor) -> Vec<NewEvent> {
+        let mut out = Vec::new();
+        for e in &v.escalations {
+            if e.acknowledged.is_some() {
+                continue;
+            }
+            let answers = r.escalation.as_ref() == Some(&e.escalation.id);
+            let fulfils = r.fulfils.is_some() && e.escalation.follow_up_of == r.fulfils;
+            if answers || fulfils {
+                out.push(NewEvent::now(
+                    actor.journal_name(),
+                    Event::EscalationAcknowledged {
+                        escalation: e.escalation.id.clone(),
+                        disruption: v.id.clone(),
+                        note: format!("{} ({})", r.body.summary(), r.id),
+                    },
+                ));
+            }
+        }
+        out
+    }
+}

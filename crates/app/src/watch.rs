@@ -1,0 +1,150 @@
+//! The high-priority watch: every visit planned in a disruption's window, verified, explained or
+//! still outstanding — the board shows high-priority visits not yet verified, and the report
+//! proves none was missed (S5, S7).
+
+use crate::{Actor, App, AppError};
+use lantern_core::downtime::RecordBody;
+use lantern_core::visit::Visit;
+use serde::Serialize;
+
+/// Where a planned visit stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitState {
+    /// Took place, and a record says how it was verified.
+    Verified,
+    /// Did not take place as planned, with the reason recorded.
+    Explained,
+    /// Nothing recorded yet.
+    Outstanding,
+}
+
+impl VisitState {
+    /// As shown.
+    pub fn label(self) -> &'static str {
+        match self {
+            VisitState::Verified => "VERIFIED",
+            VisitState::Explained => "EXPLAINED",
+            VisitState::Outstanding => "OUTSTANDING",
+        }
+    }
+}
+
+/// One planned visit in the window.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchRow {
+    /// The visit.
+    pub visit: Visit,
+    /// The person's name.
+    pub person_name: String,
+    /// Where it stands.
+    pub state: VisitState,
+    /// The record that settles it, and what it says.
+    pub record: Option<String>,
+    /// In words.
+    pub detail: String,
+}
+
+/// The watch over a disruption's window.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchReport {
+    /// The disruption.
+    pub disruption: String,
+    /// A drill.
+    pub drill: bool,
+    /// Window start.
+    pub from: jiff::Timestamp,
+    /// Window end (recovery, or now).
+    pub to: jiff::Timestamp,
+    /// Every planned visit in the window, by time.
+    pub visits: Vec<WatchRow>,
+}
+
+impl WatchReport {
+    /// High-priority visits not yet verified (the live board).
+    pub fn board(&self) -> Vec<&WatchRow> {
+        self.visits
+            .iter()
+            .filter(|r| r.visit.is_high_priority() && r.state == VisitState::Outstanding)
+            .collect()
+    }
+
+    /// Visits with nothing recorded.
+    pub fn outstanding(&self) -> usize {
+        self.visits
+            .iter()
+            .filter(|r| r.state == VisitState::Outstanding)
+            .count()
+    }
+}
+
+impl App {
+    /// The watch over a disruption: every visit its services planned in the window.
+    pub fn watch(&self, actor: &Actor, id: &str) -> Result<WatchReport, AppError> {
+        let v = self.disruption(actor, id)?;
+        let now = self.now();
+        let (from, to) = v
+            .window(now)
+            .ok_or_else(|| AppError::not_found("declared disruption", id, "a proposal has no window yet"))?;
+        let services = v.disruption.as_ref().map(|d| d.services.clone()).unwrap_or_default();
+        let mut rows = Vec::new();
+        for visit in self.journal.visits_between(from, to)? {
+            if !services.contains(&visit.service) {
+                continue;
+            }
+            // The latest record about the visit settles it.
+            let settled = v.records.iter().rev().find_map(|r| match &r.record.body {
+                RecordBody::Visit {
+                    actual_at,
+                    deviation,
+                    reason,
+                    method,
+                    ..
+                } if r.record.visits.contains(&visit.id) => Some((r, actual_at, deviation, reason, method)),
+                _ => None,
+            });
+            let (state, record, detail) = match settled {
+                None => (VisitState::Outstanding, None, "nothing recorded yet".to_string()),
+                Some((r, Some(at), dev, reason, method)) => (
+                    VisitState::Verified,
+                    Some(r.record.id.to_string()),
+                    format!(
+                        "verified by {method:?} at {}{}",
+                        lantern_core::time::show(*at),
+                        dev.as_ref()
+                            .map(|d| format!("; deviation: {d} ({})", reason.as_deref().unwrap_or("")))
+                            .unwrap_or_default()
+                    ),
+                ),
+                Some((r, None, dev, reason, _)) => (
+                    VisitState::Explained,
+                    Some(r.record.id.to_string()),
+                    format!(
+                        "did not take place: {} ({})",
+                        dev.as_deref().unwrap_or(""),
+                        reason.as_deref().unwrap_or("")
+                    ),
+                ),
+            };
+            let person_name = self
+                .journal
+                .person(visit.person.as_str())?
+                .map(|p| p.display_name())
+                .unwrap_or_default();
+            rows.push(WatchRow {
+                visit,
+                person_name,
+                state,
+                record,
+                detail,
+            });
+        }
+        Ok(WatchReport {
+            disruption: v.id.to_string(),
+            drill: v.is_drill(),
+            from,
+            to,
+            visits: rows,
+        })
+    }
+}

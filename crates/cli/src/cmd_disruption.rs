@@ -1,0 +1,480 @@
+//! `lantern disruption|record|escalation|ladder` and the dependency register commands.
+
+use crate::args::{DisruptionCmd, EscalationCmd, LadderCmd};
+use crate::{Ctx, out};
+use lantern_app::App;
+use lantern_app::core::disruption_view::DisruptionView;
+use lantern_app::core::time::show;
+use lantern_app::disruptions::DeclareInput;
+use lantern_app::downtime::{RECORD_KINDS, RecordInput, record_fields};
+use lantern_app::notify::Notifier;
+use std::path::Path;
+use std::process::ExitCode;
+
+fn read_file(path: &Path) -> anyhow::Result<String> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    if meta.len() > 1_000_000 {
+        anyhow::bail!("{}: expected at most 1 MB of JSON", path.display());
+    }
+    std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+}
+
+/// `lantern dependency list` (the register with status now).
+pub fn dependency_list(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    let reg = app.dependency_register(&actor)?;
+    let hand = app.dependencies()?;
+    if ctx.cli.json {
+        out::json(&serde_json::json!({
+            "register": reg,
+            "hand_set": hand.iter().map(|d| serde_json::json!({"id": d.id, "degraded": d.degraded, "note": d.note, "since": d.since})).collect::<Vec<_>>(),
+        }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for d in &reg {
+        let probe = match &d.probe {
+            Some(p) => format!("probe {:?}: {} ({} failing in a row)", p.status, p.detail, d.failures),
+            None => "no probe result".into(),
+        };
+        println!(
+            "{:<22} {:<9} {:<8} {:?}/{:?}  {}",
+            d.dependency.id,
+            if d.degraded { "DOWN" } else { "ok" },
+            format!("{:?}", d.dependency.criticality).to_lowercase(),
+            d.dependency.owner,
+            d.dependency.owner_name,
+            probe
+        );
+    }
+    for h in hand.iter().filter(|h| h.degraded) {
+        println!("  {} marked DEGRADED by hand since {}: {}", h.id, h.since, h.note);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lantern dependency add FILE`.
+pub fn dependency_add(ctx: &Ctx, file: &Path) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    let d = app.register_dependency(&actor, &read_file(file)?)?;
+    if ctx.cli.json {
+        out::json(&d)?;
+    } else {
+        println!("{} ({}) is in the register", d.id, d.name);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lantern dependency probe [NAME]`. Exits 3 if any probe failed.
+pub fn dependency_probe(ctx: &Ctx, name: Option<&str>) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let reports = match name {
+        Some(n) => vec![app.probe_dependency(n)?],
+        None => app.probe_all()?,
+    };
+    if ctx.cli.json {
+        out::json(&reports)?;
+    } else {
+        for r in &reports {
+            println!(
+                "{:<22} {:<5} {}{}",
+                r.dependency,
+                format!("{:?}", r.result.status).to_uppercase(),
+                r.result.detail,
+                r.proposed
+                    .as_ref()
+                    .map(|p| format!("\n  → disruption {p} PROPOSED: confirm with `lantern disruption declare --id {p} --title ...`"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    let failed = reports
+        .iter()
+        .any(|r| r.result.status != lantern_app::core::dependency::ProbeStatus::Up);
+    Ok(if failed { ExitCode::from(3) } else { ExitCode::SUCCESS })
+}
+
+/// `lantern dependency history NAME`.
+pub fn dependency_history(ctx: &Ctx, name: &str) -> anyhow::Result<ExitCode> {
+    let app = ctx.open()?;
+    let rows: Vec<serde_json::Value> = app
+        .journal()
+        .events_of_kinds(&["probe_observed"])?
+        .into_iter()
+        .filter_map(|r| match r.event {
+            lantern_app::core::event::Event::ProbeObserved {
+                dependency,
+                result,
+                failures,
+            } if dependency.as_str() == name => Some(serde_json::json!({
+                "at": r.stored.occurred_at, "status": result.status, "latency_ms": result.latency_ms,
+                "detail": result.detail, "failures": failures,
+            })),
+            _ => None,
+        })
+        .collect();
+    if ctx.cli.json {
+        out::json(&rows)?;
+    } else {
+        for r in rows {
+            println!(
+                "{}  {:<5} {}",
+                r["at"].as_str().unwrap_or(""),
+                r["status"].as_str().unwrap_or("").to_uppercase(),
+                r["detail"].as_str().unwrap_or("")
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lantern disruption ...`
+pub fn run(ctx: &Ctx, cmd: &DisruptionCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    let v = match cmd {
+        DisruptionCmd::Declare {
+            title,
+            dependencies,
+            severity,
+            drill,
+            started_at,
+            id,
+            note,
+        } => app.declare_disruption(
+            &actor,
+            &DeclareInput {
+                id: id.clone(),
+                title: title.clone(),
+                dependencies: dependencies.clone(),
+                severity: severity.clone(),
+                drill: *drill,
+                started_at: started_at.clone(),
+                note: note.clone(),
+            },
+        )?,
+        DisruptionCmd::Status { id: None } => {
+            let all = app.disruptions(&actor)?;
+            let figures = app.disruption_figures(&actor)?;
+            if ctx.cli.json {
+                out::json(&serde_json::json!({"figures": figures, "disruptions": all}))?;
+            } else {
+                for d in &all {
+                    let title = d
+                        .disruption
+                        .as_ref()
+                        .map(|x| x.title.clone())
+                        .or_else(|| d.proposal.as_ref().map(|p| p.reason.clone()))
+                        .unwrap_or_default();
+                    println!(
+                        "{:<40} {:<10}{} {}",
+                        d.id,
+                        d.stage.as_str().to_uppercase(),
+                        if d.is_drill() { " DRILL" } else { "" },
+                        title
+                    );
+                }
+                println!(
+                    "Real disruptions: {} ({} open), {} hours of downtime, {} records. Drills: {} (not counted). Proposals awaiting confirmation: {}.",
+                    figures.disruptions,
+                    figures.open,
+                    figures.downtime_hours,
+                    figures.records,
+                    figures.drills,
+                    figures.proposals
+                );
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        DisruptionCmd::Status { id: Some(id) } => app.disruption(&actor, id)?,
+        DisruptionCmd::Stage { id, to, note } => app.change_stage(&actor, id, to, note)?,
+        DisruptionCmd::Close { id, note } => app.change_stage(&actor, id, "closed", note)?,
+        DisruptionCmd::Assign { id, role, who } => app.assign_duty(&actor, id, role, who)?,
+        DisruptionCmd::Tick { id, step, note } => app.tick_playbook(&actor, id, *step, note)?,
+        DisruptionCmd::Watch { id } => {
+            let w = app.watch(&actor, id)?;
+            if ctx.cli.json {
+                out::json(&w)?;
+            } else {
+                println!(
+                    "{}Watch over disruption {}: visits planned {} to {}",
+                    if w.drill { "DRILL. " } else { "" },
+                    w.disruption,
+                    show(w.from),
+                    show(w.to)
+                );
+                for r in &w.visits {
+                    let pri: Vec<&str> = r.visit.priorities.iter().map(|p| p.label()).collect();
+                    println!(
+                        "{:<12} {}  {:<32} {:<22} {}{}",
+                        r.state.label(),
+                        show(r.visit.start),
+                        r.visit.id,
+                        r.person_name,
+                        if pri.is_empty() { String::new() } else { format!("[{}] ", pri.join(", ")) },
+                        r.detail
+                    );
+                }
+                let board = w.board();
+                println!(
+                    "{} planned visits: {} verified, {} explained, {} outstanding; {} high-priority not yet verified.",
+                    w.visits.len(),
+                    w.visits.iter().filter(|r| r.state == lantern_app::watch::VisitState::Verified).count(),
+                    w.visits.iter().filter(|r| r.state == lantern_app::watch::VisitState::Explained).count(),
+                    w.outstanding(),
+                    board.len()
+                );
+                if w.outstanding() == 0 {
+                    println!("Every planned visit in the window was verified or explained.");
+                }
+            }
+            return Ok(if w.outstanding() == 0 { ExitCode::SUCCESS } else { ExitCode::from(4) });
+        }
+    };
+    print_view(ctx, &app, &v)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_view(ctx: &Ctx, app: &App, v: &DisruptionView) -> anyhow::Result<()> {
+    if ctx.cli.json {
+        return out::json(v);
+    }
+    let drill = if v.is_drill() { "DRILL — " } else { "" };
+    match &v.disruption {
+        Some(d) => {
+            println!("{drill}Disruption {}: {} [{}]", v.id, d.title, v.stage.as_str().to_uppercase());
+            println!(
+                "Severity {:?}; started {}; dependencies {}; services {}",
+                d.severity,
+                show(d.started_at),
+                d.dependencies.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", "),
+                d.services.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
+            );
+            println!("People affected: {}", app.affected_people(v)?.len());
+            for s in &v.stages {
+                println!("  {:<10} {} by {}", s.stage.as_str(), show(s.at), s.by);
+            }
+            for duty in [
+                lantern_app::core::disruption::Duty::Lead,
+                lantern_app::core::disruption::Duty::Scribe,
+                lantern_app::core::disruption::Duty::OnCall,
+            ] {
+                if let Some(h) = v.holder(duty) {
+                    println!("  {}: {h}", duty.as_str());
+                }
+            }
+            println!("Playbook:");
+            for (i, step) in d.playbook.iter().enumerate() {
+                match v.ticks.iter().find(|t| t.step == i) {
+                    Some(t) => println!("  [x] {}. {step} — {} at {}", i + 1, t.by, show(t.at)),
+                    None => println!("  [ ] {}. {step}", i + 1),
+                }
+            }
+        }
+        None => {
+            let p = v.proposal.as_ref();
+            println!(
+                "Disruption {} [{}]: {}",
+                v.id,
+                v.stage.as_str().to_uppercase(),
+                p.map(|p| p.reason.as_str()).unwrap_or("")
+            );
+        }
+    }
+    if !v.escalations.is_empty() {
+        println!("Escalations:");
+        for e in &v.escalations {
+            println!(
+                "  {} ({}) {}: {}",
+                e.escalation.id,
+                e.escalation.ladder.name,
+                match (&e.acknowledged, e.is_open()) {
+                    (Some(_), _) => "ACKNOWLEDGED",
+                    (None, true) => "RUNNING",
+                    (None, false) => "EXHAUSTED",
+                },
+                e.escalation.about
+            );
+            for s in &e.steps {
+                println!("    step {} {:?}: {}", s.step + 1, s.outcome, s.detail);
+            }
+        }
+    }
+    println!("Timeline:");
+    let mut t = v.timeline.clone();
+    t.sort_by_key(|e| (e.at, e.pos));
+    for e in t {
+        let late = if e.recorded_at != e.at {
+            format!(" (entered {})", show(e.recorded_at))
+        } else {
+            String::new()
+        };
+        println!("  {}  {}{late} — {}", show(e.at), e.what, e.by);
+    }
+    Ok(())
+}
+
+/// `lantern record KIND --field value ...`: the flags are built from the kind's fields.
+pub fn record(ctx: &Ctx, kind: &str, args: &[String]) -> anyhow::Result<ExitCode> {
+    if !RECORD_KINDS.contains(&kind) {
+        anyhow::bail!("record kind: expected one of {}, got {kind}", RECORD_KINDS.join(", "));
+    }
+    // clap wants 'static names; a one-shot command can leak these few short strings.
+    let flag = |n: &str| -> &'static str { n.replace('_', "-").leak() };
+    let mut cmd = clap::Command::new(&*format!("lantern record {kind}").leak())
+        .no_binary_name(true)
+        .arg(clap::Arg::new("disruption").long("disruption").help("Disruption (default: the only open one)"))
+        .arg(clap::Arg::new("at").long("occurred-at").visible_alias("at").help("When it happened (default now): RFC 3339 or London `YYYY-MM-DD HH:MM`"))
+        .arg(clap::Arg::new("person").long("person").action(clap::ArgAction::Append).help("Person concerned (repeat)"))
+        .arg(clap::Arg::new("paper_ref").long("paper-ref").help("The paper form's reference, when entered from paper"))
+        .arg(clap::Arg::new("fulfils").long("fulfils").help("The instruction whose follow-up this is"))
+        .arg(clap::Arg::new("escalation").long("escalation").help("The escalation this answers (acknowledges it)"))
+        .arg(clap::Arg::new("as").long("as").value_name("STAFF_ID").help("Act as this member of staff (as before `record`)"))
+        .arg(clap::Arg::new("json").long("json").action(clap::ArgAction::SetTrue).help("Print JSON"));
+    for (name, label, required) in record_fields(kind) {
+        cmd = cmd.arg(
+            clap::Arg::new(*name)
+                .long(flag(name))
+                .required(*required)
+                .help(*label),
+        );
+    }
+    let m = match cmd.try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            e.print()?;
+            return Ok(ExitCode::from(code));
+        }
+    };
+    let get = |n: &str| m.get_one::<String>(n).cloned();
+    let input = RecordInput {
+        kind: kind.to_string(),
+        disruption: get("disruption"),
+        occurred_at: get("at"),
+        people: m
+            .get_many::<String>("person")
+            .map(|v| v.cloned().collect())
+            .unwrap_or_default(),
+        paper_ref: get("paper_ref"),
+        fulfils: get("fulfils"),
+        escalation: get("escalation"),
+        fields: record_fields(kind)
+            .iter()
+            .filter_map(|(n, _, _)| get(n).map(|v| (n.to_string(), v)))
+            .collect(),
+    };
+    let mut app = ctx.open()?;
+    let actor = match get("as") {
+        Some(s) => app.actor(Some(&s), &crate::local_user())?,
+        None => ctx.actor(&app)?,
+    };
+    let r = app.record_downtime(&actor, &input)?;
+    if ctx.cli.json || m.get_flag("json") {
+        out::json(&r)?;
+    } else {
+        println!(
+            "Recorded {} in disruption {}: {} (happened {}, entered {})",
+            r.record.id,
+            r.record.disruption,
+            r.record.body.summary(),
+            show(r.occurred_at),
+            show(r.recorded_at)
+        );
+        if kind == "incident" {
+            println!("{}", lantern_app::core::downtime::REG18_PROMPT);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lantern escalation ...`
+pub fn escalation(ctx: &Ctx, cmd: &EscalationCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    match cmd {
+        EscalationCmd::Start {
+            ladder,
+            about,
+            disruption,
+            people,
+        } => {
+            let actor = ctx.actor(&app)?;
+            let e = app.start_escalation(&actor, disruption.as_deref(), ladder, about, people)?;
+            // Take the first step at once.
+            let notifier = Notifier::from_env().map_err(|e| anyhow::anyhow!(e))?;
+            let report = app.tick(&notifier)?;
+            if ctx.cli.json {
+                out::json(&serde_json::json!({"escalation": e, "tick": report}))?;
+            } else {
+                println!("Escalation {} started ({})", e.id, e.ladder.name);
+                for s in report.steps {
+                    println!("  {s}");
+                }
+            }
+        }
+        EscalationCmd::Ack { id, note } => {
+            let actor = ctx.actor(&app)?;
+            app.acknowledge_escalation(&actor, id, note)?;
+            if !ctx.cli.json {
+                println!("Escalation {id} acknowledged");
+            }
+        }
+        EscalationCmd::Tick => {
+            let notifier = Notifier::from_env().map_err(|e| anyhow::anyhow!(e))?;
+            let report = app.tick(&notifier)?;
+            if ctx.cli.json {
+                out::json(&report)?;
+            } else {
+                for s in &report.started {
+                    println!("started {s}");
+                }
+                for s in &report.steps {
+                    println!("{s}");
+                }
+                if report.started.is_empty() && report.steps.is_empty() {
+                    println!("Nothing due at {}", show(app.now()));
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lantern ladder ...`
+pub fn ladder(ctx: &Ctx, cmd: &LadderCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    match cmd {
+        LadderCmd::List => {
+            let ls = app.ladders(&actor)?;
+            if ctx.cli.json {
+                out::json(&ls)?;
+            } else {
+                for l in ls {
+                    println!("{} — {} (repeat {})", l.id, l.name, l.repeat);
+                    for (i, s) in l.steps.iter().enumerate() {
+                        println!(
+                            "  {}. {} by {} at {}, wait {} min",
+                            i + 1,
+                            s.target,
+                            s.channel.as_str(),
+                            s.address,
+                            s.wait_minutes
+                        );
+                    }
+                }
+            }
+        }
+        LadderCmd::Add { file } => {
+            let l = app.define_ladder(&actor, &read_file(file)?)?;
+            if ctx.cli.json {
+                out::json(&l)?;
+            } else {
+                println!("Ladder {} ({} steps) defined", l.id, l.steps.len());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,163 @@
+//! The disruption projections and their queries: the dependency register, probe status,
+//! disruptions (each stored as the fold of its events) and escalation ladders.
+
+use crate::projection::{At, exec, json, rejected};
+use crate::{Journal, JournalError};
+use lantern_core::dependency::{Dependency, ProbeResult};
+use lantern_core::disruption_view::{DisruptionView, Meta};
+use lantern_core::event::Event;
+use lantern_core::ladder::Ladder;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// A dependency's latest probe result.
+#[derive(Debug, Clone)]
+pub struct ProbeRow {
+    /// Which dependency.
+    pub dependency: String,
+    /// The last recorded result.
+    pub result: ProbeResult,
+    /// Consecutive failures.
+    pub failures: u32,
+    /// In this status since.
+    pub since: String,
+}
+
+fn ts(field: &str, s: &str) -> Result<jiff::Timestamp, JournalError> {
+    s.parse()
+        .map_err(|e| JournalError::corrupt(field, format!("{s}: {e}")))
+}
+
+/// Fold a disruption's event into its stored view.
+pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
+    let Some(id) = ev.disruption() else {
+        return Ok(());
+    };
+    let meta = Meta {
+        pos: at.pos,
+        occurred_at: ts("occurred_at", at.occurred_at)?,
+        recorded_at: ts("recorded_at", at.recorded_at)?,
+        actor: at.actor.to_string(),
+    };
+    let doc: Option<String> = conn
+        .prepare_cached("SELECT doc FROM p_disruptions WHERE id = ?1")?
+        .query_row([id.as_str()], |r| r.get(0))
+        .optional()?;
+    let view = match doc {
+        Some(doc) => {
+            let mut v: DisruptionView = serde_json::from_str(&doc)
+                .map_err(|e| JournalError::corrupt("disruption", e))?;
+            v.apply(&meta, ev).map_err(|e| rejected(ev, e))?;
+            v
+        }
+        None => DisruptionView::start(&meta, ev)
+            .map_err(|e| rejected(ev, format!("disruption {id}: {e}")))?,
+    };
+    let started = view
+        .disruption
+        .as_ref()
+        .map_or(meta.occurred_at, |d| d.started_at)
+        .to_string();
+    exec(
+        conn,
+        "INSERT OR REPLACE INTO p_disruptions (id, stage, drill, started_at, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            id.as_str(),
+            view.stage.as_str(),
+            view.is_drill(),
+            started,
+            json(&view)
+        ],
+    )?;
+    Ok(())
+}
+
+impl Journal {
+    /// The dependency register.
+    pub fn dependency_register(&self) -> Result<Vec<Dependency>, JournalError> {
+        self.docs(
+            "dependency",
+            "SELECT doc FROM p_dependency_register ORDER BY id",
+            [],
+        )
+    }
+
+    /// One register entry.
+    pub fn registered_dependency(&self, id: &str) -> Result<Option<Dependency>, JournalError> {
+        Ok(self
+            .docs(
+                "dependency",
+                "SELECT doc FROM p_dependency_register WHERE id = ?1",
+                [id],
+            )?
+            .pop())
+    }
+
+    /// The latest probe result of every probed dependency.
+    pub fn probe_status(&self) -> Result<Vec<ProbeRow>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT dependency, doc, failures, since FROM p_probe_status ORDER BY dependency",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(dependency, doc, failures, since)| {
+                Ok(ProbeRow {
+                    dependency,
+                    result: serde_json::from_str(&doc)
+                        .map_err(|e| JournalError::corrupt("probe result", e))?,
+                    failures: failures as u32,
+                    since,
+                })
+            })
+            .collect()
+    }
+
+    /// Every disruption (and proposal), newest first.
+    pub fn disruptions(&self) -> Result<Vec<DisruptionView>, JournalError> {
+        self.docs(
+            "disruption",
+            "SELECT doc FROM p_disruptions ORDER BY started_at DESC, id",
+            [],
+        )
+    }
+
+    /// One disruption.
+    pub fn disruption(&self, id: &str) -> Result<Option<DisruptionView>, JournalError> {
+        Ok(self
+            .docs(
+                "disruption",
+                "SELECT doc FROM p_disruptions WHERE id = ?1",
+                [id],
+            )?
+            .pop())
+    }
+
+    /// Disruptions in a stage where downtime procedures are in force, or records are accepted.
+    pub fn open_disruptions(&self) -> Result<Vec<DisruptionView>, JournalError> {
+        self.docs(
+            "disruption",
+            "SELECT doc FROM p_disruptions WHERE stage IN ('proposed', 'declared', 'stable', 'recovered') ORDER BY started_at, id",
+            [],
+        )
+    }
+
+    /// Every escalation ladder.
+    pub fn ladders(&self) -> Result<Vec<Ladder>, JournalError> {
+        self.docs("ladder", "SELECT doc FROM p_ladders ORDER BY id", [])
+    }
+
+    /// One ladder.
+    pub fn ladder(&self, id: &str) -> Result<Option<Ladder>, JournalError> {
+        Ok(self
+            .docs("ladder", "SELECT doc FROM p_ladders WHERE id = ?1", [id])?
+            .pop())
+    }
+}
