@@ -128,8 +128,9 @@ impl App {
             .into());
         }
         let started_at = match input.started_at.as_deref().filter(|s| !s.trim().is_empty()) {
-            Some(s) => lantern_core::time::parse_instant("started_at", s)
-                .map_err(|e| e.in_record(rec))?,
+            Some(s) => {
+                lantern_core::time::parse_instant("started_at", s).map_err(|e| e.in_record(rec))?
+            }
             None => proposal.as_ref().map_or(now, |p| p.at),
         };
         if started_at > now {
@@ -167,7 +168,15 @@ impl App {
                 let base = &deps[0].as_str()[..deps[0].as_str().len().min(40)];
                 let mut n = 1;
                 loop {
-                    let cand = format!("{}{base}-{stamp}{}", if input.drill { "drill-" } else { "" }, if n == 1 { String::new() } else { format!("-{n}") });
+                    let cand = format!(
+                        "{}{base}-{stamp}{}",
+                        if input.drill { "drill-" } else { "" },
+                        if n == 1 {
+                            String::new()
+                        } else {
+                            format!("-{n}")
+                        }
+                    );
                     if self.journal.disruption(&cand)?.is_none() {
                         break DisruptionId::parse(&cand).map_err(|e| e.in_record(rec))?;
                     }
@@ -186,8 +195,10 @@ impl App {
             playbook,
             note: input.note.trim().to_string(),
         };
-        self.journal
-            .append(NewEvent::now(actor.journal_name(), Event::DisruptionDeclared(d)), now)?;
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::DisruptionDeclared(d)),
+            now,
+        )?;
         self.disruption(actor, id.as_str())
     }
 
@@ -209,10 +220,9 @@ impl App {
     /// records (drills included), or an error listing the choices.
     pub fn current_disruption(&self, given: Option<&str>) -> Result<DisruptionView, AppError> {
         if let Some(id) = given.map(str::trim).filter(|s| !s.is_empty()) {
-            return self
-                .journal
-                .disruption(id)?
-                .ok_or_else(|| AppError::not_found("disruption", id, "see lantern disruption status"));
+            return self.journal.disruption(id)?.ok_or_else(|| {
+                AppError::not_found("disruption", id, "see lantern disruption status")
+            });
         }
         let open: Vec<DisruptionView> = self
             .journal
@@ -234,7 +244,10 @@ impl App {
                 "disruption",
                 format!(
                     "one of the open disruptions: {}",
-                    open.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ")
+                    open.iter()
+                        .map(|d| d.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 "",
             )
@@ -254,7 +267,12 @@ impl App {
         let v = self.disruption(actor, id)?;
         let rec = format!("disruption {id}");
         let to_stage = Stage::parse(to.trim()).ok_or_else(|| {
-            FieldError::new(&rec, "stage", "declared, stable, recovered, closed or dismissed", to)
+            FieldError::new(
+                &rec,
+                "stage",
+                "declared, stable, recovered, closed or dismissed",
+                to,
+            )
         })?;
         if !v.stage.next().contains(&to_stage) {
             let allowed: Vec<&str> = v.stage.next().iter().map(|s| s.as_str()).collect();
@@ -307,11 +325,15 @@ impl App {
         let name = match self.journal.staff_member(who)? {
             Some(s) => format!("{} ({})", s.name, s.id),
             None => {
-                return Err(FieldError::new(&rec, "who", "a member of staff's identifier", who).into());
+                return Err(
+                    FieldError::new(&rec, "who", "a member of staff's identifier", who).into(),
+                );
             }
         };
         if !v.stage.accepts_records() {
-            return Err(FieldError::new(&rec, "stage", "an open disruption", v.stage.as_str()).into());
+            return Err(
+                FieldError::new(&rec, "stage", "an open disruption", v.stage.as_str()).into(),
+            );
         }
         let ev = Event::DutyAssigned {
             id: v.id.clone(),
@@ -345,7 +367,9 @@ impl App {
             .into());
         }
         if !v.stage.accepts_records() {
-            return Err(FieldError::new(&rec, "stage", "an open disruption", v.stage.as_str()).into());
+            return Err(
+                FieldError::new(&rec, "stage", "an open disruption", v.stage.as_str()).into(),
+            );
         }
         lantern_core::text::optional(&rec, "note", note, 5_000)?;
         let ev = Event::PlaybookTicked {

@@ -75,7 +75,9 @@ impl Fields<'_> {
     }
     fn time(&self, name: &str) -> Result<Option<jiff::Timestamp>, FieldError> {
         self.opt(name)
-            .map(|v| lantern_core::time::parse_instant(name, &v).map_err(|e| e.in_record(&self.rec)))
+            .map(|v| {
+                lantern_core::time::parse_instant(name, &v).map_err(|e| e.in_record(&self.rec))
+            })
             .transpose()
     }
     fn pick<T: Copy>(&self, name: &str, choices: &[(&str, T)]) -> Result<T, FieldError> {
@@ -113,10 +115,22 @@ pub fn record_fields(kind: &str) -> &'static [(&'static str, &'static str, bool)
             ("key_facts", "Key facts", true),
             ("protective_actions", "Immediate protective actions", true),
             ("restriction", "Any restriction used", false),
-            ("restriction_rationale", "Why the restriction was used", false),
+            (
+                "restriction_rationale",
+                "Why the restriction was used",
+                false,
+            ),
             ("told", "Who was told", true),
-            ("reg18", "CQC Regulation 18 notifiable? (notifiable / not_notifiable / undecided)", true),
-            ("safeguarding_shared_at", "Shared with the local authority at", false),
+            (
+                "reg18",
+                "CQC Regulation 18 notifiable? (notifiable / not_notifiable / undecided)",
+                true,
+            ),
+            (
+                "safeguarding_shared_at",
+                "Shared with the local authority at",
+                false,
+            ),
         ],
         "visit" => &[
             ("visit", "Planned visit", true),
@@ -167,7 +181,10 @@ impl App {
             .into());
         }
         if matches!(kind, "decision" | "instruction") {
-            actor.require(Role::may_decide, "record downtime decisions and instructions")?;
+            actor.require(
+                Role::may_decide,
+                "record downtime decisions and instructions",
+            )?;
         }
         let v = self.current_disruption(input.disruption.as_deref())?;
         let rec = format!("{kind} record in disruption {}", v.id);
@@ -195,7 +212,11 @@ impl App {
         }
         let now = self.now();
         let started = v.disruption.as_ref().map_or(now, |d| d.started_at);
-        let occurred_at = match input.occurred_at.as_deref().filter(|s| !s.trim().is_empty()) {
+        let occurred_at = match input
+            .occurred_at
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+        {
             Some(s) => lantern_core::time::parse_instant("occurred_at", s)
                 .map_err(|e| e.in_record(&rec))?,
             None => now,
@@ -239,7 +260,13 @@ impl App {
                 Some(person) if !people.contains(&person.id) => people.push(person.id),
                 Some(_) => {}
                 None => {
-                    return Err(FieldError::new(&rec, format!("people[{i}]"), "a person in Lantern", p).into());
+                    return Err(FieldError::new(
+                        &rec,
+                        format!("people[{i}]"),
+                        "a person in Lantern",
+                        p,
+                    )
+                    .into());
                 }
             }
         }
@@ -257,13 +284,18 @@ impl App {
             "call" => RecordBody::Call {
                 direction: f.pick(
                     "direction",
-                    &[("outgoing", Direction::Outgoing), ("incoming", Direction::Incoming)],
+                    &[
+                        ("outgoing", Direction::Outgoing),
+                        ("incoming", Direction::Incoming),
+                    ],
                 )?,
                 party: f.req("party", "who was spoken to")?,
                 organisation: f.opt("organisation").unwrap_or_default(),
                 number: f
                     .opt("number")
-                    .map(|n| PhoneNumber::parse(&n).map_err(|e| e.in_record(&rec).with_field("number")))
+                    .map(|n| {
+                        PhoneNumber::parse(&n).map_err(|e| e.in_record(&rec).with_field("number"))
+                    })
                     .transpose()?,
                 purpose: f.req("purpose", "why the call was made")?,
                 outcome: f.req("outcome", "what came of it")?,
@@ -276,7 +308,8 @@ impl App {
                 }
                 RecordBody::Incident {
                     key_facts: f.req("key_facts", "the key facts")?,
-                    protective_actions: f.req("protective_actions", "the immediate protective actions")?,
+                    protective_actions: f
+                        .req("protective_actions", "the immediate protective actions")?,
                     restriction: f.opt("restriction"),
                     restriction_rationale: f.opt("restriction_rationale"),
                     told: f.req("told", "who was told")?,
@@ -296,7 +329,11 @@ impl App {
                 let visit = self.journal.visit(&id)?.ok_or_else(|| {
                     FieldError::new(&rec, "visit", "a planned visit's identifier", &id)
                 })?;
-                if !v.disruption.as_ref().is_some_and(|d| d.services.contains(&visit.service)) {
+                if !v
+                    .disruption
+                    .as_ref()
+                    .is_some_and(|d| d.services.contains(&visit.service))
+                {
                     return Err(FieldError::new(
                         &rec,
                         "visit",
@@ -341,9 +378,9 @@ impl App {
                 RecordBody::Medication {
                     medicine: f.req("medicine", "the medicine")?,
                     dose: f.req("dose", "the dose")?,
-                    due_at: f
-                        .time("due_at")?
-                        .ok_or_else(|| FieldError::new(&rec, "due_at", "when the dose was due", ""))?,
+                    due_at: f.time("due_at")?.ok_or_else(|| {
+                        FieldError::new(&rec, "due_at", "when the dose was due", "")
+                    })?,
                     outcome: f.pick(
                         "outcome",
                         &[
@@ -368,7 +405,9 @@ impl App {
                             )
                             .into());
                         }
-                        let ladder = f.opt("follow_up_ladder").unwrap_or_else(|| "missed-follow-up".into());
+                        let ladder = f
+                            .opt("follow_up_ladder")
+                            .unwrap_or_else(|| "missed-follow-up".into());
                         let ladder = LadderId::parse(&ladder)
                             .map_err(|e| e.in_record(&rec).with_field("follow_up_ladder"))?;
                         if self.journal.ladder(ladder.as_str())?.is_none() {
@@ -380,13 +419,29 @@ impl App {
                             )
                             .into());
                         }
-                        Some(FollowUp { what, due_at, ladder })
+                        Some(FollowUp {
+                            what,
+                            due_at,
+                            ladder,
+                        })
                     }
                     (Some(_), None) => {
-                        return Err(FieldError::new(&rec, "follow_up_due", "when the follow-up is due", "").into());
+                        return Err(FieldError::new(
+                            &rec,
+                            "follow_up_due",
+                            "when the follow-up is due",
+                            "",
+                        )
+                        .into());
                     }
                     (None, Some(_)) => {
-                        return Err(FieldError::new(&rec, "follow_up", "what the follow-up is", "").into());
+                        return Err(FieldError::new(
+                            &rec,
+                            "follow_up",
+                            "what the follow-up is",
+                            "",
+                        )
+                        .into());
                     }
                 };
                 RecordBody::Instruction {
@@ -401,11 +456,24 @@ impl App {
                 channel: f.req("channel", "how they were told")?,
             },
         };
-        let fulfils = match input.fulfils.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let fulfils = match input
+            .fulfils
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(id) => {
-                let ok = v.record(&RecordId::parse(id).map_err(|e| e.in_record(&rec))?).is_some_and(|r| {
-                    matches!(&r.record.body, RecordBody::Instruction { follow_up: Some(_), .. })
-                });
+                let ok = v
+                    .record(&RecordId::parse(id).map_err(|e| e.in_record(&rec))?)
+                    .is_some_and(|r| {
+                        matches!(
+                            &r.record.body,
+                            RecordBody::Instruction {
+                                follow_up: Some(_),
+                                ..
+                            }
+                        )
+                    });
                 if !ok {
                     return Err(FieldError::new(
                         &rec,
@@ -415,18 +483,37 @@ impl App {
                     )
                     .into());
                 }
-                if v.fulfilment(&RecordId::parse(id).map_err(|e| e.in_record(&rec))?).is_some() {
-                    return Err(FieldError::new(&rec, "fulfils", "an instruction whose follow-up is not yet logged", id).into());
+                if v.fulfilment(&RecordId::parse(id).map_err(|e| e.in_record(&rec))?)
+                    .is_some()
+                {
+                    return Err(FieldError::new(
+                        &rec,
+                        "fulfils",
+                        "an instruction whose follow-up is not yet logged",
+                        id,
+                    )
+                    .into());
                 }
                 Some(RecordId::parse(id).map_err(|e| e.in_record(&rec))?)
             }
             None => None,
         };
-        let escalation = match input.escalation.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let escalation = match input
+            .escalation
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(id) => {
                 let eid = EscalationId::parse(id).map_err(|e| e.in_record(&rec))?;
                 if v.escalation(&eid).is_none() {
-                    return Err(FieldError::new(&rec, "escalation", "an escalation in this disruption", id).into());
+                    return Err(FieldError::new(
+                        &rec,
+                        "escalation",
+                        "an escalation in this disruption",
+                        id,
+                    )
+                    .into());
                 }
                 Some(eid)
             }
@@ -434,13 +521,18 @@ impl App {
         };
         let n = v.records.len() + 1;
         let node = self.journal.node_id().to_string();
-        let id = RecordId::parse(&format!("{kind}-{n}-{}", &node[1..5])).map_err(|e| e.in_record(&rec))?;
+        let id = RecordId::parse(&format!("{kind}-{n}-{}", &node[1..5]))
+            .map_err(|e| e.in_record(&rec))?;
         let record = DowntimeRecord {
             id: id.clone(),
             disruption: v.id.clone(),
             people,
             visits,
-            paper_ref: input.paper_ref.clone().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+            paper_ref: input
+                .paper_ref
+                .clone()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty()),
             fulfils,
             escalation,
             body,
@@ -453,13 +545,21 @@ impl App {
         }];
         evs.extend(self.acknowledgements(&v, &record, actor));
         self.journal.append_batch(evs, now)?;
-        let v = self.journal.disruption(v.id.as_str())?.ok_or_else(|| AppError::not_found("disruption", v.id.as_str(), ""))?;
+        let v = self
+            .journal
+            .disruption(v.id.as_str())?
+            .ok_or_else(|| AppError::not_found("disruption", v.id.as_str(), ""))?;
         Ok(v.record(&id).cloned().expect("the record just appended"))
     }
 
     /// A record that answers an escalation, or fulfils a follow-up whose escalation runs,
     /// acknowledges it.
-    fn acknowledgements(&self, v: &DisruptionView, r: &DowntimeRecord, actor: &Actor) -> Vec<NewEvent> {
+    fn acknowledgements(
+        &self,
+        v: &DisruptionView,
+        r: &DowntimeRecord,
+        actor: &Actor,
+    ) -> Vec<NewEvent> {
         let mut out = Vec::new();
         for e in &v.escalations {
             if e.acknowledged.is_some() {

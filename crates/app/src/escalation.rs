@@ -43,12 +43,23 @@ impl App {
         let v = self.current_disruption(disruption)?;
         let rec = format!("escalation in disruption {}", v.id);
         if !v.stage.accepts_records() {
-            return Err(FieldError::new(&rec, "disruption", "an open disruption", v.stage.as_str()).into());
+            return Err(FieldError::new(
+                &rec,
+                "disruption",
+                "an open disruption",
+                v.stage.as_str(),
+            )
+            .into());
         }
         lantern_core::text::required(&rec, "about", about, 2_000)?;
         let lid = LadderId::parse(ladder.trim()).map_err(|e| e.in_record(&rec))?;
         let ladder = self.journal.ladder(lid.as_str())?.ok_or_else(|| {
-            FieldError::new(&rec, "ladder", "an escalation ladder (lantern ladder list)", lid.as_str())
+            FieldError::new(
+                &rec,
+                "ladder",
+                "an escalation ladder (lantern ladder list)",
+                lid.as_str(),
+            )
         })?;
         let mut ps = Vec::new();
         for (i, p) in people.iter().enumerate() {
@@ -109,9 +120,17 @@ impl App {
                     .clone();
                 Some((v, e))
             })
-            .ok_or_else(|| AppError::not_found("escalation", escalation, "see lantern disruption status ID"))?;
+            .ok_or_else(|| {
+                AppError::not_found("escalation", escalation, "see lantern disruption status ID")
+            })?;
         if e.acknowledged.is_some() {
-            return Err(FieldError::new(&rec, "escalation", "an escalation not yet acknowledged", escalation).into());
+            return Err(FieldError::new(
+                &rec,
+                "escalation",
+                "an escalation not yet acknowledged",
+                escalation,
+            )
+            .into());
         }
         self.journal.append(
             NewEvent::now(
@@ -161,9 +180,18 @@ impl App {
                     lantern_core::time::show(f.due_at)
                 );
                 let fresh = self.journal.disruption(v.id.as_str())?.unwrap_or(v.clone());
-                let e = self.new_escalation(&fresh, ladder, &about, r.record.people.clone(), Some(r.record.id.clone()))?;
+                let e = self.new_escalation(
+                    &fresh,
+                    ladder,
+                    &about,
+                    r.record.people.clone(),
+                    Some(r.record.id.clone()),
+                )?;
                 report.started.push(format!("{}: {about}", e.id));
-                self.journal.append(NewEvent::now(LADDER_ACTOR, Event::EscalationStarted(e)), now)?;
+                self.journal.append(
+                    NewEvent::now(LADDER_ACTOR, Event::EscalationStarted(e)),
+                    now,
+                )?;
             }
             // Take every step that has fallen due.
             loop {
@@ -175,7 +203,8 @@ impl App {
                     if e.acknowledged.is_some() {
                         return None;
                     }
-                    let (step, round, at) = next_due(&e.escalation.ladder, e.started_at, &e.taken())?;
+                    let (step, round, at) =
+                        next_due(&e.escalation.ladder, e.started_at, &e.taken())?;
                     (at <= now).then(|| (e.clone(), step, round))
                 });
                 let Some((e, step, round)) = due else { break };
@@ -187,10 +216,15 @@ impl App {
                     .map(|d| d.dependencies.clone())
                     .unwrap_or_default();
                 let mut evs = Vec::new();
-                let (outcome, detail) = if let Some(dep) = self.channel_down(s.channel, &drill_deps)? {
+                let (outcome, detail) = if let Some(dep) =
+                    self.channel_down(s.channel, &drill_deps)?
+                {
                     (
                         StepOutcome::Skipped,
-                        format!("{} is down (dependency {dep}), so this step was skipped", s.channel.as_str()),
+                        format!(
+                            "{} is down (dependency {dep}), so this step was skipped",
+                            s.channel.as_str()
+                        ),
                     )
                 } else if s.channel == Channel::Phone {
                     (
@@ -204,7 +238,9 @@ impl App {
                     let subject = format!(
                         "[Lantern{}] {}: {}",
                         if v.is_drill() { " DRILL" } else { "" },
-                        v.disruption.as_ref().map_or("disruption", |d| d.title.as_str()),
+                        v.disruption
+                            .as_ref()
+                            .map_or("disruption", |d| d.title.as_str()),
                         e.escalation.about
                     );
                     let body = format!(
@@ -251,10 +287,16 @@ impl App {
                         }
                     }
                     match ok {
-                        Some(_) => (StepOutcome::Notified, format!("sent to {} at {}", s.target, s.address)),
+                        Some(_) => (
+                            StepOutcome::Notified,
+                            format!("sent to {} at {}", s.target, s.address),
+                        ),
                         None => (
                             StepOutcome::Failed,
-                            format!("every attempt to reach {} at {} failed", s.target, s.address),
+                            format!(
+                                "every attempt to reach {} at {} failed",
+                                s.target, s.address
+                            ),
                         ),
                     }
                 };

@@ -108,7 +108,11 @@ impl Notifier {
             .as_ref()
             .ok_or("no SMTP server is configured (set LANTERN_SMTP_URL)")?;
         let msg = Message::builder()
-            .from(cfg.from.parse().map_err(|e| format!("sender {}: {e}", cfg.from))?)
+            .from(
+                cfg.from
+                    .parse()
+                    .map_err(|e| format!("sender {}: {e}", cfg.from))?,
+            )
             .to(to.parse().map_err(|e| format!("address {to}: {e}"))?)
             .subject(subject)
             .body(body.to_string())

@@ -108,7 +108,11 @@ fn resolve(host: &str, port: u16, timeout: Duration) -> Result<Vec<std::net::Soc
     let (tx, rx) = mpsc::channel();
     let h = host.to_string();
     std::thread::spawn(move || {
-        let _ = tx.send((h.as_str(), port).to_socket_addrs().map(|a| a.collect::<Vec<_>>()));
+        let _ = tx.send(
+            (h.as_str(), port)
+                .to_socket_addrs()
+                .map(|a| a.collect::<Vec<_>>()),
+        );
     });
     match rx.recv_timeout(timeout) {
         Ok(Ok(a)) if !a.is_empty() => Ok(a),
@@ -203,8 +207,11 @@ impl App {
                 .to_zoned(lantern_core::time::london())
                 .strftime("%Y%m%d-%H%M")
                 .to_string();
-            let id = DisruptionId::parse(&format!("{}-{stamp}", &d.id.as_str()[..d.id.as_str().len().min(48)]))
-                .map_err(|e| e.in_record("proposed disruption"))?;
+            let id = DisruptionId::parse(&format!(
+                "{}-{stamp}",
+                &d.id.as_str()[..d.id.as_str().len().min(48)]
+            ))
+            .map_err(|e| e.in_record("proposed disruption"))?;
             evs.push(NewEvent::now(
                 PROBE_ACTOR,
                 Event::DisruptionProposed {

@@ -41,8 +41,15 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
 
 impl App {
     /// Add or replace a register entry (JSON, as in `docs/disruptions.md`).
-    pub fn register_dependency(&mut self, actor: &Actor, json: &str) -> Result<Dependency, AppError> {
-        actor.require(Role::may_configure_resilience, "edit the dependency register")?;
+    pub fn register_dependency(
+        &mut self,
+        actor: &Actor,
+        json: &str,
+    ) -> Result<Dependency, AppError> {
+        actor.require(
+            Role::may_configure_resilience,
+            "edit the dependency register",
+        )?;
         let d: Dependency = from_json("dependency", "a dependency register entry", json)?;
         d.validate()?;
         let services: BTreeSet<String> = self
@@ -138,8 +145,7 @@ impl App {
             .dependency_register()?
             .into_iter()
             .find(|d| {
-                d.channels.contains(&channel)
-                    && (degraded.contains(&d.id) || extra.contains(&d.id))
+                d.channels.contains(&channel) && (degraded.contains(&d.id) || extra.contains(&d.id))
             })
             .map(|d| d.id))
     }

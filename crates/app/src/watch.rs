@@ -83,10 +83,14 @@ impl App {
     pub fn watch(&self, actor: &Actor, id: &str) -> Result<WatchReport, AppError> {
         let v = self.disruption(actor, id)?;
         let now = self.now();
-        let (from, to) = v
-            .window(now)
-            .ok_or_else(|| AppError::not_found("declared disruption", id, "a proposal has no window yet"))?;
-        let services = v.disruption.as_ref().map(|d| d.services.clone()).unwrap_or_default();
+        let (from, to) = v.window(now).ok_or_else(|| {
+            AppError::not_found("declared disruption", id, "a proposal has no window yet")
+        })?;
+        let services = v
+            .disruption
+            .as_ref()
+            .map(|d| d.services.clone())
+            .unwrap_or_default();
         let mut rows = Vec::new();
         for visit in self.journal.visits_between(from, to)? {
             if !services.contains(&visit.service) {
@@ -100,11 +104,17 @@ impl App {
                     reason,
                     method,
                     ..
-                } if r.record.visits.contains(&visit.id) => Some((r, actual_at, deviation, reason, method)),
+                } if r.record.visits.contains(&visit.id) => {
+                    Some((r, actual_at, deviation, reason, method))
+                }
                 _ => None,
             });
             let (state, record, detail) = match settled {
-                None => (VisitState::Outstanding, None, "nothing recorded yet".to_string()),
+                None => (
+                    VisitState::Outstanding,
+                    None,
+                    "nothing recorded yet".to_string(),
+                ),
                 Some((r, Some(at), dev, reason, method)) => (
                     VisitState::Verified,
                     Some(r.record.id.to_string()),
@@ -112,7 +122,10 @@ impl App {
                         "verified by {method:?} at {}{}",
                         lantern_core::time::show(*at),
                         dev.as_ref()
-                            .map(|d| format!("; deviation: {d} ({})", reason.as_deref().unwrap_or("")))
+                            .map(|d| format!(
+                                "; deviation: {d} ({})",
+                                reason.as_deref().unwrap_or("")
+                            ))
                             .unwrap_or_default()
                     ),
                 ),

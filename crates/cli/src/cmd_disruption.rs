@@ -17,7 +17,8 @@ fn read_file(path: &Path) -> anyhow::Result<String> {
     if meta.len() > 1_000_000 {
         anyhow::bail!("{}: expected at most 1 MB of JSON", path.display());
     }
-    std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+    std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
 }
 
 /// `lantern dependency list` (the register with status now).
@@ -35,7 +36,10 @@ pub fn dependency_list(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     }
     for d in &reg {
         let probe = match &d.probe {
-            Some(p) => format!("probe {:?}: {} ({} failing in a row)", p.status, p.detail, d.failures),
+            Some(p) => format!(
+                "probe {:?}: {} ({} failing in a row)",
+                p.status, p.detail, d.failures
+            ),
             None => "no probe result".into(),
         };
         println!(
@@ -49,7 +53,10 @@ pub fn dependency_list(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         );
     }
     for h in hand.iter().filter(|h| h.degraded) {
-        println!("  {} marked DEGRADED by hand since {}: {}", h.id, h.since, h.note);
+        println!(
+            "  {} marked DEGRADED by hand since {}: {}",
+            h.id, h.since, h.note
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -93,7 +100,11 @@ pub fn dependency_probe(ctx: &Ctx, name: Option<&str>) -> anyhow::Result<ExitCod
     let failed = reports
         .iter()
         .any(|r| r.result.status != lantern_app::core::dependency::ProbeStatus::Up);
-    Ok(if failed { ExitCode::from(3) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `lantern dependency history NAME`.
@@ -213,7 +224,11 @@ pub fn run(ctx: &Ctx, cmd: &DisruptionCmd) -> anyhow::Result<ExitCode> {
                         show(r.visit.start),
                         r.visit.id,
                         r.person_name,
-                        if pri.is_empty() { String::new() } else { format!("[{}] ", pri.join(", ")) },
+                        if pri.is_empty() {
+                            String::new()
+                        } else {
+                            format!("[{}] ", pri.join(", "))
+                        },
                         r.detail
                     );
                 }
@@ -221,8 +236,14 @@ pub fn run(ctx: &Ctx, cmd: &DisruptionCmd) -> anyhow::Result<ExitCode> {
                 println!(
                     "{} planned visits: {} verified, {} explained, {} outstanding; {} high-priority not yet verified.",
                     w.visits.len(),
-                    w.visits.iter().filter(|r| r.state == lantern_app::watch::VisitState::Verified).count(),
-                    w.visits.iter().filter(|r| r.state == lantern_app::watch::VisitState::Explained).count(),
+                    w.visits
+                        .iter()
+                        .filter(|r| r.state == lantern_app::watch::VisitState::Verified)
+                        .count(),
+                    w.visits
+                        .iter()
+                        .filter(|r| r.state == lantern_app::watch::VisitState::Explained)
+                        .count(),
                     w.outstanding(),
                     board.len()
                 );
@@ -230,7 +251,11 @@ pub fn run(ctx: &Ctx, cmd: &DisruptionCmd) -> anyhow::Result<ExitCode> {
                     println!("Every planned visit in the window was verified or explained.");
                 }
             }
-            return Ok(if w.outstanding() == 0 { ExitCode::SUCCESS } else { ExitCode::from(4) });
+            return Ok(if w.outstanding() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(4)
+            });
         }
     };
     print_view(ctx, &app, &v)?;
@@ -244,13 +269,26 @@ fn print_view(ctx: &Ctx, app: &App, v: &DisruptionView) -> anyhow::Result<()> {
     let drill = if v.is_drill() { "DRILL — " } else { "" };
     match &v.disruption {
         Some(d) => {
-            println!("{drill}Disruption {}: {} [{}]", v.id, d.title, v.stage.as_str().to_uppercase());
+            println!(
+                "{drill}Disruption {}: {} [{}]",
+                v.id,
+                d.title,
+                v.stage.as_str().to_uppercase()
+            );
             println!(
                 "Severity {:?}; started {}; dependencies {}; services {}",
                 d.severity,
                 show(d.started_at),
-                d.dependencies.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", "),
-                d.services.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
+                d.dependencies
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                d.services
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             println!("People affected: {}", app.affected_people(v)?.len());
             for s in &v.stages {
@@ -319,20 +357,59 @@ fn print_view(ctx: &Ctx, app: &App, v: &DisruptionView) -> anyhow::Result<()> {
 /// `lantern record KIND --field value ...`: the flags are built from the kind's fields.
 pub fn record(ctx: &Ctx, kind: &str, args: &[String]) -> anyhow::Result<ExitCode> {
     if !RECORD_KINDS.contains(&kind) {
-        anyhow::bail!("record kind: expected one of {}, got {kind}", RECORD_KINDS.join(", "));
+        anyhow::bail!(
+            "record kind: expected one of {}, got {kind}",
+            RECORD_KINDS.join(", ")
+        );
     }
     // clap wants 'static names; a one-shot command can leak these few short strings.
     let flag = |n: &str| -> &'static str { n.replace('_', "-").leak() };
     let mut cmd = clap::Command::new(&*format!("lantern record {kind}").leak())
         .no_binary_name(true)
-        .arg(clap::Arg::new("disruption").long("disruption").help("Disruption (default: the only open one)"))
-        .arg(clap::Arg::new("at").long("occurred-at").visible_alias("at").help("When it happened (default now): RFC 3339 or London `YYYY-MM-DD HH:MM`"))
-        .arg(clap::Arg::new("person").long("person").action(clap::ArgAction::Append).help("Person concerned (repeat)"))
-        .arg(clap::Arg::new("paper_ref").long("paper-ref").help("The paper form's reference, when entered from paper"))
-        .arg(clap::Arg::new("fulfils").long("fulfils").help("The instruction whose follow-up this is"))
-        .arg(clap::Arg::new("escalation").long("escalation").help("The escalation this answers (acknowledges it)"))
-        .arg(clap::Arg::new("as").long("as").value_name("STAFF_ID").help("Act as this member of staff (as before `record`)"))
-        .arg(clap::Arg::new("json").long("json").action(clap::ArgAction::SetTrue).help("Print JSON"));
+        .arg(
+            clap::Arg::new("disruption")
+                .long("disruption")
+                .help("Disruption (default: the only open one)"),
+        )
+        .arg(
+            clap::Arg::new("at")
+                .long("occurred-at")
+                .visible_alias("at")
+                .help("When it happened (default now): RFC 3339 or London `YYYY-MM-DD HH:MM`"),
+        )
+        .arg(
+            clap::Arg::new("person")
+                .long("person")
+                .action(clap::ArgAction::Append)
+                .help("Person concerned (repeat)"),
+        )
+        .arg(
+            clap::Arg::new("paper_ref")
+                .long("paper-ref")
+                .help("The paper form's reference, when entered from paper"),
+        )
+        .arg(
+            clap::Arg::new("fulfils")
+                .long("fulfils")
+                .help("The instruction whose follow-up this is"),
+        )
+        .arg(
+            clap::Arg::new("escalation")
+                .long("escalation")
+                .help("The escalation this answers (acknowledges it)"),
+        )
+        .arg(
+            clap::Arg::new("as")
+                .long("as")
+                .value_name("STAFF_ID")
+                .help("Act as this member of staff (as before `record`)"),
+        )
+        .arg(
+            clap::Arg::new("json")
+                .long("json")
+                .action(clap::ArgAction::SetTrue)
+                .help("Print JSON"),
+        );
     for (name, label, required) in record_fields(kind) {
         cmd = cmd.arg(
             clap::Arg::new(*name)
@@ -417,7 +494,9 @@ pub fn escalation(ctx: &Ctx, cmd: &EscalationCmd) -> anyhow::Result<ExitCode> {
         EscalationCmd::Ack { id, note } => {
             let actor = ctx.actor(&app)?;
             app.acknowledge_escalation(&actor, id, note)?;
-            if !ctx.cli.json {
+            if ctx.cli.json {
+                out::json(&serde_json::json!({"acknowledged": id}))?;
+            } else {
                 println!("Escalation {id} acknowledged");
             }
         }

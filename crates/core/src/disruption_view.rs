@@ -376,7 +376,10 @@ impl DisruptionView {
                     StepOutcome::Skipped => "skipped",
                     StepOutcome::Failed => "failed",
                 };
-                format!("Escalation {escalation} step {}: {target} — {o}: {detail}", step + 1)
+                format!(
+                    "Escalation {escalation} step {}: {target} — {o}: {detail}",
+                    step + 1
+                )
             }
             Event::NotificationAttempted {
                 escalation,

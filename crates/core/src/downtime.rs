@@ -399,7 +399,12 @@ impl DowntimeRecord {
             }
         }
         if self.people.len() > 500 || self.visits.len() > 500 {
-            return Err(FieldError::new(&rec, "people", "at most 500 people and visits", ""));
+            return Err(FieldError::new(
+                &rec,
+                "people",
+                "at most 500 people and visits",
+                "",
+            ));
         }
         Ok(())
     }

@@ -67,7 +67,9 @@ impl Ladder {
                 ));
             }
             let ok = match s.channel {
-                Channel::Email => s.address.contains('@') && !s.address.contains(char::is_whitespace),
+                Channel::Email => {
+                    s.address.contains('@') && !s.address.contains(char::is_whitespace)
+                }
                 Channel::Webhook => {
                     s.address.starts_with("http://") || s.address.starts_with("https://")
                 }
@@ -219,7 +221,10 @@ mod tests {
             at: t0,
             outcome: StepOutcome::CallRequired,
         };
-        assert_eq!(next_due(&l, t0, &[t(0), t(1)]).map(|d| (d.0, d.1)), Some((0, 1)));
+        assert_eq!(
+            next_due(&l, t0, &[t(0), t(1)]).map(|d| (d.0, d.1)),
+            Some((0, 1))
+        );
         assert_eq!(next_due(&l, t0, &[t(0), t(1), t(0), t(1)]), None);
     }
 }

@@ -44,8 +44,8 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
         .optional()?;
     let view = match doc {
         Some(doc) => {
-            let mut v: DisruptionView = serde_json::from_str(&doc)
-                .map_err(|e| JournalError::corrupt("disruption", e))?;
+            let mut v: DisruptionView =
+                serde_json::from_str(&doc).map_err(|e| JournalError::corrupt("disruption", e))?;
             v.apply(&meta, ev).map_err(|e| rejected(ev, e))?;
             v
         }

@@ -508,7 +508,11 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
     Ok(!matches!(ev, Event::MeiViewed { .. }))
 }
 
-pub(crate) fn exec(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<usize> {
+pub(crate) fn exec(
+    conn: &Connection,
+    sql: &str,
+    p: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
     conn.prepare_cached(sql)?.execute(p)
 }
 

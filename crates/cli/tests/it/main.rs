@@ -1,6 +1,7 @@
 //! End-to-end tests of the `lantern` binary: one test binary, a module per feature.
 
 mod bad_input;
+mod disruption;
 mod export_all;
 mod export_fhir;
 mod import_csv;
