@@ -23,6 +23,14 @@ fn summary(method: &str, path: &str) -> &'static str {
         ("get", "/api/v1/rules/{handover}") => "The current rule set for a handover point",
         ("get", "/api/v1/audit") => "Who viewed essential information",
         ("get", "/api/v1/openapi.json") => "This document",
+        ("get", "/api/v1/dependencies") => "The dependency register with status now",
+        ("get", "/api/v1/disruptions") => "Disruptions with figures (drills counted apart)",
+        ("post", "/api/v1/disruptions") => "Declare a disruption (or confirm a probe's proposal)",
+        ("get", "/api/v1/disruptions/{id}") => "A disruption: stages, roles, playbook, records, escalations, timeline",
+        ("post", "/api/v1/disruptions/{id}/stage") => "Move a disruption to another stage",
+        ("post", "/api/v1/disruptions/{id}/records") => "Make a downtime record (decision, call, incident, visit, mar, instruction, comms)",
+        ("post", "/api/v1/disruptions/{id}/escalations") => "Start an escalation ladder",
+        ("get", "/api/v1/disruptions/{id}/watch") => "The high-priority watch and visit verification report",
         _ => "",
     }
 }

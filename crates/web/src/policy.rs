@@ -34,6 +34,12 @@ pub enum Action {
     Export,
     /// Print packs and rotas; see and update the print register.
     Print,
+    /// See disruptions, their boards and timelines, and the dependency register.
+    ViewDisruptions,
+    /// Declare disruptions and change their stage and roles.
+    RunDisruption,
+    /// Make downtime records, tick playbooks, start and acknowledge escalations.
+    RecordDowntime,
 }
 
 /// Whether a role may perform an action. The domain rules live on [`Role`].
@@ -52,5 +58,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::Import => role.may_import(),
         Action::Export => role.may_export(),
         Action::Print => role.may_print(),
+        Action::ViewDisruptions => role.may_view_disruptions(),
+        Action::RunDisruption => role.may_run_disruption(),
+        Action::RecordDowntime => role.may_record_downtime(),
     }
 }

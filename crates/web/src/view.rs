@@ -34,6 +34,9 @@ impl Nav {
         if r.may_read_audit() {
             links.push(("/audit", "Audit log"));
         }
+        if r.may_view_disruptions() {
+            links.push(("/disruptions", "Disruptions"));
+        }
         if r.may_print() {
             links.push(("/printing", "Printing"));
         }
@@ -525,6 +528,13 @@ impl DoneQuery {
             "published" => "New version published.",
             "source" => "Source registered: `lantern serve` pulls it on its interval.",
             "destroyed" => "Destruction recorded.",
+            "declared" => "Disruption declared: downtime procedures are in force.",
+            "stage" => "Stage changed.",
+            "duty" => "Role assigned.",
+            "ticked" => "Playbook step ticked.",
+            "recorded" => "Record saved in the journal.",
+            "escalation" => "Escalation started.",
+            "ack" => "Escalation acknowledged: the ladder has stopped.",
             _ => return None,
         };
         Some(m.to_string())
@@ -558,4 +568,85 @@ pub fn download(content_type: &str, filename: &str, body: Vec<u8>) -> axum::resp
         body,
     )
         .into_response()
+}
+
+/// The disruptions list: figures, proposals, the declare form and the dependency register.
+#[derive(Template)]
+#[template(path = "disruptions.html")]
+pub struct DisruptionsPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub may_run: bool,
+    /// Figures in words (drills apart).
+    pub figures: String,
+    /// Id, stage, drill, title, started.
+    pub rows: Vec<(String, String, bool, String, String)>,
+    /// Id, name, status word, criticality, owner, fallback, probe.
+    pub deps: Vec<(String, String, String, String, String, String, String)>,
+    pub error: Option<String>,
+}
+
+/// One escalation run as shown.
+pub struct EscalationRow {
+    pub id: String,
+    pub ladder: String,
+    pub about: String,
+    pub state: String,
+    pub steps: Vec<String>,
+    /// The call to make now, when the current step is a phone call awaiting acknowledgement.
+    pub call_now: Option<String>,
+}
+
+/// A downtime record form: kind, its fields `(name, label, required)`.
+pub struct RecordForm {
+    pub kind: &'static str,
+    pub fields: &'static [(&'static str, &'static str, bool)],
+}
+
+/// The disruption console.
+#[derive(Template)]
+#[template(path = "disruption.html")]
+pub struct DisruptionPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub id: String,
+    pub title: String,
+    pub stage: String,
+    pub drill: bool,
+    /// Severity, started, dependencies, services, people affected.
+    pub facts: Vec<(&'static str, String)>,
+    pub next_stages: Vec<&'static str>,
+    pub may_run: bool,
+    pub may_record: bool,
+    /// Role, holder.
+    pub duties: Vec<(&'static str, String)>,
+    pub staff: Vec<(String, String)>,
+    /// Step number, text, ticked (by, at).
+    pub playbook: Vec<(usize, String, Option<String>)>,
+    pub escalations: Vec<EscalationRow>,
+    pub ladders: Vec<(String, String)>,
+    /// High-priority visits not yet verified: time, visit, person, priorities.
+    pub board: Vec<(String, String, String, String)>,
+    /// Watch report: state, time, visit, person, detail.
+    pub watch: Vec<(String, String, String, String, String)>,
+    pub watch_summary: String,
+    pub forms: Vec<RecordForm>,
+    /// Id, occurred, entered, by, summary.
+    pub records: Vec<(String, String, String, String, String)>,
+    /// At, what, by, entered later (if so).
+    pub timeline: Vec<(String, String, String, String)>,
+    /// Which form the error belongs to, and the message naming record, field and expectation.
+    pub error: Option<(String, String)>,
+    pub reg18: &'static str,
+}
+
+impl DisruptionPage {
+    /// The error for a form, if any.
+    pub fn err_for(&self, form: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|(f, _)| f == form)
+            .map(|(_, m)| m.as_str())
+    }
 }

@@ -14,14 +14,14 @@ use lantern_app::{AppError, CallInput, SectionInput};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-fn reply<T: serde::Serialize>(r: Result<T, AppError>) -> Response {
+pub(crate) fn reply<T: serde::Serialize>(r: Result<T, AppError>) -> Response {
     match r {
         Ok(v) => Json(v).into_response(),
         Err(e) => WebError::from_app(e, true).into_response(),
     }
 }
 
-fn bad_json(e: impl std::fmt::Display) -> Response {
+pub(crate) fn bad_json(e: impl std::fmt::Display) -> Response {
     WebError::new(
         StatusCode::BAD_REQUEST,
         "invalid",

@@ -4,7 +4,9 @@
 
 mod admin;
 mod api;
+mod api_disruptions;
 mod check;
+mod disruptions;
 mod interop;
 mod pages;
 mod people;
@@ -163,7 +165,34 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             Print,
             post(printing::destroyed),
         ),
+        (Method::GET, "/disruptions", ViewDisruptions, get(disruptions::list)),
+        (Method::POST, "/disruptions", RunDisruption, post(disruptions::declare)),
+        (Method::GET, "/disruptions/{id}", ViewDisruptions, get(disruptions::show_page)),
+        (Method::POST, "/disruptions/{id}/stage", RunDisruption, post(disruptions::stage)),
+        (Method::POST, "/disruptions/{id}/duty", RunDisruption, post(disruptions::duty)),
+        (Method::POST, "/disruptions/{id}/playbook", RecordDowntime, post(disruptions::tick)),
+        (Method::POST, "/disruptions/{id}/records", RecordDowntime, post(disruptions::record)),
+        (Method::POST, "/disruptions/{id}/escalations", RecordDowntime, post(disruptions::escalate)),
+        (
+            Method::POST,
+            "/disruptions/{id}/escalations/{escalation}/ack",
+            RecordDowntime,
+            post(disruptions::ack),
+        ),
         // JSON API
+        (Method::GET, "/api/v1/dependencies", ViewDisruptions, get(api_disruptions::dependencies)),
+        (Method::GET, "/api/v1/disruptions", ViewDisruptions, get(api_disruptions::list)),
+        (Method::POST, "/api/v1/disruptions", RunDisruption, post(api_disruptions::declare)),
+        (Method::GET, "/api/v1/disruptions/{id}", ViewDisruptions, get(api_disruptions::show)),
+        (Method::POST, "/api/v1/disruptions/{id}/stage", RunDisruption, post(api_disruptions::stage)),
+        (Method::POST, "/api/v1/disruptions/{id}/records", RecordDowntime, post(api_disruptions::record)),
+        (
+            Method::POST,
+            "/api/v1/disruptions/{id}/escalations",
+            RecordDowntime,
+            post(api_disruptions::escalate),
+        ),
+        (Method::GET, "/api/v1/disruptions/{id}/watch", ViewDisruptions, get(api_disruptions::watch)),
         (
             Method::GET,
             "/api/v1/openapi.json",

@@ -1,6 +1,7 @@
 //! Web tests, in-process against the real router and a real data directory.
 
 mod api;
+mod disruption;
 mod imported;
 mod matrix;
 mod printing;

@@ -14,6 +14,7 @@ fn fill(path: &str) -> String {
         .replace("{section}", "mobility")
         .replace("{handover}", "rapid-start")
         .replace("{file}", "lantern.css")
+        .replace("{escalation}", "esc-1")
 }
 
 #[tokio::test]

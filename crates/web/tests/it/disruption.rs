@@ -1,0 +1,86 @@
+//! Running a disruption through the JSON API and the console: S3 through the API, bad input
+//! refused with the field named and nothing written, the console's forms.
+
+use crate::support::Site;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+#[tokio::test]
+async fn s3_through_the_api_and_the_console() {
+    let site = Site::demo();
+    let s = site.login("daniel").await;
+    let (st, d) = site
+        .api(Some(&s), Method::POST, "/api/v1/disruptions", Some(json!({
+            "title": "Email down", "dependencies": ["email"], "severity": "major"
+        })))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{d}");
+    let id = d["id"].as_str().unwrap().to_string();
+    let (st, e) = site
+        .api(Some(&s), Method::POST, &format!("/api/v1/disruptions/{id}/escalations"), Some(json!({
+            "ladder": "safeguarding", "about": "Allegation about a visitor", "people": ["p-edith-marlow"]
+        })))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+    assert!(e["tick"]["steps"][0].as_str().unwrap().contains("email is down"));
+    let esc = e["escalation"]["id"].as_str().unwrap().to_string();
+    // The console shows the call to make now.
+    let page = site.page(Some(&s), Method::GET, &format!("/disruptions/{id}"), &[], false).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Call Northshire Safeguarding Adults Hub on 01632 960301 now"), "{}", page.body);
+    // Bad input: a record dated before the disruption began names the field; nothing written.
+    let before = site.event_count().await;
+    let (st, err) = site
+        .api(Some(&s), Method::POST, &format!("/api/v1/disruptions/{id}/records"), Some(json!({
+            "kind": "incident", "occurred_at": "2020-01-01T00:00:00Z",
+            "fields": {"key_facts": "x", "protective_actions": "y", "told": "z", "reg18": "undecided"}
+        })))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["error"]["field"]["field"], "occurred_at");
+    let (st, err) = site
+        .api(Some(&s), Method::POST, &format!("/api/v1/disruptions/{id}/records"), Some(json!({
+            "kind": "call", "fields": {"colour": "blue"}
+        })))
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["error"]["field"]["field"], "colour");
+    assert_eq!(site.event_count().await, before);
+    // The phone referral through the API answers the ladder.
+    let (st, r) = site
+        .api(Some(&s), Method::POST, &format!("/api/v1/disruptions/{id}/records"), Some(json!({
+            "kind": "call", "people": ["p-edith-marlow"], "escalation": esc,
+            "fields": {"direction": "outgoing", "party": "Grace Adeyemi", "organisation": "Safeguarding hub",
+                       "purpose": "Referral", "outcome": "Accepted", "reference": "SG-2026-1142"}
+        })))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    // The console's incident form, with CSRF, from a paper form.
+    let r = site
+        .page(Some(&s), Method::POST, &format!("/disruptions/{id}/records"), &[
+            ("kind", "incident"), ("key_facts", "Visitor took a bank card"), ("protective_actions", "Card cancelled"),
+            ("told", "Daughter"), ("reg18", "notifiable"), ("paper_ref", "IF-0457"), ("people", "p-edith-marlow"),
+        ], true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = site
+        .page(Some(&s), Method::POST, &format!("/disruptions/{id}/records"), &[
+            ("kind", "incident"), ("key_facts", "x"),
+        ], true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("field `protective_actions`"), "{}", r.body);
+    let (_, v) = site.api(Some(&s), Method::GET, &format!("/api/v1/disruptions/{id}"), None).await;
+    assert!(v["escalations"][0]["acknowledged"].is_object());
+    assert_eq!(v["records"].as_array().unwrap().len(), 2);
+    assert_eq!(v["records"][1]["record"]["paper_ref"], "IF-0457");
+    // Auditors read; they cannot record. Subcontractors cannot see disruptions at all.
+    let a = site.login("peter").await;
+    assert_eq!(site.api(Some(&a), Method::GET, &format!("/api/v1/disruptions/{id}"), None).await.0, StatusCode::OK);
+    let (st, _) = site
+        .api(Some(&a), Method::POST, &format!("/api/v1/disruptions/{id}/records"), Some(json!({"kind": "comms"})))
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let j = site.login("jo.fletcher").await;
+    assert_eq!(site.api(Some(&j), Method::GET, "/api/v1/disruptions", None).await.0, StatusCode::FORBIDDEN);
+}
