@@ -235,3 +235,89 @@ test('a manager uploads a FHIR bundle in the browser; the person page shows wher
   await page.screenshot({ path: join(shots, 'imported-person.png'), fullPage: true });
   await context.close();
 });
+
+// London wall-clock time `ms` ago, as a datetime-local input takes it.
+function londonAgo(ms) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(Date.now() - ms)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+test('S3 on a phone: email down, the ladder skips email, the phone referral and a paper incident are recorded', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('#username', 'daniel');
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForLoadState('load');
+  await page.goto(`${base}/disruptions`);
+  await axe(page, 'disruptions page');
+  await page.fill('#d-title', 'Email down across the organisation');
+  await page.check('input[name=dependency][value=email]');
+  await page.fill('#d-started', londonAgo(2 * 3600e3));
+  await page.click('#declare button[type=submit]');
+  await page.waitForLoadState('load');
+  assert.match(await page.textContent('h1'), /Email down across the organisation/);
+  assert.match(await page.textContent('.flash'), /Disruption declared/);
+  // Start the safeguarding ladder: email is skipped and the phone referral is prompted.
+  await page.selectOption('#e-ladder', 'safeguarding');
+  await page.fill('#e-about', 'Allegation of financial abuse by a visitor');
+  await page.fill('#e-people', 'p-edith-marlow');
+  await page.click('#escalate button[type=submit]');
+  await page.waitForLoadState('load');
+  const alert = await page.textContent('.callnow');
+  assert.match(alert, /Call Northshire Safeguarding Adults Hub on 01632 960301 now/);
+  const body = await page.textContent('main');
+  assert.match(body, /email is down \(dependency email\), so this step was skipped/);
+  const esc = alert.match(/escalation (esc-[0-9a-f-]+)/)[1];
+  await axe(page, 'disruption console');
+  await page.screenshot({ path: join(shots, 's3-console-phone.png'), fullPage: false });
+  // The referral by phone, with its reference, answers the ladder.
+  await page.click('#record-call summary');
+  await page.fill('#call-direction', 'outgoing');
+  await page.fill('#call-party', 'Grace Adeyemi');
+  await page.fill('#call-organisation', 'Northshire Safeguarding Adults Hub');
+  await page.fill('#call-number', '01632 960301');
+  await page.fill('#call-purpose', 'Safeguarding referral');
+  await page.fill('#call-outcome', 'Referral accepted');
+  await page.fill('#call-reference', 'SG-2026-1142');
+  await page.fill('#call-people', 'p-edith-marlow');
+  await page.fill('#call-escalation', esc);
+  await page.click('#record-call button[type=submit]');
+  await page.waitForLoadState('load');
+  assert.match(await page.textContent('.flash'), /Record saved/);
+  assert.equal(await page.locator('.callnow').count(), 0, 'acknowledged: no call to make now');
+  assert.match(await page.textContent(`#esc-${esc}`), /ACKNOWLEDGED/);
+  // A paper incident form entered later with its original time; a future time is refused first.
+  await page.click('#record-incident summary');
+  await page.fill('#incident-key_facts', 'Neighbour reported a visitor taking the bank card');
+  await page.fill('#incident-protective_actions', 'Card cancelled; visitor asked to leave');
+  await page.fill('#incident-restriction', 'Visitor not admitted alone');
+  await page.fill('#incident-restriction_rationale', 'Risk of further financial abuse');
+  await page.fill('#incident-told', 'Daughter; safeguarding hub');
+  await page.fill('#incident-reg18', 'notifiable');
+  await page.fill('#incident-paper_ref', 'IF-0457');
+  await page.fill('#incident-occurred_at', londonAgo(-3 * 3600e3));
+  await page.click('#record-incident button[type=submit]');
+  await page.waitForLoadState('load');
+  assert.match(await page.textContent('#record-incident .field-error'), /occurred_at.*not in the future/);
+  await page.fill('#incident-key_facts', 'Neighbour reported a visitor taking the bank card');
+  await page.fill('#incident-protective_actions', 'Card cancelled; visitor asked to leave');
+  await page.fill('#incident-told', 'Daughter; safeguarding hub');
+  await page.fill('#incident-reg18', 'notifiable');
+  await page.fill('#incident-paper_ref', 'IF-0457');
+  await page.fill('#incident-occurred_at', londonAgo(3600e3));
+  await page.click('#record-incident button[type=submit]');
+  await page.waitForLoadState('load');
+  assert.match(await page.textContent('.flash'), /Record saved/);
+  const timeline = await page.textContent('#timeline');
+  assert.match(timeline, /Incident: Neighbour reported a visitor taking the bank card \[from paper IF-0457\]/);
+  assert.match(timeline, /entered/);
+  // The incident happened before the escalation started, so the timeline puts it first.
+  assert.ok(timeline.indexOf('Incident: Neighbour') < timeline.indexOf('Escalation started'));
+  await page.screenshot({ path: join(shots, 's3-timeline-phone.png'), fullPage: true });
+  await context.close();
+});
