@@ -26,11 +26,17 @@ fn summary(method: &str, path: &str) -> &'static str {
         ("get", "/api/v1/dependencies") => "The dependency register with status now",
         ("get", "/api/v1/disruptions") => "Disruptions with figures (drills counted apart)",
         ("post", "/api/v1/disruptions") => "Declare a disruption (or confirm a probe's proposal)",
-        ("get", "/api/v1/disruptions/{id}") => "A disruption: stages, roles, playbook, records, escalations, timeline",
+        ("get", "/api/v1/disruptions/{id}") => {
+            "A disruption: stages, roles, playbook, records, escalations, timeline"
+        }
         ("post", "/api/v1/disruptions/{id}/stage") => "Move a disruption to another stage",
-        ("post", "/api/v1/disruptions/{id}/records") => "Make a downtime record (decision, call, incident, visit, mar, instruction, comms)",
+        ("post", "/api/v1/disruptions/{id}/records") => {
+            "Make a downtime record (decision, call, incident, visit, mar, instruction, comms)"
+        }
         ("post", "/api/v1/disruptions/{id}/escalations") => "Start an escalation ladder",
-        ("get", "/api/v1/disruptions/{id}/watch") => "The high-priority watch and visit verification report",
+        ("get", "/api/v1/disruptions/{id}/watch") => {
+            "The high-priority watch and visit verification report"
+        }
         _ => "",
     }
 }

@@ -12,9 +12,16 @@ use serde::Deserialize;
 use serde_json::json;
 
 /// `GET /api/v1/dependencies`: the register with status now.
-pub async fn dependencies(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
+pub async fn dependencies(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+) -> Response {
     let user = cur.user.clone();
-    reply(state.run(move |app| app.dependency_register(&user.actor())).await)
+    reply(
+        state
+            .run(move |app| app.dependency_register(&user.actor()))
+            .await,
+    )
 }
 
 /// `GET /api/v1/disruptions`: figures (drills apart) and every disruption.
@@ -67,7 +74,11 @@ pub async fn declare(
         started_at: b.started_at,
         note: b.note,
     };
-    reply(state.run(move |app| app.declare_disruption(&user.actor(), &input)).await)
+    reply(
+        state
+            .run(move |app| app.declare_disruption(&user.actor(), &input))
+            .await,
+    )
 }
 
 /// `GET /api/v1/disruptions/{id}`: the disruption with its timeline.
@@ -77,7 +88,11 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Response {
     let user = cur.user.clone();
-    reply(state.run(move |app| app.disruption(&user.actor(), &id)).await)
+    reply(
+        state
+            .run(move |app| app.disruption(&user.actor(), &id))
+            .await,
+    )
 }
 
 #[derive(Deserialize)]
@@ -100,7 +115,11 @@ pub async fn stage(
         Err(e) => return bad_json(e),
     };
     let user = cur.user.clone();
-    reply(state.run(move |app| app.change_stage(&user.actor(), &id, &b.to, &b.note)).await)
+    reply(
+        state
+            .run(move |app| app.change_stage(&user.actor(), &id, &b.to, &b.note))
+            .await,
+    )
 }
 
 /// `POST /api/v1/disruptions/{id}/records`: a `RecordInput` (kind, fields, people, occurred_at...).
@@ -116,7 +135,11 @@ pub async fn record(
     };
     input.disruption = Some(id);
     let user = cur.user.clone();
-    reply(state.run(move |app| app.record_downtime(&user.actor(), &input)).await)
+    reply(
+        state
+            .run(move |app| app.record_downtime(&user.actor(), &input))
+            .await,
+    )
 }
 
 #[derive(Deserialize)]
@@ -143,9 +166,15 @@ pub async fn escalate(
     reply(
         state
             .run(move |app| {
-                let e = app.start_escalation(&user.actor(), Some(&id), &b.ladder, &b.about, &b.people)?;
+                let e =
+                    app.start_escalation(&user.actor(), Some(&id), &b.ladder, &b.about, &b.people)?;
                 let notifier = lantern_app::notify::Notifier::from_env().map_err(|m| {
-                    lantern_app::core::FieldError::new("notifications", "LANTERN_SMTP_URL", "a valid SMTP URL", m)
+                    lantern_app::core::FieldError::new(
+                        "notifications",
+                        "LANTERN_SMTP_URL",
+                        "a valid SMTP URL",
+                        m,
+                    )
                 })?;
                 let tick = app.tick(&notifier)?;
                 Ok(json!({"escalation": e, "tick": tick}))

@@ -20,7 +20,11 @@ use lantern_app::watch::VisitState;
 use lantern_app::{App, AppError, SignedIn};
 use serde::Deserialize;
 
-fn list_page(app: &App, user: &SignedIn, error: Option<String>) -> Result<DisruptionsPage, AppError> {
+fn list_page(
+    app: &App,
+    user: &SignedIn,
+    error: Option<String>,
+) -> Result<DisruptionsPage, AppError> {
     let actor = user.actor();
     let f = app.disruption_figures(&actor)?;
     let rows = app
@@ -40,7 +44,13 @@ fn list_page(app: &App, user: &SignedIn, error: Option<String>) -> Result<Disrup
                 .or(v.proposal.as_ref().map(|p| p.at))
                 .map(show)
                 .unwrap_or_default();
-            (v.id.to_string(), v.stage.as_str().to_uppercase(), v.is_drill(), title, started)
+            (
+                v.id.to_string(),
+                v.stage.as_str().to_uppercase(),
+                v.is_drill(),
+                title,
+                started,
+            )
         })
         .collect();
     let deps = app
@@ -50,7 +60,11 @@ fn list_page(app: &App, user: &SignedIn, error: Option<String>) -> Result<Disrup
             (
                 d.dependency.id.to_string(),
                 d.dependency.name.clone(),
-                if d.degraded { "DOWN".to_string() } else { "ok".to_string() },
+                if d.degraded {
+                    "DOWN".to_string()
+                } else {
+                    "ok".to_string()
+                },
                 format!("{:?}", d.dependency.criticality).to_lowercase(),
                 format!("{:?}: {}", d.dependency.owner, d.dependency.owner_name),
                 d.dependency.fallback.clone(),
@@ -113,7 +127,9 @@ pub async fn declare(
     state
         .run(move |app| -> Result<Response, AppError> {
             match app.declare_disruption(&user.actor(), &input) {
-                Ok(v) => Ok(Redirect::to(&format!("/disruptions/{}?done=declared", v.id)).into_response()),
+                Ok(v) => Ok(
+                    Redirect::to(&format!("/disruptions/{}?done=declared", v.id)).into_response(),
+                ),
                 Err(e @ AppError::Invalid(_)) => {
                     Ok(render_invalid(&list_page(app, &user, Some(e.to_string()))?))
                 }
@@ -141,16 +157,30 @@ fn console(
         facts.push(("Started", show(d.started_at)));
         facts.push((
             "Dependencies",
-            d.dependencies.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", "),
+            d.dependencies
+                .iter()
+                .map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         ));
         facts.push((
             "Services",
-            d.services.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", "),
+            d.services
+                .iter()
+                .map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
         ));
-        facts.push(("People affected", app.affected_people(&v)?.len().to_string()));
+        facts.push((
+            "People affected",
+            app.affected_people(&v)?.len().to_string(),
+        ));
     }
     if let Some(p) = &v.proposal {
-        facts.push(("Proposed by probe", format!("{} at {}", p.reason, show(p.at))));
+        facts.push((
+            "Proposed by probe",
+            format!("{} at {}", p.reason, show(p.at)),
+        ));
     }
     for s in &v.stages {
         facts.push((
@@ -205,7 +235,12 @@ fn console(
                         show(r.visit.start),
                         r.visit.id.to_string(),
                         r.person_name.clone(),
-                        r.visit.priorities.iter().map(|p| p.label()).collect::<Vec<_>>().join(", "),
+                        r.visit
+                            .priorities
+                            .iter()
+                            .map(|p| p.label())
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     )
                 })
                 .collect();
@@ -231,7 +266,11 @@ fn console(
                 count(VisitState::Verified),
                 count(VisitState::Explained),
                 w.outstanding(),
-                if w.outstanding() == 0 { " Every planned visit in the window was verified or explained." } else { "" }
+                if w.outstanding() == 0 {
+                    " Every planned visit in the window was verified or explained."
+                } else {
+                    ""
+                }
             );
             (board, rows, summary)
         }
@@ -256,7 +295,9 @@ fn console(
             .stage
             .next()
             .iter()
-            .filter(|s| **s != lantern_app::core::disruption::Stage::Declared || v.disruption.is_some())
+            .filter(|s| {
+                **s != lantern_app::core::disruption::Stage::Declared || v.disruption.is_some()
+            })
             .map(|s| s.as_str())
             .collect(),
         may_run: role.may_run_disruption(),
@@ -372,7 +413,9 @@ async fn act(
     state
         .run(move |app| -> Result<Response, AppError> {
             match f(app, &user.actor()) {
-                Ok(()) => Ok(Redirect::to(&format!("/disruptions/{id}?done={done}")).into_response()),
+                Ok(()) => {
+                    Ok(Redirect::to(&format!("/disruptions/{id}?done={done}")).into_response())
+                }
                 Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&console(
                     app,
                     &user,
@@ -463,13 +506,22 @@ pub async fn record(
             .filter(|v| !v.is_empty())
     };
     let kind = get("kind").unwrap_or_default();
-    let form: &'static str = RECORD_KINDS.iter().find(|k| **k == kind).copied().unwrap_or("record");
+    let form: &'static str = RECORD_KINDS
+        .iter()
+        .find(|k| **k == kind)
+        .copied()
+        .unwrap_or("record");
     let input = RecordInput {
         kind: kind.clone(),
         disruption: Some(id.clone()),
         occurred_at: get("occurred_at"),
         people: get("people")
-            .map(|p| p.split([',', ' ']).filter(|s| !s.is_empty()).map(str::to_string).collect())
+            .map(|p| {
+                p.split([',', ' '])
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default(),
         paper_ref: get("paper_ref"),
         fulfils: get("fulfils"),
@@ -509,8 +561,14 @@ pub async fn escalate(
             .map(str::to_string)
             .collect();
         app.start_escalation(a, Some(&i), &f.ladder, &f.about, &people)?;
-        let notifier = lantern_app::notify::Notifier::from_env()
-            .map_err(|e| lantern_app::core::FieldError::new("notifications", "LANTERN_SMTP_URL", "a valid SMTP URL", e))?;
+        let notifier = lantern_app::notify::Notifier::from_env().map_err(|e| {
+            lantern_app::core::FieldError::new(
+                "notifications",
+                "LANTERN_SMTP_URL",
+                "a valid SMTP URL",
+                e,
+            )
+        })?;
         app.tick(&notifier)?;
         Ok(())
     })

@@ -10,9 +10,14 @@ async fn s3_through_the_api_and_the_console() {
     let site = Site::demo();
     let s = site.login("daniel").await;
     let (st, d) = site
-        .api(Some(&s), Method::POST, "/api/v1/disruptions", Some(json!({
-            "title": "Email down", "dependencies": ["email"], "severity": "major"
-        })))
+        .api(
+            Some(&s),
+            Method::POST,
+            "/api/v1/disruptions",
+            Some(json!({
+                "title": "Email down", "dependencies": ["email"], "severity": "major"
+            })),
+        )
         .await;
     assert_eq!(st, StatusCode::OK, "{d}");
     let id = d["id"].as_str().unwrap().to_string();
@@ -22,12 +27,30 @@ async fn s3_through_the_api_and_the_console() {
         })))
         .await;
     assert_eq!(st, StatusCode::OK, "{e}");
-    assert!(e["tick"]["steps"][0].as_str().unwrap().contains("email is down"));
+    assert!(
+        e["tick"]["steps"][0]
+            .as_str()
+            .unwrap()
+            .contains("email is down")
+    );
     let esc = e["escalation"]["id"].as_str().unwrap().to_string();
     // The console shows the call to make now.
-    let page = site.page(Some(&s), Method::GET, &format!("/disruptions/{id}"), &[], false).await;
+    let page = site
+        .page(
+            Some(&s),
+            Method::GET,
+            &format!("/disruptions/{id}"),
+            &[],
+            false,
+        )
+        .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Call Northshire Safeguarding Adults Hub on 01632 960301 now"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Call Northshire Safeguarding Adults Hub on 01632 960301 now"),
+        "{}",
+        page.body
+    );
     // Bad input: a record dated before the disruption began names the field; nothing written.
     let before = site.event_count().await;
     let (st, err) = site
@@ -39,9 +62,14 @@ async fn s3_through_the_api_and_the_console() {
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["error"]["field"]["field"], "occurred_at");
     let (st, err) = site
-        .api(Some(&s), Method::POST, &format!("/api/v1/disruptions/{id}/records"), Some(json!({
-            "kind": "call", "fields": {"colour": "blue"}
-        })))
+        .api(
+            Some(&s),
+            Method::POST,
+            &format!("/api/v1/disruptions/{id}/records"),
+            Some(json!({
+                "kind": "call", "fields": {"colour": "blue"}
+            })),
+        )
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(err["error"]["field"]["field"], "colour");
@@ -57,30 +85,72 @@ async fn s3_through_the_api_and_the_console() {
     assert_eq!(st, StatusCode::OK, "{r}");
     // The console's incident form, with CSRF, from a paper form.
     let r = site
-        .page(Some(&s), Method::POST, &format!("/disruptions/{id}/records"), &[
-            ("kind", "incident"), ("key_facts", "Visitor took a bank card"), ("protective_actions", "Card cancelled"),
-            ("told", "Daughter"), ("reg18", "notifiable"), ("paper_ref", "IF-0457"), ("people", "p-edith-marlow"),
-        ], true)
+        .page(
+            Some(&s),
+            Method::POST,
+            &format!("/disruptions/{id}/records"),
+            &[
+                ("kind", "incident"),
+                ("key_facts", "Visitor took a bank card"),
+                ("protective_actions", "Card cancelled"),
+                ("told", "Daughter"),
+                ("reg18", "notifiable"),
+                ("paper_ref", "IF-0457"),
+                ("people", "p-edith-marlow"),
+            ],
+            true,
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = site
-        .page(Some(&s), Method::POST, &format!("/disruptions/{id}/records"), &[
-            ("kind", "incident"), ("key_facts", "x"),
-        ], true)
+        .page(
+            Some(&s),
+            Method::POST,
+            &format!("/disruptions/{id}/records"),
+            &[("kind", "incident"), ("key_facts", "x")],
+            true,
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("field `protective_actions`"), "{}", r.body);
-    let (_, v) = site.api(Some(&s), Method::GET, &format!("/api/v1/disruptions/{id}"), None).await;
+    let (_, v) = site
+        .api(
+            Some(&s),
+            Method::GET,
+            &format!("/api/v1/disruptions/{id}"),
+            None,
+        )
+        .await;
     assert!(v["escalations"][0]["acknowledged"].is_object());
     assert_eq!(v["records"].as_array().unwrap().len(), 2);
     assert_eq!(v["records"][1]["record"]["paper_ref"], "IF-0457");
     // Auditors read; they cannot record. Subcontractors cannot see disruptions at all.
     let a = site.login("peter").await;
-    assert_eq!(site.api(Some(&a), Method::GET, &format!("/api/v1/disruptions/{id}"), None).await.0, StatusCode::OK);
+    assert_eq!(
+        site.api(
+            Some(&a),
+            Method::GET,
+            &format!("/api/v1/disruptions/{id}"),
+            None
+        )
+        .await
+        .0,
+        StatusCode::OK
+    );
     let (st, _) = site
-        .api(Some(&a), Method::POST, &format!("/api/v1/disruptions/{id}/records"), Some(json!({"kind": "comms"})))
+        .api(
+            Some(&a),
+            Method::POST,
+            &format!("/api/v1/disruptions/{id}/records"),
+            Some(json!({"kind": "comms"})),
+        )
         .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
     let j = site.login("jo.fletcher").await;
-    assert_eq!(site.api(Some(&j), Method::GET, "/api/v1/disruptions", None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        site.api(Some(&j), Method::GET, "/api/v1/disruptions", None)
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
 }
