@@ -76,6 +76,23 @@ impl App {
         Ok(e)
     }
 
+    /// Start a ladder and take its first steps at once (email from `Notifier::from_env`).
+    pub fn escalate_now(
+        &mut self,
+        actor: &Actor,
+        disruption: Option<&str>,
+        ladder: &str,
+        about: &str,
+        people: &[String],
+    ) -> Result<(Escalation, TickReport), AppError> {
+        let notifier = Notifier::from_env().map_err(|m| {
+            FieldError::new("notifications", "LANTERN_SMTP_URL", "a valid SMTP URL", m)
+        })?;
+        let e = self.start_escalation(actor, disruption, ladder, about, people)?;
+        let tick = self.tick(&notifier)?;
+        Ok((e, tick))
+    }
+
     fn new_escalation(
         &self,
         v: &DisruptionView,

@@ -173,12 +173,7 @@ pub fn run(ctx: &Ctx, cmd: &DisruptionCmd) -> anyhow::Result<ExitCode> {
                 out::json(&serde_json::json!({"figures": figures, "disruptions": all}))?;
             } else {
                 for d in &all {
-                    let title = d
-                        .disruption
-                        .as_ref()
-                        .map(|x| x.title.clone())
-                        .or_else(|| d.proposal.as_ref().map(|p| p.reason.clone()))
-                        .unwrap_or_default();
+                    let title = d.title();
                     println!(
                         "{:<40} {:<10}{} {}",
                         d.id,
@@ -478,10 +473,8 @@ pub fn escalation(ctx: &Ctx, cmd: &EscalationCmd) -> anyhow::Result<ExitCode> {
             people,
         } => {
             let actor = ctx.actor(&app)?;
-            let e = app.start_escalation(&actor, disruption.as_deref(), ladder, about, people)?;
-            // Take the first step at once.
-            let notifier = Notifier::from_env().map_err(|e| anyhow::anyhow!(e))?;
-            let report = app.tick(&notifier)?;
+            let (e, report) =
+                app.escalate_now(&actor, disruption.as_deref(), ladder, about, people)?;
             if ctx.cli.json {
                 out::json(&serde_json::json!({"escalation": e, "tick": report}))?;
             } else {

@@ -477,6 +477,15 @@ impl DisruptionView {
             .find(|r| r.record.fulfils.as_ref() == Some(id))
     }
 
+    /// What it is, in words: the declared title, or the probe's reason while only proposed.
+    pub fn title(&self) -> String {
+        self.disruption
+            .as_ref()
+            .map(|d| d.title.clone())
+            .or_else(|| self.proposal.as_ref().map(|p| p.reason.clone()))
+            .unwrap_or_default()
+    }
+
     /// A drill.
     pub fn is_drill(&self) -> bool {
         self.disruption.as_ref().is_some_and(|d| d.drill)

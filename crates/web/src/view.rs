@@ -305,6 +305,8 @@ pub struct DashboardPage {
     pub nav: Option<Nav>,
     pub org: String,
     pub degraded: Vec<String>,
+    /// Open disruptions and proposals: id, stage, title (only for roles that may see them).
+    pub disruptions: Vec<(String, String, String)>,
     pub show_people: bool,
     pub services: Vec<(String, usize, usize, usize, usize)>,
     pub attention: Vec<(String, String, String, String)>,
@@ -595,6 +597,8 @@ pub struct EscalationRow {
     pub steps: Vec<String>,
     /// The call to make now, when the current step is a phone call awaiting acknowledgement.
     pub call_now: Option<String>,
+    /// The number as a `tel:` target (digits and +).
+    pub tel: String,
 }
 
 /// A downtime record form: kind, its fields `(name, label, required)`.

@@ -166,17 +166,8 @@ pub async fn escalate(
     reply(
         state
             .run(move |app| {
-                let e =
-                    app.start_escalation(&user.actor(), Some(&id), &b.ladder, &b.about, &b.people)?;
-                let notifier = lantern_app::notify::Notifier::from_env().map_err(|m| {
-                    lantern_app::core::FieldError::new(
-                        "notifications",
-                        "LANTERN_SMTP_URL",
-                        "a valid SMTP URL",
-                        m,
-                    )
-                })?;
-                let tick = app.tick(&notifier)?;
+                let (e, tick) =
+                    app.escalate_now(&user.actor(), Some(&id), &b.ladder, &b.about, &b.people)?;
                 Ok(json!({"escalation": e, "tick": tick}))
             })
             .await,

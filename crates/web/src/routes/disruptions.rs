@@ -31,12 +31,7 @@ fn list_page(
         .disruptions(&actor)?
         .into_iter()
         .map(|v| {
-            let title = v
-                .disruption
-                .as_ref()
-                .map(|d| d.title.clone())
-                .or_else(|| v.proposal.as_ref().map(|p| p.reason.clone()))
-                .unwrap_or_default();
+            let title = v.title();
             let started = v
                 .disruption
                 .as_ref()
@@ -200,12 +195,18 @@ fn console(
         .iter()
         .map(|e| {
             let last = e.steps.last();
-            let call_now = match (last, &e.acknowledged) {
+            let (call_now, tel) = match (last, &e.acknowledged) {
                 (Some(s), None) if s.outcome == StepOutcome::CallRequired => {
                     let st = &e.escalation.ladder.steps[s.step];
-                    Some(format!("Call {} on {} now", st.target, st.address))
+                    (
+                        Some(format!("Call {} on {} now", st.target, st.address)),
+                        st.address
+                            .chars()
+                            .filter(|c| c.is_ascii_digit() || *c == '+')
+                            .collect(),
+                    )
                 }
-                _ => None,
+                _ => (None, String::new()),
             };
             EscalationRow {
                 id: e.escalation.id.to_string(),
@@ -222,6 +223,7 @@ fn console(
                     .map(|s| format!("{} step {}: {}", show(s.at), s.step + 1, s.detail))
                     .collect(),
                 call_now,
+                tel,
             }
         })
         .collect();
@@ -492,6 +494,14 @@ pub async fn tick(
     .await
 }
 
+/// Identifiers typed into one field, separated by commas or spaces.
+fn ids(s: &str) -> Vec<String> {
+    s.split([',', ' '])
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// `POST /disruptions/{id}/records`: any kind; the form's fields by name.
 pub async fn record(
     State(state): State<AppState>,
@@ -515,14 +525,7 @@ pub async fn record(
         kind: kind.clone(),
         disruption: Some(id.clone()),
         occurred_at: get("occurred_at"),
-        people: get("people")
-            .map(|p| {
-                p.split([',', ' '])
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        people: ids(&get("people").unwrap_or_default()),
         paper_ref: get("paper_ref"),
         fulfils: get("fulfils"),
         escalation: get("escalation"),
@@ -554,22 +557,7 @@ pub async fn escalate(
 ) -> Response {
     let i = id.clone();
     act(state, cur, id, "escalation", "escalation", move |app, a| {
-        let people: Vec<String> = f
-            .people
-            .split([',', ' '])
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
-        app.start_escalation(a, Some(&i), &f.ladder, &f.about, &people)?;
-        let notifier = lantern_app::notify::Notifier::from_env().map_err(|e| {
-            lantern_app::core::FieldError::new(
-                "notifications",
-                "LANTERN_SMTP_URL",
-                "a valid SMTP URL",
-                e,
-            )
-        })?;
-        app.tick(&notifier)?;
+        app.escalate_now(a, Some(&i), &f.ladder, &f.about, &ids(&f.people))?;
         Ok(())
     })
     .await

@@ -172,6 +172,9 @@ pub async fn dashboard(
             let minute = app.now().as_second().div_euclid(60);
             let with_nav = |mut page: DashboardPage| {
                 page.nav = Some(Nav::for_user(&user));
+                if !user.staff.role.may_view_disruptions() {
+                    page.disruptions.clear();
+                }
                 page
             };
             if let Some(page) = cache.dashboards().get(&key, version, minute) {
@@ -196,7 +199,7 @@ pub async fn dashboard(
             }
             let page = build_dashboard(app, &user, &scope)?;
             cache.dashboards().put(key, version, minute, page.clone());
-            Ok(page)
+            Ok(with_nav(page))
         })
         .await;
     match result {
@@ -213,10 +216,21 @@ fn build_dashboard(
     let show_people = !matches!(scope, lantern_app::Scope::Nothing);
     let org = app.journal().org_name()?.unwrap_or_default();
     let degraded: Vec<String> = app.degraded()?.into_iter().map(|d| d.to_string()).collect();
+    let disruptions = app
+        .journal()
+        .open_disruptions()?
+        .into_iter()
+        .map(|v| {
+            let drill = if v.is_drill() { "DRILL: " } else { "" };
+            let title = format!("{drill}{}", v.title());
+            (v.id.to_string(), v.stage.as_str().to_uppercase(), title)
+        })
+        .collect();
     let mut page = DashboardPage {
         nav: Some(Nav::for_user(user)),
         org,
         degraded,
+        disruptions,
         show_people,
         services: vec![],
         attention: vec![],
