@@ -216,11 +216,11 @@ impl App {
         Ok(self.journal.disruptions()?)
     }
 
-    /// The open disruption a record belongs to when none is named: the only one accepting
-    /// records (drills included), or an error listing the choices.
+    /// The disruption a record belongs to, without its records and timeline: the one named, or
+    /// the only one accepting records (drills included), or an error listing the choices.
     pub fn current_disruption(&self, given: Option<&str>) -> Result<DisruptionView, AppError> {
         if let Some(id) = given.map(str::trim).filter(|s| !s.is_empty()) {
-            return self.journal.disruption(id)?.ok_or_else(|| {
+            return self.journal.disruption_summary(id)?.ok_or_else(|| {
                 AppError::not_found("disruption", id, "see lantern disruption status")
             });
         }
@@ -419,7 +419,7 @@ impl App {
             if let Some((a, b)) = v.window(now) {
                 f.downtime_hours += b.duration_since(a).as_secs_f64() / 3600.0;
             }
-            f.records += v.records.len();
+            f.records += self.journal.disruption_record_count(v.id.as_str())?;
         }
         f.downtime_hours = (f.downtime_hours * 10.0).round() / 10.0;
         Ok(f)

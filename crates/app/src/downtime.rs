@@ -463,8 +463,10 @@ impl App {
             .filter(|s| !s.is_empty())
         {
             Some(id) => {
-                let ok = v
-                    .record(&RecordId::parse(id).map_err(|e| e.in_record(&rec))?)
+                let rid = RecordId::parse(id).map_err(|e| e.in_record(&rec))?;
+                let ok = self
+                    .journal
+                    .disruption_record(v.id.as_str(), rid.as_str())?
                     .is_some_and(|r| {
                         matches!(
                             &r.record.body,
@@ -483,7 +485,9 @@ impl App {
                     )
                     .into());
                 }
-                if v.fulfilment(&RecordId::parse(id).map_err(|e| e.in_record(&rec))?)
+                if self
+                    .journal
+                    .disruption_fulfilment(v.id.as_str(), rid.as_str())?
                     .is_some()
                 {
                     return Err(FieldError::new(
@@ -494,7 +498,7 @@ impl App {
                     )
                     .into());
                 }
-                Some(RecordId::parse(id).map_err(|e| e.in_record(&rec))?)
+                Some(rid)
             }
             None => None,
         };
@@ -519,7 +523,7 @@ impl App {
             }
             None => None,
         };
-        let n = v.records.len() + 1;
+        let n = self.journal.disruption_record_count(v.id.as_str())? + 1;
         let node = self.journal.node_id().to_string();
         let id = RecordId::parse(&format!("{kind}-{n}-{}", &node[1..5]))
             .map_err(|e| e.in_record(&rec))?;
@@ -545,11 +549,9 @@ impl App {
         }];
         evs.extend(self.acknowledgements(&v, &record, actor));
         self.journal.append_batch(evs, now)?;
-        let v = self
-            .journal
-            .disruption(v.id.as_str())?
-            .ok_or_else(|| AppError::not_found("disruption", v.id.as_str(), ""))?;
-        Ok(v.record(&id).cloned().expect("the record just appended"))
+        self.journal
+            .disruption_record(v.id.as_str(), id.as_str())?
+            .ok_or_else(|| AppError::not_found("record", id.as_str(), ""))
     }
 
     /// A record that answers an escalation, or fulfils a follow-up whose escalation runs,

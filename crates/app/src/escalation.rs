@@ -171,6 +171,10 @@ impl App {
             if v.stage == Stage::Proposed {
                 continue;
             }
+            // The list leaves records out; follow-ups need them.
+            let Some(v) = self.journal.disruption(v.id.as_str())? else {
+                continue;
+            };
             // Follow-ups missed by their due time start their ladder, once.
             for r in &v.records {
                 let RecordBody::Instruction {

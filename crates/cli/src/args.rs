@@ -377,6 +377,13 @@ pub enum ImportCmd {
 /// `lantern bench ...`
 #[derive(Subcommand, Debug)]
 pub enum BenchCmd {
+    /// A long disruption: the cost of each downtime record as the disruption grows, and of
+    /// reading it back (console, timeline).
+    Disruption {
+        /// How many records.
+        #[arg(long, default_value_t = 2000)]
+        records: usize,
+    },
     /// Printing packs for a generated organisation, beside Chromium printing the same text as HTML.
     Print {
         /// How many people in the generated demo organisation (across its services).

@@ -24,6 +24,7 @@ pub fn run(ctx: &Ctx, cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
     let (paths, rounds) = match cmd {
         BenchCmd::Import { paths, rounds } => (paths, rounds),
         BenchCmd::Print { people } => return bench_print(ctx, *people),
+        BenchCmd::Disruption { records } => return bench_disruption(*records),
     };
     let files = lantern_app::import::fhir_files(paths).map_err(lantern_app::AppError::from)?;
     let docs: Vec<(String, Vec<u8>)> = files
@@ -189,5 +190,59 @@ fn bench_print(ctx: &Ctx, people: usize) -> anyhow::Result<ExitCode> {
         }
         _ => println!("chromium comparison skipped: chromium not found or failed"),
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lantern bench disruption`: records appended one by one to one disruption (each a durable
+/// commit that folds the record into the disruption's stored view), timed per slice.
+fn bench_disruption(records: usize) -> anyhow::Result<ExitCode> {
+    let dir = tempfile::tempdir()?;
+    let clock = Clock::System;
+    let (mut app, _) = App::demo(dir.path(), clock)?;
+    let actor = app.actor(Some(lantern_app::demo::DEMO_ON_CALL), "bench")?;
+    let v = app.declare_disruption(
+        &actor,
+        &lantern_app::disruptions::DeclareInput {
+            title: "Benchmark outage".into(),
+            dependencies: vec!["emar".into()],
+            ..Default::default()
+        },
+    )?;
+    let slice = (records / 10).max(1);
+    println!("{:>8} {:>14}", "records", "ms per record");
+    let mut t = Instant::now();
+    for i in 1..=records {
+        let input = lantern_app::downtime::RecordInput {
+            kind: "comms".into(),
+            disruption: Some(v.id.to_string()),
+            fields: [
+                ("who".to_string(), format!("Family of person {i}")),
+                (
+                    "what".to_string(),
+                    "Call time moved by 20 minutes".to_string(),
+                ),
+                ("channel".to_string(), "phone".to_string()),
+            ]
+            .into_iter()
+            .collect(),
+            ..Default::default()
+        };
+        app.record_downtime(&actor, &input)?;
+        if i % slice == 0 {
+            println!(
+                "{i:>8} {:>14.2}",
+                t.elapsed().as_secs_f64() * 1000.0 / slice as f64
+            );
+            t = Instant::now();
+        }
+    }
+    let (read, view) = best(5, || app.disruption(&actor, v.id.as_str()));
+    let view = view?;
+    println!(
+        "Reading the disruption back ({} records, {} timeline entries): {:.1} ms",
+        view.records.len(),
+        view.timeline.len(),
+        read.as_secs_f64() * 1000.0
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -138,3 +138,22 @@ pub struct Disruption {
     #[serde(default)]
     pub note: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Stage::*;
+
+    #[test]
+    fn only_valid_transitions() {
+        assert!(Proposed.next().contains(&Declared));
+        assert!(!Declared.next().contains(&Closed), "recover before closing");
+        assert!(Recovered.next().contains(&Declared), "a relapse goes back");
+        assert!(Closed.next().is_empty() && Dismissed.next().is_empty());
+        for s in [Proposed, Declared, Stable, Recovered, Closed, Dismissed] {
+            assert!(!s.next().contains(&s), "{s:?} cannot move to itself");
+            assert!(!s.next().contains(&Proposed), "nothing returns to proposed");
+        }
+        assert!(Declared.is_active() && Stable.is_active() && !Recovered.is_active());
+        assert!(Recovered.accepts_records() && !Closed.accepts_records());
+    }
+}

@@ -4,7 +4,7 @@
 use crate::projection::{At, exec, json, rejected};
 use crate::{Journal, JournalError};
 use lantern_core::dependency::{Dependency, ProbeResult};
-use lantern_core::disruption_view::{DisruptionView, Meta};
+use lantern_core::disruption_view::{DisruptionView, Meta, RecordEntry};
 use lantern_core::event::Event;
 use lantern_core::ladder::Ladder;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -42,7 +42,7 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
         .prepare_cached("SELECT doc FROM p_disruptions WHERE id = ?1")?
         .query_row([id.as_str()], |r| r.get(0))
         .optional()?;
-    let view = match doc {
+    let mut view = match doc {
         Some(doc) => {
             let mut v: DisruptionView =
                 serde_json::from_str(&doc).map_err(|e| JournalError::corrupt("disruption", e))?;
@@ -52,6 +52,33 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
         None => DisruptionView::start(&meta, ev)
             .map_err(|e| rejected(ev, format!("disruption {id}: {e}")))?,
     };
+    // Records and timeline entries go to their own rows; the document keeps the rest.
+    for r in view.records.drain(..) {
+        let n = exec(
+            conn,
+            "INSERT OR IGNORE INTO p_disruption_records (disruption, id, pos, fulfils, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                id.as_str(),
+                r.record.id.as_str(),
+                r.pos,
+                r.record.fulfils.as_ref().map(|f| f.as_str()),
+                json(&r)
+            ],
+        )?;
+        if n == 0 {
+            return Err(rejected(
+                ev,
+                format!("record {} already exists in disruption {id}", r.record.id),
+            ));
+        }
+    }
+    for t in view.timeline.drain(..) {
+        exec(
+            conn,
+            "INSERT INTO p_disruption_timeline (disruption, pos, doc) VALUES (?1, ?2, ?3)",
+            params![id.as_str(), t.pos, json(&t)],
+        )?;
+    }
     let started = view
         .disruption
         .as_ref()
@@ -120,7 +147,8 @@ impl Journal {
             .collect()
     }
 
-    /// Every disruption (and proposal), newest first.
+    /// Every disruption (and proposal), newest first, without its records and timeline (use
+    /// [`Journal::disruption`] for those, and [`Journal::disruption_record_count`]).
     pub fn disruptions(&self) -> Result<Vec<DisruptionView>, JournalError> {
         self.docs(
             "disruption",
@@ -129,8 +157,33 @@ impl Journal {
         )
     }
 
-    /// One disruption.
+    /// One disruption, whole: with its records and timeline in journal order.
     pub fn disruption(&self, id: &str) -> Result<Option<DisruptionView>, JournalError> {
+        let Some(mut v) = self
+            .docs::<DisruptionView>(
+                "disruption",
+                "SELECT doc FROM p_disruptions WHERE id = ?1",
+                [id],
+            )?
+            .pop()
+        else {
+            return Ok(None);
+        };
+        v.records = self.docs(
+            "disruption record",
+            "SELECT doc FROM p_disruption_records WHERE disruption = ?1 ORDER BY pos",
+            [id],
+        )?;
+        v.timeline = self.docs(
+            "disruption timeline",
+            "SELECT doc FROM p_disruption_timeline WHERE disruption = ?1 ORDER BY pos",
+            [id],
+        )?;
+        Ok(Some(v))
+    }
+
+    /// A disruption without its records and timeline (cheap however long it has run).
+    pub fn disruption_summary(&self, id: &str) -> Result<Option<DisruptionView>, JournalError> {
         Ok(self
             .docs(
                 "disruption",
@@ -140,7 +193,47 @@ impl Journal {
             .pop())
     }
 
-    /// Disruptions in a stage where downtime procedures are in force, or records are accepted.
+    /// One downtime record of a disruption.
+    pub fn disruption_record(
+        &self,
+        disruption: &str,
+        id: &str,
+    ) -> Result<Option<RecordEntry>, JournalError> {
+        Ok(self
+            .docs(
+                "disruption record",
+                "SELECT doc FROM p_disruption_records WHERE disruption = ?1 AND id = ?2",
+                [disruption, id],
+            )?
+            .pop())
+    }
+
+    /// The record that fulfils an instruction's follow-up, if one was logged.
+    pub fn disruption_fulfilment(
+        &self,
+        disruption: &str,
+        instruction: &str,
+    ) -> Result<Option<RecordEntry>, JournalError> {
+        Ok(self
+            .docs(
+                "disruption record",
+                "SELECT doc FROM p_disruption_records WHERE disruption = ?1 AND fulfils = ?2 ORDER BY pos LIMIT 1",
+                [disruption, instruction],
+            )?
+            .pop())
+    }
+
+    /// How many downtime records a disruption holds.
+    pub fn disruption_record_count(&self, id: &str) -> Result<usize, JournalError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM p_disruption_records WHERE disruption = ?1",
+            [id],
+            |r| r.get::<_, i64>(0),
+        )? as usize)
+    }
+
+    /// Disruptions in a stage where downtime procedures are in force, or records are accepted,
+    /// without their records and timeline.
     pub fn open_disruptions(&self) -> Result<Vec<DisruptionView>, JournalError> {
         self.docs(
             "disruption",

@@ -211,6 +211,23 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         started_at TEXT NOT NULL,
         doc        TEXT NOT NULL
     );
+    -- A disruption's records and timeline grow for as long as it lasts: kept as rows, not in
+    -- its document, so each new record costs the same however many came before.
+    CREATE TABLE p_disruption_records (
+        disruption TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        pos        INTEGER NOT NULL,
+        fulfils    TEXT,
+        doc        TEXT NOT NULL,
+        PRIMARY KEY (disruption, id)
+    );
+    CREATE INDEX p_disruption_records_fulfils ON p_disruption_records (disruption, fulfils);
+    CREATE TABLE p_disruption_timeline (
+        disruption TEXT NOT NULL,
+        pos        INTEGER NOT NULL,
+        doc        TEXT NOT NULL,
+        PRIMARY KEY (disruption, pos)
+    );
     CREATE TABLE p_ladders (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
     "#,
 ];

@@ -1478,3 +1478,67 @@ fn bad_disruption_input_is_refused_and_names_the_field() {
     );
     assert!(e.contains("ladder"), "{e}");
 }
+
+#[test]
+fn while_a_disruption_is_declared_readiness_uses_the_degraded_rules() {
+    let d = demo_at("2026-11-21T18:00:00Z");
+    let data = d.path();
+    let now = "2026-11-21T19:00:00Z";
+    let degraded = |now: &str| {
+        let r = ok(
+            data,
+            now,
+            ON_CALL,
+            &[
+                "check",
+                "p-edith-marlow",
+                "--handover",
+                "rapid-start",
+                "--dry-run",
+            ],
+        );
+        r["readiness"]["degraded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d.as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    // The demo marks the portal degraded by hand; restore it, then a declared disruption does it.
+    ok(
+        data,
+        now,
+        ON_CALL,
+        &["dependency", "restore", "referral-portal"],
+    );
+    assert!(degraded(now).is_empty());
+    let v = ok(
+        data,
+        now,
+        ON_CALL,
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "Portal partial referrals",
+            "--dependency",
+            "referral-portal",
+        ],
+    );
+    assert_eq!(degraded(now), ["referral-portal"]);
+    ok(
+        data,
+        now,
+        ON_CALL,
+        &[
+            "disruption",
+            "stage",
+            v["id"].as_str().unwrap(),
+            "recovered",
+        ],
+    );
+    assert!(
+        degraded(now).is_empty(),
+        "recovered: the degraded rules stop"
+    );
+}
