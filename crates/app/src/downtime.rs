@@ -256,7 +256,8 @@ impl App {
         let mut people: Vec<PersonId> = Vec::new();
         for (i, p) in input.people.iter().enumerate() {
             let p = p.trim();
-            match self.journal.person(p)? {
+            // Someone outside the recorder's reach is "not a person" to them, as everywhere.
+            match self.ensure_in_reach(actor, p).ok() {
                 Some(person) if !people.contains(&person.id) => people.push(person.id),
                 Some(_) => {}
                 None => {
@@ -345,6 +346,15 @@ impl App {
                 let actual = f.time("actual_at")?;
                 if let Some(t) = actual {
                     not_future("actual_at", t)?;
+                }
+                if self.ensure_in_reach(actor, visit.person.as_str()).is_err() {
+                    return Err(FieldError::new(
+                        &rec,
+                        "visit",
+                        "a visit to someone you support",
+                        &id,
+                    )
+                    .into());
                 }
                 if !people.contains(&visit.person) {
                     people.push(visit.person.clone());

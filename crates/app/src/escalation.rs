@@ -63,7 +63,7 @@ impl App {
         })?;
         let mut ps = Vec::new();
         for (i, p) in people.iter().enumerate() {
-            let person = self.journal.person(p.trim())?.ok_or_else(|| {
+            let person = self.ensure_in_reach(actor, p.trim()).ok().ok_or_else(|| {
                 FieldError::new(&rec, format!("people[{i}]"), "a person in Lantern", p)
             })?;
             ps.push(person.id);

@@ -1436,6 +1436,25 @@ fn bad_disruption_input_is_refused_and_names_the_field() {
         ],
     );
     assert!(e.contains("people[0]"), "{e}");
+    // A Maple Court care worker cannot write about a Riverside person.
+    let e = refused(
+        data,
+        now,
+        "s-hannah-lee",
+        &[
+            "record",
+            "comms",
+            "--who",
+            "a",
+            "--what",
+            "b",
+            "--channel",
+            "c",
+            "--person",
+            "p-edith-marlow",
+        ],
+    );
+    assert!(e.contains("people[0]"), "{e}");
     let huge = "x".repeat(20_000);
     let e = refused(
         data,
