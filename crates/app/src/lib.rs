@@ -4,6 +4,7 @@
 mod access;
 pub mod accounts;
 mod actor;
+mod archive;
 mod calls;
 mod clock;
 mod decisions;
@@ -13,6 +14,7 @@ pub mod disruptions;
 pub mod downtime;
 mod error;
 pub mod escalation;
+pub mod evidence;
 mod export;
 mod history;
 pub mod import;

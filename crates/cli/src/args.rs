@@ -130,6 +130,27 @@ pub enum Command {
     /// Escalation ladders.
     #[command(subcommand)]
     Ladder(LadderCmd),
+    /// Write an evidence pack: evidence.pdf for people, bundle.json (the events and their proof)
+    /// and the node-signed manifest.json.
+    Evidence {
+        /// One disruption and what bears on it.
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        disruption: Option<String>,
+        /// Or every event from this time...
+        #[arg(long, requires = "to")]
+        from: Option<String>,
+        /// ...to this time.
+        #[arg(long, requires = "from")]
+        to: Option<String>,
+        /// A new or empty folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check an evidence pack on any machine, without the database. Exits 1 naming what failed.
+    VerifyEvidence {
+        /// The pack's folder.
+        dir: PathBuf,
+    },
     /// Services.
     #[command(subcommand)]
     Service(ServiceCmd),

@@ -3,6 +3,7 @@
 mod args;
 mod cmd_bench;
 mod cmd_disruption;
+mod cmd_evidence;
 mod cmd_import;
 mod cmd_journal;
 mod cmd_mei;
@@ -104,6 +105,19 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Record { kind, args } => cmd_disruption::record(ctx, kind, args),
         Command::Escalation(c) => cmd_disruption::escalation(ctx, c),
         Command::Ladder(c) => cmd_disruption::ladder(ctx, c),
+        Command::Evidence {
+            disruption,
+            from,
+            to,
+            out,
+        } => cmd_evidence::evidence(
+            ctx,
+            disruption.as_deref(),
+            from.as_deref(),
+            to.as_deref(),
+            out,
+        ),
+        Command::VerifyEvidence { dir } => cmd_evidence::verify(ctx, dir),
         Command::Service(c) => cmd_org::service(ctx, c),
         Command::Staff(c) => cmd_org::staff(ctx, c),
         Command::Partner(c) => cmd_org::partner(ctx, c),

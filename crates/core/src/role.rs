@@ -172,6 +172,14 @@ impl Role {
         self != Role::Subcontractor
     }
 
+    /// Produce evidence packs (for commissioners, the CQC, reviews).
+    pub fn may_produce_evidence(self) -> bool {
+        matches!(
+            self,
+            Role::RegisteredManager | Role::QualityLead | Role::Admin | Role::Auditor
+        )
+    }
+
     /// Edit the dependency register and escalation ladders.
     pub fn may_configure_resilience(self) -> bool {
         matches!(

@@ -7,6 +7,7 @@
 mod append;
 mod disruptions;
 mod error;
+mod evidence;
 mod export;
 mod identity;
 mod migrations;
@@ -22,6 +23,10 @@ mod verify;
 pub use append::NewEvent;
 pub use disruptions::ProbeRow;
 pub use error::JournalError;
+pub use evidence::{
+    Bundle, EVIDENCE_FORMAT, EvidenceManifest, EvidenceReport, Link, verify_evidence,
+    write_evidence,
+};
 pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
 pub use identity::NodeIdentity;
 pub use prints::PrintRow;

@@ -571,7 +571,7 @@ impl Journal {
             as u64)
     }
 
-    fn event_rows(
+    pub(crate) fn event_rows(
         &self,
         sql: &str,
         p: impl rusqlite::Params,

@@ -14,6 +14,8 @@ pub enum Template {
     Pack,
     /// The day's rota backup.
     Rota,
+    /// An evidence pack's human-readable part.
+    Evidence,
 }
 
 impl Template {
@@ -21,6 +23,7 @@ impl Template {
         match self {
             Template::Pack => include_str!("../templates/pack.typ"),
             Template::Rota => include_str!("../templates/rota.typ"),
+            Template::Evidence => include_str!("../templates/evidence.typ"),
         }
     }
 }

@@ -40,6 +40,8 @@ pub enum Action {
     RunDisruption,
     /// Make downtime records, tick playbooks, start and acknowledge escalations.
     RecordDowntime,
+    /// Download evidence packs.
+    Evidence,
 }
 
 /// Whether a role may perform an action. The domain rules live on [`Role`].
@@ -61,5 +63,6 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::ViewDisruptions => role.may_view_disruptions(),
         Action::RunDisruption => role.may_run_disruption(),
         Action::RecordDowntime => role.may_record_downtime(),
+        Action::Evidence => role.may_produce_evidence(),
     }
 }

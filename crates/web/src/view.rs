@@ -623,6 +623,7 @@ pub struct DisruptionPage {
     pub next_stages: Vec<&'static str>,
     pub may_run: bool,
     pub may_record: bool,
+    pub may_evidence: bool,
     /// Role, holder.
     pub duties: Vec<(&'static str, String)>,
     pub staff: Vec<(String, String)>,

@@ -542,6 +542,8 @@ fn s3_safeguarding_allegation_during_an_email_outage() {
     );
     ok(data, &t("10:00"), ON_CALL, &["disruption", "close", &id]);
     lantern(data).arg("verify").assert().success();
+    // The evidence pack verifies on its own, and any changed byte fails it.
+    crate::evidence::pack_verifies_and_tampering_fails(data, &t("10:05"), &id);
 }
 
 /// A minimal SMTP server on loopback: accepts (or, with `fail`, refuses every sender with 451),

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod disruption;
+mod evidence;
 mod export_all;
 mod export_fhir;
 mod import_csv;

@@ -304,6 +304,7 @@ fn console(
             .collect(),
         may_run: role.may_run_disruption(),
         may_record: role.may_record_downtime() && v.stage.accepts_records(),
+        may_evidence: role.may_produce_evidence() && v.disruption.is_some(),
         duties: [Duty::Lead, Duty::Scribe, Duty::OnCall]
             .into_iter()
             .map(|duty| (duty.as_str(), v.holder(duty).unwrap_or("—").to_string()))
@@ -579,4 +580,29 @@ pub async fn ack(
         app.acknowledge_escalation(a, &escalation, &f.note)
     })
     .await
+}
+
+/// `GET /disruptions/{id}/evidence`: the evidence pack as a tar archive of its folder
+/// (`tar xf` it, then `lantern verify-evidence FOLDER`).
+pub async fn evidence(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+) -> Response {
+    let user = cur.user.clone();
+    let r = state
+        .run(move |app| {
+            app.disruption(&user.actor(), &id)?;
+            let name = format!("evidence-{id}");
+            let scope = lantern_app::evidence::EvidenceScope::Disruption(id);
+            app.evidence_archive(&user.actor(), &scope, &name)
+                .map(|bytes| (name, bytes))
+        })
+        .await;
+    match r {
+        Ok((name, bytes)) => {
+            crate::view::download("application/x-tar", &format!("{name}.tar"), bytes)
+        }
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
 }

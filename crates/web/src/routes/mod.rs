@@ -219,6 +219,12 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             RecordDowntime,
             post(disruptions::ack),
         ),
+        (
+            Method::GET,
+            "/disruptions/{id}/evidence",
+            Evidence,
+            get(disruptions::evidence),
+        ),
         // JSON API
         (
             Method::GET,

@@ -146,6 +146,43 @@ async fn s3_through_the_api_and_the_console() {
         )
         .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
+    // Auditors download the evidence pack; unpacked, it verifies without the database.
+    let r = site
+        .page(
+            Some(&a),
+            Method::GET,
+            &format!("/disruptions/{id}/evidence"),
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "application/x-tar");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("pack.tar"), &r.bytes).unwrap();
+    let st = std::process::Command::new("tar")
+        .args(["xf", "pack.tar"])
+        .current_dir(tmp.path())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let report =
+        lantern_app::journal::verify_evidence(&tmp.path().join(format!("evidence-{id}"))).unwrap();
+    assert!(
+        report.events > 5 && report.kinds.contains_key("downtime_recorded"),
+        "{report:?}"
+    );
+    let w = site.login("emma").await;
+    let r = site
+        .page(
+            Some(&w),
+            Method::GET,
+            &format!("/disruptions/{id}/evidence"),
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     let j = site.login("jo.fletcher").await;
     assert_eq!(
         site.api(Some(&j), Method::GET, "/api/v1/disruptions", None)

@@ -1,0 +1,337 @@
+//! Evidence packs: a chosen set of events with the proof that they are the journal's own — each
+//! event's hash and origin signature, the chain of hashes from it to the node's head, and the
+//! exporting node's signature over the files — checkable on any machine without the database.
+//! One changed byte anywhere fails.
+
+use crate::identity::{node_id_for, parse_public_key, verify_signature};
+use crate::queries::EventRow;
+use crate::record::StoredEvent;
+use crate::verify::SELECT_EVENTS;
+use crate::{Journal, JournalError};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The bundle format.
+pub const EVIDENCE_FORMAT: &str = "lantern-evidence/1";
+
+/// One link of a node's hash chain (no contents: other people's data stays out of the pack).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// Sequence.
+    pub seq: u64,
+    /// The previous event's hash.
+    pub prev_hash: String,
+    /// This event's hash.
+    pub hash: String,
+}
+
+/// The machine-readable bundle: the events themselves and their proof.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bundle {
+    /// `lantern-evidence/1`.
+    pub format: String,
+    /// What the pack covers, in words.
+    pub scope: String,
+    /// When it was made.
+    pub generated_at: String,
+    /// Public key (hex) of every node whose events are included.
+    pub nodes: BTreeMap<String, String>,
+    /// The events, exactly as stored, in journal order.
+    pub events: Vec<StoredEvent>,
+    /// For each origin node, every link from its first included event to its head.
+    pub chain: BTreeMap<String, Vec<Link>>,
+}
+
+/// The signed manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceManifest {
+    /// `lantern-evidence/1`.
+    pub format: String,
+    /// The node that made the pack.
+    pub node_id: String,
+    /// Its public key, hex (the node id is derived from it).
+    pub public_key: String,
+    /// When.
+    pub generated_at: String,
+    /// Each file's name, size and SHA-256.
+    pub files: Vec<crate::FileEntry>,
+    /// Each origin node's head `(seq, hash)` the events chain to.
+    pub heads: BTreeMap<String, (u64, String)>,
+    /// Ed25519 signature (hex) of [`EvidenceManifest::statement`].
+    pub signature: String,
+}
+
+impl EvidenceManifest {
+    /// The exact bytes signed: every field but the signature, one per line.
+    pub fn statement(&self) -> String {
+        let mut s = format!(
+            "lantern/evidence/v1\nformat {}\nnode {} {}\ngenerated {}\n",
+            self.format, self.node_id, self.public_key, self.generated_at
+        );
+        for f in &self.files {
+            s.push_str(&format!("file {} {} {}\n", f.name, f.bytes, f.sha256));
+        }
+        for (n, (seq, h)) in &self.heads {
+            s.push_str(&format!("head {n} {seq} {h}\n"));
+        }
+        s
+    }
+}
+
+/// What a successful check found.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceReport {
+    /// What the pack covers.
+    pub scope: String,
+    /// The node that signed it.
+    pub node_id: String,
+    /// Events checked.
+    pub events: usize,
+    /// Events per kind.
+    pub kinds: BTreeMap<String, usize>,
+    /// Heads they chain to.
+    pub heads: BTreeMap<String, (u64, String)>,
+    /// Files checked.
+    pub files: Vec<String>,
+}
+
+fn sha(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl Journal {
+    /// Every event for which `keep` is true, in journal order.
+    pub fn select_events(
+        &self,
+        keep: impl Fn(&EventRow) -> bool,
+    ) -> Result<Vec<EventRow>, JournalError> {
+        Ok(self
+            .event_rows(&format!("{SELECT_EVENTS} ORDER BY pos"), [])?
+            .into_iter()
+            .filter(|r| keep(r))
+            .collect())
+    }
+
+    /// The bundle for these events: their nodes' keys and each node's chain to its head.
+    pub fn evidence_bundle(
+        &self,
+        scope: &str,
+        rows: &[EventRow],
+        now: jiff::Timestamp,
+    ) -> Result<Bundle, JournalError> {
+        let keys = self.node_keys()?;
+        let mut first: BTreeMap<String, u64> = BTreeMap::new();
+        for r in rows {
+            let e = first
+                .entry(r.stored.node_id.clone())
+                .or_insert(r.stored.seq);
+            *e = (*e).min(r.stored.seq);
+        }
+        let mut chain = BTreeMap::new();
+        let mut nodes = BTreeMap::new();
+        // Always the exporting node's chain, so its signed head is pinned even for an empty pack.
+        first.entry(self.node_id().to_string()).or_insert(u64::MAX);
+        for (node, from) in &first {
+            let mut st = self.conn.prepare_cached(
+                "SELECT seq, prev_hash, hash FROM events WHERE node_id = ?1 AND seq >= ?2 ORDER BY seq",
+            )?;
+            let from = if *from == u64::MAX {
+                self.node_head(node)?.map_or(1, |h| h.0)
+            } else {
+                *from
+            };
+            let links = st
+                .query_map(rusqlite::params![node, from as i64], |r| {
+                    Ok(Link {
+                        seq: r.get::<_, i64>(0)? as u64,
+                        prev_hash: r.get(1)?,
+                        hash: r.get(2)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            chain.insert(node.clone(), links);
+            if let Some(k) = keys.get(node) {
+                nodes.insert(node.clone(), k.clone());
+            }
+        }
+        Ok(Bundle {
+            format: EVIDENCE_FORMAT.into(),
+            scope: scope.to_string(),
+            generated_at: now.to_string(),
+            nodes,
+            events: rows.iter().map(|r| r.stored.clone()).collect(),
+            chain,
+        })
+    }
+
+    fn node_head(&self, node: &str) -> Result<Option<(u64, String)>, JournalError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, hash FROM node_heads WHERE node_id = ?1",
+                [node],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// A pack's files: `bundle.json`, the given others (the PDF), and `manifest.json` signed by
+    /// this node, in that order.
+    pub fn evidence_files(
+        &self,
+        bundle: &Bundle,
+        others: Vec<(&str, Vec<u8>)>,
+    ) -> Result<(EvidenceManifest, Vec<(String, Vec<u8>)>), JournalError> {
+        let bundle_bytes =
+            serde_json::to_vec_pretty(bundle).map_err(|e| JournalError::corrupt("evidence", e))?;
+        let mut files: Vec<(String, Vec<u8>)> = vec![("bundle.json".into(), bundle_bytes)];
+        files.extend(others.into_iter().map(|(n, b)| (n.to_string(), b)));
+        let heads = bundle
+            .chain
+            .iter()
+            .filter_map(|(n, links)| links.last().map(|l| (n.clone(), (l.seq, l.hash.clone()))))
+            .collect();
+        let mut m = EvidenceManifest {
+            format: EVIDENCE_FORMAT.into(),
+            node_id: self.node_id().to_string(),
+            public_key: self.identity().public_key_hex(),
+            generated_at: bundle.generated_at.clone(),
+            files: files
+                .iter()
+                .map(|(name, bytes)| crate::FileEntry {
+                    name: name.clone(),
+                    bytes: bytes.len() as u64,
+                    sha256: sha(bytes),
+                })
+                .collect(),
+            heads,
+            signature: String::new(),
+        };
+        m.signature = hex::encode(self.identity().sign(m.statement().as_bytes()));
+        let mbytes =
+            serde_json::to_vec_pretty(&m).map_err(|e| JournalError::corrupt("evidence", e))?;
+        files.push(("manifest.json".into(), mbytes));
+        Ok((m, files))
+    }
+}
+
+/// Write a pack's files into a new or empty folder.
+pub fn write_evidence(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), JournalError> {
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| JournalError::Io(p.clone(), e)
+    };
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    if std::fs::read_dir(out).map_err(io(out))?.next().is_some() {
+        return Err(JournalError::Io(
+            out.to_path_buf(),
+            std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "the evidence folder must be new or empty",
+            ),
+        ));
+    }
+    for (name, bytes) in files {
+        let p = out.join(name);
+        std::fs::write(&p, bytes).map_err(io(&p))?;
+    }
+    Ok(())
+}
+
+/// Check a pack on any machine, with nothing but its folder: the manifest's signature by the
+/// node its key names, every file's size and hash, every event's hash and origin signature, and
+/// each event's place in its node's chain up to the signed head. Says what failed first.
+pub fn verify_evidence(dir: &Path) -> Result<EvidenceReport, String> {
+    let read = |name: &str| {
+        std::fs::read(dir.join(name)).map_err(|e| format!("{name}: cannot be read ({e})"))
+    };
+    let m: EvidenceManifest = serde_json::from_slice(&read("manifest.json")?)
+        .map_err(|e| format!("manifest.json: not a Lantern evidence manifest ({e})"))?;
+    if m.format != EVIDENCE_FORMAT {
+        return Err(format!(
+            "manifest.json: format {} is not {EVIDENCE_FORMAT}",
+            m.format
+        ));
+    }
+    let key = parse_public_key(&m.public_key).map_err(|e| format!("manifest.json: {e}"))?;
+    if node_id_for(&key) != m.node_id {
+        return Err(format!(
+            "manifest.json: node id {} does not belong to the public key given",
+            m.node_id
+        ));
+    }
+    if !verify_signature(&key, m.statement().as_bytes(), &m.signature) {
+        return Err(format!(
+            "manifest.json: the signature of node {} does not verify: the manifest was changed",
+            m.node_id
+        ));
+    }
+    for name in ["bundle.json", "evidence.pdf"] {
+        if !m.files.iter().any(|f| f.name == name) {
+            return Err(format!("manifest.json does not list {name}"));
+        }
+    }
+    for f in &m.files {
+        let bytes = read(&f.name)?;
+        if bytes.len() as u64 != f.bytes || sha(&bytes) != f.sha256 {
+            return Err(format!(
+                "{}: its contents differ from what the signed manifest records (SHA-256 {})",
+                f.name, f.sha256
+            ));
+        }
+    }
+    let b: Bundle = serde_json::from_slice(&read("bundle.json")?)
+        .map_err(|e| format!("bundle.json: not an evidence bundle ({e})"))?;
+    let mut kinds = BTreeMap::new();
+    for (i, ev) in b.events.iter().enumerate() {
+        let at = format!("bundle.json: event {} ({}/{})", i + 1, ev.node_id, ev.seq);
+        let k = b
+            .nodes
+            .get(&ev.node_id)
+            .ok_or(format!("{at}: no public key for its node"))
+            .and_then(|k| parse_public_key(k).map_err(|e| format!("{at}: {e}")))?;
+        if node_id_for(&k) != ev.node_id {
+            return Err(format!("{at}: the key given is not its node's"));
+        }
+        ev.check_seal(&k).map_err(|e| format!("{at}: {e}"))?;
+        let link = b
+            .chain
+            .get(&ev.node_id)
+            .and_then(|c| c.iter().find(|l| l.seq == ev.seq))
+            .ok_or(format!("{at}: not in its node's chain"))?;
+        if link.hash != ev.hash || link.prev_hash != ev.prev_hash {
+            return Err(format!("{at}: does not match its place in the chain"));
+        }
+        *kinds.entry(ev.kind.clone()).or_insert(0) += 1;
+    }
+    for (node, links) in &b.chain {
+        for w in links.windows(2) {
+            if w[1].seq != w[0].seq + 1 || w[1].prev_hash != w[0].hash {
+                return Err(format!(
+                    "bundle.json: the chain of node {node} breaks at seq {}",
+                    w[1].seq
+                ));
+            }
+        }
+        let head = links.last().map(|l| (l.seq, l.hash.clone()));
+        if head.as_ref() != m.heads.get(node) {
+            return Err(format!(
+                "bundle.json: the chain of node {node} does not end at the signed head"
+            ));
+        }
+    }
+    if b.chain.len() != m.heads.len() {
+        return Err("bundle.json: the chains do not match the signed heads".into());
+    }
+    Ok(EvidenceReport {
+        scope: b.scope,
+        node_id: m.node_id,
+        events: b.events.len(),
+        kinds,
+        heads: m.heads,
+        files: m.files.iter().map(|f| f.name.clone()).collect(),
+    })
+}
