@@ -93,7 +93,7 @@ impl App {
         &mut self,
         actor: &Actor,
         scope: &EvidenceScope,
-    ) -> Result<(EvidenceManifest, Vec<(String, Vec<u8>)>), AppError> {
+    ) -> Result<(EvidenceManifest, lantern_journal::PackFiles), AppError> {
         actor.require(Role::may_produce_evidence, "produce evidence packs")?;
         let now = self.now();
         let (rows, view, scope_text) = match scope {

@@ -13,6 +13,9 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// A pack's files: name and bytes.
+pub type PackFiles = Vec<(String, Vec<u8>)>;
+
 /// The bundle format.
 pub const EVIDENCE_FORMAT: &str = "lantern-evidence/1";
 
@@ -184,7 +187,7 @@ impl Journal {
         &self,
         bundle: &Bundle,
         others: Vec<(&str, Vec<u8>)>,
-    ) -> Result<(EvidenceManifest, Vec<(String, Vec<u8>)>), JournalError> {
+    ) -> Result<(EvidenceManifest, PackFiles), JournalError> {
         let bundle_bytes =
             serde_json::to_vec_pretty(bundle).map_err(|e| JournalError::corrupt("evidence", e))?;
         let mut files: Vec<(String, Vec<u8>)> = vec![("bundle.json".into(), bundle_bytes)];

@@ -24,7 +24,7 @@ pub use append::NewEvent;
 pub use disruptions::ProbeRow;
 pub use error::JournalError;
 pub use evidence::{
-    Bundle, EVIDENCE_FORMAT, EvidenceManifest, EvidenceReport, Link, verify_evidence,
+    Bundle, EVIDENCE_FORMAT, EvidenceManifest, EvidenceReport, Link, PackFiles, verify_evidence,
     write_evidence,
 };
 pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
