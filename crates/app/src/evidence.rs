@@ -55,6 +55,7 @@ struct PdfData {
     instructions: Vec<Row>,
     comms: Vec<Row>,
     escalations: Vec<Row>,
+    reconciliation: Vec<Row>,
     timeline: Vec<Row>,
     proof: Vec<(String, String)>,
     events: usize,
@@ -268,6 +269,7 @@ impl App {
             instructions: vec![],
             comms: vec![],
             escalations: vec![],
+            reconciliation: vec![],
             timeline: vec![],
             proof: vec![],
             events: rows.len(),
@@ -518,6 +520,47 @@ impl App {
                         format!("{}: {}", e.escalation.ladder.name, e.escalation.about),
                         steps,
                         ack,
+                    ],
+                ));
+            }
+            let board = self.reconciliation(actor, v.id.as_str())?;
+            let f = &board.figures;
+            data.facts.push((
+                "Reconciliation".into(),
+                format!(
+                    "{} records: {} confirmed entered, {} not applicable, {} exported awaiting confirmation, {} outstanding; {}% complete; median {} to reconcile",
+                    f.total,
+                    f.confirmed,
+                    f.not_applicable,
+                    f.exported,
+                    f.outstanding,
+                    f.complete_percent,
+                    f.median_minutes.map_or("—".to_string(), |m| format!("{m} minutes"))
+                ),
+            ));
+            for i in &board.items {
+                let (detail, when) = match &i.row {
+                    Some(r) => (
+                        match (&r.main_ref, &r.reason) {
+                            (Some(m), _) => format!("main record ref {m}"),
+                            (_, Some(why)) => why.clone(),
+                            _ => format!("exported as {}", r.format),
+                        },
+                        format!(
+                            "{} {}; content SHA-256 {}",
+                            r.settled_by.clone().unwrap_or_default(),
+                            r.settled_at.clone().unwrap_or_default(),
+                            r.hash
+                        ),
+                    ),
+                    None => (String::new(), String::new()),
+                };
+                data.reconciliation.push(row(
+                    i.entry.occurred_at,
+                    vec![
+                        format!("{} {}", i.entry.record.id, i.entry.record.body.summary()),
+                        format!("{}: {detail}", i.state.as_str().to_uppercase()),
+                        when,
                     ],
                 ));
             }

@@ -28,6 +28,7 @@ mod people;
 pub mod print;
 pub mod probe;
 mod readiness;
+pub mod reconcile;
 pub mod register;
 mod rules;
 pub mod sync;

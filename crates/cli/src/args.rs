@@ -130,6 +130,10 @@ pub enum Command {
     /// Escalation ladders.
     #[command(subcommand)]
     Ladder(LadderCmd),
+    /// Reconciliation into the main record: the board, export for back-entry, confirm, set
+    /// aside, and the no-loss check.
+    #[command(subcommand)]
+    Reconcile(ReconcileCmd),
     /// Write an evidence pack: evidence.pdf for people, bundle.json (the events and their proof)
     /// and the node-signed manifest.json.
     Evidence {
@@ -807,6 +811,62 @@ pub enum LadderCmd {
     /// Add or replace a ladder from a JSON file.
     Add {
         /// The JSON file.
+        file: PathBuf,
+    },
+}
+
+/// `lantern reconcile ...`
+#[derive(Subcommand, Debug)]
+pub enum ReconcileCmd {
+    /// Every record of a disruption with where it stands, and the figures.
+    Status {
+        /// Disruption.
+        disruption: String,
+    },
+    /// Export records for back-entry (all not yet settled, or --record ones), recording each
+    /// record's content hash.
+    Export {
+        /// Disruption.
+        disruption: String,
+        /// fhir or csv.
+        #[arg(long, default_value = "fhir")]
+        format: String,
+        /// Only these records (repeat).
+        #[arg(long = "record")]
+        records: Vec<String>,
+        /// Where to write the file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Confirm exported records entered in the main record.
+    Confirm {
+        /// Disruption.
+        disruption: String,
+        /// Record (repeat).
+        #[arg(long = "record", required = true)]
+        records: Vec<String>,
+        /// The main system's reference.
+        #[arg(long = "ref")]
+        main_ref: String,
+    },
+    /// Set records aside as not applicable to the main record.
+    NotApplicable {
+        /// Disruption.
+        disruption: String,
+        /// Record (repeat).
+        #[arg(long = "record", required = true)]
+        records: Vec<String>,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Prove an export file holds every field of every exported record, with the hash recorded
+    /// at export; exits 5 naming what is missing.
+    Check {
+        /// Disruption.
+        disruption: String,
+        /// The exported file (FHIR or CSV).
+        #[arg(long)]
         file: PathBuf,
     },
 }

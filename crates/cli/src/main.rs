@@ -11,6 +11,7 @@ mod cmd_org;
 mod cmd_people;
 mod cmd_print;
 mod cmd_readiness;
+mod cmd_reconcile;
 mod cmd_serve;
 mod out;
 
@@ -105,6 +106,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Record { kind, args } => cmd_disruption::record(ctx, kind, args),
         Command::Escalation(c) => cmd_disruption::escalation(ctx, c),
         Command::Ladder(c) => cmd_disruption::ladder(ctx, c),
+        Command::Reconcile(c) => cmd_reconcile::run(ctx, c),
         Command::Evidence {
             disruption,
             from,

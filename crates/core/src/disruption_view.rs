@@ -421,6 +421,27 @@ impl DisruptionView {
                 });
                 format!("Escalation {escalation} acknowledged: {note}")
             }
+            Event::RecordsExported {
+                format, records, ..
+            } => format!(
+                "{} record(s) exported for back-entry as {}",
+                records.len(),
+                format.to_uppercase()
+            ),
+            Event::RecordsReconciled {
+                records, settled, ..
+            } => match settled {
+                crate::reconcile::Settled::Confirmed { main_ref } => format!(
+                    "{} record(s) confirmed entered in the main record (ref {main_ref})",
+                    records.len()
+                ),
+                crate::reconcile::Settled::NotApplicable { reason } => {
+                    format!(
+                        "{} record(s) set aside as not applicable: {reason}",
+                        records.len()
+                    )
+                }
+            },
             _ => return Ok(()),
         };
         self.timeline.push(TimelineEntry {

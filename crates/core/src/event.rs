@@ -265,6 +265,26 @@ pub enum Event {
         /// The server's answer or the error.
         detail: String,
     },
+    /// Downtime records were exported for back-entry into the main record.
+    RecordsExported {
+        /// Their disruption.
+        disruption: DisruptionId,
+        /// `fhir` or `csv`.
+        format: String,
+        /// Each record with the SHA-256 of its content as exported.
+        records: Vec<crate::reconcile::Exported>,
+        /// SHA-256 of the file written.
+        file_sha256: String,
+    },
+    /// Exported records were confirmed entered in the main record, or set aside as not applicable.
+    RecordsReconciled {
+        /// Their disruption.
+        disruption: DisruptionId,
+        /// Which records.
+        records: Vec<crate::ids::RecordId>,
+        /// Confirmed (with the main system's reference) or not applicable (with the reason).
+        settled: crate::reconcile::Settled,
+    },
     /// An escalation was acknowledged: the ladder stops.
     EscalationAcknowledged {
         /// Which run.
@@ -317,6 +337,8 @@ impl Event {
             Event::EscalationStep { .. } => "escalation_step",
             Event::NotificationAttempted { .. } => "notification_attempted",
             Event::EscalationAcknowledged { .. } => "escalation_acknowledged",
+            Event::RecordsExported { .. } => "records_exported",
+            Event::RecordsReconciled { .. } => "records_reconciled",
         }
     }
 
@@ -352,7 +374,9 @@ impl Event {
             Event::EscalationStarted(e) => Some(&e.disruption),
             Event::EscalationStep { disruption, .. }
             | Event::NotificationAttempted { disruption, .. }
-            | Event::EscalationAcknowledged { disruption, .. } => Some(disruption),
+            | Event::EscalationAcknowledged { disruption, .. }
+            | Event::RecordsExported { disruption, .. }
+            | Event::RecordsReconciled { disruption, .. } => Some(disruption),
             _ => None,
         }
     }

@@ -22,6 +22,7 @@ pub mod person;
 pub mod phone;
 pub mod print;
 pub mod readiness;
+pub mod reconcile;
 pub mod role;
 pub mod rules;
 pub mod source;

@@ -47,7 +47,8 @@ fn identifier(r: &Recorded) -> Value {
     json!([{ "system": EVENT_SYSTEM, "value": format!("{}/{}", r.node, r.seq) }])
 }
 
-fn patient(p: &Person) -> Value {
+/// A Patient resource for a person.
+pub fn patient_resource(p: &Person) -> Value {
     let mut v = json!({
         "resourceType": "Patient",
         "id": p.id.as_str(),
@@ -89,7 +90,7 @@ pub fn bundle(
     let mut all: Vec<Value> = used
         .keys()
         .filter_map(|p| people.get(p))
-        .map(patient)
+        .map(patient_resource)
         .collect();
     all.extend(entries);
     json!({

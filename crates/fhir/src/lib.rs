@@ -4,6 +4,7 @@
 //! R4 schema ([`schema`]), flattens Bundles and maps each resource to Lantern facts ([`map`]),
 //! keeping the raw resource. Deciding what is new, changed or unchanged is the app's job.
 
+pub mod back_entry;
 pub mod csv_in;
 pub mod datatypes;
 pub mod export;

@@ -254,3 +254,81 @@ impl Journal {
             .pop())
     }
 }
+
+/// Where one downtime record stands in reconciliation (only records exported or settled have a
+/// row; the rest are outstanding).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReconRow {
+    /// The record.
+    pub record: String,
+    /// State.
+    pub state: lantern_core::reconcile::ReconState,
+    /// SHA-256 of its content as last exported ("" if set aside without export).
+    pub hash: String,
+    /// When last exported.
+    pub exported_at: String,
+    /// As what.
+    pub format: String,
+    /// The main system's reference, once confirmed.
+    pub main_ref: Option<String>,
+    /// Why not applicable.
+    pub reason: Option<String>,
+    /// When settled.
+    pub settled_at: Option<String>,
+    /// By whom.
+    pub settled_by: Option<String>,
+}
+
+impl Journal {
+    /// The reconciliation rows of a disruption.
+    pub fn reconciliation(&self, disruption: &str) -> Result<Vec<ReconRow>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT record, state, hash, exported_at, format, main_ref, reason, settled_at, settled_by
+             FROM p_reconciliation WHERE disruption = ?1 ORDER BY record",
+        )?;
+        let rows = st
+            .query_map([disruption], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(
+                |(
+                    record,
+                    state,
+                    hash,
+                    exported_at,
+                    format,
+                    main_ref,
+                    reason,
+                    settled_at,
+                    settled_by,
+                )| {
+                    Ok(ReconRow {
+                        state: lantern_core::reconcile::ReconState::parse(&state).ok_or_else(
+                            || JournalError::corrupt("reconciliation state", state.clone()),
+                        )?,
+                        record,
+                        hash,
+                        exported_at,
+                        format,
+                        main_ref,
+                        reason,
+                        settled_at,
+                        settled_by,
+                    })
+                },
+            )
+            .collect()
+    }
+}

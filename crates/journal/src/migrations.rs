@@ -229,6 +229,20 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (disruption, pos)
     );
     CREATE TABLE p_ladders (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+    -- Where each downtime record stands in reconciliation (absent: outstanding).
+    CREATE TABLE p_reconciliation (
+        disruption TEXT NOT NULL,
+        record     TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        hash       TEXT NOT NULL,
+        exported_at TEXT NOT NULL,
+        format     TEXT NOT NULL,
+        main_ref   TEXT,
+        reason     TEXT,
+        settled_at TEXT,
+        settled_by TEXT,
+        PRIMARY KEY (disruption, record)
+    );
     "#,
 ];
 

@@ -490,6 +490,50 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::EscalationStep { .. }
         | Event::NotificationAttempted { .. }
         | Event::EscalationAcknowledged { .. } => {}
+        Event::RecordsExported {
+            disruption,
+            format,
+            records,
+            ..
+        } => {
+            for r in records {
+                // A re-export refreshes the hash of what is not yet settled; settled stays.
+                exec(
+                    conn,
+                    "INSERT INTO p_reconciliation (disruption, record, state, hash, exported_at, format)
+                     VALUES (?1, ?2, 'exported', ?3, ?4, ?5)
+                     ON CONFLICT (disruption, record) DO UPDATE SET hash = excluded.hash,
+                       exported_at = excluded.exported_at, format = excluded.format
+                     WHERE state = 'exported'",
+                    params![disruption.as_str(), r.record.as_str(), r.hash, at.occurred_at, format],
+                )?;
+            }
+        }
+        Event::RecordsReconciled {
+            disruption,
+            records,
+            settled,
+        } => {
+            let (state, main_ref, reason) = match settled {
+                lantern_core::reconcile::Settled::Confirmed { main_ref } => {
+                    ("confirmed", Some(main_ref.as_str()), None)
+                }
+                lantern_core::reconcile::Settled::NotApplicable { reason } => {
+                    ("not_applicable", None, Some(reason.as_str()))
+                }
+            };
+            for r in records {
+                exec(
+                    conn,
+                    "INSERT INTO p_reconciliation (disruption, record, state, hash, exported_at, format, main_ref, reason, settled_at, settled_by)
+                     VALUES (?1, ?2, ?3, '', '', '', ?4, ?5, ?6, ?7)
+                     ON CONFLICT (disruption, record) DO UPDATE SET state = excluded.state,
+                       main_ref = excluded.main_ref, reason = excluded.reason,
+                       settled_at = excluded.settled_at, settled_by = excluded.settled_by",
+                    params![disruption.as_str(), r.as_str(), state, main_ref, reason, at.occurred_at, at.actor],
+                )?;
+            }
+        }
         Event::LadderDefined(l) => {
             exec(
                 conn,

@@ -9,6 +9,7 @@ mod import_csv;
 mod import_fhir;
 mod init;
 mod print;
+mod reconcile;
 mod rules;
 mod s1;
 mod support;

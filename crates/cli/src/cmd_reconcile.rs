@@ -1,0 +1,138 @@
+//! `lantern reconcile status|export|confirm|not-applicable|check`.
+
+use crate::args::ReconcileCmd;
+use crate::{Ctx, out};
+use lantern_app::core::reconcile::Settled;
+use lantern_app::core::time::show;
+use std::process::ExitCode;
+
+/// Run a reconcile command.
+pub fn run(ctx: &Ctx, cmd: &ReconcileCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    match cmd {
+        ReconcileCmd::Status { disruption } => {
+            let b = app.reconciliation(&actor, disruption)?;
+            if ctx.cli.json {
+                out::json(&b)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            for i in &b.items {
+                let detail = match &i.row {
+                    Some(r) => match (&r.main_ref, &r.reason) {
+                        (Some(m), _) => format!("ref {m}"),
+                        (_, Some(why)) => why.clone(),
+                        _ => format!(
+                            "exported as {} (SHA-256 {}…)",
+                            r.format,
+                            &r.hash[..12.min(r.hash.len())]
+                        ),
+                    },
+                    None => String::new(),
+                };
+                println!(
+                    "{:<16} {:<22} {}  {}  {}",
+                    i.state.as_str().to_uppercase(),
+                    i.entry.record.id,
+                    show(i.entry.occurred_at),
+                    i.entry.record.body.summary(),
+                    detail
+                );
+            }
+            let f = &b.figures;
+            println!(
+                "{} records: {} outstanding, {} exported, {} confirmed, {} not applicable. Complete: {}%. Median time to reconcile: {}.",
+                f.total,
+                f.outstanding,
+                f.exported,
+                f.confirmed,
+                f.not_applicable,
+                f.complete_percent,
+                f.median_minutes
+                    .map_or("—".to_string(), |m| format!("{m} minutes"))
+            );
+        }
+        ReconcileCmd::Export {
+            disruption,
+            format,
+            records,
+            out: path,
+        } => {
+            let (bytes, _) = app.reconcile_export(&actor, disruption, format, records)?;
+            std::fs::write(path, &bytes)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            if ctx.cli.json {
+                out::json(&serde_json::json!({"file": path, "bytes": bytes.len()}))?;
+            } else {
+                println!(
+                    "Wrote {} ({} bytes); each record's content hash is recorded in the journal",
+                    path.display(),
+                    bytes.len()
+                );
+            }
+        }
+        ReconcileCmd::Confirm {
+            disruption,
+            records,
+            main_ref,
+        } => {
+            let n = app.reconcile_settle(
+                &actor,
+                disruption,
+                records,
+                Settled::Confirmed {
+                    main_ref: main_ref.clone(),
+                },
+            )?;
+            if !ctx.cli.json {
+                println!("{n} record(s) confirmed entered (ref {main_ref})");
+            } else {
+                out::json(&serde_json::json!({"confirmed": n}))?;
+            }
+        }
+        ReconcileCmd::NotApplicable {
+            disruption,
+            records,
+            reason,
+        } => {
+            let n = app.reconcile_settle(
+                &actor,
+                disruption,
+                records,
+                Settled::NotApplicable {
+                    reason: reason.clone(),
+                },
+            )?;
+            if !ctx.cli.json {
+                println!("{n} record(s) set aside as not applicable");
+            } else {
+                out::json(&serde_json::json!({"not_applicable": n}))?;
+            }
+        }
+        ReconcileCmd::Check { disruption, file } => {
+            let bytes = std::fs::read(file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let r = app.reconcile_check(&actor, disruption, &bytes)?;
+            if ctx.cli.json {
+                out::json(&r)?;
+            } else if r.problems.is_empty() {
+                println!(
+                    "OK: all {} exported records are in {} whole — every field present and unchanged, each hash as recorded at export",
+                    r.expected,
+                    file.display()
+                );
+            } else {
+                for p in &r.problems {
+                    println!("MISSING OR CHANGED: {p}");
+                }
+                println!("{} of {} records whole", r.whole, r.expected);
+            }
+            return Ok(if r.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(5)
+            });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
