@@ -537,6 +537,7 @@ impl DoneQuery {
             "recorded" => "Record saved in the journal.",
             "escalation" => "Escalation started.",
             "ack" => "Escalation acknowledged: the ladder has stopped.",
+            "reconciled" => "Reconciliation recorded.",
             _ => return None,
         };
         Some(m.to_string())
@@ -644,6 +645,10 @@ pub struct DisruptionPage {
     /// Which form the error belongs to, and the message naming record, field and expectation.
     pub error: Option<(String, String)>,
     pub reg18: &'static str,
+    /// Reconciliation figures in words.
+    pub recon_summary: String,
+    /// Record, state, happened, summary, detail.
+    pub recon: Vec<(String, String, String, String, String)>,
 }
 
 impl DisruptionPage {

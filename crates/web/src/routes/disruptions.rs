@@ -279,6 +279,40 @@ fn console(
         Err(AppError::NotFound { .. }) => (vec![], vec![], String::new()),
         Err(e) => return Err(e),
     };
+    let recon_board = app.reconciliation(&actor, id)?;
+    let f = &recon_board.figures;
+    let recon_summary = format!(
+        "{} records: {} outstanding, {} exported, {} confirmed entered, {} not applicable. {}% complete; median time to reconcile {}.",
+        f.total,
+        f.outstanding,
+        f.exported,
+        f.confirmed,
+        f.not_applicable,
+        f.complete_percent,
+        f.median_minutes
+            .map_or("—".to_string(), |m| format!("{m} minutes"))
+    );
+    let recon = recon_board
+        .items
+        .iter()
+        .map(|i| {
+            let detail = match &i.row {
+                Some(r) => match (&r.main_ref, &r.reason) {
+                    (Some(m), _) => format!("ref {m}"),
+                    (_, Some(why)) => why.clone(),
+                    _ => format!("exported as {}", r.format),
+                },
+                None => String::new(),
+            };
+            (
+                i.entry.record.id.to_string(),
+                i.state.as_str().replace('_', " ").to_uppercase(),
+                show(i.entry.occurred_at),
+                i.entry.record.body.summary(),
+                detail,
+            )
+        })
+        .collect();
     let mut timeline = v.timeline.clone();
     timeline.sort_by_key(|t| (t.at, t.pos));
     Ok(DisruptionPage {
@@ -384,6 +418,8 @@ fn console(
             .collect(),
         error,
         reg18: lantern_app::core::downtime::REG18_PROMPT,
+        recon_summary,
+        recon,
     })
 }
 
@@ -605,4 +641,65 @@ pub async fn evidence(
         }
         Err(e) => WebError::from_app(e, false).into_response(),
     }
+}
+
+/// `POST /disruptions/{id}/reconcile`: the ticked records (`record`, repeated) exported as FHIR or
+/// CSV (a download), confirmed entered with `main_ref`, or set aside with `reason`.
+pub async fn reconcile(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| {
+        f.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let records: Vec<String> = f
+        .iter()
+        .filter(|(n, _)| n == "record")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let action = get("action");
+    if let Some(format) = action.strip_prefix("export_") {
+        let (user, format, i) = (cur.user.clone(), format.to_string(), id.clone());
+        let r = state
+            .run(move |app| -> Result<Response, AppError> {
+                match app.reconcile_export(&user.actor(), &i, &format, &records) {
+                    Ok((bytes, name)) => {
+                        let mime = if format == "csv" {
+                            "text/csv"
+                        } else {
+                            "application/fhir+json"
+                        };
+                        Ok(crate::view::download(mime, &name, bytes))
+                    }
+                    Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&console(
+                        app,
+                        &user,
+                        &i,
+                        None,
+                        Some(("reconcile".into(), e.to_string())),
+                    )?)),
+                    Err(e) => Err(e),
+                }
+            })
+            .await;
+        return r.unwrap_or_else(|e| WebError::from_app(e, false).into_response());
+    }
+    let settled = match action.as_str() {
+        "confirm" => lantern_app::core::reconcile::Settled::Confirmed {
+            main_ref: get("main_ref"),
+        },
+        _ => lantern_app::core::reconcile::Settled::NotApplicable {
+            reason: get("reason"),
+        },
+    };
+    let i = id.clone();
+    act(state, cur, id, "reconcile", "reconciled", move |app, a| {
+        app.reconcile_settle(a, &i, &records, settled).map(|_| ())
+    })
+    .await
 }

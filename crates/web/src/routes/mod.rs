@@ -220,6 +220,12 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             post(disruptions::ack),
         ),
         (
+            Method::POST,
+            "/disruptions/{id}/reconcile",
+            RunDisruption,
+            post(disruptions::reconcile),
+        ),
+        (
             Method::GET,
             "/disruptions/{id}/evidence",
             Evidence,

@@ -124,6 +124,70 @@ async fn s3_through_the_api_and_the_console() {
     assert!(v["escalations"][0]["acknowledged"].is_object());
     assert_eq!(v["records"].as_array().unwrap().len(), 2);
     assert_eq!(v["records"][1]["record"]["paper_ref"], "IF-0457");
+    // Reconciliation from the console: export the lot as FHIR, then confirm them entered.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            &format!("/disruptions/{id}/reconcile"),
+            &[("action", "export_fhir")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers["content-type"], "application/fhir+json");
+    let exported: serde_json::Value = serde_json::from_slice(&r.bytes).unwrap();
+    assert_eq!(exported["resourceType"], "Bundle");
+    let ids: Vec<String> = v["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["record"]["id"].as_str().unwrap().to_string())
+        .collect();
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            &format!("/disruptions/{id}/reconcile"),
+            &[("action", "confirm"), ("main_ref", ""), ("record", &ids[0])],
+            true,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a confirmation needs the main system's reference"
+    );
+    assert!(r.body.contains("main_ref"));
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            &format!("/disruptions/{id}/reconcile"),
+            &[
+                ("action", "confirm"),
+                ("main_ref", "CP-1"),
+                ("record", &ids[0]),
+                ("record", &ids[1]),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = site
+        .page(
+            Some(&s),
+            Method::GET,
+            &format!("/disruptions/{id}"),
+            &[],
+            false,
+        )
+        .await;
+    assert!(
+        page.body.contains("2 confirmed entered") && page.body.contains("100% complete"),
+        "{}",
+        page.body
+    );
     // Auditors read; they cannot record. Subcontractors cannot see disruptions at all.
     let a = site.login("peter").await;
     assert_eq!(
