@@ -56,6 +56,8 @@ struct PdfData {
     comms: Vec<Row>,
     escalations: Vec<Row>,
     reconciliation: Vec<Row>,
+    review: Vec<(String, String)>,
+    actions: Vec<Row>,
     timeline: Vec<Row>,
     proof: Vec<(String, String)>,
     events: usize,
@@ -270,6 +272,8 @@ impl App {
             comms: vec![],
             escalations: vec![],
             reconciliation: vec![],
+            review: vec![],
+            actions: vec![],
             timeline: vec![],
             proof: vec![],
             events: rows.len(),
@@ -563,6 +567,68 @@ impl App {
                         when,
                     ],
                 ));
+            }
+            if let Some((r, at, by)) = self.journal.review(v.id.as_str())? {
+                let yes = |b: bool| if b { "yes" } else { "no" };
+                data.review = vec![
+                    ("Reviewed".into(), format!("{at} by {by}")),
+                    ("What went well".into(), r.went_well.clone()),
+                    ("What did not".into(), r.not_well.clone()),
+                    (
+                        "Root cause".into(),
+                        format!(
+                            "{}{}",
+                            r.root_cause,
+                            r.supplier
+                                .as_ref()
+                                .map(|s| format!(" (supplier: {s})"))
+                                .unwrap_or_default()
+                        ),
+                    ),
+                    (
+                        "Did practice follow policy?".into(),
+                        r.followed_policy.clone(),
+                    ),
+                    (
+                        "Training / supervision needed".into(),
+                        format!("{} / {}", yes(r.training_needed), yes(r.supervision_needed)),
+                    ),
+                    ("Management reflection".into(), r.reflection.clone()),
+                ];
+                if let Some(rp) = &r.restrictive_practice_review {
+                    data.review
+                        .push(("Restrictive-practice review".into(), rp.clone()));
+                }
+                let plan = self.journal.actions()?;
+                for a in &r.actions {
+                    let status = plan
+                        .iter()
+                        .find(|p| p.action.id == a.id)
+                        .map(|p| {
+                            format!(
+                                "{}{}",
+                                p.status.to_uppercase(),
+                                if p.note.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(": {}", p.note)
+                                }
+                            )
+                        })
+                        .unwrap_or_default();
+                    data.actions.push(Row {
+                        at: a.due.to_string(),
+                        cells: vec![
+                            format!(
+                                "{} {}",
+                                a.id.as_ref().map(|x| x.as_str()).unwrap_or(""),
+                                a.what
+                            ),
+                            a.owner.to_string(),
+                            status,
+                        ],
+                    });
+                }
             }
             if let Ok(w) = self.watch(actor, v.id.as_str()) {
                 data.facts.push((

@@ -30,6 +30,7 @@ pub mod probe;
 mod readiness;
 pub mod reconcile;
 pub mod register;
+pub mod review;
 mod rules;
 pub mod sync;
 pub mod watch;

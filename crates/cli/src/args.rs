@@ -130,6 +130,12 @@ pub enum Command {
     /// Escalation ladders.
     #[command(subcommand)]
     Ladder(LadderCmd),
+    /// Post-incident reviews.
+    #[command(subcommand)]
+    Review(ReviewCmd),
+    /// The quality improvement plan: actions from reviews, with owners, due dates and status.
+    #[command(subcommand)]
+    Qi(QiCmd),
     /// Reconciliation into the main record: the board, export for back-entry, confirm, set
     /// aside, and the no-loss check.
     #[command(subcommand)]
@@ -557,6 +563,9 @@ pub enum RulesCmd {
         /// Why the rules change.
         #[arg(long)]
         reason: String,
+        /// Published as an outcome of this disruption's post-incident review.
+        #[arg(long)]
+        review: Option<String>,
     },
 }
 
@@ -868,5 +877,39 @@ pub enum ReconcileCmd {
         /// The exported file (FHIR or CSV).
         #[arg(long)]
         file: PathBuf,
+    },
+}
+
+/// `lantern review ...`
+#[derive(Subcommand, Debug)]
+pub enum ReviewCmd {
+    /// Record a review from a JSON file (see docs/disruptions.md).
+    Record {
+        /// The JSON file.
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Show a disruption's review.
+    Show {
+        /// Disruption.
+        disruption: String,
+    },
+}
+
+/// `lantern qi ...`
+#[derive(Subcommand, Debug)]
+pub enum QiCmd {
+    /// Every improvement action.
+    List,
+    /// Move an action on: open, in_progress, done, dropped (dropped needs a note).
+    Update {
+        /// Action.
+        action: String,
+        /// New status.
+        #[arg(long)]
+        status: String,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
     },
 }

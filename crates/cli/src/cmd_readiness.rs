@@ -190,11 +190,15 @@ pub fn rules(ctx: &Ctx, cmd: &RulesCmd) -> anyhow::Result<ExitCode> {
             handover,
             file,
             reason,
+            review,
         } => {
             let json = read_input(file)?;
             let mut app = ctx.open()?;
             let actor = ctx.actor(&app)?;
-            let rs = app.publish_rule_set(&actor, handover, &json, reason)?;
+            let rs = match review {
+                Some(d) => app.publish_rules_from_review(&actor, d, handover, &json, reason)?,
+                None => app.publish_rule_set(&actor, handover, &json, reason)?,
+            };
             if ctx.cli.json {
                 out::json(&rs)?;
             } else {

@@ -1,6 +1,6 @@
 //! `lantern reconcile status|export|confirm|not-applicable|check`.
 
-use crate::args::ReconcileCmd;
+use crate::args::{QiCmd, ReconcileCmd, ReviewCmd};
 use crate::{Ctx, out};
 use lantern_app::core::reconcile::Settled;
 use lantern_app::core::time::show;
@@ -132,6 +132,110 @@ pub fn run(ctx: &Ctx, cmd: &ReconcileCmd) -> anyhow::Result<ExitCode> {
             } else {
                 ExitCode::from(5)
             });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lantern review record|show`.
+pub fn review(ctx: &Ctx, cmd: &ReviewCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    match cmd {
+        ReviewCmd::Record { file } => {
+            let json = crate::cmd_mei::read_input(file)?;
+            let r = app.record_review(&actor, &json)?;
+            if ctx.cli.json {
+                out::json(&r)?;
+            } else {
+                println!(
+                    "Review of {} recorded with {} action(s):",
+                    r.disruption,
+                    r.actions.len()
+                );
+                for a in &r.actions {
+                    println!(
+                        "  {} — {} (owner {}, due {})",
+                        a.id.as_ref().map(|x| x.as_str()).unwrap_or(""),
+                        a.what,
+                        a.owner,
+                        a.due
+                    );
+                }
+            }
+        }
+        ReviewCmd::Show { disruption } => match app.review(&actor, disruption)? {
+            Some((r, at, by)) => {
+                if ctx.cli.json {
+                    out::json(
+                        &serde_json::json!({"review": r, "reviewed_at": at, "reviewed_by": by}),
+                    )?;
+                } else {
+                    println!("Review of {} ({at}, {by})", r.disruption);
+                    println!(
+                        "Went well: {}\nDid not: {}\nRoot cause: {}{}",
+                        r.went_well,
+                        r.not_well,
+                        r.root_cause,
+                        r.supplier
+                            .as_ref()
+                            .map(|s| format!(" (supplier: {s})"))
+                            .unwrap_or_default()
+                    );
+                    println!(
+                        "Practice and policy: {}\nTraining needed: {}; supervision needed: {}\nReflection: {}",
+                        r.followed_policy, r.training_needed, r.supervision_needed, r.reflection
+                    );
+                    if let Some(rp) = &r.restrictive_practice_review {
+                        println!("Restrictive practice: {rp}");
+                    }
+                }
+            }
+            None => anyhow::bail!("disruption {disruption} has no review yet"),
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lantern qi list|update`.
+pub fn qi(ctx: &Ctx, cmd: &QiCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    match cmd {
+        QiCmd::List => {
+            let rows = app.qi_plan(&actor)?;
+            if ctx.cli.json {
+                out::json(&rows)?;
+            } else {
+                for r in rows {
+                    println!(
+                        "{:<40} {:<12} due {}  owner {:<18} {} (from {}){}",
+                        r.action.id.as_ref().map(|x| x.as_str()).unwrap_or(""),
+                        r.status.to_uppercase(),
+                        r.action.due,
+                        r.action.owner,
+                        r.action.what,
+                        r.disruption,
+                        if r.note.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" — {}", r.note)
+                        }
+                    );
+                }
+            }
+        }
+        QiCmd::Update {
+            action,
+            status,
+            note,
+        } => {
+            app.update_action(&actor, action, status, note)?;
+            if ctx.cli.json {
+                out::json(&serde_json::json!({"action": action, "status": status}))?;
+            } else {
+                println!("{action} is now {status}");
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -107,6 +107,8 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Escalation(c) => cmd_disruption::escalation(ctx, c),
         Command::Ladder(c) => cmd_disruption::ladder(ctx, c),
         Command::Reconcile(c) => cmd_reconcile::run(ctx, c),
+        Command::Review(c) => cmd_reconcile::review(ctx, c),
+        Command::Qi(c) => cmd_reconcile::qi(ctx, c),
         Command::Evidence {
             disruption,
             from,

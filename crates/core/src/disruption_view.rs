@@ -442,6 +442,11 @@ impl DisruptionView {
                     )
                 }
             },
+            Event::ReviewRecorded(r) => format!(
+                "Post-incident review recorded: root cause {}; {} improvement action(s)",
+                r.root_cause,
+                r.actions.len()
+            ),
             _ => return Ok(()),
         };
         self.timeline.push(TimelineEntry {

@@ -285,6 +285,17 @@ pub enum Event {
         /// Confirmed (with the main system's reference) or not applicable (with the reason).
         settled: crate::reconcile::Settled,
     },
+    /// A post-incident review was recorded (a later one replaces it; both stay in the journal).
+    ReviewRecorded(crate::review::Review),
+    /// An improvement action's status changed.
+    ActionUpdated {
+        /// Which action.
+        action: crate::ids::ActionId,
+        /// The new status.
+        status: crate::review::ActionStatus,
+        /// Note.
+        note: String,
+    },
     /// An escalation was acknowledged: the ladder stops.
     EscalationAcknowledged {
         /// Which run.
@@ -339,6 +350,8 @@ impl Event {
             Event::EscalationAcknowledged { .. } => "escalation_acknowledged",
             Event::RecordsExported { .. } => "records_exported",
             Event::RecordsReconciled { .. } => "records_reconciled",
+            Event::ReviewRecorded(_) => "review_recorded",
+            Event::ActionUpdated { .. } => "action_updated",
         }
     }
 
@@ -371,6 +384,7 @@ impl Event {
             | Event::PlaybookTicked { id, .. } => Some(id),
             Event::DisruptionDeclared(d) => Some(&d.id),
             Event::DowntimeRecorded(r) => Some(&r.disruption),
+            Event::ReviewRecorded(r) => Some(&r.disruption),
             Event::EscalationStarted(e) => Some(&e.disruption),
             Event::EscalationStep { disruption, .. }
             | Event::NotificationAttempted { disruption, .. }

@@ -94,3 +94,6 @@ slug_id!(
 slug_id!(
     /// One run of an escalation ladder.
     EscalationId, "escalation");
+slug_id!(
+    /// An improvement action in the quality improvement plan.
+    ActionId, "action");

@@ -23,6 +23,7 @@ pub mod phone;
 pub mod print;
 pub mod readiness;
 pub mod reconcile;
+pub mod review;
 pub mod role;
 pub mod rules;
 pub mod source;

@@ -172,6 +172,14 @@ impl Role {
         self != Role::Subcontractor
     }
 
+    /// Record post-incident reviews and run the quality improvement plan.
+    pub fn may_review(self) -> bool {
+        matches!(
+            self,
+            Role::RegisteredManager | Role::QualityLead | Role::Admin
+        )
+    }
+
     /// Produce evidence packs (for commissioners, the CQC, reviews).
     pub fn may_produce_evidence(self) -> bool {
         matches!(

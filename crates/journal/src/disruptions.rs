@@ -332,3 +332,72 @@ impl Journal {
             .collect()
     }
 }
+
+/// An improvement action in the quality improvement plan, with where it stands.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ActionRow {
+    /// The action.
+    pub action: lantern_core::review::ImprovementAction,
+    /// From the review of this disruption.
+    pub disruption: String,
+    /// Status.
+    pub status: String,
+    /// Last updated.
+    pub updated_at: String,
+    /// The last note.
+    pub note: String,
+}
+
+impl Journal {
+    /// The latest review of a disruption, with when and by whom.
+    pub fn review(
+        &self,
+        disruption: &str,
+    ) -> Result<Option<(lantern_core::review::Review, String, String)>, JournalError> {
+        let row: Option<(String, String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT doc, reviewed_at, reviewed_by FROM p_reviews WHERE disruption = ?1",
+            )?
+            .query_row([disruption], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        row.map(|(doc, at, by)| {
+            Ok((
+                serde_json::from_str(&doc).map_err(|e| JournalError::corrupt("review", e))?,
+                at,
+                by,
+            ))
+        })
+        .transpose()
+    }
+
+    /// The quality improvement plan: every action, by due date.
+    pub fn actions(&self) -> Result<Vec<ActionRow>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT doc, disruption, status, updated_at, note FROM p_actions ORDER BY json_extract(doc, '$.due'), id",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(doc, disruption, status, updated_at, note)| {
+                Ok(ActionRow {
+                    action: serde_json::from_str(&doc)
+                        .map_err(|e| JournalError::corrupt("action", e))?,
+                    disruption,
+                    status,
+                    updated_at,
+                    note,
+                })
+            })
+            .collect()
+    }
+}

@@ -21,7 +21,7 @@ mod sources;
 mod verify;
 
 pub use append::NewEvent;
-pub use disruptions::{ProbeRow, ReconRow};
+pub use disruptions::{ActionRow, ProbeRow, ReconRow};
 pub use error::JournalError;
 pub use evidence::{
     Bundle, EVIDENCE_FORMAT, EvidenceManifest, EvidenceReport, Link, PackFiles, verify_evidence,

@@ -229,6 +229,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (disruption, pos)
     );
     CREATE TABLE p_ladders (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+    -- Post-incident reviews (the latest per disruption) and the quality improvement plan.
+    CREATE TABLE p_reviews (disruption TEXT PRIMARY KEY, reviewed_at TEXT NOT NULL, reviewed_by TEXT NOT NULL, doc TEXT NOT NULL);
+    CREATE TABLE p_actions (
+        id         TEXT PRIMARY KEY,
+        disruption TEXT NOT NULL,
+        status     TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        note       TEXT NOT NULL,
+        doc        TEXT NOT NULL
+    );
     -- Where each downtime record stands in reconciliation (absent: outstanding).
     CREATE TABLE p_reconciliation (
         disruption TEXT NOT NULL,

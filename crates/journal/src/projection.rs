@@ -534,6 +534,37 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
                 )?;
             }
         }
+        Event::ReviewRecorded(r) => {
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_reviews (disruption, reviewed_at, reviewed_by, doc) VALUES (?1, ?2, ?3, ?4)",
+                params![r.disruption.as_str(), at.occurred_at, at.actor, json(r)],
+            )?;
+            for a in &r.actions {
+                let Some(id) = &a.id else { continue };
+                // A repeated review keeps an action's progress.
+                exec(
+                    conn,
+                    "INSERT INTO p_actions (id, disruption, status, updated_at, note, doc) VALUES (?1, ?2, 'open', ?3, '', ?4)
+                     ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                    params![id.as_str(), r.disruption.as_str(), at.occurred_at, json(a)],
+                )?;
+            }
+        }
+        Event::ActionUpdated {
+            action,
+            status,
+            note,
+        } => {
+            let n = exec(
+                conn,
+                "UPDATE p_actions SET status = ?2, updated_at = ?3, note = ?4 WHERE id = ?1",
+                params![action.as_str(), status.as_str(), at.occurred_at, note],
+            )?;
+            if n == 0 {
+                return Err(rejected(ev, format!("no improvement action {action}")));
+            }
+        }
         Event::LadderDefined(l) => {
             exec(
                 conn,

@@ -541,6 +541,7 @@ fn s3_safeguarding_allegation_during_an_email_outage() {
         ],
     );
     crate::reconcile::s3_reconciled_with_nothing_lost(data, &t("09:45"), &id);
+    crate::reconcile::s3_reviewed(data, &t("09:50"), &id);
     ok(data, &t("10:00"), ON_CALL, &["disruption", "close", &id]);
     lantern(data).arg("verify").assert().success();
     // The evidence pack verifies on its own, and any changed byte fails it.

@@ -196,3 +196,274 @@ pub fn s3_reconciled_with_nothing_lost(data: &Path, now: &str, id: &str) {
     assert_eq!(f["outstanding"], 0);
     assert!(f["median_minutes"].as_f64().unwrap() > 0.0);
 }
+
+fn write(dir: &Path, name: &str, v: &Value) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, v.to_string()).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+/// S3's review: the restriction used must be reviewed; actions go to the QI plan.
+pub fn s3_reviewed(data: &Path, now: &str, id: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut review = serde_json::json!({
+        "disruption": id,
+        "went_well": "The ladder skipped email at once; the hub took the referral by phone within 5 minutes",
+        "not_well": "The paper incident form was entered seven hours later",
+        "root_cause": "Mail provider outage", "supplier": "Microsoft 365",
+        "followed_policy": "Yes: the downtime protocol was followed",
+        "training_needed": false, "supervision_needed": true,
+        "reflection": "The on-call senior's increased oversight worked; enter paper forms within the shift",
+        "actions": [{"what": "Enter paper incident forms within the shift", "owner": "s-amara-osei", "due": "2026-12-15"}]
+    });
+    let amara = |args: &[&str]| {
+        lantern(data)
+            .env("LANTERN_NOW", now)
+            .args(["--as", "s-amara-osei", "--json"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = amara(&[
+        "review",
+        "record",
+        "--file",
+        &write(tmp.path(), "r1.json", &review),
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("restrictive_practice_review"),
+        "the restriction must be reviewed"
+    );
+    review["restrictive_practice_review"] =
+        "Visitor restriction was necessary and proportionate; lifted once the hub visited".into();
+    let out = amara(&[
+        "review",
+        "record",
+        "--file",
+        &write(tmp.path(), "r2.json", &review),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let action = r["actions"][0]["id"].as_str().unwrap().to_string();
+    assert!(
+        amara(&[
+            "qi",
+            "update",
+            &action,
+            "--status",
+            "in_progress",
+            "--note",
+            "Briefed at team meeting"
+        ])
+        .status
+        .success()
+    );
+    assert!(
+        !amara(&["qi", "update", &action, "--status", "dropped"])
+            .status
+            .success(),
+        "dropping needs a note"
+    );
+    let plan: Value = serde_json::from_slice(&amara(&["qi", "list"]).stdout).unwrap();
+    assert_eq!(plan[0]["status"], "in_progress");
+    assert_eq!(plan[0]["action"]["owner"], "s-amara-osei");
+}
+
+#[test]
+fn s1_portal_outage_review_publishes_a_stricter_rule_and_the_evidence_verifies() {
+    let d = crate::support::demo();
+    let data = d.path();
+    let now = |hm: &str| format!("2026-11-23T{hm}:00Z");
+    let on_call = |at: &str, args: &[&str]| json(data, at, args);
+    // The portal is transferring partial referrals: declared as a disruption.
+    let v = on_call(
+        &now("07:00"),
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "Referral portal sending partial referrals",
+            "--dependency",
+            "referral-portal",
+            "--started-at",
+            &now("06:40"),
+        ],
+    );
+    let id = v["id"].as_str().unwrap().to_string();
+    on_call(
+        &now("07:10"),
+        &[
+            "record",
+            "call",
+            "--direction",
+            "outgoing",
+            "--party",
+            "Tom Reynolds",
+            "--organisation",
+            "Northshire General discharge team",
+            "--purpose",
+            "Confirm Mrs Marlow's mobility after her fall",
+            "--outcome",
+            "Uses a frame indoors; one carer",
+            "--person",
+            "p-edith-marlow",
+        ],
+    );
+    on_call(
+        &now("07:15"),
+        &[
+            "record",
+            "decision",
+            "--person",
+            "p-edith-marlow",
+            "--what",
+            "Start today with a senior carer",
+            "--rationale",
+            "Care needed within 24 hours; mobility confirmed by phone with the ward",
+        ],
+    );
+    on_call(&now("12:00"), &["disruption", "stage", &id, "recovered"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("back.json");
+    on_call(
+        &now("12:30"),
+        &["reconcile", "export", &id, "--out", f.to_str().unwrap()],
+    );
+    let items = json(data, &now("12:31"), &["reconcile", "status", &id])["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let mut confirm = vec!["reconcile", "confirm", &id, "--ref", "PORTAL-REF-2291"];
+    let ids: Vec<String> = items
+        .iter()
+        .map(|i| i["entry"]["record"]["id"].as_str().unwrap().to_string())
+        .collect();
+    for i in &ids {
+        confirm.extend(["--record", i.as_str()]);
+    }
+    on_call(&now("13:00"), &confirm);
+    // The review, then a stricter rule as its outcome.
+    let review = serde_json::json!({
+        "disruption": id, "went_well": "Mobility was confirmed by phone before the first visit",
+        "not_well": "The portal's confirmation would have been accepted had the coordinator not noticed",
+        "root_cause": "Portal release truncated falls-risk updates", "supplier": "Northshire County Council",
+        "followed_policy": "Yes", "reflection": "Make the phone confirmation a rule, not a habit",
+        "actions": [{"what": "Ask the council for release notes before portal upgrades", "owner": "s-amara-osei", "due": "2026-12-31"}]
+    });
+    let out = lantern(data)
+        .env("LANTERN_NOW", now("14:00"))
+        .args([
+            "--as",
+            "s-amara-osei",
+            "review",
+            "record",
+            "--file",
+            &write(tmp.path(), "review.json", &review),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut rules: Value = serde_json::from_slice(
+        &lantern(data)
+            .args(["--json", "rules", "show", "rapid-start"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    rules.as_array_mut().unwrap().push(serde_json::json!({
+        "id": "portal-mobility-explicit", "section": "mobility", "when": ["confirmed", "stale", "disputed"],
+        "not_confirmed_via": ["phone", "in_person"], "only_when_degraded": "referral-portal",
+        "effect": {"effect": "restrict", "paused_tasks": ["manual handling"], "staffing": [], "actions": ["Confirm mobility explicitly by phone or in person"]},
+        "message": "Portal degraded: require explicit mobility confirmation"
+    }));
+    let out = lantern(data)
+        .env("LANTERN_NOW", now("14:10"))
+        .args([
+            "--as",
+            "s-amara-osei",
+            "rules",
+            "publish",
+            "rapid-start",
+            "--review",
+            &id,
+            "--reason",
+            "require explicit mobility confirmation when the portal is degraded",
+            "--file",
+            &write(tmp.path(), "rules.json", &rules),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = lantern(data)
+        .env("LANTERN_NOW", now("14:10"))
+        .args([
+            "--as",
+            "s-amara-osei",
+            "rules",
+            "publish",
+            "rapid-start",
+            "--review",
+            "no-review-here",
+            "--reason",
+            "x",
+            "--file",
+            &write(tmp.path(), "rules2.json", &rules),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "rules from a review need the review");
+    on_call(&now("15:00"), &["disruption", "close", &id]);
+    // The evidence pack verifies and carries the review, the rule versions and the reconciliation.
+    let pack = tmp.path().join("pack");
+    lantern(data)
+        .env("LANTERN_NOW", now("15:05"))
+        .args([
+            "--as",
+            "s-peter-grant",
+            "evidence",
+            "--disruption",
+            &id,
+            "--out",
+        ])
+        .arg(&pack)
+        .assert()
+        .success();
+    lantern(data)
+        .args(["verify-evidence"])
+        .arg(&pack)
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(
+        &std::process::Command::new("pdftotext")
+            .args([pack.join("evidence.pdf").to_str().unwrap(), "-"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    for want in [
+        "Post-incident review",
+        "Portal release truncated",
+        "rapid-start v2",
+        "Post-incident review of disruption",
+        "main record ref PORTAL",
+        "Ask the council",
+    ] {
+        assert!(text.contains(want), "the PDF lacks {want}:\n{text}");
+    }
+    lantern(data).arg("verify").assert().success();
+}

@@ -1,0 +1,133 @@
+//! Post-incident review: what went well and what did not, the root cause, the management
+//! reflection, the restrictive-practice review wherever a restriction was used, and improvement
+//! actions that feed the quality improvement plan.
+
+use crate::FieldError;
+use crate::ids::{ActionId, DisruptionId, StaffId};
+use crate::text::{optional, required};
+use serde::{Deserialize, Serialize};
+
+/// An improvement action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImprovementAction {
+    /// Identifier (made when the review is recorded if absent).
+    #[serde(default)]
+    pub id: Option<ActionId>,
+    /// What will be done.
+    pub what: String,
+    /// Who owns it.
+    pub owner: StaffId,
+    /// By when.
+    pub due: jiff::civil::Date,
+}
+
+/// Where an action stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    /// Not started.
+    Open,
+    /// Under way.
+    InProgress,
+    /// Done.
+    Done,
+    /// No longer to be done (with a note why).
+    Dropped,
+}
+
+impl ActionStatus {
+    /// Parse.
+    pub fn parse(s: &str) -> Option<ActionStatus> {
+        Some(match s {
+            "open" => ActionStatus::Open,
+            "in_progress" | "in-progress" => ActionStatus::InProgress,
+            "done" => ActionStatus::Done,
+            "dropped" => ActionStatus::Dropped,
+            _ => return None,
+        })
+    }
+
+    /// As written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Open => "open",
+            ActionStatus::InProgress => "in_progress",
+            ActionStatus::Done => "done",
+            ActionStatus::Dropped => "dropped",
+        }
+    }
+}
+
+/// A post-incident review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// The disruption reviewed.
+    pub disruption: DisruptionId,
+    /// What went well.
+    pub went_well: String,
+    /// What did not.
+    pub not_well: String,
+    /// The root cause.
+    pub root_cause: String,
+    /// The supplier concerned, where relevant.
+    #[serde(default)]
+    pub supplier: Option<String>,
+    /// Did practice follow policy? In words.
+    pub followed_policy: String,
+    /// Is training needed?
+    #[serde(default)]
+    pub training_needed: bool,
+    /// Is supervision needed?
+    #[serde(default)]
+    pub supervision_needed: bool,
+    /// The management reflection.
+    pub reflection: String,
+    /// The restrictive-practice review (required wherever a restriction was used).
+    #[serde(default)]
+    pub restrictive_practice_review: Option<String>,
+    /// Improvement actions.
+    #[serde(default)]
+    pub actions: Vec<ImprovementAction>,
+}
+
+impl Review {
+    /// Check what types cannot. `restriction_used` says whether any record of the disruption
+    /// used a restriction.
+    pub fn validate(&self, restriction_used: bool) -> Result<(), FieldError> {
+        let rec = format!("review of disruption {}", self.disruption);
+        const L: usize = 20_000;
+        required(&rec, "went_well", &self.went_well, L)?;
+        required(&rec, "not_well", &self.not_well, L)?;
+        required(&rec, "root_cause", &self.root_cause, L)?;
+        required(&rec, "followed_policy", &self.followed_policy, L)?;
+        required(&rec, "reflection", &self.reflection, L)?;
+        if let Some(s) = &self.supplier {
+            optional(&rec, "supplier", s, 300)?;
+        }
+        match &self.restrictive_practice_review {
+            Some(r) => required(&rec, "restrictive_practice_review", r, L)?,
+            None if restriction_used => {
+                return Err(FieldError::new(
+                    &rec,
+                    "restrictive_practice_review",
+                    "a review of the restriction used during the disruption (was it necessary, proportionate, the least restrictive option, and lifted when it should have been?)",
+                    "",
+                ));
+            }
+            None => {}
+        }
+        if self.actions.len() > 50 {
+            return Err(FieldError::new(
+                &rec,
+                "actions",
+                "at most 50 actions",
+                self.actions.len().to_string(),
+            ));
+        }
+        for (i, a) in self.actions.iter().enumerate() {
+            required(&rec, &format!("actions[{i}].what"), &a.what, 2_000)?;
+        }
+        Ok(())
+    }
+}
