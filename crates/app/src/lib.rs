@@ -20,6 +20,7 @@ mod history;
 pub mod import;
 mod import_csv;
 mod init;
+pub mod integrity;
 mod json;
 mod mei;
 pub mod notify;

@@ -130,6 +130,9 @@ pub enum Command {
     /// Escalation ladders.
     #[command(subcommand)]
     Ladder(LadderCmd),
+    /// Integrity audits against the main system (S9) and their trend.
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Post-incident reviews.
     #[command(subcommand)]
     Review(ReviewCmd),
@@ -912,4 +915,36 @@ pub enum QiCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
+}
+
+/// `lantern audit ...`
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Compare the main system's notes (CSV `person,date,record,sha256`, or `person,date,count`)
+    /// with every record Lantern confirmed entered; exits 6 when any are missing or altered.
+    Integrity {
+        /// One disruption's records.
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        disruption: Option<String>,
+        /// Or every confirmed record from...
+        #[arg(long, requires = "to")]
+        from: Option<String>,
+        /// ...to.
+        #[arg(long, requires = "from")]
+        to: Option<String>,
+        /// The main system's CSV.
+        #[arg(long)]
+        file: PathBuf,
+        /// Raise an incident in the disruption, with these immediate protective actions.
+        #[arg(long)]
+        incident_actions: Option<String>,
+        /// Who was told of the incident.
+        #[arg(long)]
+        told: Option<String>,
+        /// A task to schedule, `WHAT|OWNER|YYYY-MM-DD` (temporary supervision, spot checks).
+        #[arg(long = "task")]
+        tasks: Vec<String>,
+    },
+    /// Every integrity audit, oldest first.
+    Trend,
 }

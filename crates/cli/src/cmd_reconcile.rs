@@ -1,6 +1,6 @@
 //! `lantern reconcile status|export|confirm|not-applicable|check`.
 
-use crate::args::{QiCmd, ReconcileCmd, ReviewCmd};
+use crate::args::{AuditCmd, QiCmd, ReconcileCmd, ReviewCmd};
 use crate::{Ctx, out};
 use lantern_app::core::reconcile::Settled;
 use lantern_app::core::time::show;
@@ -235,6 +235,108 @@ pub fn qi(ctx: &Ctx, cmd: &QiCmd) -> anyhow::Result<ExitCode> {
                 out::json(&serde_json::json!({"action": action, "status": status}))?;
             } else {
                 println!("{action} is now {status}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lantern audit integrity|trend`.
+pub fn audit(ctx: &Ctx, cmd: &AuditCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    match cmd {
+        AuditCmd::Integrity {
+            disruption,
+            from,
+            to,
+            file,
+            incident_actions,
+            told,
+            tasks,
+        } => {
+            let csv = std::fs::read(file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let tasks = tasks
+                .iter()
+                .map(|t| {
+                    let parts: Vec<&str> = t.split('|').collect();
+                    match parts.as_slice() {
+                        [w, o, d] => Ok((w.to_string(), o.to_string(), d.to_string())),
+                        _ => Err(anyhow::anyhow!(
+                            "--task: expected WHAT|OWNER|YYYY-MM-DD, got {t}"
+                        )),
+                    }
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let a = app.integrity_audit(
+                &actor,
+                &lantern_app::integrity::AuditInput {
+                    disruption: disruption.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                    source: file
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    csv,
+                    incident_actions: incident_actions.clone(),
+                    told: told.clone(),
+                    tasks,
+                },
+            )?;
+            if ctx.cli.json {
+                out::json(&a)?;
+            } else {
+                for f in &a.findings {
+                    println!(
+                        "{} {}: {} of {} whole; missing {}; altered {}",
+                        f.person,
+                        f.date,
+                        f.whole,
+                        f.expected,
+                        if f.missing.is_empty() {
+                            "none".into()
+                        } else {
+                            f.missing.join(", ")
+                        },
+                        if f.altered.is_empty() {
+                            "none".into()
+                        } else {
+                            f.altered.join(", ")
+                        }
+                    );
+                }
+                println!(
+                    "Integrity audit of the {} against {}: {} of {} notes whole ({}%).",
+                    a.scope,
+                    a.source,
+                    a.whole,
+                    a.expected,
+                    a.accuracy_percent()
+                );
+            }
+            return Ok(if a.findings.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(6)
+            });
+        }
+        AuditCmd::Trend => {
+            let rows = app.integrity_trend(&actor)?;
+            if ctx.cli.json {
+                out::json(&rows.iter().map(|(at, a)| serde_json::json!({"at": at, "audit": a, "accuracy_percent": a.accuracy_percent()})).collect::<Vec<_>>())?;
+            } else {
+                for (at, a) in rows {
+                    println!(
+                        "{at}  {:>6}%  {} of {} whole  {} ({})",
+                        a.accuracy_percent(),
+                        a.whole,
+                        a.expected,
+                        a.scope,
+                        a.source
+                    );
+                }
             }
         }
     }

@@ -108,6 +108,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Ladder(c) => cmd_disruption::ladder(ctx, c),
         Command::Reconcile(c) => cmd_reconcile::run(ctx, c),
         Command::Review(c) => cmd_reconcile::review(ctx, c),
+        Command::Audit(c) => cmd_reconcile::audit(ctx, c),
         Command::Qi(c) => cmd_reconcile::qi(ctx, c),
         Command::Evidence {
             disruption,

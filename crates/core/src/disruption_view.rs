@@ -447,6 +447,17 @@ impl DisruptionView {
                 r.root_cause,
                 r.actions.len()
             ),
+            Event::IntegrityAudited(a) => format!(
+                "Integrity audit against {}: {} of {} notes whole ({}%), {} person-day(s) short",
+                a.source,
+                a.whole,
+                a.expected,
+                a.accuracy_percent(),
+                a.findings.len()
+            ),
+            Event::ActionsScheduled {
+                actions, reason, ..
+            } => format!("{} task(s) scheduled: {}", actions.len(), reason),
             _ => return Ok(()),
         };
         self.timeline.push(TimelineEntry {

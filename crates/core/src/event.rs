@@ -296,6 +296,18 @@ pub enum Event {
         /// Note.
         note: String,
     },
+    /// An integrity audit compared the main system with what Lantern expects.
+    IntegrityAudited(crate::integrity::IntegrityAudit),
+    /// Tasks (temporary supervision, spot checks) were scheduled into the quality improvement
+    /// plan, outside a review.
+    ActionsScheduled {
+        /// The disruption they arise from.
+        disruption: DisruptionId,
+        /// The tasks, with their identifiers.
+        actions: Vec<crate::review::ImprovementAction>,
+        /// Why.
+        reason: String,
+    },
     /// An escalation was acknowledged: the ladder stops.
     EscalationAcknowledged {
         /// Which run.
@@ -352,6 +364,8 @@ impl Event {
             Event::RecordsReconciled { .. } => "records_reconciled",
             Event::ReviewRecorded(_) => "review_recorded",
             Event::ActionUpdated { .. } => "action_updated",
+            Event::IntegrityAudited(_) => "integrity_audited",
+            Event::ActionsScheduled { .. } => "actions_scheduled",
         }
     }
 
@@ -385,6 +399,8 @@ impl Event {
             Event::DisruptionDeclared(d) => Some(&d.id),
             Event::DowntimeRecorded(r) => Some(&r.disruption),
             Event::ReviewRecorded(r) => Some(&r.disruption),
+            Event::IntegrityAudited(a) => a.disruption.as_ref(),
+            Event::ActionsScheduled { disruption, .. } => Some(disruption),
             Event::EscalationStarted(e) => Some(&e.disruption),
             Event::EscalationStep { disruption, .. }
             | Event::NotificationAttempted { disruption, .. }

@@ -14,6 +14,7 @@ pub mod downtime;
 pub mod error;
 pub mod event;
 pub mod ids;
+pub mod integrity;
 pub mod ladder;
 pub mod mei;
 pub mod nhs;

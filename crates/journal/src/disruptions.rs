@@ -401,3 +401,26 @@ impl Journal {
             .collect()
     }
 }
+
+impl Journal {
+    /// Every integrity audit, oldest first, with when it was made.
+    pub fn integrity_audits(
+        &self,
+    ) -> Result<Vec<(String, lantern_core::integrity::IntegrityAudit)>, JournalError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT audited_at, doc FROM p_integrity_audits ORDER BY pos")?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(at, doc)| {
+                Ok((
+                    at,
+                    serde_json::from_str(&doc)
+                        .map_err(|e| JournalError::corrupt("integrity audit", e))?,
+                ))
+            })
+            .collect()
+    }
+}

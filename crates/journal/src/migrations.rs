@@ -239,6 +239,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         note       TEXT NOT NULL,
         doc        TEXT NOT NULL
     );
+    -- Integrity audits, for the trend.
+    CREATE TABLE p_integrity_audits (pos INTEGER PRIMARY KEY, audited_at TEXT NOT NULL, disruption TEXT, accuracy REAL NOT NULL, doc TEXT NOT NULL);
     -- Where each downtime record stands in reconciliation (absent: outstanding).
     CREATE TABLE p_reconciliation (
         disruption TEXT NOT NULL,

@@ -551,6 +551,35 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
                 )?;
             }
         }
+        Event::IntegrityAudited(a) => {
+            exec(
+                conn,
+                "INSERT INTO p_integrity_audits (pos, audited_at, disruption, accuracy, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    at.pos,
+                    at.occurred_at,
+                    a.disruption.as_ref().map(|d| d.as_str()),
+                    a.accuracy_percent(),
+                    json(a)
+                ],
+            )?;
+        }
+        Event::ActionsScheduled {
+            disruption,
+            actions,
+            ..
+        } => {
+            for a in actions {
+                let Some(id) = &a.id else { continue };
+                insert_unique(
+                    conn,
+                    ev,
+                    "INSERT INTO p_actions (id, disruption, status, updated_at, note, doc) VALUES (?1, ?2, 'open', ?3, '', ?4)",
+                    params![id.as_str(), disruption.as_str(), at.occurred_at, json(a)],
+                    &format!("improvement action {id}"),
+                )?;
+            }
+        }
         Event::ActionUpdated {
             action,
             status,

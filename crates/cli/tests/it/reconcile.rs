@@ -467,3 +467,240 @@ fn s1_portal_outage_review_publishes_a_stricter_rule_and_the_evidence_verifies()
     }
     lantern(data).arg("verify").assert().success();
 }
+
+#[test]
+fn s9_integrity_audit_finds_dropped_notes_then_accuracy_recovers() {
+    let d = crate::support::demo();
+    let data = d.path();
+    let at = |day: u8, hm: &str| format!("2026-11-{day:02}T{hm}:00Z");
+    let v = json(
+        data,
+        &at(24, "08:00"),
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "Care notes failing to sync to the shared record",
+            "--dependency",
+            "shared-care-record",
+            "--started-at",
+            &at(23, "18:00"),
+        ],
+    );
+    let id = v["id"].as_str().unwrap().to_string();
+    for (day, hm, person, what) in [
+        (23, "19:00", "p-0001", "Evening call: ate well"),
+        (23, "21:00", "p-0001", "Bed call: settled"),
+        (24, "07:40", "p-0001", "Morning call: slept well"),
+        (
+            23,
+            "20:00",
+            "p-0002",
+            "Tea call: declined food, fluids taken",
+        ),
+    ] {
+        json(
+            data,
+            &at(24, "08:10"),
+            &[
+                "record",
+                "comms",
+                "--occurred-at",
+                &at(day, hm),
+                "--person",
+                person,
+                "--who",
+                "Care note",
+                "--what",
+                what,
+                "--channel",
+                "visit note",
+            ],
+        );
+    }
+    json(
+        data,
+        &at(24, "09:00"),
+        &["disruption", "stage", &id, "recovered"],
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("back.csv");
+    json(
+        data,
+        &at(24, "09:10"),
+        &[
+            "reconcile",
+            "export",
+            &id,
+            "--format",
+            "csv",
+            "--out",
+            f.to_str().unwrap(),
+        ],
+    );
+    let items = json(data, &at(24, "09:20"), &["reconcile", "status", &id])["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let mut confirm = vec![
+        "reconcile".to_string(),
+        "confirm".into(),
+        id.clone(),
+        "--ref".into(),
+        "SCR-BATCH-88".into(),
+    ];
+    let mut rows = Vec::new();
+    for i in &items {
+        let rid = i["entry"]["record"]["id"].as_str().unwrap().to_string();
+        let date = i["entry"]["occurred_at"].as_str().unwrap()[..10].to_string();
+        let person = i["entry"]["record"]["people"][0]
+            .as_str()
+            .unwrap()
+            .to_string();
+        rows.push((
+            person,
+            date,
+            rid.clone(),
+            i["row"]["hash"].as_str().unwrap().to_string(),
+        ));
+        confirm.extend(["--record".to_string(), rid]);
+    }
+    let confirm: Vec<&str> = confirm.iter().map(String::as_str).collect();
+    json(data, &at(24, "09:30"), &confirm);
+    let csv = |rows: &[(String, String, String, String)]| {
+        let mut s = "person,date,record,sha256\n".to_string();
+        for r in rows {
+            s.push_str(&format!("{},{},{},{}\n", r.0, r.1, r.2, r.3));
+        }
+        s
+    };
+    // The main system lost one note and altered another.
+    let mut held = rows.clone();
+    let dropped = held.remove(0);
+    held[0].3 = "0".repeat(64);
+    let altered = held[0].2.clone();
+    let amara = |now: &str, args: &[&str]| {
+        lantern(data)
+            .env("LANTERN_NOW", now)
+            .args(["--as", "s-amara-osei"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let main = tmp.path().join("main-system-notes.csv");
+    std::fs::write(&main, csv(&held)).unwrap();
+    let out = amara(
+        &at(24, "10:00"),
+        &[
+            "--json",
+            "audit",
+            "integrity",
+            "--disruption",
+            &id,
+            "--file",
+            main.to_str().unwrap(),
+            "--incident-actions",
+            "Notes re-entered from Lantern; supplier ticket raised",
+            "--told",
+            "Registered manager; CareNotes Cloud support",
+            "--task",
+            "Temporary supervision of night-shift notes|s-amara-osei|2026-12-08",
+            "--task",
+            "Spot checks of 10 notes a week|s-nadia-ali|2026-12-22",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let a: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(a["expected"], 4);
+    assert_eq!(a["whole"], 2);
+    assert_eq!(a["accuracy_permille"], 500);
+    let findings = a["findings"].as_array().unwrap();
+    let text = serde_json::to_string(findings).unwrap();
+    assert!(
+        text.contains(&dropped.2) && text.contains(&altered),
+        "{text}"
+    );
+    assert!(findings.iter().any(|f| f["person"] == dropped.0
+        && f["date"] == dropped.1
+        && f["missing"][0] == dropped.2.as_str()));
+    // The incident was raised and the tasks scheduled.
+    let v = json(data, &at(24, "10:05"), &["disruption", "status", &id]);
+    assert!(v["records"].as_array().unwrap().iter().any(|r| {
+        r["record"]["body"]["kind"] == "incident"
+            && r["record"]["body"]["key_facts"]
+                .as_str()
+                .unwrap()
+                .contains("2 of 4 notes whole")
+    }));
+    let plan = json(data, &at(24, "10:05"), &["qi", "list"]);
+    assert_eq!(plan.as_array().unwrap().len(), 2);
+    // Bad input changes nothing.
+    let before = event_count(data);
+    let bad = tmp.path().join("bad.csv");
+    std::fs::write(&bad, "person,date,record,sha256\np-0001,not-a-date,x,y\n").unwrap();
+    let out = amara(
+        &at(24, "10:06"),
+        &[
+            "audit",
+            "integrity",
+            "--disruption",
+            &id,
+            "--file",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("row 2 date"));
+    assert_eq!(event_count(data), before);
+    // Later, the supplier fixed the sync and the notes were re-sent: accuracy recovered.
+    std::fs::write(&main, csv(&rows)).unwrap();
+    let out = amara(
+        &at(30, "10:00"),
+        &[
+            "audit",
+            "integrity",
+            "--disruption",
+            &id,
+            "--file",
+            main.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let trend = json(data, &at(30, "10:01"), &["audit", "trend"]);
+    let acc: Vec<f64> = trend
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["accuracy_percent"].as_f64().unwrap())
+        .collect();
+    assert_eq!(acc, [50.0, 100.0]);
+    // And the evidence pack for it verifies.
+    let pack = tmp.path().join("pack");
+    lantern(data)
+        .env("LANTERN_NOW", at(30, "11:00"))
+        .args([
+            "--as",
+            "s-amara-osei",
+            "evidence",
+            "--disruption",
+            &id,
+            "--out",
+        ])
+        .arg(&pack)
+        .assert()
+        .success();
+    lantern(data)
+        .args(["verify-evidence"])
+        .arg(&pack)
+        .assert()
+        .success();
+    lantern(data).arg("verify").assert().success();
+}
