@@ -704,3 +704,207 @@ fn s9_integrity_audit_finds_dropped_notes_then_accuracy_recovers() {
         .success();
     lantern(data).arg("verify").assert().success();
 }
+
+#[test]
+fn s4_internet_outage_in_a_care_home_paper_then_back_entry_review_into_the_qi_plan() {
+    let d = crate::support::demo();
+    let data = d.path();
+    let at = |hm: &str| format!("2026-11-25T{hm}:00Z");
+    let as_ = |who: &str, now: &str, args: &[&str]| {
+        let out = lantern(data)
+            .env("LANTERN_NOW", now)
+            .args(["--json", "--as", who])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap_or(Value::Null)
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    // Date-stamped summaries and medication instructions printed the evening before.
+    let pdf = tmp.path().join("pack.pdf");
+    as_(
+        "s-mark-bennett",
+        &at("06:00"),
+        &[
+            "print",
+            "pack",
+            "--service",
+            "willow-house",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let v = as_(
+        "s-mark-bennett",
+        &at("08:00"),
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "Internet down at Willow House",
+            "--dependency",
+            "internet",
+            "--started-at",
+            &at("07:30"),
+        ],
+    );
+    let id = v["id"].as_str().unwrap().to_string();
+    as_(
+        "s-mark-bennett",
+        &at("08:05"),
+        &[
+            "disruption",
+            "tick",
+            &id,
+            "2",
+            "--note",
+            "Pack printed 06:00 is current",
+        ],
+    );
+    // Staff record on paper; the forms are entered when the connection is back, with their times.
+    as_(
+        "s-liam-walsh",
+        &at("15:00"),
+        &[
+            "record",
+            "mar",
+            "--occurred-at",
+            &at("08:10"),
+            "--paper-ref",
+            "MAR-WH-0091",
+            "--person",
+            "p-0050",
+            "--medicine",
+            "Levothyroxine 50 micrograms",
+            "--dose",
+            "1 tablet",
+            "--due-at",
+            &at("08:00"),
+            "--outcome",
+            "given",
+        ],
+    );
+    as_(
+        "s-liam-walsh",
+        &at("15:02"),
+        &[
+            "record",
+            "mar",
+            "--occurred-at",
+            &at("12:05"),
+            "--paper-ref",
+            "MAR-WH-0092",
+            "--person",
+            "p-0050",
+            "--medicine",
+            "Paracetamol 500mg",
+            "--dose",
+            "2 tablets",
+            "--due-at",
+            &at("12:00"),
+            "--outcome",
+            "refused",
+            "--reason",
+            "Said she had no pain",
+        ],
+    );
+    as_(
+        "s-mark-bennett",
+        &at("14:30"),
+        &["disruption", "stage", &id, "recovered"],
+    );
+    let f = tmp.path().join("back.json");
+    as_(
+        "s-mark-bennett",
+        &at("15:10"),
+        &["reconcile", "export", &id, "--out", f.to_str().unwrap()],
+    );
+    let items = as_(
+        "s-mark-bennett",
+        &at("15:11"),
+        &["reconcile", "status", &id],
+    )["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let mut confirm = vec![
+        "reconcile".to_string(),
+        "confirm".into(),
+        id.clone(),
+        "--ref".into(),
+        "EMAR-IMPORT-5531".into(),
+    ];
+    for i in &items {
+        confirm.extend([
+            "--record".to_string(),
+            i["entry"]["record"]["id"].as_str().unwrap().to_string(),
+        ]);
+    }
+    let confirm: Vec<&str> = confirm.iter().map(String::as_str).collect();
+    as_("s-mark-bennett", &at("15:30"), &confirm);
+    assert!(
+        run(
+            data,
+            &at("15:31"),
+            &["reconcile", "check", &id, "--file", f.to_str().unwrap()]
+        )
+        .status
+        .success()
+    );
+    // The review's improvement action goes into the quality improvement plan.
+    let review = serde_json::json!({
+        "disruption": id, "went_well": "Printed pack and paper MAR were current and used",
+        "not_well": "Paper MARs were entered seven hours later", "root_cause": "Fibre cut in the street",
+        "supplier": "Northshire Fibre", "followed_policy": "Yes", "training_needed": true,
+        "reflection": "A 4G router would have kept cloud records available",
+        "actions": [{"what": "Install a 4G failover router at Willow House", "owner": "s-amara-osei", "due": "2026-12-20"}]
+    });
+    let rf = tmp.path().join("review.json");
+    std::fs::write(&rf, review.to_string()).unwrap();
+    as_(
+        "s-amara-osei",
+        &at("16:00"),
+        &["review", "record", "--file", rf.to_str().unwrap()],
+    );
+    let plan = as_("s-amara-osei", &at("16:01"), &["qi", "list"]);
+    assert!(plan.as_array().unwrap().iter().any(|a| a["action"]["what"]
+        == "Install a 4G failover router at Willow House"
+        && a["status"] == "open"));
+    as_(
+        "s-mark-bennett",
+        &at("16:30"),
+        &["disruption", "close", &id],
+    );
+    // The evidence pack verifies and holds the pack printed before the outage.
+    let pack = tmp.path().join("evidence");
+    lantern(data)
+        .env("LANTERN_NOW", at("17:00"))
+        .args([
+            "--as",
+            "s-peter-grant",
+            "evidence",
+            "--disruption",
+            &id,
+            "--out",
+        ])
+        .arg(&pack)
+        .assert()
+        .success();
+    let report: Value = serde_json::from_slice(
+        &lantern(data)
+            .args(["--json", "verify-evidence"])
+            .arg(&pack)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(report["kinds"]["printed"], 1, "{report}");
+    assert_eq!(report["kinds"]["downtime_recorded"], 2);
+    lantern(data).arg("verify").assert().success();
+}
