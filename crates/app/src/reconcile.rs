@@ -423,3 +423,86 @@ impl App {
         })
     }
 }
+
+impl App {
+    /// Printable back-entry sheets: per person, every record of the disruption not yet settled,
+    /// with all its fields, its content hash and a box to tick with the main system's reference.
+    pub fn reconcile_sheets(&self, actor: &Actor, id: &str) -> Result<Vec<u8>, AppError> {
+        actor.require(Role::may_run_disruption, "print back-entry sheets")?;
+        let board = self.reconciliation(actor, id)?;
+        let mut by_person: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for i in board.items.iter().filter(|i| !i.state.is_settled()) {
+            let c = content(&i.entry);
+            let r = json!({
+                "id": i.entry.record.id,
+                "summary": i.entry.record.body.summary(),
+                "occurred": lantern_core::time::show(i.entry.occurred_at),
+                "entered": lantern_core::time::show(i.entry.recorded_at),
+                "by": i.entry.by,
+                "paper": i.entry.record.paper_ref.as_ref().map(|p| format!(" · from paper form {p}")).unwrap_or_default(),
+                "hash": sha(&c),
+                "fields": lantern_fhir::back_entry::readable(&serde_json::to_string(&i.entry.record.body).unwrap_or_default()),
+            });
+            let people: Vec<String> = if i.entry.record.people.is_empty() {
+                vec![String::new()]
+            } else {
+                i.entry
+                    .record
+                    .people
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect()
+            };
+            for p in people {
+                by_person.entry(p).or_default().push(r.clone());
+            }
+        }
+        let mut people = Vec::new();
+        for (pid, records) in by_person {
+            let (name, details) = match self.journal.person(&pid)? {
+                Some(p) => (
+                    p.display_name(),
+                    format!(
+                        "born {}{}",
+                        p.date_of_birth,
+                        p.nhs_number
+                            .as_ref()
+                            .map(|n| format!(" · NHS {}", n.as_str()))
+                            .unwrap_or_default()
+                    ),
+                ),
+                None => ("Not about one person".to_string(), String::new()),
+            };
+            people.push(json!({"id": pid, "name": name, "details": details, "records": records}));
+        }
+        if people.is_empty() {
+            return Err(FieldError::new(
+                format!("back-entry sheets for disruption {id}"),
+                "records",
+                "at least one record not yet settled",
+                "",
+            )
+            .into());
+        }
+        let data = json!({
+            "org": self.journal.org_name()?.unwrap_or_default(),
+            "disruption": board.disruption,
+            "printed_at": lantern_core::time::show(self.now()),
+            "printed_by": actor.display_name(),
+            "people": people,
+        });
+        let (pdf, _) = lantern_print::render(
+            lantern_print::Template::BackEntry,
+            &data,
+            &format!("backentry-{id}"),
+            self.now(),
+        )
+        .map_err(|e| {
+            AppError::Journal(lantern_journal::JournalError::corrupt(
+                "back-entry sheets",
+                e,
+            ))
+        })?;
+        Ok(pdf)
+    }
+}

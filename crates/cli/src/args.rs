@@ -850,6 +850,14 @@ pub enum ReconcileCmd {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Printable back-entry sheets per person (every record not yet settled, all its fields).
+    Sheets {
+        /// Disruption.
+        disruption: String,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Confirm exported records entered in the main record.
     Confirm {
         /// Disruption.

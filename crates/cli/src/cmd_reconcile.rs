@@ -71,6 +71,19 @@ pub fn run(ctx: &Ctx, cmd: &ReconcileCmd) -> anyhow::Result<ExitCode> {
                 );
             }
         }
+        ReconcileCmd::Sheets {
+            disruption,
+            out: path,
+        } => {
+            let pdf = app.reconcile_sheets(&actor, disruption)?;
+            std::fs::write(path, &pdf)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            if ctx.cli.json {
+                out::json(&serde_json::json!({"file": path, "bytes": pdf.len()}))?;
+            } else {
+                println!("Wrote {} ({} bytes)", path.display(), pdf.len());
+            }
+        }
         ReconcileCmd::Confirm {
             disruption,
             records,

@@ -16,6 +16,8 @@ pub enum Template {
     Rota,
     /// An evidence pack's human-readable part.
     Evidence,
+    /// Back-entry sheets per person.
+    BackEntry,
 }
 
 impl Template {
@@ -24,6 +26,7 @@ impl Template {
             Template::Pack => include_str!("../templates/pack.typ"),
             Template::Rota => include_str!("../templates/rota.typ"),
             Template::Evidence => include_str!("../templates/evidence.typ"),
+            Template::BackEntry => include_str!("../templates/backentry.typ"),
         }
     }
 }

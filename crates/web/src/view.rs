@@ -649,6 +649,10 @@ pub struct DisruptionPage {
     pub recon_summary: String,
     /// Record, state, happened, summary, detail.
     pub recon: Vec<(String, String, String, String, String)>,
+    /// The post-incident review, as label and text.
+    pub review: Vec<(String, String)>,
+    /// Improvement actions from it: id, what, owner, due, status.
+    pub actions: Vec<(String, String, String, String, String)>,
 }
 
 impl DisruptionPage {

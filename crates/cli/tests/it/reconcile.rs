@@ -818,6 +818,36 @@ fn s4_internet_outage_in_a_care_home_paper_then_back_entry_review_into_the_qi_pl
         &at("14:30"),
         &["disruption", "stage", &id, "recovered"],
     );
+    // Printable back-entry sheets per person, every field and a box to tick.
+    let sheets = tmp.path().join("sheets.pdf");
+    as_(
+        "s-mark-bennett",
+        &at("15:05"),
+        &[
+            "reconcile",
+            "sheets",
+            &id,
+            "--out",
+            sheets.to_str().unwrap(),
+        ],
+    );
+    let text = String::from_utf8_lossy(
+        &std::process::Command::new("pdftotext")
+            .args([sheets.to_str().unwrap(), "-"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    for want in [
+        "Back-entry: Aisha Begum",
+        "Paracetamol 500mg",
+        "Said she had no pain",
+        "WH-0092",
+        "Entered in main record",
+    ] {
+        assert!(text.contains(want), "the sheets lack {want}:\n{text}");
+    }
     let f = tmp.path().join("back.json");
     as_(
         "s-mark-bennett",

@@ -313,6 +313,58 @@ fn console(
             )
         })
         .collect();
+    let review = match app.review(&actor, id)? {
+        Some((r, at, by)) => {
+            let mut rows = vec![
+                ("Reviewed".to_string(), format!("{at} by {by}")),
+                ("What went well".into(), r.went_well.clone()),
+                ("What did not".into(), r.not_well.clone()),
+                (
+                    "Root cause".into(),
+                    format!(
+                        "{}{}",
+                        r.root_cause,
+                        r.supplier
+                            .as_ref()
+                            .map(|s| format!(" (supplier: {s})"))
+                            .unwrap_or_default()
+                    ),
+                ),
+                (
+                    "Did practice follow policy?".into(),
+                    r.followed_policy.clone(),
+                ),
+                (
+                    "Training / supervision needed".into(),
+                    format!("{} / {}", r.training_needed, r.supervision_needed),
+                ),
+                ("Management reflection".into(), r.reflection.clone()),
+            ];
+            if let Some(rp) = &r.restrictive_practice_review {
+                rows.push(("Restrictive-practice review".into(), rp.clone()));
+            }
+            rows
+        }
+        None => vec![],
+    };
+    let actions = app
+        .qi_plan(&actor)?
+        .into_iter()
+        .filter(|a| a.disruption == v.id.as_str())
+        .map(|a| {
+            (
+                a.action
+                    .id
+                    .as_ref()
+                    .map(|x| x.to_string())
+                    .unwrap_or_default(),
+                a.action.what.clone(),
+                a.action.owner.to_string(),
+                a.action.due.to_string(),
+                a.status.replace('_', " ").to_uppercase(),
+            )
+        })
+        .collect();
     let mut timeline = v.timeline.clone();
     timeline.sort_by_key(|t| (t.at, t.pos));
     Ok(DisruptionPage {
@@ -420,6 +472,8 @@ fn console(
         reg18: lantern_app::core::downtime::REG18_PROMPT,
         recon_summary,
         recon,
+        review,
+        actions,
     })
 }
 
@@ -663,6 +717,18 @@ pub async fn reconcile(
         .map(|(_, v)| v.clone())
         .collect();
     let action = get("action");
+    if action == "sheets" {
+        let (user, i) = (cur.user.clone(), id.clone());
+        let r = state
+            .run(move |app| app.reconcile_sheets(&user.actor(), &i).map(|pdf| (i, pdf)))
+            .await;
+        return match r {
+            Ok((i, pdf)) => {
+                crate::view::download("application/pdf", &format!("back-entry-{i}.pdf"), pdf)
+            }
+            Err(e) => WebError::from_app(e, false).into_response(),
+        };
+    }
     if let Some(format) = action.strip_prefix("export_") {
         let (user, format, i) = (cur.user.clone(), format.to_string(), id.clone());
         let r = state

@@ -124,6 +124,18 @@ async fn s3_through_the_api_and_the_console() {
     assert!(v["escalations"][0]["acknowledged"].is_object());
     assert_eq!(v["records"].as_array().unwrap().len(), 2);
     assert_eq!(v["records"][1]["record"]["paper_ref"], "IF-0457");
+    // Back-entry sheets to print, per person.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            &format!("/disruptions/{id}/reconcile"),
+            &[("action", "sheets")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.bytes.starts_with(b"%PDF"));
     // Reconciliation from the console: export the lot as FHIR, then confirm them entered.
     let r = site
         .page(
