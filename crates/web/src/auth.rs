@@ -131,19 +131,16 @@ pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) ->
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let (parts, body) = req.into_parts();
-        let limit = if action == Action::Import {
-            MAX_UPLOAD
-        } else {
-            MAX_BODY
-        };
+        let upload = matches!(action, Action::Import | Action::Review);
+        let limit = if upload { MAX_UPLOAD } else { MAX_BODY };
         let bytes = match to_bytes(body, limit).await {
             Ok(b) => b,
             Err(_) => {
                 return WebError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "invalid",
-                    if action == Action::Import {
-                        "the upload is larger than 64 MiB: import it with `lantern import` instead"
+                    if upload {
+                        "the upload is larger than 64 MiB: use the `lantern` command instead"
                     } else {
                         "the request is larger than 1 MiB"
                     },

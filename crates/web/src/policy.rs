@@ -42,6 +42,8 @@ pub enum Action {
     RecordDowntime,
     /// Download evidence packs.
     Evidence,
+    /// Record reviews, run integrity audits, move improvement actions on.
+    Review,
 }
 
 /// Whether a role may perform an action. The domain rules live on [`Role`].
@@ -64,5 +66,6 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::RunDisruption => role.may_run_disruption(),
         Action::RecordDowntime => role.may_record_downtime(),
         Action::Evidence => role.may_produce_evidence(),
+        Action::Review => role.may_review(),
     }
 }

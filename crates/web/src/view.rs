@@ -37,6 +37,9 @@ impl Nav {
         if r.may_view_disruptions() {
             links.push(("/disruptions", "Disruptions"));
         }
+        if r.may_view_disruptions() {
+            links.push(("/qi", "Improvement plan"));
+        }
         if r.may_print() {
             links.push(("/printing", "Printing"));
         }
@@ -538,6 +541,9 @@ impl DoneQuery {
             "escalation" => "Escalation started.",
             "ack" => "Escalation acknowledged: the ladder has stopped.",
             "reconciled" => "Reconciliation recorded.",
+            "reviewed" => "Review recorded; its actions are in the quality improvement plan.",
+            "audited" => "Integrity audit recorded.",
+            "action" => "Action updated.",
             _ => return None,
         };
         Some(m.to_string())
@@ -625,6 +631,10 @@ pub struct DisruptionPage {
     pub may_run: bool,
     pub may_record: bool,
     pub may_evidence: bool,
+    /// May record the review (and the disruption is recovered or closed).
+    pub may_review: bool,
+    /// May run integrity audits.
+    pub may_audit: bool,
     /// Role, holder.
     pub duties: Vec<(&'static str, String)>,
     pub staff: Vec<(String, String)>,
@@ -663,4 +673,19 @@ impl DisruptionPage {
             .filter(|(f, _)| f == form)
             .map(|(_, m)| m.as_str())
     }
+}
+
+/// The quality improvement plan and the integrity-audit trend.
+#[derive(Template)]
+#[template(path = "qi.html")]
+pub struct QiPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub error: Option<String>,
+    pub may_update: bool,
+    /// Id, what, owner, due, status, from disruption, note.
+    pub rows: Vec<(String, String, String, String, String, String, String)>,
+    /// When, accuracy, whole of expected, scope, source.
+    pub trend: Vec<(String, String, String, String, String)>,
 }

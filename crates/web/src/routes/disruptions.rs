@@ -391,6 +391,13 @@ fn console(
         may_run: role.may_run_disruption(),
         may_record: role.may_record_downtime() && v.stage.accepts_records(),
         may_evidence: role.may_produce_evidence() && v.disruption.is_some(),
+        may_review: role.may_review()
+            && matches!(
+                v.stage,
+                lantern_app::core::disruption::Stage::Recovered
+                    | lantern_app::core::disruption::Stage::Closed
+            ),
+        may_audit: role.may_review() && v.disruption.is_some(),
         duties: [Duty::Lead, Duty::Scribe, Duty::OnCall]
             .into_iter()
             .map(|duty| (duty.as_str(), v.holder(duty).unwrap_or("—").to_string()))
@@ -494,7 +501,7 @@ pub async fn show_page(
 
 /// Run an action on the console: on success redirect with a confirmation, on bad input show
 /// the console again with the error beside the form, nothing written.
-async fn act(
+pub(super) async fn act(
     state: AppState,
     cur: Current,
     id: String,

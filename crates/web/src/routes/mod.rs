@@ -11,6 +11,7 @@ mod interop;
 mod pages;
 mod people;
 mod printing;
+mod review;
 
 use crate::auth::enforce;
 use crate::policy::Action;
@@ -225,6 +226,22 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             RunDisruption,
             post(disruptions::reconcile),
         ),
+        (
+            Method::POST,
+            "/disruptions/{id}/review",
+            Review,
+            post(review::record),
+        ),
+        (
+            Method::POST,
+            "/disruptions/{id}/audit",
+            Review,
+            post(review::audit).layer(axum::extract::DefaultBodyLimit::max(
+                crate::auth::MAX_UPLOAD,
+            )),
+        ),
+        (Method::GET, "/qi", ViewDisruptions, get(review::qi)),
+        (Method::POST, "/qi/{action}", Review, post(review::update)),
         (
             Method::GET,
             "/disruptions/{id}/evidence",

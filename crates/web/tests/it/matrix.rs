@@ -15,6 +15,7 @@ fn fill(path: &str) -> String {
         .replace("{handover}", "rapid-start")
         .replace("{file}", "lantern.css")
         .replace("{escalation}", "esc-1")
+        .replace("{action}", "qi-none")
 }
 
 #[tokio::test]
