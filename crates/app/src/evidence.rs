@@ -528,37 +528,22 @@ impl App {
                 ));
             }
             let board = self.reconciliation(actor, v.id.as_str())?;
-            let f = &board.figures;
-            data.facts.push((
-                "Reconciliation".into(),
-                format!(
-                    "{} records: {} confirmed entered, {} not applicable, {} exported awaiting confirmation, {} outstanding; {}% complete; median {} to reconcile",
-                    f.total,
-                    f.confirmed,
-                    f.not_applicable,
-                    f.exported,
-                    f.outstanding,
-                    f.complete_percent,
-                    f.median_minutes.map_or("—".to_string(), |m| format!("{m} minutes"))
-                ),
-            ));
+            data.facts
+                .push(("Reconciliation".into(), board.figures.describe()));
             for i in &board.items {
-                let (detail, when) = match &i.row {
-                    Some(r) => (
-                        match (&r.main_ref, &r.reason) {
-                            (Some(m), _) => format!("main record ref {m}"),
-                            (_, Some(why)) => why.clone(),
-                            _ => format!("exported as {}", r.format),
-                        },
+                let detail = i.detail();
+                let when = i
+                    .row
+                    .as_ref()
+                    .map(|r| {
                         format!(
                             "{} {}; content SHA-256 {}",
                             r.settled_by.clone().unwrap_or_default(),
                             r.settled_at.clone().unwrap_or_default(),
                             r.hash
-                        ),
-                    ),
-                    None => (String::new(), String::new()),
-                };
+                        )
+                    })
+                    .unwrap_or_default();
                 data.reconciliation.push(row(
                     i.entry.occurred_at,
                     vec![
@@ -569,36 +554,7 @@ impl App {
                 ));
             }
             if let Some((r, at, by)) = self.journal.review(v.id.as_str())? {
-                let yes = |b: bool| if b { "yes" } else { "no" };
-                data.review = vec![
-                    ("Reviewed".into(), format!("{at} by {by}")),
-                    ("What went well".into(), r.went_well.clone()),
-                    ("What did not".into(), r.not_well.clone()),
-                    (
-                        "Root cause".into(),
-                        format!(
-                            "{}{}",
-                            r.root_cause,
-                            r.supplier
-                                .as_ref()
-                                .map(|s| format!(" (supplier: {s})"))
-                                .unwrap_or_default()
-                        ),
-                    ),
-                    (
-                        "Did practice follow policy?".into(),
-                        r.followed_policy.clone(),
-                    ),
-                    (
-                        "Training / supervision needed".into(),
-                        format!("{} / {}", yes(r.training_needed), yes(r.supervision_needed)),
-                    ),
-                    ("Management reflection".into(), r.reflection.clone()),
-                ];
-                if let Some(rp) = &r.restrictive_practice_review {
-                    data.review
-                        .push(("Restrictive-practice review".into(), rp.clone()));
-                }
+                data.review = crate::review::review_lines(&r, &at, &by);
                 let plan = self.journal.actions()?;
                 for a in &r.actions {
                     let status = plan

@@ -248,29 +248,7 @@ impl App {
         }
         self.journal.append_batch(evs, self.now())?;
         if let (Some(d), Some(actions)) = (&disruption, &input.incident_actions) {
-            let short: Vec<String> = audit
-                .findings
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{} on {}: {} of {} whole (missing {}; altered {})",
-                        f.person,
-                        f.date,
-                        f.whole,
-                        f.expected,
-                        if f.missing.is_empty() {
-                            "none".into()
-                        } else {
-                            f.missing.join(", ")
-                        },
-                        if f.altered.is_empty() {
-                            "none".into()
-                        } else {
-                            f.altered.join(", ")
-                        }
-                    )
-                })
-                .collect();
+            let short: Vec<String> = audit.findings.iter().map(|f| f.describe()).collect();
             let people: Vec<String> = audit.findings.iter().map(|f| f.person.clone()).collect();
             self.record_downtime(
                 actor,

@@ -45,6 +45,37 @@ pub struct ReconFigures {
     pub median_minutes: Option<f64>,
 }
 
+impl ReconFigures {
+    /// In words.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} records: {} outstanding, {} exported, {} confirmed entered, {} not applicable. {}% complete; median time to reconcile {}.",
+            self.total,
+            self.outstanding,
+            self.exported,
+            self.confirmed,
+            self.not_applicable,
+            self.complete_percent,
+            self.median_minutes
+                .map_or("—".to_string(), |m| format!("{m} minutes"))
+        )
+    }
+}
+
+impl ReconItem {
+    /// The main system's reference, the reason, or how it was exported.
+    pub fn detail(&self) -> String {
+        match &self.row {
+            Some(r) => match (&r.main_ref, &r.reason) {
+                (Some(m), _) => format!("main record ref {m}"),
+                (_, Some(why)) => why.clone(),
+                _ => format!("exported as {}", r.format),
+            },
+            None => String::new(),
+        }
+    }
+}
+
 /// The board.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReconBoard {

@@ -158,3 +158,37 @@ impl App {
         )
     }
 }
+
+/// A review as label and text, for the console and the evidence pack.
+pub fn review_lines(r: &Review, at: &str, by: &str) -> Vec<(String, String)> {
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    let mut rows = vec![
+        ("Reviewed".to_string(), format!("{at} by {by}")),
+        ("What went well".into(), r.went_well.clone()),
+        ("What did not".into(), r.not_well.clone()),
+        (
+            "Root cause".into(),
+            format!(
+                "{}{}",
+                r.root_cause,
+                r.supplier
+                    .as_ref()
+                    .map(|s| format!(" (supplier: {s})"))
+                    .unwrap_or_default()
+            ),
+        ),
+        (
+            "Did practice follow policy?".into(),
+            r.followed_policy.clone(),
+        ),
+        (
+            "Training / supervision needed".into(),
+            format!("{} / {}", yes(r.training_needed), yes(r.supervision_needed)),
+        ),
+        ("Management reflection".into(), r.reflection.clone()),
+    ];
+    if let Some(rp) = &r.restrictive_practice_review {
+        rows.push(("Restrictive-practice review".into(), rp.clone()));
+    }
+    rows
+}

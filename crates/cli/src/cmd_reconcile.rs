@@ -18,18 +18,7 @@ pub fn run(ctx: &Ctx, cmd: &ReconcileCmd) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             for i in &b.items {
-                let detail = match &i.row {
-                    Some(r) => match (&r.main_ref, &r.reason) {
-                        (Some(m), _) => format!("ref {m}"),
-                        (_, Some(why)) => why.clone(),
-                        _ => format!(
-                            "exported as {} (SHA-256 {}…)",
-                            r.format,
-                            &r.hash[..12.min(r.hash.len())]
-                        ),
-                    },
-                    None => String::new(),
-                };
+                let detail = i.detail();
                 println!(
                     "{:<16} {:<22} {}  {}  {}",
                     i.state.as_str().to_uppercase(),
@@ -39,18 +28,7 @@ pub fn run(ctx: &Ctx, cmd: &ReconcileCmd) -> anyhow::Result<ExitCode> {
                     detail
                 );
             }
-            let f = &b.figures;
-            println!(
-                "{} records: {} outstanding, {} exported, {} confirmed, {} not applicable. Complete: {}%. Median time to reconcile: {}.",
-                f.total,
-                f.outstanding,
-                f.exported,
-                f.confirmed,
-                f.not_applicable,
-                f.complete_percent,
-                f.median_minutes
-                    .map_or("—".to_string(), |m| format!("{m} minutes"))
-            );
+            println!("{}", b.figures.describe());
         }
         ReconcileCmd::Export {
             disruption,
@@ -302,23 +280,7 @@ pub fn audit(ctx: &Ctx, cmd: &AuditCmd) -> anyhow::Result<ExitCode> {
                 out::json(&a)?;
             } else {
                 for f in &a.findings {
-                    println!(
-                        "{} {}: {} of {} whole; missing {}; altered {}",
-                        f.person,
-                        f.date,
-                        f.whole,
-                        f.expected,
-                        if f.missing.is_empty() {
-                            "none".into()
-                        } else {
-                            f.missing.join(", ")
-                        },
-                        if f.altered.is_empty() {
-                            "none".into()
-                        } else {
-                            f.altered.join(", ")
-                        }
-                    );
+                    println!("{}", f.describe());
                 }
                 println!(
                     "Integrity audit of the {} against {}: {} of {} notes whole ({}%).",

@@ -45,6 +45,28 @@ pub struct Finding {
     pub altered: Vec<String>,
 }
 
+impl Finding {
+    /// One line: whose day, how much was whole, what is missing or altered.
+    pub fn describe(&self) -> String {
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.join(", ")
+            }
+        };
+        format!(
+            "{} on {}: {} of {} whole; missing {}; altered {}",
+            self.person,
+            self.date,
+            self.whole,
+            self.expected,
+            list(&self.missing),
+            list(&self.altered)
+        )
+    }
+}
+
 /// An integrity audit's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntegrityAudit {

@@ -280,30 +280,12 @@ fn console(
         Err(e) => return Err(e),
     };
     let recon_board = app.reconciliation(&actor, id)?;
-    let f = &recon_board.figures;
-    let recon_summary = format!(
-        "{} records: {} outstanding, {} exported, {} confirmed entered, {} not applicable. {}% complete; median time to reconcile {}.",
-        f.total,
-        f.outstanding,
-        f.exported,
-        f.confirmed,
-        f.not_applicable,
-        f.complete_percent,
-        f.median_minutes
-            .map_or("—".to_string(), |m| format!("{m} minutes"))
-    );
+    let recon_summary = recon_board.figures.describe();
     let recon = recon_board
         .items
         .iter()
         .map(|i| {
-            let detail = match &i.row {
-                Some(r) => match (&r.main_ref, &r.reason) {
-                    (Some(m), _) => format!("ref {m}"),
-                    (_, Some(why)) => why.clone(),
-                    _ => format!("exported as {}", r.format),
-                },
-                None => String::new(),
-            };
+            let detail = i.detail();
             (
                 i.entry.record.id.to_string(),
                 i.state.as_str().replace('_', " ").to_uppercase(),
@@ -313,40 +295,10 @@ fn console(
             )
         })
         .collect();
-    let review = match app.review(&actor, id)? {
-        Some((r, at, by)) => {
-            let mut rows = vec![
-                ("Reviewed".to_string(), format!("{at} by {by}")),
-                ("What went well".into(), r.went_well.clone()),
-                ("What did not".into(), r.not_well.clone()),
-                (
-                    "Root cause".into(),
-                    format!(
-                        "{}{}",
-                        r.root_cause,
-                        r.supplier
-                            .as_ref()
-                            .map(|s| format!(" (supplier: {s})"))
-                            .unwrap_or_default()
-                    ),
-                ),
-                (
-                    "Did practice follow policy?".into(),
-                    r.followed_policy.clone(),
-                ),
-                (
-                    "Training / supervision needed".into(),
-                    format!("{} / {}", r.training_needed, r.supervision_needed),
-                ),
-                ("Management reflection".into(), r.reflection.clone()),
-            ];
-            if let Some(rp) = &r.restrictive_practice_review {
-                rows.push(("Restrictive-practice review".into(), rp.clone()));
-            }
-            rows
-        }
-        None => vec![],
-    };
+    let review = app
+        .review(&actor, id)?
+        .map(|(r, at, by)| lantern_app::review::review_lines(&r, &at, &by))
+        .unwrap_or_default();
     let actions = app
         .qi_plan(&actor)?
         .into_iter()
