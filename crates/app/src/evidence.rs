@@ -184,8 +184,9 @@ impl App {
 
     /// A disruption's own events, and what bears on it in its window: its dependencies' status
     /// and probe results, the rule-set versions published up to its end, packs and rotas printed
-    /// for its services in the day before it and during it, and the readiness checks, decisions,
-    /// calls and section changes about the people its records and escalations name.
+    /// for its services in the day before it and during it, the readiness checks, decisions,
+    /// calls and section changes about the people its records and escalations name, and every
+    /// update of the improvement actions it gave rise to.
     fn disruption_events(
         &self,
         v: &DisruptionView,
@@ -214,6 +215,13 @@ impl App {
             people.extend(e.escalation.people.iter().cloned());
         }
         let id = v.id.clone();
+        let actions: BTreeSet<String> = self
+            .journal
+            .actions()?
+            .into_iter()
+            .filter(|a| a.disruption == id.as_str())
+            .filter_map(|a| a.action.id.map(|x| x.to_string()))
+            .collect();
         Ok(self.journal.select_events(|r| {
             let at = r.stored.occurred_at.parse::<jiff::Timestamp>().ok();
             let within =
@@ -236,6 +244,7 @@ impl App {
                     people.contains(person) && within(from, to)
                 }
                 Event::CallLogged(c) => people.contains(&c.person) && within(from, to),
+                Event::ActionUpdated { action, .. } => actions.contains(action.as_str()),
                 _ => false,
             }
         })?)

@@ -936,5 +936,6 @@ fn s4_internet_outage_in_a_care_home_paper_then_back_entry_review_into_the_qi_pl
     .unwrap();
     assert_eq!(report["kinds"]["printed"], 1, "{report}");
     assert_eq!(report["kinds"]["downtime_recorded"], 2);
+    assert_eq!(report["kinds"]["review_recorded"], 1);
     lantern(data).arg("verify").assert().success();
 }
