@@ -216,10 +216,10 @@ impl App {
             }
             // Take every step that has fallen due.
             loop {
-                let v = self
-                    .journal
-                    .disruption(v.id.as_str())?
-                    .expect("an open disruption");
+                // Disruptions are never removed, but a tick must never panic: stop if it is gone.
+                let Some(v) = self.journal.disruption(v.id.as_str())? else {
+                    break;
+                };
                 let due = v.escalations.iter().find_map(|e| {
                     if e.acknowledged.is_some() {
                         return None;
