@@ -348,23 +348,8 @@ impl App {
                         r,
                     )
                 })?;
-            if item.state.is_settled() {
-                return Err(FieldError::new(
-                    &rec,
-                    format!("records[{i}]"),
-                    "a record not yet confirmed or set aside",
-                    r,
-                )
-                .into());
-            }
-            if matches!(settled, Settled::Confirmed { .. }) && item.state != ReconState::Exported {
-                return Err(FieldError::new(
-                    &rec,
-                    format!("records[{i}]"),
-                    "a record exported for back-entry first (so its content hash is on record)",
-                    r,
-                )
-                .into());
+            if let Err(expected) = item.state.may_settle(&settled) {
+                return Err(FieldError::new(&rec, format!("records[{i}]"), expected, r).into());
             }
             ids.push(item.entry.record.id.clone());
         }

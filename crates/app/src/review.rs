@@ -3,7 +3,6 @@
 use crate::{Actor, App, AppError};
 use lantern_core::FieldError;
 use lantern_core::disruption::Stage;
-use lantern_core::downtime::RecordBody;
 use lantern_core::event::Event;
 use lantern_core::ids::ActionId;
 use lantern_core::review::{ActionStatus, Review};
@@ -27,13 +26,7 @@ impl App {
             )
             .into());
         }
-        let restriction_used = v.records.iter().any(|e| match &e.record.body {
-            RecordBody::Decision { restriction, .. } | RecordBody::Incident { restriction, .. } => {
-                restriction.is_some()
-            }
-            _ => false,
-        });
-        r.validate(restriction_used)?;
+        r.validate(v.restriction_used())?;
         let existing = self.journal.actions()?.len();
         for (i, a) in r.actions.iter_mut().enumerate() {
             if self.journal.staff_member(a.owner.as_str())?.is_none() {

@@ -523,6 +523,16 @@ impl DisruptionView {
             .unwrap_or_default()
     }
 
+    /// Whether any decision or incident of this disruption used a restriction (its review must
+    /// then review the restrictive practice).
+    pub fn restriction_used(&self) -> bool {
+        self.records.iter().any(|e| match &e.record.body {
+            crate::downtime::RecordBody::Decision { restriction, .. }
+            | crate::downtime::RecordBody::Incident { restriction, .. } => restriction.is_some(),
+            _ => false,
+        })
+    }
+
     /// A drill.
     pub fn is_drill(&self) -> bool {
         self.disruption.as_ref().is_some_and(|d| d.drill)

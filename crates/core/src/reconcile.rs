@@ -70,4 +70,36 @@ impl ReconState {
     pub fn is_settled(self) -> bool {
         matches!(self, ReconState::Confirmed | ReconState::NotApplicable)
     }
+
+    /// Whether a record in this state may be settled so; if not, what it must be instead.
+    /// Confirmation needs the record exported first, so its content hash is on record.
+    pub fn may_settle(self, settled: &Settled) -> Result<(), &'static str> {
+        if self.is_settled() {
+            return Err("a record not yet confirmed or set aside");
+        }
+        if matches!(settled, Settled::Confirmed { .. }) && self != ReconState::Exported {
+            return Err(
+                "a record exported for back-entry first (so its content hash is on record)",
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confirmation_needs_an_export_and_nothing_is_settled_twice() {
+        let confirm = Settled::Confirmed {
+            main_ref: "R".into(),
+        };
+        let aside = Settled::NotApplicable { reason: "r".into() };
+        assert!(ReconState::Outstanding.may_settle(&confirm).is_err());
+        assert!(ReconState::Outstanding.may_settle(&aside).is_ok());
+        assert!(ReconState::Exported.may_settle(&confirm).is_ok());
+        assert!(ReconState::Confirmed.may_settle(&aside).is_err());
+        assert!(ReconState::NotApplicable.may_settle(&confirm).is_err());
+    }
 }
