@@ -29,6 +29,11 @@ if [ ! -x "$fhir_venv/bin/python" ] || ! "$fhir_venv/bin/python" -c "import fhir
   bash ../shared/tools/setup_fhir_validator.sh "$fhir_venv"
 fi
 
+# CI builds once from clean, so incremental caches would only take disk. Say how much disk there
+# is: a build that runs out of it fails with "No space left on device" half-way through.
+if [ "${CI:-}" = "true" ]; then export CARGO_INCREMENTAL=0; fi
+df -h . | tail -1 | awk '{print "disk free for target/: " $4}'
+
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --workspace --all-targets --locked
