@@ -11,6 +11,8 @@ use lantern_core::downtime::{
 };
 use lantern_core::event::Event;
 use lantern_core::ids::{EscalationId, LadderId, PersonId, RecordId, VisitId};
+use lantern_core::mei::{Provenance, SectionContent};
+use lantern_core::person::Person;
 use lantern_core::phone::PhoneNumber;
 use lantern_core::role::Role;
 use lantern_journal::NewEvent;
@@ -562,6 +564,43 @@ impl App {
         self.journal
             .disruption_record(v.id.as_str(), id.as_str())?
             .ok_or_else(|| AppError::not_found("record", id.as_str(), ""))
+    }
+
+    /// The downtime records a change to a person's essential information needs: one in each real,
+    /// active disruption of the person's service, so the change made in Lantern is reconciled
+    /// into the main record like every other record of the outage.
+    pub(crate) fn mei_changes_to_reconcile(
+        &self,
+        person: &Person,
+        content: &SectionContent,
+        provenance: &Provenance,
+    ) -> Result<Vec<DowntimeRecord>, AppError> {
+        let node = self.journal.node_id().to_string();
+        let mut out = Vec::new();
+        for v in self.journal.open_disruptions()? {
+            if !v.holds_mei_changes_of(&person.service) {
+                continue;
+            }
+            let n = self.journal.disruption_record_count(v.id.as_str())? + 1;
+            let rec = format!("mei record in disruption {}", v.id);
+            let record = DowntimeRecord {
+                id: RecordId::parse(&format!("mei-{n}-{}", &node[1..5]))
+                    .map_err(|e| e.in_record(&rec))?,
+                disruption: v.id.clone(),
+                people: vec![person.id.clone()],
+                visits: Vec::new(),
+                paper_ref: None,
+                fulfils: None,
+                escalation: None,
+                body: RecordBody::MeiChange {
+                    content: content.clone(),
+                    provenance: provenance.clone(),
+                },
+            };
+            record.validate()?;
+            out.push(record);
+        }
+        Ok(out)
     }
 
     /// A record that answers an escalation, or fulfils a follow-up whose escalation runs,

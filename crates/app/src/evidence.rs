@@ -54,6 +54,7 @@ struct PdfData {
     medication: Vec<Row>,
     instructions: Vec<Row>,
     comms: Vec<Row>,
+    mei: Vec<Row>,
     escalations: Vec<Row>,
     reconciliation: Vec<Row>,
     review: Vec<(String, String)>,
@@ -279,6 +280,7 @@ impl App {
             medication: vec![],
             instructions: vec![],
             comms: vec![],
+            mei: vec![],
             escalations: vec![],
             reconciliation: vec![],
             review: vec![],
@@ -513,6 +515,22 @@ impl App {
                     } => data
                         .comms
                         .push(row(at, vec![format!("{w} ({channel})"), what.clone(), who])),
+                    RecordBody::MeiChange {
+                        content,
+                        provenance,
+                    } => data.mei.push(row(
+                        at,
+                        vec![
+                            format!("{people}: {}", content.kind().title()),
+                            content
+                                .lines()
+                                .into_iter()
+                                .map(|(k, v)| format!("{k}: {v}"))
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                            format!("{}; {}", provenance.line(), who),
+                        ],
+                    )),
                 }
             }
             for e in &v.escalations {
@@ -630,6 +648,7 @@ impl App {
             &mut data.incidents,
             &mut data.visits,
             &mut data.medication,
+            &mut data.mei,
         ] {
             s.sort_by(|a, b| a.at.cmp(&b.at));
         }

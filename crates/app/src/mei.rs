@@ -162,14 +162,20 @@ impl App {
             .into_iter()
             .find(|(k, _)| *k == kind)
             .map(|(_, r)| r.version);
+        let changes = self.mei_changes_to_reconcile(&p, &content, &provenance)?;
         let ev = Event::MeiSectionSet {
             person: p.id,
             content,
             provenance,
             base,
         };
-        self.journal
-            .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
+        let mut evs = vec![NewEvent::now(actor.journal_name(), ev)];
+        evs.extend(
+            changes
+                .into_iter()
+                .map(|r| NewEvent::now(actor.journal_name(), Event::DowntimeRecorded(r))),
+        );
+        self.journal.append_batch(evs, self.now())?;
         self.section(person, kind)
     }
 

@@ -533,6 +533,18 @@ impl DisruptionView {
         })
     }
 
+    /// Whether a change to the essential information of a person of `service`, made now in
+    /// Lantern, belongs on this disruption's reconciliation board: the disruption is real (a drill
+    /// changes nothing in the main record), still active (once recovered the main system takes
+    /// changes itself), and affects the person's service.
+    pub fn holds_mei_changes_of(&self, service: &crate::ids::ServiceId) -> bool {
+        self.stage.is_active()
+            && self
+                .disruption
+                .as_ref()
+                .is_some_and(|d| !d.drill && d.services.contains(service))
+    }
+
     /// A drill.
     pub fn is_drill(&self) -> bool {
         self.disruption.as_ref().is_some_and(|d| d.drill)
@@ -555,5 +567,54 @@ impl DisruptionView {
             _ => now,
         };
         Some((d.started_at, end.max(d.started_at)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::disruption::Severity;
+    use crate::ids::ServiceId;
+
+    fn declared(drill: bool) -> DisruptionView {
+        let at: Timestamp = "2026-11-22T02:00:00Z".parse().unwrap();
+        let meta = Meta {
+            pos: 1,
+            occurred_at: at,
+            recorded_at: at,
+            actor: "amara".into(),
+        };
+        let ev = Event::DisruptionDeclared(Disruption {
+            id: DisruptionId::parse("d-emar").unwrap(),
+            title: "eMAR down".into(),
+            dependencies: vec![],
+            services: vec![ServiceId::parse("home-care").unwrap()],
+            severity: Severity::Major,
+            drill,
+            started_at: at,
+            playbook: vec![],
+            note: String::new(),
+        });
+        DisruptionView::start(&meta, &ev).unwrap()
+    }
+
+    #[test]
+    fn mei_changes_belong_to_real_active_disruptions_of_the_persons_service() {
+        let home = ServiceId::parse("home-care").unwrap();
+        let other = ServiceId::parse("maple-court").unwrap();
+        let mut v = declared(false);
+        assert!(v.holds_mei_changes_of(&home));
+        assert!(
+            !v.holds_mei_changes_of(&other),
+            "a service it does not affect"
+        );
+        v.stage = Stage::Stable;
+        assert!(v.holds_mei_changes_of(&home));
+        v.stage = Stage::Recovered;
+        assert!(
+            !v.holds_mei_changes_of(&home),
+            "recovered: the main system takes it"
+        );
+        assert!(!declared(true).holds_mei_changes_of(&home), "a drill");
     }
 }

@@ -4,6 +4,7 @@
 use crate::FieldError;
 use crate::call::Direction;
 use crate::ids::{DisruptionId, EscalationId, LadderId, PersonId, RecordId, VisitId};
+use crate::mei::{Provenance, SectionContent};
 use crate::phone::PhoneNumber;
 use crate::text::{optional, required};
 use jiff::Timestamp;
@@ -128,6 +129,15 @@ pub enum RecordBody {
         /// How (phone, email, letter, in person).
         channel: String,
     },
+    /// A change to a person's essential information made in Lantern while the disruption was
+    /// active: the main record does not have it until it is entered there. Written by Lantern
+    /// itself with the change, never by hand.
+    MeiChange {
+        /// The section's new content (its tag names the section).
+        content: SectionContent,
+        /// Where it came from and who confirmed it.
+        provenance: Provenance,
+    },
 }
 
 /// A follow-up an instruction requires; missing it by `due_at` starts `ladder`.
@@ -193,6 +203,7 @@ impl RecordBody {
             RecordBody::Medication { .. } => "mar",
             RecordBody::Instruction { .. } => "instruction",
             RecordBody::Comms { .. } => "comms",
+            RecordBody::MeiChange { .. } => "mei",
         }
     }
 
@@ -243,6 +254,14 @@ impl RecordBody {
             ),
             RecordBody::Instruction { to, what, .. } => format!("Instruction to {to}: {what}"),
             RecordBody::Comms { who, what, .. } => format!("Told {who}: {what}"),
+            RecordBody::MeiChange {
+                content,
+                provenance,
+            } => format!(
+                "Essential information changed: {} (from {})",
+                content.kind().title(),
+                provenance.source
+            ),
         }
     }
 }
@@ -396,6 +415,17 @@ impl DowntimeRecord {
                 required(&rec, "who", who, SHORT)?;
                 required(&rec, "what", what, LONG)?;
                 required(&rec, "channel", channel, SHORT)?;
+            }
+            RecordBody::MeiChange { content, .. } => {
+                content.validate(&rec)?;
+                if self.people.len() != 1 {
+                    return Err(FieldError::new(
+                        &rec,
+                        "people",
+                        "exactly the person whose information changed",
+                        self.people.len().to_string(),
+                    ));
+                }
             }
         }
         if self.people.len() > 500 || self.visits.len() > 500 {

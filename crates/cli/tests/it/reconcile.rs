@@ -939,3 +939,253 @@ fn s4_internet_outage_in_a_care_home_paper_then_back_entry_review_into_the_qi_pl
     assert_eq!(report["kinds"]["review_recorded"], 1);
     lantern(data).arg("verify").assert().success();
 }
+
+/// `lantern` at `now` as `who`, expected to succeed; its JSON.
+fn as_at(data: &Path, now: &str, who: &str, args: &[&str]) -> Value {
+    let out = lantern(data)
+        .env("LANTERN_NOW", now)
+        .args(["--as", who, "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+fn set_mobility(data: &Path, now: &str, person: &str, transfers: &str) {
+    let content = serde_json::json!({
+        "falls_risk": "high",
+        "aids_indoors": ["walking frame"],
+        "aids_outdoors": ["wheelchair"],
+        "transfers": transfers,
+        "manual_handling_plan": "Two carers for every transfer until reassessed",
+        "recent_falls_or_admissions": ["Fall at home, 2026-11-21 (phoned in by daughter)"],
+    })
+    .to_string();
+    as_at(
+        data,
+        now,
+        "s-amara-osei",
+        &[
+            "mei",
+            "set",
+            person,
+            "mobility",
+            "--content",
+            &content,
+            "--source",
+            "phone call from daughter",
+            "--method",
+            "phone",
+            "--contact",
+            "daughter",
+        ],
+    );
+}
+
+fn mei_records(data: &Path, now: &str, id: &str) -> Vec<Value> {
+    as_at(data, now, "s-amara-osei", &["reconcile", "status", id])["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["entry"]["record"]["body"]["kind"] == "mei_change")
+        .cloned()
+        .collect()
+}
+
+/// An essential-information change made in Lantern while the main system is down is a record to
+/// reconcile like any other: on the board of each real, active disruption of the person's service,
+/// exported whole, confirmed, and in the evidence pack. Drills, other services and changes after
+/// recovery put nothing on the board.
+#[test]
+fn mei_changes_during_an_outage_are_on_the_reconciliation_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    assert!(
+        lantern(data)
+            .env("LANTERN_NOW", "2026-11-21T18:00:00Z")
+            .arg("demo")
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let now = "2026-11-21T19:00:00Z";
+    let rm = "s-amara-osei";
+    // Call monitoring feeds Riverside home care only; the email drill touches every service.
+    let real = as_at(
+        data,
+        now,
+        rm,
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "Call monitoring down",
+            "--dependency",
+            "call-monitoring",
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let drill = as_at(
+        data,
+        now,
+        rm,
+        &[
+            "disruption",
+            "declare",
+            "--drill",
+            "--title",
+            "Email drill",
+            "--dependency",
+            "email",
+        ],
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // p-0001 is Riverside's; p-0050 is Willow House's.
+    set_mobility(
+        data,
+        now,
+        "p-0001",
+        "Stand-aid with two carers since the fall",
+    );
+    set_mobility(data, now, "p-0050", "Hoist for all transfers");
+    let recs = mei_records(data, now, &real);
+    assert_eq!(recs.len(), 1, "{recs:?}");
+    let r = &recs[0];
+    assert_eq!(r["state"], "outstanding");
+    assert_eq!(r["entry"]["record"]["people"][0], "p-0001");
+    assert_eq!(
+        r["entry"]["record"]["body"]["content"]["transfers"],
+        "Stand-aid with two carers since the fall"
+    );
+    assert_eq!(
+        r["entry"]["record"]["body"]["provenance"]["source"],
+        "phone call from daughter"
+    );
+    assert!(
+        mei_records(data, now, &drill).is_empty(),
+        "drills hold none"
+    );
+    let status = as_at(data, now, rm, &["disruption", "status", &real]);
+    assert!(
+        status["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["what"]
+                .as_str()
+                .unwrap()
+                .contains("Essential information changed: Mobility and falls")),
+        "{status}"
+    );
+    // Nobody writes one by hand.
+    let before = event_count(data);
+    let out = lantern(data)
+        .env("LANTERN_NOW", now)
+        .args(["--as", rm, "record", "mei", "--disruption", &real])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(event_count(data), before);
+
+    // Recovered: the main system takes changes itself, so a later change is not on the board.
+    let later = "2026-11-21T21:00:00Z";
+    as_at(
+        data,
+        later,
+        rm,
+        &["disruption", "stage", &real, "recovered"],
+    );
+    set_mobility(data, later, "p-0001", "Stand-aid with one carer again");
+    assert_eq!(mei_records(data, later, &real).len(), 1);
+
+    // Exported whole, checked, confirmed.
+    // Into target/fhir-export, which scripts/test.sh validates.
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/fhir-export");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let fhir = out_dir.join("mei-change-back-entry.json");
+    as_at(
+        data,
+        later,
+        rm,
+        &[
+            "reconcile",
+            "export",
+            &real,
+            "--format",
+            "fhir",
+            "--out",
+            fhir.to_str().unwrap(),
+        ],
+    );
+    let file = std::fs::read_to_string(&fhir).unwrap();
+    assert!(file.contains("Essential information changed: Mobility and falls"));
+    as_at(
+        data,
+        later,
+        rm,
+        &[
+            "reconcile",
+            "check",
+            &real,
+            "--file",
+            fhir.to_str().unwrap(),
+        ],
+    );
+    let rid = mei_records(data, later, &real)[0]["entry"]["record"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    as_at(
+        data,
+        later,
+        rm,
+        &[
+            "reconcile",
+            "confirm",
+            &real,
+            "--record",
+            &rid,
+            "--ref",
+            "CP-MOB-118",
+        ],
+    );
+    assert_eq!(mei_records(data, later, &real)[0]["state"], "confirmed");
+
+    // The evidence pack shows the change with its source.
+    let pack = tmp.path().join("pack");
+    as_at(
+        data,
+        later,
+        rm,
+        &[
+            "evidence",
+            "--disruption",
+            &real,
+            "--out",
+            pack.to_str().unwrap(),
+        ],
+    );
+    let pdf = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pack.join("evidence.pdf"))
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&pdf.stdout);
+    assert!(
+        text.contains("Essential information changed in Lantern"),
+        "{text}"
+    );
+    assert!(text.contains("phone call from daughter"), "{text}");
+}

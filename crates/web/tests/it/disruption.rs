@@ -361,3 +361,61 @@ async fn s3_through_the_api_and_the_console() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// A section changed on the person's page during an outage lands on the console's board.
+#[tokio::test]
+async fn an_mei_change_on_the_persons_page_lands_on_the_board() {
+    let site = Site::demo();
+    let s = site.login("amara").await;
+    let (st, d) = site
+        .api(
+            Some(&s),
+            Method::POST,
+            "/api/v1/disruptions",
+            Some(json!({"title": "Email down", "dependencies": ["email"], "severity": "major"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{d}");
+    let id = d["id"].as_str().unwrap().to_string();
+    let content = json!({
+        "falls_risk": "high", "aids_indoors": ["walking frame"], "aids_outdoors": [],
+        "transfers": "Two carers since the fall", "manual_handling_plan": "Two carers",
+        "recent_falls_or_admissions": []
+    })
+    .to_string();
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/people/p-edith-marlow/mei/mobility",
+            &[
+                ("content", &content),
+                ("source", "phone call from son"),
+                ("method", "phone"),
+                ("contact", "son"),
+            ],
+            true,
+        )
+        .await;
+    assert!(
+        r.status.is_redirection() || r.status.is_success(),
+        "{}",
+        r.body
+    );
+    let page = site
+        .page(
+            Some(&s),
+            Method::GET,
+            &format!("/disruptions/{id}"),
+            &[],
+            false,
+        )
+        .await;
+    assert!(
+        page.body.contains(
+            "Essential information changed: Mobility and falls (from phone call from son)"
+        ),
+        "{}",
+        page.body
+    );
+}
