@@ -710,20 +710,7 @@ fn s4_internet_outage_in_a_care_home_paper_then_back_entry_review_into_the_qi_pl
     let d = crate::support::demo();
     let data = d.path();
     let at = |hm: &str| format!("2026-11-25T{hm}:00Z");
-    let as_ = |who: &str, now: &str, args: &[&str]| {
-        let out = lantern(data)
-            .env("LANTERN_NOW", now)
-            .args(["--json", "--as", who])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<Value>(&out.stdout).unwrap_or(Value::Null)
-    };
+    let as_ = |who: &str, now: &str, args: &[&str]| as_at(data, now, who, args);
     let tmp = tempfile::tempdir().unwrap();
     // Date-stamped summaries and medication instructions printed the evening before.
     let pdf = tmp.path().join("pack.pdf");
