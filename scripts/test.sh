@@ -4,9 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Runs on a fresh clone with nothing beside it; the external FHIR corpus is optional (see below).
+#
 # What the tests need beyond the Rust toolchain, installed only when missing: Debian's Chromium
-# for the browser tests (never a downloaded browser), poppler-utils to read printed PDFs back, Node.js with npm to drive it, and Python
-# with venv for the third-party FHIR validators that check what Lantern exports.
+# for the browser tests (never a downloaded browser), poppler-utils to read printed PDFs back,
+# Node.js with npm to drive it, and Python with venv for the third-party FHIR validators that
+# check what Lantern exports.
 need_debs=(chromium poppler-utils)
 command -v node >/dev/null 2>&1 || need_debs+=(nodejs npm)
 command -v python3 >/dev/null 2>&1 || need_debs+=(python3)
@@ -21,13 +24,34 @@ if [ ${#need_debs[@]} -gt 0 ]; then
   fi
 fi
 
-# The FHIR validators (fhir.resources and the HL7 R4 JSON Schema) from ../shared/tools, in a venv
-# kept under target/ so a second run reuses it.
+# The toolchain rust-toolchain.toml names. Where rustup holds 1.95.0 only as "stable", name it
+# 1.95.0 too, so that nothing is downloaded (rustup can reach no registry of its own here).
+if command -v rustup >/dev/null 2>&1; then
+  want=$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml)
+  if ! rustup toolchain list | grep -q "^$want"; then
+    stable_version=$(cd / && rustc +stable --version 2>/dev/null || true)
+    if [[ "$stable_version" == "rustc $want "* ]]; then
+      rustup toolchain link "$want" "$(cd / && rustc +stable --print sysroot)"
+    fi
+  fi
+fi
+
+# The FHIR validators (fhir.resources and the HL7 R4 JSON Schema, from PyPI), in a venv kept
+# under target/ so a second run reuses it.
 fhir_venv="$PWD/target/fhir-venv"
 if [ ! -x "$fhir_venv/bin/python" ] || ! "$fhir_venv/bin/python" -c "import fhir.resources, jsonschema" >/dev/null 2>&1; then
   rm -rf "$fhir_venv"
-  bash ../shared/tools/setup_fhir_validator.sh "$fhir_venv"
+  bash scripts/fhir-validator/setup.sh "$fhir_venv"
 fi
+validate() { "$fhir_venv/bin/python" scripts/fhir-validator/validate_fhir.py "$@"; }
+
+# The project's own FHIR fixtures are what the validators say they are: the good ones valid, each
+# broken one refused.
+validate tests/fixtures/fhir/bundles tests/fixtures/fhir/resources
+for f in tests/fixtures/fhir/broken/*.json; do
+  if validate "$f" >/dev/null; then echo "fixture $f should be invalid FHIR but passed"; exit 1; fi
+done
+echo "every broken FHIR fixture is refused by the validators"
 
 # CI builds once from clean, so incremental caches would only take disk. Say how much disk there
 # is: a build that runs out of it fails with "No space left on device" half-way through.
@@ -38,15 +62,35 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --workspace --all-targets --locked
 rm -rf target/fhir-export
-if command -v cargo-nextest >/dev/null 2>&1; then
-  cargo nextest run --workspace --locked --no-fail-fast
+
+# The external FHIR corpus (not part of this repository) is found by one locator,
+# crates/testkit; the suites over it live in modules named external_corpus and run only when it
+# is there.
+if corpus=$(target/debug/fhir-corpus); then
+  export LANTERN_FHIR_CORPUS="$corpus"
+  echo "external FHIR corpus: $corpus (the external_corpus suites run)"
+  skip_nextest=()
+  skip_cargo=()
 else
-  cargo test --workspace --locked --no-fail-fast
+  echo "external FHIR corpus NOT FOUND: $corpus"
+  echo "These external suites did NOT run (everything else does):"
+  if command -v cargo-nextest >/dev/null 2>&1; then
+    cargo nextest list --workspace --locked -E 'test(/^external_corpus::/)' 2>/dev/null | sed 's/^/  /'
+  else
+    cargo test --workspace --locked -- --list 2>/dev/null | grep 'external_corpus::' | sed 's/^/  /'
+  fi
+  skip_nextest=(-E 'not test(/^external_corpus::/)')
+  skip_cargo=(--skip external_corpus::)
+fi
+if command -v cargo-nextest >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked --no-fail-fast "${skip_nextest[@]}"
+else
+  cargo test --workspace --locked --no-fail-fast -- "${skip_cargo[@]}"
 fi
 
 # Every FHIR bundle the tests exported must pass both third-party validators.
 ls target/fhir-export/*.json >/dev/null
-"$fhir_venv/bin/python" ../shared/tools/validate_fhir.py target/fhir-export
+validate target/fhir-export
 
 # Browser end-to-end tests: the real `lantern serve --demo` in headless Chromium, with axe-core.
 # Screenshots go to target/screenshots/.

@@ -10,6 +10,11 @@ use lantern_core::person::Person;
 use lantern_core::role::Role;
 use lantern_journal::{AuditRow, NewEvent};
 
+/// An audit event of a read, prepared by [`App::authorize_view`] and made durable by
+/// [`App::append_prepared`] before the read is shown. Opaque: nobody outside app builds events.
+#[derive(Debug)]
+pub struct AuditEvent(NewEvent);
+
 impl App {
     /// Whether the actor may open this person's essential information.
     pub fn person_access(&self, actor: &Actor, person: &Person) -> Result<PersonAccess, AppError> {
@@ -29,7 +34,7 @@ impl App {
         break_glass: Option<&str>,
     ) -> Result<PersonView, AppError> {
         let (view, audit) = self.prepare_view(actor, person, channel, break_glass)?;
-        self.journal.append(audit, self.now())?;
+        self.journal.append(audit.0, self.now())?;
         Ok(view)
     }
 
@@ -43,11 +48,11 @@ impl App {
         shown: &[lantern_core::mei::SectionKind],
     ) -> Result<PersonView, AppError> {
         let mut audit = self.authorize_view(actor, person, channel, None)?;
-        if let Event::MeiViewed { sections, .. } = &mut audit.event {
+        if let Event::MeiViewed { sections, .. } = &mut audit.0.event {
             *sections = shown.to_vec();
         }
         let view = self.show_person(person)?;
-        self.journal.append(audit, self.now())?;
+        self.journal.append(audit.0, self.now())?;
         Ok(view)
     }
 
@@ -59,7 +64,7 @@ impl App {
         person: &str,
         channel: &str,
         break_glass: Option<&str>,
-    ) -> Result<(PersonView, NewEvent), AppError> {
+    ) -> Result<(PersonView, AuditEvent), AppError> {
         let audit = self.authorize_view(actor, person, channel, break_glass)?;
         Ok((self.show_person(person)?, audit))
     }
@@ -72,7 +77,7 @@ impl App {
         person: &str,
         channel: &str,
         break_glass: Option<&str>,
-    ) -> Result<NewEvent, AppError> {
+    ) -> Result<AuditEvent, AppError> {
         let not_found = || AppError::not_found("person", person, "");
         let p = self.journal.person(person)?.ok_or_else(not_found)?;
         let reason = match self.person_access(actor, &p)? {
@@ -97,12 +102,13 @@ impl App {
             channel: channel.to_string(),
             break_glass: reason,
         };
-        Ok(NewEvent::now(actor.journal_name(), ev))
+        Ok(AuditEvent(NewEvent::now(actor.journal_name(), ev)))
     }
 
-    /// Append events prepared elsewhere (the server's group commit of audit events), durably and
-    /// all or none.
-    pub fn append_prepared(&mut self, events: Vec<NewEvent>) -> Result<(), AppError> {
+    /// Append audit events prepared elsewhere (the server's group commit of audit events),
+    /// durably and all or none.
+    pub fn append_prepared(&mut self, events: Vec<AuditEvent>) -> Result<(), AppError> {
+        let events = events.into_iter().map(|e| e.0).collect();
         self.journal.append_batch(events, self.now())?;
         Ok(())
     }

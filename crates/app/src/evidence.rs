@@ -1,5 +1,5 @@
 //! Evidence packs: for a disruption or a period, a PDF for people and a bundle of the events
-//! themselves with their proof (`lantern_journal::verify_evidence` checks it anywhere).
+//! themselves with their proof (`verify_evidence` checks it anywhere).
 
 use crate::{Actor, App, AppError};
 use lantern_core::FieldError;
@@ -66,6 +66,14 @@ struct PdfData {
 
 /// Kinds never put in a pack: they carry password hashes.
 const SECRET_KINDS: [&str; 2] = ["account_created", "password_changed"];
+
+pub use lantern_journal::EvidenceReport;
+
+/// Check an evidence pack folder on its own, with no data directory: the manifest's signature,
+/// every file's hash, every event's hash, signature and place in its node's chain.
+pub fn verify_evidence(dir: &std::path::Path) -> Result<EvidenceReport, String> {
+    lantern_journal::verify_evidence(dir)
+}
 
 impl App {
     /// Write an evidence pack into `out` (a new or empty folder): `evidence.pdf`, `bundle.json`

@@ -122,6 +122,21 @@ pub struct ImportRun<'a> {
     report: ImportReport,
 }
 
+/// Compile the embedded FHIR schema now (it is compiled once per process), so that a benchmark
+/// does not time it.
+pub fn warm_fhir_schema() {
+    let _ = lantern_fhir::schema::Schema::get();
+}
+
+/// Read (parse and validate) FHIR documents without importing them; the number of records read
+/// from those that are valid. For `lantern bench import`.
+pub fn read_fhir_documents(docs: &[(String, Vec<u8>)]) -> usize {
+    docs.iter()
+        .filter_map(|(name, b)| read_document(name, b).ok())
+        .map(|d| d.records.len())
+        .sum()
+}
+
 /// The FHIR JSON files under `paths` (folders are walked; `package.json`, a FHIR package's
 /// manifest, is not a resource).
 pub fn fhir_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, FieldError> {

@@ -12,6 +12,12 @@ use lantern_fhir::read::DocumentError;
 use lantern_journal::NewEvent;
 use std::path::Path;
 
+/// The header row and an example row of a CSV import of this kind (`lantern import csv KIND
+/// --template`).
+pub fn csv_template(kind: &str) -> Result<String, AppError> {
+    Ok(CsvKind::parse(kind)?.template())
+}
+
 impl App {
     /// Import one CSV file of `kind`, all rows or none.
     pub fn import_csv(

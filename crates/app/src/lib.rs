@@ -10,6 +10,7 @@ mod clock;
 mod decisions;
 pub mod demo;
 mod dependencies;
+mod directory;
 pub mod disruptions;
 pub mod downtime;
 mod error;
@@ -36,13 +37,17 @@ mod rules;
 pub mod sync;
 pub mod watch;
 
+pub use access::AuditEvent;
 pub use accounts::SignedIn;
 pub use actor::Actor;
 pub use calls::CallInput;
 pub use clock::Clock;
+pub use directory::{KEY_FILE, ProbeObservation};
 pub use error::AppError;
+pub use evidence::{EvidenceReport, verify_evidence};
 pub use history::HistoryEntry;
 pub use import::{ImportOptions, ImportReport};
+pub use import_csv::csv_template;
 pub use lantern_core::access::Scope;
 pub use mei::{SectionInput, SectionView};
 pub use people::PersonView;
@@ -52,8 +57,6 @@ use lantern_journal::Journal;
 use std::path::Path;
 
 pub use lantern_core as core;
-pub use lantern_fhir as fhir;
-pub use lantern_journal as journal;
 
 /// An open Lantern data directory and the clock it runs on.
 pub struct App {
@@ -68,11 +71,6 @@ impl App {
             journal: Journal::open(dir)?,
             clock,
         })
-    }
-
-    /// The journal, for read-only queries and verification.
-    pub fn journal(&self) -> &Journal {
-        &self.journal
     }
 
     /// The time now, by this app's clock.

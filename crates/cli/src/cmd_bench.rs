@@ -41,16 +41,8 @@ pub fn run(ctx: &Ctx, cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
         }
     });
     // The schema is compiled once per process; do it before timing.
-    let _ = lantern_app::fhir::schema::Schema::get();
-    let (read, resources) = best(*rounds, || {
-        let mut n = 0;
-        for (name, b) in &docs {
-            if let Ok(d) = lantern_app::fhir::read_document(name, b) {
-                n += d.records.len();
-            }
-        }
-        n
-    });
+    lantern_app::import::warm_fhir_schema();
+    let (read, resources) = best(*rounds, || lantern_app::import::read_fhir_documents(&docs));
     // End to end into a fresh node each round (set up outside the timing): journal,
     // projections, one durable commit per file. On /dev/shm, fsync costs next to nothing, which
     // is how "fsync excluded" is measured without a knob that weakens durability.
@@ -121,7 +113,7 @@ fn bench_print(ctx: &Ctx, people: usize) -> anyhow::Result<ExitCode> {
     let dir = tempfile::tempdir()?;
     let (mut app, _) = App::demo_with(dir.path(), ctx.clock, people)?;
     let actor = Actor::LocalOperator("bench".into());
-    let services = app.journal().services()?;
+    let services = app.services()?;
     let mut total = Duration::ZERO;
     let (mut pages, mut printed) = (0, 0);
     let mut pdfs = Vec::new();
@@ -141,10 +133,8 @@ fn bench_print(ctx: &Ctx, people: usize) -> anyhow::Result<ExitCode> {
         total.as_secs_f64(),
         total.as_secs_f64() * 1000.0 / printed.max(1) as f64
     );
-    // The same text as HTML, one <pre> per page, printed by Chromium.
-    let mut html = String::from(
-        "<!doctype html><meta charset=utf-8><style>body{font-family:sans-serif;font-size:9pt} .p{page-break-after:always;white-space:pre-wrap}</style>",
-    );
+    // The same text as HTML, a page each, printed by Chromium.
+    let mut texts = Vec::new();
     for f in &pdfs {
         let out = std::process::Command::new("pdftotext")
             .arg("-layout")
@@ -155,11 +145,9 @@ fn bench_print(ctx: &Ctx, people: usize) -> anyhow::Result<ExitCode> {
             println!("chromium comparison skipped: pdftotext (poppler-utils) not found");
             return Ok(ExitCode::SUCCESS);
         };
-        for page in String::from_utf8_lossy(&out.stdout).split('\u{c}') {
-            let escaped = page.replace('&', "&amp;").replace('<', "&lt;");
-            html.push_str(&format!("<div class=p>{escaped}</div>"));
-        }
+        texts.push(String::from_utf8_lossy(&out.stdout).to_string());
     }
+    let html = lantern_web::plain_pages_html(texts.iter().flat_map(|t| t.split('\u{c}')));
     let page = dir.path().join("pack.html");
     std::fs::write(&page, html)?;
     let out_pdf = dir.path().join("chromium.pdf");

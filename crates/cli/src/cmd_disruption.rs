@@ -111,19 +111,13 @@ pub fn dependency_probe(ctx: &Ctx, name: Option<&str>) -> anyhow::Result<ExitCod
 pub fn dependency_history(ctx: &Ctx, name: &str) -> anyhow::Result<ExitCode> {
     let app = ctx.open()?;
     let rows: Vec<serde_json::Value> = app
-        .journal()
-        .events_of_kinds(&["probe_observed"])?
+        .probe_history(name)?
         .into_iter()
-        .filter_map(|r| match r.event {
-            lantern_app::core::event::Event::ProbeObserved {
-                dependency,
-                result,
-                failures,
-            } if dependency.as_str() == name => Some(serde_json::json!({
-                "at": r.stored.occurred_at, "status": result.status, "latency_ms": result.latency_ms,
-                "detail": result.detail, "failures": failures,
-            })),
-            _ => None,
+        .map(|o| {
+            serde_json::json!({
+                "at": o.at, "status": o.result.status, "latency_ms": o.result.latency_ms,
+                "detail": o.result.detail, "failures": o.failures,
+            })
         })
         .collect();
     if ctx.cli.json {

@@ -46,7 +46,7 @@ pub fn evidence(
 
 /// `lantern verify-evidence DIR`: reads only the folder.
 pub fn verify(ctx: &Ctx, dir: &Path) -> anyhow::Result<ExitCode> {
-    match lantern_app::journal::verify_evidence(dir) {
+    match lantern_app::verify_evidence(dir) {
         Ok(r) => {
             if ctx.cli.json {
                 out::json(&r)?;

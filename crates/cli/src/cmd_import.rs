@@ -37,9 +37,7 @@ pub fn run(ctx: &Ctx, cmd: &ImportCmd) -> anyhow::Result<ExitCode> {
             service,
         } => {
             if *template {
-                let k = lantern_app::fhir::csv_in::CsvKind::parse(kind)
-                    .map_err(lantern_app::AppError::from)?;
-                print!("{}", k.template());
+                print!("{}", lantern_app::csv_template(kind)?);
                 return Ok(ExitCode::SUCCESS);
             }
             let Some(file) = file else {
@@ -59,7 +57,7 @@ pub fn run(ctx: &Ctx, cmd: &ImportCmd) -> anyhow::Result<ExitCode> {
             let (app, m) = lantern_app::App::import_all(&ctx.cli.data, from, ctx.clock)?;
             if ctx.cli.json {
                 out::json(&serde_json::json!({
-                    "node": app.journal().node_id(),
+                    "node": app.node_id(),
                     "events": m.events,
                     "from_node": m.exported_by_node,
                     "projections_equal": true,
@@ -71,7 +69,7 @@ pub fn run(ctx: &Ctx, cmd: &ImportCmd) -> anyhow::Result<ExitCode> {
                     m.exported_by_node,
                     m.exported_at,
                     ctx.cli.data.display(),
-                    app.journal().node_id()
+                    app.node_id()
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -262,7 +260,7 @@ pub fn source(ctx: &Ctx, cmd: &SourceCmd) -> anyhow::Result<ExitCode> {
                 out::json(&sources)?;
             } else {
                 for s in sources {
-                    let hw = app.journal().source_high_water(s.id.as_str())?;
+                    let hw = app.source_high_water(s.id.as_str())?;
                     println!(
                         "{:<20} {:<50} every {:>4} min  as of {}",
                         s.id,

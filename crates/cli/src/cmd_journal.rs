@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 pub fn init(ctx: &Ctx, org: &str) -> anyhow::Result<ExitCode> {
     let app = App::init(&ctx.cli.data, org, &local_user(), ctx.clock)?;
-    let node = app.journal().node_id().to_string();
+    let node = app.node_id().to_string();
     if ctx.cli.json {
         out::json(&serde_json::json!({"data": ctx.cli.data, "node_id": node, "org": org}))?;
     } else {
@@ -16,7 +16,7 @@ pub fn init(ctx: &Ctx, org: &str) -> anyhow::Result<ExitCode> {
         println!("  node id   {node}");
         println!(
             "  key file  {} (mode 0600: keep it private, back it up)",
-            ctx.cli.data.join(lantern_app::journal::KEY_FILE).display()
+            ctx.cli.data.join(lantern_app::KEY_FILE).display()
         );
         println!("Next: `lantern service add`, `lantern staff add`, `lantern person add`.");
     }
@@ -46,7 +46,7 @@ pub fn demo(ctx: &Ctx, people: usize) -> anyhow::Result<ExitCode> {
     println!();
     println!("Essential information by service (rapid-start readiness, evaluated now):");
     let caseload = app.caseload_readiness("rapid-start")?;
-    for s in app.journal().services()? {
+    for s in app.services()? {
         let (mut n, mut go, mut restricted, mut stop) = (0, 0, 0, 0);
         for (_, r) in caseload.iter().filter(|(p, _)| p.service == s.id) {
             n += 1;

@@ -9,7 +9,7 @@ pub fn service(ctx: &Ctx, cmd: &ServiceCmd) -> anyhow::Result<ExitCode> {
     let mut app = ctx.open()?;
     match cmd {
         ServiceCmd::List => {
-            let rows = app.journal().services()?;
+            let rows = app.services()?;
             if ctx.cli.json {
                 out::json(&rows)?;
             } else {
@@ -35,7 +35,7 @@ pub fn staff(ctx: &Ctx, cmd: &StaffCmd) -> anyhow::Result<ExitCode> {
     let mut app = ctx.open()?;
     match cmd {
         StaffCmd::List => {
-            let rows = app.journal().staff()?;
+            let rows = app.staff()?;
             if ctx.cli.json {
                 out::json(&rows)?;
             } else {
@@ -82,7 +82,7 @@ pub fn partner(ctx: &Ctx, cmd: &PartnerCmd) -> anyhow::Result<ExitCode> {
     let mut app = ctx.open()?;
     match cmd {
         PartnerCmd::List => {
-            let rows = app.journal().partners()?;
+            let rows = app.partners()?;
             if ctx.cli.json {
                 out::json(&rows)?;
             } else {
@@ -118,7 +118,7 @@ pub fn contact(ctx: &Ctx, cmd: &ContactCmd) -> anyhow::Result<ExitCode> {
     let mut app = ctx.open()?;
     match cmd {
         ContactCmd::List => {
-            let rows = app.journal().contacts()?;
+            let rows = app.contacts()?;
             if ctx.cli.json {
                 out::json(&rows)?;
             } else {
@@ -170,7 +170,7 @@ pub fn visits(ctx: &Ctx, date: Option<&str>) -> anyhow::Result<ExitCode> {
     };
     let start = day.to_zoned(london())?.timestamp();
     let end = day.tomorrow()?.to_zoned(london())?.timestamp();
-    let visits = app.journal().visits_between(start, end)?;
+    let visits = app.visits_in_reach(&ctx.actor(&app)?, start, end)?;
     if ctx.cli.json {
         out::json(&visits)?;
     } else {

@@ -29,7 +29,7 @@ pub fn serve(
         eprintln!("Demo accounts (password {DEMO_PASSWORD}):");
         let app = ctx.open()?;
         for (user, staff) in DEMO_ACCOUNTS {
-            if let Some(s) = app.journal().staff_member(staff)? {
+            if let Some(s) = app.staff_member(staff)? {
                 eprintln!("  {user:<8} {} ({})", s.name, s.role);
             }
         }
@@ -86,7 +86,7 @@ pub fn user(ctx: &Ctx, cmd: &UserCmd) -> anyhow::Result<ExitCode> {
     let mut app = ctx.open()?;
     match cmd {
         UserCmd::List => {
-            let accounts = app.journal().accounts()?;
+            let accounts = app.accounts()?;
             if ctx.cli.json {
                 out::json(&accounts)?;
             } else {

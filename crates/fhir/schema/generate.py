@@ -2,14 +2,14 @@
 """Derive the two embedded validation tables from third-party FHIR R4 sources.
 
 1. fhir-r4.schema.json: the HL7 FHIR R4 JSON Schema with every "description" removed (CC0 HL7
-   content; from ../shared/data/fhir/schema/fhir.schema.r4.json).
+   content; from the HL7 R4 JSON Schema file, fhir.schema.json of hl7.org/fhir/R4).
 2. fhir-r4.required.json: per definition, the primitive elements that are 1..1 or 1..* and the
    choice groups ([x]) of which one is required. The JSON Schema cannot say these (a primitive may
    be present only as its `_name` extension), so they are taken from fhir.resources 6.4.0, which
    generates them from the FHIR 4.0.1 StructureDefinitions.
 
-Run with the venv made by ../shared/tools/setup_fhir_validator.sh:
-  .venv-fhir/bin/python crates/fhir/schema/generate.py ../shared/data/fhir/schema/fhir.schema.r4.json
+Run with the venv made by scripts/fhir-validator/setup.sh:
+  target/fhir-venv/bin/python crates/fhir/schema/generate.py "$LANTERN_FHIR_CORPUS/schema/fhir.schema.r4.json"
 """
 import importlib, inspect, json, pathlib, pkgutil, sys
 

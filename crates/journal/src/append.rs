@@ -63,7 +63,7 @@ impl Journal {
             for ev in evs {
                 seq += 1;
                 let payload =
-                    serde_json::to_string(&ev.event).map_err(|e| JournalError::Rejected {
+                    crate::event_format::encode(&ev.event).map_err(|e| JournalError::Rejected {
                         kind: ev.event.kind().into(),
                         detail: e.to_string(),
                     })?;

@@ -7,6 +7,7 @@
 mod append;
 mod disruptions;
 mod error;
+pub mod event_format;
 mod evidence;
 mod export;
 mod identity;
@@ -31,7 +32,7 @@ pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
 pub use identity::NodeIdentity;
 pub use prints::PrintRow;
 pub use queries::{AuditRow, CallRow, DependencyRow, EventRow, RuleSetRow};
-pub use record::StoredEvent;
+pub use record::{GENESIS, StoredEvent};
 pub use replicate::{ApplyReport, VersionVector};
 pub use sessions::SessionRow;
 pub use sources::SourceRecordRow;

@@ -583,7 +583,8 @@ impl Journal {
             let pos: i64 = row.get(0)?;
             let stored = read_stored_event(row)
                 .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
-            let event = parse(&format!("event at position {pos}"), &stored.payload)?;
+            let event = crate::event_format::decode(&stored.payload)
+                .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
             out.push(EventRow { pos, stored, event });
         }
         Ok(out)

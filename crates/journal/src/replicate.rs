@@ -130,8 +130,8 @@ impl Journal {
             }
             ev.check_seal(&known[&ev.node_id])
                 .map_err(|e| bad(e.into()))?;
-            let parsed: Event =
-                serde_json::from_str(&ev.payload).map_err(|e| bad(format!("payload: {e}")))?;
+            let parsed: Event = crate::event_format::decode(&ev.payload)
+                .map_err(|e| bad(format!("payload: {e}")))?;
             if parsed.kind() != ev.kind {
                 return Err(bad("kind does not match payload".into()));
             }

@@ -156,7 +156,7 @@ impl Journal {
         else {
             return Ok(None);
         };
-        match serde_json::from_str(&payload) {
+        match crate::event_format::decode(&payload) {
             Ok(lantern_core::event::Event::SourceRecordsImported { records, .. }) => {
                 Ok(records.into_iter().nth(index as usize).map(|r| r.raw))
             }

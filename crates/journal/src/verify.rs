@@ -111,8 +111,8 @@ fn check_event(
         t.parse::<jiff::Timestamp>()
             .map_err(|_| format!("{name} is not a timestamp"))?;
     }
-    let parsed: Event =
-        serde_json::from_str(&ev.payload).map_err(|e| format!("payload does not parse: {e}"))?;
+    let parsed: Event = crate::event_format::decode(&ev.payload)
+        .map_err(|e| format!("payload does not parse: {e}"))?;
     if parsed.kind() != ev.kind {
         return Err(format!(
             "kind column {} does not match the payload's kind {}",
@@ -350,7 +350,7 @@ impl Journal {
                 let pos: i64 = row.get(0)?;
                 let ev = read_stored_event(row)
                     .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
-                let parsed: Event = serde_json::from_str(&ev.payload)
+                let parsed: Event = crate::event_format::decode(&ev.payload)
                     .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
                 let at = At {
                     pos,

@@ -8,12 +8,14 @@ mod auth;
 mod cache;
 mod error;
 mod openapi;
+mod plain_pages;
 mod policy;
 mod routes;
 mod state;
 mod tls;
 mod view;
 
+pub use plain_pages::plain_pages_html;
 pub use policy::{Action, allows};
 pub use routes::{RouteInfo, route_table};
 pub use state::AppState;

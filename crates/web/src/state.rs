@@ -2,8 +2,7 @@
 //! threads, and the sign-in throttle.
 
 use crate::cache::PageCache;
-use lantern_app::journal::NewEvent;
-use lantern_app::{App, AppError, Clock};
+use lantern_app::{App, AppError, AuditEvent, Clock};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};
@@ -29,7 +28,7 @@ struct Inner {
     pub(crate) person_pages: PageCache<crate::view::PersonPage>,
 }
 
-type AuditJob = (NewEvent, tokio::sync::oneshot::Sender<Result<(), String>>);
+type AuditJob = (AuditEvent, tokio::sync::oneshot::Sender<Result<(), String>>);
 
 /// The group-commit writer for audit events: one thread with its own connection takes every
 /// event waiting, appends them in one transaction (one fsync), then answers each request.
@@ -138,7 +137,7 @@ impl AppState {
 
     /// Record an audit event durably (grouped with others waiting), before the read it audits is
     /// shown.
-    pub async fn record_audit(&self, event: NewEvent) -> Result<(), AppError> {
+    pub async fn record_audit(&self, event: AuditEvent) -> Result<(), AppError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let sent = self
             .inner

@@ -1,6 +1,6 @@
 //! S8 supplier exit: the whole journal out, and into an empty node with an identical state.
 
-use crate::import_fhir::shared;
+use crate::import_fhir::{ALFRED, fhir};
 use crate::support::{demo, json, lantern};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -17,9 +17,7 @@ fn export_all_then_import_all_reproduces_the_state_and_a_changed_byte_is_refused
             "--service",
             "maple-court",
         ])
-        .arg(shared(
-            "synthea/Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json",
-        ))
+        .arg(fhir(ALFRED))
         .assert()
         .success();
     let out = tempfile::tempdir().unwrap();

@@ -1,17 +1,21 @@
-//! `lantern import fhir` against the shared third-party data: Synthea, HL7 R4 and UK Core
-//! examples, and the deliberately broken files.
+//! `lantern import fhir` over the project's own fixtures (`tests/fixtures/fhir`): Synthea-style
+//! transaction bundles, loose resources as an examples folder holds them, and broken files. The
+//! same behaviours over the external corpus are in `external_corpus`.
 
 use crate::support::{demo, event_count, json, lantern};
+use lantern_testkit::fixture;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-pub fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/fhir")
-        .join(rel)
+pub const ALFRED: &str = "bundles/Alfred_Okafor_3b1f6c2e-8d4a-4f7e-9a51-0c2d7e9f1a01.json";
+pub const BEATRICE: &str = "bundles/Beatrice_Lowe_7c9e2a14-5b3d-4c8f-b2e6-1d4f8a0b2c02.json";
+
+/// A FHIR fixture's path.
+pub fn fhir(rel: &str) -> std::path::PathBuf {
+    fixture(&format!("fhir/{rel}"))
 }
 
-fn import(data: &Path, args: &[&str]) -> (i32, Value) {
+pub fn import(data: &Path, args: &[&str]) -> (i32, Value) {
     let out = lantern(data)
         .args(["--json", "import", "fhir"])
         .args(args)
@@ -26,7 +30,7 @@ fn import(data: &Path, args: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap_or(-1), report)
 }
 
-fn totals(r: &Value) -> (u64, u64, u64, u64, u64) {
+pub fn totals(r: &Value) -> (u64, u64, u64, u64, u64) {
     let mut t = (0, 0, 0, 0, 0);
     for c in r["by_type"].as_object().unwrap().values() {
         t.0 += c["imported"].as_u64().unwrap();
@@ -39,21 +43,34 @@ fn totals(r: &Value) -> (u64, u64, u64, u64, u64) {
 }
 
 #[test]
-fn synthea_imports_and_reimporting_appends_nothing() {
+fn bundles_import_and_reimporting_appends_nothing() {
     let d = demo();
-    let dir = shared("synthea");
+    let dir = fhir("bundles");
     let dir = dir.to_str().unwrap();
     let (code, r) = import(
         d.path(),
         &[dir, "--source", "ehr", "--service", "riverside-homecare"],
     );
     assert_eq!(code, 0, "{r}");
-    assert_eq!(r["documents"], 30);
-    assert_eq!(r["people_added"].as_array().unwrap().len(), 30);
+    assert_eq!(r["documents"], 3);
+    assert_eq!(r["people_added"].as_array().unwrap().len(), 3, "{r}");
     let (imported, _, _, unmapped, rejected) = totals(&r);
-    assert!(imported > 300 && unmapped > 2000 && rejected == 0, "{r}");
-    // US data: claims and encounters are kept, not mapped, and counted as such.
-    assert!(r["by_type"]["Claim"]["unmapped"].as_u64().unwrap() > 0);
+    assert_eq!(rejected, 0, "{r}");
+    // Patients, conditions, allergies, medicines and observations are mapped; encounters and
+    // claims are kept, not mapped, and counted as such.
+    assert_eq!(r["by_type"]["Patient"]["imported"], 3, "{r}");
+    assert_eq!(r["by_type"]["AllergyIntolerance"]["imported"], 3, "{r}");
+    assert_eq!(r["by_type"]["MedicationRequest"]["imported"], 4, "{r}");
+    assert_eq!(r["by_type"]["Claim"]["unmapped"], 3, "{r}");
+    assert_eq!(r["by_type"]["Encounter"]["unmapped"], 3, "{r}");
+    assert!(imported >= 10 && unmapped >= 6, "{r}");
+    // The practitioners and organisations the bundles point at conditionally are named.
+    assert!(
+        r["dangling"]
+            .to_string()
+            .contains("Practitioner?identifier=https://fhir.nhs.uk/Id/sds-user-id|555123456789"),
+        "{r}"
+    );
     let before = event_count(d.path());
 
     let (code, again) = import(
@@ -69,13 +86,8 @@ fn synthea_imports_and_reimporting_appends_nothing() {
 
     // Nothing is dropped: an unmapped Claim reads back exactly as it was in the bundle, and the
     // read is audited as a read of that person's information.
-    let bundle: Value = serde_json::from_str(
-        &std::fs::read_to_string(shared(
-            "synthea/Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json",
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    let bundle: Value =
+        serde_json::from_str(&std::fs::read_to_string(fhir(ALFRED)).unwrap()).unwrap();
     let claim = bundle["entry"]
         .as_array()
         .unwrap()
@@ -101,23 +113,29 @@ fn synthea_imports_and_reimporting_appends_nothing() {
         .unwrap();
     assert!(String::from_utf8_lossy(&log.stdout).contains("mei_viewed"));
 
-    // Every imported fact names where it came from.
-    let person = r["people_added"][0].as_str().unwrap();
-    let mei = json(d.path(), &["mei", "show", person]);
-    let text = mei.to_string();
-    assert!(text.contains("\"system\":\"ehr\""), "{text}");
+    // Every imported fact names where it came from; the NHS number came across.
+    let alfred = r["people_added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .find(|p| p.contains("3b1f6c2e"))
+        .expect("Alfred added");
+    let mei = json(d.path(), &["mei", "show", alfred]).to_string();
+    assert!(mei.contains("\"system\":\"ehr\""), "{mei}");
+    assert!(mei.contains("penicillin"), "{mei}");
+    let shown = json(d.path(), &["person", "show", alfred]);
+    assert_eq!(shown["person"]["nhs_number"], "9434765919", "{shown}");
 }
 
 #[test]
-fn hl7_and_uk_core_examples_import_with_provenance_and_dangling_references_named() {
+fn loose_resources_import_with_provenance_and_dangling_references_named() {
     let d = demo();
-    let hl7 = shared("hl7-r4-examples");
-    let uk = shared("uk-core/json");
+    let dir = fhir("resources");
     let (code, r) = import(
         d.path(),
         &[
-            hl7.to_str().unwrap(),
-            uk.to_str().unwrap(),
+            dir.to_str().unwrap(),
             "--source",
             "examples",
             "--service",
@@ -126,43 +144,38 @@ fn hl7_and_uk_core_examples_import_with_provenance_and_dangling_references_named
     );
     assert_eq!(code, 0, "{}", r["rejected"]);
     assert_eq!(totals(&r).4, 0);
-    // Patients without a full birth date are kept and said to be kept, never dropped.
+    // A patient without a full birth date is kept and said to be kept, never dropped.
     let not_added = r["patients_not_added"].as_array().unwrap();
     assert!(
         not_added
             .iter()
-            .any(|x| x.as_str().unwrap().contains("Patient/pat1"))
+            .any(|x| x.as_str().unwrap().contains("Patient/year-month-only")),
+        "{r}"
     );
     // References to records in neither the import nor the store are listed by name.
     let dangling = r["dangling"].as_array().unwrap();
     assert!(
-        dangling
-            .iter()
-            .any(|x| x["reference"] == "Practitioner/13"
-                && x["from"] == "AllergyIntolerance/medication"),
+        dangling.iter().any(
+            |x| x["reference"] == "Practitioner/13" && x["from"] == "AllergyIntolerance/cashew"
+        ),
         "{dangling:?}"
     );
 
-    // The HL7 example patient's allergy (in a file read before the patient's) reached them.
-    let mei = json(d.path(), &["mei", "show", "examples-example"]);
-    let text = mei.to_string();
-    assert!(text.contains("Cashew"), "{text}");
+    // The allergy (in a file read before the patient's) reached them.
+    let mei = json(d.path(), &["mei", "show", "examples-example"]).to_string();
+    assert!(mei.contains("Cashew"), "{mei}");
     assert!(
-        text.contains("\"resource_type\":\"AllergyIntolerance\""),
-        "{text}"
+        mei.contains("\"resource_type\":\"AllergyIntolerance\""),
+        "{mei}"
     );
 
     // UK Core: NHS number identifier, and communication needs from Patient.communication.
-    let people = json(
+    let person = json(
         d.path(),
-        &[
-            "person",
-            "show",
-            "examples-ukcore-patient-richardsmith-example",
-        ],
+        &["person", "show", "examples-ukcore-patient-bsl-example"],
     );
-    assert_eq!(people["person"]["nhs_number"], "9912003888", "{people}");
-    let comms = people["sections"]
+    assert_eq!(person["person"]["nhs_number"], "9434765951", "{person}");
+    let comms = person["sections"]
         .as_array()
         .unwrap()
         .iter()
@@ -174,10 +187,10 @@ fn hl7_and_uk_core_examples_import_with_provenance_and_dangling_references_named
 }
 
 #[test]
-fn every_broken_file_is_rejected_and_changes_nothing() {
+fn every_broken_fixture_is_rejected_and_changes_nothing() {
     let d = demo();
     let before = event_count(d.path());
-    let broken = shared("broken");
+    let broken = fhir("broken");
     let (code, r) = import(
         d.path(),
         &[
@@ -190,7 +203,7 @@ fn every_broken_file_is_rejected_and_changes_nothing() {
     );
     assert_eq!(code, 2, "{r}");
     let rejected = r["rejected"].as_array().unwrap();
-    assert_eq!(rejected.len(), 11, "{rejected:?}");
+    assert_eq!(rejected.len(), 9, "{rejected:?}");
     for (file, needle) in [
         (
             "bundle-invalid-date.json",
@@ -201,7 +214,7 @@ fn every_broken_file_is_rejected_and_changes_nothing() {
             "bundle-missing-required.json",
             "status: expected this required element",
         ),
-        ("flag-truncated.json", "a complete JSON document"),
+        ("allergy-truncated.json", "a complete JSON document"),
         (
             "bundle-reference-as-string.json",
             "subject: expected an object",
@@ -222,18 +235,27 @@ fn every_broken_file_is_rejected_and_changes_nothing() {
 fn a_changed_resource_appends_exactly_the_change_and_a_full_import_flags_what_went() {
     let d = demo();
     let work = tempfile::tempdir().unwrap();
-    let name = "Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json";
-    let other = "Liz_Conn_27c911c6-f045-4ffa-af5d-6eba57ac94b2.json";
-    for f in [name, other] {
-        std::fs::copy(shared("synthea").join(f), work.path().join(f)).unwrap();
-    }
+    let name = "alfred.json";
+    let other = "beatrice.json";
+    std::fs::copy(fhir(ALFRED), work.path().join(name)).unwrap();
+    std::fs::copy(fhir(BEATRICE), work.path().join(other)).unwrap();
     let dir = work.path().to_str().unwrap();
     let args = [dir, "--source", "ehr", "--service", "maple-court", "--full"];
     let (code, first) = import(d.path(), &args);
     assert_eq!(code, 0);
-    let person = first["people_added"][0].as_str().unwrap().to_string();
+    let added: Vec<String> = first["people_added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    let person = added
+        .iter()
+        .find(|p| p.contains("3b1f6c2e"))
+        .unwrap()
+        .clone();
 
-    // Change one allergy's name in the source.
+    // Change the allergy's name in the source.
     let path = work.path().join(name);
     let mut bundle: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let entry = bundle["entry"]
@@ -242,7 +264,7 @@ fn a_changed_resource_appends_exactly_the_change_and_a_full_import_flags_what_we
         .iter_mut()
         .find(|e| e["resource"]["resourceType"] == "AllergyIntolerance")
         .expect("an allergy in this bundle");
-    entry["resource"]["code"]["text"] = Value::from("Peanut (changed in the source)");
+    entry["resource"]["code"]["text"] = Value::from("Penicillin (changed in the source)");
     std::fs::write(&path, serde_json::to_string(&bundle).unwrap()).unwrap();
     let before = event_count(d.path());
     let (code, second) = import(d.path(), &args);
@@ -256,13 +278,13 @@ fn a_changed_resource_appends_exactly_the_change_and_a_full_import_flags_what_we
     assert_eq!(second["events"], 2, "{second}");
     assert_eq!(event_count(d.path()), before + 2);
     let mei = json(d.path(), &["mei", "show", &person]).to_string();
-    assert!(mei.contains("Peanut (changed in the source)"), "{mei}");
+    assert!(mei.contains("Penicillin (changed in the source)"), "{mei}");
 
     // The other file leaves the source while a broken file arrives: an incomplete import, so
     // nothing is flagged missing on its word.
     std::fs::remove_file(work.path().join(other)).unwrap();
     let broken = work.path().join("zz-broken.json");
-    std::fs::copy(shared("broken/flag-truncated.json"), &broken).unwrap();
+    std::fs::copy(fhir("broken/allergy-truncated.json"), &broken).unwrap();
     let (code, partial) = import(d.path(), &args);
     assert_eq!(code, 2);
     assert_eq!(partial["missing"].as_array().unwrap().len(), 0, "{partial}");
@@ -283,13 +305,7 @@ fn a_changed_resource_appends_exactly_the_change_and_a_full_import_flags_what_we
             .any(|m| m.as_str().unwrap().starts_with("Patient/")),
         "{third}"
     );
-    let gone = first["people_added"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap())
-        .find(|p| *p != person)
-        .unwrap();
+    let gone = added.iter().find(|p| **p != person).unwrap();
     let shown = json(d.path(), &["person", "show", gone]).to_string();
     assert!(shown.contains("no longer in ehr"), "{shown}");
     json(d.path(), &["verify"]);

@@ -5,6 +5,8 @@ mod disruption;
 mod evidence;
 mod export_all;
 mod export_fhir;
+mod external_corpus;
+mod fixture_journal;
 mod import_csv;
 mod import_fhir;
 mod init;

@@ -1,11 +1,13 @@
 //! Live sync against a real HTTP server started by the test, speaking FHIR search with
-//! `_lastUpdated` and paging links, serving the shared HL7 and UK Core examples.
+//! `_lastUpdated` and paging links, serving the project's own fixtures (and, in
+//! `external_corpus`, the HL7 and UK Core examples).
 
-use crate::import_fhir::shared;
+use crate::import_fhir::fhir;
 use crate::support::{demo, event_count, json, lantern};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
@@ -14,6 +16,7 @@ struct Server {
     fail: bool,
     requests: Vec<String>,
     clock: u32,
+    page: usize,
 }
 
 impl Server {
@@ -26,7 +29,9 @@ impl Server {
         )
     }
 
-    fn load(&mut self) {
+    /// Serves every resource of these files: loose resources as they are, a bundle's entries as
+    /// a server holds them (its `urn:uuid` references become `Type/id`).
+    fn load(&mut self, files: &[PathBuf], flatten: bool) {
         let types = [
             "Organization",
             "Practitioner",
@@ -44,18 +49,35 @@ impl Server {
             "CarePlan",
             "Consent",
         ];
-        for dir in ["hl7-r4-examples", "uk-core/json"] {
-            let mut files: Vec<_> = std::fs::read_dir(shared(dir))
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .collect();
-            files.sort();
-            for f in files {
-                let Ok(mut v) =
-                    serde_json::from_str::<Value>(&std::fs::read_to_string(&f).unwrap())
-                else {
-                    continue;
-                };
+        let mut all = Vec::new();
+        for f in files {
+            let Ok(v) = serde_json::from_str::<Value>(&std::fs::read_to_string(f).unwrap()) else {
+                continue;
+            };
+            if flatten && v["resourceType"] == "Bundle" && v["type"] == "transaction" {
+                let mut text = v.to_string();
+                for e in v["entry"].as_array().unwrap() {
+                    let r = &e["resource"];
+                    let (rt, id) = (
+                        r["resourceType"].as_str().unwrap(),
+                        r["id"].as_str().unwrap(),
+                    );
+                    text = text.replace(&format!("urn:uuid:{id}"), &format!("{rt}/{id}"));
+                }
+                let v: Value = serde_json::from_str(&text).unwrap();
+                all.extend(
+                    v["entry"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|e| e["resource"].clone()),
+                );
+            } else {
+                all.push(v);
+            }
+        }
+        for mut v in all {
+            {
                 let rt = v["resourceType"].as_str().unwrap_or_default().to_string();
                 if !types.contains(&rt.as_str()) {
                     continue;
@@ -154,9 +176,12 @@ fn start(state: Arc<Mutex<Server>>) -> String {
                 }
             }
             let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
-            // Page size 20 so that paging is exercised.
-            let path = path.replace("_count=100", "_count=20");
-            let (status, body) = state.lock().unwrap().answer(&b, &path);
+            // A small page size so that paging is exercised.
+            let (status, body) = {
+                let mut s = state.lock().unwrap();
+                let path = path.replace("_count=100", &format!("_count={}", s.page));
+                s.answer(&b, &path)
+            };
             let _ = write!(
                 stream,
                 "HTTP/1.1 {status} X\r\nContent-Type: application/fhir+json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -179,9 +204,35 @@ fn pull(data: &std::path::Path) -> (i32, Value) {
 
 #[test]
 fn pulls_by_last_updated_with_paging_takes_only_changes_and_records_a_failing_source() {
+    let mut files = Vec::new();
+    for dir in ["bundles", "resources"] {
+        let mut f: Vec<_> = std::fs::read_dir(fhir(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        f.sort();
+        files.extend(f);
+    }
+    pull_by_last_updated_with_paging(&files, true, "cashew", 2, 15);
+}
+
+/// Serves these files' resources (with `flatten`, a transaction bundle's entries too), `page` to
+/// a page, and pulls: more than `min_pages` pages, the patient `example` with their cashew allergy
+/// (id `allergy`), only changes after the first pull, a failing server recorded as a degraded
+/// dependency.
+pub fn pull_by_last_updated_with_paging(
+    files: &[PathBuf],
+    flatten: bool,
+    allergy: &str,
+    page: usize,
+    min_pages: u64,
+) {
     let d = demo();
-    let state = Arc::new(Mutex::new(Server::default()));
-    state.lock().unwrap().load();
+    let state = Arc::new(Mutex::new(Server {
+        page,
+        ..Server::default()
+    }));
+    state.lock().unwrap().load(files, flatten);
     let base = start(state.clone());
     json(
         d.path(),
@@ -200,7 +251,7 @@ fn pulls_by_last_updated_with_paging_takes_only_changes_and_records_a_failing_so
 
     let (code, first) = pull(d.path());
     assert_eq!(code, 0, "{first}");
-    assert!(first["pages"].as_u64().unwrap() > 15, "{first}");
+    assert!(first["pages"].as_u64().unwrap() > min_pages, "{first}");
     assert_eq!(first["since"], Value::Null);
     let people = first["import"]["people_added"].as_array().unwrap();
     assert!(people.iter().any(|p| p == "ehr-example"), "{people:?}");
@@ -230,7 +281,7 @@ fn pulls_by_last_updated_with_paging_takes_only_changes_and_records_a_failing_so
         let a = s
             .resources
             .iter_mut()
-            .find(|r| r["resourceType"] == "AllergyIntolerance" && r["id"] == "example")
+            .find(|r| r["resourceType"] == "AllergyIntolerance" && r["id"] == allergy)
             .unwrap();
         a["code"]["text"] = Value::from("Cashew nuts (confirmed anaphylaxis)");
         a["meta"]["lastUpdated"] = Value::from(t);

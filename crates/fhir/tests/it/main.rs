@@ -1,5 +1,7 @@
-//! Integration tests of the FHIR crate against the shared third-party data.
+//! Integration tests of the FHIR crate: over the project's own fixtures and, in
+//! `external_corpus`, the external third-party corpus.
 
 mod csv_docs;
 mod export;
-mod shared_data;
+mod external_corpus;
+mod fixtures;

@@ -1,6 +1,7 @@
 //! Integration tests of the journal: one binary, a module per feature.
 
 mod append_verify;
+mod event_format;
 mod replicate;
 mod support;
 mod tamper;

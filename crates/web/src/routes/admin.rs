@@ -142,7 +142,7 @@ fn users_page(
     created: Option<(String, String)>,
     errors: Vec<FormError>,
 ) -> Result<UsersPage, AppError> {
-    let staff = app.journal().staff()?;
+    let staff = app.staff()?;
     let name = |id: &str| {
         staff
             .iter()
@@ -151,7 +151,6 @@ fn users_page(
             .unwrap_or_default()
     };
     let rows = app
-        .journal()
         .accounts()?
         .into_iter()
         .map(|a| {

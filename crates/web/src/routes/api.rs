@@ -87,13 +87,10 @@ pub async fn people(State(state): State<AppState>, Extension(cur): Extension<Cur
     reply(
         state
             .run(move |app| -> Result<Value, AppError> {
-                let scope = app.scope(&user.actor())?;
-                let states = app.journal().all_section_states(app.now())?;
+                let states = app.section_states_in_reach(&user.actor())?;
                 let people: Vec<Value> = app
-                    .journal()
-                    .people(None)?
+                    .people_in_reach(&user.actor())?
                     .into_iter()
-                    .filter(|p| scope.includes(p))
                     .map(|p| {
                         let sections: serde_json::Map<String, Value> = lantern_app::core::mei::ALL_SECTIONS
                             .iter()

@@ -28,7 +28,7 @@ pub(super) fn check_page(
     let actor = user.actor();
     let p = app.ensure_in_reach(&actor, id)?;
     let now = app.evaluate_readiness(id, handover)?;
-    let last = app.journal().last_readiness(id, now.handover)?;
+    let last = app.last_readiness(&actor, id, now.handover)?;
     let lifted = last
         .as_ref()
         .map(|l| restriction_lines(&l.restrictions.lifted_in(&now.restrictions)))
@@ -48,8 +48,7 @@ pub(super) fn check_page(
         })
         .collect();
     let decisions = app
-        .journal()
-        .decisions(id)?
+        .decisions(&actor, id)?
         .into_iter()
         .filter_map(|d| match d {
             Event::DecisionRecorded {

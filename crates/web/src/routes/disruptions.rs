@@ -355,7 +355,6 @@ fn console(
             .map(|duty| (duty.as_str(), v.holder(duty).unwrap_or("—").to_string()))
             .collect(),
         staff: app
-            .journal()
             .staff()?
             .into_iter()
             .filter(|s| s.partner.is_none())

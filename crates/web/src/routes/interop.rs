@@ -23,7 +23,6 @@ fn page(
     let mut sources = Vec::new();
     for s in app.sources()? {
         let as_of = app
-            .journal()
             .source_high_water(s.id.as_str())?
             .and_then(|t| t.parse::<jiff::Timestamp>().ok())
             .map(lantern_app::core::time::show)
@@ -47,7 +46,6 @@ fn page(
         flash,
         sources,
         services: app
-            .journal()
             .services()?
             .into_iter()
             .map(|s| (s.id.to_string(), s.name))

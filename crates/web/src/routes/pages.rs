@@ -168,7 +168,7 @@ pub async fn dashboard(
             let actor = user.actor();
             let scope = app.scope(&actor)?;
             let key = format!("{scope:?}");
-            let version = app.journal().data_version()?;
+            let version = app.data_version()?;
             let minute = app.now().as_second().div_euclid(60);
             let with_nav = |mut page: DashboardPage| {
                 page.nav = Some(Nav::for_user(&user));
@@ -214,10 +214,9 @@ fn build_dashboard(
     scope: &lantern_app::Scope,
 ) -> Result<DashboardPage, lantern_app::AppError> {
     let show_people = !matches!(scope, lantern_app::Scope::Nothing);
-    let org = app.journal().org_name()?.unwrap_or_default();
+    let org = app.org_name()?.unwrap_or_default();
     let degraded: Vec<String> = app.degraded()?.into_iter().map(|d| d.to_string()).collect();
     let disruptions = app
-        .journal()
         .open_disruptions()?
         .into_iter()
         .map(|v| {
@@ -242,8 +241,8 @@ fn build_dashboard(
         return Ok(page);
     }
     let caseload = app.caseload_readiness("routine-visit")?;
-    let states = app.journal().all_section_states(app.now())?;
-    let services = app.journal().services()?;
+    let states = app.section_states_in_reach(&user.actor())?;
+    let services = app.services()?;
     for s in &services {
         let mut row = (s.name.clone(), 0, 0, 0, 0);
         for (_, r) in caseload
@@ -306,7 +305,7 @@ fn build_dashboard(
         .unwrap_or(app.now());
     let people: std::collections::HashMap<_, _> =
         caseload.iter().map(|(p, _)| (p.id.clone(), p)).collect();
-    for v in app.journal().visits_between(start, end)? {
+    for v in app.visits_in_reach(&user.actor(), start, end)? {
         let Some(p) = people.get(&v.person) else {
             continue;
         };

@@ -37,7 +37,7 @@ pub async fn list(
         .run(move |app| -> Result<PeoplePage, AppError> {
             let actor = user.actor();
             let scope = app.scope(&actor)?;
-            let services = app.journal().services()?;
+            let services = app.services()?;
             let needle = q.q.trim().to_lowercase();
             let digits: String = needle.chars().filter(|c| c.is_ascii_digit()).collect();
             let svc = (!q.service.is_empty()).then_some(q.service.as_str());
@@ -120,7 +120,6 @@ fn person_page(
         .map(ReadinessCard::from)
         .collect();
     let service = app
-        .journal()
         .services()?
         .into_iter()
         .find(|s| s.id == p.service)
@@ -237,7 +236,7 @@ async fn open(
                 let audit = app.authorize_view(&user.actor(), &pid, "web", reason.as_deref())?;
                 // The page's content depends only on the data, the minute (staleness) and what
                 // the role may do; the viewer's own parts are filled in after.
-                let version = app.journal().data_version()?;
+                let version = app.data_version()?;
                 let minute = app.now().as_second().div_euclid(60);
                 let key = format!("{pid}|{}", user.staff.role);
                 let mut page = match cache.person_pages().get(&key, version, minute) {

@@ -56,7 +56,6 @@ fn page(
         flash,
         prints,
         services: app
-            .journal()
             .services()?
             .into_iter()
             .map(|s| (s.id.to_string(), s.name))

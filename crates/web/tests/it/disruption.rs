@@ -336,8 +336,7 @@ async fn s3_through_the_api_and_the_console() {
         .status()
         .unwrap();
     assert!(st.success());
-    let report =
-        lantern_app::journal::verify_evidence(&tmp.path().join(format!("evidence-{id}"))).unwrap();
+    let report = lantern_app::verify_evidence(&tmp.path().join(format!("evidence-{id}"))).unwrap();
     assert!(
         report.events > 5 && report.kinds.contains_key("downtime_recorded"),
         "{report:?}"

@@ -3,13 +3,12 @@
 use crate::support::Site;
 use axum::http::{Method, StatusCode};
 use lantern_app::{Actor, ImportOptions};
-use std::path::Path;
+use lantern_testkit::fixture;
 
 #[tokio::test]
 async fn the_person_page_shows_imported_facts_with_their_source_and_as_of_time() {
     let site = Site::demo();
-    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/fhir/synthea/Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json");
+    let file = fixture("fhir/bundles/Alfred_Okafor_3b1f6c2e-8d4a-4f7e-9a51-0c2d7e9f1a01.json");
     let report = site
         .state
         .run(move |app| {
@@ -97,10 +96,10 @@ async fn upload(
 async fn managers_import_files_through_the_web_and_auditors_export() {
     let site = Site::demo();
     let s = site.login("amara").await;
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/fhir");
-    let bundle =
-        std::fs::read(shared.join("synthea/Liz_Conn_27c911c6-f045-4ffa-af5d-6eba57ac94b2.json"))
-            .unwrap();
+    let bundle = std::fs::read(fixture(
+        "fhir/bundles/Beatrice_Lowe_7c9e2a14-5b3d-4c8f-b2e6-1d4f8a0b2c02.json",
+    ))
+    .unwrap();
     let before = site.event_count().await;
 
     // Without the form's CSRF token: refused, nothing written.
@@ -125,7 +124,7 @@ async fn managers_import_files_through_the_web_and_auditors_export() {
     assert!(site.event_count().await > before);
 
     // A broken file: rejected with the element named, nothing written.
-    let broken = std::fs::read(shared.join("broken/bundle-invalid-date.json")).unwrap();
+    let broken = std::fs::read(fixture("fhir/broken/bundle-invalid-date.json")).unwrap();
     let mid = site.event_count().await;
     let r = upload(&site, &s, &fields, ("broken.json", &broken)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -111,9 +111,13 @@ async fn every_view_of_essential_information_is_audited() {
     let audit = site
         .state
         .run(|app| {
-            app.journal()
-                .audit(Some("p-edith-marlow"), false, 10)
-                .unwrap()
+            app.audit_log(
+                &lantern_app::Actor::LocalOperator("test".into()),
+                Some("p-edith-marlow"),
+                false,
+                10,
+            )
+            .unwrap()
         })
         .await;
     assert_eq!(audit.len(), 2);

@@ -118,9 +118,7 @@ impl Site {
     }
 
     pub async fn event_count(&self) -> u64 {
-        self.state
-            .run(|app| app.journal().event_count().unwrap())
-            .await
+        self.state.run(|app| app.event_count().unwrap()).await
     }
 }
 

@@ -1,23 +1,13 @@
-//! Every file in ../shared/data/fhir: the valid ones read, the broken ones are rejected clearly.
+//! Every file in the external FHIR corpus (found through `lantern_testkit`'s one locator): the
+//! valid ones read, the broken ones are rejected clearly. `scripts/test.sh` runs these only when
+//! the corpus is there; `fixtures` holds the same checks over the project's own files.
 
+use crate::fixtures::json_files;
 use lantern_fhir::read_document;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/fhir")
-}
-
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension().is_some_and(|x| x == "json")
-                && p.file_name().is_some_and(|n| n != "package.json")
-        })
-        .collect();
-    out.sort();
-    out
+    lantern_testkit::corpus("")
 }
 
 #[test]

@@ -1,0 +1,279 @@
+//! Suites over the external FHIR corpus (Synthea, HL7 R4 and UK Core examples, the broken set),
+//! found through `lantern_testkit`'s one locator; `scripts/test.sh` runs them only when it is
+//! there. The same behaviours over the project's own fixtures are in `import_fhir` and `sync`.
+
+use crate::import_fhir::{import, totals};
+use crate::support::{demo, event_count, json, lantern};
+use lantern_testkit::corpus as shared;
+use serde_json::Value;
+
+#[test]
+fn synthea_imports_and_reimporting_appends_nothing() {
+    let d = demo();
+    let dir = shared("synthea");
+    let dir = dir.to_str().unwrap();
+    let (code, r) = import(
+        d.path(),
+        &[dir, "--source", "ehr", "--service", "riverside-homecare"],
+    );
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(r["documents"], 30);
+    assert_eq!(r["people_added"].as_array().unwrap().len(), 30);
+    let (imported, _, _, unmapped, rejected) = totals(&r);
+    assert!(imported > 300 && unmapped > 2000 && rejected == 0, "{r}");
+    // US data: claims and encounters are kept, not mapped, and counted as such.
+    assert!(r["by_type"]["Claim"]["unmapped"].as_u64().unwrap() > 0);
+    let before = event_count(d.path());
+
+    let (code, again) = import(
+        d.path(),
+        &[dir, "--source", "ehr", "--service", "riverside-homecare"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(again["events"], 0, "re-import appended events: {again}");
+    let (i, u, unchanged, um, _) = totals(&again);
+    assert_eq!((i, u, um), (0, 0, 0));
+    assert_eq!(unchanged, r["resources"].as_u64().unwrap());
+    assert_eq!(event_count(d.path()), before);
+
+    // Nothing is dropped: an unmapped Claim reads back exactly as it was in the bundle, and the
+    // read is audited as a read of that person's information.
+    let bundle: Value = serde_json::from_str(
+        &std::fs::read_to_string(shared(
+            "synthea/Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json",
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let claim = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["resourceType"] == "Claim")
+        .unwrap();
+    let key = format!("Claim/{}", claim["id"].as_str().unwrap());
+    let out = lantern(d.path())
+        .args(["source", "record", "ehr", &key])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let raw: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(&raw, claim);
+    let log = lantern(d.path())
+        .args(["log", "--limit", "1"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&log.stdout).contains("mei_viewed"));
+
+    // Every imported fact names where it came from.
+    let person = r["people_added"][0].as_str().unwrap();
+    let mei = json(d.path(), &["mei", "show", person]);
+    let text = mei.to_string();
+    assert!(text.contains("\"system\":\"ehr\""), "{text}");
+}
+
+#[test]
+fn hl7_and_uk_core_examples_import_with_provenance_and_dangling_references_named() {
+    let d = demo();
+    let hl7 = shared("hl7-r4-examples");
+    let uk = shared("uk-core/json");
+    let (code, r) = import(
+        d.path(),
+        &[
+            hl7.to_str().unwrap(),
+            uk.to_str().unwrap(),
+            "--source",
+            "examples",
+            "--service",
+            "maple-court",
+        ],
+    );
+    assert_eq!(code, 0, "{}", r["rejected"]);
+    assert_eq!(totals(&r).4, 0);
+    // Patients without a full birth date are kept and said to be kept, never dropped.
+    let not_added = r["patients_not_added"].as_array().unwrap();
+    assert!(
+        not_added
+            .iter()
+            .any(|x| x.as_str().unwrap().contains("Patient/pat1"))
+    );
+    // References to records in neither the import nor the store are listed by name.
+    let dangling = r["dangling"].as_array().unwrap();
+    assert!(
+        dangling
+            .iter()
+            .any(|x| x["reference"] == "Practitioner/13"
+                && x["from"] == "AllergyIntolerance/medication"),
+        "{dangling:?}"
+    );
+
+    // The HL7 example patient's allergy (in a file read before the patient's) reached them.
+    let mei = json(d.path(), &["mei", "show", "examples-example"]);
+    let text = mei.to_string();
+    assert!(text.contains("Cashew"), "{text}");
+    assert!(
+        text.contains("\"resource_type\":\"AllergyIntolerance\""),
+        "{text}"
+    );
+
+    // UK Core: NHS number identifier, and communication needs from Patient.communication.
+    let people = json(
+        d.path(),
+        &[
+            "person",
+            "show",
+            "examples-ukcore-patient-richardsmith-example",
+        ],
+    );
+    assert_eq!(people["person"]["nhs_number"], "9912003888", "{people}");
+    let comms = people["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["section"] == "communication")
+        .unwrap()
+        .to_string();
+    assert!(comms.contains("British Sign Language"), "{comms}");
+    assert!(json(d.path(), &["verify"])["events"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn every_broken_file_is_rejected_and_changes_nothing() {
+    let d = demo();
+    let before = event_count(d.path());
+    let broken = shared("broken");
+    let (code, r) = import(
+        d.path(),
+        &[
+            broken.to_str().unwrap(),
+            "--source",
+            "ehr",
+            "--service",
+            "maple-court",
+        ],
+    );
+    assert_eq!(code, 2, "{r}");
+    let rejected = r["rejected"].as_array().unwrap();
+    assert_eq!(rejected.len(), 11, "{rejected:?}");
+    for (file, needle) in [
+        (
+            "bundle-invalid-date.json",
+            "birthDate: expected a FHIR date",
+        ),
+        ("bundle-unknown-element.json", "dateOfBirth"),
+        (
+            "bundle-missing-required.json",
+            "status: expected this required element",
+        ),
+        ("flag-truncated.json", "a complete JSON document"),
+        (
+            "bundle-reference-as-string.json",
+            "subject: expected an object",
+        ),
+    ] {
+        let line = rejected
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("{file} not reported"));
+        assert!(line.contains(needle), "{line}");
+    }
+    assert_eq!(r["events"], 0);
+    assert_eq!(event_count(d.path()), before);
+}
+
+#[test]
+fn a_changed_resource_appends_exactly_the_change_and_a_full_import_flags_what_went() {
+    let d = demo();
+    let work = tempfile::tempdir().unwrap();
+    let name = "Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json";
+    let other = "Liz_Conn_27c911c6-f045-4ffa-af5d-6eba57ac94b2.json";
+    for f in [name, other] {
+        std::fs::copy(shared("synthea").join(f), work.path().join(f)).unwrap();
+    }
+    let dir = work.path().to_str().unwrap();
+    let args = [dir, "--source", "ehr", "--service", "maple-court", "--full"];
+    let (code, first) = import(d.path(), &args);
+    assert_eq!(code, 0);
+    let person = first["people_added"][0].as_str().unwrap().to_string();
+
+    // Change one allergy's name in the source.
+    let path = work.path().join(name);
+    let mut bundle: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let entry = bundle["entry"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|e| e["resource"]["resourceType"] == "AllergyIntolerance")
+        .expect("an allergy in this bundle");
+    entry["resource"]["code"]["text"] = Value::from("Peanut (changed in the source)");
+    std::fs::write(&path, serde_json::to_string(&bundle).unwrap()).unwrap();
+    let before = event_count(d.path());
+    let (code, second) = import(d.path(), &args);
+    assert_eq!(code, 0);
+    assert_eq!(
+        second["by_type"]["AllergyIntolerance"]["updated"], 1,
+        "{second}"
+    );
+    assert_eq!(totals(&second).0, 0);
+    // The record and the one section composed from it: nothing else.
+    assert_eq!(second["events"], 2, "{second}");
+    assert_eq!(event_count(d.path()), before + 2);
+    let mei = json(d.path(), &["mei", "show", &person]).to_string();
+    assert!(mei.contains("Peanut (changed in the source)"), "{mei}");
+
+    // The other file leaves the source while a broken file arrives: an incomplete import, so
+    // nothing is flagged missing on its word.
+    std::fs::remove_file(work.path().join(other)).unwrap();
+    let broken = work.path().join("zz-broken.json");
+    std::fs::copy(shared("broken/flag-truncated.json"), &broken).unwrap();
+    let (code, partial) = import(d.path(), &args);
+    assert_eq!(code, 2);
+    assert_eq!(partial["missing"].as_array().unwrap().len(), 0, "{partial}");
+    assert!(
+        partial["notes"]
+            .to_string()
+            .contains("not checked for records missing")
+    );
+    std::fs::remove_file(&broken).unwrap();
+
+    // Complete again without it: flagged missing, sections marked stale, nothing deleted.
+    let (code, third) = import(d.path(), &args);
+    assert_eq!(code, 0);
+    let missing = third["missing"].as_array().unwrap();
+    assert!(
+        missing
+            .iter()
+            .any(|m| m.as_str().unwrap().starts_with("Patient/")),
+        "{third}"
+    );
+    let gone = first["people_added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .find(|p| *p != person)
+        .unwrap();
+    let shown = json(d.path(), &["person", "show", gone]).to_string();
+    assert!(shown.contains("no longer in ehr"), "{shown}");
+    json(d.path(), &["verify"]);
+}
+
+#[test]
+fn sync_pulls_the_hl7_and_uk_core_examples_by_last_updated_with_paging() {
+    let mut files = Vec::new();
+    for dir in ["hl7-r4-examples", "uk-core/json"] {
+        let mut f: Vec<_> = std::fs::read_dir(shared(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        f.sort();
+        files.extend(f);
+    }
+    crate::sync::pull_by_last_updated_with_paging(&files, false, "example", 20, 15);
+}
