@@ -11,11 +11,10 @@ use lantern_core::nhs::{NhsNumber, check_digit};
 use lantern_core::org::*;
 use lantern_core::person::{KeyContact, Person};
 use lantern_core::phone::PhoneNumber;
-use lantern_core::role::Role;
 use lantern_core::time::london;
 use lantern_core::visit::{Priority, Visit};
 use lantern_journal::NewEvent;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// The organisation name the demo uses.
@@ -91,81 +90,6 @@ fn id<T: TryFrom<String>>(s: &str) -> T {
 fn phone(s: &str) -> PhoneNumber {
     PhoneNumber::parse(s).unwrap_or_else(|_| panic!("demo phone {s} is invalid"))
 }
-
-const GIVEN: &[&str] = &[
-    "Margaret", "John", "Patricia", "David", "Jean", "Peter", "Barbara", "Michael", "Joan",
-    "Brian", "Sheila", "Alan", "Doreen", "Kenneth", "Irene", "Raymond", "Valerie", "Derek",
-    "Pauline", "Harold", "Gwen", "Stanley", "Maureen", "Roy", "Aisha", "Tariq", "Mei", "Olu",
-    "Siobhan", "Gareth",
-];
-const FAMILY: &[&str] = &[
-    "Thompson", "Hughes", "Patel", "Roberts", "Evans", "Walker", "Wright", "Robinson", "Wood",
-    "Khan", "Hall", "Green", "Lewis", "Harris", "Clarke", "Jackson", "Turner", "Hill", "Begum",
-    "Cooper", "Ward", "Morris", "Owen", "Chen", "Okafor", "Murphy", "Kaur", "Price", "Shaw",
-    "Lloyd",
-];
-const STREETS: &[&str] = &[
-    "Mill Lane",
-    "Church Street",
-    "Station Road",
-    "Victoria Road",
-    "Park Avenue",
-    "Queen Street",
-    "Orchard Close",
-    "Willow Way",
-    "Brook Road",
-    "Kingsway",
-];
-
-struct Med(&'static str, &'static str, &'static [&'static str], bool);
-const MEDS: &[Med] = &[
-    Med(
-        "Co-careldopa 25mg/100mg tablets",
-        "1 tablet",
-        &["07:00", "11:00", "15:00", "19:00"],
-        true,
-    ),
-    Med(
-        "Insulin glargine 100 units/ml",
-        "18 units",
-        &["08:00"],
-        true,
-    ),
-    Med("Amlodipine 5mg tablets", "1 tablet", &["08:00"], false),
-    Med("Donepezil 10mg tablets", "1 tablet", &["20:00"], false),
-    Med(
-        "Paracetamol 500mg tablets",
-        "2 tablets",
-        &["08:00", "13:00", "18:00", "22:00"],
-        false,
-    ),
-    Med(
-        "Metformin 500mg tablets",
-        "1 tablet",
-        &["08:00", "18:00"],
-        false,
-    ),
-    Med(
-        "Apixaban 5mg tablets",
-        "1 tablet",
-        &["08:00", "20:00"],
-        true,
-    ),
-    Med(
-        "Levothyroxine 50 micrograms tablets",
-        "1 tablet",
-        &["07:00"],
-        false,
-    ),
-    Med("Sertraline 50mg tablets", "1 tablet", &["08:00"], false),
-    Med("Lansoprazole 30mg capsules", "1 capsule", &["07:30"], false),
-];
-const ALLERGIES: &[(&str, &str)] = &[
-    ("Penicillin", "rash and swelling"),
-    ("Codeine", "vomiting"),
-    ("Sulfonamides", "rash"),
-    ("Latex", "skin irritation"),
-];
 
 fn demo_nhs_number(rng: &mut Lcg) -> NhsNumber {
     loop {
@@ -296,870 +220,616 @@ impl App {
 
     fn load_demo(&mut self, people_count: usize) -> Result<(), AppError> {
         let now = self.now();
+        let data = demo_data()?;
         let mut b = Builder {
             evs: Vec::new(),
             now,
         };
         let mut rng = Lcg(0x4c616e7465726e);
-
-        let services = [
-            (
-                "riverside-homecare",
-                "Riverside Homecare",
-                ServiceKind::Homecare,
-            ),
-            (
-                "maple-court",
-                "Maple Court Supported Living",
-                ServiceKind::SupportedLiving,
-            ),
-            (
-                "willow-house",
-                "Willow House Care Home",
-                ServiceKind::CareHome,
-            ),
-        ];
-        for (sid, name, kind) in services {
-            b.push(Event::ServiceAdded(Service {
-                id: id(sid),
-                name: name.into(),
-                kind,
-            }));
-        }
-
-        let partners = [
-            (
-                "northshire-la",
-                "Northshire County Council Adult Social Care Duty Line",
-                PartnerKind::LocalAuthority,
-                "01632 960100",
-            ),
-            (
-                "northshire-general",
-                "Northshire General Hospital Discharge Team",
-                PartnerKind::Hospital,
-                "01632 960200",
-            ),
-            (
-                "safeguarding-hub",
-                "Northshire Safeguarding Adults Hub",
-                PartnerKind::SafeguardingHub,
-                "01632 960300",
-            ),
-            (
-                "elm-tree-surgery",
-                "Elm Tree Surgery",
-                PartnerKind::GpPractice,
-                "01632 960400",
-            ),
-            (
-                "community-nursing",
-                "North Locality Community Nursing",
-                PartnerKind::CommunityNursing,
-                "01632 960500",
-            ),
-            (
-                "brook-pharmacy",
-                "Brook Street Pharmacy",
-                PartnerKind::Pharmacy,
-                "01632 960600",
-            ),
-            (
-                "northgate-care",
-                "Northgate Care Partners",
-                PartnerKind::Subcontractor,
-                "01632 960700",
-            ),
-        ];
-        for (pid, name, kind, ph) in partners {
-            b.push(Event::PartnerAdded(Partner {
-                id: id(pid),
-                name: name.into(),
-                kind,
-                phone: Some(phone(ph)),
-            }));
-        }
-        let contacts = [
-            (
-                "c-la-duty",
-                "northshire-la",
-                "Priya Shah",
-                "Duty social worker",
-                "01632 960101",
-                "duty.asc@northshire.example",
-            ),
-            (
-                "c-discharge",
-                "northshire-general",
-                "Tom Reynolds",
-                "Discharge coordinator",
-                "01632 960201",
-                "discharge@nsgh.example",
-            ),
-            (
-                "c-sg-hub",
-                "safeguarding-hub",
-                "Grace Adeyemi",
-                "Safeguarding adults officer",
-                "01632 960301",
-                "safeguarding@northshire.example",
-            ),
-            (
-                "c-gp",
-                "elm-tree-surgery",
-                "Helen Ward",
-                "Practice manager",
-                "01632 960401",
-                "elmtree@nhs.example",
-            ),
-            (
-                "c-nursing",
-                "community-nursing",
-                "Owen Price",
-                "District nurse team lead",
-                "01632 960501",
-                "north.dn@nhs.example",
-            ),
-            (
-                "c-pharmacy",
-                "brook-pharmacy",
-                "Ravi Mehta",
-                "Pharmacist",
-                "01632 960601",
-                "brook@pharmacy.example",
-            ),
-            (
-                "c-northgate",
-                "northgate-care",
-                "Karen Doyle",
-                "Care coordinator",
-                "01632 960701",
-                "rota@northgate.example",
-            ),
-        ];
-        for (cid, partner, name, role, ph, email) in contacts {
-            b.push(Event::ContactAdded(Contact {
-                id: id(cid),
-                partner: id(partner),
-                name: name.into(),
-                role: role.into(),
-                phone: Some(phone(ph)),
-                email: Some(email.into()),
-            }));
-        }
-
-        let staff = [
-            (
-                DEMO_MANAGER,
-                "Amara Osei",
-                Role::RegisteredManager,
-                Some("riverside-homecare"),
-                None,
-            ),
-            (
-                DEMO_ON_CALL,
-                "Daniel Hughes",
-                Role::OnCallManager,
-                Some("riverside-homecare"),
-                None,
-            ),
-            (
-                "s-lucy-turner",
-                "Lucy Turner",
-                Role::Coordinator,
-                Some("riverside-homecare"),
-                None,
-            ),
-            (
-                "s-mark-bennett",
-                "Mark Bennett",
-                Role::Coordinator,
-                Some("willow-house"),
-                None,
-            ),
-            (
-                "s-fatima-khan",
-                "Fatima Khan",
-                Role::SeniorCarer,
-                Some("riverside-homecare"),
-                None,
-            ),
-            (
-                "s-joe-parker",
-                "Joe Parker",
-                Role::SeniorCarer,
-                Some("maple-court"),
-                None,
-            ),
-            (
-                "s-emma-clarke",
-                "Emma Clarke",
-                Role::CareWorker,
-                Some("riverside-homecare"),
-                None,
-            ),
-            (
-                "s-ryan-cole",
-                "Ryan Cole",
-                Role::CareWorker,
-                Some("riverside-homecare"),
-                None,
-            ),
-            (
-                "s-sophie-wright",
-                "Sophie Wright",
-                Role::CareWorker,
-                Some("riverside-homecare"),
-                None,
-            ),
-            (
-                "s-kwame-mensah",
-                "Kwame Mensah",
-                Role::CareWorker,
-                Some("riverside-homecare"),
-                None,
-            ),
-            (
-                "s-hannah-lee",
-                "Hannah Lee",
-                Role::CareWorker,
-                Some("maple-court"),
-                None,
-            ),
-            (
-                "s-liam-walsh",
-                "Liam Walsh",
-                Role::CareWorker,
-                Some("willow-house"),
-                None,
-            ),
-            ("s-nadia-ali", "Nadia Ali", Role::QualityLead, None, None),
-            (
-                "s-peter-grant",
-                "Peter Grant (commissioner)",
-                Role::Auditor,
-                None,
-                None,
-            ),
-            ("s-sam-morgan", "Sam Morgan", Role::Admin, None, None),
-            (
-                "s-jo-fletcher",
-                "Jo Fletcher (Northgate)",
-                Role::Subcontractor,
-                None,
-                Some("northgate-care"),
-            ),
-            (
-                "s-ben-ortiz",
-                "Ben Ortiz (Northgate)",
-                Role::Subcontractor,
-                None,
-                Some("northgate-care"),
-            ),
-        ];
-        for (i, (sid, name, role, service, partner)) in staff.iter().enumerate() {
-            b.push(Event::StaffAdded(Staff {
-                id: id(sid),
-                name: (*name).into(),
-                role: *role,
-                service: service.map(id),
-                partner: partner.map(id),
-                phone: Some(phone(&format!("07700 900{:03}", 100 + i))),
-            }));
-        }
-
+        organisation(&mut b, &data);
         // People: 30 homecare, 12 supported living, 17 care home, and the S1 person.
-        let mut people: Vec<Person> = Vec::new();
         let generated = people_count.saturating_sub(1).max(1);
-        let mut nhs_seen = std::collections::HashSet::from(["9990001200".to_string()]);
-        for i in 0..generated {
-            let service = match i % 59 {
-                0..30 => "riverside-homecare",
-                30..42 => "maple-court",
-                _ => "willow-house",
-            };
-            let given = *rng.pick(GIVEN);
-            let family = *rng.pick(FAMILY);
-            let age = if service == "maple-court" {
-                25 + rng.below(40)
-            } else {
-                68 + rng.below(30)
-            } as i16;
-            let today = now.to_zoned(london()).date();
-            let dob = Date::new(
-                today.year() - age,
-                (1 + rng.below(12)) as i8,
-                (1 + rng.below(28)) as i8,
-            )
-            .unwrap_or(today);
-            let address = match service {
-                "willow-house" => format!(
-                    "Room {}, Willow House, 2 Willow Way, Northshire NS4 2WH",
-                    1 + i
-                ),
-                "maple-court" => format!(
-                    "Flat {}, Maple Court, 15 Park Avenue, Northshire NS3 7MC",
-                    1 + i - 30
-                ),
-                _ => format!(
-                    "{} {}, Northshire NS{} {}AB",
-                    1 + rng.below(120),
-                    rng.pick(STREETS),
-                    1 + rng.below(6),
-                    1 + rng.below(9)
-                ),
-            };
-            let access_note = (service == "riverside-homecare").then(|| {
-                format!(
-                    "Key safe by front door, code held in rota tool (ref KS-{:03})",
-                    100 + i
-                )
-            });
-            let pid = format!("p-{:04}", i + 1);
-            people.push(Person {
-                id: id(&pid),
-                given_name: given.into(),
-                family_name: family.into(),
-                preferred_name: None,
-                date_of_birth: dob,
-                nhs_number: Some(loop {
-                    let n = demo_nhs_number(&mut rng);
-                    if nhs_seen.insert(n.as_str().to_string()) {
-                        break n;
-                    }
-                }),
-                address,
-                access_note,
-                service: id(service),
-                key_contacts: vec![KeyContact {
-                    name: format!("{} {}", rng.pick(GIVEN), family),
-                    relationship: rng
-                        .pick(&["daughter", "son", "niece", "neighbour", "husband", "wife"])
-                        .to_string(),
-                    phone: Some(phone(&format!("07700 900{:03}", 300 + i))),
-                }],
-                lives_alone: service == "riverside-homecare" && rng.below(3) > 0,
-            });
-        }
-        let edith = Person {
-            id: id(S1_PERSON),
-            given_name: "Edith".into(),
-            family_name: "Marlow".into(),
-            preferred_name: Some("Edie".into()),
-            date_of_birth: Date::new(1941, 3, 2).unwrap_or(Date::MIN),
-            nhs_number: Some(
-                NhsNumber::parse("9990001200")
-                    .unwrap_or_else(|_| panic!("demo NHS number is invalid")),
-            ),
-            address: "4 Orchard Close, Northshire NS2 4EM".into(),
-            access_note: Some("Key safe left of the porch; code from the on-call manager".into()),
-            service: id("riverside-homecare"),
-            key_contacts: vec![KeyContact {
-                name: "Claire Marlow".into(),
-                relationship: "daughter".into(),
-                phone: Some(phone("07700 900501")),
-            }],
-            lives_alone: true,
-        };
-        people.push(edith);
+        let people = generate_people(&mut rng, &data, now, generated);
         for p in &people {
             b.push(Event::PersonAdded(p.clone()));
         }
-
-        let by = ["Lucy Turner", "Fatima Khan", "Mark Bennett", "Joe Parker"];
         for (i, p) in people.iter().take(generated).enumerate() {
-            let pid = p.id.to_string();
-            let who = by[i % by.len()];
-            let fresh = |rng: &mut Lcg| 1 + rng.below(12) as i64;
-            // Risks.
-            let safeguarding = match i {
-                7 => Safeguarding {
-                    status: SafeguardingStatus::Active,
-                    note: Some("Financial abuse enquiry; plan ref SG-2026-0412".into()),
-                },
-                33 => Safeguarding {
-                    status: SafeguardingStatus::Concern,
-                    note: Some("Unexplained bruising reported; enquiry open".into()),
-                },
-                _ => Safeguarding::default(),
-            };
-            let risks = Risks {
-                risks: vec![Risk {
-                    source: None,
-                    description: rng
-                        .pick(&[
-                            "Anxiety rises when routines change",
-                            "Wanders at night",
-                            "Refuses personal care when tired",
-                            "Choking risk with dry foods",
-                            "Self-neglect when low in mood",
-                        ])
-                        .to_string(),
-                    triggers: vec![
-                        rng.pick(&[
-                            "Entering the kitchen unannounced",
-                            "New carers",
-                            "Loud voices",
-                            "Late visits",
-                        ])
-                        .to_string(),
-                    ],
-                    what_helps: vec![
-                        rng.pick(&[
-                            "Explain each step before starting",
-                            "Offer tea and sit together first",
-                            "Keep to the usual order of the visit",
-                        ])
-                        .to_string(),
-                    ],
-                }],
-                safeguarding,
-                behaviours_that_challenge: if (30..42).contains(&i) {
-                    vec!["Shouting when distressed".into()]
-                } else {
-                    vec![]
-                },
-                restrictive_practice: (i == 35).then(|| {
-                    "Sensor mat at night under DoLS authorisation; no other restriction".into()
-                }),
-            };
-            b.section(
-                &pid,
-                SectionContent::Risks(risks),
-                b.prov("care-planning", fresh(&mut rng), who, Method::Portal, 90),
-            );
-            // Medication.
-            let n_meds = 1 + rng.below(3) as usize;
-            let medicines = (0..n_meds)
-                .map(|_| {
-                    let m = rng.pick(MEDS);
-                    Medicine {
-                        source: None,
-                        name: m.0.into(),
-                        dose: m.1.into(),
-                        times: m.2.iter().map(|s| s.to_string()).collect(),
-                        time_critical: m.3,
-                        notes: None,
-                    }
-                })
-                .collect();
-            let allergies = if rng.below(3) == 0 {
-                vec![{
-                    let a = rng.pick(ALLERGIES);
-                    Allergy {
-                        source: None,
-                        substance: a.0.into(),
-                        reaction: a.1.into(),
-                    }
-                }]
-            } else {
-                vec![]
-            };
-            let med_age = if i % 10 == 3 { 45 } else { fresh(&mut rng) };
-            b.section(
-                &pid,
-                SectionContent::Medication(Medication {
-                    support_level: *rng.pick(&[
-                        SupportLevel::Prompt,
-                        SupportLevel::Assist,
-                        SupportLevel::Administer,
-                    ]),
-                    medicines,
-                    allergies,
-                }),
-                b.prov(
-                    "eMAR",
-                    med_age,
-                    who,
-                    Method::Phone {
-                        contact: "Ravi Mehta, Brook Street Pharmacy".into(),
-                    },
-                    30,
-                ),
-            );
-            // Mobility.
-            let falls = *rng.pick(&[FallsRisk::Low, FallsRisk::Medium, FallsRisk::High]);
-            let two = falls == FallsRisk::High && rng.below(2) == 0;
-            let mob_age = if i % 11 == 9 { 40 } else { fresh(&mut rng) };
-            b.section(
-                &pid,
-                SectionContent::Mobility(Mobility {
-                    aids_indoors: if falls == FallsRisk::Low {
-                        vec![]
-                    } else {
-                        vec!["walking frame".into()]
-                    },
-                    aids_outdoors: vec!["wheelchair".into()],
-                    transfers: if two {
-                        "Hoist with two carers".into()
-                    } else {
-                        "Stand-aid with one carer".into()
-                    },
-                    manual_handling_plan: if two {
-                        "Two carers for all transfers; full-body sling size M".into()
-                    } else {
-                        "Verbal prompts; one carer stands by".into()
-                    },
-                    falls_risk: falls,
-                    recent_falls_or_admissions: if falls == FallsRisk::High {
-                        vec!["Fall at home in the last 3 months".into()]
-                    } else {
-                        vec![]
-                    },
-                }),
-                b.prov("care-planning", mob_age, who, Method::InPerson, 30),
-            );
-            if i % 13 != 5 {
-                b.section(
-                    &pid,
-                    SectionContent::Communication(Communication {
-                        language: (*rng.pick(&[
-                            "English",
-                            "English",
-                            "English",
-                            "Punjabi",
-                            "Polish",
-                            "Cantonese",
-                        ]))
-                        .into(),
-                        interpreter_needed: i % 9 == 4,
-                        hearing: (rng.below(3) == 0).then(|| "Hearing aid in the left ear".into()),
-                        sight: (rng.below(4) == 0).then(|| "Glasses for reading".into()),
-                        preferred_approach: "Speak slowly, face to face; give time to answer"
-                            .into(),
-                        de_escalation_prompts: vec![
-                            "Lower your voice and sit down".into(),
-                            "Talk about the garden".into(),
-                        ],
-                    }),
-                    b.prov("care-planning", fresh(&mut rng), who, Method::Document, 180),
-                );
-            }
-            if i % 17 != 7 {
-                b.section(
-                    &pid,
-                    SectionContent::Consent(Consent {
-                        capacity_notes: vec![CapacityNote {
-                            source: None,
-                            decision: "Medication".into(),
-                            note: if i % 5 == 0 {
-                                "Lacks capacity; best-interests decision 2026-06".into()
-                            } else {
-                                "Has capacity".into()
-                            },
-                        }],
-                        lpa_or_deputy: (i % 4 == 0)
-                            .then(|| format!("LPA health and welfare: {}", p.key_contacts[0].name)),
-                        dnacpr_respect: (i % 6 == 0)
-                            .then(|| "ReSPECT form in the red folder".into()),
-                        dols_status: (i >= 42 && i % 3 == 0)
-                            .then(|| "Authorised until 2027-03-31".into()),
-                    }),
-                    b.prov("care-planning", fresh(&mut rng), who, Method::Document, 180),
-                );
-            }
-            if i != 41 {
-                b.section(
-                    &pid,
-                    SectionContent::Escalation(Escalation {
-                        route: vec![
-                            EscalationStep {
-                                source: None,
-                                name: p.key_contacts[0].name.clone(),
-                                role: p.key_contacts[0].relationship.clone(),
-                                phone: p.key_contacts[0]
-                                    .phone
-                                    .clone()
-                                    .unwrap_or_else(|| phone("111")),
-                                when: "First contact for any change".into(),
-                            },
-                            EscalationStep {
-                                source: None,
-                                name: "Elm Tree Surgery".into(),
-                                role: "GP practice".into(),
-                                phone: phone("01632 960400"),
-                                when: "Health concern, weekdays 08:00-18:30".into(),
-                            },
-                            EscalationStep {
-                                source: None,
-                                name: "Daniel Hughes".into(),
-                                role: "On-call manager".into(),
-                                phone: phone("07700 900101"),
-                                when: "Out of hours, or any safeguarding concern".into(),
-                            },
-                        ],
-                    }),
-                    b.prov(
-                        "care-planning",
-                        fresh(&mut rng),
-                        who,
-                        Method::Phone {
-                            contact: p.key_contacts[0].name.clone(),
-                        },
-                        90,
-                    ),
-                );
-            }
-            if i == 20 {
-                b.mark(&pid, SectionKind::Medication, Mark::Disputed { reason: "Daughter says the morning dose was stopped by the GP last week; eMAR still lists it".into() });
-            }
+            generated_sections(&mut b, &mut rng, &data, i, p);
         }
-
-        // The S1 person: a partial referral through a degraded portal.
-        let e = S1_PERSON;
-        b.section(
-            e,
-            SectionContent::Medication(Medication {
-                support_level: SupportLevel::Administer,
-                medicines: vec![
-                    Medicine {
-                        source: None,
-                        name: "Apixaban 2.5mg tablets".into(),
-                        dose: "1 tablet".into(),
-                        times: vec!["08:00".into(), "20:00".into()],
-                        time_critical: true,
-                        notes: Some("Anticoagulant: do not miss".into()),
-                    },
-                    Medicine {
-                        source: None,
-                        name: "Paracetamol 500mg tablets".into(),
-                        dose: "2 tablets".into(),
-                        times: vec!["08:00".into(), "13:00".into(), "18:00".into()],
-                        time_critical: false,
-                        notes: None,
-                    },
-                ],
-                allergies: vec![Allergy {
-                    source: None,
-                    substance: "Penicillin".into(),
-                    reaction: "rash and swelling".into(),
-                }],
-            }),
-            b.prov(
-                "Northshire General Hospital discharge summary",
-                0,
-                "Lucy Turner",
-                Method::Document,
-                30,
-            ),
-        );
-        b.section(
-            e,
-            SectionContent::Communication(Communication {
-                language: "English".into(),
-                interpreter_needed: false,
-                hearing: Some("Hard of hearing; hearing aids both ears".into()),
-                sight: None,
-                preferred_approach:
-                    "Calls herself Edie; likes to be told who is visiting before the door opens"
-                        .into(),
-                de_escalation_prompts: vec![
-                    "Reassure that her daughter knows about the visit".into(),
-                ],
-            }),
-            b.prov("referral-portal", 0, "Lucy Turner", Method::Portal, 180),
-        );
-        b.section(
-            e,
-            SectionContent::Consent(Consent {
-                capacity_notes: vec![CapacityNote {
-                    source: None,
-                    decision: "Care and support".into(),
-                    note: "Has capacity; consents to the package".into(),
-                }],
-                lpa_or_deputy: None,
-                dnacpr_respect: None,
-                dols_status: None,
-            }),
-            b.prov("referral-portal", 0, "Lucy Turner", Method::Portal, 180),
-        );
-        b.section(
-            e,
-            SectionContent::Escalation(Escalation {
-                route: vec![
-                    EscalationStep {
-                        source: None,
-                        name: "Claire Marlow".into(),
-                        role: "daughter".into(),
-                        phone: phone("07700 900501"),
-                        when: "Any change; lives 20 minutes away".into(),
-                    },
-                    EscalationStep {
-                        source: None,
-                        name: "Tom Reynolds".into(),
-                        role: "Discharge coordinator, Northshire General".into(),
-                        phone: phone("01632 960201"),
-                        when: "Questions about the discharge plan, first 72 hours".into(),
-                    },
-                    EscalationStep {
-                        source: None,
-                        name: "Daniel Hughes".into(),
-                        role: "On-call manager".into(),
-                        phone: phone("07700 900101"),
-                        when: "Out of hours and any urgent decision".into(),
-                    },
-                ],
-            }),
-            b.prov(
-                "referral-portal",
-                0,
-                "Lucy Turner",
-                Method::Phone {
-                    contact: "Claire Marlow (daughter)".into(),
-                },
-                90,
-            ),
-        );
-        b.section(
-            e,
-            SectionContent::Risks(Risks {
-                risks: vec![Risk {
-                    source: None,
-                    description: "Falls: admitted after a fall at home".into(),
-                    triggers: vec!["Getting up at night to the toilet".into()],
-                    what_helps: vec!["Commode by the bed; night light on".into()],
-                }],
-                safeguarding: Safeguarding {
-                    status: SafeguardingStatus::ToConfirm,
-                    note: Some(
-                        "Portal shows a safeguarding section but it did not transfer".into(),
-                    ),
-                },
-                behaviours_that_challenge: vec![],
-                restrictive_practice: None,
-            }),
-            b.prov("referral-portal", 0, "Lucy Turner", Method::Portal, 90),
-        );
-        b.section(
-            e,
-            SectionContent::Mobility(Mobility {
-                aids_indoors: vec!["walking stick (before admission)".into()],
-                aids_outdoors: vec!["wheelchair".into()],
-                transfers: "Independent before admission".into(),
-                manual_handling_plan: "None recorded since admission".into(),
-                falls_risk: FallsRisk::High,
-                recent_falls_or_admissions: vec![
-                    "Fall and hip X-ray; admitted to Northshire General 5 days ago".into(),
-                ],
-            }),
-            b.prov("care-planning", 120, "Fatima Khan", Method::InPerson, 30),
-        );
-        b.mark(e, SectionKind::Mobility, Mark::Stale { reason: "Falls-risk update after the recent admission is missing from the referral: unclear whether she uses a frame indoors".into() });
-        b.mark(
-            e,
-            SectionKind::Risks,
-            Mark::Stale {
-                reason: "Safeguarding status did not transfer from the referral portal".into(),
-            },
-        );
-        b.push(Event::DependencyStatusSet {
-            dependency: id("referral-portal"),
-            degraded: true,
-            note: "Portal transferring partial referrals since 06:40; supplier ticket INC-88231"
-                .into(),
-        });
-
+        s1_person(&mut b, &data.s1);
         // The dependency register and escalation ladders.
         b.evs.extend(
             crate::register::demo_resilience()?
                 .into_iter()
                 .map(|e| NewEvent::now("local:demo", e)),
         );
-
-        // Visits today and tomorrow for homecare and supported living.
-        let today = now.to_zoned(london()).date();
-        let carers = [
-            "s-emma-clarke",
-            "s-ryan-cole",
-            "s-sophie-wright",
-            "s-kwame-mensah",
-            "s-fatima-khan",
-        ];
-        let slots: [(i8, i8, &str); 4] = [
-            (7, 30, "Morning call"),
-            (12, 30, "Lunch call"),
-            (17, 0, "Tea call"),
-            (21, 0, "Bed call"),
-        ];
-        for day in [today, today.tomorrow().unwrap_or(today)] {
-            for (i, p) in people.iter().enumerate() {
-                let is_home = p.service.as_str() == "riverside-homecare";
-                let is_sl = p.service.as_str() == "maple-court";
-                if !is_home && !is_sl {
-                    continue;
-                }
-                let mine = if is_sl {
-                    &slots[..1]
-                } else if i % 3 == 0 {
-                    &slots[..]
-                } else {
-                    &slots[..2]
-                };
-                let high_falls = i == generated || (i % 11 == 2);
-                for (n, (hh, mm, task)) in mine.iter().enumerate() {
-                    let start = at_local(day, *hh, *mm);
-                    let mut priorities = Vec::new();
-                    if i == generated || i % 4 == 1 {
-                        priorities.push(Priority::TimeCriticalMedication);
-                    }
-                    if p.lives_alone {
-                        priorities.push(Priority::LivesAlone);
-                    }
-                    if high_falls {
-                        priorities.push(Priority::HighFallsRisk);
-                    }
-                    if i == 7 || i == 33 {
-                        priorities.push(Priority::Safeguarding);
-                    }
-                    let two = i % 7 == 0 && is_home;
-                    if two {
-                        priorities.push(Priority::TwoCarers);
-                    }
-                    // Northgate covers four homecare people's evening calls.
-                    let carer = if is_sl {
-                        "s-hannah-lee"
-                    } else if matches!(i, 4 | 10 | 16 | 22) && *hh >= 12 {
-                        if i % 2 == 0 {
-                            "s-jo-fletcher"
-                        } else {
-                            "s-ben-ortiz"
-                        }
-                    } else {
-                        carers[(i + n) % carers.len()]
-                    };
-                    let mut assigned = vec![id::<StaffId>(carer)];
-                    if two {
-                        assigned.push(id(carers[(i + n + 1) % carers.len()]));
-                    }
-                    b.push(Event::VisitPlanned(Visit {
-                        id: id(&format!("v-{}-{}-{}", day.strftime("%Y%m%d"), p.id, n + 1)),
-                        person: p.id.clone(),
-                        service: p.service.clone(),
-                        start,
-                        end: start
-                            .checked_add(SignedDuration::from_mins(if is_sl { 180 } else { 30 }))
-                            .unwrap_or(start),
-                        carers: assigned,
-                        priorities,
-                        tasks: vec![task.to_string(), "Medication support".into()],
-                    }));
-                }
-            }
-        }
-        // Sign-in accounts for every role, all with the published demo password.
-        let hash = crate::accounts::hash_password(DEMO_PASSWORD)?;
-        for (username, staff) in DEMO_ACCOUNTS {
-            b.push(Event::AccountCreated {
-                account: lantern_core::account::Account {
-                    username: id(username),
-                    staff: id(staff),
-                    must_change_password: false,
-                    disabled: false,
-                },
-                password_hash: hash.clone(),
-            });
-        }
+        visits(&mut b, &people, generated, now);
+        accounts(&mut b)?;
         self.journal.append_batch(b.evs, now)?;
         Ok(())
     }
+}
+
+/// The demo organisation's fixed data (`demo/organisation.json`).
+#[derive(Deserialize)]
+struct DemoData {
+    services: Vec<Service>,
+    partners: Vec<Partner>,
+    contacts: Vec<Contact>,
+    staff: Vec<Staff>,
+    names: Names,
+    medicines: Vec<DemoMedicine>,
+    allergies: Vec<DemoAllergy>,
+    s1: S1,
+}
+
+/// Names the generated caseload is drawn from.
+#[derive(Deserialize)]
+struct Names {
+    given: Vec<String>,
+    family: Vec<String>,
+    streets: Vec<String>,
+}
+
+/// A medicine a generated person may take.
+#[derive(Deserialize)]
+struct DemoMedicine {
+    name: String,
+    dose: String,
+    times: Vec<String>,
+    time_critical: bool,
+}
+
+/// An allergy a generated person may have.
+#[derive(Deserialize)]
+struct DemoAllergy {
+    substance: String,
+    reaction: String,
+}
+
+/// The S1 person, their sections as the referral left them, and the degraded portal.
+#[derive(Deserialize)]
+struct S1 {
+    person: Person,
+    sections: Vec<S1Section>,
+    marks: Vec<S1Mark>,
+    dependency_status: S1Dependency,
+}
+
+/// One of the S1 person's sections.
+#[derive(Deserialize)]
+struct S1Section {
+    content: SectionContent,
+    provenance: DemoProvenance,
+}
+
+/// A provenance relative to the demo's clock.
+#[derive(Deserialize)]
+struct DemoProvenance {
+    source: String,
+    days_ago: i64,
+    by: String,
+    method: Method,
+    stale_after_days: u32,
+}
+
+/// A mark on one of the S1 person's sections.
+#[derive(Deserialize)]
+struct S1Mark {
+    section: SectionKind,
+    mark: Mark,
+}
+
+/// The dependency the S1 referral came through, as degraded.
+#[derive(Deserialize)]
+struct S1Dependency {
+    dependency: DependencyId,
+    degraded: bool,
+    note: String,
+}
+
+fn demo_data() -> Result<DemoData, AppError> {
+    Ok(crate::register::from_json(
+        "demo organisation",
+        "the demo organisation (demo/organisation.json)",
+        include_str!("../demo/organisation.json"),
+    )?)
+}
+
+/// Services, partners, their contacts and staff.
+fn organisation(b: &mut Builder, data: &DemoData) {
+    for s in &data.services {
+        b.push(Event::ServiceAdded(s.clone()));
+    }
+    for p in &data.partners {
+        b.push(Event::PartnerAdded(p.clone()));
+    }
+    for c in &data.contacts {
+        b.push(Event::ContactAdded(c.clone()));
+    }
+    for s in &data.staff {
+        b.push(Event::StaffAdded(s.clone()));
+    }
+}
+
+/// The generated caseload, then the S1 person.
+fn generate_people(
+    rng: &mut Lcg,
+    data: &DemoData,
+    now: Timestamp,
+    generated: usize,
+) -> Vec<Person> {
+    let mut people: Vec<Person> = Vec::new();
+    let mut nhs_seen = std::collections::HashSet::from(["9990001200".to_string()]);
+    for i in 0..generated {
+        let service = match i % 59 {
+            0..30 => "riverside-homecare",
+            30..42 => "maple-court",
+            _ => "willow-house",
+        };
+        let given = rng.pick(&data.names.given).clone();
+        let family = rng.pick(&data.names.family).clone();
+        let age = if service == "maple-court" {
+            25 + rng.below(40)
+        } else {
+            68 + rng.below(30)
+        } as i16;
+        let today = now.to_zoned(london()).date();
+        let dob = Date::new(
+            today.year() - age,
+            (1 + rng.below(12)) as i8,
+            (1 + rng.below(28)) as i8,
+        )
+        .unwrap_or(today);
+        let address = match service {
+            "willow-house" => format!(
+                "Room {}, Willow House, 2 Willow Way, Northshire NS4 2WH",
+                1 + i
+            ),
+            "maple-court" => format!(
+                "Flat {}, Maple Court, 15 Park Avenue, Northshire NS3 7MC",
+                1 + i - 30
+            ),
+            _ => format!(
+                "{} {}, Northshire NS{} {}AB",
+                1 + rng.below(120),
+                rng.pick(&data.names.streets),
+                1 + rng.below(6),
+                1 + rng.below(9)
+            ),
+        };
+        let access_note = (service == "riverside-homecare").then(|| {
+            format!(
+                "Key safe by front door, code held in rota tool (ref KS-{:03})",
+                100 + i
+            )
+        });
+        let pid = format!("p-{:04}", i + 1);
+        people.push(Person {
+            id: id(&pid),
+            given_name: given,
+            family_name: family.clone(),
+            preferred_name: None,
+            date_of_birth: dob,
+            nhs_number: Some(loop {
+                let n = demo_nhs_number(rng);
+                if nhs_seen.insert(n.as_str().to_string()) {
+                    break n;
+                }
+            }),
+            address,
+            access_note,
+            service: id(service),
+            key_contacts: vec![KeyContact {
+                name: format!("{} {}", rng.pick(&data.names.given), family),
+                relationship: rng
+                    .pick(&["daughter", "son", "niece", "neighbour", "husband", "wife"])
+                    .to_string(),
+                phone: Some(phone(&format!("07700 900{:03}", 300 + i))),
+            }],
+            lives_alone: service == "riverside-homecare" && rng.below(3) > 0,
+        });
+    }
+    people.push(data.s1.person.clone());
+    people
+}
+
+/// The six sections of one generated person, as their service's systems hold them.
+fn generated_sections(b: &mut Builder, rng: &mut Lcg, data: &DemoData, i: usize, p: &Person) {
+    let by = ["Lucy Turner", "Fatima Khan", "Mark Bennett", "Joe Parker"];
+    let who = by[i % by.len()];
+    risks(b, rng, i, p, who);
+    medication(b, rng, data, i, p, who);
+    mobility(b, rng, i, p, who);
+    communication(b, rng, i, p, who);
+    consent(b, rng, i, p, who);
+    escalation(b, rng, i, p, who);
+    if i == 20 {
+        b.mark(p.id.as_str(), SectionKind::Medication, Mark::Disputed { reason: "Daughter says the morning dose was stopped by the GP last week; eMAR still lists it".into() });
+    }
+}
+
+/// Days since a section was last confirmed: within the last fortnight.
+fn fresh(rng: &mut Lcg) -> i64 {
+    1 + rng.below(12) as i64
+}
+
+/// Risks, with two safeguarding cases and one restrictive practice.
+fn risks(b: &mut Builder, rng: &mut Lcg, i: usize, p: &Person, who: &str) {
+    let pid = p.id.as_str();
+    let safeguarding = match i {
+        7 => Safeguarding {
+            status: SafeguardingStatus::Active,
+            note: Some("Financial abuse enquiry; plan ref SG-2026-0412".into()),
+        },
+        33 => Safeguarding {
+            status: SafeguardingStatus::Concern,
+            note: Some("Unexplained bruising reported; enquiry open".into()),
+        },
+        _ => Safeguarding::default(),
+    };
+    let risks = Risks {
+        risks: vec![Risk {
+            source: None,
+            description: rng
+                .pick(&[
+                    "Anxiety rises when routines change",
+                    "Wanders at night",
+                    "Refuses personal care when tired",
+                    "Choking risk with dry foods",
+                    "Self-neglect when low in mood",
+                ])
+                .to_string(),
+            triggers: vec![
+                rng.pick(&[
+                    "Entering the kitchen unannounced",
+                    "New carers",
+                    "Loud voices",
+                    "Late visits",
+                ])
+                .to_string(),
+            ],
+            what_helps: vec![
+                rng.pick(&[
+                    "Explain each step before starting",
+                    "Offer tea and sit together first",
+                    "Keep to the usual order of the visit",
+                ])
+                .to_string(),
+            ],
+        }],
+        safeguarding,
+        behaviours_that_challenge: if (30..42).contains(&i) {
+            vec!["Shouting when distressed".into()]
+        } else {
+            vec![]
+        },
+        restrictive_practice: (i == 35)
+            .then(|| "Sensor mat at night under DoLS authorisation; no other restriction".into()),
+    };
+    b.section(
+        pid,
+        SectionContent::Risks(risks),
+        b.prov("care-planning", fresh(rng), who, Method::Portal, 90),
+    );
+}
+
+/// Medicines and allergies (one in ten stale).
+fn medication(b: &mut Builder, rng: &mut Lcg, data: &DemoData, i: usize, p: &Person, who: &str) {
+    let pid = p.id.as_str();
+    let n_meds = 1 + rng.below(3) as usize;
+    let medicines = (0..n_meds)
+        .map(|_| {
+            let m = rng.pick(&data.medicines);
+            Medicine {
+                source: None,
+                name: m.name.clone(),
+                dose: m.dose.clone(),
+                times: m.times.clone(),
+                time_critical: m.time_critical,
+                notes: None,
+            }
+        })
+        .collect();
+    let allergies = if rng.below(3) == 0 {
+        vec![{
+            let a = rng.pick(&data.allergies);
+            Allergy {
+                source: None,
+                substance: a.substance.clone(),
+                reaction: a.reaction.clone(),
+            }
+        }]
+    } else {
+        vec![]
+    };
+    let med_age = if i % 10 == 3 { 45 } else { fresh(rng) };
+    b.section(
+        pid,
+        SectionContent::Medication(Medication {
+            support_level: *rng.pick(&[
+                SupportLevel::Prompt,
+                SupportLevel::Assist,
+                SupportLevel::Administer,
+            ]),
+            medicines,
+            allergies,
+        }),
+        b.prov(
+            "eMAR",
+            med_age,
+            who,
+            Method::Phone {
+                contact: "Ravi Mehta, Brook Street Pharmacy".into(),
+            },
+            30,
+        ),
+    );
+}
+
+/// Mobility and falls (one in eleven stale).
+fn mobility(b: &mut Builder, rng: &mut Lcg, i: usize, p: &Person, who: &str) {
+    let pid = p.id.as_str();
+    let falls = *rng.pick(&[FallsRisk::Low, FallsRisk::Medium, FallsRisk::High]);
+    let two = falls == FallsRisk::High && rng.below(2) == 0;
+    let mob_age = if i % 11 == 9 { 40 } else { fresh(rng) };
+    b.section(
+        pid,
+        SectionContent::Mobility(Mobility {
+            aids_indoors: if falls == FallsRisk::Low {
+                vec![]
+            } else {
+                vec!["walking frame".into()]
+            },
+            aids_outdoors: vec!["wheelchair".into()],
+            transfers: if two {
+                "Hoist with two carers".into()
+            } else {
+                "Stand-aid with one carer".into()
+            },
+            manual_handling_plan: if two {
+                "Two carers for all transfers; full-body sling size M".into()
+            } else {
+                "Verbal prompts; one carer stands by".into()
+            },
+            falls_risk: falls,
+            recent_falls_or_admissions: if falls == FallsRisk::High {
+                vec!["Fall at home in the last 3 months".into()]
+            } else {
+                vec![]
+            },
+        }),
+        b.prov("care-planning", mob_age, who, Method::InPerson, 30),
+    );
+}
+
+/// Communication (one in thirteen missing).
+fn communication(b: &mut Builder, rng: &mut Lcg, i: usize, p: &Person, who: &str) {
+    let pid = p.id.as_str();
+    if i % 13 != 5 {
+        b.section(
+            pid,
+            SectionContent::Communication(Communication {
+                language: (*rng.pick(&[
+                    "English",
+                    "English",
+                    "English",
+                    "Punjabi",
+                    "Polish",
+                    "Cantonese",
+                ]))
+                .into(),
+                interpreter_needed: i % 9 == 4,
+                hearing: (rng.below(3) == 0).then(|| "Hearing aid in the left ear".into()),
+                sight: (rng.below(4) == 0).then(|| "Glasses for reading".into()),
+                preferred_approach: "Speak slowly, face to face; give time to answer".into(),
+                de_escalation_prompts: vec![
+                    "Lower your voice and sit down".into(),
+                    "Talk about the garden".into(),
+                ],
+            }),
+            b.prov("care-planning", fresh(rng), who, Method::Document, 180),
+        );
+    }
+}
+
+/// Consent and capacity (one in seventeen missing).
+fn consent(b: &mut Builder, rng: &mut Lcg, i: usize, p: &Person, who: &str) {
+    let pid = p.id.as_str();
+    if i % 17 != 7 {
+        b.section(
+            pid,
+            SectionContent::Consent(Consent {
+                capacity_notes: vec![CapacityNote {
+                    source: None,
+                    decision: "Medication".into(),
+                    note: if i.is_multiple_of(5) {
+                        "Lacks capacity; best-interests decision 2026-06".into()
+                    } else {
+                        "Has capacity".into()
+                    },
+                }],
+                lpa_or_deputy: (i.is_multiple_of(4))
+                    .then(|| format!("LPA health and welfare: {}", p.key_contacts[0].name)),
+                dnacpr_respect: (i.is_multiple_of(6))
+                    .then(|| "ReSPECT form in the red folder".into()),
+                dols_status: (i >= 42 && i.is_multiple_of(3))
+                    .then(|| "Authorised until 2027-03-31".into()),
+            }),
+            b.prov("care-planning", fresh(rng), who, Method::Document, 180),
+        );
+    }
+}
+
+/// Escalation route (one person without).
+fn escalation(b: &mut Builder, rng: &mut Lcg, i: usize, p: &Person, who: &str) {
+    let pid = p.id.as_str();
+    if i != 41 {
+        b.section(
+            pid,
+            SectionContent::Escalation(Escalation {
+                route: vec![
+                    EscalationStep {
+                        source: None,
+                        name: p.key_contacts[0].name.clone(),
+                        role: p.key_contacts[0].relationship.clone(),
+                        phone: p.key_contacts[0]
+                            .phone
+                            .clone()
+                            .unwrap_or_else(|| phone("111")),
+                        when: "First contact for any change".into(),
+                    },
+                    EscalationStep {
+                        source: None,
+                        name: "Elm Tree Surgery".into(),
+                        role: "GP practice".into(),
+                        phone: phone("01632 960400"),
+                        when: "Health concern, weekdays 08:00-18:30".into(),
+                    },
+                    EscalationStep {
+                        source: None,
+                        name: "Daniel Hughes".into(),
+                        role: "On-call manager".into(),
+                        phone: phone("07700 900101"),
+                        when: "Out of hours, or any safeguarding concern".into(),
+                    },
+                ],
+            }),
+            b.prov(
+                "care-planning",
+                fresh(rng),
+                who,
+                Method::Phone {
+                    contact: p.key_contacts[0].name.clone(),
+                },
+                90,
+            ),
+        );
+    }
+}
+
+/// The S1 person's sections as a partial referral left them, the marks that make it a case, and
+/// the portal marked degraded.
+fn s1_person(b: &mut Builder, s1: &S1) {
+    let e = s1.person.id.as_str();
+    for s in &s1.sections {
+        let p = &s.provenance;
+        let prov = b.prov(
+            &p.source,
+            p.days_ago,
+            &p.by,
+            p.method.clone(),
+            p.stale_after_days,
+        );
+        b.section(e, s.content.clone(), prov);
+    }
+    for m in &s1.marks {
+        b.mark(e, m.section, m.mark.clone());
+    }
+    let d = &s1.dependency_status;
+    b.push(Event::DependencyStatusSet {
+        dependency: d.dependency.clone(),
+        degraded: d.degraded,
+        note: d.note.clone(),
+    });
+}
+
+/// Visits today and tomorrow for homecare and supported living.
+fn visits(b: &mut Builder, people: &[Person], generated: usize, now: Timestamp) {
+    let today = now.to_zoned(london()).date();
+    let carers = [
+        "s-emma-clarke",
+        "s-ryan-cole",
+        "s-sophie-wright",
+        "s-kwame-mensah",
+        "s-fatima-khan",
+    ];
+    let slots: [(i8, i8, &str); 4] = [
+        (7, 30, "Morning call"),
+        (12, 30, "Lunch call"),
+        (17, 0, "Tea call"),
+        (21, 0, "Bed call"),
+    ];
+    for day in [today, today.tomorrow().unwrap_or(today)] {
+        for (i, p) in people.iter().enumerate() {
+            let is_home = p.service.as_str() == "riverside-homecare";
+            let is_sl = p.service.as_str() == "maple-court";
+            if !is_home && !is_sl {
+                continue;
+            }
+            let mine = if is_sl {
+                &slots[..1]
+            } else if i % 3 == 0 {
+                &slots[..]
+            } else {
+                &slots[..2]
+            };
+            let high_falls = i == generated || (i % 11 == 2);
+            for (n, (hh, mm, task)) in mine.iter().enumerate() {
+                let start = at_local(day, *hh, *mm);
+                let mut priorities = Vec::new();
+                if i == generated || i % 4 == 1 {
+                    priorities.push(Priority::TimeCriticalMedication);
+                }
+                if p.lives_alone {
+                    priorities.push(Priority::LivesAlone);
+                }
+                if high_falls {
+                    priorities.push(Priority::HighFallsRisk);
+                }
+                if i == 7 || i == 33 {
+                    priorities.push(Priority::Safeguarding);
+                }
+                let two = i % 7 == 0 && is_home;
+                if two {
+                    priorities.push(Priority::TwoCarers);
+                }
+                // Northgate covers four homecare people's evening calls.
+                let carer = if is_sl {
+                    "s-hannah-lee"
+                } else if matches!(i, 4 | 10 | 16 | 22) && *hh >= 12 {
+                    if i % 2 == 0 {
+                        "s-jo-fletcher"
+                    } else {
+                        "s-ben-ortiz"
+                    }
+                } else {
+                    carers[(i + n) % carers.len()]
+                };
+                let mut assigned = vec![id::<StaffId>(carer)];
+                if two {
+                    assigned.push(id(carers[(i + n + 1) % carers.len()]));
+                }
+                b.push(Event::VisitPlanned(Visit {
+                    id: id(&format!("v-{}-{}-{}", day.strftime("%Y%m%d"), p.id, n + 1)),
+                    person: p.id.clone(),
+                    service: p.service.clone(),
+                    start,
+                    end: start
+                        .checked_add(SignedDuration::from_mins(if is_sl { 180 } else { 30 }))
+                        .unwrap_or(start),
+                    carers: assigned,
+                    priorities,
+                    tasks: vec![task.to_string(), "Medication support".into()],
+                }));
+            }
+        }
+    }
+}
+
+/// Sign-in accounts for every role, all with the published demo password.
+fn accounts(b: &mut Builder) -> Result<(), AppError> {
+    let hash = crate::accounts::hash_password(DEMO_PASSWORD)?;
+    for (username, staff) in DEMO_ACCOUNTS {
+        b.push(Event::AccountCreated {
+            account: lantern_core::account::Account {
+                username: id(username),
+                staff: id(staff),
+                must_change_password: false,
+                disabled: false,
+            },
+            password_hash: hash.clone(),
+        });
+    }
+    Ok(())
 }

@@ -1,6 +1,6 @@
 //! Appending events: sequence, chain, hash, sign, insert and project in one durable transaction.
 
-use crate::projection::{self, At};
+use crate::projections::{self as projection, At};
 use crate::record::{GENESIS, StoredEvent};
 use crate::{Journal, JournalError};
 use jiff::Timestamp;

@@ -70,7 +70,7 @@ impl Journal {
     /// SHA-256 of every projection table's rows, in a fixed order.
     pub fn projection_digest(&self) -> Result<BTreeMap<String, String>, JournalError> {
         let mut out = BTreeMap::new();
-        for t in crate::projection::tables(&self.conn)? {
+        for t in crate::projections::tables(&self.conn)? {
             let mut h = Sha256::new();
             for row in crate::verify::table_rows(&self.conn, &t)? {
                 h.update(format!("{row:?}\n").as_bytes());

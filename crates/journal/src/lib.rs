@@ -5,24 +5,20 @@
 //! This is the only crate that knows SQL.
 
 mod append;
-mod disruptions;
 mod error;
 pub mod event_format;
 mod evidence;
 mod export;
 mod identity;
 mod migrations;
-mod prints;
-mod projection;
+mod projections;
 mod queries;
 mod record;
 mod replicate;
 mod sessions;
-mod sources;
 mod verify;
 
 pub use append::NewEvent;
-pub use disruptions::{ActionRow, ProbeRow, ReconRow};
 pub use error::JournalError;
 pub use evidence::{
     Bundle, EVIDENCE_FORMAT, EvidenceManifest, EvidenceReport, Link, PackFiles, verify_evidence,
@@ -30,12 +26,14 @@ pub use evidence::{
 };
 pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
 pub use identity::NodeIdentity;
-pub use prints::PrintRow;
+pub use projections::disruption::ProbeRow;
+pub use projections::interop::SourceRecordRow;
+pub use projections::printing::PrintRow;
+pub use projections::recovery::{ActionRow, ReconRow};
 pub use queries::{AuditRow, CallRow, DependencyRow, EventRow, RuleSetRow};
 pub use record::{GENESIS, StoredEvent};
 pub use replicate::{ApplyReport, VersionVector};
 pub use sessions::SessionRow;
-pub use sources::SourceRecordRow;
 pub use verify::{VerifyFailure, VerifyReport};
 
 use rusqlite::Connection;

@@ -1,7 +1,7 @@
 //! Replication primitives: what a node has (its version vector), what another lacks, and applying
 //! foreign events idempotently. The sync protocol itself builds on these.
 
-use crate::projection::{self, At};
+use crate::projections::{self as projection, At};
 use crate::record::{GENESIS, StoredEvent};
 use crate::verify::{SELECT_EVENTS, load_keys, read_stored_event};
 use crate::{Journal, JournalError, identity};

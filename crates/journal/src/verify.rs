@@ -1,6 +1,6 @@
 //! Verification (chain, hashes, signatures, heads, projections) and rebuild.
 
-use crate::projection::{self, At};
+use crate::projections::{self as projection, At};
 use crate::record::{GENESIS, StoredEvent};
 use crate::{Journal, JournalError, identity, migrations};
 use ed25519_dalek::VerifyingKey;

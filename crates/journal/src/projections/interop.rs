@@ -1,5 +1,6 @@
 //! Queries over records taken from other systems.
 
+use super::*;
 use crate::{Journal, JournalError};
 use lantern_core::source::{Fact, FactSource, Source};
 use rusqlite::{OptionalExtension, params};
@@ -193,4 +194,66 @@ impl Journal {
     pub fn sources(&self) -> Result<Vec<Source>, JournalError> {
         self.docs("source", "SELECT doc FROM p_sources ORDER BY id", [])
     }
+}
+
+/// Apply one event of this area to its projections (routed here by `projections::apply`).
+pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
+    match ev {
+        Event::SourceRecordsImported {
+            source,
+            records,
+            links,
+        } => {
+            let mut st = conn.prepare_cached(
+                "INSERT OR REPLACE INTO p_source_records (source, resource_type, id, version_id, last_updated, hash, patient, summary, mapped, facts, unmapped, missing, imported_at, event_pos, event_index)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 0, ?12, ?13, ?14)",
+            )?;
+            for (i, r) in records.iter().enumerate() {
+                st.execute(params![
+                    source,
+                    r.resource_type,
+                    r.id,
+                    r.version_id,
+                    r.last_updated.map(|t| t.to_string()),
+                    r.hash,
+                    r.patient,
+                    r.summary,
+                    r.mapped,
+                    json(&r.facts),
+                    json(&r.unmapped),
+                    at.recorded_at,
+                    at.pos,
+                    i as i64
+                ])?;
+            }
+            for l in links {
+                exec(
+                    conn,
+                    "INSERT OR REPLACE INTO p_source_links (source, patient, person) VALUES (?1, ?2, ?3)",
+                    params![source, l.patient, l.person.as_str()],
+                )?;
+            }
+        }
+        Event::SourceRecordsMissing { source, records } => {
+            for key in records {
+                let (rt, id) = key.split_once('/').unwrap_or((key, ""));
+                exec(
+                    conn,
+                    "UPDATE p_source_records SET missing = 1 WHERE source = ?1 AND resource_type = ?2 AND id = ?3",
+                    params![source, rt, id],
+                )?;
+            }
+        }
+        Event::SourceAdded(s) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_sources (id, doc) VALUES (?1, ?2)",
+                params![s.id.as_str(), json(s)],
+                &format!("source {}", s.id),
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! The print register: what was printed, and when its copy was destroyed.
 
+use super::*;
 use crate::{Journal, JournalError};
 
 /// A print in the register.
@@ -38,4 +39,43 @@ impl Journal {
             })
             .collect()
     }
+}
+
+/// Apply one event of this area to its projections (routed here by `projections::apply`).
+pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
+    match ev {
+        Event::Printed(r) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_prints (serial, kind, service, printed_at, printed_by, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    r.serial,
+                    json(&r.kind),
+                    r.service.as_str(),
+                    at.recorded_at,
+                    at.actor,
+                    json(r)
+                ],
+                &format!("print {}", r.serial),
+            )?;
+        }
+        Event::PrintDestroyed { serial, how } => {
+            let n = conn.execute(
+                "UPDATE p_prints SET destroyed = ?2 WHERE serial = ?1 AND destroyed IS NULL",
+                params![
+                    serial,
+                    format!("{} by {} ({how})", at.recorded_at, at.actor)
+                ],
+            )?;
+            if n == 0 {
+                return Err(rejected(
+                    ev,
+                    format!("print {serial} is not held or already destroyed"),
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! The disruption projections and their queries: the dependency register, probe status,
 //! disruptions (each stored as the fold of its events) and escalation ladders.
 
-use crate::projection::{At, exec, json, rejected};
+use super::*;
 use crate::{Journal, JournalError};
 use lantern_core::dependency::{Dependency, ProbeResult};
 use lantern_core::disruption_view::{DisruptionView, Meta, RecordEntry};
@@ -28,7 +28,11 @@ fn ts(field: &str, s: &str) -> Result<jiff::Timestamp, JournalError> {
 }
 
 /// Fold a disruption's event into its stored view.
-pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
+pub(crate) fn project_disruption(
+    conn: &Connection,
+    at: &At<'_>,
+    ev: &Event,
+) -> Result<(), JournalError> {
     let Some(id) = ev.disruption() else {
         return Ok(());
     };
@@ -255,172 +259,76 @@ impl Journal {
     }
 }
 
-/// Where one downtime record stands in reconciliation (only records exported or settled have a
-/// row; the rest are outstanding).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ReconRow {
-    /// The record.
-    pub record: String,
-    /// State.
-    pub state: lantern_core::reconcile::ReconState,
-    /// SHA-256 of its content as last exported ("" if set aside without export).
-    pub hash: String,
-    /// When last exported.
-    pub exported_at: String,
-    /// As what.
-    pub format: String,
-    /// The main system's reference, once confirmed.
-    pub main_ref: Option<String>,
-    /// Why not applicable.
-    pub reason: Option<String>,
-    /// When settled.
-    pub settled_at: Option<String>,
-    /// By whom.
-    pub settled_by: Option<String>,
-}
-
-impl Journal {
-    /// The reconciliation rows of a disruption.
-    pub fn reconciliation(&self, disruption: &str) -> Result<Vec<ReconRow>, JournalError> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT record, state, hash, exported_at, format, main_ref, reason, settled_at, settled_by
-             FROM p_reconciliation WHERE disruption = ?1 ORDER BY record",
-        )?;
-        let rows = st
-            .query_map([disruption], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(
-                |(
-                    record,
-                    state,
-                    hash,
-                    exported_at,
-                    format,
-                    main_ref,
-                    reason,
-                    settled_at,
-                    settled_by,
-                )| {
-                    Ok(ReconRow {
-                        state: lantern_core::reconcile::ReconState::parse(&state).ok_or_else(
-                            || JournalError::corrupt("reconciliation state", state.clone()),
-                        )?,
-                        record,
-                        hash,
-                        exported_at,
-                        format,
-                        main_ref,
-                        reason,
-                        settled_at,
-                        settled_by,
-                    })
-                },
-            )
-            .collect()
+/// Apply one event of this area to its projections (routed here by `projections::apply`).
+pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
+    match ev {
+        Event::DependencyStatusSet {
+            dependency,
+            degraded,
+            note,
+        } => {
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_dependencies (id, degraded, note, since) VALUES (?1, ?2, ?3, ?4)",
+                params![dependency.as_str(), degraded, note, at.recorded_at],
+            )?;
+        }
+        Event::DependencyRegistered(d) => {
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_dependency_register (id, doc) VALUES (?1, ?2)",
+                params![d.id.as_str(), json(d)],
+            )?;
+        }
+        Event::ProbeObserved {
+            dependency,
+            result,
+            failures,
+        } => {
+            let status = json(&result.status);
+            let prev: Option<String> = conn
+                .prepare_cached("SELECT status FROM p_probe_status WHERE dependency = ?1")?
+                .query_row([dependency.as_str()], |r| r.get(0))
+                .optional()?;
+            let since: Option<String> = conn
+                .prepare_cached("SELECT since FROM p_probe_status WHERE dependency = ?1")?
+                .query_row([dependency.as_str()], |r| r.get(0))
+                .optional()?;
+            let since = match (prev, since) {
+                (Some(p), Some(s)) if p == status.trim_matches('"') => s,
+                _ => at.occurred_at.to_string(),
+            };
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_probe_status (dependency, status, failures, since, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    dependency.as_str(),
+                    status.trim_matches('"'),
+                    failures,
+                    since,
+                    json(result)
+                ],
+            )?;
+        }
+        // Folded into p_disruptions above.
+        Event::DisruptionProposed { .. }
+        | Event::DisruptionDeclared(_)
+        | Event::DisruptionStageChanged { .. }
+        | Event::DutyAssigned { .. }
+        | Event::PlaybookTicked { .. }
+        | Event::DowntimeRecorded(_)
+        | Event::EscalationStarted(_)
+        | Event::EscalationStep { .. }
+        | Event::NotificationAttempted { .. }
+        | Event::EscalationAcknowledged { .. } => {}
+        Event::LadderDefined(l) => {
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_ladders (id, doc) VALUES (?1, ?2)",
+                params![l.id.as_str(), json(l)],
+            )?;
+        }
+        _ => {}
     }
-}
-
-/// An improvement action in the quality improvement plan, with where it stands.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct ActionRow {
-    /// The action.
-    pub action: lantern_core::review::ImprovementAction,
-    /// From the review of this disruption.
-    pub disruption: String,
-    /// Status.
-    pub status: String,
-    /// Last updated.
-    pub updated_at: String,
-    /// The last note.
-    pub note: String,
-}
-
-impl Journal {
-    /// The latest review of a disruption, with when and by whom.
-    pub fn review(
-        &self,
-        disruption: &str,
-    ) -> Result<Option<(lantern_core::review::Review, String, String)>, JournalError> {
-        let row: Option<(String, String, String)> = self
-            .conn
-            .prepare_cached(
-                "SELECT doc, reviewed_at, reviewed_by FROM p_reviews WHERE disruption = ?1",
-            )?
-            .query_row([disruption], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        row.map(|(doc, at, by)| {
-            Ok((
-                serde_json::from_str(&doc).map_err(|e| JournalError::corrupt("review", e))?,
-                at,
-                by,
-            ))
-        })
-        .transpose()
-    }
-
-    /// The quality improvement plan: every action, by due date.
-    pub fn actions(&self) -> Result<Vec<ActionRow>, JournalError> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT doc, disruption, status, updated_at, note FROM p_actions ORDER BY json_extract(doc, '$.due'), id",
-        )?;
-        let rows = st
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|(doc, disruption, status, updated_at, note)| {
-                Ok(ActionRow {
-                    action: serde_json::from_str(&doc)
-                        .map_err(|e| JournalError::corrupt("action", e))?,
-                    disruption,
-                    status,
-                    updated_at,
-                    note,
-                })
-            })
-            .collect()
-    }
-}
-
-impl Journal {
-    /// Every integrity audit, oldest first, with when it was made.
-    pub fn integrity_audits(
-        &self,
-    ) -> Result<Vec<(String, lantern_core::integrity::IntegrityAudit)>, JournalError> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT audited_at, doc FROM p_integrity_audits ORDER BY pos")?;
-        let rows = st
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|(at, doc)| {
-                Ok((
-                    at,
-                    serde_json::from_str(&doc)
-                        .map_err(|e| JournalError::corrupt("integrity audit", e))?,
-                ))
-            })
-            .collect()
-    }
+    Ok(())
 }

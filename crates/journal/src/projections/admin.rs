@@ -1,0 +1,98 @@
+//! The organisation, services, staff, partners, contacts and sign-in accounts.
+
+use super::*;
+
+/// Apply one event of this area to its projections (routed here by `projections::apply`).
+pub(crate) fn project(conn: &Connection, _at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
+    match ev {
+        Event::OrgInitialised { name } => {
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_org (id, name) VALUES (1, ?1)",
+                [name],
+            )?;
+        }
+        Event::ServiceAdded(s) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_services (id, name, doc) VALUES (?1, ?2, ?3)",
+                params![s.id.as_str(), s.name, json(s)],
+                &format!("service {}", s.id),
+            )?;
+        }
+        Event::StaffAdded(s) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_staff (id, name, role, partner, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    s.id.as_str(),
+                    s.name,
+                    s.role.as_str(),
+                    s.partner.as_ref().map(|p| p.as_str()),
+                    json(s)
+                ],
+                &format!("staff {}", s.id),
+            )?;
+        }
+        Event::PartnerAdded(p) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_partners (id, name, doc) VALUES (?1, ?2, ?3)",
+                params![p.id.as_str(), p.name, json(p)],
+                &format!("partner {}", p.id),
+            )?;
+        }
+        Event::ContactAdded(c) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_contacts (id, partner, doc) VALUES (?1, ?2, ?3)",
+                params![c.id.as_str(), c.partner.as_str(), json(c)],
+                &format!("contact {}", c.id),
+            )?;
+        }
+        Event::AccountCreated {
+            account,
+            password_hash,
+        } => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_accounts (username, staff, password_hash, doc) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    account.username.as_str(),
+                    account.staff.as_str(),
+                    password_hash,
+                    json(account)
+                ],
+                &format!("account {}", account.username),
+            )?;
+        }
+        Event::PasswordChanged {
+            username,
+            password_hash,
+            must_change_password,
+        } => {
+            let doc: Option<String> = conn
+                .prepare_cached("SELECT doc FROM p_accounts WHERE username = ?1")?
+                .query_row([username.as_str()], |r| r.get(0))
+                .optional()?;
+            let Some(doc) = doc else {
+                return Err(rejected(ev, format!("no account {username}")));
+            };
+            let mut account: lantern_core::account::Account = serde_json::from_str(&doc)
+                .map_err(|e| JournalError::corrupt(format!("account {username}"), e))?;
+            account.must_change_password = *must_change_password;
+            exec(
+                conn,
+                "UPDATE p_accounts SET password_hash = ?2, doc = ?3 WHERE username = ?1",
+                params![username.as_str(), password_hash, json(&account)],
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
