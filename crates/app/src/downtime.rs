@@ -61,9 +61,25 @@ pub struct RecordInput {
 struct Fields<'a> {
     rec: String,
     map: &'a BTreeMap<String, String>,
+    now: jiff::Timestamp,
 }
 
 impl Fields<'_> {
+    /// A time given in a record may not be in the future.
+    fn not_future(&self, field: &str, t: jiff::Timestamp) -> Result<(), FieldError> {
+        if t > self.now {
+            return Err(FieldError::new(
+                &self.rec,
+                field,
+                format!(
+                    "a time that is not in the future (it is now {})",
+                    lantern_core::time::show(self.now)
+                ),
+                lantern_core::time::show(t),
+            ));
+        }
+        Ok(())
+    }
     fn opt(&self, name: &str) -> Option<String> {
         self.map
             .get(name)
@@ -223,21 +239,12 @@ impl App {
                 .map_err(|e| e.in_record(&rec))?,
             None => now,
         };
-        let not_future = |field: &str, t: jiff::Timestamp| -> Result<(), FieldError> {
-            if t > now {
-                return Err(FieldError::new(
-                    &rec,
-                    field,
-                    format!(
-                        "a time that is not in the future (it is now {})",
-                        lantern_core::time::show(now)
-                    ),
-                    lantern_core::time::show(t),
-                ));
-            }
-            Ok(())
+        let f = Fields {
+            rec: rec.clone(),
+            map: &input.fields,
+            now,
         };
-        not_future("occurred_at", occurred_at)?;
+        f.not_future("occurred_at", occurred_at)?;
         if occurred_at < started {
             return Err(FieldError::new(
                 &rec,
@@ -251,10 +258,6 @@ impl App {
             )
             .into());
         }
-        let f = Fields {
-            rec: rec.clone(),
-            map: &input.fields,
-        };
         let mut people: Vec<PersonId> = Vec::new();
         for (i, p) in input.people.iter().enumerate() {
             let p = p.trim();
@@ -275,266 +278,16 @@ impl App {
         }
         let mut visits: Vec<VisitId> = Vec::new();
         let body = match kind {
-            "decision" => {
-                let review_at = f.time("review_at")?;
-                RecordBody::Decision {
-                    what: f.req("what", "what was decided")?,
-                    rationale: f.req("rationale", "why it was decided")?,
-                    restriction: f.opt("restriction"),
-                    review_at,
-                }
-            }
-            "call" => RecordBody::Call {
-                direction: f.pick(
-                    "direction",
-                    &[
-                        ("outgoing", Direction::Outgoing),
-                        ("incoming", Direction::Incoming),
-                    ],
-                )?,
-                party: f.req("party", "who was spoken to")?,
-                organisation: f.opt("organisation").unwrap_or_default(),
-                number: f
-                    .opt("number")
-                    .map(|n| {
-                        PhoneNumber::parse(&n).map_err(|e| e.in_record(&rec).with_field("number"))
-                    })
-                    .transpose()?,
-                purpose: f.req("purpose", "why the call was made")?,
-                outcome: f.req("outcome", "what came of it")?,
-                reference: f.opt("reference"),
-            },
-            "incident" => {
-                let shared = f.time("safeguarding_shared_at")?;
-                if let Some(t) = shared {
-                    not_future("safeguarding_shared_at", t)?;
-                }
-                RecordBody::Incident {
-                    key_facts: f.req("key_facts", "the key facts")?,
-                    protective_actions: f
-                        .req("protective_actions", "the immediate protective actions")?,
-                    restriction: f.opt("restriction"),
-                    restriction_rationale: f.opt("restriction_rationale"),
-                    told: f.req("told", "who was told")?,
-                    reg18: f.pick(
-                        "reg18",
-                        &[
-                            ("notifiable", Reg18::Notifiable),
-                            ("not_notifiable", Reg18::NotNotifiable),
-                            ("undecided", Reg18::Undecided),
-                        ],
-                    )?,
-                    safeguarding_shared_at: shared,
-                }
-            }
-            "visit" => {
-                let id = f.req("visit", "the planned visit's identifier")?;
-                let visit = self.journal.visit(&id)?.ok_or_else(|| {
-                    FieldError::new(&rec, "visit", "a planned visit's identifier", &id)
-                })?;
-                if !v
-                    .disruption
-                    .as_ref()
-                    .is_some_and(|d| d.services.contains(&visit.service))
-                {
-                    return Err(FieldError::new(
-                        &rec,
-                        "visit",
-                        "a visit of a service this disruption affects",
-                        &id,
-                    )
-                    .into());
-                }
-                let actual = f.time("actual_at")?;
-                if let Some(t) = actual {
-                    not_future("actual_at", t)?;
-                }
-                if self.ensure_in_reach(actor, visit.person.as_str()).is_err() {
-                    return Err(FieldError::new(
-                        &rec,
-                        "visit",
-                        "a visit to someone you support",
-                        &id,
-                    )
-                    .into());
-                }
-                if !people.contains(&visit.person) {
-                    people.push(visit.person.clone());
-                }
-                visits.push(visit.id.clone());
-                RecordBody::Visit {
-                    planned_at: visit.start,
-                    actual_at: actual,
-                    method: f.pick(
-                        "method",
-                        &[
-                            ("phone", VerifyMethod::Phone),
-                            ("in_person", VerifyMethod::InPerson),
-                            ("paper", VerifyMethod::Paper),
-                        ],
-                    )?,
-                    deviation: f.opt("deviation"),
-                    reason: f.opt("reason"),
-                }
-            }
-            "mar" => {
-                if people.len() != 1 {
-                    return Err(FieldError::new(
-                        &rec,
-                        "people",
-                        "exactly one person whose dose this is",
-                        people.len().to_string(),
-                    )
-                    .into());
-                }
-                RecordBody::Medication {
-                    medicine: f.req("medicine", "the medicine")?,
-                    dose: f.req("dose", "the dose")?,
-                    due_at: f.time("due_at")?.ok_or_else(|| {
-                        FieldError::new(&rec, "due_at", "when the dose was due", "")
-                    })?,
-                    outcome: f.pick(
-                        "outcome",
-                        &[
-                            ("given", DoseOutcome::Given),
-                            ("refused", DoseOutcome::Refused),
-                            ("not_given", DoseOutcome::NotGiven),
-                        ],
-                    )?,
-                    reason: f.opt("reason"),
-                }
-            }
-            "instruction" => {
-                let follow_up = match (f.opt("follow_up"), f.time("follow_up_due")?) {
-                    (None, None) => None,
-                    (Some(what), Some(due_at)) => {
-                        if due_at <= occurred_at {
-                            return Err(FieldError::new(
-                                &rec,
-                                "follow_up_due",
-                                "a time after the instruction was given",
-                                lantern_core::time::show(due_at),
-                            )
-                            .into());
-                        }
-                        let ladder = f
-                            .opt("follow_up_ladder")
-                            .unwrap_or_else(|| "missed-follow-up".into());
-                        let ladder = LadderId::parse(&ladder)
-                            .map_err(|e| e.in_record(&rec).with_field("follow_up_ladder"))?;
-                        if self.journal.ladder(ladder.as_str())?.is_none() {
-                            return Err(FieldError::new(
-                                &rec,
-                                "follow_up_ladder",
-                                "an escalation ladder (lantern ladder list)",
-                                ladder.as_str(),
-                            )
-                            .into());
-                        }
-                        Some(FollowUp {
-                            what,
-                            due_at,
-                            ladder,
-                        })
-                    }
-                    (Some(_), None) => {
-                        return Err(FieldError::new(
-                            &rec,
-                            "follow_up_due",
-                            "when the follow-up is due",
-                            "",
-                        )
-                        .into());
-                    }
-                    (None, Some(_)) => {
-                        return Err(FieldError::new(
-                            &rec,
-                            "follow_up",
-                            "what the follow-up is",
-                            "",
-                        )
-                        .into());
-                    }
-                };
-                RecordBody::Instruction {
-                    to: f.req("to", "to whom")?,
-                    what: f.req("what", "the instruction")?,
-                    follow_up,
-                }
-            }
-            _ => RecordBody::Comms {
-                who: f.req("who", "who was told")?,
-                what: f.req("what", "what they were told")?,
-                channel: f.req("channel", "how they were told")?,
-            },
+            "decision" => decision_body(&f)?,
+            "call" => call_body(&f)?,
+            "incident" => incident_body(&f)?,
+            "visit" => self.visit_body(actor, &v, &f, &mut people, &mut visits)?,
+            "mar" => mar_body(&f, &people)?,
+            "instruction" => self.instruction_body(&f, occurred_at)?,
+            _ => comms_body(&f)?,
         };
-        let fulfils = match input
-            .fulfils
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            Some(id) => {
-                let rid = RecordId::parse(id).map_err(|e| e.in_record(&rec))?;
-                let ok = self
-                    .journal
-                    .disruption_record(v.id.as_str(), rid.as_str())?
-                    .is_some_and(|r| {
-                        matches!(
-                            &r.record.body,
-                            RecordBody::Instruction {
-                                follow_up: Some(_),
-                                ..
-                            }
-                        )
-                    });
-                if !ok {
-                    return Err(FieldError::new(
-                        &rec,
-                        "fulfils",
-                        "an instruction in this disruption that requires a follow-up",
-                        id,
-                    )
-                    .into());
-                }
-                if self
-                    .journal
-                    .disruption_fulfilment(v.id.as_str(), rid.as_str())?
-                    .is_some()
-                {
-                    return Err(FieldError::new(
-                        &rec,
-                        "fulfils",
-                        "an instruction whose follow-up is not yet logged",
-                        id,
-                    )
-                    .into());
-                }
-                Some(rid)
-            }
-            None => None,
-        };
-        let escalation = match input
-            .escalation
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            Some(id) => {
-                let eid = EscalationId::parse(id).map_err(|e| e.in_record(&rec))?;
-                if v.escalation(&eid).is_none() {
-                    return Err(FieldError::new(
-                        &rec,
-                        "escalation",
-                        "an escalation in this disruption",
-                        id,
-                    )
-                    .into());
-                }
-                Some(eid)
-            }
-            None => None,
-        };
+        let fulfils = self.record_fulfils(&v, &f, input.fulfils.as_deref())?;
+        let escalation = record_escalation(&v, &f, input.escalation.as_deref())?;
         let n = self.journal.disruption_record_count(v.id.as_str())? + 1;
         let node = self.journal.node_id().to_string();
         let id = RecordId::parse(&format!("{kind}-{n}-{}", &node[1..5]))
@@ -564,6 +317,172 @@ impl App {
         self.journal
             .disruption_record(v.id.as_str(), id.as_str())?
             .ok_or_else(|| AppError::not_found("record", id.as_str(), ""))
+    }
+
+    /// The instruction whose follow-up this record logs, if any: one of this disruption's, needing a follow-up not yet logged.
+    fn record_fulfils(
+        &self,
+        v: &DisruptionView,
+        f: &Fields<'_>,
+        fulfils: Option<&str>,
+    ) -> Result<Option<RecordId>, AppError> {
+        Ok(match fulfils.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(id) => {
+                let rid = RecordId::parse(id).map_err(|e| e.in_record(&f.rec))?;
+                let ok = self
+                    .journal
+                    .disruption_record(v.id.as_str(), rid.as_str())?
+                    .is_some_and(|r| {
+                        matches!(
+                            &r.record.body,
+                            RecordBody::Instruction {
+                                follow_up: Some(_),
+                                ..
+                            }
+                        )
+                    });
+                if !ok {
+                    return Err(FieldError::new(
+                        &f.rec,
+                        "fulfils",
+                        "an instruction in this disruption that requires a follow-up",
+                        id,
+                    )
+                    .into());
+                }
+                if self
+                    .journal
+                    .disruption_fulfilment(v.id.as_str(), rid.as_str())?
+                    .is_some()
+                {
+                    return Err(FieldError::new(
+                        &f.rec,
+                        "fulfils",
+                        "an instruction whose follow-up is not yet logged",
+                        id,
+                    )
+                    .into());
+                }
+                Some(rid)
+            }
+            None => None,
+        })
+    }
+
+    /// A visit record's body: a planned visit of an affected service, to someone within the recorder's reach; its person and visit join the record's.
+    fn visit_body(
+        &self,
+        actor: &Actor,
+        v: &DisruptionView,
+        f: &Fields<'_>,
+        people: &mut Vec<PersonId>,
+        visits: &mut Vec<VisitId>,
+    ) -> Result<RecordBody, AppError> {
+        let id = f.req("visit", "the planned visit's identifier")?;
+        let visit = self
+            .journal
+            .visit(&id)?
+            .ok_or_else(|| FieldError::new(&f.rec, "visit", "a planned visit's identifier", &id))?;
+        if !v
+            .disruption
+            .as_ref()
+            .is_some_and(|d| d.services.contains(&visit.service))
+        {
+            return Err(FieldError::new(
+                &f.rec,
+                "visit",
+                "a visit of a service this disruption affects",
+                &id,
+            )
+            .into());
+        }
+        let actual = f.time("actual_at")?;
+        if let Some(t) = actual {
+            f.not_future("actual_at", t)?;
+        }
+        if self.ensure_in_reach(actor, visit.person.as_str()).is_err() {
+            return Err(
+                FieldError::new(&f.rec, "visit", "a visit to someone you support", &id).into(),
+            );
+        }
+        if !people.contains(&visit.person) {
+            people.push(visit.person.clone());
+        }
+        visits.push(visit.id.clone());
+        Ok(RecordBody::Visit {
+            planned_at: visit.start,
+            actual_at: actual,
+            method: f.pick(
+                "method",
+                &[
+                    ("phone", VerifyMethod::Phone),
+                    ("in_person", VerifyMethod::InPerson),
+                    ("paper", VerifyMethod::Paper),
+                ],
+            )?,
+            deviation: f.opt("deviation"),
+            reason: f.opt("reason"),
+        })
+    }
+
+    /// An instruction record's body: a follow-up needs its due time (after the instruction) and an existing ladder.
+    fn instruction_body(
+        &self,
+        f: &Fields<'_>,
+        occurred_at: jiff::Timestamp,
+    ) -> Result<RecordBody, AppError> {
+        let follow_up = match (f.opt("follow_up"), f.time("follow_up_due")?) {
+            (None, None) => None,
+            (Some(what), Some(due_at)) => {
+                if due_at <= occurred_at {
+                    return Err(FieldError::new(
+                        &f.rec,
+                        "follow_up_due",
+                        "a time after the instruction was given",
+                        lantern_core::time::show(due_at),
+                    )
+                    .into());
+                }
+                let ladder = f
+                    .opt("follow_up_ladder")
+                    .unwrap_or_else(|| "missed-follow-up".into());
+                let ladder = LadderId::parse(&ladder)
+                    .map_err(|e| e.in_record(&f.rec).with_field("follow_up_ladder"))?;
+                if self.journal.ladder(ladder.as_str())?.is_none() {
+                    return Err(FieldError::new(
+                        &f.rec,
+                        "follow_up_ladder",
+                        "an escalation ladder (lantern ladder list)",
+                        ladder.as_str(),
+                    )
+                    .into());
+                }
+                Some(FollowUp {
+                    what,
+                    due_at,
+                    ladder,
+                })
+            }
+            (Some(_), None) => {
+                return Err(FieldError::new(
+                    &f.rec,
+                    "follow_up_due",
+                    "when the follow-up is due",
+                    "",
+                )
+                .into());
+            }
+            (None, Some(_)) => {
+                return Err(
+                    FieldError::new(&f.rec, "follow_up", "what the follow-up is", "").into(),
+                );
+            }
+        };
+        Ok(RecordBody::Instruction {
+            to: f.req("to", "to whom")?,
+            what: f.req("what", "the instruction")?,
+            follow_up,
+        })
     }
 
     /// The downtime records a change to a person's essential information needs: one in each real,
@@ -631,4 +550,123 @@ impl App {
         }
         out
     }
+}
+
+/// A decision record's body.
+fn decision_body(f: &Fields<'_>) -> Result<RecordBody, AppError> {
+    let review_at = f.time("review_at")?;
+    Ok(RecordBody::Decision {
+        what: f.req("what", "what was decided")?,
+        rationale: f.req("rationale", "why it was decided")?,
+        restriction: f.opt("restriction"),
+        review_at,
+    })
+}
+
+/// A call record's body.
+fn call_body(f: &Fields<'_>) -> Result<RecordBody, AppError> {
+    Ok(RecordBody::Call {
+        direction: f.pick(
+            "direction",
+            &[
+                ("outgoing", Direction::Outgoing),
+                ("incoming", Direction::Incoming),
+            ],
+        )?,
+        party: f.req("party", "who was spoken to")?,
+        organisation: f.opt("organisation").unwrap_or_default(),
+        number: f
+            .opt("number")
+            .map(|n| PhoneNumber::parse(&n).map_err(|e| e.in_record(&f.rec).with_field("number")))
+            .transpose()?,
+        purpose: f.req("purpose", "why the call was made")?,
+        outcome: f.req("outcome", "what came of it")?,
+        reference: f.opt("reference"),
+    })
+}
+
+/// An incident record's body: the safeguarding time may not be in the future.
+fn incident_body(f: &Fields<'_>) -> Result<RecordBody, AppError> {
+    let shared = f.time("safeguarding_shared_at")?;
+    if let Some(t) = shared {
+        f.not_future("safeguarding_shared_at", t)?;
+    }
+    Ok(RecordBody::Incident {
+        key_facts: f.req("key_facts", "the key facts")?,
+        protective_actions: f.req("protective_actions", "the immediate protective actions")?,
+        restriction: f.opt("restriction"),
+        restriction_rationale: f.opt("restriction_rationale"),
+        told: f.req("told", "who was told")?,
+        reg18: f.pick(
+            "reg18",
+            &[
+                ("notifiable", Reg18::Notifiable),
+                ("not_notifiable", Reg18::NotNotifiable),
+                ("undecided", Reg18::Undecided),
+            ],
+        )?,
+        safeguarding_shared_at: shared,
+    })
+}
+
+/// A medication (paper MAR) record's body: one person's dose.
+fn mar_body(f: &Fields<'_>, people: &[PersonId]) -> Result<RecordBody, AppError> {
+    if people.len() != 1 {
+        return Err(FieldError::new(
+            &f.rec,
+            "people",
+            "exactly one person whose dose this is",
+            people.len().to_string(),
+        )
+        .into());
+    }
+    Ok(RecordBody::Medication {
+        medicine: f.req("medicine", "the medicine")?,
+        dose: f.req("dose", "the dose")?,
+        due_at: f
+            .time("due_at")?
+            .ok_or_else(|| FieldError::new(&f.rec, "due_at", "when the dose was due", ""))?,
+        outcome: f.pick(
+            "outcome",
+            &[
+                ("given", DoseOutcome::Given),
+                ("refused", DoseOutcome::Refused),
+                ("not_given", DoseOutcome::NotGiven),
+            ],
+        )?,
+        reason: f.opt("reason"),
+    })
+}
+
+/// A communication record's body.
+fn comms_body(f: &Fields<'_>) -> Result<RecordBody, AppError> {
+    Ok(RecordBody::Comms {
+        who: f.req("who", "who was told")?,
+        what: f.req("what", "what they were told")?,
+        channel: f.req("channel", "how they were told")?,
+    })
+}
+
+/// The escalation this record answers, if any: one of this disruption's.
+fn record_escalation(
+    v: &DisruptionView,
+    f: &Fields<'_>,
+    escalation: Option<&str>,
+) -> Result<Option<EscalationId>, AppError> {
+    Ok(match escalation.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(id) => {
+            let eid = EscalationId::parse(id).map_err(|e| e.in_record(&f.rec))?;
+            if v.escalation(&eid).is_none() {
+                return Err(FieldError::new(
+                    &f.rec,
+                    "escalation",
+                    "an escalation in this disruption",
+                    id,
+                )
+                .into());
+            }
+            Some(eid)
+        }
+        None => None,
+    })
 }
