@@ -3,7 +3,7 @@
 
 use crate::{Actor, App, AppError};
 use lantern_core::FieldError;
-use lantern_core::disruption_view::DisruptionView;
+use lantern_core::disruption_view::{DisruptionView, RecordEntry};
 use lantern_core::downtime::{RecordBody, Reg18};
 use lantern_core::event::Event;
 use lantern_core::ids::PersonId;
@@ -267,10 +267,6 @@ impl App {
         rows: &[EventRow],
         bundle: &lantern_journal::Bundle,
     ) -> Result<PdfData, AppError> {
-        let row = |at: jiff::Timestamp, cells: Vec<String>| Row {
-            at: show(at),
-            cells,
-        };
         let mut data = PdfData {
             org: self.journal.org_name()?.unwrap_or_default(),
             title: v.map_or_else(|| format!("Evidence for the {scope}"), |v| v.title()),
@@ -297,6 +293,144 @@ impl App {
             proof: vec![],
             events: rows.len(),
         };
+        self.event_rows(&mut data, rows);
+        if let Some(v) = v {
+            facts_rows(&mut data, v);
+            for r in &v.records {
+                record_row(&mut data, v, r);
+            }
+            escalation_rows(&mut data, v);
+            self.reconciliation_rows(actor, &mut data, v)?;
+            self.review_rows(&mut data, v)?;
+            self.watch_rows(actor, &mut data, v);
+            timeline_rows(&mut data, v);
+        }
+        for s in [
+            &mut data.decisions,
+            &mut data.calls,
+            &mut data.incidents,
+            &mut data.visits,
+            &mut data.medication,
+            &mut data.mei,
+        ] {
+            s.sort_by(|a, b| a.at.cmp(&b.at));
+        }
+        data.proof
+            .push(("Signed by node".into(), self.journal.node_id().to_string()));
+        data.proof.push((
+            "Node public key".into(),
+            self.journal.identity().public_key_hex(),
+        ));
+        for (node, links) in &bundle.chain {
+            if let Some(l) = links.last() {
+                data.proof.push((
+                    format!("Head of {node}"),
+                    format!("seq {} hash {}", l.seq, l.hash),
+                ));
+            }
+        }
+        data.proof.push((
+            "How to check".into(),
+            "lantern verify-evidence FOLDER — on any machine, without the database; one changed byte fails".into(),
+        ));
+        Ok(data)
+    }
+
+    /// The reconciliation board's figures and items.
+    fn reconciliation_rows(
+        &self,
+        actor: &Actor,
+        data: &mut PdfData,
+        v: &DisruptionView,
+    ) -> Result<(), AppError> {
+        let board = self.reconciliation(actor, v.id.as_str())?;
+        data.facts
+            .push(("Reconciliation".into(), board.figures.describe()));
+        for i in &board.items {
+            let detail = i.detail();
+            let when = i
+                .row
+                .as_ref()
+                .map(|r| {
+                    format!(
+                        "{} {}; content SHA-256 {}",
+                        r.settled_by.clone().unwrap_or_default(),
+                        r.settled_at.clone().unwrap_or_default(),
+                        r.hash
+                    )
+                })
+                .unwrap_or_default();
+            data.reconciliation.push(row(
+                i.entry.occurred_at,
+                vec![
+                    format!("{} {}", i.entry.record.id, i.entry.record.body.summary()),
+                    format!("{}: {detail}", i.state.as_str().to_uppercase()),
+                    when,
+                ],
+            ));
+        }
+        Ok(())
+    }
+
+    /// The post-incident review, if there is one.
+    fn review_rows(&self, data: &mut PdfData, v: &DisruptionView) -> Result<(), AppError> {
+        if let Some((r, at, by)) = self.journal.review(v.id.as_str())? {
+            data.review = crate::review::review_lines(&r, &at, &by);
+            let plan = self.journal.actions()?;
+            for a in &r.actions {
+                let status = plan
+                    .iter()
+                    .find(|p| p.action.id == a.id)
+                    .map(|p| {
+                        format!(
+                            "{}{}",
+                            p.status.to_uppercase(),
+                            if p.note.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {}", p.note)
+                            }
+                        )
+                    })
+                    .unwrap_or_default();
+                data.actions.push(Row {
+                    at: a.due.to_string(),
+                    cells: vec![
+                        format!(
+                            "{} {}",
+                            a.id.as_ref().map(|x| x.as_str()).unwrap_or(""),
+                            a.what
+                        ),
+                        a.owner.to_string(),
+                        status,
+                    ],
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The high-priority watch.
+    fn watch_rows(&self, actor: &Actor, data: &mut PdfData, v: &DisruptionView) {
+        if let Ok(w) = self.watch(actor, v.id.as_str()) {
+            data.facts.push((
+                "Visits in the window".into(),
+                format!(
+                    "{} planned, {} outstanding{}",
+                    w.visits.len(),
+                    w.outstanding(),
+                    if w.outstanding() == 0 {
+                        ": every one verified or explained"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+
+    /// Rule versions, readiness decisions and calls among the pack's events.
+    fn event_rows(&self, data: &mut PdfData, rows: &[EventRow]) {
         for r in rows {
             let at = r.stored.occurred_at.parse().unwrap_or(self.now());
             match &r.event {
@@ -333,351 +467,268 @@ impl App {
                 _ => {}
             }
         }
-        if let Some(v) = v {
-            if let Some(d) = &v.disruption {
-                data.facts
-                    .push(("Severity".into(), format!("{:?}", d.severity)));
-                data.facts.push(("Started".into(), show(d.started_at)));
-                data.facts.push((
-                    "Dependencies".into(),
-                    d.dependencies
-                        .iter()
-                        .map(|x| x.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ));
-                data.facts.push((
-                    "Services".into(),
-                    d.services
-                        .iter()
-                        .map(|x| x.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ));
-                for (i, step) in d.playbook.iter().enumerate() {
-                    let tick = v
-                        .ticks
-                        .iter()
-                        .find(|t| t.step == i)
-                        .map(|t| format!("{} at {}", t.by, show(t.at)))
-                        .unwrap_or_else(|| "NOT TICKED".into());
-                    data.playbook.push((step.clone(), tick));
-                }
-            }
-            for s in &v.stages {
-                data.facts.push((
-                    s.stage.as_str().to_string(),
-                    format!("{} by {}", show(s.at), s.by),
-                ));
-            }
-            for duty in &v.duties {
-                data.facts.push((
-                    duty.duty.as_str().to_string(),
-                    format!("{} from {}", duty.who, show(duty.at)),
-                ));
-            }
-            for r in &v.records {
-                let paper = r
-                    .record
-                    .paper_ref
-                    .as_ref()
-                    .map(|p| format!("paper {p}, "))
-                    .unwrap_or_default();
-                let who = format!("{}{} (entered {})", paper, r.by, show(r.recorded_at));
-                let people = r
-                    .record
-                    .people
-                    .iter()
-                    .map(|p| p.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let at = r.occurred_at;
-                match &r.record.body {
-                    RecordBody::Decision {
-                        what,
-                        rationale,
-                        restriction,
-                        review_at,
-                    } => data.decisions.push(row(
-                        at,
-                        vec![
-                            format!(
-                                "{what}{}",
-                                restriction
-                                    .as_ref()
-                                    .map(|x| format!(
-                                        " — RESTRICTION: {x}, review {}",
-                                        review_at.map(show).unwrap_or_default()
-                                    ))
-                                    .unwrap_or_default()
-                            ),
-                            rationale.clone(),
-                            who,
-                        ],
-                    )),
-                    RecordBody::Call {
-                        direction,
-                        party,
-                        organisation,
-                        number,
-                        purpose,
-                        outcome,
-                        reference,
-                    } => data.calls.push(row(
-                        at,
-                        vec![
-                            format!(
-                                "{direction:?} {party}, {organisation} {}",
-                                number.as_ref().map(|n| n.to_string()).unwrap_or_default()
-                            ),
-                            format!("{purpose} → {outcome}"),
-                            format!("{} {who}", reference.clone().unwrap_or_default()),
-                        ],
-                    )),
-                    RecordBody::Incident {
-                        key_facts,
-                        protective_actions,
-                        restriction,
-                        restriction_rationale,
-                        told,
-                        reg18,
-                        safeguarding_shared_at,
-                    } => data.incidents.push(row(
-                        at,
-                        vec![
-                            format!("{key_facts} [{people}]"),
-                            format!(
-                                "Actions: {protective_actions}. {}Told: {told}.",
-                                restriction
-                                    .as_ref()
-                                    .map(|x| format!(
-                                        "Restriction: {x} because {}. ",
-                                        restriction_rationale.clone().unwrap_or_default()
-                                    ))
-                                    .unwrap_or_default()
-                            ),
-                            format!(
-                                "Reg 18: {}; safeguarding shared {}; {who}",
-                                match reg18 {
-                                    Reg18::Notifiable => "NOTIFIABLE",
-                                    Reg18::NotNotifiable => "not notifiable",
-                                    Reg18::Undecided => "UNDECIDED",
-                                },
-                                safeguarding_shared_at
-                                    .map(show)
-                                    .unwrap_or_else(|| "—".into())
-                            ),
-                        ],
-                    )),
-                    RecordBody::Visit { .. } => data.visits.push(row(
-                        at,
-                        vec![
-                            r.record
-                                .visits
-                                .iter()
-                                .map(|x| x.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            r.record.body.summary(),
-                            who,
-                        ],
-                    )),
-                    RecordBody::Medication {
-                        dose,
-                        due_at,
-                        reason,
-                        ..
-                    } => data.medication.push(row(
-                        at,
-                        vec![
-                            format!(
-                                "{people}: {} {dose} due {}",
-                                r.record.body.summary(),
-                                show(*due_at)
-                            ),
-                            reason.clone().unwrap_or_default(),
-                            who,
-                        ],
-                    )),
-                    RecordBody::Instruction {
-                        to,
-                        what,
-                        follow_up,
-                    } => {
-                        let f = follow_up.as_ref().map(|f| {
-                            let done = v
-                                .fulfilment(&r.record.id)
-                                .map(|x| format!("logged {}", show(x.occurred_at)))
-                                .unwrap_or_else(|| "NOT LOGGED".into());
-                            format!("Follow-up by {}: {} — {done}", show(f.due_at), f.what)
-                        });
-                        data.instructions.push(row(
-                            at,
-                            vec![format!("To {to}: {what}"), f.unwrap_or_default(), who],
-                        ))
-                    }
-                    RecordBody::Comms {
-                        who: w,
-                        what,
-                        channel,
-                    } => data
-                        .comms
-                        .push(row(at, vec![format!("{w} ({channel})"), what.clone(), who])),
-                    RecordBody::MeiChange {
-                        content,
-                        provenance,
-                    } => data.mei.push(row(
-                        at,
-                        vec![
-                            format!("{people}: {}", content.kind().title()),
-                            content
-                                .lines()
-                                .into_iter()
-                                .map(|(k, v)| format!("{k}: {v}"))
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                            format!("{}; {}", provenance.line(), who),
-                        ],
-                    )),
-                }
-            }
-            for e in &v.escalations {
-                let steps = e
-                    .steps
-                    .iter()
-                    .map(|s| format!("{} step {}: {}", show(s.at), s.step + 1, s.detail))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                let ack = e
-                    .acknowledged
-                    .as_ref()
-                    .map(|a| format!("acknowledged {}: {}", show(a.at), a.note))
-                    .unwrap_or_else(|| "NOT ACKNOWLEDGED".into());
-                data.escalations.push(row(
-                    e.started_at,
-                    vec![
-                        format!("{}: {}", e.escalation.ladder.name, e.escalation.about),
-                        steps,
-                        ack,
-                    ],
-                ));
-            }
-            let board = self.reconciliation(actor, v.id.as_str())?;
-            data.facts
-                .push(("Reconciliation".into(), board.figures.describe()));
-            for i in &board.items {
-                let detail = i.detail();
-                let when = i
-                    .row
-                    .as_ref()
-                    .map(|r| {
-                        format!(
-                            "{} {}; content SHA-256 {}",
-                            r.settled_by.clone().unwrap_or_default(),
-                            r.settled_at.clone().unwrap_or_default(),
-                            r.hash
-                        )
-                    })
-                    .unwrap_or_default();
-                data.reconciliation.push(row(
-                    i.entry.occurred_at,
-                    vec![
-                        format!("{} {}", i.entry.record.id, i.entry.record.body.summary()),
-                        format!("{}: {detail}", i.state.as_str().to_uppercase()),
-                        when,
-                    ],
-                ));
-            }
-            if let Some((r, at, by)) = self.journal.review(v.id.as_str())? {
-                data.review = crate::review::review_lines(&r, &at, &by);
-                let plan = self.journal.actions()?;
-                for a in &r.actions {
-                    let status = plan
-                        .iter()
-                        .find(|p| p.action.id == a.id)
-                        .map(|p| {
-                            format!(
-                                "{}{}",
-                                p.status.to_uppercase(),
-                                if p.note.is_empty() {
-                                    String::new()
-                                } else {
-                                    format!(": {}", p.note)
-                                }
-                            )
-                        })
-                        .unwrap_or_default();
-                    data.actions.push(Row {
-                        at: a.due.to_string(),
-                        cells: vec![
-                            format!(
-                                "{} {}",
-                                a.id.as_ref().map(|x| x.as_str()).unwrap_or(""),
-                                a.what
-                            ),
-                            a.owner.to_string(),
-                            status,
-                        ],
-                    });
-                }
-            }
-            if let Ok(w) = self.watch(actor, v.id.as_str()) {
-                data.facts.push((
-                    "Visits in the window".into(),
-                    format!(
-                        "{} planned, {} outstanding{}",
-                        w.visits.len(),
-                        w.outstanding(),
-                        if w.outstanding() == 0 {
-                            ": every one verified or explained"
-                        } else {
-                            ""
-                        }
-                    ),
-                ));
-            }
-            let mut t = v.timeline.clone();
-            t.sort_by_key(|e| (e.at, e.pos));
-            data.timeline = t
-                .into_iter()
-                .map(|e| {
-                    let late = if e.recorded_at != e.at {
-                        format!("entered {}", show(e.recorded_at))
-                    } else {
-                        String::new()
-                    };
-                    row(e.at, vec![e.what, e.by, late])
-                })
-                .collect();
-        }
-        for s in [
-            &mut data.decisions,
-            &mut data.calls,
-            &mut data.incidents,
-            &mut data.visits,
-            &mut data.medication,
-            &mut data.mei,
-        ] {
-            s.sort_by(|a, b| a.at.cmp(&b.at));
-        }
-        data.proof
-            .push(("Signed by node".into(), self.journal.node_id().to_string()));
-        data.proof.push((
-            "Node public key".into(),
-            self.journal.identity().public_key_hex(),
-        ));
-        for (node, links) in &bundle.chain {
-            if let Some(l) = links.last() {
-                data.proof.push((
-                    format!("Head of {node}"),
-                    format!("seq {} hash {}", l.seq, l.hash),
-                ));
-            }
-        }
-        data.proof.push((
-            "How to check".into(),
-            "lantern verify-evidence FOLDER — on any machine, without the database; one changed byte fails".into(),
-        ));
-        Ok(data)
     }
+}
+
+/// A row of the pack: when, and its cells.
+fn row(at: jiff::Timestamp, cells: Vec<String>) -> Row {
+    Row {
+        at: show(at),
+        cells,
+    }
+}
+
+/// The disruption's facts, stages and roles.
+fn facts_rows(data: &mut PdfData, v: &DisruptionView) {
+    if let Some(d) = &v.disruption {
+        data.facts
+            .push(("Severity".into(), format!("{:?}", d.severity)));
+        data.facts.push(("Started".into(), show(d.started_at)));
+        data.facts.push((
+            "Dependencies".into(),
+            d.dependencies
+                .iter()
+                .map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+        data.facts.push((
+            "Services".into(),
+            d.services
+                .iter()
+                .map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+        for (i, step) in d.playbook.iter().enumerate() {
+            let tick = v
+                .ticks
+                .iter()
+                .find(|t| t.step == i)
+                .map(|t| format!("{} at {}", t.by, show(t.at)))
+                .unwrap_or_else(|| "NOT TICKED".into());
+            data.playbook.push((step.clone(), tick));
+        }
+    }
+    for s in &v.stages {
+        data.facts.push((
+            s.stage.as_str().to_string(),
+            format!("{} by {}", show(s.at), s.by),
+        ));
+    }
+    for duty in &v.duties {
+        data.facts.push((
+            duty.duty.as_str().to_string(),
+            format!("{} from {}", duty.who, show(duty.at)),
+        ));
+    }
+}
+
+/// One downtime record, in the part of the pack for its kind.
+fn record_row(data: &mut PdfData, v: &DisruptionView, r: &RecordEntry) {
+    let paper = r
+        .record
+        .paper_ref
+        .as_ref()
+        .map(|p| format!("paper {p}, "))
+        .unwrap_or_default();
+    let who = format!("{}{} (entered {})", paper, r.by, show(r.recorded_at));
+    let people = r
+        .record
+        .people
+        .iter()
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let at = r.occurred_at;
+    match &r.record.body {
+        RecordBody::Decision {
+            what,
+            rationale,
+            restriction,
+            review_at,
+        } => data.decisions.push(row(
+            at,
+            vec![
+                format!(
+                    "{what}{}",
+                    restriction
+                        .as_ref()
+                        .map(|x| format!(
+                            " — RESTRICTION: {x}, review {}",
+                            review_at.map(show).unwrap_or_default()
+                        ))
+                        .unwrap_or_default()
+                ),
+                rationale.clone(),
+                who,
+            ],
+        )),
+        RecordBody::Call {
+            direction,
+            party,
+            organisation,
+            number,
+            purpose,
+            outcome,
+            reference,
+        } => data.calls.push(row(
+            at,
+            vec![
+                format!(
+                    "{direction:?} {party}, {organisation} {}",
+                    number.as_ref().map(|n| n.to_string()).unwrap_or_default()
+                ),
+                format!("{purpose} → {outcome}"),
+                format!("{} {who}", reference.clone().unwrap_or_default()),
+            ],
+        )),
+        RecordBody::Incident {
+            key_facts,
+            protective_actions,
+            restriction,
+            restriction_rationale,
+            told,
+            reg18,
+            safeguarding_shared_at,
+        } => data.incidents.push(row(
+            at,
+            vec![
+                format!("{key_facts} [{people}]"),
+                format!(
+                    "Actions: {protective_actions}. {}Told: {told}.",
+                    restriction
+                        .as_ref()
+                        .map(|x| format!(
+                            "Restriction: {x} because {}. ",
+                            restriction_rationale.clone().unwrap_or_default()
+                        ))
+                        .unwrap_or_default()
+                ),
+                format!(
+                    "Reg 18: {}; safeguarding shared {}; {who}",
+                    match reg18 {
+                        Reg18::Notifiable => "NOTIFIABLE",
+                        Reg18::NotNotifiable => "not notifiable",
+                        Reg18::Undecided => "UNDECIDED",
+                    },
+                    safeguarding_shared_at
+                        .map(show)
+                        .unwrap_or_else(|| "—".into())
+                ),
+            ],
+        )),
+        RecordBody::Visit { .. } => data.visits.push(row(
+            at,
+            vec![
+                r.record
+                    .visits
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                r.record.body.summary(),
+                who,
+            ],
+        )),
+        RecordBody::Medication {
+            dose,
+            due_at,
+            reason,
+            ..
+        } => data.medication.push(row(
+            at,
+            vec![
+                format!(
+                    "{people}: {} {dose} due {}",
+                    r.record.body.summary(),
+                    show(*due_at)
+                ),
+                reason.clone().unwrap_or_default(),
+                who,
+            ],
+        )),
+        RecordBody::Instruction {
+            to,
+            what,
+            follow_up,
+        } => {
+            let f = follow_up.as_ref().map(|f| {
+                let done = v
+                    .fulfilment(&r.record.id)
+                    .map(|x| format!("logged {}", show(x.occurred_at)))
+                    .unwrap_or_else(|| "NOT LOGGED".into());
+                format!("Follow-up by {}: {} — {done}", show(f.due_at), f.what)
+            });
+            data.instructions.push(row(
+                at,
+                vec![format!("To {to}: {what}"), f.unwrap_or_default(), who],
+            ))
+        }
+        RecordBody::Comms {
+            who: w,
+            what,
+            channel,
+        } => data
+            .comms
+            .push(row(at, vec![format!("{w} ({channel})"), what.clone(), who])),
+        RecordBody::MeiChange {
+            content,
+            provenance,
+        } => data.mei.push(row(
+            at,
+            vec![
+                format!("{people}: {}", content.kind().title()),
+                content
+                    .lines()
+                    .into_iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                format!("{}; {}", provenance.line(), who),
+            ],
+        )),
+    }
+}
+
+/// Escalations and each of their steps.
+fn escalation_rows(data: &mut PdfData, v: &DisruptionView) {
+    for e in &v.escalations {
+        let steps = e
+            .steps
+            .iter()
+            .map(|s| format!("{} step {}: {}", show(s.at), s.step + 1, s.detail))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let ack = e
+            .acknowledged
+            .as_ref()
+            .map(|a| format!("acknowledged {}: {}", show(a.at), a.note))
+            .unwrap_or_else(|| "NOT ACKNOWLEDGED".into());
+        data.escalations.push(row(
+            e.started_at,
+            vec![
+                format!("{}: {}", e.escalation.ladder.name, e.escalation.about),
+                steps,
+                ack,
+            ],
+        ));
+    }
+}
+
+/// The timeline, in the order things happened, paper entries marked with when they were entered.
+fn timeline_rows(data: &mut PdfData, v: &DisruptionView) {
+    let mut t = v.timeline.clone();
+    t.sort_by_key(|e| (e.at, e.pos));
+    data.timeline = t
+        .into_iter()
+        .map(|e| {
+            let late = if e.recorded_at != e.at {
+                format!("entered {}", show(e.recorded_at))
+            } else {
+                String::new()
+            };
+            row(e.at, vec![e.what, e.by, late])
+        })
+        .collect();
 }
