@@ -1,6 +1,7 @@
 //! Evidence packs: for a disruption or a period, a PDF for people and a bundle of the events
 //! themselves with their proof (`verify_evidence` checks it anywhere).
 
+use crate::disruption_presenter as present;
 use crate::{Actor, App, AppError};
 use lantern_core::FieldError;
 use lantern_core::disruption_view::{DisruptionView, RecordEntry};
@@ -697,14 +698,10 @@ fn escalation_rows(data: &mut PdfData, v: &DisruptionView) {
         let steps = e
             .steps
             .iter()
-            .map(|s| format!("{} step {}: {}", show(s.at), s.step + 1, s.detail))
+            .map(present::escalation_step)
             .collect::<Vec<_>>()
             .join("; ");
-        let ack = e
-            .acknowledged
-            .as_ref()
-            .map(|a| format!("acknowledged {}: {}", show(a.at), a.note))
-            .unwrap_or_else(|| "NOT ACKNOWLEDGED".into());
+        let ack = present::escalation_state(e);
         data.escalations.push(row(
             e.started_at,
             vec![
@@ -718,17 +715,17 @@ fn escalation_rows(data: &mut PdfData, v: &DisruptionView) {
 
 /// The timeline, in the order things happened, paper entries marked with when they were entered.
 fn timeline_rows(data: &mut PdfData, v: &DisruptionView) {
-    let mut t = v.timeline.clone();
-    t.sort_by_key(|e| (e.at, e.pos));
-    data.timeline = t
+    data.timeline = present::timeline(v)
         .into_iter()
-        .map(|e| {
-            let late = if e.recorded_at != e.at {
-                format!("entered {}", show(e.recorded_at))
-            } else {
-                String::new()
-            };
-            row(e.at, vec![e.what, e.by, late])
+        .map(|e| Row {
+            at: e.at,
+            cells: vec![
+                e.what,
+                e.by,
+                e.entered
+                    .map(|t| format!("entered {t}"))
+                    .unwrap_or_default(),
+            ],
         })
         .collect();
 }

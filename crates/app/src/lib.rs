@@ -11,6 +11,7 @@ mod decisions;
 pub mod demo;
 mod dependencies;
 mod directory;
+pub mod disruption_presenter;
 pub mod disruptions;
 pub mod downtime;
 mod error;

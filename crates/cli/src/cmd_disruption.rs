@@ -5,6 +5,7 @@ use crate::{Ctx, out};
 use lantern_app::App;
 use lantern_app::core::disruption_view::DisruptionView;
 use lantern_app::core::time::show;
+use lantern_app::disruption_presenter as present;
 use lantern_app::disruptions::DeclareInput;
 use lantern_app::downtime::{RECORD_KINDS, RecordInput, record_fields};
 use lantern_app::notify::Notifier;
@@ -221,24 +222,7 @@ pub fn run(ctx: &Ctx, cmd: &DisruptionCmd) -> anyhow::Result<ExitCode> {
                         r.detail
                     );
                 }
-                let board = w.board();
-                println!(
-                    "{} planned visits: {} verified, {} explained, {} outstanding; {} high-priority not yet verified.",
-                    w.visits.len(),
-                    w.visits
-                        .iter()
-                        .filter(|r| r.state == lantern_app::watch::VisitState::Verified)
-                        .count(),
-                    w.visits
-                        .iter()
-                        .filter(|r| r.state == lantern_app::watch::VisitState::Explained)
-                        .count(),
-                    w.outstanding(),
-                    board.len()
-                );
-                if w.outstanding() == 0 {
-                    println!("Every planned visit in the window was verified or explained.");
-                }
+                println!("{}", present::watch_summary(&w));
             }
             return Ok(if w.outstanding() == 0 {
                 ExitCode::SUCCESS
@@ -317,28 +301,24 @@ fn print_view(ctx: &Ctx, app: &App, v: &DisruptionView) -> anyhow::Result<()> {
                 "  {} ({}) {}: {}",
                 e.escalation.id,
                 e.escalation.ladder.name,
-                match (&e.acknowledged, e.is_open()) {
-                    (Some(_), _) => "ACKNOWLEDGED",
-                    (None, true) => "RUNNING",
-                    (None, false) => "EXHAUSTED",
-                },
+                present::escalation_state(e),
                 e.escalation.about
             );
+            if let Some((prompt, _)) = present::call_now(e) {
+                println!("    {prompt}");
+            }
             for s in &e.steps {
-                println!("    step {} {:?}: {}", s.step + 1, s.outcome, s.detail);
+                println!("    {}", present::escalation_step(s));
             }
         }
     }
     println!("Timeline:");
-    let mut t = v.timeline.clone();
-    t.sort_by_key(|e| (e.at, e.pos));
-    for e in t {
-        let late = if e.recorded_at != e.at {
-            format!(" (entered {})", show(e.recorded_at))
-        } else {
-            String::new()
-        };
-        println!("  {}  {}{late} — {}", show(e.at), e.what, e.by);
+    for e in present::timeline(v) {
+        let late = e
+            .entered
+            .map(|t| format!(" (entered {t})"))
+            .unwrap_or_default();
+        println!("  {}  {}{late} — {}", e.at, e.what, e.by);
     }
     Ok(())
 }

@@ -338,6 +338,13 @@ fn s3_safeguarding_allegation_during_an_email_outage() {
             .unwrap()
             .is_empty()
     );
+    // The status says what the console says while the phone step waits (one presenter for both).
+    let waiting = text(data, &t("02:12"), &["disruption", "status", &id]);
+    assert!(
+        waiting.contains("RUNNING")
+            && waiting.contains("Call Northshire Safeguarding Adults Hub on 01632 960301 now"),
+        "{waiting}"
+    );
     // 02:15 the referral is made by phone; the reference goes in the log and answers the ladder.
     let call = ok(
         data,

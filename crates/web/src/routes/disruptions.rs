@@ -12,11 +12,10 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use lantern_app::core::disruption::Duty;
-use lantern_app::core::ladder::StepOutcome;
 use lantern_app::core::time::show;
+use lantern_app::disruption_presenter as present;
 use lantern_app::disruptions::DeclareInput;
 use lantern_app::downtime::{RECORD_KINDS, RecordInput, record_fields};
-use lantern_app::watch::VisitState;
 use lantern_app::{App, AppError, SignedIn};
 use serde::Deserialize;
 
@@ -194,34 +193,16 @@ fn console(
         .escalations
         .iter()
         .map(|e| {
-            let last = e.steps.last();
-            let (call_now, tel) = match (last, &e.acknowledged) {
-                (Some(s), None) if s.outcome == StepOutcome::CallRequired => {
-                    let st = &e.escalation.ladder.steps[s.step];
-                    (
-                        Some(format!("Call {} on {} now", st.target, st.address)),
-                        st.address
-                            .chars()
-                            .filter(|c| c.is_ascii_digit() || *c == '+')
-                            .collect(),
-                    )
-                }
-                _ => (None, String::new()),
+            let (call_now, tel) = match present::call_now(e) {
+                Some((prompt, tel)) => (Some(prompt), tel),
+                None => (None, String::new()),
             };
             EscalationRow {
                 id: e.escalation.id.to_string(),
                 ladder: e.escalation.ladder.name.clone(),
                 about: e.escalation.about.clone(),
-                state: match (&e.acknowledged, e.is_open()) {
-                    (Some(a), _) => format!("ACKNOWLEDGED {}: {}", show(a.at), a.note),
-                    (None, true) => "RUNNING".into(),
-                    (None, false) => "EXHAUSTED: every step taken, nobody acknowledged".into(),
-                },
-                steps: e
-                    .steps
-                    .iter()
-                    .map(|s| format!("{} step {}: {}", show(s.at), s.step + 1, s.detail))
-                    .collect(),
+                state: present::escalation_state(e),
+                steps: e.steps.iter().map(present::escalation_step).collect(),
                 call_now,
                 tel,
             }
@@ -259,22 +240,7 @@ fn console(
                     )
                 })
                 .collect();
-            let count = |s| w.visits.iter().filter(|r| r.state == s).count();
-            let summary = format!(
-                "{} planned visits from {} to {}: {} verified, {} explained, {} outstanding.{}",
-                w.visits.len(),
-                show(w.from),
-                show(w.to),
-                count(VisitState::Verified),
-                count(VisitState::Explained),
-                w.outstanding(),
-                if w.outstanding() == 0 {
-                    " Every planned visit in the window was verified or explained."
-                } else {
-                    ""
-                }
-            );
-            (board, rows, summary)
+            (board, rows, present::watch_summary(&w))
         }
         Err(AppError::NotFound { .. }) => (vec![], vec![], String::new()),
         Err(e) => return Err(e),
@@ -317,8 +283,6 @@ fn console(
             )
         })
         .collect();
-    let mut timeline = v.timeline.clone();
-    timeline.sort_by_key(|t| (t.at, t.pos));
     Ok(DisruptionPage {
         nav: Some(crate::view::Nav::for_user(user)),
         csrf: user.csrf.clone(),
@@ -415,15 +379,14 @@ fn console(
                 )
             })
             .collect(),
-        timeline: timeline
+        timeline: present::timeline(&v)
             .into_iter()
             .map(|t| {
-                let late = if t.recorded_at != t.at {
-                    format!("entered {}", show(t.recorded_at))
-                } else {
-                    String::new()
-                };
-                (show(t.at), t.what, t.by, late)
+                let late = t
+                    .entered
+                    .map(|e| format!("entered {e}"))
+                    .unwrap_or_default();
+                (t.at, t.what, t.by, late)
             })
             .collect(),
         error,
