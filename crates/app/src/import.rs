@@ -122,6 +122,19 @@ pub struct ImportRun<'a> {
     report: ImportReport,
 }
 
+/// What an import made of one record, against what Lantern already held from that source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// New, and Lantern understands its kind.
+    Imported,
+    /// Held before with a different hash: its newer content is taken in.
+    Updated,
+    /// Held before with the same hash: nothing to do.
+    Unchanged,
+    /// New or changed, of a kind Lantern keeps but does not map.
+    Unmapped,
+}
+
 /// Compile the embedded FHIR schema now (it is compiled once per process), so that a benchmark
 /// does not time it.
 pub fn warm_fhir_schema() {
@@ -295,17 +308,17 @@ impl ImportRun<'_> {
         // The last copy of a resource in a document wins.
         let mut changed: Vec<SourceRecord> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let mut counts: Vec<(String, &'static str)> = Vec::new();
+        let mut counts: Vec<(String, Verdict)> = Vec::new();
         for r in doc.records {
             let key = r.key();
             self.seen.insert(key.clone());
             let verdict = match self.known.get(&key) {
-                Some(h) if *h == r.hash => "unchanged",
-                _ if !r.mapped => "unmapped",
-                Some(_) => "updated",
-                None => "imported",
+                Some(h) if *h == r.hash => Verdict::Unchanged,
+                _ if !r.mapped => Verdict::Unmapped,
+                Some(_) => Verdict::Updated,
+                None => Verdict::Imported,
             };
-            if r.mapped && verdict != "unchanged" {
+            if r.mapped && verdict != Verdict::Unchanged {
                 for u in &r.unmapped {
                     *self
                         .report
@@ -317,7 +330,7 @@ impl ImportRun<'_> {
                 }
             }
             counts.push((r.resource_type.clone(), verdict));
-            if verdict == "unchanged" {
+            if verdict == Verdict::Unchanged {
                 continue;
             }
             match index.get(&key) {
@@ -457,7 +470,7 @@ impl ImportRun<'_> {
         &mut self,
         events: Vec<Event>,
         changed: Vec<SourceRecord>,
-        counts: Vec<(String, &'static str)>,
+        counts: Vec<(String, Verdict)>,
         added: Vec<String>,
         updated: Vec<String>,
         not_added: Vec<String>,
@@ -476,10 +489,10 @@ impl ImportRun<'_> {
         for (ty, verdict) in counts {
             let c = self.report.by_type.entry(ty).or_default();
             match verdict {
-                "unchanged" => c.unchanged += 1,
-                "unmapped" => c.unmapped += 1,
-                "updated" => c.updated += 1,
-                _ => c.imported += 1,
+                Verdict::Unchanged => c.unchanged += 1,
+                Verdict::Unmapped => c.unmapped += 1,
+                Verdict::Updated => c.updated += 1,
+                Verdict::Imported => c.imported += 1,
             }
         }
         self.report.events += n;
