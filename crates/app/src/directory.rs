@@ -105,20 +105,23 @@ impl App {
             .collect())
     }
 
+    /// The people within the actor's reach, by id.
+    fn reachable(&self, actor: &Actor) -> Result<BTreeMap<PersonId, Person>, AppError> {
+        Ok(self
+            .people_in_reach(actor)?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect())
+    }
+
     /// Every person's section states at `now`, for the people within the actor's reach.
     pub fn section_states_in_reach(
         &self,
         actor: &Actor,
     ) -> Result<BTreeMap<PersonId, Vec<SectionState>>, AppError> {
-        let scope = self.scope(actor)?;
-        let people: BTreeMap<PersonId, Person> = self
-            .journal
-            .people(None)?
-            .into_iter()
-            .map(|p| (p.id.clone(), p))
-            .collect();
+        let people = self.reachable(actor)?;
         let mut states = self.journal.all_section_states(self.now())?;
-        states.retain(|id, _| people.get(id).is_some_and(|p| scope.includes(p)));
+        states.retain(|id, _| people.contains_key(id));
         Ok(states)
     }
 
@@ -129,18 +132,12 @@ impl App {
         from: jiff::Timestamp,
         to: jiff::Timestamp,
     ) -> Result<Vec<Visit>, AppError> {
-        let scope = self.scope(actor)?;
-        let people: BTreeMap<PersonId, Person> = self
-            .journal
-            .people(None)?
-            .into_iter()
-            .map(|p| (p.id.clone(), p))
-            .collect();
+        let people = self.reachable(actor)?;
         Ok(self
             .journal
             .visits_between(from, to)?
             .into_iter()
-            .filter(|v| people.get(&v.person).is_some_and(|p| scope.includes(p)))
+            .filter(|v| people.contains_key(&v.person))
             .collect())
     }
 

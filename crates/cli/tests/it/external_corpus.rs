@@ -2,7 +2,9 @@
 //! found through `lantern_testkit`'s one locator; `scripts/test.sh` runs them only when it is
 //! there. The same behaviours over the project's own fixtures are in `import_fhir` and `sync`.
 
-use crate::import_fhir::{import, totals};
+use crate::import_fhir::{
+    broken_files_are_rejected_and_change_nothing, changed_resource_then_full_import, import, totals,
+};
 use crate::support::{demo, event_count, json, lantern};
 use lantern_testkit::corpus as shared;
 use serde_json::Value;
@@ -144,124 +146,16 @@ fn hl7_and_uk_core_examples_import_with_provenance_and_dangling_references_named
 
 #[test]
 fn every_broken_file_is_rejected_and_changes_nothing() {
-    let d = demo();
-    let before = event_count(d.path());
-    let broken = shared("broken");
-    let (code, r) = import(
-        d.path(),
-        &[
-            broken.to_str().unwrap(),
-            "--source",
-            "ehr",
-            "--service",
-            "maple-court",
-        ],
-    );
-    assert_eq!(code, 2, "{r}");
-    let rejected = r["rejected"].as_array().unwrap();
-    assert_eq!(rejected.len(), 11, "{rejected:?}");
-    for (file, needle) in [
-        (
-            "bundle-invalid-date.json",
-            "birthDate: expected a FHIR date",
-        ),
-        ("bundle-unknown-element.json", "dateOfBirth"),
-        (
-            "bundle-missing-required.json",
-            "status: expected this required element",
-        ),
-        ("flag-truncated.json", "a complete JSON document"),
-        (
-            "bundle-reference-as-string.json",
-            "subject: expected an object",
-        ),
-    ] {
-        let line = rejected
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|l| l.contains(file))
-            .unwrap_or_else(|| panic!("{file} not reported"));
-        assert!(line.contains(needle), "{line}");
-    }
-    assert_eq!(r["events"], 0);
-    assert_eq!(event_count(d.path()), before);
+    broken_files_are_rejected_and_change_nothing(&shared("broken"), 11, "flag-truncated.json");
 }
 
 #[test]
 fn a_changed_resource_appends_exactly_the_change_and_a_full_import_flags_what_went() {
-    let d = demo();
-    let work = tempfile::tempdir().unwrap();
-    let name = "Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json";
-    let other = "Liz_Conn_27c911c6-f045-4ffa-af5d-6eba57ac94b2.json";
-    for f in [name, other] {
-        std::fs::copy(shared("synthea").join(f), work.path().join(f)).unwrap();
-    }
-    let dir = work.path().to_str().unwrap();
-    let args = [dir, "--source", "ehr", "--service", "maple-court", "--full"];
-    let (code, first) = import(d.path(), &args);
-    assert_eq!(code, 0);
-    let person = first["people_added"][0].as_str().unwrap().to_string();
-
-    // Change one allergy's name in the source.
-    let path = work.path().join(name);
-    let mut bundle: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let entry = bundle["entry"]
-        .as_array_mut()
-        .unwrap()
-        .iter_mut()
-        .find(|e| e["resource"]["resourceType"] == "AllergyIntolerance")
-        .expect("an allergy in this bundle");
-    entry["resource"]["code"]["text"] = Value::from("Peanut (changed in the source)");
-    std::fs::write(&path, serde_json::to_string(&bundle).unwrap()).unwrap();
-    let before = event_count(d.path());
-    let (code, second) = import(d.path(), &args);
-    assert_eq!(code, 0);
-    assert_eq!(
-        second["by_type"]["AllergyIntolerance"]["updated"], 1,
-        "{second}"
+    changed_resource_then_full_import(
+        &shared("synthea/Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json"),
+        &shared("synthea/Liz_Conn_27c911c6-f045-4ffa-af5d-6eba57ac94b2.json"),
+        &shared("broken/flag-truncated.json"),
     );
-    assert_eq!(totals(&second).0, 0);
-    // The record and the one section composed from it: nothing else.
-    assert_eq!(second["events"], 2, "{second}");
-    assert_eq!(event_count(d.path()), before + 2);
-    let mei = json(d.path(), &["mei", "show", &person]).to_string();
-    assert!(mei.contains("Peanut (changed in the source)"), "{mei}");
-
-    // The other file leaves the source while a broken file arrives: an incomplete import, so
-    // nothing is flagged missing on its word.
-    std::fs::remove_file(work.path().join(other)).unwrap();
-    let broken = work.path().join("zz-broken.json");
-    std::fs::copy(shared("broken/flag-truncated.json"), &broken).unwrap();
-    let (code, partial) = import(d.path(), &args);
-    assert_eq!(code, 2);
-    assert_eq!(partial["missing"].as_array().unwrap().len(), 0, "{partial}");
-    assert!(
-        partial["notes"]
-            .to_string()
-            .contains("not checked for records missing")
-    );
-    std::fs::remove_file(&broken).unwrap();
-
-    // Complete again without it: flagged missing, sections marked stale, nothing deleted.
-    let (code, third) = import(d.path(), &args);
-    assert_eq!(code, 0);
-    let missing = third["missing"].as_array().unwrap();
-    assert!(
-        missing
-            .iter()
-            .any(|m| m.as_str().unwrap().starts_with("Patient/")),
-        "{third}"
-    );
-    let gone = first["people_added"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap())
-        .find(|p| *p != person)
-        .unwrap();
-    let shown = json(d.path(), &["person", "show", gone]).to_string();
-    assert!(shown.contains("no longer in ehr"), "{shown}");
-    json(d.path(), &["verify"]);
 }
 
 #[test]

@@ -188,13 +188,18 @@ fn loose_resources_import_with_provenance_and_dangling_references_named() {
 
 #[test]
 fn every_broken_fixture_is_rejected_and_changes_nothing() {
+    broken_files_are_rejected_and_change_nothing(&fhir("broken"), 9, "allergy-truncated.json");
+}
+
+/// Every file of `dir` is refused (`count` of them), each naming the element and what was
+/// expected (`truncated`: the file cut short), and nothing is written.
+pub fn broken_files_are_rejected_and_change_nothing(dir: &Path, count: usize, truncated: &str) {
     let d = demo();
     let before = event_count(d.path());
-    let broken = fhir("broken");
     let (code, r) = import(
         d.path(),
         &[
-            broken.to_str().unwrap(),
+            dir.to_str().unwrap(),
             "--source",
             "ehr",
             "--service",
@@ -203,7 +208,7 @@ fn every_broken_fixture_is_rejected_and_changes_nothing() {
     );
     assert_eq!(code, 2, "{r}");
     let rejected = r["rejected"].as_array().unwrap();
-    assert_eq!(rejected.len(), 9, "{rejected:?}");
+    assert_eq!(rejected.len(), count, "{rejected:?}");
     for (file, needle) in [
         (
             "bundle-invalid-date.json",
@@ -214,7 +219,7 @@ fn every_broken_fixture_is_rejected_and_changes_nothing() {
             "bundle-missing-required.json",
             "status: expected this required element",
         ),
-        ("allergy-truncated.json", "a complete JSON document"),
+        (truncated, "a complete JSON document"),
         (
             "bundle-reference-as-string.json",
             "subject: expected an object",
@@ -233,29 +238,31 @@ fn every_broken_fixture_is_rejected_and_changes_nothing() {
 
 #[test]
 fn a_changed_resource_appends_exactly_the_change_and_a_full_import_flags_what_went() {
+    changed_resource_then_full_import(
+        &fhir(ALFRED),
+        &fhir(BEATRICE),
+        &fhir("broken/allergy-truncated.json"),
+    );
+}
+
+/// Two bundles imported with `--full`; an allergy of the first changed in the source appends
+/// exactly the record and its section; the second leaving while a broken file arrives flags
+/// nothing (the import is incomplete); leaving again on a complete import flags it missing.
+pub fn changed_resource_then_full_import(changed: &Path, other: &Path, broken_file: &Path) {
     let d = demo();
     let work = tempfile::tempdir().unwrap();
-    let name = "alfred.json";
-    let other = "beatrice.json";
-    std::fs::copy(fhir(ALFRED), work.path().join(name)).unwrap();
-    std::fs::copy(fhir(BEATRICE), work.path().join(other)).unwrap();
+    // Named so that the changed bundle is read first and its patient is added first.
+    let name = "a-changed.json";
+    let other_name = "b-other.json";
+    std::fs::copy(changed, work.path().join(name)).unwrap();
+    std::fs::copy(other, work.path().join(other_name)).unwrap();
     let dir = work.path().to_str().unwrap();
     let args = [dir, "--source", "ehr", "--service", "maple-court", "--full"];
     let (code, first) = import(d.path(), &args);
     assert_eq!(code, 0);
-    let added: Vec<String> = first["people_added"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap().to_string())
-        .collect();
-    let person = added
-        .iter()
-        .find(|p| p.contains("3b1f6c2e"))
-        .unwrap()
-        .clone();
+    let person = first["people_added"][0].as_str().unwrap().to_string();
 
-    // Change the allergy's name in the source.
+    // Change one allergy's name in the source.
     let path = work.path().join(name);
     let mut bundle: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let entry = bundle["entry"]
@@ -264,7 +271,7 @@ fn a_changed_resource_appends_exactly_the_change_and_a_full_import_flags_what_we
         .iter_mut()
         .find(|e| e["resource"]["resourceType"] == "AllergyIntolerance")
         .expect("an allergy in this bundle");
-    entry["resource"]["code"]["text"] = Value::from("Penicillin (changed in the source)");
+    entry["resource"]["code"]["text"] = Value::from("Peanut (changed in the source)");
     std::fs::write(&path, serde_json::to_string(&bundle).unwrap()).unwrap();
     let before = event_count(d.path());
     let (code, second) = import(d.path(), &args);
@@ -278,13 +285,13 @@ fn a_changed_resource_appends_exactly_the_change_and_a_full_import_flags_what_we
     assert_eq!(second["events"], 2, "{second}");
     assert_eq!(event_count(d.path()), before + 2);
     let mei = json(d.path(), &["mei", "show", &person]).to_string();
-    assert!(mei.contains("Penicillin (changed in the source)"), "{mei}");
+    assert!(mei.contains("Peanut (changed in the source)"), "{mei}");
 
     // The other file leaves the source while a broken file arrives: an incomplete import, so
     // nothing is flagged missing on its word.
-    std::fs::remove_file(work.path().join(other)).unwrap();
+    std::fs::remove_file(work.path().join(other_name)).unwrap();
     let broken = work.path().join("zz-broken.json");
-    std::fs::copy(fhir("broken/allergy-truncated.json"), &broken).unwrap();
+    std::fs::copy(broken_file, &broken).unwrap();
     let (code, partial) = import(d.path(), &args);
     assert_eq!(code, 2);
     assert_eq!(partial["missing"].as_array().unwrap().len(), 0, "{partial}");
@@ -305,7 +312,13 @@ fn a_changed_resource_appends_exactly_the_change_and_a_full_import_flags_what_we
             .any(|m| m.as_str().unwrap().starts_with("Patient/")),
         "{third}"
     );
-    let gone = added.iter().find(|p| **p != person).unwrap();
+    let gone = first["people_added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .find(|p| *p != person)
+        .unwrap();
     let shown = json(d.path(), &["person", "show", gone]).to_string();
     assert!(shown.contains("no longer in ehr"), "{shown}");
     json(d.path(), &["verify"]);
