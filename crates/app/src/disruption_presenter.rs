@@ -3,6 +3,7 @@
 //! three cannot drift apart.
 
 use crate::watch::{VisitState, WatchReport};
+use lantern_core::disruption::Stage;
 use lantern_core::disruption_view::{DisruptionView, EscalationView, StepEntry};
 use lantern_core::ladder::StepOutcome;
 use lantern_core::time::show;
@@ -83,4 +84,51 @@ pub fn watch_summary(w: &WatchReport) -> String {
             ""
         }
     )
+}
+
+/// A stage's name as a heading.
+pub fn stage_label(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Proposed => "Proposed",
+        Stage::Declared => "Declared",
+        Stage::Stable => "Stable",
+        Stage::Recovered => "Recovered",
+        Stage::Closed => "Closed",
+        Stage::Dismissed => "Dismissed",
+    }
+}
+
+/// The facts of a disruption, label and value: severity, start, what is down, the services (and
+/// the people, when counted), the probe that proposed it, and each stage with when and by whom.
+pub fn facts(v: &DisruptionView, people_affected: Option<usize>) -> Vec<(String, String)> {
+    let mut facts = Vec::new();
+    let list = |xs: Vec<&str>| xs.join(", ");
+    if let Some(d) = &v.disruption {
+        facts.push(("Severity".into(), format!("{:?}", d.severity)));
+        facts.push(("Started".into(), show(d.started_at)));
+        facts.push((
+            "Dependencies".into(),
+            list(d.dependencies.iter().map(|x| x.as_str()).collect()),
+        ));
+        facts.push((
+            "Services".into(),
+            list(d.services.iter().map(|x| x.as_str()).collect()),
+        ));
+        if let Some(n) = people_affected {
+            facts.push(("People affected".into(), n.to_string()));
+        }
+    }
+    if let Some(p) = &v.proposal {
+        facts.push((
+            "Proposed by probe".into(),
+            format!("{} at {}", p.reason, show(p.at)),
+        ));
+    }
+    for s in &v.stages {
+        facts.push((
+            stage_label(s.stage).into(),
+            format!("{} by {}", show(s.at), s.by),
+        ));
+    }
+    facts
 }

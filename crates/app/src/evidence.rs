@@ -481,26 +481,8 @@ fn row(at: jiff::Timestamp, cells: Vec<String>) -> Row {
 
 /// The disruption's facts, stages and roles.
 fn facts_rows(data: &mut PdfData, v: &DisruptionView) {
+    data.facts = present::facts(v, None);
     if let Some(d) = &v.disruption {
-        data.facts
-            .push(("Severity".into(), format!("{:?}", d.severity)));
-        data.facts.push(("Started".into(), show(d.started_at)));
-        data.facts.push((
-            "Dependencies".into(),
-            d.dependencies
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
-        data.facts.push((
-            "Services".into(),
-            d.services
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
         for (i, step) in d.playbook.iter().enumerate() {
             let tick = v
                 .ticks
@@ -510,12 +492,6 @@ fn facts_rows(data: &mut PdfData, v: &DisruptionView) {
                 .unwrap_or_else(|| "NOT TICKED".into());
             data.playbook.push((step.clone(), tick));
         }
-    }
-    for s in &v.stages {
-        data.facts.push((
-            s.stage.as_str().to_string(),
-            format!("{} by {}", show(s.at), s.by),
-        ));
     }
     for duty in &v.duties {
         data.facts.push((

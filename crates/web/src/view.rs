@@ -626,7 +626,7 @@ pub struct DisruptionPage {
     pub stage: String,
     pub drill: bool,
     /// Severity, started, dependencies, services, people affected.
-    pub facts: Vec<(&'static str, String)>,
+    pub facts: Vec<(String, String)>,
     pub next_stages: Vec<&'static str>,
     pub may_run: bool,
     pub may_record: bool,

@@ -145,50 +145,11 @@ fn console(
     let v = app.disruption(&actor, id)?;
     let d = v.disruption.clone();
     let role = user.staff.role;
-    let mut facts = vec![];
-    if let Some(d) = &d {
-        facts.push(("Severity", format!("{:?}", d.severity)));
-        facts.push(("Started", show(d.started_at)));
-        facts.push((
-            "Dependencies",
-            d.dependencies
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
-        facts.push((
-            "Services",
-            d.services
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ));
-        facts.push((
-            "People affected",
-            app.affected_people(&v)?.len().to_string(),
-        ));
-    }
-    if let Some(p) = &v.proposal {
-        facts.push((
-            "Proposed by probe",
-            format!("{} at {}", p.reason, show(p.at)),
-        ));
-    }
-    for s in &v.stages {
-        facts.push((
-            match s.stage {
-                lantern_app::core::disruption::Stage::Proposed => "Proposed",
-                lantern_app::core::disruption::Stage::Declared => "Declared",
-                lantern_app::core::disruption::Stage::Stable => "Stable",
-                lantern_app::core::disruption::Stage::Recovered => "Recovered",
-                lantern_app::core::disruption::Stage::Closed => "Closed",
-                lantern_app::core::disruption::Stage::Dismissed => "Dismissed",
-            },
-            format!("{} by {}", show(s.at), s.by),
-        ));
-    }
+    let affected = match &d {
+        Some(_) => Some(app.affected_people(&v)?.len()),
+        None => None,
+    };
+    let facts = present::facts(&v, affected);
     let escalations = v
         .escalations
         .iter()
