@@ -209,10 +209,12 @@ test('a manager uploads a FHIR bundle in the browser; the person page shows wher
   const { context, page } = await signIn('amara');
   await page.goto(`${base}/interop`);
   await axe(page, 'import and sync page');
+  // The project's own fixture: a Synthea-style transaction bundle of one person.
+  const bundle = join(root, 'tests', 'fixtures', 'fhir', 'bundles', 'Alfred_Okafor_3b1f6c2e-8d4a-4f7e-9a51-0c2d7e9f1a01.json');
   await page.selectOption('#kind', 'fhir');
   await page.fill('#source', 'ehr');
   await page.selectOption('#service', 'riverside-homecare');
-  await page.setInputFiles('#file', join(root, '..', 'shared', 'data', 'fhir', 'synthea', 'Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json'));
+  await page.setInputFiles('#file', bundle);
   await page.click('form[action="/interop/import"] button[type=submit]');
   await page.waitForLoadState('load');
   const report = await page.textContent('#import-report');
@@ -222,11 +224,11 @@ test('a manager uploads a FHIR bundle in the browser; the person page shows wher
   await axe(page, 'import report');
   // Uploading the same file again from the same source appends nothing.
   await page.fill('#source', 'ehr');
-  await page.setInputFiles('#file', join(root, '..', 'shared', 'data', 'fhir', 'synthea', 'Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json'));
+  await page.setInputFiles('#file', bundle);
   await page.click('form[action="/interop/import"] button[type=submit]');
   await page.waitForLoadState('load');
   assert.match(await page.textContent('.flash'), /0 events appended/);
-  await page.goto(`${base}/people?q=Trantow`);
+  await page.goto(`${base}/people?q=Okafor`);
   await page.click('main a[href^="/people/ehr-"]');
   await page.waitForLoadState('load');
   assert.match(await page.textContent('main'), /From ehr, as of/);
