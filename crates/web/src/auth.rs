@@ -76,7 +76,7 @@ pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) ->
             .into_response();
     };
     let method = req.method().clone();
-    let Some(action) = crate::routes::policy_for(&method, &path) else {
+    let Some(action) = crate::route_table::policy_for(&method, &path) else {
         // A route without a policy is a bug; refuse rather than serve it unprotected.
         return WebError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

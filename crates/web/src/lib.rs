@@ -10,6 +10,7 @@ mod error;
 mod openapi;
 mod plain_pages;
 mod policy;
+mod route_table;
 mod routes;
 mod state;
 mod tls;
@@ -17,7 +18,7 @@ mod view;
 
 pub use plain_pages::plain_pages_html;
 pub use policy::{Action, allows};
-pub use routes::{RouteInfo, route_table};
+pub use route_table::{RouteInfo, route_table};
 pub use state::AppState;
 pub use tls::{fingerprint, self_signed, serve_tls, server_config};
 
@@ -33,7 +34,7 @@ pub async fn serve(
     ready(listener.local_addr()?);
     axum::serve(
         listener,
-        routes::router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        route_table::router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(async {
         let _ = tokio::signal::ctrl_c().await;
@@ -43,5 +44,5 @@ pub async fn serve(
 
 /// The router, for tests that drive it in-process.
 pub fn router(state: AppState) -> axum::Router {
-    routes::router(state)
+    route_table::router(state)
 }

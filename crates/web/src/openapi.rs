@@ -2,7 +2,7 @@
 //! matches the routes (and a test checks it does).
 
 use crate::policy::Action;
-use crate::routes::route_table;
+use crate::route_table::route_table;
 use axum::Json;
 use serde_json::{Value, json};
 

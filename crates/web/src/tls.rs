@@ -93,7 +93,7 @@ pub async fn serve_tls(
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = tokio::net::TcpListener::bind(listen).await?;
     ready(listener.local_addr()?);
-    let app = crate::routes::router(state);
+    let app = crate::route_table::router(state);
     loop {
         let (tcp, peer) = tokio::select! {
             r = listener.accept() => r?,
