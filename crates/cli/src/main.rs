@@ -1,18 +1,7 @@
 //! The `lantern` binary: parses the command line and calls the use cases in `lantern-app`.
 
 mod args;
-mod cmd_bench;
-mod cmd_disruption;
-mod cmd_evidence;
-mod cmd_import;
-mod cmd_journal;
-mod cmd_mei;
-mod cmd_org;
-mod cmd_people;
-mod cmd_print;
-mod cmd_readiness;
-mod cmd_reconcile;
-mod cmd_serve;
+mod commands;
 mod out;
 
 use anyhow::Context;
@@ -69,25 +58,25 @@ fn clock() -> anyhow::Result<Clock> {
 
 fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match &ctx.cli.command {
-        Command::Init { org } => cmd_journal::init(ctx, org),
-        Command::Demo { people } => cmd_journal::demo(ctx, *people),
-        Command::Verify => cmd_journal::verify(ctx),
-        Command::Rebuild => cmd_journal::rebuild(ctx),
-        Command::Log { limit } => cmd_journal::log(ctx, *limit),
-        Command::Person(c) => cmd_people::run(ctx, c),
-        Command::Mei(c) => cmd_mei::run(ctx, c),
+        Command::Init { org } => commands::journal::init(ctx, org),
+        Command::Demo { people } => commands::journal::demo(ctx, *people),
+        Command::Verify => commands::journal::verify(ctx),
+        Command::Rebuild => commands::journal::rebuild(ctx),
+        Command::Log { limit } => commands::journal::log(ctx, *limit),
+        Command::Person(c) => commands::people::person::run(ctx, c),
+        Command::Mei(c) => commands::people::mei::run(ctx, c),
         Command::Check {
             person,
             handover,
             dry_run,
-        } => cmd_readiness::check(ctx, person, handover, *dry_run),
+        } => commands::readiness::check(ctx, person, handover, *dry_run),
         Command::Decide {
             person,
             handover,
             decision,
             rationale,
             review_at,
-        } => cmd_readiness::decide(
+        } => commands::readiness::decide(
             ctx,
             person,
             handover,
@@ -95,39 +84,39 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             rationale,
             review_at.as_deref(),
         ),
-        Command::Import(c) => cmd_import::run(ctx, c),
-        Command::Source(c) => cmd_import::source(ctx, c),
-        Command::Bench(c) => cmd_bench::run(ctx, c),
-        Command::Print(c) => cmd_print::run(ctx, c),
-        Command::Export(c) => cmd_import::export(ctx, c),
-        Command::Rules(c) => cmd_readiness::rules(ctx, c),
-        Command::Dependency(c) => cmd_readiness::dependency(ctx, c),
-        Command::Disruption(c) => cmd_disruption::run(ctx, c),
-        Command::Record { kind, args } => cmd_disruption::record(ctx, kind, args),
-        Command::Escalation(c) => cmd_disruption::escalation(ctx, c),
-        Command::Ladder(c) => cmd_disruption::ladder(ctx, c),
-        Command::Reconcile(c) => cmd_reconcile::run(ctx, c),
-        Command::Review(c) => cmd_reconcile::review(ctx, c),
-        Command::Audit(c) => cmd_reconcile::audit(ctx, c),
-        Command::Qi(c) => cmd_reconcile::qi(ctx, c),
+        Command::Import(c) => commands::interop::run(ctx, c),
+        Command::Source(c) => commands::interop::source(ctx, c),
+        Command::Bench(c) => commands::bench::run(ctx, c),
+        Command::Print(c) => commands::printing::run(ctx, c),
+        Command::Export(c) => commands::interop::export(ctx, c),
+        Command::Rules(c) => commands::readiness::rules(ctx, c),
+        Command::Dependency(c) => commands::disruption::dependency(ctx, c),
+        Command::Disruption(c) => commands::disruption::run(ctx, c),
+        Command::Record { kind, args } => commands::disruption::record(ctx, kind, args),
+        Command::Escalation(c) => commands::disruption::escalation(ctx, c),
+        Command::Ladder(c) => commands::disruption::ladder(ctx, c),
+        Command::Reconcile(c) => commands::recovery::reconcile::run(ctx, c),
+        Command::Review(c) => commands::recovery::reconcile::review(ctx, c),
+        Command::Audit(c) => commands::recovery::reconcile::audit(ctx, c),
+        Command::Qi(c) => commands::recovery::reconcile::qi(ctx, c),
         Command::Evidence {
             disruption,
             from,
             to,
             out,
-        } => cmd_evidence::evidence(
+        } => commands::recovery::evidence::evidence(
             ctx,
             disruption.as_deref(),
             from.as_deref(),
             to.as_deref(),
             out,
         ),
-        Command::VerifyEvidence { dir } => cmd_evidence::verify(ctx, dir),
-        Command::Service(c) => cmd_org::service(ctx, c),
-        Command::Staff(c) => cmd_org::staff(ctx, c),
-        Command::Partner(c) => cmd_org::partner(ctx, c),
-        Command::Contact(c) => cmd_org::contact(ctx, c),
-        Command::Visits { date } => cmd_org::visits(ctx, date.as_deref()),
+        Command::VerifyEvidence { dir } => commands::recovery::evidence::verify(ctx, dir),
+        Command::Service(c) => commands::admin::service(ctx, c),
+        Command::Staff(c) => commands::admin::staff(ctx, c),
+        Command::Partner(c) => commands::admin::partner(ctx, c),
+        Command::Contact(c) => commands::admin::contact(ctx, c),
+        Command::Visits { date } => commands::admin::visits(ctx, date.as_deref()),
         Command::Serve {
             listen,
             demo,
@@ -151,9 +140,9 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 (_, _, true) => Some(lantern_web::self_signed(&ctx.cli.data)?),
                 _ => None,
             };
-            cmd_serve::serve(ctx, *listen, *demo, *connections, tls)
+            commands::serve::serve(ctx, *listen, *demo, *connections, tls)
         }
-        Command::User(c) => cmd_serve::user(ctx, c),
+        Command::User(c) => commands::serve::user(ctx, c),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `lantern disruption|record|escalation|ladder` and the dependency register commands.
 
-use crate::args::{DisruptionCmd, EscalationCmd, LadderCmd};
 use crate::{Ctx, out};
+use clap::Subcommand;
 use lantern_app::App;
 use lantern_app::core::disruption_view::DisruptionView;
 use lantern_app::core::time::show;
@@ -10,6 +10,7 @@ use lantern_app::disruptions::DeclareInput;
 use lantern_app::downtime::{RECORD_KINDS, RecordInput, record_fields};
 use lantern_app::notify::Notifier;
 use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn read_file(path: &Path) -> anyhow::Result<String> {
@@ -523,4 +524,196 @@ pub fn ladder(ctx: &Ctx, cmd: &LadderCmd) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `lantern dependency ...`.
+pub fn dependency(ctx: &Ctx, cmd: &DependencyCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    match cmd {
+        DependencyCmd::List => return dependency_list(ctx),
+        DependencyCmd::Add { file } => return dependency_add(ctx, file),
+        DependencyCmd::Probe { name } => {
+            return dependency_probe(ctx, name.as_deref());
+        }
+        DependencyCmd::History { name } => {
+            return dependency_history(ctx, name);
+        }
+        DependencyCmd::Degrade { name, note } | DependencyCmd::Restore { name, note } => {
+            let degraded = matches!(cmd, DependencyCmd::Degrade { .. });
+            let actor = ctx.actor(&app)?;
+            app.set_dependency(&actor, name, degraded, note)?;
+            if ctx.cli.json {
+                out::json(&serde_json::json!({"dependency": name, "degraded": degraded}))?;
+            } else {
+                println!(
+                    "{name} marked {} at {}",
+                    if degraded { "DEGRADED" } else { "restored" },
+                    show(app.now())
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+// ---- command-line arguments ----
+
+/// `lantern dependency ...`
+#[derive(Subcommand, Debug)]
+pub enum DependencyCmd {
+    /// The register with each dependency's status now.
+    List,
+    /// Add or replace a register entry from a JSON file (see docs/disruptions.md).
+    Add {
+        /// The JSON file.
+        file: PathBuf,
+    },
+    /// Probe now (one dependency, or every one with a probe) and record what changed.
+    Probe {
+        /// Dependency; all when omitted.
+        name: Option<String>,
+    },
+    /// A dependency's probe history (failures and recoveries).
+    History {
+        /// Dependency.
+        name: String,
+    },
+    /// Mark a dependency degraded (readiness then applies degraded rules).
+    Degrade {
+        /// Dependency, such as referral-portal.
+        name: String,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Mark a dependency restored.
+    Restore {
+        /// Dependency.
+        name: String,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+/// `lantern disruption ...`
+#[derive(Subcommand, Debug)]
+pub enum DisruptionCmd {
+    /// Declare a disruption (or confirm a probe's proposal with --id).
+    Declare {
+        /// What is down, in words.
+        #[arg(long)]
+        title: String,
+        /// Affected dependency (repeat for several).
+        #[arg(long = "dependency", value_name = "ID")]
+        dependencies: Vec<String>,
+        /// minor, major or critical.
+        #[arg(long, default_value = "major")]
+        severity: String,
+        /// A drill (scenario test): marked everywhere, kept out of real figures.
+        #[arg(long)]
+        drill: bool,
+        /// When it started, if before now.
+        #[arg(long)]
+        started_at: Option<String>,
+        /// Identifier (give a proposal's to confirm it).
+        #[arg(long)]
+        id: Option<String>,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Every disruption with figures, or one in full (timeline, roles, playbook, escalations).
+    Status {
+        /// Disruption.
+        id: Option<String>,
+    },
+    /// Move to another stage: stable, recovered, declared (relapse), closed, dismissed.
+    Stage {
+        /// Disruption.
+        id: String,
+        /// The stage.
+        to: String,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Close a recovered disruption.
+    Close {
+        /// Disruption.
+        id: String,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Give a member of staff a role (lead, scribe, on-call); the previous holder hands over.
+    Assign {
+        /// Disruption.
+        id: String,
+        /// lead, scribe or on-call.
+        #[arg(long)]
+        role: String,
+        /// Staff identifier.
+        #[arg(long)]
+        who: String,
+    },
+    /// Tick a playbook step (numbered as shown by status).
+    Tick {
+        /// Disruption.
+        id: String,
+        /// Step number.
+        step: usize,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// The high-priority watch: visits in the window and whether each is verified or explained.
+    /// Exits 4 while any planned visit is outstanding.
+    Watch {
+        /// Disruption.
+        id: String,
+    },
+}
+
+/// `lantern escalation ...`
+#[derive(Subcommand, Debug)]
+pub enum EscalationCmd {
+    /// Start a ladder in a disruption.
+    Start {
+        /// Ladder.
+        #[arg(long)]
+        ladder: String,
+        /// What it is about.
+        #[arg(long)]
+        about: String,
+        /// Disruption (default: the only open one).
+        #[arg(long)]
+        disruption: Option<String>,
+        /// Person concerned (repeat).
+        #[arg(long = "person")]
+        people: Vec<String>,
+    },
+    /// Acknowledge an escalation: its ladder stops.
+    Ack {
+        /// Escalation.
+        id: String,
+        /// How it was acknowledged.
+        #[arg(long)]
+        note: String,
+    },
+    /// Take every ladder step and follow-up escalation that has fallen due (serve does this
+    /// every 30 seconds). Email by LANTERN_SMTP_URL; webhooks by HTTP POST.
+    Tick,
+}
+
+/// `lantern ladder ...`
+#[derive(Subcommand, Debug)]
+pub enum LadderCmd {
+    /// Every ladder and its steps.
+    List,
+    /// Add or replace a ladder from a JSON file.
+    Add {
+        /// The JSON file.
+        file: PathBuf,
+    },
 }

@@ -1,7 +1,7 @@
 //! serve, user
 
-use crate::args::UserCmd;
 use crate::{Ctx, out};
+use clap::Subcommand;
 use lantern_app::App;
 use lantern_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 use std::net::SocketAddr;
@@ -147,4 +147,27 @@ pub fn user(ctx: &Ctx, cmd: &UserCmd) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+// ---- command-line arguments ----
+
+/// `lantern user ...`
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// List accounts.
+    List,
+    /// Create an account; prints a one-time password that must be changed at first sign-in.
+    Add {
+        /// Sign-in name.
+        username: String,
+        /// Role for a new member of staff (when --staff is not given).
+        #[arg(long)]
+        role: Option<String>,
+        /// Name for a new member of staff (default: the sign-in name).
+        #[arg(long)]
+        name: Option<String>,
+        /// An existing member of staff to link instead.
+        #[arg(long)]
+        staff: Option<String>,
+    },
 }

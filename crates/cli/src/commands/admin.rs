@@ -1,7 +1,7 @@
 //! service, staff, partner, contact, visits
 
-use crate::args::{ContactCmd, PartnerCmd, ServiceCmd, StaffCmd};
 use crate::{Ctx, out};
+use clap::Subcommand;
 use lantern_app::core::time::{london, parse_date, show as show_time};
 use std::process::ExitCode;
 
@@ -192,4 +192,101 @@ pub fn visits(ctx: &Ctx, date: Option<&str>) -> anyhow::Result<ExitCode> {
         println!("{} visits on {day}", visits.len());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+// ---- command-line arguments ----
+
+/// `lantern service ...`
+#[derive(Subcommand, Debug)]
+pub enum ServiceCmd {
+    /// List services.
+    List,
+    /// Add a service.
+    Add {
+        /// Identifier.
+        id: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// homecare, supported_living or care_home.
+        #[arg(long)]
+        kind: String,
+    },
+}
+
+/// `lantern staff ...`
+#[derive(Subcommand, Debug)]
+pub enum StaffCmd {
+    /// List staff.
+    List,
+    /// Add a member of staff.
+    Add {
+        /// Identifier.
+        id: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// Role: care_worker, senior_carer, coordinator, on_call_manager, registered_manager,
+        /// subcontractor, quality_lead, auditor, admin.
+        #[arg(long)]
+        role: String,
+        /// Home service.
+        #[arg(long)]
+        service: Option<String>,
+        /// Subcontractor organisation (for subcontractor staff).
+        #[arg(long)]
+        partner: Option<String>,
+        /// Phone.
+        #[arg(long)]
+        phone: Option<String>,
+    },
+}
+
+/// `lantern partner ...`
+#[derive(Subcommand, Debug)]
+pub enum PartnerCmd {
+    /// List partner organisations.
+    List,
+    /// Add a partner organisation.
+    Add {
+        /// Identifier.
+        id: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// local_authority, hospital, safeguarding_hub, gp_practice, community_nursing, pharmacy,
+        /// subcontractor or other.
+        #[arg(long)]
+        kind: String,
+        /// Main or duty line.
+        #[arg(long)]
+        phone: Option<String>,
+    },
+}
+
+/// `lantern contact ...`
+#[derive(Subcommand, Debug)]
+pub enum ContactCmd {
+    /// List partner contacts.
+    List,
+    /// Add a contact.
+    Add {
+        /// Identifier.
+        id: String,
+        /// Partner organisation.
+        #[arg(long)]
+        partner: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// Role there.
+        #[arg(long, default_value = "")]
+        role: String,
+        /// Phone.
+        #[arg(long)]
+        phone: Option<String>,
+        /// Email.
+        #[arg(long)]
+        email: Option<String>,
+    },
 }

@@ -1,8 +1,9 @@
 //! `lantern bench import`: how fast FHIR import is, beside the floor of merely parsing the JSON.
 
 use crate::Ctx;
-use crate::args::BenchCmd;
+use clap::Subcommand;
 use lantern_app::{Actor, App, Clock, ImportOptions};
+use std::path::PathBuf;
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -233,4 +234,33 @@ fn bench_disruption(records: usize) -> anyhow::Result<ExitCode> {
         read.as_secs_f64() * 1000.0
     );
     Ok(ExitCode::SUCCESS)
+}
+
+// ---- command-line arguments ----
+
+/// `lantern bench ...`
+#[derive(Subcommand, Debug)]
+pub enum BenchCmd {
+    /// A long disruption: the cost of each downtime record as the disruption grows, and of
+    /// reading it back (console, timeline).
+    Disruption {
+        /// How many records.
+        #[arg(long, default_value_t = 2000)]
+        records: usize,
+    },
+    /// Printing packs for a generated organisation, beside Chromium printing the same text as HTML.
+    Print {
+        /// How many people in the generated demo organisation (across its services).
+        #[arg(long, default_value_t = 1000)]
+        people: usize,
+    },
+    /// FHIR import throughput on files (the Synthea set, say) beside a plain serde_json parse.
+    Import {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Rounds of each measurement (the best is reported).
+        #[arg(long, default_value_t = 10)]
+        rounds: u32,
+    },
 }

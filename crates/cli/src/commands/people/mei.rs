@@ -1,12 +1,13 @@
 //! mei show | set | confirm | mark
 
-use crate::args::{MeiCmd, ProvenanceArgs};
 use crate::{Ctx, out};
+use clap::{Args, Subcommand};
 use lantern_app::SectionInput;
 use lantern_app::core::mei::{Mark, SectionContent};
 use lantern_app::core::source::from_suffix as from;
 use lantern_app::core::time::show as show_time;
 use std::io::Read;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn input(p: &ProvenanceArgs) -> SectionInput {
@@ -302,4 +303,78 @@ fn or_none(v: &[String]) -> String {
     } else {
         v.join(", ")
     }
+}
+
+// ---- command-line arguments ----
+
+/// How a section was confirmed.
+#[derive(Args, Debug)]
+pub struct ProvenanceArgs {
+    /// Source system or partner.
+    #[arg(long)]
+    pub source: String,
+    /// Method: portal, phone, in_person, document, import.
+    #[arg(long)]
+    pub method: String,
+    /// For --method phone: the named contact spoken to.
+    #[arg(long)]
+    pub contact: Option<String>,
+    /// Who confirmed it (default: you).
+    #[arg(long)]
+    pub confirmed_by: Option<String>,
+    /// When (default now): RFC 3339 or London time `YYYY-MM-DD HH:MM`.
+    #[arg(long)]
+    pub confirmed_at: Option<String>,
+    /// Days until it becomes stale (default depends on the section).
+    #[arg(long)]
+    pub stale_after_days: Option<u32>,
+}
+
+/// `lantern mei ...`
+#[derive(Subcommand, Debug)]
+pub enum MeiCmd {
+    /// Show a person's sections (or one section) with provenance and status.
+    Show {
+        /// Person identifier.
+        person: String,
+        /// One section: risks, medication, mobility, communication, consent, escalation.
+        section: Option<String>,
+    },
+    /// Set a section's content from JSON, with provenance.
+    Set {
+        /// Person identifier.
+        person: String,
+        /// Section.
+        section: String,
+        /// JSON file with the content (`-` for standard input).
+        #[arg(long, conflicts_with = "content")]
+        file: Option<PathBuf>,
+        /// The content as a JSON string.
+        #[arg(long)]
+        content: Option<String>,
+        #[command(flatten)]
+        provenance: ProvenanceArgs,
+    },
+    /// Confirm a section unchanged (clears a stale or disputed mark).
+    Confirm {
+        /// Person identifier.
+        person: String,
+        /// Section.
+        section: String,
+        #[command(flatten)]
+        provenance: ProvenanceArgs,
+    },
+    /// Mark a section stale or disputed until it is confirmed again.
+    Mark {
+        /// Person identifier.
+        person: String,
+        /// Section.
+        section: String,
+        /// Mark as disputed (default: stale).
+        #[arg(long)]
+        disputed: bool,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
 }

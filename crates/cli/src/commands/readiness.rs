@@ -1,11 +1,11 @@
 //! check, decide, rules, dependency
 
-use crate::args::{DependencyCmd, RulesCmd};
-use crate::cmd_mei::read_input;
+use crate::commands::people::mei::read_input;
 use crate::{Ctx, out};
+use clap::Subcommand;
 use lantern_app::core::readiness::Restrictions;
 use lantern_app::core::rules::{ALL_HANDOVERS, Effect};
-use lantern_app::core::time::show as show_time;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub fn check(ctx: &Ctx, person: &str, handover: &str, dry_run: bool) -> anyhow::Result<ExitCode> {
@@ -214,31 +214,33 @@ pub fn rules(ctx: &Ctx, cmd: &RulesCmd) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn dependency(ctx: &Ctx, cmd: &DependencyCmd) -> anyhow::Result<ExitCode> {
-    let mut app = ctx.open()?;
-    match cmd {
-        DependencyCmd::List => return crate::cmd_disruption::dependency_list(ctx),
-        DependencyCmd::Add { file } => return crate::cmd_disruption::dependency_add(ctx, file),
-        DependencyCmd::Probe { name } => {
-            return crate::cmd_disruption::dependency_probe(ctx, name.as_deref());
-        }
-        DependencyCmd::History { name } => {
-            return crate::cmd_disruption::dependency_history(ctx, name);
-        }
-        DependencyCmd::Degrade { name, note } | DependencyCmd::Restore { name, note } => {
-            let degraded = matches!(cmd, DependencyCmd::Degrade { .. });
-            let actor = ctx.actor(&app)?;
-            app.set_dependency(&actor, name, degraded, note)?;
-            if ctx.cli.json {
-                out::json(&serde_json::json!({"dependency": name, "degraded": degraded}))?;
-            } else {
-                println!(
-                    "{name} marked {} at {}",
-                    if degraded { "DEGRADED" } else { "restored" },
-                    show_time(app.now())
-                );
-            }
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+// ---- command-line arguments ----
+
+/// `lantern rules ...`
+#[derive(Subcommand, Debug)]
+pub enum RulesCmd {
+    /// Every handover point with its current version.
+    List,
+    /// Show a rule set (current, or --version N).
+    Show {
+        /// Handover point.
+        handover: String,
+        /// Version.
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// Publish a new version from a JSON array of rules.
+    Publish {
+        /// Handover point.
+        handover: String,
+        /// JSON file with the rules (`-` for standard input).
+        #[arg(long)]
+        file: PathBuf,
+        /// Why the rules change.
+        #[arg(long)]
+        reason: String,
+        /// Published as an outcome of this disruption's post-incident review.
+        #[arg(long)]
+        review: Option<String>,
+    },
 }

@@ -1,7 +1,8 @@
 //! person list | show | add | history
 
-use crate::args::PersonCmd;
-use crate::{Ctx, cmd_journal, cmd_mei, out};
+use crate::commands::{journal as cmd_journal, people::mei as cmd_mei};
+use crate::{Ctx, out};
+use clap::{Args, Subcommand};
 use lantern_app::core::person::PersonInput;
 use std::process::ExitCode;
 
@@ -92,4 +93,64 @@ fn short(s: lantern_app::core::mei::SectionStatus) -> &'static str {
         Missing => "MI",
         Disputed => "DI",
     }
+}
+
+// ---- command-line arguments ----
+
+/// `lantern person ...`
+#[derive(Subcommand, Debug)]
+pub enum PersonCmd {
+    /// List people with the status of their six sections.
+    List {
+        /// Only this service.
+        #[arg(long)]
+        service: Option<String>,
+    },
+    /// Show a person and their essential information.
+    Show {
+        /// Person identifier.
+        id: String,
+    },
+    /// Add a person.
+    Add(PersonAddArgs),
+    /// Every journal event about a person, in order.
+    History {
+        /// Person identifier.
+        id: String,
+    },
+}
+
+/// Fields of a new person.
+#[derive(Args, Debug)]
+pub struct PersonAddArgs {
+    /// Identifier, such as p-0100.
+    #[arg(long)]
+    pub id: String,
+    /// Given name.
+    #[arg(long)]
+    pub given: String,
+    /// Family name.
+    #[arg(long)]
+    pub family: String,
+    /// Date of birth, YYYY-MM-DD.
+    #[arg(long)]
+    pub dob: String,
+    /// NHS number (checked).
+    #[arg(long)]
+    pub nhs: Option<String>,
+    /// Service identifier.
+    #[arg(long)]
+    pub service: String,
+    /// Address.
+    #[arg(long, default_value = "")]
+    pub address: String,
+    /// Access or key-safe note.
+    #[arg(long)]
+    pub access_note: Option<String>,
+    /// A key contact as `NAME;RELATIONSHIP;PHONE` (repeatable).
+    #[arg(long = "key-contact", value_name = "NAME;RELATIONSHIP;PHONE")]
+    pub key_contacts: Vec<String>,
+    /// Lives alone.
+    #[arg(long)]
+    pub lives_alone: bool,
 }

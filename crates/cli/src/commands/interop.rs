@@ -1,8 +1,9 @@
 //! `lantern import ...`: FHIR and CSV in, with a progress bar and a report.
 
-use crate::args::{ExportCmd, ImportCmd, SourceCmd};
 use crate::{Ctx, out};
+use clap::Subcommand;
 use lantern_app::{ImportOptions, ImportReport};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Run an import command.
@@ -302,4 +303,107 @@ pub fn source(ctx: &Ctx, cmd: &SourceCmd) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+// ---- command-line arguments ----
+
+/// `lantern import ...`
+#[derive(Subcommand, Debug)]
+pub enum ImportCmd {
+    /// FHIR R4 JSON files or folders (Bundles or single resources), each file all or nothing.
+    Fhir {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The source system's name: every imported fact names it.
+        #[arg(long, default_value = "fhir-import")]
+        source: String,
+        /// The service new people are added to (needed when there is more than one).
+        #[arg(long)]
+        service: Option<String>,
+        /// This is everything the source holds: flag held records that are absent.
+        #[arg(long)]
+        full: bool,
+    },
+    /// A CSV file of one kind (people, risks, medication, mobility, communication, consent,
+    /// escalation, contacts, visits); columns in docs/csv-import.md.
+    Csv {
+        /// The kind of file.
+        kind: String,
+        /// The file (not needed with --template).
+        #[arg(required_unless_present = "template")]
+        file: Option<PathBuf>,
+        /// Write a header-only template for KIND to standard output instead.
+        #[arg(long)]
+        template: bool,
+        /// The source system's name.
+        #[arg(long, default_value = "csv")]
+        source: String,
+        /// The service for people whose rows name none.
+        #[arg(long)]
+        service: Option<String>,
+    },
+    /// A whole-journal export (`lantern export all`) into a new, empty data directory.
+    All {
+        /// The export folder.
+        from: PathBuf,
+    },
+}
+
+/// `lantern source ...`
+#[derive(Subcommand, Debug)]
+pub enum SourceCmd {
+    /// Register a FHIR R4 server to pull from (inside `lantern serve`, every --poll-minutes).
+    Add {
+        /// Its name: every fact taken from it names it; it is also its dependency's name.
+        name: String,
+        /// The server's base URL.
+        #[arg(long)]
+        fhir_base: String,
+        /// Minutes between pulls.
+        #[arg(long, default_value_t = 15)]
+        poll_minutes: u32,
+        /// The service new people from it join.
+        #[arg(long)]
+        service: String,
+    },
+    /// Registered sources.
+    List,
+    /// One record exactly as received (JSON), such as `lantern source record ehr Patient/123`.
+    /// Reading a record about a person is audited like any read of their information.
+    Record {
+        /// The source.
+        name: String,
+        /// `Type/id`.
+        key: String,
+    },
+    /// Pull everything changed since the newest record held, now.
+    Pull {
+        /// The source.
+        name: String,
+    },
+}
+
+/// `lantern export ...`
+#[derive(Subcommand, Debug)]
+pub enum ExportCmd {
+    /// Records made in Lantern (section content and confirmations, marks, decisions, calls) as a
+    /// FHIR R4 Bundle.
+    Fhir {
+        /// The file to write (standard output when absent).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Only this person.
+        #[arg(long)]
+        person: Option<String>,
+        /// Only records made since (RFC 3339 or London time `YYYY-MM-DD HH:MM`).
+        #[arg(long)]
+        since: Option<String>,
+    },
+    /// The whole journal as JSON Lines, with a schema and a manifest (counts, SHA-256 of each file).
+    All {
+        /// The folder to write (created; must be empty).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }

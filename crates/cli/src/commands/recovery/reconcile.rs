@@ -1,9 +1,10 @@
 //! `lantern reconcile status|export|confirm|not-applicable|check`.
 
-use crate::args::{AuditCmd, QiCmd, ReconcileCmd, ReviewCmd};
 use crate::{Ctx, out};
+use clap::Subcommand;
 use lantern_app::core::reconcile::Settled;
 use lantern_app::core::time::show;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Run a reconcile command.
@@ -134,7 +135,7 @@ pub fn review(ctx: &Ctx, cmd: &ReviewCmd) -> anyhow::Result<ExitCode> {
     let actor = ctx.actor(&app)?;
     match cmd {
         ReviewCmd::Record { file } => {
-            let json = crate::cmd_mei::read_input(file)?;
+            let json = crate::commands::people::mei::read_input(file)?;
             let r = app.record_review(&actor, &json)?;
             if ctx.cli.json {
                 out::json(&r)?;
@@ -316,4 +317,136 @@ pub fn audit(ctx: &Ctx, cmd: &AuditCmd) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+// ---- command-line arguments ----
+
+/// `lantern reconcile ...`
+#[derive(Subcommand, Debug)]
+pub enum ReconcileCmd {
+    /// Every record of a disruption with where it stands, and the figures.
+    Status {
+        /// Disruption.
+        disruption: String,
+    },
+    /// Export records for back-entry (all not yet settled, or --record ones), recording each
+    /// record's content hash.
+    Export {
+        /// Disruption.
+        disruption: String,
+        /// fhir or csv.
+        #[arg(long, default_value = "fhir")]
+        format: String,
+        /// Only these records (repeat).
+        #[arg(long = "record")]
+        records: Vec<String>,
+        /// Where to write the file.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Printable back-entry sheets per person (every record not yet settled, all its fields).
+    Sheets {
+        /// Disruption.
+        disruption: String,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Confirm exported records entered in the main record.
+    Confirm {
+        /// Disruption.
+        disruption: String,
+        /// Record (repeat).
+        #[arg(long = "record", required = true)]
+        records: Vec<String>,
+        /// The main system's reference.
+        #[arg(long = "ref")]
+        main_ref: String,
+    },
+    /// Set records aside as not applicable to the main record.
+    NotApplicable {
+        /// Disruption.
+        disruption: String,
+        /// Record (repeat).
+        #[arg(long = "record", required = true)]
+        records: Vec<String>,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Prove an export file holds every field of every exported record, with the hash recorded
+    /// at export; exits 5 naming what is missing.
+    Check {
+        /// Disruption.
+        disruption: String,
+        /// The exported file (FHIR or CSV).
+        #[arg(long)]
+        file: PathBuf,
+    },
+}
+
+/// `lantern review ...`
+#[derive(Subcommand, Debug)]
+pub enum ReviewCmd {
+    /// Record a review from a JSON file (see docs/disruptions.md).
+    Record {
+        /// The JSON file.
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Show a disruption's review.
+    Show {
+        /// Disruption.
+        disruption: String,
+    },
+}
+
+/// `lantern qi ...`
+#[derive(Subcommand, Debug)]
+pub enum QiCmd {
+    /// Every improvement action.
+    List,
+    /// Move an action on: open, in_progress, done, dropped (dropped needs a note).
+    Update {
+        /// Action.
+        action: String,
+        /// New status.
+        #[arg(long)]
+        status: String,
+        /// Note.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}
+
+/// `lantern audit ...`
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Compare the main system's notes (CSV `person,date,record,sha256`, or `person,date,count`)
+    /// with every record Lantern confirmed entered; exits 6 when any are missing or altered.
+    Integrity {
+        /// One disruption's records.
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        disruption: Option<String>,
+        /// Or every confirmed record from...
+        #[arg(long, requires = "to")]
+        from: Option<String>,
+        /// ...to.
+        #[arg(long, requires = "from")]
+        to: Option<String>,
+        /// The main system's CSV.
+        #[arg(long)]
+        file: PathBuf,
+        /// Raise an incident in the disruption, with these immediate protective actions.
+        #[arg(long)]
+        incident_actions: Option<String>,
+        /// Who was told of the incident.
+        #[arg(long)]
+        told: Option<String>,
+        /// A task to schedule, `WHAT|OWNER|YYYY-MM-DD` (temporary supervision, spot checks).
+        #[arg(long = "task")]
+        tasks: Vec<String>,
+    },
+    /// Every integrity audit, oldest first.
+    Trend,
 }

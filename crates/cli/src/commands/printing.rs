@@ -1,7 +1,8 @@
 //! `lantern print ...`: packs, rotas, the register.
 
-use crate::args::PrintCmd;
 use crate::{Ctx, out};
+use clap::Subcommand;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Run a print command.
@@ -104,4 +105,56 @@ pub fn run(ctx: &Ctx, cmd: &PrintCmd) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+// ---- command-line arguments ----
+
+/// `lantern print ...`
+#[derive(Subcommand, Debug)]
+pub enum PrintCmd {
+    /// A downtime pack (PDF): cover, each person's essentials and medication sheet, escalation
+    /// contacts, blank forms, and pre-filled MARs.
+    Pack {
+        /// The service.
+        #[arg(long)]
+        service: String,
+        /// Only these people (repeat the flag).
+        #[arg(long)]
+        person: Vec<String>,
+        /// Reprint only the pages of pack SERIAL that are superseded.
+        #[arg(long)]
+        reprint: Option<String>,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The day's rota backup (PDF).
+    Rota {
+        /// The service.
+        #[arg(long)]
+        service: String,
+        /// The day, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Prints not yet destroyed, and which are superseded with what changed.
+    Status,
+    /// What the daily schedule prints, now: tomorrow's rotas and the changed pages of superseded
+    /// packs, into a printer's hot folder.
+    Scheduled {
+        /// The folder.
+        #[arg(long)]
+        folder: PathBuf,
+    },
+    /// Record that a printed copy was destroyed.
+    Destroyed {
+        /// Its serial.
+        serial: String,
+        /// How (shredded, confidential waste).
+        #[arg(long)]
+        how: String,
+    },
 }
