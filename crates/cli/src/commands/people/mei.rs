@@ -4,7 +4,6 @@ use crate::{Ctx, out};
 use clap::{Args, Subcommand};
 use lantern_app::SectionInput;
 use lantern_app::core::mei::{Mark, SectionContent};
-use lantern_app::core::source::from_suffix as from;
 use lantern_app::core::time::show as show_time;
 use std::io::Read;
 use std::path::PathBuf;
@@ -178,130 +177,11 @@ pub fn show(ctx: &Ctx, person: &str, section: Option<&str>) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
+/// A section's content, in the same label/value lines as the person page and the printed pack
+/// (core's `SectionContent::lines`).
 fn print_content(c: &SectionContent) {
-    match c {
-        SectionContent::Risks(r) => {
-            for risk in &r.risks {
-                println!(
-                    "  - {} (triggers: {}; helps: {}){}",
-                    risk.description,
-                    risk.triggers.join(", "),
-                    risk.what_helps.join(", "),
-                    from(&risk.source)
-                );
-            }
-            println!(
-                "  safeguarding: {:?}{}",
-                r.safeguarding.status,
-                r.safeguarding
-                    .note
-                    .as_ref()
-                    .map(|n| format!(" — {n}"))
-                    .unwrap_or_default()
-            );
-            if !r.behaviours_that_challenge.is_empty() {
-                println!("  behaviours: {}", r.behaviours_that_challenge.join("; "));
-            }
-            if let Some(rp) = &r.restrictive_practice {
-                println!("  restrictive practice: {rp}");
-            }
-        }
-        SectionContent::Medication(m) => {
-            println!("  support: {:?}", m.support_level);
-            for med in &m.medicines {
-                println!(
-                    "  - {}{} {} at {}{}",
-                    if med.time_critical {
-                        "TIME-CRITICAL "
-                    } else {
-                        ""
-                    },
-                    med.name,
-                    med.dose,
-                    med.times.join(", "),
-                    from(&med.source)
-                );
-            }
-            for a in &m.allergies {
-                println!(
-                    "  ALLERGY: {} ({}){}",
-                    a.substance,
-                    a.reaction,
-                    from(&a.source)
-                );
-            }
-        }
-        SectionContent::Mobility(m) => {
-            println!(
-                "  falls risk: {:?}; indoors: {}; outdoors: {}",
-                m.falls_risk,
-                or_none(&m.aids_indoors),
-                or_none(&m.aids_outdoors)
-            );
-            println!(
-                "  transfers: {}; manual handling: {}",
-                m.transfers, m.manual_handling_plan
-            );
-            for f in &m.recent_falls_or_admissions {
-                println!("  recent: {f}");
-            }
-        }
-        SectionContent::Communication(c) => {
-            println!(
-                "  language: {}{}",
-                c.language,
-                if c.interpreter_needed {
-                    " (interpreter needed)"
-                } else {
-                    ""
-                }
-            );
-            if let Some(h) = &c.hearing {
-                println!("  hearing: {h}");
-            }
-            if let Some(s) = &c.sight {
-                println!("  sight: {s}");
-            }
-            println!("  approach: {}", c.preferred_approach);
-            for d in &c.de_escalation_prompts {
-                println!("  de-escalation: {d}");
-            }
-        }
-        SectionContent::Consent(c) => {
-            for n in &c.capacity_notes {
-                println!("  capacity ({}): {}{}", n.decision, n.note, from(&n.source));
-            }
-            for (label, v) in [
-                ("LPA/deputy", &c.lpa_or_deputy),
-                ("DNACPR/ReSPECT", &c.dnacpr_respect),
-                ("DoLS", &c.dols_status),
-            ] {
-                if let Some(v) = v {
-                    println!("  {label}: {v}");
-                }
-            }
-        }
-        SectionContent::Escalation(e) => {
-            for (i, s) in e.route.iter().enumerate() {
-                println!(
-                    "  {}. {} ({}) {} — {}{}",
-                    i + 1,
-                    s.name,
-                    s.role,
-                    s.phone,
-                    s.when,
-                    from(&s.source)
-                );
-            }
-        }
-    }
-}
-
-fn or_none(v: &[String]) -> String {
-    if v.is_empty() {
-        "none".into()
-    } else {
-        v.join(", ")
+    for (label, value) in c.lines() {
+        println!("  {label}: {value}");
     }
 }
 
