@@ -14,6 +14,7 @@ mod print;
 mod reconcile;
 mod rules;
 mod s1;
+mod scope;
 mod support;
 mod sync;
 mod tamper;

@@ -2,7 +2,7 @@
 //! valid ones read, the broken ones are rejected clearly. `scripts/test.sh` runs these only when
 //! the corpus is there; `fixtures` holds the same checks over the project's own files.
 
-use crate::fixtures::json_files;
+use crate::fixtures::{each_is_rejected_naming_the_problem, json_files};
 use lantern_fhir::read_document;
 use std::path::PathBuf;
 
@@ -67,18 +67,5 @@ fn every_broken_file_is_rejected_naming_the_problem() {
         ("flag-missing-code.json", "code", "required element"),
         ("flag-truncated.json", "", "a complete JSON document"),
     ];
-    let files = json_files(&shared().join("broken"));
-    assert_eq!(
-        files.len(),
-        expect.len(),
-        "a broken file without an expectation"
-    );
-    for (name, path, expected) in expect {
-        let f = shared().join("broken").join(name);
-        let e = read_document(name, &std::fs::read(&f).unwrap())
-            .expect_err(&format!("{name} was accepted"));
-        assert!(e.path.ends_with(path), "{name}: path {:?} in {e}", e.path);
-        assert!(e.expected.contains(expected), "{name}: {e}");
-        assert!(e.to_string().starts_with(name), "{e}");
-    }
+    each_is_rejected_naming_the_problem(&shared().join("broken"), &expect);
 }

@@ -74,12 +74,17 @@ fn every_broken_fixture_is_rejected_naming_the_problem() {
             "FHIR R4 resourceType",
         ),
     ];
-    let dir = fixture("fhir/broken");
-    let files = json_files(&dir);
+    each_is_rejected_naming_the_problem(&fixture("fhir/broken"), &expect);
+}
+
+/// Every JSON file of `dir` has an expectation `(file, element path, expected)` and is refused
+/// with that path and that expectation, the message starting with the file's name.
+pub fn each_is_rejected_naming_the_problem(dir: &Path, expect: &[(&str, &str, &str)]) {
+    let files = json_files(dir);
     assert_eq!(
         files.len(),
         expect.len(),
-        "a broken fixture without an expectation"
+        "a broken file without an expectation"
     );
     for (name, path, expected) in expect {
         let e = read_document(name, &std::fs::read(dir.join(name)).unwrap())
