@@ -105,6 +105,14 @@ impl App {
         Ok(AuditEvent(NewEvent::now(actor.journal_name(), ev)))
     }
 
+    /// The person an authorised read names (see [`App::authorize_view`]), with their sections.
+    pub fn show_authorized(&self, audit: &AuditEvent) -> Result<PersonView, AppError> {
+        match &audit.0.event {
+            Event::MeiViewed { person, .. } => self.show_person(person.as_str()),
+            _ => Err(AppError::not_found("person", "", "")),
+        }
+    }
+
     /// Append audit events prepared elsewhere (the server's group commit of audit events),
     /// durably and all or none.
     pub fn append_prepared(&mut self, events: Vec<AuditEvent>) -> Result<(), AppError> {
@@ -145,7 +153,7 @@ impl App {
 
     /// Check that the actor may act on this person (in scope, or a manager who may break glass);
     /// anyone else is told the person does not exist.
-    pub fn ensure_in_reach(&self, actor: &Actor, person: &str) -> Result<Person, AppError> {
+    pub(crate) fn ensure_in_reach(&self, actor: &Actor, person: &str) -> Result<Person, AppError> {
         let p = self
             .journal
             .person(person)?

@@ -39,7 +39,7 @@ impl App {
             |r| !matches!(r, Role::Auditor | Role::Subcontractor),
             "log calls",
         )?;
-        let p = self.person(person)?;
+        let p = self.ensure_in_reach(actor, person)?;
         let rec = format!("call about person {person}");
         let direction = match input.direction.as_str() {
             "outgoing" => Direction::Outgoing,
@@ -88,9 +88,9 @@ impl App {
         Ok(call)
     }
 
-    /// Calls logged about a person.
-    pub fn calls(&self, person: &str) -> Result<Vec<CallRow>, AppError> {
-        self.person(person)?;
+    /// Calls logged about a person within the actor's reach.
+    pub fn calls(&self, actor: &Actor, person: &str) -> Result<Vec<CallRow>, AppError> {
+        self.ensure_in_reach(actor, person)?;
         Ok(self.journal.calls(person)?)
     }
 }

@@ -20,7 +20,8 @@ impl App {
         review_at: Option<&str>,
     ) -> Result<Event, AppError> {
         actor.require_staff(Role::may_override_readiness, "record a readiness decision")?;
-        let readiness = self.evaluate_readiness(person, handover)?;
+        let p = self.ensure_in_reach(actor, person)?;
+        let readiness = self.readiness_of(person, handover)?;
         let rec = format!("decision for person {person}");
         let (decision, rationale) = (decision.trim(), rationale.trim());
         if decision.is_empty() {
@@ -45,7 +46,7 @@ impl App {
             .map_err(|e| e.in_record(&rec))?;
         let ev = Event::DecisionRecorded {
             id,
-            person: self.person(person)?.id,
+            person: p.id,
             handover: readiness.handover,
             outcome_at_decision: readiness.outcome,
             rule_set_version: readiness.rule_set_version,

@@ -1,6 +1,6 @@
 //! History from the journal, verification and rebuild.
 
-use crate::{App, AppError};
+use crate::{Actor, App, AppError};
 use lantern_core::event::Event;
 use lantern_journal::{VerifyFailure, VerifyReport};
 use serde::Serialize;
@@ -28,8 +28,12 @@ pub struct HistoryEntry {
 
 impl App {
     /// Every event about a person, in journal order.
-    pub fn person_history(&self, person: &str) -> Result<Vec<HistoryEntry>, AppError> {
-        self.person(person)?;
+    pub fn person_history(
+        &self,
+        actor: &Actor,
+        person: &str,
+    ) -> Result<Vec<HistoryEntry>, AppError> {
+        self.ensure_in_reach(actor, person)?;
         Ok(self
             .journal
             .person_history(person)?

@@ -152,7 +152,7 @@ impl App {
         actor.require(Role::may_edit_mei, "change essential information")?;
         let kind =
             SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
-        let p = self.person(person)?;
+        let p = self.ensure_in_reach(actor, person)?;
         let record = format!("{kind} section of person {person}");
         let content = parse_content(&record, kind, content_json)?;
         let provenance = self.provenance(actor, &record, kind, input)?;
@@ -190,7 +190,7 @@ impl App {
         actor.require(Role::may_edit_mei, "confirm essential information")?;
         let kind =
             SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
-        let p = self.person(person)?;
+        let p = self.ensure_in_reach(actor, person)?;
         let record = format!("{kind} section of person {person}");
         let current = self.section(person, kind)?;
         if !current.conflicts.is_empty() {
@@ -223,7 +223,7 @@ impl App {
         )?;
         let kind =
             SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
-        let p = self.person(person)?;
+        let p = self.ensure_in_reach(actor, person)?;
         let record = format!("{kind} section of person {person}");
         self.section(person, kind)?;
         let reason = reason.trim();

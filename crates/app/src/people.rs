@@ -61,12 +61,18 @@ impl App {
         Ok(person)
     }
 
-    /// People, optionally in one service.
-    pub fn list_people(&self, service: Option<&str>) -> Result<Vec<PersonView>, AppError> {
+    /// The people within the actor's reach, optionally in one service.
+    pub fn list_people(
+        &self,
+        actor: &Actor,
+        service: Option<&str>,
+    ) -> Result<Vec<PersonView>, AppError> {
         if let Some(s) = service {
             self.service_ref("people list", s)?;
         }
-        let people = self.journal.people(service)?;
+        let scope = self.scope(actor)?;
+        let mut people = self.journal.people(service)?;
+        people.retain(|p| scope.includes(p));
         let mut all = self.journal.all_mei()?;
         let now = self.now();
         Ok(people
@@ -81,8 +87,16 @@ impl App {
             .collect())
     }
 
-    /// One person with their sections.
-    pub fn show_person(&self, id: &str) -> Result<PersonView, AppError> {
+    /// One person within the actor's reach, with their sections, for forms that act on them
+    /// (the section edit form, the readiness check). Opening a person's essential information to
+    /// read goes through [`App::view_person`], which records the read.
+    pub fn person_in_reach(&self, actor: &Actor, id: &str) -> Result<PersonView, AppError> {
+        self.ensure_in_reach(actor, id)?;
+        self.show_person(id)
+    }
+
+    /// One person with their sections (the caller has checked scope).
+    pub(crate) fn show_person(&self, id: &str) -> Result<PersonView, AppError> {
         let person = self.person(id)?;
         let held = self.journal.mei(id)?;
         Ok(PersonView {

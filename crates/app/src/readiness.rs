@@ -48,8 +48,19 @@ impl App {
         Ok(out)
     }
 
-    /// Evaluate readiness for a person now, without recording it.
-    pub fn evaluate_readiness(&self, person: &str, handover: &str) -> Result<Readiness, AppError> {
+    /// Evaluate readiness for a person within the actor's reach now, without recording it.
+    pub fn evaluate_readiness(
+        &self,
+        actor: &Actor,
+        person: &str,
+        handover: &str,
+    ) -> Result<Readiness, AppError> {
+        self.ensure_in_reach(actor, person)?;
+        self.readiness_of(person, handover)
+    }
+
+    /// Readiness for a person now (the caller has checked scope).
+    pub(crate) fn readiness_of(&self, person: &str, handover: &str) -> Result<Readiness, AppError> {
         let handover = HandoverPoint::parse(handover)
             .map_err(|e| e.in_record(format!("readiness check for person {person}")))?;
         self.person(person)?;
@@ -83,7 +94,8 @@ impl App {
         record: bool,
     ) -> Result<CheckResult, AppError> {
         actor.require(|r| r != Role::Auditor, "run readiness checks")?;
-        let readiness = self.evaluate_readiness(person, handover)?;
+        let p = self.ensure_in_reach(actor, person)?;
+        let readiness = self.readiness_of(person, handover)?;
         let last = self.journal.last_readiness(person, readiness.handover)?;
         let previous = last.as_ref().map(|r| r.outcome);
         let lifted = last
@@ -91,7 +103,6 @@ impl App {
             .unwrap_or_default();
         let mut recorded_as = None;
         if record {
-            let p = self.person(person)?;
             let ev = Event::ReadinessChecked {
                 person: p.id,
                 readiness: readiness.clone(),

@@ -1,7 +1,7 @@
 //! Use-case tests against a real data directory.
 
 use lantern_app::demo::{DEMO_MANAGER, S1_PERSON};
-use lantern_app::{App, Clock};
+use lantern_app::{Actor, App, Clock};
 
 fn demo() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
@@ -18,8 +18,12 @@ fn caseload_readiness_agrees_with_each_persons_check() {
     assert_eq!(all.len(), 60);
     for (p, r) in all {
         assert_eq!(
-            app.evaluate_readiness(p.id.as_str(), "rapid-start")
-                .unwrap(),
+            app.evaluate_readiness(
+                &Actor::LocalOperator("test".into()),
+                p.id.as_str(),
+                "rapid-start"
+            )
+            .unwrap(),
             r,
             "person {}",
             p.id
@@ -32,12 +36,18 @@ fn the_demo_is_deterministic_for_a_given_clock() {
     let (_a, a) = demo();
     let (_b, b) = demo();
     // Node identities differ (each has its own key); everything else is the same.
-    let pa = serde_json::to_string(&a.list_people(None).unwrap())
-        .unwrap()
-        .replace(a.node_id(), "NODE");
-    let pb = serde_json::to_string(&b.list_people(None).unwrap())
-        .unwrap()
-        .replace(b.node_id(), "NODE");
+    let pa = serde_json::to_string(
+        &a.list_people(&Actor::LocalOperator("t".into()), None)
+            .unwrap(),
+    )
+    .unwrap()
+    .replace(a.node_id(), "NODE");
+    let pb = serde_json::to_string(
+        &b.list_people(&Actor::LocalOperator("t".into()), None)
+            .unwrap(),
+    )
+    .unwrap()
+    .replace(b.node_id(), "NODE");
     assert!(pa == pb, "two demos with the same clock differ");
     assert!(a.verify().unwrap().is_ok());
 }
@@ -63,4 +73,91 @@ fn a_decision_captures_the_outcome_and_rule_version_in_force() {
     );
     assert!(text.contains("\"rule_set_version\":1"));
     assert_eq!(app.decisions(&manager, S1_PERSON).unwrap().len(), 1);
+}
+
+#[test]
+fn every_use_case_on_a_person_checks_scope_itself() {
+    let (_d, mut app) = demo();
+    let sub = app.actor(Some("s-jo-fletcher"), "t").unwrap();
+    let theirs = app.list_people(&sub, None).unwrap();
+    assert_eq!(
+        theirs.len(),
+        4,
+        "a subcontractor lists only their assigned people"
+    );
+    let all = app
+        .list_people(&Actor::LocalOperator("t".into()), None)
+        .unwrap();
+    let outside = all
+        .iter()
+        .find(|v| theirs.iter().all(|t| t.person.id != v.person.id))
+        .unwrap()
+        .person
+        .id
+        .to_string();
+    let not_found = |r: Result<(), lantern_app::AppError>, what: &str| match r {
+        Err(lantern_app::AppError::NotFound { .. }) => {}
+        other => panic!("{what} on a person outside scope: {other:?}"),
+    };
+    not_found(
+        app.person_in_reach(&sub, &outside).map(drop),
+        "person_in_reach",
+    );
+    not_found(
+        app.evaluate_readiness(&sub, &outside, "rapid-start")
+            .map(drop),
+        "evaluate_readiness",
+    );
+    not_found(app.calls(&sub, &outside).map(drop), "calls");
+    not_found(
+        app.person_history(&sub, &outside).map(drop),
+        "person_history",
+    );
+    not_found(
+        app.check_readiness(&sub, &outside, "rapid-start", true)
+            .map(drop),
+        "check_readiness",
+    );
+    // A coordinator of another service may edit essential information, but not this person's.
+    let coord = app.actor(Some("s-mark-bennett"), "t").unwrap();
+    let riverside = app
+        .list_people(
+            &Actor::LocalOperator("t".into()),
+            Some("riverside-homecare"),
+        )
+        .unwrap()[0]
+        .person
+        .id
+        .to_string();
+    let before = app.verify().unwrap();
+    let input = lantern_app::SectionInput {
+        source: "phone call".into(),
+        method: "phone".into(),
+        contact: Some("daughter".into()),
+        ..Default::default()
+    };
+    not_found(
+        app.confirm_section(&coord, &riverside, "mobility", &input)
+            .map(drop),
+        "confirm_section",
+    );
+    not_found(
+        app.mark_section(&coord, &riverside, "mobility", false, "looks old")
+            .map(drop),
+        "mark_section",
+    );
+    not_found(
+        app.set_section(&coord, &riverside, "mobility", "{}", &input)
+            .map(drop),
+        "set_section",
+    );
+    assert_eq!(
+        format!("{before:?}"),
+        format!("{:?}", app.verify().unwrap()),
+        "nothing was written"
+    );
+    // Inside scope the same calls work.
+    let mine = theirs[0].person.id.to_string();
+    app.person_in_reach(&sub, &mine).unwrap();
+    app.evaluate_readiness(&sub, &mine, "rapid-start").unwrap();
 }

@@ -26,14 +26,14 @@ pub(super) fn check_page(
     errors: Vec<FormError>,
 ) -> Result<CheckPage, AppError> {
     let actor = user.actor();
-    let p = app.ensure_in_reach(&actor, id)?;
-    let now = app.evaluate_readiness(id, handover)?;
+    let view = app.person_in_reach(&actor, id)?;
+    let p = &view.person;
+    let now = app.evaluate_readiness(&actor, id, handover)?;
     let last = app.last_readiness(&actor, id, now.handover)?;
     let lifted = last
         .as_ref()
         .map(|l| restriction_lines(&l.restrictions.lifted_in(&now.restrictions)))
         .unwrap_or_default();
-    let view = app.show_person(id)?;
     let to_confirm = view
         .sections
         .iter()
@@ -65,7 +65,7 @@ pub(super) fn check_page(
         })
         .collect();
     let calls = app
-        .calls(id)?
+        .calls(&actor, id)?
         .into_iter()
         .map(|c| {
             let when = c
@@ -148,7 +148,6 @@ pub async fn record(
     let r = state
         .run(move |app| {
             let actor = user.actor();
-            app.ensure_in_reach(&actor, &pid)?;
             app.check_readiness(&actor, &pid, &h, true)
         })
         .await;
@@ -181,7 +180,6 @@ pub async fn decide(
     let r = state
         .run(move |app| -> Result<Response, AppError> {
             let actor = user.actor();
-            app.ensure_in_reach(&actor, &id)?;
             let review = Some(f.review_at.as_str()).filter(|s| !s.trim().is_empty());
             match app.record_decision(&actor, &id, &f.handover, &f.decision, &f.rationale, review) {
                 Ok(_) => Ok(Redirect::to(&format!(
@@ -240,7 +238,6 @@ pub async fn log_call(
     let r = state
         .run(move |app| -> Result<Response, AppError> {
             let actor = user.actor();
-            app.ensure_in_reach(&actor, &id)?;
             let input = CallInput {
                 direction: f.direction.clone(),
                 party: f.party.clone(),

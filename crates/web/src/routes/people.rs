@@ -36,17 +36,13 @@ pub async fn list(
     let r = state
         .run(move |app| -> Result<PeoplePage, AppError> {
             let actor = user.actor();
-            let scope = app.scope(&actor)?;
             let services = app.services()?;
             let needle = q.q.trim().to_lowercase();
             let digits: String = needle.chars().filter(|c| c.is_ascii_digit()).collect();
             let svc = (!q.service.is_empty()).then_some(q.service.as_str());
             let mut rows = Vec::new();
-            for v in app.list_people(svc)? {
+            for v in app.list_people(&actor, svc)? {
                 let p = &v.person;
-                if !scope.includes(p) {
-                    continue;
-                }
                 let name = p.display_name();
                 let matches = needle.is_empty()
                     || name.to_lowercase().contains(&needle)
@@ -126,7 +122,7 @@ fn person_page(
         .map(|s| s.name)
         .unwrap_or_default();
     let calls = app
-        .calls(&id)?
+        .calls(&user.actor(), &id)?
         .into_iter()
         .map(|c| {
             let when = c
@@ -242,7 +238,7 @@ async fn open(
                 let mut page = match cache.person_pages().get(&key, version, minute) {
                     Some(p) => p,
                     None => {
-                        let view = app.show_person(&pid)?;
+                        let view = app.show_authorized(&audit)?;
                         let p = person_page(app, &user, view, None, None, vec![])?;
                         cache.person_pages().put(key, version, minute, p.clone());
                         p
@@ -341,7 +337,6 @@ pub async fn confirm_section(
     let r = state
         .run(move |app| {
             let actor = user.actor();
-            app.ensure_in_reach(&actor, &pid)?;
             app.confirm_section(&actor, &pid, &sec, &input)
         })
         .await;
@@ -365,7 +360,7 @@ pub async fn confirm_section(
                             super::check::check_page(app, &user, &id, &handover, None, vec![err])?;
                         return Ok(render(&page));
                     }
-                    let view = app.show_person(&id)?;
+                    let view = app.person_in_reach(&user.actor(), &id)?;
                     Ok(render(&person_page(
                         app,
                         &user,
@@ -398,8 +393,8 @@ fn edit_page(
     errors: Vec<FormError>,
 ) -> Result<SectionEditPage, AppError> {
     let kind = SectionKind::parse(section)?;
-    let p = app.ensure_in_reach(&user.actor(), id)?;
-    let view = app.show_person(id)?;
+    let view = app.person_in_reach(&user.actor(), id)?;
+    let p = &view.person;
     let card = view
         .sections
         .iter()
@@ -446,7 +441,6 @@ pub async fn save_section(
     let r = state
         .run(move |app| -> Result<Response, AppError> {
             let actor = user.actor();
-            app.ensure_in_reach(&actor, &id)?;
             match app.set_section(&actor, &id, &section, &f.content, &f.input()) {
                 Ok(_) => Ok(Redirect::to(&format!("/people/{id}?done=saved")).into_response()),
                 Err(e @ AppError::Invalid(_)) => {

@@ -10,7 +10,7 @@ pub fn run(ctx: &Ctx, cmd: &PersonCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         PersonCmd::List { service } => {
             let app = ctx.open()?;
-            let people = app.list_people(service.as_deref())?;
+            let people = app.list_people(&ctx.actor(&app)?, service.as_deref())?;
             if ctx.cli.json {
                 let rows: Vec<_> = people
                     .iter()
@@ -74,7 +74,7 @@ pub fn run(ctx: &Ctx, cmd: &PersonCmd) -> anyhow::Result<ExitCode> {
         }
         PersonCmd::History { id } => {
             let app = ctx.open()?;
-            let rows = app.person_history(id)?;
+            let rows = app.person_history(&ctx.actor(&app)?, id)?;
             if ctx.cli.json {
                 out::json(&rows)?;
             } else {
