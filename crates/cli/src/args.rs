@@ -53,7 +53,7 @@ pub enum Command {
     /// Load (or reuse) the synthetic demo organisation and show an overview.
     Demo {
         /// How many people (60 by default; more for load tests).
-        #[arg(long, default_value_t = lantern_app::demo::DEMO_PEOPLE)]
+        #[arg(long, default_value_t = lantern_app::admin::demo::DEMO_PEOPLE)]
         people: usize,
     },
     /// Check every event's chain link, hash and signature, and that projections match a rebuild.

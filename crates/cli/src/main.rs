@@ -133,7 +133,9 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 let (dir, clock, folder) = (ctx.cli.data.clone(), ctx.clock, folder.clone());
                 std::thread::Builder::new()
                     .name("scheduled-print".into())
-                    .spawn(move || lantern_app::print::schedule_forever(dir, clock, folder, at))?;
+                    .spawn(move || {
+                        lantern_app::printing::print::schedule_forever(dir, clock, folder, at)
+                    })?;
             }
             let tls = match (tls_cert, tls_key, tls_self_signed) {
                 (Some(c), Some(k), _) => Some((c.clone(), k.clone())),

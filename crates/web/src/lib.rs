@@ -3,15 +3,23 @@
 //!
 //! The only crate that knows HTML and HTTP.
 
+mod admin;
+mod api;
 mod assets;
 mod auth;
 mod cache;
+mod disruption;
 mod error;
+mod home;
+mod interop;
 mod openapi;
+mod people;
 mod plain_pages;
 mod policy;
+mod printing;
+mod readiness;
+mod recovery;
 mod route_table;
-mod routes;
 mod state;
 mod tls;
 mod view;

@@ -21,11 +21,11 @@ struct Inner {
     freed: Condvar,
     throttle: Mutex<HashMap<String, (u32, Instant)>>,
     /// Dashboards by scope.
-    pub(crate) dashboards: PageCache<crate::view::DashboardPage>,
+    pub(crate) dashboards: PageCache<crate::home::view::DashboardPage>,
     audit: Mutex<std::sync::mpsc::Sender<AuditJob>>,
     dashboard_locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Person-page content by person and role.
-    pub(crate) person_pages: PageCache<crate::view::PersonPage>,
+    pub(crate) person_pages: PageCache<crate::people::view::PersonPage>,
 }
 
 type AuditJob = (AuditEvent, tokio::sync::oneshot::Sender<Result<(), String>>);
@@ -187,12 +187,12 @@ impl AppState {
     }
 
     /// The dashboard cache.
-    pub fn dashboards(&self) -> &PageCache<crate::view::DashboardPage> {
+    pub fn dashboards(&self) -> &PageCache<crate::home::view::DashboardPage> {
         &self.inner.dashboards
     }
 
     /// The person-page cache.
-    pub fn person_pages(&self) -> &PageCache<crate::view::PersonPage> {
+    pub fn person_pages(&self) -> &PageCache<crate::people::view::PersonPage> {
         &self.inner.person_pages
     }
 

@@ -1,6 +1,6 @@
 //! Use-case tests against a real data directory.
 
-use lantern_app::demo::{DEMO_MANAGER, S1_PERSON};
+use lantern_app::admin::demo::{DEMO_MANAGER, S1_PERSON};
 use lantern_app::{Actor, App, Clock};
 
 fn demo() -> (tempfile::TempDir, App) {

@@ -27,7 +27,8 @@ pub fn run(ctx: &Ctx, cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
         BenchCmd::Print { people } => return bench_print(ctx, *people),
         BenchCmd::Disruption { records } => return bench_disruption(*records),
     };
-    let files = lantern_app::import::fhir_files(paths).map_err(lantern_app::AppError::from)?;
+    let files =
+        lantern_app::interop::import::fhir_files(paths).map_err(lantern_app::AppError::from)?;
     let docs: Vec<(String, Vec<u8>)> = files
         .iter()
         .map(|f| Ok((f.display().to_string(), std::fs::read(f)?)))
@@ -42,8 +43,10 @@ pub fn run(ctx: &Ctx, cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
         }
     });
     // The schema is compiled once per process; do it before timing.
-    lantern_app::import::warm_fhir_schema();
-    let (read, resources) = best(*rounds, || lantern_app::import::read_fhir_documents(&docs));
+    lantern_app::interop::import::warm_fhir_schema();
+    let (read, resources) = best(*rounds, || {
+        lantern_app::interop::import::read_fhir_documents(&docs)
+    });
     // End to end into a fresh node each round (set up outside the timing): journal,
     // projections, one durable commit per file. On /dev/shm, fsync costs next to nothing, which
     // is how "fsync excluded" is measured without a knob that weakens durability.
@@ -188,10 +191,10 @@ fn bench_disruption(records: usize) -> anyhow::Result<ExitCode> {
     let dir = tempfile::tempdir()?;
     let clock = Clock::System;
     let (mut app, _) = App::demo(dir.path(), clock)?;
-    let actor = app.actor(Some(lantern_app::demo::DEMO_ON_CALL), "bench")?;
+    let actor = app.actor(Some(lantern_app::admin::demo::DEMO_ON_CALL), "bench")?;
     let v = app.declare_disruption(
         &actor,
-        &lantern_app::disruptions::DeclareInput {
+        &lantern_app::disruption::lifecycle::DeclareInput {
             title: "Benchmark outage".into(),
             dependencies: vec!["emar".into()],
             ..Default::default()
@@ -201,7 +204,7 @@ fn bench_disruption(records: usize) -> anyhow::Result<ExitCode> {
     println!("{:>8} {:>14}", "records", "ms per record");
     let mut t = Instant::now();
     for i in 1..=records {
-        let input = lantern_app::downtime::RecordInput {
+        let input = lantern_app::disruption::downtime::RecordInput {
             kind: "comms".into(),
             disruption: Some(v.id.to_string()),
             fields: [

@@ -1,8 +1,8 @@
 //! init, demo, verify, rebuild, log.
 
 use crate::{Ctx, local_user, out};
+use lantern_app::admin::demo::{DEMO_MANAGER, S1_PERSON};
 use lantern_app::core::readiness::Outcome;
-use lantern_app::demo::{DEMO_MANAGER, S1_PERSON};
 use lantern_app::{App, HistoryEntry};
 use std::process::ExitCode;
 

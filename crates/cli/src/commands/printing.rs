@@ -9,28 +9,29 @@ use std::process::ExitCode;
 pub fn run(ctx: &Ctx, cmd: &PrintCmd) -> anyhow::Result<ExitCode> {
     let mut app = ctx.open()?;
     let actor = ctx.actor(&app)?;
-    let written =
-        |p: &lantern_app::print::Printed, file: &std::path::Path| -> anyhow::Result<ExitCode> {
-            std::fs::write(file, &p.pdf).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            if ctx.cli.json {
-                out::json(&p.record)?;
-            } else {
-                println!(
-                    "{} v{}: {} pages{} written to {} (sha256 {})",
-                    p.record.serial,
-                    p.record.version,
-                    p.record.pages,
-                    if p.record.people.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", {} people", p.record.people.len())
-                    },
-                    file.display(),
-                    p.record.sha256
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        };
+    let written = |p: &lantern_app::printing::print::Printed,
+                   file: &std::path::Path|
+     -> anyhow::Result<ExitCode> {
+        std::fs::write(file, &p.pdf).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+        if ctx.cli.json {
+            out::json(&p.record)?;
+        } else {
+            println!(
+                "{} v{}: {} pages{} written to {} (sha256 {})",
+                p.record.serial,
+                p.record.version,
+                p.record.pages,
+                if p.record.people.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} people", p.record.people.len())
+                },
+                file.display(),
+                p.record.sha256
+            );
+        }
+        Ok(ExitCode::SUCCESS)
+    };
     match cmd {
         PrintCmd::Pack {
             service,

@@ -3,7 +3,7 @@
 use crate::{Ctx, out};
 use clap::Subcommand;
 use lantern_app::App;
-use lantern_app::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+use lantern_app::admin::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -39,12 +39,13 @@ pub fn serve(
     let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
     std::thread::Builder::new()
         .name("sync".into())
-        .spawn(move || lantern_app::sync::poll_forever(dir, clock))?;
-    let notifier = lantern_app::notify::Notifier::from_env().map_err(|e| anyhow::anyhow!(e))?;
+        .spawn(move || lantern_app::interop::sync::poll_forever(dir, clock))?;
+    let notifier =
+        lantern_app::disruption::notify::Notifier::from_env().map_err(|e| anyhow::anyhow!(e))?;
     let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
     std::thread::Builder::new()
         .name("probes-and-ladders".into())
-        .spawn(move || lantern_app::escalation::run_forever(dir, clock, notifier))?;
+        .spawn(move || lantern_app::disruption::escalation::run_forever(dir, clock, notifier))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

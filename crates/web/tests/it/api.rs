@@ -47,7 +47,7 @@ async fn s1_through_the_api() {
             None,
             Method::POST,
             "/api/v1/session",
-            Some(json!({"username": "amara", "password": lantern_app::demo::DEMO_PASSWORD})),
+            Some(json!({"username": "amara", "password": lantern_app::admin::demo::DEMO_PASSWORD})),
         )
         .await;
     assert_eq!(st, StatusCode::OK);
@@ -111,7 +111,9 @@ async fn errors_share_one_shape_naming_the_field() {
             None,
             Method::POST,
             "/api/v1/session",
-            Some(json!({"username": "fatima", "password": lantern_app::demo::DEMO_PASSWORD})),
+            Some(
+                json!({"username": "fatima", "password": lantern_app::admin::demo::DEMO_PASSWORD}),
+            ),
         )
         .await;
     let s = Session {

@@ -206,7 +206,7 @@ async fn repeated_failed_sign_ins_are_throttled() {
             "/login",
             &[
                 ("username", "nadia"),
-                ("password", lantern_app::demo::DEMO_PASSWORD),
+                ("password", lantern_app::admin::demo::DEMO_PASSWORD),
             ],
             false,
         )
@@ -220,7 +220,7 @@ async fn repeated_failed_sign_ins_are_throttled() {
             "/login",
             &[
                 ("username", "lucy"),
-                ("password", lantern_app::demo::DEMO_PASSWORD),
+                ("password", lantern_app::admin::demo::DEMO_PASSWORD),
             ],
             false,
         )

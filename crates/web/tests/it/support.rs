@@ -34,7 +34,7 @@ impl Site {
         let u = user.to_string();
         let (token, signed) = self
             .state
-            .run(move |app| app.sign_in(&u, lantern_app::demo::DEMO_PASSWORD))
+            .run(move |app| app.sign_in(&u, lantern_app::admin::demo::DEMO_PASSWORD))
             .await
             .unwrap_or_else(|e| panic!("sign in {user}: {e}"));
         Session {

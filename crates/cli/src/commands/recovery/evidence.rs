@@ -2,7 +2,7 @@
 
 use crate::{Ctx, out};
 use lantern_app::core::time::parse_instant;
-use lantern_app::evidence::EvidenceScope;
+use lantern_app::recovery::evidence::EvidenceScope;
 use std::path::Path;
 use std::process::ExitCode;
 

@@ -263,7 +263,7 @@ pub fn audit(ctx: &Ctx, cmd: &AuditCmd) -> anyhow::Result<ExitCode> {
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let a = app.integrity_audit(
                 &actor,
-                &lantern_app::integrity::AuditInput {
+                &lantern_app::recovery::integrity::AuditInput {
                     disruption: disruption.clone(),
                     from: from.clone(),
                     to: to.clone(),

@@ -1,0 +1,7 @@
+//! Administration: setting up a data directory, the organisation (services, staff, partners,
+//! contacts), accounts and sessions, and the demo organisation.
+
+pub mod accounts;
+pub mod demo;
+pub(crate) mod init;
+pub(crate) mod org;

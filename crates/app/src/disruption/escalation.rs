@@ -1,0 +1,398 @@
+//! Running escalation ladders and follow-ups. `tick` is the one place time moves them on: it
+//! starts ladders for follow-ups missed by their due time and takes every step that has fallen
+//! due, skipping channels that are down and saying why. Called by `lantern escalation tick` and
+//! every 30 seconds by `lantern serve`; tests drive it with a fixed clock.
+
+use crate::disruption::notify::Notifier;
+use crate::{Actor, App, AppError};
+use lantern_core::FieldError;
+use lantern_core::dependency::Channel;
+use lantern_core::disruption::Stage;
+use lantern_core::disruption_view::DisruptionView;
+use lantern_core::downtime::RecordBody;
+use lantern_core::event::Event;
+use lantern_core::ids::{EscalationId, LadderId, PersonId};
+use lantern_core::ladder::{Escalation, StepOutcome, next_due};
+use lantern_core::role::Role;
+use lantern_journal::NewEvent;
+use serde::Serialize;
+
+/// The journal actor for what the ladder does by itself.
+pub const LADDER_ACTOR: &str = "system:escalation";
+
+/// What a tick did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TickReport {
+    /// Escalations started for missed follow-ups.
+    pub started: Vec<String>,
+    /// Steps taken, in words.
+    pub steps: Vec<String>,
+}
+
+impl App {
+    /// Start a ladder about something in a disruption.
+    pub fn start_escalation(
+        &mut self,
+        actor: &Actor,
+        disruption: Option<&str>,
+        ladder: &str,
+        about: &str,
+        people: &[String],
+    ) -> Result<Escalation, AppError> {
+        actor.require(Role::may_record_downtime, "start an escalation")?;
+        let v = self.current_disruption(disruption)?;
+        let rec = format!("escalation in disruption {}", v.id);
+        if !v.stage.accepts_records() {
+            return Err(FieldError::new(
+                &rec,
+                "disruption",
+                "an open disruption",
+                v.stage.as_str(),
+            )
+            .into());
+        }
+        lantern_core::text::required(&rec, "about", about, 2_000)?;
+        let lid = LadderId::parse(ladder.trim()).map_err(|e| e.in_record(&rec))?;
+        let ladder = self.journal.ladder(lid.as_str())?.ok_or_else(|| {
+            FieldError::new(
+                &rec,
+                "ladder",
+                "an escalation ladder (lantern ladder list)",
+                lid.as_str(),
+            )
+        })?;
+        let mut ps = Vec::new();
+        for (i, p) in people.iter().enumerate() {
+            let person = self.ensure_in_reach(actor, p.trim()).ok().ok_or_else(|| {
+                FieldError::new(&rec, format!("people[{i}]"), "a person in Lantern", p)
+            })?;
+            ps.push(person.id);
+        }
+        let e = self.new_escalation(&v, ladder, about.trim(), ps, None)?;
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::EscalationStarted(e.clone())),
+            self.now(),
+        )?;
+        Ok(e)
+    }
+
+    /// Start a ladder and take its first steps at once (email from `Notifier::from_env`).
+    pub fn escalate_now(
+        &mut self,
+        actor: &Actor,
+        disruption: Option<&str>,
+        ladder: &str,
+        about: &str,
+        people: &[String],
+    ) -> Result<(Escalation, TickReport), AppError> {
+        let notifier = Notifier::from_env().map_err(|m| {
+            FieldError::new("notifications", "LANTERN_SMTP_URL", "a valid SMTP URL", m)
+        })?;
+        let e = self.start_escalation(actor, disruption, ladder, about, people)?;
+        let tick = self.tick(&notifier)?;
+        Ok((e, tick))
+    }
+
+    fn new_escalation(
+        &self,
+        v: &DisruptionView,
+        ladder: lantern_core::ladder::Ladder,
+        about: &str,
+        people: Vec<PersonId>,
+        follow_up_of: Option<lantern_core::ids::RecordId>,
+    ) -> Result<Escalation, AppError> {
+        let n = v.escalations.len() + 1;
+        let node = self.journal.node_id().to_string();
+        let id = EscalationId::parse(&format!("esc-{n}-{}", &node[1..5]))
+            .map_err(|e| e.in_record("escalation"))?;
+        Ok(Escalation {
+            id,
+            disruption: v.id.clone(),
+            ladder,
+            about: about.to_string(),
+            people,
+            follow_up_of,
+        })
+    }
+
+    /// Acknowledge an escalation: the ladder stops.
+    pub fn acknowledge_escalation(
+        &mut self,
+        actor: &Actor,
+        escalation: &str,
+        note: &str,
+    ) -> Result<(), AppError> {
+        actor.require(Role::may_record_downtime, "acknowledge an escalation")?;
+        let rec = format!("acknowledgement of escalation {escalation}");
+        lantern_core::text::required(&rec, "note", note, 2_000)?;
+        let (v, e) = self
+            .journal
+            .open_disruptions()?
+            .into_iter()
+            .find_map(|v| {
+                let e = v
+                    .escalations
+                    .iter()
+                    .find(|e| e.escalation.id.as_str() == escalation.trim())?
+                    .clone();
+                Some((v, e))
+            })
+            .ok_or_else(|| {
+                AppError::not_found("escalation", escalation, "see lantern disruption status ID")
+            })?;
+        if e.acknowledged.is_some() {
+            return Err(FieldError::new(
+                &rec,
+                "escalation",
+                "an escalation not yet acknowledged",
+                escalation,
+            )
+            .into());
+        }
+        self.journal.append(
+            NewEvent::now(
+                actor.journal_name(),
+                Event::EscalationAcknowledged {
+                    escalation: e.escalation.id,
+                    disruption: v.id,
+                    note: note.trim().to_string(),
+                },
+            ),
+            self.now(),
+        )?;
+        Ok(())
+    }
+
+    /// Move every ladder and follow-up on to the time now.
+    pub fn tick(&mut self, notifier: &Notifier) -> Result<TickReport, AppError> {
+        let now = self.now();
+        let mut report = TickReport::default();
+        for v in self.journal.open_disruptions()? {
+            if v.stage == Stage::Proposed {
+                continue;
+            }
+            // The list leaves records out; follow-ups need them.
+            let Some(v) = self.journal.disruption(v.id.as_str())? else {
+                continue;
+            };
+            // Follow-ups missed by their due time start their ladder, once.
+            for r in &v.records {
+                let RecordBody::Instruction {
+                    to,
+                    what,
+                    follow_up: Some(f),
+                } = &r.record.body
+                else {
+                    continue;
+                };
+                let started = v
+                    .escalations
+                    .iter()
+                    .any(|e| e.escalation.follow_up_of.as_ref() == Some(&r.record.id));
+                if f.due_at > now || started || v.fulfilment(&r.record.id).is_some() {
+                    continue;
+                }
+                let Some(ladder) = self.journal.ladder(f.ladder.as_str())? else {
+                    continue;
+                };
+                let about = format!(
+                    "Follow-up missed: \"{}\" was due by {} after the instruction to {to}: {what}",
+                    f.what,
+                    lantern_core::time::show(f.due_at)
+                );
+                let fresh = self.journal.disruption(v.id.as_str())?.unwrap_or(v.clone());
+                let e = self.new_escalation(
+                    &fresh,
+                    ladder,
+                    &about,
+                    r.record.people.clone(),
+                    Some(r.record.id.clone()),
+                )?;
+                report.started.push(format!("{}: {about}", e.id));
+                self.journal.append(
+                    NewEvent::now(LADDER_ACTOR, Event::EscalationStarted(e)),
+                    now,
+                )?;
+            }
+            // Take every step that has fallen due.
+            loop {
+                // Disruptions are never removed, but a tick must never panic: stop if it is gone.
+                let Some(v) = self.journal.disruption(v.id.as_str())? else {
+                    break;
+                };
+                let due = v.escalations.iter().find_map(|e| {
+                    if e.acknowledged.is_some() {
+                        return None;
+                    }
+                    let (step, round, at) =
+                        next_due(&e.escalation.ladder, e.started_at, &e.taken())?;
+                    (at <= now).then(|| (e.clone(), step, round))
+                });
+                let Some((e, step, round)) = due else { break };
+                let s = e.escalation.ladder.steps[step].clone();
+                let drill_deps: Vec<_> = v
+                    .disruption
+                    .as_ref()
+                    .filter(|d| d.drill)
+                    .map(|d| d.dependencies.clone())
+                    .unwrap_or_default();
+                let mut evs = Vec::new();
+                let (outcome, detail) = if let Some(dep) =
+                    self.channel_down(s.channel, &drill_deps)?
+                {
+                    (
+                        StepOutcome::Skipped,
+                        format!(
+                            "{} is down (dependency {dep}), so this step was skipped",
+                            s.channel.as_str()
+                        ),
+                    )
+                } else if s.channel == Channel::Phone {
+                    (
+                        StepOutcome::CallRequired,
+                        format!(
+                            "call {} on {} now; log the call against escalation {}",
+                            s.target, s.address, e.escalation.id
+                        ),
+                    )
+                } else {
+                    let subject = format!(
+                        "[Lantern{}] {}: {}",
+                        if v.is_drill() { " DRILL" } else { "" },
+                        v.disruption
+                            .as_ref()
+                            .map_or("disruption", |d| d.title.as_str()),
+                        e.escalation.about
+                    );
+                    let body = format!(
+                        "{}\n\nDisruption: {}\nEscalation: {} (step {} of {}, {})\nPlease acknowledge by phoning the on-call manager, who records it in Lantern (lantern escalation ack {}).\n",
+                        e.escalation.about,
+                        v.id,
+                        e.escalation.id,
+                        step + 1,
+                        e.escalation.ladder.steps.len(),
+                        e.escalation.ladder.name,
+                        e.escalation.id
+                    );
+                    let mut ok = None;
+                    for attempt in 1..=notifier.attempts.max(1) {
+                        let res = match s.channel {
+                            Channel::Email => notifier.email(&s.address, &subject, &body),
+                            _ => notifier.webhook(
+                                &s.address,
+                                &serde_json::json!({
+                                    "disruption": v.id, "escalation": e.escalation.id,
+                                    "step": step + 1, "target": s.target, "subject": subject,
+                                    "about": e.escalation.about, "drill": v.is_drill(),
+                                }),
+                            ),
+                        };
+                        evs.push(NewEvent::now(
+                            LADDER_ACTOR,
+                            Event::NotificationAttempted {
+                                escalation: e.escalation.id.clone(),
+                                disruption: v.id.clone(),
+                                step,
+                                channel: s.channel,
+                                to: s.address.clone(),
+                                attempt,
+                                ok: res.is_ok(),
+                                detail: match &res {
+                                    Ok(a) | Err(a) => a.chars().take(500).collect(),
+                                },
+                            },
+                        ));
+                        if let Ok(a) = res {
+                            ok = Some(a);
+                            break;
+                        }
+                    }
+                    match ok {
+                        Some(_) => (
+                            StepOutcome::Notified,
+                            format!("sent to {} at {}", s.target, s.address),
+                        ),
+                        None => (
+                            StepOutcome::Failed,
+                            format!(
+                                "every attempt to reach {} at {} failed",
+                                s.target, s.address
+                            ),
+                        ),
+                    }
+                };
+                report.steps.push(format!(
+                    "{} step {} ({} by {}): {detail}",
+                    e.escalation.id,
+                    step + 1,
+                    s.target,
+                    s.channel.as_str()
+                ));
+                evs.push(NewEvent::now(
+                    LADDER_ACTOR,
+                    Event::EscalationStep {
+                        escalation: e.escalation.id.clone(),
+                        disruption: v.id.clone(),
+                        step,
+                        round,
+                        outcome,
+                        detail,
+                    },
+                ));
+                self.journal.append_batch(evs, now)?;
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// Run probes on their schedules and tick ladders every 30 seconds, for `lantern serve`. Each
+/// pass opens the data directory afresh, so a failure is logged (without secrets) and retried.
+pub fn run_forever(dir: std::path::PathBuf, clock: crate::Clock, notifier: Notifier) {
+    use std::collections::HashMap;
+    use std::time::{Duration, Instant};
+    let mut last_probe: HashMap<String, Instant> = HashMap::new();
+    let mut last_tick: Option<Instant> = None;
+    loop {
+        if let Ok(mut app) = App::open(&dir, clock) {
+            let due: Vec<String> = app
+                .journal
+                .dependency_register()
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|d| {
+                    let every = Duration::from_secs(u64::from(d.probe.as_ref()?.every_seconds));
+                    let ok = last_probe
+                        .get(d.id.as_str())
+                        .is_none_or(|t| t.elapsed() >= every);
+                    ok.then(|| d.id.to_string())
+                })
+                .collect();
+            for id in due {
+                last_probe.insert(id.clone(), Instant::now());
+                match app.probe_dependency(&id) {
+                    Ok(r) if r.proposed.is_some() => eprintln!(
+                        "probe: {id} {:?} ({}); disruption {} proposed",
+                        r.result.status,
+                        r.result.detail,
+                        r.proposed.unwrap_or_default()
+                    ),
+                    Ok(_) => {}
+                    Err(e) => eprintln!("probe of {id} failed to record: {e}"),
+                }
+            }
+            if last_tick.is_none_or(|t| t.elapsed() >= Duration::from_secs(30)) {
+                last_tick = Some(Instant::now());
+                match app.tick(&notifier) {
+                    Ok(r) => {
+                        for s in r.started.iter().chain(&r.steps) {
+                            eprintln!("escalation: {s}");
+                        }
+                    }
+                    Err(e) => eprintln!("escalation tick failed: {e}"),
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_secs(5));
+    }
+}

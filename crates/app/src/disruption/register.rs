@@ -1,0 +1,176 @@
+//! The dependency register and escalation ladders: what care relies on, and how to reach people
+//! when it fails.
+
+use crate::{Actor, App, AppError};
+use lantern_core::FieldError;
+use lantern_core::dependency::{Channel, Dependency, ProbeResult, ProbeStatus};
+use lantern_core::event::Event;
+use lantern_core::ids::DependencyId;
+use lantern_core::ladder::Ladder;
+use lantern_core::role::Role;
+use lantern_journal::NewEvent;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// A register entry with its status now.
+#[derive(Debug, Clone, Serialize)]
+pub struct DependencyView {
+    /// The entry.
+    pub dependency: Dependency,
+    /// Counted as down now (by hand, probe or declared disruption).
+    pub degraded: bool,
+    /// The latest recorded probe result.
+    pub probe: Option<ProbeResult>,
+    /// Consecutive probe failures.
+    pub failures: u32,
+    /// In that probe status since.
+    pub since: Option<String>,
+}
+
+/// Parse a JSON document, refusing huge ones and naming the bad field.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    record: &str,
+    what: &str,
+    text: &str,
+) -> Result<T, FieldError> {
+    if text.len() > 1_000_000 {
+        return Err(FieldError::new(record, "", "at most 1 MB of JSON", ""));
+    }
+    crate::json::parse(record, "", what, text)
+}
+
+impl App {
+    /// Add or replace a register entry (JSON, as in `docs/disruptions.md`).
+    pub fn register_dependency(
+        &mut self,
+        actor: &Actor,
+        json: &str,
+    ) -> Result<Dependency, AppError> {
+        actor.require(
+            Role::may_configure_resilience,
+            "edit the dependency register",
+        )?;
+        let d: Dependency = from_json("dependency", "a dependency register entry", json)?;
+        d.validate()?;
+        let services: BTreeSet<String> = self
+            .journal
+            .services()?
+            .into_iter()
+            .map(|s| s.id.to_string())
+            .collect();
+        for (i, s) in d.services.iter().enumerate() {
+            if !services.contains(s.as_str()) {
+                return Err(FieldError::new(
+                    format!("dependency {}", d.id),
+                    format!("services[{i}]"),
+                    "a service of this organisation",
+                    s.as_str(),
+                )
+                .into());
+            }
+        }
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::DependencyRegistered(d.clone())),
+            self.now(),
+        )?;
+        Ok(d)
+    }
+
+    /// Add or replace an escalation ladder (JSON).
+    pub fn define_ladder(&mut self, actor: &Actor, json: &str) -> Result<Ladder, AppError> {
+        actor.require(Role::may_configure_resilience, "define escalation ladders")?;
+        let l: Ladder = from_json("ladder", "an escalation ladder", json)?;
+        l.validate()?;
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::LadderDefined(l.clone())),
+            self.now(),
+        )?;
+        Ok(l)
+    }
+
+    /// Escalation ladders.
+    pub fn ladders(&self, actor: &Actor) -> Result<Vec<Ladder>, AppError> {
+        actor.require(Role::may_view_disruptions, "see escalation ladders")?;
+        Ok(self.journal.ladders()?)
+    }
+
+    /// The register, each entry with its status now.
+    pub fn dependency_register(&self, actor: &Actor) -> Result<Vec<DependencyView>, AppError> {
+        actor.require(Role::may_view_disruptions, "see the dependency register")?;
+        let degraded = self.degraded()?;
+        let probes = self.journal.probe_status()?;
+        Ok(self
+            .journal
+            .dependency_register()?
+            .into_iter()
+            .map(|d| {
+                let p = probes.iter().find(|p| p.dependency == d.id.as_str());
+                DependencyView {
+                    degraded: degraded.contains(&d.id),
+                    probe: p.map(|p| p.result.clone()),
+                    failures: p.map_or(0, |p| p.failures),
+                    since: p.map(|p| p.since.clone()),
+                    dependency: d,
+                }
+            })
+            .collect())
+    }
+
+    /// Dependencies whose probe has failed at least its threshold times in a row.
+    pub(crate) fn probe_failing(&self) -> Result<BTreeSet<DependencyId>, AppError> {
+        let register = self.journal.dependency_register()?;
+        Ok(self
+            .journal
+            .probe_status()?
+            .into_iter()
+            .filter(|p| p.result.status != ProbeStatus::Up)
+            .filter_map(|p| {
+                let d = register.iter().find(|d| d.id.as_str() == p.dependency)?;
+                let threshold = d.probe.as_ref().map_or(1, |p| p.threshold);
+                (p.failures >= threshold).then(|| d.id.clone())
+            })
+            .collect())
+    }
+
+    /// Which dependency takes a channel down, if any is down. `extra` adds dependencies that
+    /// count as down for this purpose (a drill's own).
+    pub(crate) fn channel_down(
+        &self,
+        channel: Channel,
+        extra: &[DependencyId],
+    ) -> Result<Option<DependencyId>, AppError> {
+        let degraded = self.degraded()?;
+        Ok(self
+            .journal
+            .dependency_register()?
+            .into_iter()
+            .find(|d| {
+                d.channels.contains(&channel) && (degraded.contains(&d.id) || extra.contains(&d.id))
+            })
+            .map(|d| d.id))
+    }
+}
+
+/// The demo organisation's dependency register and ladders (`crates/app/demo/resilience.json`).
+pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
+    #[derive(serde::Deserialize)]
+    struct Demo {
+        dependencies: Vec<Dependency>,
+        ladders: Vec<Ladder>,
+    }
+    let d: Demo = from_json(
+        "demo resilience",
+        "the demo register",
+        include_str!("../../demo/resilience.json"),
+    )?;
+    let mut out = Vec::new();
+    for dep in d.dependencies {
+        dep.validate()?;
+        out.push(Event::DependencyRegistered(dep));
+    }
+    for l in d.ladders {
+        l.validate()?;
+        out.push(Event::LadderDefined(l));
+    }
+    Ok(out)
+}

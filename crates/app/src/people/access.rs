@@ -1,0 +1,166 @@
+//! Scoped, audited access to people's essential information.
+
+use crate::people::person::PersonView;
+use crate::{Actor, App, AppError};
+use lantern_core::FieldError;
+use lantern_core::access::{PersonAccess, Scope, person_access};
+use lantern_core::event::Event;
+use lantern_core::mei::ALL_SECTIONS;
+use lantern_core::person::Person;
+use lantern_core::role::Role;
+use lantern_journal::{AuditRow, NewEvent};
+
+/// An audit event of a read, prepared by [`App::authorize_view`] and made durable by
+/// [`App::append_prepared`] before the read is shown. Opaque: nobody outside app builds events.
+#[derive(Debug)]
+pub struct AuditEvent(NewEvent);
+
+impl App {
+    /// Whether the actor may open this person's essential information.
+    pub fn person_access(&self, actor: &Actor, person: &Person) -> Result<PersonAccess, AppError> {
+        match actor {
+            Actor::LocalOperator(_) => Ok(PersonAccess::Allowed),
+            Actor::Staff(s) => Ok(person_access(s, person, &self.scope(actor)?)),
+        }
+    }
+
+    /// Open a person's essential information: checks scope (a person outside it is "not found",
+    /// unless the actor may break glass and gives a reason) and records the read in the journal.
+    pub fn view_person(
+        &mut self,
+        actor: &Actor,
+        person: &str,
+        channel: &str,
+        break_glass: Option<&str>,
+    ) -> Result<PersonView, AppError> {
+        let (view, audit) = self.prepare_view(actor, person, channel, break_glass)?;
+        self.journal.append(audit.0, self.now())?;
+        Ok(view)
+    }
+
+    /// Like [`App::view_person`] for some sections only (the CLI's `mei show PERSON SECTION`):
+    /// the audit names exactly the sections shown.
+    pub fn view_person_sections(
+        &mut self,
+        actor: &Actor,
+        person: &str,
+        channel: &str,
+        shown: &[lantern_core::mei::SectionKind],
+    ) -> Result<PersonView, AppError> {
+        let mut audit = self.authorize_view(actor, person, channel, None)?;
+        if let Event::MeiViewed { sections, .. } = &mut audit.0.event {
+            *sections = shown.to_vec();
+        }
+        let view = self.show_person(person)?;
+        self.journal.append(audit.0, self.now())?;
+        Ok(view)
+    }
+
+    /// Everything [`App::view_person`] does except writing: the view and the audit event that
+    /// must be durable before the view is shown (servers group many into one commit).
+    pub fn prepare_view(
+        &self,
+        actor: &Actor,
+        person: &str,
+        channel: &str,
+        break_glass: Option<&str>,
+    ) -> Result<(PersonView, AuditEvent), AppError> {
+        let audit = self.authorize_view(actor, person, channel, break_glass)?;
+        Ok((self.show_person(person)?, audit))
+    }
+
+    /// The access decision for opening a person's essential information, and the audit event to
+    /// record before showing it: "not found" outside scope, a reason needed for break-glass.
+    pub fn authorize_view(
+        &self,
+        actor: &Actor,
+        person: &str,
+        channel: &str,
+        break_glass: Option<&str>,
+    ) -> Result<AuditEvent, AppError> {
+        let not_found = || AppError::not_found("person", person, "");
+        let p = self.journal.person(person)?.ok_or_else(not_found)?;
+        let reason = match self.person_access(actor, &p)? {
+            PersonAccess::Allowed => None,
+            PersonAccess::Denied => return Err(not_found()),
+            PersonAccess::BreakGlass => {
+                let reason = break_glass.map(str::trim).unwrap_or("");
+                if reason.len() < 10 {
+                    return Err(AppError::BreakGlassRequired(FieldError::new(
+                        format!("person {person}"),
+                        "reason",
+                        "a reason of at least 10 characters for opening a person outside your service",
+                        reason,
+                    )));
+                }
+                Some(reason.to_string())
+            }
+        };
+        let ev = Event::MeiViewed {
+            person: p.id,
+            sections: ALL_SECTIONS.to_vec(),
+            channel: channel.to_string(),
+            break_glass: reason,
+        };
+        Ok(AuditEvent(NewEvent::now(actor.journal_name(), ev)))
+    }
+
+    /// The person an authorised read names (see [`App::authorize_view`]), with their sections.
+    pub fn show_authorized(&self, audit: &AuditEvent) -> Result<PersonView, AppError> {
+        match &audit.0.event {
+            Event::MeiViewed { person, .. } => self.show_person(person.as_str()),
+            _ => Err(AppError::not_found("person", "", "")),
+        }
+    }
+
+    /// Append audit events prepared elsewhere (the server's group commit of audit events),
+    /// durably and all or none.
+    pub fn append_prepared(&mut self, events: Vec<AuditEvent>) -> Result<(), AppError> {
+        let events = events.into_iter().map(|e| e.0).collect();
+        self.journal.append_batch(events, self.now())?;
+        Ok(())
+    }
+
+    /// The audit trail of reads (managers, quality leads and admins).
+    pub fn audit_log(
+        &self,
+        actor: &Actor,
+        person: Option<&str>,
+        break_glass_only: bool,
+        limit: u32,
+    ) -> Result<Vec<AuditRow>, AppError> {
+        actor.require(Role::may_read_audit, "read the audit log")?;
+        Ok(self.journal.audit(person, break_glass_only, limit)?)
+    }
+}
+
+impl App {
+    /// The actor's scope (the rule is `core::access::Scope::of`); the local operator sees everyone.
+    pub fn scope(&self, actor: &Actor) -> Result<Scope, AppError> {
+        let Actor::Staff(s) = actor else {
+            return Ok(Scope::All);
+        };
+        let assigned = match (&s.partner, s.role) {
+            (Some(p), Role::Subcontractor) => self
+                .journal
+                .people_assigned_to_partner(p.as_str())?
+                .into_iter()
+                .collect(),
+            _ => Default::default(),
+        };
+        Ok(Scope::of(s, assigned))
+    }
+
+    /// Check that the actor may act on this person (in scope, or a manager who may break glass);
+    /// anyone else is told the person does not exist.
+    pub(crate) fn ensure_in_reach(&self, actor: &Actor, person: &str) -> Result<Person, AppError> {
+        let p = self
+            .journal
+            .person(person)?
+            .ok_or_else(|| AppError::not_found("person", person, ""))?;
+        match self.person_access(actor, &p)? {
+            PersonAccess::Allowed | PersonAccess::BreakGlass => Ok(p),
+            PersonAccess::Denied => Err(AppError::not_found("person", person, "")),
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! People supported: add, list, show.
+
+use crate::people::mei::SectionView;
+use crate::{Actor, App, AppError};
+use lantern_core::FieldError;
+use lantern_core::event::Event;
+use lantern_core::person::{Person, PersonInput};
+use lantern_core::role::Role;
+use lantern_journal::NewEvent;
+use serde::Serialize;
+
+/// A person with the status of each of their six sections.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    /// The person.
+    pub person: Person,
+    /// All six sections, in order, held or not.
+    pub sections: Vec<SectionView>,
+}
+
+impl App {
+    /// Add a person; every field is checked and the service must exist.
+    pub fn add_person(&mut self, actor: &Actor, input: &PersonInput) -> Result<Person, AppError> {
+        actor.require(
+            |r| {
+                matches!(
+                    r,
+                    Role::Coordinator | Role::OnCallManager | Role::RegisteredManager | Role::Admin
+                )
+            },
+            "add people",
+        )?;
+        let today = self.now().to_zoned(lantern_core::time::london()).date();
+        let person = input.parse(today)?;
+        let rec = format!("person {}", person.id);
+        self.service_ref(&rec, person.service.as_str())?;
+        if self.journal.person(person.id.as_str())?.is_some() {
+            return Err(FieldError::new(
+                &rec,
+                "id",
+                "an identifier not already in use",
+                person.id.as_str(),
+            )
+            .into());
+        }
+        if let Some(n) = &person.nhs_number
+            && let Some(other) = self.journal.person_by_nhs_number(n.as_str())?
+        {
+            return Err(FieldError::new(
+                &rec,
+                "nhs_number",
+                format!("an NHS number not already held (person {other} has it)"),
+                n.as_str(),
+            )
+            .into());
+        }
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::PersonAdded(person.clone())),
+            self.now(),
+        )?;
+        Ok(person)
+    }
+
+    /// The people within the actor's reach, optionally in one service.
+    pub fn list_people(
+        &self,
+        actor: &Actor,
+        service: Option<&str>,
+    ) -> Result<Vec<PersonView>, AppError> {
+        if let Some(s) = service {
+            self.service_ref("people list", s)?;
+        }
+        let scope = self.scope(actor)?;
+        let mut people = self.journal.people(service)?;
+        people.retain(|p| scope.includes(p));
+        let mut all = self.journal.all_mei()?;
+        let now = self.now();
+        Ok(people
+            .into_iter()
+            .map(|p| {
+                let held = all.remove(&p.id).unwrap_or_default();
+                PersonView {
+                    sections: SectionView::all(&held, now),
+                    person: p,
+                }
+            })
+            .collect())
+    }
+
+    /// One person within the actor's reach, with their sections, for forms that act on them
+    /// (the section edit form, the readiness check). Opening a person's essential information to
+    /// read goes through [`App::view_person`], which records the read.
+    pub fn person_in_reach(&self, actor: &Actor, id: &str) -> Result<PersonView, AppError> {
+        self.ensure_in_reach(actor, id)?;
+        self.show_person(id)
+    }
+
+    /// One person with their sections (the caller has checked scope).
+    pub(crate) fn show_person(&self, id: &str) -> Result<PersonView, AppError> {
+        let person = self.person(id)?;
+        let held = self.journal.mei(id)?;
+        Ok(PersonView {
+            sections: SectionView::all(&held, self.now()),
+            person,
+        })
+    }
+
+    pub(crate) fn person(&self, id: &str) -> Result<Person, AppError> {
+        self.journal
+            .person(id)?
+            .ok_or_else(|| AppError::not_found("person", id, "see `lantern person list`"))
+    }
+}

@@ -1,0 +1,3 @@
+//! Printing: downtime packs and rota backups, and the register of printed copies.
+
+pub mod print;

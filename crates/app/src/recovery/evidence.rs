@@ -1,0 +1,707 @@
+//! Evidence packs: for a disruption or a period, a PDF for people and a bundle of the events
+//! themselves with their proof (`verify_evidence` checks it anywhere).
+
+use crate::disruption::presenter as present;
+use crate::{Actor, App, AppError};
+use lantern_core::FieldError;
+use lantern_core::disruption_view::{DisruptionView, RecordEntry};
+use lantern_core::downtime::{RecordBody, Reg18};
+use lantern_core::event::Event;
+use lantern_core::ids::PersonId;
+use lantern_core::mei::SectionKind;
+use lantern_core::role::Role;
+use lantern_core::time::show;
+use lantern_journal::NewEvent;
+use lantern_journal::{EventRow, EvidenceManifest};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// What a pack covers.
+#[derive(Debug, Clone)]
+pub enum EvidenceScope {
+    /// One disruption and what bears on it.
+    Disruption(String),
+    /// Every event that happened in a period (secrets excluded).
+    Period {
+        /// From (inclusive).
+        from: jiff::Timestamp,
+        /// To (exclusive).
+        to: jiff::Timestamp,
+    },
+}
+
+#[derive(Serialize)]
+struct Row {
+    at: String,
+    cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PdfData {
+    org: String,
+    title: String,
+    scope: String,
+    drill: bool,
+    generated_at: String,
+    generated_by: String,
+    facts: Vec<(String, String)>,
+    playbook: Vec<(String, String)>,
+    rules: Vec<Row>,
+    decisions: Vec<Row>,
+    calls: Vec<Row>,
+    incidents: Vec<Row>,
+    visits: Vec<Row>,
+    medication: Vec<Row>,
+    instructions: Vec<Row>,
+    comms: Vec<Row>,
+    mei: Vec<Row>,
+    escalations: Vec<Row>,
+    reconciliation: Vec<Row>,
+    review: Vec<(String, String)>,
+    actions: Vec<Row>,
+    timeline: Vec<Row>,
+    proof: Vec<(String, String)>,
+    events: usize,
+}
+
+/// Kinds never put in a pack: they carry password hashes.
+const SECRET_KINDS: [&str; 2] = ["account_created", "password_changed"];
+
+pub use lantern_journal::EvidenceReport;
+
+/// Check an evidence pack folder on its own, with no data directory: the manifest's signature,
+/// every file's hash, every event's hash, signature and place in its node's chain.
+pub fn verify_evidence(dir: &std::path::Path) -> Result<EvidenceReport, String> {
+    lantern_journal::verify_evidence(dir)
+}
+
+impl App {
+    /// Write an evidence pack into `out` (a new or empty folder): `evidence.pdf`, `bundle.json`
+    /// and the signed `manifest.json`. Registered managers, quality leads, admins and auditors.
+    pub fn evidence(
+        &mut self,
+        actor: &Actor,
+        scope: &EvidenceScope,
+        out: &Path,
+    ) -> Result<EvidenceManifest, AppError> {
+        let (m, files) = self.evidence_files(actor, scope)?;
+        lantern_journal::write_evidence(out, &files)?;
+        Ok(m)
+    }
+
+    /// An evidence pack as one tar archive (a folder `NAME/` with the three files), for download.
+    pub fn evidence_archive(
+        &mut self,
+        actor: &Actor,
+        scope: &EvidenceScope,
+        name: &str,
+    ) -> Result<Vec<u8>, AppError> {
+        let (_, files) = self.evidence_files(actor, scope)?;
+        Ok(crate::recovery::archive::tar(name, &files, self.now()))
+    }
+
+    /// The pack's files, in memory.
+    fn evidence_files(
+        &mut self,
+        actor: &Actor,
+        scope: &EvidenceScope,
+    ) -> Result<(EvidenceManifest, lantern_journal::PackFiles), AppError> {
+        actor.require(Role::may_produce_evidence, "produce evidence packs")?;
+        let now = self.now();
+        let (rows, view, scope_text) = match scope {
+            EvidenceScope::Disruption(id) => {
+                let v = self.disruption(actor, id)?;
+                let rows = self.disruption_events(&v, now)?;
+                let text = format!("disruption {}", v.id);
+                (rows, Some(v), text)
+            }
+            EvidenceScope::Period { from, to } => {
+                if from >= to {
+                    return Err(FieldError::new(
+                        "evidence pack",
+                        "to",
+                        "a time after `from`",
+                        to.to_string(),
+                    )
+                    .into());
+                }
+                let rows = self.journal.select_events(|r| {
+                    !SECRET_KINDS.contains(&r.stored.kind.as_str())
+                        && r.stored
+                            .occurred_at
+                            .parse::<jiff::Timestamp>()
+                            .is_ok_and(|t| t >= *from && t < *to)
+                })?;
+                (
+                    rows,
+                    None,
+                    format!("period {} to {}", show(*from), show(*to)),
+                )
+            }
+        };
+        let bundle = self.journal.evidence_bundle(&scope_text, &rows, now)?;
+        let data = self.pdf_data(actor, &scope_text, view.as_ref(), &rows, &bundle)?;
+        let ident = format!("evidence-{}", &bundle.generated_at);
+        let (pdf, _) = lantern_print::render(lantern_print::Template::Evidence, &data, &ident, now)
+            .map_err(|e| {
+                AppError::Journal(lantern_journal::JournalError::corrupt("evidence", e))
+            })?;
+        let files = self
+            .journal
+            .evidence_files(&bundle, vec![("evidence.pdf", pdf)])?;
+        // The pack carries essential information: reading it out is audited like any read.
+        let mut read: BTreeMap<PersonId, BTreeSet<SectionKind>> = BTreeMap::new();
+        for r in &rows {
+            match &r.event {
+                Event::MeiSectionSet {
+                    person, content, ..
+                } => {
+                    read.entry(person.clone())
+                        .or_default()
+                        .insert(content.kind());
+                }
+                Event::MeiSectionConfirmed {
+                    person, section, ..
+                }
+                | Event::MeiSectionMarked {
+                    person, section, ..
+                } => {
+                    read.entry(person.clone()).or_default().insert(*section);
+                }
+                _ => {}
+            }
+        }
+        let audit: Vec<NewEvent> = read
+            .into_iter()
+            .map(|(person, sections)| {
+                NewEvent::now(
+                    actor.journal_name(),
+                    Event::MeiViewed {
+                        person,
+                        sections: sections.into_iter().collect(),
+                        channel: "evidence".into(),
+                        break_glass: None,
+                    },
+                )
+            })
+            .collect();
+        if !audit.is_empty() {
+            self.journal.append_batch(audit, now)?;
+        }
+        Ok(files)
+    }
+
+    /// A disruption's own events, and what bears on it in its window: its dependencies' status
+    /// and probe results, the rule-set versions published up to its end, packs and rotas printed
+    /// for its services in the day before it and during it, the readiness checks, decisions,
+    /// calls and section changes about the people its records and escalations name, and every
+    /// update of the improvement actions it gave rise to.
+    fn disruption_events(
+        &self,
+        v: &DisruptionView,
+        now: jiff::Timestamp,
+    ) -> Result<Vec<EventRow>, AppError> {
+        let (from, to) = v.window(now).unwrap_or((now, now));
+        let to = v
+            .reached(lantern_core::disruption::Stage::Closed)
+            .unwrap_or(now)
+            .max(to);
+        let day_before = from - jiff::SignedDuration::from_hours(24);
+        let d = v.disruption.clone();
+        let deps: Vec<String> = d
+            .iter()
+            .flat_map(|d| d.dependencies.iter().map(|x| x.to_string()))
+            .collect();
+        let services: Vec<String> = d
+            .iter()
+            .flat_map(|d| d.services.iter().map(|x| x.to_string()))
+            .collect();
+        let mut people: BTreeSet<PersonId> = BTreeSet::new();
+        for r in &v.records {
+            people.extend(r.record.people.iter().cloned());
+        }
+        for e in &v.escalations {
+            people.extend(e.escalation.people.iter().cloned());
+        }
+        let id = v.id.clone();
+        let actions: BTreeSet<String> = self
+            .journal
+            .actions()?
+            .into_iter()
+            .filter(|a| a.disruption == id.as_str())
+            .filter_map(|a| a.action.id.map(|x| x.to_string()))
+            .collect();
+        Ok(self.journal.select_events(|r| {
+            let at = r.stored.occurred_at.parse::<jiff::Timestamp>().ok();
+            let within =
+                |a: jiff::Timestamp, b: jiff::Timestamp| at.is_some_and(|t| t >= a && t <= b);
+            match &r.event {
+                e if e.disruption() == Some(&id) => true,
+                Event::DependencyStatusSet { dependency, .. }
+                | Event::ProbeObserved { dependency, .. } => {
+                    deps.iter().any(|d| d == dependency.as_str()) && within(day_before, to)
+                }
+                Event::RuleSetPublished { .. } => at.is_some_and(|t| t <= to),
+                Event::Printed(p) => {
+                    services.iter().any(|s| s == p.service.as_str()) && within(day_before, to)
+                }
+                Event::ReadinessChecked { person, .. }
+                | Event::DecisionRecorded { person, .. }
+                | Event::MeiSectionSet { person, .. }
+                | Event::MeiSectionConfirmed { person, .. }
+                | Event::MeiSectionMarked { person, .. } => {
+                    people.contains(person) && within(from, to)
+                }
+                Event::CallLogged(c) => people.contains(&c.person) && within(from, to),
+                Event::ActionUpdated { action, .. } => actions.contains(action.as_str()),
+                _ => false,
+            }
+        })?)
+    }
+
+    fn pdf_data(
+        &self,
+        actor: &Actor,
+        scope: &str,
+        v: Option<&DisruptionView>,
+        rows: &[EventRow],
+        bundle: &lantern_journal::Bundle,
+    ) -> Result<PdfData, AppError> {
+        let mut data = PdfData {
+            org: self.journal.org_name()?.unwrap_or_default(),
+            title: v.map_or_else(|| format!("Evidence for the {scope}"), |v| v.title()),
+            scope: scope.to_string(),
+            drill: v.is_some_and(|v| v.is_drill()),
+            generated_at: show(self.now()),
+            generated_by: actor.display_name(),
+            facts: vec![],
+            playbook: vec![],
+            rules: vec![],
+            decisions: vec![],
+            calls: vec![],
+            incidents: vec![],
+            visits: vec![],
+            medication: vec![],
+            instructions: vec![],
+            comms: vec![],
+            mei: vec![],
+            escalations: vec![],
+            reconciliation: vec![],
+            review: vec![],
+            actions: vec![],
+            timeline: vec![],
+            proof: vec![],
+            events: rows.len(),
+        };
+        self.event_rows(&mut data, rows);
+        if let Some(v) = v {
+            facts_rows(&mut data, v);
+            for r in &v.records {
+                record_row(&mut data, v, r);
+            }
+            escalation_rows(&mut data, v);
+            self.reconciliation_rows(actor, &mut data, v)?;
+            self.review_rows(&mut data, v)?;
+            self.watch_rows(actor, &mut data, v);
+            timeline_rows(&mut data, v);
+        }
+        for s in [
+            &mut data.decisions,
+            &mut data.calls,
+            &mut data.incidents,
+            &mut data.visits,
+            &mut data.medication,
+            &mut data.mei,
+        ] {
+            s.sort_by(|a, b| a.at.cmp(&b.at));
+        }
+        data.proof
+            .push(("Signed by node".into(), self.journal.node_id().to_string()));
+        data.proof.push((
+            "Node public key".into(),
+            self.journal.identity().public_key_hex(),
+        ));
+        for (node, links) in &bundle.chain {
+            if let Some(l) = links.last() {
+                data.proof.push((
+                    format!("Head of {node}"),
+                    format!("seq {} hash {}", l.seq, l.hash),
+                ));
+            }
+        }
+        data.proof.push((
+            "How to check".into(),
+            "lantern verify-evidence FOLDER — on any machine, without the database; one changed byte fails".into(),
+        ));
+        Ok(data)
+    }
+
+    /// The reconciliation board's figures and items.
+    fn reconciliation_rows(
+        &self,
+        actor: &Actor,
+        data: &mut PdfData,
+        v: &DisruptionView,
+    ) -> Result<(), AppError> {
+        let board = self.reconciliation(actor, v.id.as_str())?;
+        data.facts
+            .push(("Reconciliation".into(), board.figures.describe()));
+        for i in &board.items {
+            let detail = i.detail();
+            let when = i
+                .row
+                .as_ref()
+                .map(|r| {
+                    format!(
+                        "{} {}; content SHA-256 {}",
+                        r.settled_by.clone().unwrap_or_default(),
+                        r.settled_at.clone().unwrap_or_default(),
+                        r.hash
+                    )
+                })
+                .unwrap_or_default();
+            data.reconciliation.push(row(
+                i.entry.occurred_at,
+                vec![
+                    format!("{} {}", i.entry.record.id, i.entry.record.body.summary()),
+                    format!("{}: {detail}", i.state.as_str().to_uppercase()),
+                    when,
+                ],
+            ));
+        }
+        Ok(())
+    }
+
+    /// The post-incident review, if there is one.
+    fn review_rows(&self, data: &mut PdfData, v: &DisruptionView) -> Result<(), AppError> {
+        if let Some((r, at, by)) = self.journal.review(v.id.as_str())? {
+            data.review = crate::recovery::review::review_lines(&r, &at, &by);
+            let plan = self.journal.actions()?;
+            for a in &r.actions {
+                let status = plan
+                    .iter()
+                    .find(|p| p.action.id == a.id)
+                    .map(|p| {
+                        format!(
+                            "{}{}",
+                            p.status.to_uppercase(),
+                            if p.note.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {}", p.note)
+                            }
+                        )
+                    })
+                    .unwrap_or_default();
+                data.actions.push(Row {
+                    at: a.due.to_string(),
+                    cells: vec![
+                        format!(
+                            "{} {}",
+                            a.id.as_ref().map(|x| x.as_str()).unwrap_or(""),
+                            a.what
+                        ),
+                        a.owner.to_string(),
+                        status,
+                    ],
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The high-priority watch.
+    fn watch_rows(&self, actor: &Actor, data: &mut PdfData, v: &DisruptionView) {
+        if let Ok(w) = self.watch(actor, v.id.as_str()) {
+            data.facts.push((
+                "Visits in the window".into(),
+                format!(
+                    "{} planned, {} outstanding{}",
+                    w.visits.len(),
+                    w.outstanding(),
+                    if w.outstanding() == 0 {
+                        ": every one verified or explained"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+
+    /// Rule versions, readiness decisions and calls among the pack's events.
+    fn event_rows(&self, data: &mut PdfData, rows: &[EventRow]) {
+        for r in rows {
+            let at = r.stored.occurred_at.parse().unwrap_or(self.now());
+            match &r.event {
+                Event::RuleSetPublished { rule_set, reason } => data.rules.push(row(
+                    at,
+                    vec![
+                        format!("{} v{}", rule_set.handover, rule_set.version),
+                        reason.clone(),
+                        r.stored.actor.clone(),
+                    ],
+                )),
+                Event::DecisionRecorded {
+                    person,
+                    decision,
+                    rationale,
+                    rule_set_version,
+                    ..
+                } => data.decisions.push(row(
+                    at,
+                    vec![
+                        format!("{decision} (readiness, {person}, rules v{rule_set_version})"),
+                        rationale.clone(),
+                        r.stored.actor.clone(),
+                    ],
+                )),
+                Event::CallLogged(c) => data.calls.push(row(
+                    at,
+                    vec![
+                        format!("{:?} {} ({})", c.direction, c.party, c.person),
+                        format!("{} → {}", c.purpose, c.outcome),
+                        c.reference.clone().unwrap_or_default(),
+                    ],
+                )),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A row of the pack: when, and its cells.
+fn row(at: jiff::Timestamp, cells: Vec<String>) -> Row {
+    Row {
+        at: show(at),
+        cells,
+    }
+}
+
+/// The disruption's facts, stages and roles.
+fn facts_rows(data: &mut PdfData, v: &DisruptionView) {
+    data.facts = present::facts(v, None);
+    if let Some(d) = &v.disruption {
+        for (i, step) in d.playbook.iter().enumerate() {
+            let tick = v
+                .ticks
+                .iter()
+                .find(|t| t.step == i)
+                .map(|t| format!("{} at {}", t.by, show(t.at)))
+                .unwrap_or_else(|| "NOT TICKED".into());
+            data.playbook.push((step.clone(), tick));
+        }
+    }
+    for duty in &v.duties {
+        data.facts.push((
+            duty.duty.as_str().to_string(),
+            format!("{} from {}", duty.who, show(duty.at)),
+        ));
+    }
+}
+
+/// One downtime record, in the part of the pack for its kind.
+fn record_row(data: &mut PdfData, v: &DisruptionView, r: &RecordEntry) {
+    let paper = r
+        .record
+        .paper_ref
+        .as_ref()
+        .map(|p| format!("paper {p}, "))
+        .unwrap_or_default();
+    let who = format!("{}{} (entered {})", paper, r.by, show(r.recorded_at));
+    let people = r
+        .record
+        .people
+        .iter()
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let at = r.occurred_at;
+    match &r.record.body {
+        RecordBody::Decision {
+            what,
+            rationale,
+            restriction,
+            review_at,
+        } => data.decisions.push(row(
+            at,
+            vec![
+                format!(
+                    "{what}{}",
+                    restriction
+                        .as_ref()
+                        .map(|x| format!(
+                            " — RESTRICTION: {x}, review {}",
+                            review_at.map(show).unwrap_or_default()
+                        ))
+                        .unwrap_or_default()
+                ),
+                rationale.clone(),
+                who,
+            ],
+        )),
+        RecordBody::Call {
+            direction,
+            party,
+            organisation,
+            number,
+            purpose,
+            outcome,
+            reference,
+        } => data.calls.push(row(
+            at,
+            vec![
+                format!(
+                    "{direction:?} {party}, {organisation} {}",
+                    number.as_ref().map(|n| n.to_string()).unwrap_or_default()
+                ),
+                format!("{purpose} → {outcome}"),
+                format!("{} {who}", reference.clone().unwrap_or_default()),
+            ],
+        )),
+        RecordBody::Incident {
+            key_facts,
+            protective_actions,
+            restriction,
+            restriction_rationale,
+            told,
+            reg18,
+            safeguarding_shared_at,
+        } => data.incidents.push(row(
+            at,
+            vec![
+                format!("{key_facts} [{people}]"),
+                format!(
+                    "Actions: {protective_actions}. {}Told: {told}.",
+                    restriction
+                        .as_ref()
+                        .map(|x| format!(
+                            "Restriction: {x} because {}. ",
+                            restriction_rationale.clone().unwrap_or_default()
+                        ))
+                        .unwrap_or_default()
+                ),
+                format!(
+                    "Reg 18: {}; safeguarding shared {}; {who}",
+                    match reg18 {
+                        Reg18::Notifiable => "NOTIFIABLE",
+                        Reg18::NotNotifiable => "not notifiable",
+                        Reg18::Undecided => "UNDECIDED",
+                    },
+                    safeguarding_shared_at
+                        .map(show)
+                        .unwrap_or_else(|| "—".into())
+                ),
+            ],
+        )),
+        RecordBody::Visit { .. } => data.visits.push(row(
+            at,
+            vec![
+                r.record
+                    .visits
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                r.record.body.summary(),
+                who,
+            ],
+        )),
+        RecordBody::Medication {
+            dose,
+            due_at,
+            reason,
+            ..
+        } => data.medication.push(row(
+            at,
+            vec![
+                format!(
+                    "{people}: {} {dose} due {}",
+                    r.record.body.summary(),
+                    show(*due_at)
+                ),
+                reason.clone().unwrap_or_default(),
+                who,
+            ],
+        )),
+        RecordBody::Instruction {
+            to,
+            what,
+            follow_up,
+        } => {
+            let f = follow_up.as_ref().map(|f| {
+                let done = v
+                    .fulfilment(&r.record.id)
+                    .map(|x| format!("logged {}", show(x.occurred_at)))
+                    .unwrap_or_else(|| "NOT LOGGED".into());
+                format!("Follow-up by {}: {} — {done}", show(f.due_at), f.what)
+            });
+            data.instructions.push(row(
+                at,
+                vec![format!("To {to}: {what}"), f.unwrap_or_default(), who],
+            ))
+        }
+        RecordBody::Comms {
+            who: w,
+            what,
+            channel,
+        } => data
+            .comms
+            .push(row(at, vec![format!("{w} ({channel})"), what.clone(), who])),
+        RecordBody::MeiChange {
+            content,
+            provenance,
+        } => data.mei.push(row(
+            at,
+            vec![
+                format!("{people}: {}", content.kind().title()),
+                content
+                    .lines()
+                    .into_iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                format!("{}; {}", provenance.line(), who),
+            ],
+        )),
+    }
+}
+
+/// Escalations and each of their steps.
+fn escalation_rows(data: &mut PdfData, v: &DisruptionView) {
+    for e in &v.escalations {
+        let steps = e
+            .steps
+            .iter()
+            .map(present::escalation_step)
+            .collect::<Vec<_>>()
+            .join("; ");
+        let ack = present::escalation_state(e);
+        data.escalations.push(row(
+            e.started_at,
+            vec![
+                format!("{}: {}", e.escalation.ladder.name, e.escalation.about),
+                steps,
+                ack,
+            ],
+        ));
+    }
+}
+
+/// The timeline, in the order things happened, paper entries marked with when they were entered.
+fn timeline_rows(data: &mut PdfData, v: &DisruptionView) {
+    data.timeline = present::timeline(v)
+        .into_iter()
+        .map(|e| Row {
+            at: e.at,
+            cells: vec![
+                e.what,
+                e.by,
+                e.entered
+                    .map(|t| format!("entered {t}"))
+                    .unwrap_or_default(),
+            ],
+        })
+        .collect();
+}

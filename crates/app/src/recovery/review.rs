@@ -1,0 +1,188 @@
+//! Post-incident reviews and the quality improvement plan.
+
+use crate::{Actor, App, AppError};
+use lantern_core::FieldError;
+use lantern_core::disruption::Stage;
+use lantern_core::event::Event;
+use lantern_core::ids::ActionId;
+use lantern_core::review::{ActionStatus, Review};
+use lantern_core::role::Role;
+use lantern_journal::{ActionRow, NewEvent};
+
+impl App {
+    /// Record the review of a recovered or closed disruption (JSON, as in docs/disruptions.md).
+    /// Wherever a restriction was used, the restrictive-practice review is required.
+    pub fn record_review(&mut self, actor: &Actor, json: &str) -> Result<Review, AppError> {
+        actor.require(Role::may_review, "record post-incident reviews")?;
+        let mut r: Review =
+            crate::disruption::register::from_json("review", "a post-incident review", json)?;
+        let v = self.disruption(actor, r.disruption.as_str())?;
+        let rec = format!("review of disruption {}", v.id);
+        if !matches!(v.stage, Stage::Recovered | Stage::Closed) {
+            return Err(FieldError::new(
+                &rec,
+                "disruption",
+                "a recovered or closed disruption",
+                v.stage.as_str(),
+            )
+            .into());
+        }
+        r.validate(v.restriction_used())?;
+        let existing = self.journal.actions()?.len();
+        for (i, a) in r.actions.iter_mut().enumerate() {
+            if self.journal.staff_member(a.owner.as_str())?.is_none() {
+                return Err(FieldError::new(
+                    &rec,
+                    format!("actions[{i}].owner"),
+                    "a member of staff",
+                    a.owner.as_str(),
+                )
+                .into());
+            }
+            if a.id.is_none() {
+                let base = &v.id.as_str()[..v.id.as_str().len().min(40)];
+                a.id = Some(
+                    ActionId::parse(&format!("qi-{base}-{}", existing + i + 1))
+                        .map_err(|e| e.in_record(&rec))?,
+                );
+            }
+        }
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::ReviewRecorded(r.clone())),
+            self.now(),
+        )?;
+        Ok(r)
+    }
+
+    /// The latest review of a disruption, with when and by whom.
+    pub fn review(
+        &self,
+        actor: &Actor,
+        disruption: &str,
+    ) -> Result<Option<(Review, String, String)>, AppError> {
+        actor.require(Role::may_view_disruptions, "see reviews")?;
+        Ok(self.journal.review(disruption)?)
+    }
+
+    /// The quality improvement plan.
+    pub fn qi_plan(&self, actor: &Actor) -> Result<Vec<ActionRow>, AppError> {
+        actor.require(
+            Role::may_view_disruptions,
+            "see the quality improvement plan",
+        )?;
+        Ok(self.journal.actions()?)
+    }
+
+    /// Move an improvement action on.
+    pub fn update_action(
+        &mut self,
+        actor: &Actor,
+        id: &str,
+        status: &str,
+        note: &str,
+    ) -> Result<(), AppError> {
+        actor.require(Role::may_review, "update improvement actions")?;
+        let rec = format!("improvement action {id}");
+        let status = ActionStatus::parse(status.trim()).ok_or_else(|| {
+            FieldError::new(&rec, "status", "open, in_progress, done or dropped", status)
+        })?;
+        if !self
+            .journal
+            .actions()?
+            .iter()
+            .any(|a| a.action.id.as_ref().is_some_and(|x| x.as_str() == id))
+        {
+            return Err(AppError::not_found(
+                "improvement action",
+                id,
+                "see lantern qi list",
+            ));
+        }
+        if status == ActionStatus::Dropped {
+            lantern_core::text::required(&rec, "note", note, 5_000)?;
+        }
+        lantern_core::text::optional(&rec, "note", note, 5_000)?;
+        let ev = Event::ActionUpdated {
+            action: ActionId::parse(id).map_err(|e| e.in_record(&rec))?,
+            status,
+            note: note.trim().to_string(),
+        };
+        self.journal
+            .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
+        Ok(())
+    }
+}
+
+impl App {
+    /// Publish a new version of a handover rule set as an outcome of a disruption's review; the
+    /// reason names the review (S1: "require explicit mobility confirmation when the portal is
+    /// degraded").
+    pub fn publish_rules_from_review(
+        &mut self,
+        actor: &Actor,
+        disruption: &str,
+        handover: &str,
+        rules_json: &str,
+        reason: &str,
+    ) -> Result<lantern_core::rules::RuleSet, AppError> {
+        if self.journal.review(disruption)?.is_none() {
+            return Err(FieldError::new(
+                "rule set from a review",
+                "review",
+                "a disruption with a recorded post-incident review",
+                disruption,
+            )
+            .into());
+        }
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(FieldError::new(
+                "rule set from a review",
+                "reason",
+                "why the rules are changing",
+                "",
+            )
+            .into());
+        }
+        self.publish_rule_set(
+            actor,
+            handover,
+            rules_json,
+            &format!("Post-incident review of disruption {disruption}: {reason}"),
+        )
+    }
+}
+
+/// A review as label and text, for the console and the evidence pack.
+pub fn review_lines(r: &Review, at: &str, by: &str) -> Vec<(String, String)> {
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    let mut rows = vec![
+        ("Reviewed".to_string(), format!("{at} by {by}")),
+        ("What went well".into(), r.went_well.clone()),
+        ("What did not".into(), r.not_well.clone()),
+        (
+            "Root cause".into(),
+            format!(
+                "{}{}",
+                r.root_cause,
+                r.supplier
+                    .as_ref()
+                    .map(|s| format!(" (supplier: {s})"))
+                    .unwrap_or_default()
+            ),
+        ),
+        (
+            "Did practice follow policy?".into(),
+            r.followed_policy.clone(),
+        ),
+        (
+            "Training / supervision needed".into(),
+            format!("{} / {}", yes(r.training_needed), yes(r.supervision_needed)),
+        ),
+        ("Management reflection".into(), r.reflection.clone()),
+    ];
+    if let Some(rp) = &r.restrictive_practice_review {
+        rows.push(("Restrictive-practice review".into(), rp.clone()));
+    }
+    rows
+}

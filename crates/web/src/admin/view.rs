@@ -1,0 +1,27 @@
+//! Page models of the admin area: plain data prepared for the askama templates.
+#![allow(missing_docs)]
+
+use crate::view::{FormError, Nav, err_for};
+use askama::Template;
+
+/// Accounts.
+#[derive(Template)]
+#[template(path = "users.html")]
+pub struct UsersPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub created: Option<(String, String)>,
+    pub rows: Vec<(String, String, String, String)>,
+    pub staff: Vec<(String, String)>,
+    pub errors: Vec<FormError>,
+}
+
+/// Audit trail of reads.
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    pub nav: Option<Nav>,
+    pub rows: Vec<(String, String, String, String, String, String)>,
+}
+
+crate::view::form_errors!(UsersPage);

@@ -1,0 +1,193 @@
+//! The JSON API for running a disruption: the same use cases as the console and the CLI.
+
+use crate::api::{bad_json, reply};
+use crate::auth::Current;
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use lantern_app::disruption::downtime::RecordInput;
+use lantern_app::disruption::lifecycle::DeclareInput;
+use serde::Deserialize;
+use serde_json::json;
+
+/// `GET /api/v1/dependencies`: the register with status now.
+pub async fn dependencies(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.dependency_register(&user.actor()))
+            .await,
+    )
+}
+
+/// `GET /api/v1/disruptions`: figures (drills apart) and every disruption.
+pub async fn list(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                let a = user.actor();
+                Ok(json!({"figures": app.disruption_figures(&a)?, "disruptions": app.disruptions(&a)?}))
+            })
+            .await,
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclareBody {
+    #[serde(default)]
+    id: Option<String>,
+    title: String,
+    dependencies: Vec<String>,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    drill: bool,
+    #[serde(default)]
+    started_at: Option<String>,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /api/v1/disruptions`.
+pub async fn declare(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    body: axum::body::Bytes,
+) -> Response {
+    let b: DeclareBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return bad_json(e),
+    };
+    let user = cur.user.clone();
+    let input = DeclareInput {
+        id: b.id,
+        title: b.title,
+        dependencies: b.dependencies,
+        severity: b.severity,
+        drill: b.drill,
+        started_at: b.started_at,
+        note: b.note,
+    };
+    reply(
+        state
+            .run(move |app| app.declare_disruption(&user.actor(), &input))
+            .await,
+    )
+}
+
+/// `GET /api/v1/disruptions/{id}`: the disruption with its timeline.
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.disruption(&user.actor(), &id))
+            .await,
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageBody {
+    to: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /api/v1/disruptions/{id}/stage`.
+pub async fn stage(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let b: StageBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return bad_json(e),
+    };
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.change_stage(&user.actor(), &id, &b.to, &b.note))
+            .await,
+    )
+}
+
+/// `POST /api/v1/disruptions/{id}/records`: a `RecordInput` (kind, fields, people, occurred_at...).
+pub async fn record(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let mut input: RecordInput = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return bad_json(e),
+    };
+    input.disruption = Some(id);
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.record_downtime(&user.actor(), &input))
+            .await,
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalateBody {
+    ladder: String,
+    about: String,
+    #[serde(default)]
+    people: Vec<String>,
+}
+
+/// `POST /api/v1/disruptions/{id}/escalations`: start a ladder; its first steps are taken at once.
+pub async fn escalate(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let b: EscalateBody = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => return bad_json(e),
+    };
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                let (e, tick) =
+                    app.escalate_now(&user.actor(), Some(&id), &b.ladder, &b.about, &b.people)?;
+                Ok(json!({"escalation": e, "tick": tick}))
+            })
+            .await,
+    )
+}
+
+/// `GET /api/v1/disruptions/{id}/watch`: every planned visit in the window.
+pub async fn watch(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                let w = app.watch(&user.actor(), &id)?;
+                let board: Vec<String> = w.board().iter().map(|r| r.visit.id.to_string()).collect();
+                Ok(json!({"outstanding": w.outstanding(), "board": board, "report": w}))
+            })
+            .await,
+    )
+}

@@ -1,0 +1,652 @@
+//! Running a disruption on the web: the list with the dependency register and declare form, and
+//! the console (stage, roles, playbook, escalations with the call to make now, high-priority
+//! watch, record forms, timeline). Usable on a phone-sized screen: one column, big buttons.
+
+use crate::auth::Current;
+use crate::disruption::view::{DisruptionPage, DisruptionsPage, EscalationRow, RecordForm};
+use crate::error::WebError;
+use crate::state::AppState;
+use crate::view::{DoneQuery, render, render_invalid};
+use axum::Extension;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use lantern_app::core::disruption::Duty;
+use lantern_app::core::time::show;
+use lantern_app::disruption::downtime::{RECORD_KINDS, RecordInput, record_fields};
+use lantern_app::disruption::lifecycle::DeclareInput;
+use lantern_app::disruption::presenter as present;
+use lantern_app::{App, AppError, SignedIn};
+use serde::Deserialize;
+
+fn list_page(
+    app: &App,
+    user: &SignedIn,
+    error: Option<String>,
+) -> Result<DisruptionsPage, AppError> {
+    let actor = user.actor();
+    let f = app.disruption_figures(&actor)?;
+    let rows = app
+        .disruptions(&actor)?
+        .into_iter()
+        .map(|v| {
+            let title = v.title();
+            let started = v
+                .disruption
+                .as_ref()
+                .map(|d| d.started_at)
+                .or(v.proposal.as_ref().map(|p| p.at))
+                .map(show)
+                .unwrap_or_default();
+            (
+                v.id.to_string(),
+                v.stage.as_str().to_uppercase(),
+                v.is_drill(),
+                title,
+                started,
+            )
+        })
+        .collect();
+    let deps = app
+        .dependency_register(&actor)?
+        .into_iter()
+        .map(|d| {
+            (
+                d.dependency.id.to_string(),
+                d.dependency.name.clone(),
+                if d.degraded {
+                    "DOWN".to_string()
+                } else {
+                    "ok".to_string()
+                },
+                format!("{:?}", d.dependency.criticality).to_lowercase(),
+                format!("{:?}: {}", d.dependency.owner, d.dependency.owner_name),
+                d.dependency.fallback.clone(),
+                d.probe
+                    .map(|p| format!("{:?}: {} ({} in a row)", p.status, p.detail, d.failures))
+                    .unwrap_or_else(|| "—".into()),
+            )
+        })
+        .collect();
+    Ok(DisruptionsPage {
+        nav: Some(crate::view::Nav::for_user(user)),
+        csrf: user.csrf.clone(),
+        may_run: user.staff.role.may_run_disruption(),
+        figures: format!(
+            "Real disruptions: {} ({} open), {} hours of downtime, {} records. Drills: {} (not counted). Proposals awaiting confirmation: {}.",
+            f.disruptions, f.open, f.downtime_hours, f.records, f.drills, f.proposals
+        ),
+        rows,
+        deps,
+        error,
+    })
+}
+
+/// `GET /disruptions`.
+pub async fn list(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
+    let user = cur.user.clone();
+    state
+        .run(move |app| list_page(app, &user, None))
+        .await
+        .map(|p| render(&p))
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}
+
+/// `POST /disruptions`: declare (dependencies as repeated `dependency` fields).
+pub async fn declare(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let user = cur.user.clone();
+    let get = |k: &str| {
+        f.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let input = DeclareInput {
+        id: Some(get("id")).filter(|s| !s.is_empty()),
+        title: get("title"),
+        dependencies: f
+            .iter()
+            .filter(|(n, _)| n == "dependency")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        severity: get("severity"),
+        drill: get("drill") == "on",
+        started_at: Some(get("started_at")).filter(|s| !s.is_empty()),
+        note: get("note"),
+    };
+    state
+        .run(move |app| -> Result<Response, AppError> {
+            match app.declare_disruption(&user.actor(), &input) {
+                Ok(v) => Ok(
+                    Redirect::to(&format!("/disruptions/{}?done=declared", v.id)).into_response(),
+                ),
+                Err(e @ AppError::Invalid(_)) => {
+                    Ok(render_invalid(&list_page(app, &user, Some(e.to_string()))?))
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}
+
+fn console(
+    app: &App,
+    user: &SignedIn,
+    id: &str,
+    flash: Option<String>,
+    error: Option<(String, String)>,
+) -> Result<DisruptionPage, AppError> {
+    let actor = user.actor();
+    let v = app.disruption(&actor, id)?;
+    let d = v.disruption.clone();
+    let role = user.staff.role;
+    let affected = match &d {
+        Some(_) => Some(app.affected_people(&v)?.len()),
+        None => None,
+    };
+    let facts = present::facts(&v, affected);
+    let escalations = v
+        .escalations
+        .iter()
+        .map(|e| {
+            let (call_now, tel) = match present::call_now(e) {
+                Some((prompt, tel)) => (Some(prompt), tel),
+                None => (None, String::new()),
+            };
+            EscalationRow {
+                id: e.escalation.id.to_string(),
+                ladder: e.escalation.ladder.name.clone(),
+                about: e.escalation.about.clone(),
+                state: present::escalation_state(e),
+                steps: e.steps.iter().map(present::escalation_step).collect(),
+                call_now,
+                tel,
+            }
+        })
+        .collect();
+    let (board, watch, watch_summary) = match app.watch(&actor, id) {
+        Ok(w) => {
+            let board = w
+                .board()
+                .into_iter()
+                .map(|r| {
+                    (
+                        show(r.visit.start),
+                        r.visit.id.to_string(),
+                        r.person_name.clone(),
+                        r.visit
+                            .priorities
+                            .iter()
+                            .map(|p| p.label())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                })
+                .collect();
+            let rows = w
+                .visits
+                .iter()
+                .map(|r| {
+                    (
+                        r.state.label().to_string(),
+                        show(r.visit.start),
+                        r.visit.id.to_string(),
+                        r.person_name.clone(),
+                        r.detail.clone(),
+                    )
+                })
+                .collect();
+            (board, rows, present::watch_summary(&w))
+        }
+        Err(AppError::NotFound { .. }) => (vec![], vec![], String::new()),
+        Err(e) => return Err(e),
+    };
+    let recon_board = app.reconciliation(&actor, id)?;
+    let recon_summary = recon_board.figures.describe();
+    let recon = recon_board
+        .items
+        .iter()
+        .map(|i| {
+            let detail = i.detail();
+            (
+                i.entry.record.id.to_string(),
+                i.state.as_str().replace('_', " ").to_uppercase(),
+                show(i.entry.occurred_at),
+                i.entry.record.body.summary(),
+                detail,
+            )
+        })
+        .collect();
+    let review = app
+        .review(&actor, id)?
+        .map(|(r, at, by)| lantern_app::recovery::review::review_lines(&r, &at, &by))
+        .unwrap_or_default();
+    let actions = app
+        .qi_plan(&actor)?
+        .into_iter()
+        .filter(|a| a.disruption == v.id.as_str())
+        .map(|a| {
+            (
+                a.action
+                    .id
+                    .as_ref()
+                    .map(|x| x.to_string())
+                    .unwrap_or_default(),
+                a.action.what.clone(),
+                a.action.owner.to_string(),
+                a.action.due.to_string(),
+                a.status.replace('_', " ").to_uppercase(),
+            )
+        })
+        .collect();
+    Ok(DisruptionPage {
+        nav: Some(crate::view::Nav::for_user(user)),
+        csrf: user.csrf.clone(),
+        flash,
+        id: v.id.to_string(),
+        title: d
+            .as_ref()
+            .map(|d| d.title.clone())
+            .unwrap_or_else(|| "Proposed disruption".into()),
+        stage: v.stage.as_str().to_uppercase(),
+        drill: v.is_drill(),
+        facts,
+        next_stages: v
+            .stage
+            .next()
+            .iter()
+            .filter(|s| {
+                **s != lantern_app::core::disruption::Stage::Declared || v.disruption.is_some()
+            })
+            .map(|s| s.as_str())
+            .collect(),
+        may_run: role.may_run_disruption(),
+        may_record: role.may_record_downtime() && v.stage.accepts_records(),
+        may_evidence: role.may_produce_evidence() && v.disruption.is_some(),
+        may_review: role.may_review()
+            && matches!(
+                v.stage,
+                lantern_app::core::disruption::Stage::Recovered
+                    | lantern_app::core::disruption::Stage::Closed
+            ),
+        may_audit: role.may_review() && v.disruption.is_some(),
+        duties: [Duty::Lead, Duty::Scribe, Duty::OnCall]
+            .into_iter()
+            .map(|duty| (duty.as_str(), v.holder(duty).unwrap_or("—").to_string()))
+            .collect(),
+        staff: app
+            .staff()?
+            .into_iter()
+            .filter(|s| s.partner.is_none())
+            .map(|s| (s.id.to_string(), s.name))
+            .collect(),
+        playbook: d
+            .as_ref()
+            .map(|d| {
+                d.playbook
+                    .iter()
+                    .enumerate()
+                    .map(|(i, text)| {
+                        let tick = v
+                            .ticks
+                            .iter()
+                            .find(|t| t.step == i)
+                            .map(|t| format!("{} at {}", t.by, show(t.at)));
+                        (i + 1, text.clone(), tick)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        escalations,
+        ladders: app
+            .ladders(&actor)?
+            .into_iter()
+            .map(|l| (l.id.to_string(), l.name))
+            .collect(),
+        board,
+        watch,
+        watch_summary,
+        forms: RECORD_KINDS
+            .iter()
+            .filter(|k| role.may_decide() || !matches!(**k, "decision" | "instruction"))
+            .map(|k| RecordForm {
+                kind: k,
+                fields: record_fields(k),
+            })
+            .collect(),
+        records: v
+            .records
+            .iter()
+            .map(|r| {
+                (
+                    r.record.id.to_string(),
+                    show(r.occurred_at),
+                    show(r.recorded_at),
+                    r.by.clone(),
+                    format!(
+                        "{}{}",
+                        r.record.body.summary(),
+                        r.record
+                            .paper_ref
+                            .as_ref()
+                            .map(|p| format!(" [paper {p}]"))
+                            .unwrap_or_default()
+                    ),
+                )
+            })
+            .collect(),
+        timeline: present::timeline(&v)
+            .into_iter()
+            .map(|t| {
+                let late = t
+                    .entered
+                    .map(|e| format!("entered {e}"))
+                    .unwrap_or_default();
+                (t.at, t.what, t.by, late)
+            })
+            .collect(),
+        error,
+        reg18: lantern_app::core::downtime::REG18_PROMPT,
+        recon_summary,
+        recon,
+        review,
+        actions,
+    })
+}
+
+/// `GET /disruptions/{id}`.
+pub async fn show_page(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let user = cur.user.clone();
+    state
+        .run(move |app| console(app, &user, &id, q.flash(), None))
+        .await
+        .map(|p| render(&p))
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}
+
+/// Run an action on the console: on success redirect with a confirmation, on bad input show
+/// the console again with the error beside the form, nothing written.
+pub(crate) async fn act(
+    state: AppState,
+    cur: Current,
+    id: String,
+    form: &'static str,
+    done: &'static str,
+    f: impl FnOnce(&mut App, &lantern_app::Actor) -> Result<(), AppError> + Send + 'static,
+) -> Response {
+    let user = cur.user.clone();
+    state
+        .run(move |app| -> Result<Response, AppError> {
+            match f(app, &user.actor()) {
+                Ok(()) => {
+                    Ok(Redirect::to(&format!("/disruptions/{id}?done={done}")).into_response())
+                }
+                Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&console(
+                    app,
+                    &user,
+                    &id,
+                    None,
+                    Some((form.to_string(), e.to_string())),
+                )?)),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct StageForm {
+    to: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /disruptions/{id}/stage`.
+pub async fn stage(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Form(f): Form<StageForm>,
+) -> Response {
+    let i = id.clone();
+    act(state, cur, id, "stage", "stage", move |app, a| {
+        app.change_stage(a, &i, &f.to, &f.note).map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct DutyForm {
+    role: String,
+    who: String,
+}
+
+/// `POST /disruptions/{id}/duty`.
+pub async fn duty(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Form(f): Form<DutyForm>,
+) -> Response {
+    let i = id.clone();
+    act(state, cur, id, "duty", "duty", move |app, a| {
+        app.assign_duty(a, &i, &f.role, &f.who).map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct TickForm {
+    step: usize,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /disruptions/{id}/playbook`.
+pub async fn tick(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Form(f): Form<TickForm>,
+) -> Response {
+    let i = id.clone();
+    act(state, cur, id, "playbook", "ticked", move |app, a| {
+        app.tick_playbook(a, &i, f.step, &f.note).map(|_| ())
+    })
+    .await
+}
+
+/// Identifiers typed into one field, separated by commas or spaces.
+fn ids(s: &str) -> Vec<String> {
+    s.split([',', ' '])
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `POST /disruptions/{id}/records`: any kind; the form's fields by name.
+pub async fn record(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| {
+        f.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let kind = get("kind").unwrap_or_default();
+    let form: &'static str = RECORD_KINDS
+        .iter()
+        .find(|k| **k == kind)
+        .copied()
+        .unwrap_or("record");
+    let input = RecordInput {
+        kind: kind.clone(),
+        disruption: Some(id.clone()),
+        occurred_at: get("occurred_at"),
+        people: ids(&get("people").unwrap_or_default()),
+        paper_ref: get("paper_ref"),
+        fulfils: get("fulfils"),
+        escalation: get("escalation"),
+        fields: record_fields(&kind)
+            .iter()
+            .filter_map(|(n, _, _)| get(n).map(|v| (n.to_string(), v)))
+            .collect(),
+    };
+    act(state, cur, id, form, "recorded", move |app, a| {
+        app.record_downtime(a, &input).map(|_| ())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct EscalationForm {
+    ladder: String,
+    about: String,
+    #[serde(default)]
+    people: String,
+}
+
+/// `POST /disruptions/{id}/escalations`: start a ladder and take its first steps at once.
+pub async fn escalate(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Form(f): Form<EscalationForm>,
+) -> Response {
+    let i = id.clone();
+    act(state, cur, id, "escalation", "escalation", move |app, a| {
+        app.escalate_now(a, Some(&i), &f.ladder, &f.about, &ids(&f.people))?;
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct AckForm {
+    note: String,
+}
+
+/// `POST /disruptions/{id}/escalations/{escalation}/ack`.
+pub async fn ack(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path((id, escalation)): Path<(String, String)>,
+    Form(f): Form<AckForm>,
+) -> Response {
+    act(state, cur, id, "ack", "ack", move |app, a| {
+        app.acknowledge_escalation(a, &escalation, &f.note)
+    })
+    .await
+}
+
+/// `GET /disruptions/{id}/evidence`: the evidence pack as a tar archive of its folder
+/// (`tar xf` it, then `lantern verify-evidence FOLDER`).
+pub async fn evidence(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+) -> Response {
+    let user = cur.user.clone();
+    let r = state
+        .run(move |app| {
+            app.disruption(&user.actor(), &id)?;
+            let name = format!("evidence-{id}");
+            let scope = lantern_app::recovery::evidence::EvidenceScope::Disruption(id);
+            app.evidence_archive(&user.actor(), &scope, &name)
+                .map(|bytes| (name, bytes))
+        })
+        .await;
+    match r {
+        Ok((name, bytes)) => {
+            crate::view::download("application/x-tar", &format!("{name}.tar"), bytes)
+        }
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
+}
+
+/// `POST /disruptions/{id}/reconcile`: the ticked records (`record`, repeated) exported as FHIR or
+/// CSV (a download), confirmed entered with `main_ref`, or set aside with `reason`.
+pub async fn reconcile(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| {
+        f.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let records: Vec<String> = f
+        .iter()
+        .filter(|(n, _)| n == "record")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let action = get("action");
+    if action == "sheets" {
+        let (user, i) = (cur.user.clone(), id.clone());
+        let r = state
+            .run(move |app| app.reconcile_sheets(&user.actor(), &i).map(|pdf| (i, pdf)))
+            .await;
+        return match r {
+            Ok((i, pdf)) => {
+                crate::view::download("application/pdf", &format!("back-entry-{i}.pdf"), pdf)
+            }
+            Err(e) => WebError::from_app(e, false).into_response(),
+        };
+    }
+    if let Some(format) = action.strip_prefix("export_") {
+        let (user, format, i) = (cur.user.clone(), format.to_string(), id.clone());
+        let r = state
+            .run(move |app| -> Result<Response, AppError> {
+                match app.reconcile_export(&user.actor(), &i, &format, &records) {
+                    Ok((bytes, name)) => {
+                        let mime = if format == "csv" {
+                            "text/csv"
+                        } else {
+                            "application/fhir+json"
+                        };
+                        Ok(crate::view::download(mime, &name, bytes))
+                    }
+                    Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&console(
+                        app,
+                        &user,
+                        &i,
+                        None,
+                        Some(("reconcile".into(), e.to_string())),
+                    )?)),
+                    Err(e) => Err(e),
+                }
+            })
+            .await;
+        return r.unwrap_or_else(|e| WebError::from_app(e, false).into_response());
+    }
+    let settled = match action.as_str() {
+        "confirm" => lantern_app::core::reconcile::Settled::Confirmed {
+            main_ref: get("main_ref"),
+        },
+        _ => lantern_app::core::reconcile::Settled::NotApplicable {
+            reason: get("reason"),
+        },
+    };
+    let i = id.clone();
+    act(state, cur, id, "reconcile", "reconciled", move |app, a| {
+        app.reconcile_settle(a, &i, &records, settled).map(|_| ())
+    })
+    .await
+}

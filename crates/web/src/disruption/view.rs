@@ -1,0 +1,101 @@
+//! Page models of the disruption area: plain data prepared for the askama templates.
+#![allow(missing_docs)]
+
+use crate::view::Nav;
+use askama::Template;
+
+/// The disruptions list: figures, proposals, the declare form and the dependency register.
+#[derive(Template)]
+#[template(path = "disruptions.html")]
+pub struct DisruptionsPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub may_run: bool,
+    /// Figures in words (drills apart).
+    pub figures: String,
+    /// Id, stage, drill, title, started.
+    pub rows: Vec<(String, String, bool, String, String)>,
+    /// Id, name, status word, criticality, owner, fallback, probe.
+    pub deps: Vec<(String, String, String, String, String, String, String)>,
+    pub error: Option<String>,
+}
+
+/// One escalation run as shown.
+pub struct EscalationRow {
+    pub id: String,
+    pub ladder: String,
+    pub about: String,
+    pub state: String,
+    pub steps: Vec<String>,
+    /// The call to make now, when the current step is a phone call awaiting acknowledgement.
+    pub call_now: Option<String>,
+    /// The number as a `tel:` target (digits and +).
+    pub tel: String,
+}
+
+/// A downtime record form: kind, its fields `(name, label, required)`.
+pub struct RecordForm {
+    pub kind: &'static str,
+    pub fields: &'static [(&'static str, &'static str, bool)],
+}
+
+/// The disruption console.
+#[derive(Template)]
+#[template(path = "disruption.html")]
+pub struct DisruptionPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub id: String,
+    pub title: String,
+    pub stage: String,
+    pub drill: bool,
+    /// Severity, started, dependencies, services, people affected.
+    pub facts: Vec<(String, String)>,
+    pub next_stages: Vec<&'static str>,
+    pub may_run: bool,
+    pub may_record: bool,
+    pub may_evidence: bool,
+    /// May record the review (and the disruption is recovered or closed).
+    pub may_review: bool,
+    /// May run integrity audits.
+    pub may_audit: bool,
+    /// Role, holder.
+    pub duties: Vec<(&'static str, String)>,
+    pub staff: Vec<(String, String)>,
+    /// Step number, text, ticked (by, at).
+    pub playbook: Vec<(usize, String, Option<String>)>,
+    pub escalations: Vec<EscalationRow>,
+    pub ladders: Vec<(String, String)>,
+    /// High-priority visits not yet verified: time, visit, person, priorities.
+    pub board: Vec<(String, String, String, String)>,
+    /// Watch report: state, time, visit, person, detail.
+    pub watch: Vec<(String, String, String, String, String)>,
+    pub watch_summary: String,
+    pub forms: Vec<RecordForm>,
+    /// Id, occurred, entered, by, summary.
+    pub records: Vec<(String, String, String, String, String)>,
+    /// At, what, by, entered later (if so).
+    pub timeline: Vec<(String, String, String, String)>,
+    /// Which form the error belongs to, and the message naming record, field and expectation.
+    pub error: Option<(String, String)>,
+    pub reg18: &'static str,
+    /// Reconciliation figures in words.
+    pub recon_summary: String,
+    /// Record, state, happened, summary, detail.
+    pub recon: Vec<(String, String, String, String, String)>,
+    /// The post-incident review, as label and text.
+    pub review: Vec<(String, String)>,
+    /// Improvement actions from it: id, what, owner, due, status.
+    pub actions: Vec<(String, String, String, String, String)>,
+}
+
+impl DisruptionPage {
+    /// The error for a form, if any.
+    pub fn err_for(&self, form: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|(f, _)| f == form)
+            .map(|(_, m)| m.as_str())
+    }
+}

@@ -1,0 +1,193 @@
+//! The people area's part of the JSON API (see `crate::api` for the conventions).
+
+use crate::api::{bad_json, reply};
+use crate::auth::Current;
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use lantern_app::{AppError, CallInput, SectionInput};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// `GET /api/v1/people`: people in the caller's scope with section statuses.
+pub async fn people(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| -> Result<Value, AppError> {
+                let states = app.section_states_in_reach(&user.actor())?;
+                let people: Vec<Value> = app
+                    .people_in_reach(&user.actor())?
+                    .into_iter()
+                    .map(|p| {
+                        let sections: serde_json::Map<String, Value> = lantern_app::core::mei::ALL_SECTIONS
+                            .iter()
+                            .map(|k| {
+                                let st = states.get(&p.id).and_then(|v| v.iter().find(|s| s.kind == *k)).map(|s| s.status.as_str()).unwrap_or("missing");
+                                (k.as_str().to_string(), Value::String(st.into()))
+                            })
+                            .collect();
+                        json!({"id": p.id, "name": p.display_name(), "service": p.service, "sections": sections})
+                    })
+                    .collect();
+                Ok(Value::Array(people))
+            })
+            .await,
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct PersonQuery {
+    #[serde(default)]
+    break_glass: Option<String>,
+}
+
+/// `GET /api/v1/people/{id}`: audited like the page.
+pub async fn person(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Query(q): Query<PersonQuery>,
+) -> Response {
+    let user = cur.user.clone();
+    let r = async {
+        let (view, audit) = state
+            .run(move |app| app.prepare_view(&user.actor(), &id, "api", q.break_glass.as_deref()))
+            .await?;
+        // The information is sent only once the read is in the journal.
+        state.record_audit(audit).await?;
+        Ok::<_, AppError>(view)
+    }
+    .await;
+    reply(r)
+}
+
+#[derive(Deserialize)]
+pub struct Provenance {
+    source: String,
+    method: String,
+    #[serde(default)]
+    contact: Option<String>,
+    #[serde(default)]
+    confirmed_by: Option<String>,
+    #[serde(default)]
+    confirmed_at: Option<String>,
+    #[serde(default)]
+    stale_after_days: Option<u32>,
+}
+
+impl Provenance {
+    fn input(self) -> SectionInput {
+        SectionInput {
+            source: self.source,
+            method: self.method,
+            contact: self.contact,
+            confirmed_by: self.confirmed_by,
+            confirmed_at: self.confirmed_at,
+            stale_after_days: self.stale_after_days,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SetSection {
+    content: Value,
+    #[serde(flatten)]
+    provenance: Provenance,
+}
+
+/// `PUT /api/v1/people/{id}/mei/{section}`.
+pub async fn set_section(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path((id, section)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let s: SetSection = match serde_json::from_slice(&body) {
+        Ok(s) => s,
+        Err(e) => return bad_json(e),
+    };
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                let actor = user.actor();
+                app.set_section(
+                    &actor,
+                    &id,
+                    &section,
+                    &s.content.to_string(),
+                    &s.provenance.input(),
+                )
+            })
+            .await,
+    )
+}
+
+/// `POST /api/v1/people/{id}/mei/{section}/confirm`.
+pub async fn confirm_section(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path((id, section)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let p: Provenance = match serde_json::from_slice(&body) {
+        Ok(p) => p,
+        Err(e) => return bad_json(e),
+    };
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                let actor = user.actor();
+                app.confirm_section(&actor, &id, &section, &p.input())
+            })
+            .await,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct CallBody {
+    direction: String,
+    party: String,
+    #[serde(default)]
+    number: Option<String>,
+    #[serde(default)]
+    at: Option<String>,
+    purpose: String,
+    outcome: String,
+    #[serde(default)]
+    reference: Option<String>,
+}
+
+/// `POST /api/v1/people/{id}/calls`.
+pub async fn log_call(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let c: CallBody = match serde_json::from_slice(&body) {
+        Ok(c) => c,
+        Err(e) => return bad_json(e),
+    };
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                let actor = user.actor();
+                let input = CallInput {
+                    direction: c.direction,
+                    party: c.party,
+                    number: c.number,
+                    at: c.at,
+                    purpose: c.purpose,
+                    outcome: c.outcome,
+                    reference: c.reference,
+                };
+                app.log_call(&actor, &id, &input)
+            })
+            .await,
+    )
+}

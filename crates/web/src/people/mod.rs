@@ -1,0 +1,7 @@
+//! People: the people list, the person page, editing and confirming sections, calls.
+//! Pages, their JSON API and their view models side by side; the route table
+//! (`crate::route_table`) says which route reaches which handler.
+
+pub(crate) mod api;
+pub(crate) mod pages;
+pub(crate) mod view;

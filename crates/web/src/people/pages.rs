@@ -1,0 +1,473 @@
+//! People: the list, the person page (audited), break-glass, and changing essential information.
+
+use crate::auth::Current;
+use crate::error::WebError;
+use crate::people::view::{BreakGlassPage, PeoplePage, PersonPage, SectionCard, SectionEditPage};
+use crate::readiness::view::ReadinessCard;
+use crate::state::AppState;
+use crate::view::{DoneQuery, FormError, Nav, render, render_invalid, render_status};
+use axum::Extension;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use lantern_app::core::mei::SectionKind;
+use lantern_app::core::time::show as show_time;
+use lantern_app::{App, AppError, PersonView, SectionInput, SignedIn};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    service: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// `GET /people`: search by name, ID or NHS number; filter by service and MEI status.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    let user = cur.user.clone();
+    let r = state
+        .run(move |app| -> Result<PeoplePage, AppError> {
+            let actor = user.actor();
+            let services = app.services()?;
+            let needle = q.q.trim().to_lowercase();
+            let digits: String = needle.chars().filter(|c| c.is_ascii_digit()).collect();
+            let svc = (!q.service.is_empty()).then_some(q.service.as_str());
+            let mut rows = Vec::new();
+            for v in app.list_people(&actor, svc)? {
+                let p = &v.person;
+                let name = p.display_name();
+                let matches = needle.is_empty()
+                    || name.to_lowercase().contains(&needle)
+                    || p.id.as_str().contains(&needle)
+                    || (digits.len() >= 3
+                        && p.nhs_number
+                            .as_ref()
+                            .is_some_and(|n| n.as_str().contains(&digits)));
+                let issues: Vec<String> = v
+                    .sections
+                    .iter()
+                    .filter(|s| s.status != lantern_app::core::mei::SectionStatus::Confirmed)
+                    .map(|s| format!("{} {}", s.title, crate::people::view::status_word(s.status)))
+                    .collect();
+                let status_ok = match q.status.as_str() {
+                    "" => true,
+                    "attention" => !issues.is_empty(),
+                    st => v.sections.iter().any(|s| s.status.as_str() == st),
+                };
+                if matches && status_ok {
+                    let service = services
+                        .iter()
+                        .find(|s| s.id == p.service)
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default();
+                    rows.push((
+                        p.id.to_string(),
+                        name,
+                        service,
+                        if issues.is_empty() {
+                            "none".into()
+                        } else {
+                            issues.join("; ")
+                        },
+                    ));
+                }
+            }
+            Ok(PeoplePage {
+                nav: Some(Nav::for_user(&user)),
+                q: q.q.clone(),
+                service: q.service.clone(),
+                status: q.status.clone(),
+                services: services
+                    .iter()
+                    .map(|s| (s.id.to_string(), s.name.clone()))
+                    .collect(),
+                rows,
+            })
+        })
+        .await;
+    match r {
+        Ok(p) => render(&p),
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
+}
+
+/// Build the person page from an audited view.
+fn person_page(
+    app: &App,
+    user: &SignedIn,
+    view: PersonView,
+    break_glass: Option<String>,
+    flash: Option<String>,
+    errors: Vec<FormError>,
+) -> Result<PersonPage, AppError> {
+    let p = &view.person;
+    let id = p.id.to_string();
+    let readiness = app
+        .readiness_for_view(&view)?
+        .iter()
+        .map(ReadinessCard::from)
+        .collect();
+    let service = app
+        .services()?
+        .into_iter()
+        .find(|s| s.id == p.service)
+        .map(|s| s.name)
+        .unwrap_or_default();
+    let calls = app
+        .calls(&user.actor(), &id)?
+        .into_iter()
+        .map(|c| {
+            let when = c
+                .occurred_at
+                .parse::<jiff::Timestamp>()
+                .map(show_time)
+                .unwrap_or(c.occurred_at.clone());
+            (
+                when,
+                c.call.party.clone(),
+                c.call.purpose.clone(),
+                c.call.outcome.clone(),
+            )
+        })
+        .collect();
+    let history = app
+        .person_history_latest(&id, 50)?
+        .into_iter()
+        .map(|h| {
+            let when = h
+                .recorded_at
+                .parse::<jiff::Timestamp>()
+                .map(show_time)
+                .unwrap_or(h.recorded_at.clone());
+            (h.pos, when, h.kind.replace('_', " "), h.actor)
+        })
+        .collect();
+    let imported = app
+        .source_records_for_person(&id)?
+        .into_iter()
+        .map(|r| {
+            let as_of = r
+                .fact_source
+                .last_updated
+                .map(show_time)
+                .unwrap_or_else(|| format!("taken in {}", r.imported_at));
+            let mut note = Vec::new();
+            if r.missing {
+                note.push("no longer in the source (flagged, kept)".to_string());
+            }
+            if !r.mapped {
+                note.push("kept, not mapped".to_string());
+            } else if !r.unmapped.is_empty() {
+                note.push(format!("kept unmapped: {}", r.unmapped.join(", ")));
+            }
+            (
+                r.source,
+                format!("{}/{}", r.resource_type, r.id),
+                r.summary,
+                as_of,
+                note.join("; "),
+            )
+        })
+        .collect();
+    let role = user.staff.role;
+    Ok(PersonPage {
+        nav: Some(Nav::for_user(user)),
+        csrf: user.csrf.clone(),
+        back: format!("/people/{id}"),
+        flash,
+        break_glass,
+        name: p.display_name(),
+        dob: p.date_of_birth.to_string(),
+        nhs: p
+            .nhs_number
+            .as_ref()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "not recorded".into()),
+        service,
+        address: p.address.clone(),
+        access_note: p.access_note.clone(),
+        readiness,
+        can_check: role.may_check_readiness(),
+        can_edit: role.may_edit_mei(),
+        sections: view.sections.iter().map(SectionCard::from_view).collect(),
+        calls,
+        imported,
+        history,
+        errors,
+        person_id: id,
+    })
+}
+
+/// `GET /people/{id}`: every view is recorded in the audit trail.
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    open(state, cur, id, None, q.flash()).await
+}
+
+async fn open(
+    state: AppState,
+    cur: Current,
+    id: String,
+    reason: Option<String>,
+    flash: Option<String>,
+) -> Response {
+    let user = cur.user.clone();
+    let pid = id.clone();
+    let cache = state.clone();
+    let r = async {
+        let (page, audit) = state
+            .run(move |app| -> Result<_, AppError> {
+                let audit = app.authorize_view(&user.actor(), &pid, "web", reason.as_deref())?;
+                // The page's content depends only on the data, the minute (staleness) and what
+                // the role may do; the viewer's own parts are filled in after.
+                let version = app.data_version()?;
+                let minute = app.now().as_second().div_euclid(60);
+                let key = format!("{pid}|{}", user.staff.role);
+                let mut page = match cache.person_pages().get(&key, version, minute) {
+                    Some(p) => p,
+                    None => {
+                        let view = app.show_authorized(&audit)?;
+                        let p = person_page(app, &user, view, None, None, vec![])?;
+                        cache.person_pages().put(key, version, minute, p.clone());
+                        p
+                    }
+                };
+                page.nav = Some(Nav::for_user(&user));
+                page.csrf = user.csrf.clone();
+                page.break_glass = reason;
+                page.flash = flash;
+                Ok((page, audit))
+            })
+            .await?;
+        // The page is shown only once the read is in the journal.
+        state.record_audit(audit).await?;
+        Ok::<_, AppError>(page)
+    }
+    .await;
+    match r {
+        Ok(p) => render(&p),
+        Err(AppError::BreakGlassRequired(f)) => {
+            let page = BreakGlassPage {
+                nav: Some(Nav::for_user(&cur.user)),
+                csrf: cur.user.csrf.clone(),
+                person_id: id,
+                reason: f.got.clone(),
+                error: (!f.got.is_empty()).then(|| format!("Expected {}.", f.expected)),
+            };
+            render_status(StatusCode::FORBIDDEN, &page)
+        }
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /people/{id}/break-glass`: open a person outside one's scope, with a reason.
+pub async fn break_glass(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Form(f): Form<ReasonForm>,
+) -> Response {
+    open(state, cur, id, Some(f.reason), None).await
+}
+
+#[derive(Deserialize)]
+pub struct ProvenanceForm {
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    contact: String,
+    #[serde(default)]
+    content: String,
+    #[serde(default)]
+    back: String,
+}
+
+impl ProvenanceForm {
+    fn input(&self) -> SectionInput {
+        SectionInput {
+            source: self.source.clone(),
+            method: self.method.clone(),
+            contact: Some(self.contact.clone()).filter(|c| !c.trim().is_empty()),
+            ..Default::default()
+        }
+    }
+}
+
+/// A safe place to go back to: only our own person and check pages.
+fn back_to(back: &str, id: &str) -> String {
+    let ok =
+        back.starts_with(&format!("/people/{id}")) && !back.contains("//") && !back.contains(':');
+    if ok {
+        back.to_string()
+    } else {
+        format!("/people/{id}")
+    }
+}
+
+/// `POST /people/{id}/mei/{section}/confirm`.
+pub async fn confirm_section(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path((id, section)): Path<(String, String)>,
+    Form(f): Form<ProvenanceForm>,
+) -> Response {
+    let user = cur.user.clone();
+    let (pid, sec) = (id.clone(), section.clone());
+    let input = f.input();
+    let r = state
+        .run(move |app| {
+            let actor = user.actor();
+            app.confirm_section(&actor, &pid, &sec, &input)
+        })
+        .await;
+    match r {
+        Ok(_) => {
+            let back = back_to(&f.back, &id);
+            let sep = if back.contains('?') { '&' } else { '?' };
+            Redirect::to(&format!("{back}{sep}done=confirmed")).into_response()
+        }
+        Err(e @ (AppError::Invalid(_) | AppError::BreakGlassRequired(_))) => {
+            // Show the page again with the error beside the field; nothing was written.
+            let user = cur.user.clone();
+            let form = section.clone();
+            let err = FormError::from_app(&form, &e);
+            let back = f.back.clone();
+            let r = state
+                .run(move |app| -> Result<Response, AppError> {
+                    if back.contains("/check/") {
+                        let handover = back.rsplit('/').next().unwrap_or("rapid-start").to_string();
+                        let page = crate::readiness::pages::check_page(
+                            app,
+                            &user,
+                            &id,
+                            &handover,
+                            None,
+                            vec![err],
+                        )?;
+                        return Ok(render(&page));
+                    }
+                    let view = app.person_in_reach(&user.actor(), &id)?;
+                    Ok(render(&person_page(
+                        app,
+                        &user,
+                        view,
+                        None,
+                        None,
+                        vec![err],
+                    )?))
+                })
+                .await;
+            match r {
+                Ok(mut resp) => {
+                    *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                    resp
+                }
+                Err(e) => WebError::from_app(e, false).into_response(),
+            }
+        }
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
+}
+
+fn edit_page(
+    app: &App,
+    user: &SignedIn,
+    id: &str,
+    section: &str,
+    content: Option<String>,
+    f: Option<&ProvenanceForm>,
+    errors: Vec<FormError>,
+) -> Result<SectionEditPage, AppError> {
+    let kind = SectionKind::parse(section)?;
+    let view = app.person_in_reach(&user.actor(), id)?;
+    let p = &view.person;
+    let card = view
+        .sections
+        .iter()
+        .find(|s| s.section == kind)
+        .map(SectionCard::from_view);
+    Ok(SectionEditPage {
+        nav: Some(Nav::for_user(user)),
+        csrf: user.csrf.clone(),
+        person_id: id.to_string(),
+        name: p.display_name(),
+        key: kind.as_str().to_string(),
+        title: kind.title().to_string(),
+        content: content.unwrap_or_else(|| card.map(|c| c.json).unwrap_or_else(|| "{}".into())),
+        source: f.map(|f| f.source.clone()).unwrap_or_default(),
+        contact: f.map(|f| f.contact.clone()).unwrap_or_default(),
+        errors,
+    })
+}
+
+/// `GET /people/{id}/mei/{section}/edit`.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path((id, section)): Path<(String, String)>,
+) -> Response {
+    let user = cur.user.clone();
+    match state
+        .run(move |app| edit_page(app, &user, &id, &section, None, None, vec![]))
+        .await
+    {
+        Ok(p) => render(&p),
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
+}
+
+/// `POST /people/{id}/mei/{section}`: save new content with provenance.
+pub async fn save_section(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path((id, section)): Path<(String, String)>,
+    Form(f): Form<ProvenanceForm>,
+) -> Response {
+    let user = cur.user.clone();
+    let r = state
+        .run(move |app| -> Result<Response, AppError> {
+            let actor = user.actor();
+            match app.set_section(&actor, &id, &section, &f.content, &f.input()) {
+                Ok(_) => Ok(Redirect::to(&format!("/people/{id}?done=saved")).into_response()),
+                Err(e @ AppError::Invalid(_)) => {
+                    let mut err = FormError::from_app("edit", &e);
+                    if !["source", "contact", "method"].contains(&err.field.as_str()) {
+                        err.field = "content".into();
+                        err.message = e.to_string();
+                    }
+                    let page = edit_page(
+                        app,
+                        &user,
+                        &id,
+                        &section,
+                        Some(f.content.clone()),
+                        Some(&f),
+                        vec![err],
+                    )?;
+                    Ok(render_invalid(&page))
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .await;
+    r.unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}

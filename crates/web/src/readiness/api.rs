@@ -1,0 +1,90 @@
+//! The readiness area's part of the JSON API (see `crate::api` for the conventions).
+
+use crate::api::{bad_json, reply};
+use crate::auth::Current;
+use crate::state::AppState;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::json;
+
+/// `GET /api/v1/people/{id}/readiness/{handover}`: evaluate without recording.
+pub async fn readiness(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path((id, handover)): Path<(String, String)>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.evaluate_readiness(&user.actor(), &id, &handover))
+            .await,
+    )
+}
+
+/// `POST /api/v1/people/{id}/readiness/{handover}`: record a check.
+pub async fn record_check(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path((id, handover)): Path<(String, String)>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                let actor = user.actor();
+                app.check_readiness(&actor, &id, &handover, true)
+            })
+            .await,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct Decision {
+    handover: String,
+    decision: String,
+    rationale: String,
+    #[serde(default)]
+    review_at: Option<String>,
+}
+
+/// `POST /api/v1/people/{id}/decisions`.
+pub async fn decide(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let d: Decision = match serde_json::from_slice(&body) {
+        Ok(d) => d,
+        Err(e) => return bad_json(e),
+    };
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                let actor = user.actor();
+                app.record_decision(
+                    &actor,
+                    &id,
+                    &d.handover,
+                    &d.decision,
+                    &d.rationale,
+                    d.review_at.as_deref(),
+                )
+            })
+            .await,
+    )
+}
+
+/// `GET /api/v1/rules/{handover}`.
+pub async fn rules(State(state): State<AppState>, Path(h): Path<String>) -> Response {
+    reply(
+        state
+            .run(move |app| {
+                app.rule_set(&h, None).map(|r| json!({"rule_set": r.rule_set, "reason": r.reason, "author": r.author, "published_at": r.published_at}))
+            })
+            .await,
+    )
+}

@@ -1,0 +1,200 @@
+//! Post-incident review, integrity audit and the quality improvement plan on the web.
+
+use crate::auth::Current;
+use crate::disruption::pages::act;
+use crate::error::WebError;
+use crate::recovery::view::QiPage;
+use crate::state::AppState;
+use crate::view::{DoneQuery, render, render_invalid};
+use axum::Extension;
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use lantern_app::AppError;
+use serde::Deserialize;
+use serde_json::json;
+
+/// `POST /disruptions/{id}/review`: the review form (up to three actions).
+pub async fn record(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| {
+        f.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let opt = |k: &str| Some(get(k)).filter(|s| !s.is_empty());
+    let actions: Vec<serde_json::Value> = (1..=3)
+        .filter(|i| !get(&format!("action{i}_what")).is_empty())
+        .map(|i| {
+            json!({"what": get(&format!("action{i}_what")), "owner": get(&format!("action{i}_owner")),
+                   "due": get(&format!("action{i}_due"))})
+        })
+        .collect();
+    let body = json!({
+        "disruption": id, "went_well": get("went_well"), "not_well": get("not_well"),
+        "root_cause": get("root_cause"), "supplier": opt("supplier"),
+        "followed_policy": get("followed_policy"), "training_needed": get("training_needed") == "on",
+        "supervision_needed": get("supervision_needed") == "on", "reflection": get("reflection"),
+        "restrictive_practice_review": opt("restrictive_practice_review"), "actions": actions,
+    })
+    .to_string();
+    act(state, cur, id, "review", "reviewed", move |app, a| {
+        app.record_review(a, &body).map(|_| ())
+    })
+    .await
+}
+
+/// `POST /disruptions/{id}/audit`: an integrity audit from an uploaded CSV of the main system's
+/// notes (multipart: `file`, optional `incident_actions`, `told`).
+pub async fn audit(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    mut form: Multipart,
+) -> Response {
+    let mut input = lantern_app::recovery::integrity::AuditInput {
+        disruption: Some(id.clone()),
+        ..Default::default()
+    };
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                let file_name = field.file_name().map(str::to_string);
+                let Ok(bytes) = field.bytes().await else {
+                    return WebError::new(
+                        axum::http::StatusCode::BAD_REQUEST,
+                        "invalid",
+                        "the upload was cut short: try again",
+                        false,
+                    )
+                    .into_response();
+                };
+                let text = String::from_utf8_lossy(&bytes).trim().to_string();
+                match name.as_str() {
+                    "file" => {
+                        input.source = file_name.unwrap_or_else(|| "upload.csv".into());
+                        input.csv = bytes.to_vec();
+                    }
+                    "incident_actions" if !text.is_empty() => input.incident_actions = Some(text),
+                    "told" if !text.is_empty() => input.told = Some(text),
+                    _ => {}
+                }
+            }
+            Ok(None) => break,
+            Err(_) => {
+                return WebError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "invalid",
+                    "the upload could not be read: try again",
+                    false,
+                )
+                .into_response();
+            }
+        }
+    }
+    act(state, cur, id, "audit", "audited", move |app, a| {
+        app.integrity_audit(a, &input).map(|_| ())
+    })
+    .await
+}
+
+fn qi_page(
+    app: &lantern_app::App,
+    user: &lantern_app::SignedIn,
+    flash: Option<String>,
+    error: Option<String>,
+) -> Result<QiPage, AppError> {
+    let actor = user.actor();
+    let rows = app
+        .qi_plan(&actor)?
+        .into_iter()
+        .map(|a| {
+            (
+                a.action
+                    .id
+                    .as_ref()
+                    .map(|x| x.to_string())
+                    .unwrap_or_default(),
+                a.action.what.clone(),
+                a.action.owner.to_string(),
+                a.action.due.to_string(),
+                a.status.replace('_', " ").to_uppercase(),
+                a.disruption.clone(),
+                a.note.clone(),
+            )
+        })
+        .collect();
+    let trend = app
+        .integrity_trend(&actor)?
+        .into_iter()
+        .map(|(at, a)| {
+            (
+                at,
+                format!("{}%", a.accuracy_percent()),
+                format!("{} of {} whole", a.whole, a.expected),
+                a.scope,
+                a.source,
+            )
+        })
+        .collect();
+    Ok(QiPage {
+        nav: Some(crate::view::Nav::for_user(user)),
+        csrf: user.csrf.clone(),
+        flash,
+        error,
+        may_update: user.staff.role.may_review(),
+        rows,
+        trend,
+    })
+}
+
+/// `GET /qi`: the quality improvement plan and the integrity-audit trend.
+pub async fn qi(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let user = cur.user.clone();
+    state
+        .run(move |app| qi_page(app, &user, q.flash(), None))
+        .await
+        .map(|p| render(&p))
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct UpdateForm {
+    status: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /qi/{action}`.
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(action): Path<String>,
+    Form(f): Form<UpdateForm>,
+) -> Response {
+    let user = cur.user.clone();
+    state
+        .run(move |app| -> Result<Response, AppError> {
+            match app.update_action(&user.actor(), &action, &f.status, &f.note) {
+                Ok(()) => Ok(Redirect::to("/qi?done=action").into_response()),
+                Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&qi_page(
+                    app,
+                    &user,
+                    None,
+                    Some(e.to_string()),
+                )?)),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}

@@ -1,0 +1,20 @@
+//! Page models of the recovery area: plain data prepared for the askama templates.
+#![allow(missing_docs)]
+
+use crate::view::Nav;
+use askama::Template;
+
+/// The quality improvement plan and the integrity-audit trend.
+#[derive(Template)]
+#[template(path = "qi.html")]
+pub struct QiPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub error: Option<String>,
+    pub may_update: bool,
+    /// Id, what, owner, due, status, from disruption, note.
+    pub rows: Vec<(String, String, String, String, String, String, String)>,
+    /// When, accuracy, whole of expected, scope, source.
+    pub trend: Vec<(String, String, String, String, String)>,
+}
