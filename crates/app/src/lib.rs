@@ -4,6 +4,7 @@
 mod actor;
 pub mod admin;
 mod clock;
+pub mod dashboard;
 mod directory;
 pub mod disruption;
 mod error;

@@ -72,6 +72,13 @@ pub enum Command {
     /// A person's minimum essential information (six sections).
     #[command(subcommand)]
     Mei(MeiCmd),
+    /// The dashboard: degraded dependencies, open disruptions, readiness by service, people whose
+    /// essential information needs attention, today's high-priority visits (within your scope).
+    Dashboard {
+        /// The handover point whose rules readiness is evaluated at.
+        #[arg(long, default_value = "routine-visit")]
+        handover: String,
+    },
     /// Check readiness at a handover point (recorded in the journal unless --dry-run).
     Check {
         /// Person identifier.

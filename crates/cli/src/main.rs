@@ -65,6 +65,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Log { limit } => commands::journal::log(ctx, *limit),
         Command::Person(c) => commands::people::person::run(ctx, c),
         Command::Mei(c) => commands::people::mei::run(ctx, c),
+        Command::Dashboard { handover } => commands::readiness::dashboard(ctx, handover),
         Command::Check {
             person,
             handover,

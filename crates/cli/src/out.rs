@@ -43,14 +43,3 @@ pub fn error(as_json: bool, e: &anyhow::Error) {
         eprintln!("error: {msg}");
     }
 }
-
-/// A status word for people: never colour alone.
-pub fn status_word(s: lantern_app::core::mei::SectionStatus) -> &'static str {
-    use lantern_app::core::mei::SectionStatus::*;
-    match s {
-        Confirmed => "ok",
-        Stale => "STALE",
-        Missing => "MISSING",
-        Disputed => "DISPUTED",
-    }
-}

@@ -156,15 +156,6 @@ fn priority_marker(p: lantern_core::visit::Priority) -> (&'static str, &'static 
     }
 }
 
-fn status_word(s: SectionStatus) -> &'static str {
-    match s {
-        SectionStatus::Confirmed => "CONFIRMED",
-        SectionStatus::Stale => "STALE",
-        SectionStatus::Missing => "MISSING",
-        SectionStatus::Disputed => "DISPUTED",
-    }
-}
-
 impl App {
     fn printed_people(
         &self,
@@ -305,7 +296,7 @@ impl App {
                 }
                 sections.push(SectionOut {
                     title: k.title(),
-                    status: status_word(status),
+                    status: status.word(),
                     provenance: r.map(|r| r.provenance.line()).unwrap_or_default(),
                     lines,
                 });

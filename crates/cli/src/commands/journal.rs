@@ -2,7 +2,6 @@
 
 use crate::{Ctx, local_user, out};
 use lantern_app::admin::demo::{DEMO_MANAGER, S1_PERSON};
-use lantern_app::core::readiness::Outcome;
 use lantern_app::{App, HistoryEntry};
 use std::process::ExitCode;
 
@@ -44,26 +43,10 @@ pub fn demo(ctx: &Ctx, people: usize) -> anyhow::Result<ExitCode> {
         summary.services, summary.people, summary.staff, summary.visits, summary.events
     );
     println!();
-    println!("Essential information by service (rapid-start readiness, evaluated now):");
-    let caseload = app.caseload_readiness("rapid-start")?;
-    for s in app.services()? {
-        let (mut n, mut go, mut restricted, mut stop) = (0, 0, 0, 0);
-        for (_, r) in caseload.iter().filter(|(p, _)| p.service == s.id) {
-            n += 1;
-            match r.outcome {
-                Outcome::Go => go += 1,
-                Outcome::GoWithRestrictions => restricted += 1,
-                Outcome::DoNotStart => stop += 1,
-            }
-        }
-        println!(
-            "  {:<32} {n:>3} people: {go} go, {restricted} go with restrictions, {stop} do not start",
-            s.name
-        );
-    }
-    let degraded: Vec<String> = app.degraded()?.into_iter().map(|d| d.to_string()).collect();
-    if !degraded.is_empty() {
-        println!("Degraded now: {}", degraded.join(", "));
+    let d = app.dashboard(&ctx.actor(&app)?, "rapid-start")?;
+    crate::commands::readiness::print_readiness_by_service("rapid-start", &d.services);
+    if !d.degraded.is_empty() {
+        println!("Degraded now: {}", d.degraded.join(", "));
     }
     println!();
     println!("Try the S1 rapid-start scenario:");

@@ -8,6 +8,75 @@ use lantern_app::core::rules::{ALL_HANDOVERS, Effect};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+pub fn dashboard(ctx: &Ctx, handover: &str) -> anyhow::Result<ExitCode> {
+    let app = ctx.open()?;
+    let d = app.dashboard(&ctx.actor(&app)?, handover)?;
+    if ctx.cli.json {
+        out::json(&d)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{}", d.org);
+    if d.degraded.is_empty() {
+        println!("No dependency is marked degraded.");
+    } else {
+        println!(
+            "Degraded now: {}. Readiness checks apply the degraded rules.",
+            d.degraded.join(", ")
+        );
+    }
+    for x in &d.disruptions {
+        println!("Disruption {} {} {}", x.id, x.stage, x.title);
+    }
+    if !d.show_people {
+        println!(
+            "Your role has access to evidence and the audit log, not to people's essential information."
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!();
+    print_readiness_by_service(handover, &d.services);
+    println!();
+    println!(
+        "Essential information needing attention ({}):",
+        d.attention_total
+    );
+    for a in &d.attention {
+        println!("  {:<28} {:<28} {}", a.name, a.service, a.issues);
+    }
+    if d.attention_total > d.attention.len() {
+        println!(
+            "  (showing {}; `lantern person list` lists everyone)",
+            d.attention.len()
+        );
+    }
+    println!();
+    println!("Today's high-priority visits ({}):", d.visits_total);
+    for v in &d.visits {
+        println!(
+            "  {}  {:<28} {:<28} {}",
+            v.time, v.name, v.carers, v.priorities
+        );
+    }
+    if d.visits_total > d.visits.len() {
+        println!("  (showing the first {} by time)", d.visits.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Readiness by service, as the dashboard shows it.
+pub fn print_readiness_by_service(
+    handover: &str,
+    services: &[lantern_app::dashboard::ServiceReadiness],
+) {
+    println!("Readiness by service ({handover}, evaluated now):");
+    for s in services {
+        println!(
+            "  {:<32} {:>3} people: {} go, {} go with restrictions, {} do not start",
+            s.name, s.people, s.go, s.restricted, s.do_not_start
+        );
+    }
+}
+
 pub fn check(ctx: &Ctx, person: &str, handover: &str, dry_run: bool) -> anyhow::Result<ExitCode> {
     let mut app = ctx.open()?;
     let actor = ctx.actor(&app)?;

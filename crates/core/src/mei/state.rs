@@ -115,6 +115,16 @@ impl SectionStatus {
             SectionStatus::Disputed => "disputed",
         }
     }
+
+    /// The word people see beside a section (never colour alone), on pages, paper and the CLI.
+    pub fn word(self) -> &'static str {
+        match self {
+            SectionStatus::Confirmed => "CONFIRMED",
+            SectionStatus::Stale => "STALE",
+            SectionStatus::Missing => "MISSING",
+            SectionStatus::Disputed => "DISPUTED",
+        }
+    }
 }
 
 /// What readiness rules need to know of one section.

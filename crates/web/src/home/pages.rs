@@ -9,8 +9,6 @@ use axum::Extension;
 use axum::extract::{ConnectInfo, Form, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use lantern_app::core::readiness::Outcome;
-use lantern_app::core::time::london;
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -166,14 +164,12 @@ pub async fn dashboard(
         .run(move |app| -> Result<DashboardPage, lantern_app::AppError> {
             let actor = user.actor();
             let scope = app.scope(&actor)?;
-            let key = format!("{scope:?}");
+            // Roles with the same scope may differ in whether they see disruptions.
+            let key = format!("{scope:?}|{}", user.staff.role.may_view_disruptions());
             let version = app.data_version()?;
             let minute = app.now().as_second().div_euclid(60);
             let with_nav = |mut page: DashboardPage| {
                 page.nav = Some(Nav::for_user(&user));
-                if !user.staff.role.may_view_disruptions() {
-                    page.disruptions.clear();
-                }
                 page
             };
             if let Some(page) = cache.dashboards().get(&key, version, minute) {
@@ -196,7 +192,10 @@ pub async fn dashboard(
             if let Some(page) = cache.dashboards().get(&key, version, minute) {
                 return Ok(with_nav(page));
             }
-            let page = build_dashboard(app, &user, &scope)?;
+            let page = DashboardPage {
+                nav: None,
+                d: app.dashboard(&actor, "routine-visit")?,
+            };
             cache.dashboards().put(key, version, minute, page.clone());
             Ok(with_nav(page))
         })
@@ -205,136 +204,4 @@ pub async fn dashboard(
         Ok(page) => render(&page),
         Err(e) => WebError::from_app(e, false).into_response(),
     }
-}
-
-fn build_dashboard(
-    app: &lantern_app::App,
-    user: &lantern_app::SignedIn,
-    scope: &lantern_app::Scope,
-) -> Result<DashboardPage, lantern_app::AppError> {
-    let show_people = !matches!(scope, lantern_app::Scope::Nothing);
-    let org = app.org_name()?.unwrap_or_default();
-    let degraded: Vec<String> = app.degraded()?.into_iter().map(|d| d.to_string()).collect();
-    let disruptions = app
-        .open_disruptions()?
-        .into_iter()
-        .map(|v| {
-            let drill = if v.is_drill() { "DRILL: " } else { "" };
-            let title = format!("{drill}{}", v.title());
-            (v.id.to_string(), v.stage.as_str().to_uppercase(), title)
-        })
-        .collect();
-    let mut page = DashboardPage {
-        nav: Some(Nav::for_user(user)),
-        org,
-        degraded,
-        disruptions,
-        show_people,
-        services: vec![],
-        attention: vec![],
-        attention_total: 0,
-        visits: vec![],
-        visits_total: 0,
-    };
-    if !show_people {
-        return Ok(page);
-    }
-    let caseload = app.caseload_readiness("routine-visit")?;
-    let states = app.section_states_in_reach(&user.actor())?;
-    let services = app.services()?;
-    for s in &services {
-        let mut row = (s.name.clone(), 0, 0, 0, 0);
-        for (_, r) in caseload
-            .iter()
-            .filter(|(p, _)| p.service == s.id && scope.includes(p))
-        {
-            row.1 += 1;
-            match r.outcome {
-                Outcome::Go => row.2 += 1,
-                Outcome::GoWithRestrictions => row.3 += 1,
-                Outcome::DoNotStart => row.4 += 1,
-            }
-        }
-        if row.1 > 0 {
-            page.services.push(row);
-        }
-    }
-    let service_name = |id: &str| {
-        services
-            .iter()
-            .find(|s| s.id.as_str() == id)
-            .map(|s| s.name.clone())
-            .unwrap_or_default()
-    };
-    for (p, _) in caseload.iter().filter(|(p, _)| scope.includes(p)) {
-        let held = states.get(&p.id);
-        let mut issues = Vec::new();
-        for k in lantern_app::core::mei::ALL_SECTIONS {
-            let st = held
-                .and_then(|h| h.iter().find(|s| s.kind == k))
-                .map(|s| s.status);
-            match st {
-                None => issues.push(format!("{} MISSING", k.title())),
-                Some(lantern_app::core::mei::SectionStatus::Confirmed) => {}
-                Some(s) => issues.push(format!(
-                    "{} {}",
-                    k.title(),
-                    crate::people::view::status_word(s)
-                )),
-            }
-        }
-        if !issues.is_empty() {
-            page.attention_total += 1;
-            if page.attention.len() < 50 {
-                page.attention.push((
-                    p.id.to_string(),
-                    p.display_name(),
-                    service_name(p.service.as_str()),
-                    issues.join("; "),
-                ));
-            }
-        }
-    }
-    let today = app.now().to_zoned(london()).date();
-    let start = today
-        .to_zoned(london())
-        .map(|z| z.timestamp())
-        .unwrap_or(app.now());
-    let end = today
-        .tomorrow()
-        .ok()
-        .and_then(|d| d.to_zoned(london()).ok())
-        .map(|z| z.timestamp())
-        .unwrap_or(app.now());
-    let people: std::collections::HashMap<_, _> =
-        caseload.iter().map(|(p, _)| (p.id.clone(), p)).collect();
-    for v in app.visits_in_reach(&user.actor(), start, end)? {
-        let Some(p) = people.get(&v.person) else {
-            continue;
-        };
-        if !v.is_high_priority() || !scope.includes(p) {
-            continue;
-        }
-        page.visits_total += 1;
-        if page.visits.len() >= 100 {
-            continue;
-        }
-        let prios: Vec<String> = v
-            .priorities
-            .iter()
-            .map(|x| format!("! {}", x.label()))
-            .collect();
-        page.visits.push((
-            v.start.to_zoned(london()).strftime("%H:%M").to_string(),
-            p.id.to_string(),
-            p.display_name(),
-            v.carers
-                .iter()
-                .map(|c| c.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-            prios.join(", "),
-        ));
-    }
-    Ok(page)
 }

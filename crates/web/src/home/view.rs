@@ -29,16 +29,8 @@ pub struct PasswordPage {
 #[template(path = "dashboard.html")]
 pub struct DashboardPage {
     pub nav: Option<Nav>,
-    pub org: String,
-    pub degraded: Vec<String>,
-    /// Open disruptions and proposals: id, stage, title (only for roles that may see them).
-    pub disruptions: Vec<(String, String, String)>,
-    pub show_people: bool,
-    pub services: Vec<(String, usize, usize, usize, usize)>,
-    pub attention: Vec<(String, String, String, String)>,
-    pub attention_total: usize,
-    pub visits: Vec<(String, String, String, String, String)>,
-    pub visits_total: usize,
+    /// Built by app's dashboard presenter (the same as `lantern dashboard`).
+    pub d: lantern_app::dashboard::Dashboard,
 }
 
 crate::view::form_errors!(PasswordPage);

@@ -54,7 +54,7 @@ pub async fn list(
                     .sections
                     .iter()
                     .filter(|s| s.status != lantern_app::core::mei::SectionStatus::Confirmed)
-                    .map(|s| format!("{} {}", s.title, crate::people::view::status_word(s.status)))
+                    .map(|s| format!("{} {}", s.title, s.status.word()))
                     .collect();
                 let status_ok = match q.status.as_str() {
                     "" => true,

@@ -4,7 +4,7 @@
 use crate::readiness::view::ReadinessCard;
 use crate::view::{FormError, Nav, err_for, form_err};
 use askama::Template;
-use lantern_app::core::mei::{Mark, SectionContent, SectionStatus};
+use lantern_app::core::mei::{Mark, SectionContent};
 
 /// A section as shown on the person page.
 #[derive(Clone)]
@@ -30,15 +30,6 @@ pub struct SectionCard {
 }
 
 /// The status word for a status.
-pub fn status_word(s: SectionStatus) -> &'static str {
-    match s {
-        SectionStatus::Confirmed => "CONFIRMED",
-        SectionStatus::Stale => "STALE",
-        SectionStatus::Missing => "MISSING",
-        SectionStatus::Disputed => "DISPUTED",
-    }
-}
-
 impl SectionCard {
     /// Build from a section view.
     pub fn from_view(v: &lantern_app::SectionView) -> SectionCard {
@@ -74,7 +65,7 @@ impl SectionCard {
             key: v.section.as_str(),
             title: v.title,
             status: v.status.as_str(),
-            status_word: status_word(v.status),
+            status_word: v.status.word(),
             lines,
             provenance,
             mark,

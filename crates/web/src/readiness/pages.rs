@@ -3,7 +3,6 @@
 
 use crate::auth::Current;
 use crate::error::WebError;
-use crate::people::view::status_word;
 use crate::readiness::view::{CheckPage, ReadinessCard, restriction_lines};
 use crate::state::AppState;
 use crate::view::{DoneQuery, FormError, Nav, render, render_invalid};
@@ -42,7 +41,7 @@ pub(crate) fn check_page(
                 s.section.as_str().to_string(),
                 s.title.to_string(),
                 s.status.as_str().to_string(),
-                status_word(s.status).to_string(),
+                s.status.word().to_string(),
             )
         })
         .collect();

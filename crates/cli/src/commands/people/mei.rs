@@ -154,7 +154,7 @@ pub fn show(ctx: &Ctx, person: &str, section: Option<&str>) -> anyhow::Result<Ex
     }
     for s in sections {
         println!();
-        println!("[{}] {}", out::status_word(s.status), s.title);
+        println!("[{}] {}", s.status.word(), s.title);
         let Some(r) = &s.record else {
             println!("  not held");
             continue;

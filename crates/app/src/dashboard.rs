@@ -1,0 +1,228 @@
+//! The dashboard: what a coordinator or manager sees first — degraded dependencies, open
+//! disruptions, readiness by service, people whose essential information needs attention, and
+//! today's high-priority visits — built once here for the web dashboard and `lantern dashboard`,
+//! limited to the actor's scope.
+
+use crate::{Actor, App, AppError};
+use lantern_core::mei::{ALL_SECTIONS, SectionStatus};
+use lantern_core::readiness::Outcome;
+use lantern_core::role::Role;
+use lantern_core::time::london;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// At most this many rows of people needing attention (the total is always given).
+pub const ATTENTION_SHOWN: usize = 50;
+/// At most this many of today's high-priority visits (the total is always given).
+pub const VISITS_SHOWN: usize = 100;
+
+/// The dashboard of one actor, at one handover point's rules.
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    /// The organisation's name.
+    pub org: String,
+    /// Dependencies degraded now.
+    pub degraded: Vec<String>,
+    /// Open disruptions and proposals (only for roles that may see disruptions).
+    pub disruptions: Vec<DisruptionLine>,
+    /// Whether the actor may see anyone (auditors see no people).
+    pub show_people: bool,
+    /// Readiness by service, for services with people in scope.
+    pub services: Vec<ServiceReadiness>,
+    /// People whose essential information needs attention (the first [`ATTENTION_SHOWN`]).
+    pub attention: Vec<AttentionLine>,
+    /// How many people need attention in all.
+    pub attention_total: usize,
+    /// Today's high-priority visits by time (the first [`VISITS_SHOWN`]).
+    pub visits: Vec<VisitLine>,
+    /// How many high-priority visits today in all.
+    pub visits_total: usize,
+}
+
+/// An open disruption on the dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub struct DisruptionLine {
+    /// Its id (for the link).
+    pub id: String,
+    /// Its stage, in capitals.
+    pub stage: String,
+    /// Its title, "DRILL: " first for a drill.
+    pub title: String,
+}
+
+/// Readiness of one service's people.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceReadiness {
+    /// The service's name.
+    pub name: String,
+    /// People in scope.
+    pub people: usize,
+    /// Go.
+    pub go: usize,
+    /// Go with restrictions.
+    pub restricted: usize,
+    /// Do not start.
+    pub do_not_start: usize,
+}
+
+/// A person whose essential information is missing, stale or disputed.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttentionLine {
+    /// Their id (for the link).
+    pub person: String,
+    /// Their name.
+    pub name: String,
+    /// Their service's name.
+    pub service: String,
+    /// What needs attention, e.g. "Mobility and falls STALE; Communication MISSING".
+    pub issues: String,
+}
+
+/// One of today's high-priority visits.
+#[derive(Debug, Clone, Serialize)]
+pub struct VisitLine {
+    /// Start, London time (HH:MM).
+    pub time: String,
+    /// The person's id (for the link).
+    pub person: String,
+    /// The person's name.
+    pub name: String,
+    /// Carers.
+    pub carers: String,
+    /// Priorities, each marked "!".
+    pub priorities: String,
+}
+
+impl App {
+    /// The dashboard for this actor, with readiness evaluated now at `handover`'s rules.
+    pub fn dashboard(&self, actor: &Actor, handover: &str) -> Result<Dashboard, AppError> {
+        let scope = self.scope(actor)?;
+        let may_see_disruptions = match actor {
+            Actor::LocalOperator(_) => true,
+            Actor::Staff(s) => Role::may_view_disruptions(s.role),
+        };
+        let disruptions = if may_see_disruptions {
+            self.open_disruptions()?
+                .into_iter()
+                .map(|v| DisruptionLine {
+                    id: v.id.to_string(),
+                    stage: v.stage.as_str().to_uppercase(),
+                    title: format!("{}{}", if v.is_drill() { "DRILL: " } else { "" }, v.title()),
+                })
+                .collect()
+        } else {
+            vec![]
+        };
+        let mut dash = Dashboard {
+            org: self.org_name()?.unwrap_or_default(),
+            degraded: self
+                .degraded()?
+                .into_iter()
+                .map(|d| d.to_string())
+                .collect(),
+            disruptions,
+            show_people: !matches!(scope, lantern_core::access::Scope::Nothing),
+            services: vec![],
+            attention: vec![],
+            attention_total: 0,
+            visits: vec![],
+            visits_total: 0,
+        };
+        if !dash.show_people {
+            return Ok(dash);
+        }
+        let mut caseload = self.caseload_readiness(handover)?;
+        caseload.retain(|(p, _)| scope.includes(p));
+        let services = self.services()?;
+        for s in &services {
+            let mut row = ServiceReadiness {
+                name: s.name.clone(),
+                people: 0,
+                go: 0,
+                restricted: 0,
+                do_not_start: 0,
+            };
+            for (_, r) in caseload.iter().filter(|(p, _)| p.service == s.id) {
+                row.people += 1;
+                match r.outcome {
+                    Outcome::Go => row.go += 1,
+                    Outcome::GoWithRestrictions => row.restricted += 1,
+                    Outcome::DoNotStart => row.do_not_start += 1,
+                }
+            }
+            if row.people > 0 {
+                dash.services.push(row);
+            }
+        }
+        let service_name: HashMap<_, _> = services.iter().map(|s| (&s.id, &s.name)).collect();
+        let states = self.section_states_in_reach(actor)?;
+        for (p, _) in &caseload {
+            let held = states.get(&p.id);
+            let issues: Vec<String> = ALL_SECTIONS
+                .iter()
+                .filter_map(|&k| {
+                    let status = held
+                        .and_then(|h| h.iter().find(|s| s.kind == k))
+                        .map_or(SectionStatus::Missing, |s| s.status);
+                    (status != SectionStatus::Confirmed)
+                        .then(|| format!("{} {}", k.title(), status.word()))
+                })
+                .collect();
+            if issues.is_empty() {
+                continue;
+            }
+            dash.attention_total += 1;
+            if dash.attention.len() < ATTENTION_SHOWN {
+                dash.attention.push(AttentionLine {
+                    person: p.id.to_string(),
+                    name: p.display_name(),
+                    service: service_name
+                        .get(&p.service)
+                        .map(|s| s.to_string())
+                        .unwrap_or_default(),
+                    issues: issues.join("; "),
+                });
+            }
+        }
+        let (start, end) = self.today_in_london();
+        let people: HashMap<_, _> = caseload.iter().map(|(p, _)| (&p.id, p)).collect();
+        for v in self.visits_in_reach(actor, start, end)? {
+            let Some(p) = people.get(&v.person) else {
+                continue;
+            };
+            if !v.is_high_priority() {
+                continue;
+            }
+            dash.visits_total += 1;
+            if dash.visits.len() >= VISITS_SHOWN {
+                continue;
+            }
+            dash.visits.push(VisitLine {
+                time: v.start.to_zoned(london()).strftime("%H:%M").to_string(),
+                person: p.id.to_string(),
+                name: p.display_name(),
+                carers: v
+                    .carers
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                priorities: v
+                    .priorities
+                    .iter()
+                    .map(|x| format!("! {}", x.label()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        Ok(dash)
+    }
+
+    /// Today, midnight to midnight in London, as instants.
+    fn today_in_london(&self) -> (jiff::Timestamp, jiff::Timestamp) {
+        let now = self.now();
+        let today = now.to_zoned(london()).date();
+        let at = |d: jiff::civil::Date| d.to_zoned(london()).map(|z| z.timestamp()).unwrap_or(now);
+        (at(today), today.tomorrow().map(at).unwrap_or(now))
+    }
+}
