@@ -192,6 +192,149 @@ pub const REG18_PROMPT: &str = "CQC Regulation 18: is this notifiable? (death, s
 abuse or an allegation of abuse, an incident reported to or investigated by the police, an event \
 that stops the service running safely)";
 
+/// The kinds of downtime record people make. (A change to essential information made during an
+/// outage is also a record, kind `mei`, but Lantern writes it itself; nobody makes one by hand.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// A decision (and any restriction it imposes).
+    Decision,
+    /// A call made or received.
+    Call,
+    /// An incident, with the Regulation 18 prompt.
+    Incident,
+    /// A visit verified against the plan.
+    Visit,
+    /// A paper medication administration record entry.
+    Mar,
+    /// An instruction, with any follow-up.
+    Instruction,
+    /// Communication with families, commissioners or partners.
+    Comms,
+}
+
+impl RecordKind {
+    /// Every kind, in the order forms list them.
+    pub const ALL: [RecordKind; 7] = [
+        RecordKind::Decision,
+        RecordKind::Call,
+        RecordKind::Incident,
+        RecordKind::Visit,
+        RecordKind::Mar,
+        RecordKind::Instruction,
+        RecordKind::Comms,
+    ];
+
+    /// The kind as typed and written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Decision => "decision",
+            RecordKind::Call => "call",
+            RecordKind::Incident => "incident",
+            RecordKind::Visit => "visit",
+            RecordKind::Mar => "mar",
+            RecordKind::Instruction => "instruction",
+            RecordKind::Comms => "comms",
+        }
+    }
+
+    /// Parse a kind as typed, naming what was expected.
+    pub fn parse(s: &str) -> Result<RecordKind, FieldError> {
+        let s = s.trim();
+        RecordKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = RecordKind::ALL.iter().map(|k| k.as_str()).collect();
+                FieldError::new(
+                    "downtime record",
+                    "kind",
+                    format!("one of {}", names.join(", ")),
+                    s,
+                )
+            })
+    }
+
+    /// Whether only those who may decide (managers) may make this kind of record.
+    pub fn needs_decider(self) -> bool {
+        matches!(self, RecordKind::Decision | RecordKind::Instruction)
+    }
+
+    /// The fields this kind takes, for forms and help: `(name, label, required)`.
+    pub fn fields(self) -> &'static [(&'static str, &'static str, bool)] {
+        match self {
+            RecordKind::Decision => &[
+                ("what", "What was decided", true),
+                ("rationale", "Rationale", true),
+                ("restriction", "Any restriction it imposes", false),
+                ("review_at", "Restriction reviewed at", false),
+            ],
+            RecordKind::Call => &[
+                ("direction", "Direction (outgoing / incoming)", true),
+                ("party", "Who was spoken to", true),
+                ("organisation", "Their organisation", false),
+                ("number", "Number", false),
+                ("purpose", "Purpose", true),
+                ("outcome", "Outcome", true),
+                ("reference", "Reference numbers", false),
+            ],
+            RecordKind::Incident => &[
+                ("key_facts", "Key facts", true),
+                ("protective_actions", "Immediate protective actions", true),
+                ("restriction", "Any restriction used", false),
+                (
+                    "restriction_rationale",
+                    "Why the restriction was used",
+                    false,
+                ),
+                ("told", "Who was told", true),
+                (
+                    "reg18",
+                    "CQC Regulation 18 notifiable? (notifiable / not_notifiable / undecided)",
+                    true,
+                ),
+                (
+                    "safeguarding_shared_at",
+                    "Shared with the local authority at",
+                    false,
+                ),
+            ],
+            RecordKind::Visit => &[
+                ("visit", "Planned visit", true),
+                ("actual_at", "Actual start", false),
+                ("method", "Verified by (phone / in_person / paper)", true),
+                ("deviation", "Deviation from the plan", false),
+                ("reason", "Reason", false),
+            ],
+            RecordKind::Mar => &[
+                ("medicine", "Medicine", true),
+                ("dose", "Dose", true),
+                ("due_at", "Due at", true),
+                ("outcome", "Outcome (given / refused / not_given)", true),
+                ("reason", "Reason if not given", false),
+            ],
+            RecordKind::Instruction => &[
+                ("to", "To whom", true),
+                ("what", "Instruction", true),
+                ("follow_up", "Follow-up required", false),
+                ("follow_up_due", "Follow-up due by", false),
+                ("follow_up_ladder", "Ladder if missed", false),
+            ],
+            RecordKind::Comms => &[
+                ("who", "Who was told", true),
+                ("what", "What they were told", true),
+                ("channel", "How (phone, email, letter)", true),
+            ],
+        }
+    }
+}
+
+impl std::fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl RecordBody {
     /// The kind, as written.
     pub fn kind(&self) -> &'static str {
@@ -437,5 +580,24 @@ impl DowntimeRecord {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RecordKind;
+
+    #[test]
+    fn a_record_kind_parses_as_typed_and_names_the_kinds_when_wrong() {
+        for k in RecordKind::ALL {
+            assert_eq!(RecordKind::parse(&format!(" {k} ")).unwrap(), k);
+            assert!(!k.fields().is_empty(), "{k} has fields");
+            let json = serde_json::to_string(&k).unwrap();
+            assert_eq!(json, format!("\"{}\"", k.as_str()));
+        }
+        let e = RecordKind::parse("mei").unwrap_err();
+        assert_eq!(e.field, "kind");
+        assert!(e.expected.contains("decision, call, incident"), "{e}");
+        assert!(RecordKind::Decision.needs_decider() && !RecordKind::Mar.needs_decider());
     }
 }

@@ -6,6 +6,7 @@ use crate::{Actor, App, AppError};
 use lantern_core::FieldError;
 use lantern_core::call::Direction;
 use lantern_core::disruption_view::{DisruptionView, RecordEntry};
+use lantern_core::downtime::RecordKind;
 use lantern_core::downtime::{
     DoseOutcome, DowntimeRecord, FollowUp, RecordBody, Reg18, VerifyMethod,
 };
@@ -17,17 +18,6 @@ use lantern_core::phone::PhoneNumber;
 use lantern_core::role::Role;
 use lantern_journal::NewEvent;
 use std::collections::BTreeMap;
-
-/// The record kinds, as typed.
-pub const RECORD_KINDS: [&str; 7] = [
-    "decision",
-    "call",
-    "incident",
-    "visit",
-    "mar",
-    "instruction",
-    "comms",
-];
 
 /// A downtime record as typed (CLI flags, a web form or JSON): its kind's fields by name.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -111,75 +101,6 @@ impl Fields<'_> {
     }
 }
 
-/// The fields each kind takes, for forms and help: `(name, label, required)`.
-pub fn record_fields(kind: &str) -> &'static [(&'static str, &'static str, bool)] {
-    match kind {
-        "decision" => &[
-            ("what", "What was decided", true),
-            ("rationale", "Rationale", true),
-            ("restriction", "Any restriction it imposes", false),
-            ("review_at", "Restriction reviewed at", false),
-        ],
-        "call" => &[
-            ("direction", "Direction (outgoing / incoming)", true),
-            ("party", "Who was spoken to", true),
-            ("organisation", "Their organisation", false),
-            ("number", "Number", false),
-            ("purpose", "Purpose", true),
-            ("outcome", "Outcome", true),
-            ("reference", "Reference numbers", false),
-        ],
-        "incident" => &[
-            ("key_facts", "Key facts", true),
-            ("protective_actions", "Immediate protective actions", true),
-            ("restriction", "Any restriction used", false),
-            (
-                "restriction_rationale",
-                "Why the restriction was used",
-                false,
-            ),
-            ("told", "Who was told", true),
-            (
-                "reg18",
-                "CQC Regulation 18 notifiable? (notifiable / not_notifiable / undecided)",
-                true,
-            ),
-            (
-                "safeguarding_shared_at",
-                "Shared with the local authority at",
-                false,
-            ),
-        ],
-        "visit" => &[
-            ("visit", "Planned visit", true),
-            ("actual_at", "Actual start", false),
-            ("method", "Verified by (phone / in_person / paper)", true),
-            ("deviation", "Deviation from the plan", false),
-            ("reason", "Reason", false),
-        ],
-        "mar" => &[
-            ("medicine", "Medicine", true),
-            ("dose", "Dose", true),
-            ("due_at", "Due at", true),
-            ("outcome", "Outcome (given / refused / not_given)", true),
-            ("reason", "Reason if not given", false),
-        ],
-        "instruction" => &[
-            ("to", "To whom", true),
-            ("what", "Instruction", true),
-            ("follow_up", "Follow-up required", false),
-            ("follow_up_due", "Follow-up due by", false),
-            ("follow_up_ladder", "Ladder if missed", false),
-        ],
-        "comms" => &[
-            ("who", "Who was told", true),
-            ("what", "What they were told", true),
-            ("channel", "How (phone, email, letter)", true),
-        ],
-        _ => &[],
-    }
-}
-
 impl App {
     /// Make a downtime record. Returns it as stored in its disruption.
     pub fn record_downtime(
@@ -188,17 +109,8 @@ impl App {
         input: &RecordInput,
     ) -> Result<RecordEntry, AppError> {
         actor.require(Role::may_record_downtime, "make downtime records")?;
-        let kind = input.kind.trim();
-        if !RECORD_KINDS.contains(&kind) {
-            return Err(FieldError::new(
-                "downtime record",
-                "kind",
-                format!("one of {}", RECORD_KINDS.join(", ")),
-                kind,
-            )
-            .into());
-        }
-        if matches!(kind, "decision" | "instruction") {
+        let kind = RecordKind::parse(&input.kind)?;
+        if kind.needs_decider() {
             actor.require(
                 Role::may_decide,
                 "record downtime decisions and instructions",
@@ -215,7 +127,7 @@ impl App {
             )
             .into());
         }
-        let allowed = record_fields(kind);
+        let allowed = kind.fields();
         for k in input.fields.keys() {
             if !allowed.iter().any(|(n, _, _)| n == k) {
                 let names: Vec<&str> = allowed.iter().map(|(n, _, _)| *n).collect();
@@ -278,13 +190,13 @@ impl App {
         }
         let mut visits: Vec<VisitId> = Vec::new();
         let body = match kind {
-            "decision" => decision_body(&f)?,
-            "call" => call_body(&f)?,
-            "incident" => incident_body(&f)?,
-            "visit" => self.visit_body(actor, &v, &f, &mut people, &mut visits)?,
-            "mar" => mar_body(&f, &people)?,
-            "instruction" => self.instruction_body(&f, occurred_at)?,
-            _ => comms_body(&f)?,
+            RecordKind::Decision => decision_body(&f)?,
+            RecordKind::Call => call_body(&f)?,
+            RecordKind::Incident => incident_body(&f)?,
+            RecordKind::Visit => self.visit_body(actor, &v, &f, &mut people, &mut visits)?,
+            RecordKind::Mar => mar_body(&f, &people)?,
+            RecordKind::Instruction => self.instruction_body(&f, occurred_at)?,
+            RecordKind::Comms => comms_body(&f)?,
         };
         let fulfils = self.record_fulfils(&v, &f, input.fulfils.as_deref())?;
         let escalation = record_escalation(&v, &f, input.escalation.as_deref())?;

@@ -4,8 +4,9 @@ use crate::{Ctx, out};
 use clap::Subcommand;
 use lantern_app::App;
 use lantern_app::core::disruption_view::DisruptionView;
+use lantern_app::core::downtime::RecordKind;
 use lantern_app::core::time::show;
-use lantern_app::disruption::downtime::{RECORD_KINDS, RecordInput, record_fields};
+use lantern_app::disruption::downtime::RecordInput;
 use lantern_app::disruption::lifecycle::DeclareInput;
 use lantern_app::disruption::notify::Notifier;
 use lantern_app::disruption::presenter as present;
@@ -326,12 +327,8 @@ fn print_view(ctx: &Ctx, app: &App, v: &DisruptionView) -> anyhow::Result<()> {
 
 /// `lantern record KIND --field value ...`: the flags are built from the kind's fields.
 pub fn record(ctx: &Ctx, kind: &str, args: &[String]) -> anyhow::Result<ExitCode> {
-    if !RECORD_KINDS.contains(&kind) {
-        anyhow::bail!(
-            "record kind: expected one of {}, got {kind}",
-            RECORD_KINDS.join(", ")
-        );
-    }
+    let kind = RecordKind::parse(kind)
+        .map_err(|e| anyhow::anyhow!("record kind: expected {}, got {kind}", e.expected))?;
     // clap wants 'static names; a one-shot command can leak these few short strings.
     let flag = |n: &str| -> &'static str { n.replace('_', "-").leak() };
     let mut cmd = clap::Command::new(&*format!("lantern record {kind}").leak())
@@ -380,7 +377,7 @@ pub fn record(ctx: &Ctx, kind: &str, args: &[String]) -> anyhow::Result<ExitCode
                 .action(clap::ArgAction::SetTrue)
                 .help("Print JSON"),
         );
-    for (name, label, required) in record_fields(kind) {
+    for (name, label, required) in kind.fields() {
         cmd = cmd.arg(
             clap::Arg::new(*name)
                 .long(flag(name))
@@ -408,7 +405,8 @@ pub fn record(ctx: &Ctx, kind: &str, args: &[String]) -> anyhow::Result<ExitCode
         paper_ref: get("paper_ref"),
         fulfils: get("fulfils"),
         escalation: get("escalation"),
-        fields: record_fields(kind)
+        fields: kind
+            .fields()
             .iter()
             .filter_map(|(n, _, _)| get(n).map(|v| (n.to_string(), v)))
             .collect(),
@@ -430,7 +428,7 @@ pub fn record(ctx: &Ctx, kind: &str, args: &[String]) -> anyhow::Result<ExitCode
             show(r.occurred_at),
             show(r.recorded_at)
         );
-        if kind == "incident" {
+        if kind == RecordKind::Incident {
             println!("{}", lantern_app::core::downtime::REG18_PROMPT);
         }
     }

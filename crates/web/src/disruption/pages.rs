@@ -11,8 +11,9 @@ use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use lantern_app::core::disruption::Duty;
+use lantern_app::core::downtime::RecordKind;
 use lantern_app::core::time::show;
-use lantern_app::disruption::downtime::{RECORD_KINDS, RecordInput, record_fields};
+use lantern_app::disruption::downtime::RecordInput;
 use lantern_app::disruption::lifecycle::DeclareInput;
 use lantern_app::disruption::presenter as present;
 use lantern_app::{App, AppError, SignedIn};
@@ -310,12 +311,12 @@ fn console(
         board,
         watch,
         watch_summary,
-        forms: RECORD_KINDS
-            .iter()
-            .filter(|k| role.may_decide() || !matches!(**k, "decision" | "instruction"))
+        forms: RecordKind::ALL
+            .into_iter()
+            .filter(|k| role.may_decide() || !k.needs_decider())
             .map(|k| RecordForm {
-                kind: k,
-                fields: record_fields(k),
+                kind: k.as_str(),
+                fields: k.fields(),
             })
             .collect(),
         records: v
@@ -488,11 +489,7 @@ pub async fn record(
             .filter(|v| !v.is_empty())
     };
     let kind = get("kind").unwrap_or_default();
-    let form: &'static str = RECORD_KINDS
-        .iter()
-        .find(|k| **k == kind)
-        .copied()
-        .unwrap_or("record");
+    let form: &'static str = RecordKind::parse(&kind).map_or("record", |k| k.as_str());
     let input = RecordInput {
         kind: kind.clone(),
         disruption: Some(id.clone()),
@@ -501,7 +498,8 @@ pub async fn record(
         paper_ref: get("paper_ref"),
         fulfils: get("fulfils"),
         escalation: get("escalation"),
-        fields: record_fields(&kind)
+        fields: RecordKind::parse(&kind)
+            .map_or(&[][..], |k| k.fields())
             .iter()
             .filter_map(|(n, _, _)| get(n).map(|v| (n.to_string(), v)))
             .collect(),
