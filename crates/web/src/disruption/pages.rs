@@ -10,7 +10,9 @@ use crate::view::{DoneQuery, render, render_invalid};
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use lantern_app::Actor;
 use lantern_app::core::disruption::Duty;
+use lantern_app::core::disruption_view::DisruptionView;
 use lantern_app::core::downtime::RecordKind;
 use lantern_app::core::time::show;
 use lantern_app::disruption::downtime::RecordInput;
@@ -150,100 +152,14 @@ fn console(
         None => None,
     };
     let facts = present::facts(&v, affected);
-    let escalations = v
-        .escalations
-        .iter()
-        .map(|e| {
-            let (call_now, tel) = match present::call_now(e) {
-                Some((prompt, tel)) => (Some(prompt), tel),
-                None => (None, String::new()),
-            };
-            EscalationRow {
-                id: e.escalation.id.to_string(),
-                ladder: e.escalation.ladder.name.clone(),
-                about: e.escalation.about.clone(),
-                state: present::escalation_state(e),
-                steps: e.steps.iter().map(present::escalation_step).collect(),
-                call_now,
-                tel,
-            }
-        })
-        .collect();
-    let (board, watch, watch_summary) = match app.watch(&actor, id) {
-        Ok(w) => {
-            let board = w
-                .board()
-                .into_iter()
-                .map(|r| {
-                    (
-                        show(r.visit.start),
-                        r.visit.id.to_string(),
-                        r.person_name.clone(),
-                        r.visit
-                            .priorities
-                            .iter()
-                            .map(|p| p.label())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    )
-                })
-                .collect();
-            let rows = w
-                .visits
-                .iter()
-                .map(|r| {
-                    (
-                        r.state.label().to_string(),
-                        show(r.visit.start),
-                        r.visit.id.to_string(),
-                        r.person_name.clone(),
-                        r.detail.clone(),
-                    )
-                })
-                .collect();
-            (board, rows, present::watch_summary(&w))
-        }
-        Err(AppError::NotFound { .. }) => (vec![], vec![], String::new()),
-        Err(e) => return Err(e),
-    };
-    let recon_board = app.reconciliation(&actor, id)?;
-    let recon_summary = recon_board.figures.describe();
-    let recon = recon_board
-        .items
-        .iter()
-        .map(|i| {
-            let detail = i.detail();
-            (
-                i.entry.record.id.to_string(),
-                i.state.as_str().replace('_', " ").to_uppercase(),
-                show(i.entry.occurred_at),
-                i.entry.record.body.summary(),
-                detail,
-            )
-        })
-        .collect();
+    let escalations = escalation_rows(&v);
+    let (board, watch, watch_summary) = watch_rows(app, &actor, id)?;
+    let (recon_summary, recon) = reconciliation_rows(app, &actor, id)?;
     let review = app
         .review(&actor, id)?
         .map(|(r, at, by)| lantern_app::recovery::review::review_lines(&r, &at, &by))
         .unwrap_or_default();
-    let actions = app
-        .qi_plan(&actor)?
-        .into_iter()
-        .filter(|a| a.disruption == v.id.as_str())
-        .map(|a| {
-            (
-                a.action
-                    .id
-                    .as_ref()
-                    .map(|x| x.to_string())
-                    .unwrap_or_default(),
-                a.action.what.clone(),
-                a.action.owner.to_string(),
-                a.action.due.to_string(),
-                a.status.replace('_', " ").to_uppercase(),
-            )
-        })
-        .collect();
+    let actions = action_rows(app, &actor, &v)?;
     Ok(DisruptionPage {
         nav: Some(crate::view::Nav::for_user(user)),
         csrf: user.csrf.clone(),
@@ -285,23 +201,7 @@ fn console(
             .filter(|s| s.partner.is_none())
             .map(|s| (s.id.to_string(), s.name))
             .collect(),
-        playbook: d
-            .as_ref()
-            .map(|d| {
-                d.playbook
-                    .iter()
-                    .enumerate()
-                    .map(|(i, text)| {
-                        let tick = v
-                            .ticks
-                            .iter()
-                            .find(|t| t.step == i)
-                            .map(|t| format!("{} at {}", t.by, show(t.at)));
-                        (i + 1, text.clone(), tick)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        playbook: playbook_rows(&v),
         escalations,
         ladders: app
             .ladders(&actor)?
@@ -319,27 +219,7 @@ fn console(
                 fields: k.fields(),
             })
             .collect(),
-        records: v
-            .records
-            .iter()
-            .map(|r| {
-                (
-                    r.record.id.to_string(),
-                    show(r.occurred_at),
-                    show(r.recorded_at),
-                    r.by.clone(),
-                    format!(
-                        "{}{}",
-                        r.record.body.summary(),
-                        r.record
-                            .paper_ref
-                            .as_ref()
-                            .map(|p| format!(" [paper {p}]"))
-                            .unwrap_or_default()
-                    ),
-                )
-            })
-            .collect(),
+        records: record_rows(&v),
         timeline: present::timeline(&v)
             .into_iter()
             .map(|t| {
@@ -357,6 +237,166 @@ fn console(
         review,
         actions,
     })
+}
+
+type Row4 = (String, String, String, String);
+type Row5 = (String, String, String, String, String);
+/// The watch board, every watched visit, and the summary line.
+type WatchRows = (Vec<Row4>, Vec<Row5>, String);
+/// The reconciliation figures in words, and each record's row.
+type ReconRows = (String, Vec<Row5>);
+type ActionRow = Row5;
+
+/// The console's escalations: each ladder's state, steps and any "Call X on N now" prompt.
+fn escalation_rows(v: &DisruptionView) -> Vec<EscalationRow> {
+    v.escalations
+        .iter()
+        .map(|e| {
+            let (call_now, tel) = match present::call_now(e) {
+                Some((prompt, tel)) => (Some(prompt), tel),
+                None => (None, String::new()),
+            };
+            EscalationRow {
+                id: e.escalation.id.to_string(),
+                ladder: e.escalation.ladder.name.clone(),
+                about: e.escalation.about.clone(),
+                state: present::escalation_state(e),
+                steps: e.steps.iter().map(present::escalation_step).collect(),
+                call_now,
+                tel,
+            }
+        })
+        .collect()
+}
+
+/// The console's high-priority watch: the board of visits to verify, every visit's state, and
+/// the summary line (empty before the disruption is declared).
+fn watch_rows(app: &App, actor: &Actor, id: &str) -> Result<WatchRows, AppError> {
+    Ok(match app.watch(actor, id) {
+        Ok(w) => {
+            let board = w
+                .board()
+                .into_iter()
+                .map(|r| {
+                    (
+                        show(r.visit.start),
+                        r.visit.id.to_string(),
+                        r.person_name.clone(),
+                        r.visit
+                            .priorities
+                            .iter()
+                            .map(|p| p.label())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                })
+                .collect();
+            let rows = w
+                .visits
+                .iter()
+                .map(|r| {
+                    (
+                        r.state.label().to_string(),
+                        show(r.visit.start),
+                        r.visit.id.to_string(),
+                        r.person_name.clone(),
+                        r.detail.clone(),
+                    )
+                })
+                .collect();
+            (board, rows, present::watch_summary(&w))
+        }
+        Err(AppError::NotFound { .. }) => (vec![], vec![], String::new()),
+        Err(e) => return Err(e),
+    })
+}
+
+/// The console's reconciliation board: its figures in words and each record's state.
+fn reconciliation_rows(app: &App, actor: &Actor, id: &str) -> Result<ReconRows, AppError> {
+    let recon_board = app.reconciliation(actor, id)?;
+    let recon_summary = recon_board.figures.describe();
+    let recon = recon_board
+        .items
+        .iter()
+        .map(|i| {
+            let detail = i.detail();
+            (
+                i.entry.record.id.to_string(),
+                i.state.as_str().replace('_', " ").to_uppercase(),
+                show(i.entry.occurred_at),
+                i.entry.record.body.summary(),
+                detail,
+            )
+        })
+        .collect();
+    Ok((recon_summary, recon))
+}
+
+/// The improvement-plan actions that came from this disruption's review.
+fn action_rows(app: &App, actor: &Actor, v: &DisruptionView) -> Result<Vec<ActionRow>, AppError> {
+    Ok(app
+        .qi_plan(actor)?
+        .into_iter()
+        .filter(|a| a.disruption == v.id.as_str())
+        .map(|a| {
+            (
+                a.action
+                    .id
+                    .as_ref()
+                    .map(|x| x.to_string())
+                    .unwrap_or_default(),
+                a.action.what.clone(),
+                a.action.owner.to_string(),
+                a.action.due.to_string(),
+                a.status.replace('_', " ").to_uppercase(),
+            )
+        })
+        .collect())
+}
+
+/// The playbook's steps, each with who ticked it and when.
+fn playbook_rows(v: &DisruptionView) -> Vec<(usize, String, Option<String>)> {
+    v.disruption
+        .as_ref()
+        .map(|d| {
+            d.playbook
+                .iter()
+                .enumerate()
+                .map(|(i, text)| {
+                    let tick = v
+                        .ticks
+                        .iter()
+                        .find(|t| t.step == i)
+                        .map(|t| format!("{} at {}", t.by, show(t.at)));
+                    (i + 1, text.clone(), tick)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The records made in this disruption, newest as written.
+fn record_rows(v: &DisruptionView) -> Vec<Row5> {
+    v.records
+        .iter()
+        .map(|r| {
+            (
+                r.record.id.to_string(),
+                show(r.occurred_at),
+                show(r.recorded_at),
+                r.by.clone(),
+                format!(
+                    "{}{}",
+                    r.record.body.summary(),
+                    r.record
+                        .paper_ref
+                        .as_ref()
+                        .map(|p| format!(" [paper {p}]"))
+                        .unwrap_or_default()
+                ),
+            )
+        })
+        .collect()
 }
 
 /// `GET /disruptions/{id}`.
