@@ -3,7 +3,7 @@
 use crate::commands::admin::{ContactCmd, PartnerCmd, ServiceCmd, StaffCmd};
 use crate::commands::bench::BenchCmd;
 use crate::commands::disruption::{DependencyCmd, DisruptionCmd, EscalationCmd, LadderCmd};
-use crate::commands::interop::{ExportCmd, ImportCmd, SourceCmd};
+use crate::commands::interop::{ExportCmd, IdentityCmd, ImportCmd, SourceCmd};
 use crate::commands::people::mei::MeiCmd;
 use crate::commands::people::person::PersonCmd;
 use crate::commands::printing::PrintCmd;
@@ -122,6 +122,10 @@ pub enum Command {
     /// Source systems kept in step by live sync (FHIR search by `_lastUpdated`).
     #[command(subcommand)]
     Source(SourceCmd),
+    /// Identity conflicts held by imports (a patient who does not match their person), their
+    /// resolution, and every record held back (older versions too).
+    #[command(subcommand)]
+    Identity(IdentityCmd),
     /// Handover rule sets.
     #[command(subcommand)]
     Rules(RulesCmd),

@@ -87,6 +87,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         ),
         Command::Import(c) => commands::interop::run(ctx, c),
         Command::Source(c) => commands::interop::source(ctx, c),
+        Command::Identity(c) => commands::interop::identity(ctx, c),
         Command::Bench(c) => commands::bench::run(ctx, c),
         Command::Print(c) => commands::printing::run(ctx, c),
         Command::Export(c) => commands::interop::export(ctx, c),

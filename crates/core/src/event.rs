@@ -163,6 +163,25 @@ pub enum Event {
         /// `Type/id` of each.
         records: Vec<String>,
     },
+    /// Records taken from a source but held back, whole and visible, changing nothing current:
+    /// older versions than those held, and records whose patient conflicts with the person it
+    /// is linked to.
+    SourceRecordsHeld {
+        /// The source system.
+        source: String,
+        /// The records and why each was held.
+        records: Vec<crate::source::HeldRecord>,
+    },
+    /// A person resolved an identity conflict (records held because their patient did not match
+    /// the person it was linked to).
+    IdentityConflictResolved {
+        /// The conflict.
+        conflict: String,
+        /// What was decided.
+        resolution: crate::source::IdentityResolution,
+        /// Why.
+        reason: String,
+    },
     /// A source system Lantern keeps in step with was registered.
     SourceAdded(Source),
     /// A pack or rota was printed (the register).
@@ -344,6 +363,8 @@ impl Event {
             Event::PersonUpdated(_) => "person_updated",
             Event::SourceRecordsImported { .. } => "source_records_imported",
             Event::SourceRecordsMissing { .. } => "source_records_missing",
+            Event::SourceRecordsHeld { .. } => "source_records_held",
+            Event::IdentityConflictResolved { .. } => "identity_conflict_resolved",
             Event::SourceAdded(_) => "source_added",
             Event::Printed(_) => "printed",
             Event::PrintDestroyed { .. } => "print_destroyed",

@@ -268,3 +268,208 @@ pub struct SourceLink {
     /// The person.
     pub person: crate::ids::PersonId,
 }
+
+impl SourceRecord {
+    /// Whether this record is an older version than the one held (`held_version`,
+    /// `held_updated`): by `meta.versionId` when both are whole numbers, else by
+    /// `meta.lastUpdated` when both are given. When neither tells, it is not older.
+    pub fn older_than(&self, held_version: Option<&str>, held_updated: Option<Timestamp>) -> bool {
+        let num = |v: Option<&str>| v.and_then(|v| v.trim().parse::<u64>().ok());
+        if let (Some(a), Some(b)) = (num(self.version_id.as_deref()), num(held_version))
+            && a != b
+        {
+            return a < b;
+        }
+        match (self.last_updated, held_updated) {
+            (Some(a), Some(b)) => a < b,
+            _ => false,
+        }
+    }
+}
+
+/// Why a record taken from a source was held back: kept whole and visible, changing nothing
+/// current.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "why", rename_all = "snake_case")]
+pub enum HeldReason {
+    /// An older version than the one held (by `meta.versionId`, else `meta.lastUpdated`).
+    OlderThanHeld {
+        /// The version held, when it has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        held_version_id: Option<String>,
+        /// When the version held was last updated, when it says.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        held_last_updated: Option<Timestamp>,
+    },
+    /// The patient the record is about does not match the person that patient is linked to
+    /// (a different NHS number, or a different birth date and name): nothing of it reaches a
+    /// section until a person resolves the conflict.
+    IdentityConflict {
+        /// The conflict's id (all records held with one Patient share it).
+        conflict: String,
+        /// The patient in the source (`Patient/<id>`).
+        patient: String,
+        /// The person that patient is linked to, or who holds the NHS number.
+        person: crate::ids::PersonId,
+        /// What differs, in words.
+        detail: String,
+    },
+}
+
+/// A record held back, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldRecord {
+    /// The record, whole.
+    pub record: SourceRecord,
+    /// Why it was held.
+    pub reason: HeldReason,
+}
+
+/// How a person resolved an identity conflict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "resolution", rename_all = "snake_case")]
+pub enum IdentityResolution {
+    /// The record is not about anyone Lantern supports (or is wrong): it stays held, visible.
+    Rejected,
+    /// The record is about someone else: a new person was made from it, with its records.
+    NewPerson {
+        /// The new person.
+        person: crate::ids::PersonId,
+    },
+}
+
+/// What makes a source's patient a different person from the one it is linked to, if anything:
+/// a different NHS number when both have one; otherwise a different birth date, or both names
+/// different. `None` when nothing conflicts (a corrected address or a married name does not).
+pub fn identity_conflict(person: &crate::person::Person, facts: &PersonFacts) -> Option<String> {
+    if let (Some(a), Some(b)) = (&facts.nhs_number, &person.nhs_number) {
+        return (a != b).then(|| {
+            format!(
+                "the record's NHS number {} is not {}'s ({})",
+                a.as_str(),
+                person.display_name(),
+                b.as_str()
+            )
+        });
+    }
+    let differs =
+        |a: &str, b: &str| !a.trim().is_empty() && !a.trim().eq_ignore_ascii_case(b.trim());
+    let dob = facts
+        .date_of_birth
+        .filter(|d| *d != person.date_of_birth)
+        .map(|d| format!("born {d}, not {}", person.date_of_birth));
+    let names = (differs(&facts.given_name, &person.given_name)
+        && differs(&facts.family_name, &person.family_name))
+    .then(|| {
+        format!(
+            "named {} {}, not {}",
+            facts.given_name.trim(),
+            facts.family_name.trim(),
+            person.display_name()
+        )
+    });
+    match (dob, names) {
+        (None, None) => None,
+        (a, b) => Some(format!(
+            "the record's patient is {} (no NHS number to compare)",
+            [a, b]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::person::Person;
+
+    fn record(version: Option<&str>, updated: Option<&str>) -> SourceRecord {
+        SourceRecord {
+            resource_type: "Patient".into(),
+            id: "1".into(),
+            version_id: version.map(String::from),
+            last_updated: updated.map(|t| t.parse().unwrap()),
+            hash: "h".into(),
+            patient: None,
+            summary: String::new(),
+            facts: vec![],
+            mapped: true,
+            unmapped: vec![],
+            raw: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_newest_version_wins_by_version_id_then_last_updated() {
+        let t1: Timestamp = "2026-11-01T00:00:00Z".parse().unwrap();
+        let t2: Timestamp = "2026-11-02T00:00:00Z".parse().unwrap();
+        // Numeric versions compare as numbers (9 < 10), whatever lastUpdated says.
+        assert!(record(Some("9"), Some("2026-11-03T00:00:00Z")).older_than(Some("10"), Some(t1)));
+        assert!(!record(Some("10"), None).older_than(Some("9"), Some(t2)));
+        // Otherwise lastUpdated decides.
+        assert!(record(Some("a"), Some("2026-11-01T00:00:00Z")).older_than(Some("b"), Some(t2)));
+        assert!(record(None, Some("2026-11-01T00:00:00Z")).older_than(None, Some(t2)));
+        assert!(!record(None, Some("2026-11-02T00:00:00Z")).older_than(None, Some(t1)));
+        // When nothing tells, it is taken as newer (as before).
+        assert!(!record(None, None).older_than(Some("3"), Some(t2)));
+    }
+
+    fn person() -> Person {
+        Person {
+            id: crate::ids::PersonId::parse("p-1").unwrap(),
+            given_name: "Edith".into(),
+            family_name: "Marlow".into(),
+            preferred_name: None,
+            date_of_birth: "1938-04-02".parse().unwrap(),
+            nhs_number: Some(NhsNumber::parse("9434765919").unwrap()),
+            address: String::new(),
+            access_note: None,
+            service: crate::ids::ServiceId::parse("home").unwrap(),
+            key_contacts: vec![],
+            lives_alone: false,
+        }
+    }
+
+    fn facts(nhs: Option<&str>, given: &str, family: &str, dob: &str) -> PersonFacts {
+        PersonFacts {
+            given_name: given.into(),
+            family_name: family.into(),
+            preferred_name: None,
+            date_of_birth: Some(dob.parse().unwrap()),
+            nhs_number: nhs.map(|n| NhsNumber::parse(n).unwrap()),
+            address: String::new(),
+            key_contacts: vec![],
+            service: None,
+            access_note: None,
+            lives_alone: None,
+        }
+    }
+
+    #[test]
+    fn a_different_nhs_number_is_a_different_person_and_a_new_address_is_not() {
+        let p = person();
+        let c = identity_conflict(
+            &p,
+            &facts(Some("9000000009"), "Edith", "Marlow", "1938-04-02"),
+        );
+        assert!(c.unwrap().contains("9000000009"));
+        // Same NHS number: a corrected birth date or a married name is the same person.
+        assert_eq!(
+            identity_conflict(
+                &p,
+                &facts(Some("9434765919"), "Edith", "Jones", "1938-04-03")
+            ),
+            None
+        );
+        // No NHS number to compare: a different birth date, or both names, conflict.
+        assert!(identity_conflict(&p, &facts(None, "Edith", "Marlow", "1940-01-01")).is_some());
+        assert!(identity_conflict(&p, &facts(None, "John", "Smith", "1938-04-02")).is_some());
+        assert_eq!(
+            identity_conflict(&p, &facts(None, "Edie", "Marlow", "1938-04-02")),
+            None
+        );
+    }
+}

@@ -27,7 +27,7 @@ pub use evidence::{
 pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
 pub use identity::NodeIdentity;
 pub use projections::disruption::ProbeRow;
-pub use projections::interop::SourceRecordRow;
+pub use projections::interop::{ConflictRow, HeldRow, HeldVersion, SourceRecordRow};
 pub use projections::printing::PrintRow;
 pub use projections::recovery::{ActionRow, ReconRow};
 pub use queries::{AuditRow, CallRow, DependencyRow, EventRow, RuleSetRow};

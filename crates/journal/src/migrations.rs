@@ -256,6 +256,41 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (disruption, record)
     );
     "#,
+    // 5: records held back from an import (older versions, identity conflicts), kept whole and
+    // visible, and the identity conflicts a person resolves.
+    r#"
+    CREATE TABLE p_held_records (
+        source        TEXT NOT NULL,
+        hash          TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        id            TEXT NOT NULL,
+        version_id    TEXT,
+        last_updated  TEXT,
+        patient       TEXT,
+        summary       TEXT NOT NULL,
+        facts         TEXT NOT NULL,
+        why           TEXT NOT NULL,
+        conflict      TEXT,
+        reason        TEXT NOT NULL,
+        held_at       TEXT NOT NULL,
+        event_pos     INTEGER NOT NULL,
+        event_index   INTEGER NOT NULL,
+        PRIMARY KEY (source, hash)
+    );
+    CREATE INDEX p_held_records_conflict ON p_held_records (conflict);
+    CREATE TABLE p_identity_conflicts (
+        id          TEXT PRIMARY KEY,
+        source      TEXT NOT NULL,
+        patient     TEXT NOT NULL,
+        person      TEXT NOT NULL,
+        detail      TEXT NOT NULL,
+        held_at     TEXT NOT NULL,
+        resolution  TEXT,
+        resolved_by TEXT,
+        resolved_at TEXT,
+        reason      TEXT
+    );
+    "#,
 ];
 
 /// Bring the schema up to date, each step in its own transaction.

@@ -138,6 +138,12 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
         ),
         (
             Method::POST,
+            "/interop/identity/{id}",
+            Import,
+            post(interop::pages::resolve_identity),
+        ),
+        (
+            Method::POST,
             "/interop/sources",
             Import,
             post(interop::pages::add_source),

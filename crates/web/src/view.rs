@@ -193,6 +193,7 @@ impl DoneQuery {
             "reviewed" => "Review recorded; its actions are in the quality improvement plan.",
             "audited" => "Integrity audit recorded.",
             "action" => "Action updated.",
+            "identity" => "Identity conflict resolved and recorded.",
             _ => return None,
         };
         Some(m.to_string())

@@ -9,10 +9,13 @@ use lantern_core::ids::{PersonId, ServiceId};
 use lantern_core::mei::{ALL_SECTIONS, Method, Provenance};
 use lantern_core::person::Person;
 use lantern_core::role::Role;
-use lantern_core::source::{Fact, FactSource, PersonFacts, SourceLink, SourceRecord};
+use lantern_core::source::{
+    Fact, FactSource, HeldReason, HeldRecord, PersonFacts, SourceLink, SourceRecord,
+    identity_conflict,
+};
 use lantern_fhir::refs::RefUse;
 use lantern_fhir::{Document, read_document};
-use lantern_journal::NewEvent;
+use lantern_journal::{HeldVersion, NewEvent};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -41,6 +44,11 @@ pub struct TypeCounts {
     pub unmapped: u64,
     /// In a rejected document.
     pub rejected: u64,
+    /// An older version than the one held: kept as history, changing nothing.
+    pub older_than_held: u64,
+    /// About a patient who does not match the person they are linked to: held for a person to
+    /// resolve, reaching no section.
+    pub identity_conflict: u64,
 }
 
 /// A reference to something neither in the import nor already held.
@@ -85,6 +93,11 @@ pub struct ImportReport {
     pub sections_changed: u64,
     /// Records held before but absent from this full import (flagged, not deleted).
     pub missing: Vec<String>,
+    /// Records older than the version held: kept as history, nothing current changed.
+    pub older_than_held: Vec<String>,
+    /// Patients held because they do not match the person they are linked to, with what
+    /// differs: nothing of theirs reached a section (`lantern identity list`).
+    pub identity_conflicts: Vec<String>,
     /// Other things worth saying (entries with no resource, skipped files).
     pub notes: Vec<String>,
     /// Events appended.
@@ -101,6 +114,8 @@ impl ImportReport {
             t.unchanged += c.unchanged;
             t.unmapped += c.unmapped;
             t.rejected += c.rejected;
+            t.older_than_held += c.older_than_held;
+            t.identity_conflict += c.identity_conflict;
         }
         t
     }
@@ -116,7 +131,9 @@ pub struct ImportRun<'a> {
     /// Patients are named by Lantern person identifiers (CSV), not by the source's own ids.
     pub(crate) direct_ids: bool,
     held_before: HashSet<String>,
-    known: HashMap<String, String>,
+    known: HashMap<String, HeldVersion>,
+    /// Hashes of records already held back (so holding them again appends nothing).
+    held: HashSet<String>,
     seen: HashSet<String>,
     refs: Vec<RefUse>,
     report: ImportReport,
@@ -133,6 +150,10 @@ enum Verdict {
     Unchanged,
     /// New or changed, of a kind Lantern keeps but does not map.
     Unmapped,
+    /// An older version than the one held: kept as history, changing nothing.
+    Older,
+    /// About a patient who conflicts with the person they are linked to: held.
+    Conflict,
 }
 
 /// Compile the embedded FHIR schema now (it is compiled once per process), so that a benchmark
@@ -226,8 +247,10 @@ impl App {
                 (services.len() == 1).then(|| services[0].id.clone())
             }
         };
-        let known = self.journal.source_hashes(&source)?;
+        let known = self.journal.source_versions(&source)?;
+        let held = self.journal.held_hashes(&source)?;
         Ok(ImportRun {
+            held,
             actor: actor.journal_name(),
             held_before: known.keys().cloned().collect(),
             known,
@@ -305,19 +328,29 @@ impl ImportRun<'_> {
             self.report.notes.push(format!("{name}: {n}"));
         }
         self.report.resources += doc.records.len() as u64;
-        // The last copy of a resource in a document wins.
+        // Of several copies of a resource in a document the newest wins; the others are held.
         let mut changed: Vec<SourceRecord> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut counts: Vec<(String, Verdict)> = Vec::new();
+        let mut count_of: HashMap<String, usize> = HashMap::new();
+        let mut held: Vec<HeldRecord> = Vec::new();
         for r in doc.records {
             let key = r.key();
             self.seen.insert(key.clone());
-            let verdict = match self.known.get(&key) {
-                Some(h) if *h == r.hash => Verdict::Unchanged,
+            let known = self.known.get(&key);
+            let verdict = match known {
+                Some(h) if h.hash == r.hash => Verdict::Unchanged,
+                Some(h) if r.older_than(h.version_id.as_deref(), h.last_updated) => Verdict::Older,
                 _ if !r.mapped => Verdict::Unmapped,
                 Some(_) => Verdict::Updated,
                 None => Verdict::Imported,
             };
+            if verdict == Verdict::Older {
+                let (v, t) = known.map_or((None, None), |h| (h.version_id.clone(), h.last_updated));
+                counts.push((r.resource_type.clone(), verdict));
+                self.hold_older(r, v, t, &mut held);
+                continue;
+            }
             if r.mapped && verdict != Verdict::Unchanged {
                 for u in &r.unmapped {
                     *self
@@ -334,9 +367,33 @@ impl ImportRun<'_> {
                 continue;
             }
             match index.get(&key) {
-                Some(&i) => changed[i] = r,
+                Some(&i) if changed[i].hash == r.hash => {}
+                Some(&i) => {
+                    let prev = &changed[i];
+                    let (older, newer) =
+                        if r.older_than(prev.version_id.as_deref(), prev.last_updated) {
+                            (r, None)
+                        } else {
+                            (
+                                std::mem::replace(&mut changed[i], r),
+                                Some(counts.len() - 1),
+                            )
+                        };
+                    let winner = &changed[i];
+                    let (v, t) = (winner.version_id.clone(), winner.last_updated);
+                    // The copy held is counted as older; the one taken keeps its count.
+                    let at = match newer {
+                        Some(now) => count_of.insert(key.clone(), now),
+                        None => Some(counts.len() - 1),
+                    };
+                    if let Some(at) = at {
+                        counts[at].1 = Verdict::Older;
+                    }
+                    self.hold_older(older, v, t, &mut held);
+                }
                 None => {
-                    index.insert(key, changed.len());
+                    index.insert(key.clone(), changed.len());
+                    count_of.insert(key, counts.len() - 1);
                     changed.push(r);
                 }
             }
@@ -349,6 +406,7 @@ impl ImportRun<'_> {
         let mut added = Vec::new();
         let mut updated = Vec::new();
         let mut not_added = Vec::new();
+        let mut conflicts: Vec<(String, PersonId, String)> = Vec::new();
         for r in &changed {
             let Some(Fact::Person(pf)) = r.facts.iter().find(|f| matches!(f, Fact::Person(_)))
             else {
@@ -358,13 +416,17 @@ impl ImportRun<'_> {
             let key = r.patient.clone().unwrap_or_else(|| r.key());
             match self.person_for(&key, pf, today)? {
                 Resolved::Existing(person, fresh_link) => {
-                    let mut new = merge_person(&person, pf);
-                    if let Some(n) = &new.nhs_number
-                        && new.nhs_number != person.nhs_number
-                        && self.app.journal.person_by_nhs_number(n.as_str())?.is_some()
-                    {
-                        new.nhs_number = person.nhs_number.clone();
+                    if let Some(detail) = self.conflict_with(&person, pf)? {
+                        if self.direct_ids {
+                            not_added.push(format!(
+                                "{name}: {key}: expected the person's own details: {detail}"
+                            ));
+                        } else {
+                            conflicts.push((key, person.id.clone(), detail));
+                        }
+                        continue;
                     }
+                    let new = merge_person(&person, pf);
                     if new != person {
                         updated.push(new.id.to_string());
                         events.push(Event::PersonUpdated(new));
@@ -397,6 +459,52 @@ impl ImportRun<'_> {
             self.report.rejected.extend(not_added);
             return Ok(());
         }
+
+        // A patient who conflicts with their person is held whole, with every record about them
+        // in this document: nothing of it reaches a section until a person resolves it.
+        for (patient, person, detail) in conflicts {
+            let about = |r: &SourceRecord| {
+                r.patient.as_deref() == Some(patient.as_str())
+                    || (r.patient.is_none() && r.key() == patient)
+            };
+            let conflict = changed
+                .iter()
+                .find(|r| r.key() == patient)
+                .map(|r| format!("ic-{}", &r.hash[..12]))
+                .unwrap_or_else(|| format!("ic-{}", slug(&patient)));
+            let (theirs, rest): (Vec<SourceRecord>, Vec<SourceRecord>) =
+                std::mem::take(&mut changed).into_iter().partition(about);
+            changed = rest;
+            for r in &theirs {
+                if let Some(&at) = count_of.get(&r.key()) {
+                    counts[at].1 = Verdict::Conflict;
+                }
+            }
+            let new: Vec<SourceRecord> = theirs
+                .into_iter()
+                .filter(|r| self.held.insert(r.hash.clone()))
+                .collect();
+            if !new.is_empty() {
+                self.report.identity_conflicts.push(format!(
+                    "{name}: {patient}: {detail}; held with {} record(s) for a person to resolve (conflict {conflict})",
+                    new.len()
+                ));
+            }
+            held.extend(new.into_iter().map(|record| HeldRecord {
+                record,
+                reason: HeldReason::IdentityConflict {
+                    conflict: conflict.clone(),
+                    patient: patient.clone(),
+                    person: person.clone(),
+                    detail: detail.clone(),
+                },
+            }));
+        }
+        index = changed
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key(), i))
+            .collect();
 
         // Which people's sections may change: every patient a changed record is about.
         let mut affected: Vec<String> = changed.iter().filter_map(|r| r.patient.clone()).collect();
@@ -445,7 +553,13 @@ impl ImportRun<'_> {
             {
                 records.push((r.fact_source(&self.source), r.facts.clone()));
             }
-            sections.extend(self.compose_person(&person, &records, &lookup, now)?);
+            sections.extend(self.app.compose_sections(
+                &self.source,
+                &person,
+                &records,
+                &lookup,
+                now,
+            )?);
         }
 
         self.report.sections_changed += sections.len() as u64;
@@ -458,6 +572,12 @@ impl ImportRun<'_> {
                 source: self.source.clone(),
                 records: changed.clone(),
                 links,
+            });
+        }
+        if !held.is_empty() {
+            all.push(Event::SourceRecordsHeld {
+                source: self.source.clone(),
+                records: held,
             });
         }
         all.extend(person_updates);
@@ -484,7 +604,14 @@ impl ImportRun<'_> {
             self.app.journal.append_batch(batch, self.app.now())?;
         }
         for r in changed {
-            self.known.insert(r.key(), r.hash);
+            self.known.insert(
+                r.key(),
+                HeldVersion {
+                    hash: r.hash,
+                    version_id: r.version_id,
+                    last_updated: r.last_updated,
+                },
+            );
         }
         for (ty, verdict) in counts {
             let c = self.report.by_type.entry(ty).or_default();
@@ -493,6 +620,8 @@ impl ImportRun<'_> {
                 Verdict::Unmapped => c.unmapped += 1,
                 Verdict::Updated => c.updated += 1,
                 Verdict::Imported => c.imported += 1,
+                Verdict::Older => c.older_than_held += 1,
+                Verdict::Conflict => c.identity_conflict += 1,
             }
         }
         self.report.events += n;
@@ -500,64 +629,6 @@ impl ImportRun<'_> {
         self.report.people_updated.extend(updated);
         self.report.patients_not_added.extend(not_added);
         Ok(())
-    }
-
-    fn compose_person(
-        &self,
-        person: &str,
-        records: &[(FactSource, Vec<Fact>)],
-        lookup: &Lookup,
-        now: jiff::Timestamp,
-    ) -> Result<Vec<Event>, AppError> {
-        let facts: Vec<(&FactSource, &Fact)> = records
-            .iter()
-            .flat_map(|(s, fs)| fs.iter().map(move |f| (s, f)))
-            .collect();
-        let held = self.app.journal.mei(person)?;
-        let mut out = Vec::new();
-        for kind in ALL_SECTIONS {
-            let current = held.iter().find(|(k, _)| *k == kind).map(|(_, r)| r);
-            let Some(content) = compose(
-                kind,
-                current.map(|r| &r.content),
-                &self.source,
-                &facts,
-                lookup,
-            ) else {
-                continue;
-            };
-            if current.is_some_and(|c| c.content == content) {
-                continue;
-            }
-            let mut contributing: Vec<FactSource> = facts
-                .iter()
-                .filter(|(_, f)| lantern_core::compose::section_of(f) == Some(kind))
-                .map(|(s, _)| (*s).clone())
-                .collect();
-            contributing.sort();
-            contributing.dedup();
-            let as_of = contributing
-                .iter()
-                .filter_map(|s| s.last_updated)
-                .max()
-                .map_or(now, |t| t.min(now));
-            let record = format!("{kind} section of person {person}");
-            content.validate(&record)?;
-            out.push(Event::MeiSectionSet {
-                person: PersonId::parse(person)?,
-                content,
-                provenance: Provenance {
-                    source: self.source.clone(),
-                    confirmed_at: as_of,
-                    confirmed_by: format!("import from {}", self.source),
-                    method: Method::Import,
-                    stale_after_days: crate::people::mei::default_stale_after_days(kind),
-                    records: contributing,
-                },
-                base: current.map(|r| r.version.clone()),
-            });
-        }
-        Ok(out)
     }
 
     fn person_for(
@@ -593,59 +664,68 @@ impl ImportRun<'_> {
         {
             return Ok(Resolved::Existing(p, true));
         }
-        let Some(dob) = pf.date_of_birth else {
-            return Ok(Resolved::NotAPerson(
-                "kept as a record, not added as a person: it has no full birthDate, which Lantern needs to tell people apart".into(),
-            ));
-        };
-        let Some(service) = pf.service.clone().or_else(|| self.service.clone()) else {
-            return Ok(Resolved::NotAPerson(
-                "kept as a record, not added as a person: name the service for new people (--service)".into(),
-            ));
-        };
-        let id = if self.direct_ids {
-            key.trim_start_matches("Patient/").to_string()
-        } else {
-            let base = slug(&format!(
-                "{}-{}",
-                self.source,
-                key.trim_start_matches("Patient/")
-            ));
-            let mut id = base.chars().take(60).collect::<String>();
-            let mut n = 2;
-            while j.person(&id)?.is_some() {
-                id = format!("{}-{n}", base.chars().take(57).collect::<String>());
-                n += 1;
+        let service = pf.service.clone().or_else(|| self.service.clone());
+        let id = self
+            .direct_ids
+            .then(|| key.trim_start_matches("Patient/").to_string());
+        self.app
+            .person_from_facts(&self.source, key, pf, service, id, today)
+    }
+
+    /// Hold an older version than the one held (once: a record held before appends nothing).
+    fn hold_older(
+        &mut self,
+        record: SourceRecord,
+        held_version_id: Option<String>,
+        held_last_updated: Option<jiff::Timestamp>,
+        out: &mut Vec<HeldRecord>,
+    ) {
+        if !self.held.insert(record.hash.clone()) {
+            return;
+        }
+        let version = |v: &Option<String>, t: &Option<jiff::Timestamp>| {
+            let mut s = String::new();
+            if let Some(v) = v {
+                s.push_str(&format!(" v{v}"));
             }
-            id
+            if let Some(t) = t {
+                s.push_str(&format!(" updated {}", lantern_core::time::show(*t)));
+            }
+            s
         };
-        let person = Person {
-            id: PersonId::parse(&id)?,
-            given_name: if pf.given_name.trim().is_empty() {
-                "(not given)".into()
-            } else {
-                pf.given_name.clone()
+        self.report.older_than_held.push(format!(
+            "{}{} is older than the version held{}: kept as history, nothing changed",
+            record.key(),
+            version(&record.version_id, &record.last_updated),
+            version(&held_version_id, &held_last_updated)
+        ));
+        out.push(HeldRecord {
+            record,
+            reason: HeldReason::OlderThanHeld {
+                held_version_id,
+                held_last_updated,
             },
-            family_name: if pf.family_name.trim().is_empty() {
-                "(not given)".into()
-            } else {
-                pf.family_name.clone()
-            },
-            preferred_name: pf.preferred_name.clone(),
-            date_of_birth: dob,
-            nhs_number: pf.nhs_number.clone(),
-            address: pf.address.clone(),
-            access_note: pf.access_note.clone(),
-            service,
-            key_contacts: pf.key_contacts.clone(),
-            lives_alone: pf.lives_alone.unwrap_or(false),
-        };
-        if let Err(e) = person.validate(today) {
-            return Ok(Resolved::NotAPerson(format!(
-                "kept as a record, not added as a person: {e}"
+        });
+    }
+
+    /// What makes this source's patient a different person from `person`, if anything: the
+    /// core rule, or an NHS number that another person holds.
+    fn conflict_with(&self, person: &Person, pf: &PersonFacts) -> Result<Option<String>, AppError> {
+        if let Some(d) = identity_conflict(person, pf) {
+            return Ok(Some(d));
+        }
+        if let Some(n) = &pf.nhs_number
+            && person.nhs_number.as_ref() != Some(n)
+            && let Some(other) = self.app.journal.person_by_nhs_number(n.as_str())?
+            && other != person.id.as_str()
+        {
+            return Ok(Some(format!(
+                "the record's NHS number {} belongs to another person ({other}), not {}",
+                n.as_str(),
+                person.display_name()
             )));
         }
-        Ok(Resolved::New(person))
+        Ok(None)
     }
 
     /// Count bytes read outside [`ImportRun::document`] (a CSV file).
@@ -742,7 +822,128 @@ impl ImportRun<'_> {
     }
 }
 
-enum Resolved {
+impl App {
+    /// A new person from a source's patient facts (`Resolved::NotAPerson` with why, when the
+    /// facts cannot make one): the id is `id` when given, else made from the source and key.
+    pub(crate) fn person_from_facts(
+        &self,
+        source: &str,
+        key: &str,
+        pf: &PersonFacts,
+        service: Option<ServiceId>,
+        id: Option<String>,
+        today: jiff::civil::Date,
+    ) -> Result<Resolved, AppError> {
+        let Some(dob) = pf.date_of_birth else {
+            return Ok(Resolved::NotAPerson(
+                "kept as a record, not added as a person: it has no full birthDate, which Lantern needs to tell people apart".into(),
+            ));
+        };
+        let Some(service) = service else {
+            return Ok(Resolved::NotAPerson(
+                "kept as a record, not added as a person: name the service for new people (--service)".into(),
+            ));
+        };
+        let j = &self.journal;
+        let id = if let Some(id) = id {
+            id
+        } else {
+            let base = slug(&format!("{source}-{}", key.trim_start_matches("Patient/")));
+            let mut id = base.chars().take(60).collect::<String>();
+            let mut n = 2;
+            while j.person(&id)?.is_some() {
+                id = format!("{}-{n}", base.chars().take(57).collect::<String>());
+                n += 1;
+            }
+            id
+        };
+        let person = Person {
+            id: PersonId::parse(&id)?,
+            given_name: if pf.given_name.trim().is_empty() {
+                "(not given)".into()
+            } else {
+                pf.given_name.clone()
+            },
+            family_name: if pf.family_name.trim().is_empty() {
+                "(not given)".into()
+            } else {
+                pf.family_name.clone()
+            },
+            preferred_name: pf.preferred_name.clone(),
+            date_of_birth: dob,
+            nhs_number: pf.nhs_number.clone(),
+            address: pf.address.clone(),
+            access_note: pf.access_note.clone(),
+            service,
+            key_contacts: pf.key_contacts.clone(),
+            lives_alone: pf.lives_alone.unwrap_or(false),
+        };
+        if let Err(e) = person.validate(today) {
+            return Ok(Resolved::NotAPerson(format!(
+                "kept as a record, not added as a person: {e}"
+            )));
+        }
+        Ok(Resolved::New(person))
+    }
+
+    /// The section events that composing `records` (from `source`) gives a person: only sections
+    /// whose content changes.
+    pub(crate) fn compose_sections(
+        &self,
+        source: &str,
+        person: &str,
+        records: &[(FactSource, Vec<Fact>)],
+        lookup: &Lookup,
+        now: jiff::Timestamp,
+    ) -> Result<Vec<Event>, AppError> {
+        let facts: Vec<(&FactSource, &Fact)> = records
+            .iter()
+            .flat_map(|(s, fs)| fs.iter().map(move |f| (s, f)))
+            .collect();
+        let held = self.journal.mei(person)?;
+        let mut out = Vec::new();
+        for kind in ALL_SECTIONS {
+            let current = held.iter().find(|(k, _)| *k == kind).map(|(_, r)| r);
+            let Some(content) = compose(kind, current.map(|r| &r.content), source, &facts, lookup)
+            else {
+                continue;
+            };
+            if current.is_some_and(|c| c.content == content) {
+                continue;
+            }
+            let mut contributing: Vec<FactSource> = facts
+                .iter()
+                .filter(|(_, f)| lantern_core::compose::section_of(f) == Some(kind))
+                .map(|(s, _)| (*s).clone())
+                .collect();
+            contributing.sort();
+            contributing.dedup();
+            let as_of = contributing
+                .iter()
+                .filter_map(|s| s.last_updated)
+                .max()
+                .map_or(now, |t| t.min(now));
+            let record = format!("{kind} section of person {person}");
+            content.validate(&record)?;
+            out.push(Event::MeiSectionSet {
+                person: PersonId::parse(person)?,
+                content,
+                provenance: Provenance {
+                    source: source.to_string(),
+                    confirmed_at: as_of,
+                    confirmed_by: format!("import from {source}"),
+                    method: Method::Import,
+                    stale_after_days: crate::people::mei::default_stale_after_days(kind),
+                    records: contributing,
+                },
+                base: current.map(|r| r.version.clone()),
+            });
+        }
+        Ok(out)
+    }
+}
+
+pub(crate) enum Resolved {
     Existing(Person, bool),
     New(Person),
     NotAPerson(String),

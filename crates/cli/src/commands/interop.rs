@@ -149,19 +149,42 @@ pub fn report_out(ctx: &Ctx, r: &ImportReport) -> anyhow::Result<ExitCode> {
             r.source, r.documents, r.resources, r.bytes, r.events
         );
         println!(
-            "{:<28} {:>9} {:>8} {:>10} {:>9} {:>9}",
-            "resource type", "imported", "updated", "unchanged", "unmapped", "rejected"
+            "{:<28} {:>9} {:>8} {:>10} {:>9} {:>9} {:>6} {:>9}",
+            "resource type",
+            "imported",
+            "updated",
+            "unchanged",
+            "unmapped",
+            "rejected",
+            "older",
+            "conflict"
         );
-        for (ty, c) in &r.by_type {
+        let row = |ty: &str, c: &lantern_app::interop::import::TypeCounts| {
             println!(
-                "{:<28} {:>9} {:>8} {:>10} {:>9} {:>9}",
-                ty, c.imported, c.updated, c.unchanged, c.unmapped, c.rejected
-            );
+                "{:<28} {:>9} {:>8} {:>10} {:>9} {:>9} {:>6} {:>9}",
+                ty,
+                c.imported,
+                c.updated,
+                c.unchanged,
+                c.unmapped,
+                c.rejected,
+                c.older_than_held,
+                c.identity_conflict
+            )
+        };
+        for (ty, c) in &r.by_type {
+            row(ty, c);
         }
-        let t = r.totals();
-        println!(
-            "{:<28} {:>9} {:>8} {:>10} {:>9} {:>9}",
-            "total", t.imported, t.updated, t.unchanged, t.unmapped, t.rejected
+        row("total", &r.totals());
+        list(
+            "IDENTITY CONFLICTS (held: nothing of them reached a section; `lantern identity list`)",
+            &r.identity_conflicts,
+            100,
+        );
+        list(
+            "Older than the version held (kept as history, nothing changed)",
+            &r.older_than_held,
+            40,
         );
         list("People added", &r.people_added, 20);
         list("People updated", &r.people_updated, 20);
@@ -348,6 +371,105 @@ pub enum ImportCmd {
         /// The export folder.
         from: PathBuf,
     },
+}
+
+/// `lantern identity ...`
+#[derive(Subcommand, Debug)]
+pub enum IdentityCmd {
+    /// Identity conflicts: patients held because they do not match the person they are linked
+    /// to (open ones; --all for resolved too).
+    List {
+        /// Resolved conflicts too.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Resolve a conflict: a different person (made from the held records) or rejected.
+    Resolve {
+        /// The conflict's id (`ic-…`).
+        conflict: String,
+        /// A different person: make them from the held Patient and records.
+        #[arg(long, conflicts_with = "reject", required_unless_present = "reject")]
+        new_person: bool,
+        /// Reject: the records stay held, reaching nobody.
+        #[arg(long)]
+        reject: bool,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Records held back from imports (older versions and conflicts), newest first.
+    Held {
+        /// How many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+/// Run an identity command.
+pub fn identity(ctx: &Ctx, cmd: &IdentityCmd) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    match cmd {
+        IdentityCmd::List { all } => {
+            let rows = app.identity_conflicts(&actor, *all)?;
+            if ctx.cli.json {
+                out::json(&rows)?;
+            } else if rows.is_empty() {
+                println!("No identity conflicts{}.", if *all { "" } else { " open" });
+            } else {
+                for c in &rows {
+                    print_conflict(c);
+                }
+            }
+        }
+        IdentityCmd::Resolve {
+            conflict,
+            new_person,
+            reason,
+            ..
+        } => {
+            let decision = if *new_person { "new-person" } else { "reject" };
+            let c = app.resolve_identity_conflict(&actor, conflict, decision, reason)?;
+            if ctx.cli.json {
+                out::json(&c)?;
+            } else {
+                print_conflict(&c);
+            }
+        }
+        IdentityCmd::Held { limit } => {
+            let rows = app.held_records(&actor, *limit)?;
+            if ctx.cli.json {
+                out::json(&rows)?;
+            } else {
+                for h in rows {
+                    println!("{}  {} — {}: {}", h.held_at, h.from, h.why, h.summary);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_conflict(c: &lantern_app::interop::identity::ConflictView) {
+    println!(
+        "{}  {} {} (held {}) is linked to {} ({}): {}",
+        c.id, c.source, c.patient, c.held_at, c.person_name, c.person, c.detail
+    );
+    for r in &c.records {
+        println!("    held: {r}");
+    }
+    match &c.resolution {
+        Some(r) => println!(
+            "    RESOLVED: {r} — by {} at {}: {}",
+            c.resolved_by.as_deref().unwrap_or("?"),
+            c.resolved_at.as_deref().unwrap_or("?"),
+            c.reason.as_deref().unwrap_or("")
+        ),
+        None => println!(
+            "    OPEN: `lantern identity resolve {} --new-person|--reject --reason \"...\"`",
+            c.id
+        ),
+    }
 }
 
 /// `lantern source ...`

@@ -89,6 +89,8 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::DecisionRecorded { .. } => readiness::project(conn, at, ev)?,
         Event::SourceRecordsImported { .. }
         | Event::SourceRecordsMissing { .. }
+        | Event::SourceRecordsHeld { .. }
+        | Event::IdentityConflictResolved { .. }
         | Event::SourceAdded(_) => interop::project(conn, at, ev)?,
         Event::Printed(_) | Event::PrintDestroyed { .. } => printing::project(conn, at, ev)?,
         Event::DependencyStatusSet { .. }

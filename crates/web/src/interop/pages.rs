@@ -53,6 +53,7 @@ fn page(
             .collect(),
         report,
         failure,
+        conflicts: app.identity_conflicts(&user.actor(), false)?,
         errors,
     })
 }
@@ -77,6 +78,41 @@ pub struct SourceForm {
     fhir_base: String,
     poll_minutes: String,
     service: String,
+}
+
+#[derive(Deserialize)]
+pub struct ResolveForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /interop/identity/{id}`: resolve an identity conflict (a new person, or rejected).
+pub async fn resolve_identity(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Form(f): Form<ResolveForm>,
+) -> Response {
+    let user = cur.user.clone();
+    let r = state
+        .run(move |app| -> Result<Response, AppError> {
+            match app.resolve_identity_conflict(&user.actor(), &id, &f.decision, &f.reason) {
+                Ok(_) => Ok(Redirect::to("/interop?done=identity").into_response()),
+                Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&page(
+                    app,
+                    &user,
+                    None,
+                    None,
+                    None,
+                    vec![FormError::from_app(&format!("identity-{id}"), &e)],
+                )?)),
+                Err(e) => Err(e),
+            }
+        })
+        .await;
+    r.unwrap_or_else(|e| WebError::from_app(e, false).into_response())
 }
 
 /// `POST /interop/sources`.

@@ -19,6 +19,8 @@ pub struct InteropPage {
     pub report: Option<lantern_app::ImportReport>,
     /// Why a pull stopped early.
     pub failure: Option<String>,
+    /// Open identity conflicts, to resolve.
+    pub conflicts: Vec<lantern_app::interop::identity::ConflictView>,
     pub errors: Vec<FormError>,
 }
 
