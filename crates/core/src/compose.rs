@@ -9,6 +9,44 @@ use crate::phone::PhoneNumber;
 use crate::source::{Fact, FactSource};
 use std::collections::HashMap;
 
+/// What a source did not say about a section it contributed to, each a reason to confirm the
+/// section before it counts as current (the section is marked stale with them): never turned
+/// into a default. `sources` are the records the content came from; `as_of_required` is false
+/// for a provider's own files, which carry no per-record update time.
+pub fn unstated(
+    content: &SectionContent,
+    sources: &[FactSource],
+    as_of_required: bool,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if as_of_required && !sources.is_empty() && sources.iter().all(|s| s.last_updated.is_none()) {
+        out.push(
+            "as of unknown: the source did not say when these records were last updated (no meta.lastUpdated); confirm they are current".to_string(),
+        );
+    }
+    match content {
+        SectionContent::Medication(m)
+            if !m.medicines.is_empty() && m.support_level == SupportLevel::NotStated =>
+        {
+            out.push(
+                "the source lists medicines but not the support needed (none, prompt, assist or administer); confirm it".to_string(),
+            );
+        }
+        SectionContent::Communication(c)
+            if c.hearing.is_none()
+                && c.sight.is_none()
+                && c.preferred_approach.trim().is_empty()
+                && c.de_escalation_prompts.is_empty() =>
+        {
+            out.push(
+                "the source gives only a preferred language; confirm hearing, sight and how best to communicate".to_string(),
+            );
+        }
+        _ => {}
+    }
+    out
+}
+
 /// Directory entries and product names from the same source, for resolving references.
 #[derive(Debug, Default, Clone)]
 pub struct Lookup {

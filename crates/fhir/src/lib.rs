@@ -5,6 +5,7 @@
 //! keeping the raw resource. Deciding what is new, changed or unchanged is the app's job.
 
 pub mod back_entry;
+pub mod bindings;
 pub mod csv_in;
 pub mod datatypes;
 pub mod export;

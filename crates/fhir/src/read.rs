@@ -74,6 +74,8 @@ pub fn read_document(file: &str, bytes: &[u8]) -> Result<Document, DocumentError
             format!("{} bytes", bytes.len()),
         ));
     }
+    // Windows tools write a UTF-8 byte order mark; it is not part of the JSON.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let trimmed = bytes.trim_ascii_start();
     if trimmed.starts_with(b"<") {
         return Err(err(
@@ -82,6 +84,9 @@ pub fn read_document(file: &str, bytes: &[u8]) -> Result<Document, DocumentError
             "an XML document".into(),
         ));
     }
+    if file.ends_with(".ndjson") {
+        return read_ndjson(file, bytes);
+    }
     let v: Value = serde_json::from_slice(bytes).map_err(|e| {
         err(
             "",
@@ -89,12 +94,76 @@ pub fn read_document(file: &str, bytes: &[u8]) -> Result<Document, DocumentError
             format!("{e} (line {}, column {})", e.line(), e.column()),
         )
     })?;
-    Schema::get()
-        .validate(&v)
-        .map_err(|p| DocumentError::from_problem(file, p))?;
+    validate(file, &v)?;
     let mut doc = Document::default();
     flatten(&v, &mut doc, None);
     Ok(doc)
+}
+
+/// FHIR bulk data (NDJSON): one resource per line, the file all or nothing like any other.
+fn read_ndjson(file: &str, bytes: &[u8]) -> Result<Document, DocumentError> {
+    let mut resources = Vec::new();
+    for (i, line) in bytes.split(|b| *b == b'\n').enumerate() {
+        let line = line.trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        let v: Value = serde_json::from_slice(line).map_err(|e| DocumentError {
+            file: file.to_string(),
+            resource: "document".into(),
+            path: format!("line {}", i + 1),
+            expected: "one complete JSON resource per line (FHIR NDJSON)".into(),
+            got: format!("{e}"),
+        })?;
+        validate(file, &v).map_err(|mut e| {
+            e.path = format!("line {}: {}", i + 1, e.path);
+            e
+        })?;
+        resources.push(v);
+    }
+    let mut doc = Document::default();
+    for v in &resources {
+        flatten(v, &mut doc, None);
+    }
+    Ok(doc)
+}
+
+/// The schema, then the required value sets it leaves as plain codes.
+fn validate(file: &str, v: &Value) -> Result<(), DocumentError> {
+    Schema::get()
+        .validate(v)
+        .map_err(|p| DocumentError::from_problem(file, p))?;
+    bindings_in(file, v)
+}
+
+fn bindings_in(file: &str, v: &Value) -> Result<(), DocumentError> {
+    if v["resourceType"] == "Bundle" {
+        for e in v
+            .get("entry")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(r) = e.get("resource") {
+                bindings_in(file, r)?;
+            }
+        }
+        return Ok(());
+    }
+    match crate::bindings::check(v) {
+        None => Ok(()),
+        Some((path, expected, got)) => Err(DocumentError {
+            file: file.to_string(),
+            resource: format!(
+                "{}/{}",
+                v["resourceType"].as_str().unwrap_or_default(),
+                v["id"].as_str().unwrap_or("(no id)")
+            ),
+            path,
+            expected,
+            got,
+        }),
+    }
 }
 
 fn flatten(v: &Value, doc: &mut Document, outer: Option<&FullUrls>) {

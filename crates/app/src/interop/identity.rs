@@ -143,6 +143,7 @@ impl App {
                     &records,
                     &lookup,
                     self.now(),
+                    true,
                 )?);
                 IdentityResolution::NewPerson { person: id }
             }

@@ -207,7 +207,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for p in entries {
         if p.is_dir() {
             walk(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "json")
+        } else if p.extension().is_some_and(|x| x == "json" || x == "ndjson")
             && p.file_name().is_some_and(|n| n != "package.json")
         {
             out.push(p);
@@ -559,10 +559,14 @@ impl ImportRun<'_> {
                 &records,
                 &lookup,
                 now,
+                !self.direct_ids,
             )?);
         }
 
-        self.report.sections_changed += sections.len() as u64;
+        self.report.sections_changed += sections
+            .iter()
+            .filter(|e| matches!(e, Event::MeiSectionSet { .. }))
+            .count() as u64;
         // People first (sections and links name them), then the records, then what follows.
         let (mut all, person_updates): (Vec<Event>, Vec<Event>) = events
             .into_iter()
@@ -895,6 +899,7 @@ impl App {
         records: &[(FactSource, Vec<Fact>)],
         lookup: &Lookup,
         now: jiff::Timestamp,
+        as_of_required: bool,
     ) -> Result<Vec<Event>, AppError> {
         let facts: Vec<(&FactSource, &Fact)> = records
             .iter()
@@ -925,6 +930,7 @@ impl App {
                 .map_or(now, |t| t.min(now));
             let record = format!("{kind} section of person {person}");
             content.validate(&record)?;
+            let gaps = lantern_core::compose::unstated(&content, &contributing, as_of_required);
             out.push(Event::MeiSectionSet {
                 person: PersonId::parse(person)?,
                 content,
@@ -938,6 +944,15 @@ impl App {
                 },
                 base: current.map(|r| r.version.clone()),
             });
+            if !gaps.is_empty() {
+                out.push(Event::MeiSectionMarked {
+                    person: PersonId::parse(person)?,
+                    section: kind,
+                    mark: lantern_core::mei::Mark::Stale {
+                        reason: gaps.join("; "),
+                    },
+                });
+            }
         }
         Ok(out)
     }

@@ -302,7 +302,7 @@ impl App {
                 });
                 match r.map(|r| &r.content) {
                     Some(SectionContent::Medication(m)) => {
-                        support_level = format!("{:?}", m.support_level).to_lowercase();
+                        support_level = m.support_level.label().to_lowercase();
                         for a in &m.allergies {
                             let text = format!("{} ({})", a.substance, a.reaction);
                             alerts.push(format!("ALLERGY: {text}"));

@@ -281,9 +281,11 @@ pub fn changed_resource_then_full_import(changed: &Path, other: &Path, broken_fi
         "{second}"
     );
     assert_eq!(totals(&second).0, 0);
-    // The record and the one section composed from it: nothing else.
-    assert_eq!(second["events"], 2, "{second}");
-    assert_eq!(event_count(d.path()), before + 2);
+    // The record, the one section composed from it, and (the source listing medicines without
+    // the support needed) the mark saying so: nothing else.
+    assert_eq!(second["sections_changed"], 1, "{second}");
+    assert_eq!(second["events"], 3, "{second}");
+    assert_eq!(event_count(d.path()), before + 3);
     let mei = json(d.path(), &["mei", "show", &person]).to_string();
     assert!(mei.contains("Peanut (changed in the source)"), "{mei}");
 

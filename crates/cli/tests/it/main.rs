@@ -7,6 +7,7 @@ mod export_all;
 mod export_fhir;
 mod external_corpus;
 mod fixture_journal;
+mod honest_content;
 mod identity;
 mod import_csv;
 mod import_fhir;

@@ -67,7 +67,7 @@ impl SectionContent {
                 }
             }
             SectionContent::Medication(m) => {
-                push("Support level", format!("{:?}", m.support_level));
+                push("Support level", m.support_level.label().to_string());
                 for med in &m.medicines {
                     let tc = if med.time_critical {
                         "TIME-CRITICAL: "
@@ -321,8 +321,11 @@ pub struct Medication {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SupportLevel {
-    /// Manages own medicines.
+    /// The source listed medicines but did not say what support is needed: a gap to confirm,
+    /// never taken to mean "none".
     #[default]
+    NotStated,
+    /// Manages own medicines.
     None,
     /// Prompt only.
     Prompt,
@@ -330,6 +333,19 @@ pub enum SupportLevel {
     Assist,
     /// Administer.
     Administer,
+}
+
+impl SupportLevel {
+    /// As shown on pages, paper and the CLI.
+    pub fn label(self) -> &'static str {
+        match self {
+            SupportLevel::NotStated => "NOT STATED (confirm what support is needed)",
+            SupportLevel::None => "None",
+            SupportLevel::Prompt => "Prompt",
+            SupportLevel::Assist => "Assist",
+            SupportLevel::Administer => "Administer",
+        }
+    }
 }
 
 /// One medicine.
