@@ -14,6 +14,15 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// Whether this actor sees a restricted record's address and access details (managers,
+    /// and the local operator of this machine).
+    pub fn may_see_restricted(&self) -> bool {
+        match self {
+            Actor::LocalOperator(_) => true,
+            Actor::Staff(s) => s.role.may_see_restricted(),
+        }
+    }
+
     /// The name recorded in the journal's `actor` column.
     pub fn journal_name(&self) -> String {
         match self {

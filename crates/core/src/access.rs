@@ -101,6 +101,9 @@ mod tests {
             service: ServiceId::parse(service).unwrap(),
             key_contacts: vec![],
             lives_alone: false,
+            deceased: None,
+            nhs_number_as_given: None,
+            restricted: false,
         }
     }
 

@@ -38,7 +38,39 @@ pub struct Person {
     /// Lives alone (a visit priority).
     #[serde(default)]
     pub lives_alone: bool,
+    /// Recorded as deceased by a source: kept, out of the active caseload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deceased: Option<Deceased>,
+    /// An NHS number a source gave that fails the NHS number check: kept as given, flagged,
+    /// never used to match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nhs_number_as_given: Option<String>,
+    /// A restricted (sensitive) record: address and access details are shown only to managers
+    /// and never printed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub restricted: bool,
 }
+
+/// That a person has died, as a source recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deceased {
+    /// When, when the source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on: Option<Date>,
+}
+
+impl std::fmt::Display for Deceased {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.on {
+            Some(d) => write!(f, "deceased {d}"),
+            None => f.write_str("deceased (date not given)"),
+        }
+    }
+}
+
+/// What stands in for a restricted person's address and access details where the reader may
+/// not see them.
+pub const WITHHELD: &str = "RESTRICTED RECORD: withheld (a manager can see it)";
 
 /// A family member or other key contact of a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +84,22 @@ pub struct KeyContact {
 }
 
 impl Person {
+    /// In the active caseload (not recorded as deceased).
+    pub fn is_active(&self) -> bool {
+        self.deceased.is_none()
+    }
+
+    /// The person with a restricted record's address and access details withheld.
+    pub fn withheld(mut self) -> Person {
+        if self.restricted {
+            self.address = WITHHELD.to_string();
+            if self.access_note.is_some() {
+                self.access_note = Some(WITHHELD.to_string());
+            }
+        }
+        self
+    }
+
     /// Full display name.
     pub fn display_name(&self) -> String {
         format!("{} {}", self.given_name, self.family_name)
@@ -153,6 +201,9 @@ impl PersonInput {
                 .map(|(i, c)| parse_key_contact(&rec, i, c))
                 .collect::<Result<_, _>>()?,
             lives_alone: self.lives_alone,
+            deceased: None,
+            nhs_number_as_given: None,
+            restricted: false,
         };
         p.validate(today)?;
         Ok(p)

@@ -120,7 +120,12 @@ impl Role {
         )
     }
 
-    /// Import from other systems and register sources for live sync.
+    /// See a restricted (sensitive) record's address and access details.
+    pub fn may_see_restricted(self) -> bool {
+        matches!(self, Role::RegisteredManager | Role::OnCallManager)
+    }
+
+    /// Import from other systems, register sources for live sync, resolve identity conflicts.
     pub fn may_import(self) -> bool {
         matches!(self, Role::RegisteredManager | Role::Admin)
     }

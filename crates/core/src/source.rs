@@ -170,6 +170,15 @@ pub struct PersonFacts {
     /// Lives alone, when the source says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lives_alone: Option<bool>,
+    /// An NHS number given that fails the NHS number check, as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nhs_number_as_given: Option<String>,
+    /// Recorded as deceased.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deceased: Option<crate::person::Deceased>,
+    /// A restricted (sensitive) record.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub restricted: bool,
 }
 
 /// One record as taken from a source.
@@ -430,6 +439,9 @@ mod tests {
             service: crate::ids::ServiceId::parse("home").unwrap(),
             key_contacts: vec![],
             lives_alone: false,
+            deceased: None,
+            nhs_number_as_given: None,
+            restricted: false,
         }
     }
 
@@ -445,6 +457,9 @@ mod tests {
             service: None,
             access_note: None,
             lives_alone: None,
+            nhs_number_as_given: None,
+            deceased: None,
+            restricted: false,
         }
     }
 

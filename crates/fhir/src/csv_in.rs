@@ -419,6 +419,9 @@ fn people(rows: &[Row<'_>]) -> Result<Vec<(usize, SourceRecord)>, DocumentError>
             service: Some(p.service),
             access_note: p.access_note,
             lives_alone: Some(p.lives_alone),
+            deceased: None,
+            nhs_number_as_given: None,
+            restricted: false,
         })];
         out.push((r.n, record("people", id.as_str(), facts, &[r])));
     }

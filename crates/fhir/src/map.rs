@@ -7,7 +7,7 @@ use crate::datatypes::*;
 use crate::refs::FullUrls;
 use lantern_core::mei::{Allergy, CapacityNote, EscalationStep, FallsRisk, Medicine, Risk};
 use lantern_core::nhs::NhsNumber;
-use lantern_core::person::KeyContact;
+use lantern_core::person::{Deceased, KeyContact};
 use lantern_core::source::{Fact, PersonFacts};
 use serde_json::Value;
 
@@ -443,13 +443,36 @@ fn patient(v: &Value, m: &mut Mapped, urls: &FullUrls) {
         "extension",
         "generalPractitioner",
         "active",
+        "deceasedBoolean",
+        "deceasedDateTime",
     ];
     let (given, family) = name(list(v, "name")).unwrap_or_default();
-    let nhs = list(v, "identifier")
+    let given_nhs = list(v, "identifier")
         .iter()
         .filter(|i| i.get("system").and_then(Value::as_str) == Some(NHS_NUMBER_SYSTEM))
-        .find_map(|i| string(i, "value"))
-        .and_then(|n| NhsNumber::parse(&n).ok());
+        .find_map(|i| string(i, "value"));
+    let nhs = given_nhs.as_deref().and_then(|n| NhsNumber::parse(n).ok());
+    // An NHS number that fails the check is kept as given and flagged, never dropped.
+    let nhs_number_as_given = given_nhs.filter(|_| nhs.is_none());
+    let deceased = match (v.get("deceasedBoolean"), string(v, "deceasedDateTime")) {
+        (_, Some(t)) => Some(Deceased {
+            on: t.get(..10).and_then(|d| d.parse().ok()),
+        }),
+        (Some(Value::Bool(true)), None) => Some(Deceased { on: None }),
+        _ => None,
+    };
+    // PDS marks a restricted (sensitive) record with the confidentiality code R (or V).
+    let restricted = v
+        .get("meta")
+        .and_then(|m| m.get("security"))
+        .and_then(Value::as_array)
+        .is_some_and(|s| {
+            s.iter().any(|c| {
+                string(c, "system").as_deref()
+                    == Some("http://terminology.hl7.org/CodeSystem/v3-Confidentiality")
+                    && matches!(string(c, "code").as_deref(), Some("R" | "V"))
+            })
+        });
     let dob = string(v, "birthDate").and_then(|d| d.parse::<jiff::civil::Date>().ok());
     let key_contacts = list(v, "contact")
         .iter()
@@ -484,6 +507,9 @@ fn patient(v: &Value, m: &mut Mapped, urls: &FullUrls) {
         service: None,
         access_note: None,
         lives_alone: None,
+        nhs_number_as_given,
+        deceased,
+        restricted,
     }));
     for c in &key_contacts {
         if let Some(phone) = &c.phone {

@@ -428,6 +428,9 @@ fn generate_people(
                 phone: Some(phone(&format!("07700 900{:03}", 300 + i))),
             }],
             lives_alone: service == "riverside-homecare" && rng.below(3) > 0,
+            deceased: None,
+            nhs_number_as_given: None,
+            restricted: false,
         });
     }
     people.push(data.s1.person.clone());

@@ -95,6 +95,11 @@ pub struct ImportReport {
     pub missing: Vec<String>,
     /// Records older than the version held: kept as history, nothing current changed.
     pub older_than_held: Vec<String>,
+    /// People recorded as deceased by this import: kept, out of the active caseload.
+    pub deceased: Vec<String>,
+    /// People whose record needs a second look: an NHS number that fails its check (kept as
+    /// given), a restricted record (address shown to managers only, never printed).
+    pub flagged: Vec<String>,
     /// Patients held because they do not match the person they are linked to, with what
     /// differs: nothing of theirs reached a section (`lantern identity list`).
     pub identity_conflicts: Vec<String>,
@@ -427,6 +432,9 @@ impl ImportRun<'_> {
                         continue;
                     }
                     let new = merge_person(&person, pf);
+                    if new.deceased.is_some() && person.deceased.is_none() {
+                        self.report.deceased.push(deceased_line(&new));
+                    }
                     if new != person {
                         updated.push(new.id.to_string());
                         events.push(Event::PersonUpdated(new));
@@ -440,6 +448,10 @@ impl ImportRun<'_> {
                     linked.insert(key, person.id);
                 }
                 Resolved::New(person) => {
+                    if person.deceased.is_some() {
+                        self.report.deceased.push(deceased_line(&person));
+                    }
+                    self.report.flagged.extend(flags(&person));
                     added.push(person.id.to_string());
                     links.push(SourceLink {
                         patient: key.clone(),
@@ -881,6 +893,9 @@ impl App {
             service,
             key_contacts: pf.key_contacts.clone(),
             lives_alone: pf.lives_alone.unwrap_or(false),
+            deceased: pf.deceased.clone(),
+            nhs_number_as_given: pf.nhs_number_as_given.clone(),
+            restricted: pf.restricted,
         };
         if let Err(e) = person.validate(today) {
             return Ok(Resolved::NotAPerson(format!(
@@ -996,5 +1011,45 @@ fn merge_person(p: &Person, f: &PersonFacts) -> Person {
     if let Some(l) = f.lives_alone {
         n.lives_alone = l;
     }
+    if f.deceased.is_some() {
+        n.deceased = f.deceased.clone();
+    }
+    if f.nhs_number_as_given.is_some() && p.nhs_number.is_none() {
+        n.nhs_number_as_given = f.nhs_number_as_given.clone();
+    }
+    // A restriction a source placed stays until a person lifts it: a later record that does
+    // not mention it does not lift it.
+    n.restricted = p.restricted || f.restricted;
     n
+}
+
+fn deceased_line(p: &Person) -> String {
+    format!(
+        "{} ({}): recorded as {}; kept, and no longer in the active caseload",
+        p.display_name(),
+        p.id,
+        p.deceased
+            .as_ref()
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    )
+}
+
+fn flags(p: &Person) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(n) = &p.nhs_number_as_given {
+        out.push(format!(
+            "{} ({}): NHS number {n} as given fails the NHS number check; kept as given, not used to match: confirm it with the GP",
+            p.display_name(),
+            p.id
+        ));
+    }
+    if p.restricted {
+        out.push(format!(
+            "{} ({}): a restricted (sensitive) record: address and access details are shown to managers only and never printed",
+            p.display_name(),
+            p.id
+        ));
+    }
+    out
 }

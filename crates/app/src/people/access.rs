@@ -51,7 +51,7 @@ impl App {
         if let Event::MeiViewed { sections, .. } = &mut audit.0.event {
             *sections = shown.to_vec();
         }
-        let view = self.show_person(person)?;
+        let view = self.show_person(person)?.shown_to(actor);
         self.journal.append(audit.0, self.now())?;
         Ok(view)
     }
@@ -66,7 +66,7 @@ impl App {
         break_glass: Option<&str>,
     ) -> Result<(PersonView, AuditEvent), AppError> {
         let audit = self.authorize_view(actor, person, channel, break_glass)?;
-        Ok((self.show_person(person)?, audit))
+        Ok((self.show_person(person)?.shown_to(actor), audit))
     }
 
     /// The access decision for opening a person's essential information, and the audit event to
@@ -105,10 +105,17 @@ impl App {
         Ok(AuditEvent(NewEvent::now(actor.journal_name(), ev)))
     }
 
-    /// The person an authorised read names (see [`App::authorize_view`]), with their sections.
-    pub fn show_authorized(&self, audit: &AuditEvent) -> Result<PersonView, AppError> {
+    /// The person an authorised read names (see [`App::authorize_view`]), with their sections,
+    /// as the actor may see them.
+    pub fn show_authorized(
+        &self,
+        actor: &Actor,
+        audit: &AuditEvent,
+    ) -> Result<PersonView, AppError> {
         match &audit.0.event {
-            Event::MeiViewed { person, .. } => self.show_person(person.as_str()),
+            Event::MeiViewed { person, .. } => {
+                Ok(self.show_person(person.as_str())?.shown_to(actor))
+            }
             _ => Err(AppError::not_found("person", "", "")),
         }
     }

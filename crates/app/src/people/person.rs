@@ -18,6 +18,17 @@ pub struct PersonView {
     pub sections: Vec<SectionView>,
 }
 
+impl PersonView {
+    /// As this actor may see it: a restricted record's address and access details withheld
+    /// from anyone but managers.
+    pub(crate) fn shown_to(mut self, actor: &Actor) -> PersonView {
+        if !actor.may_see_restricted() {
+            self.person = self.person.withheld();
+        }
+        self
+    }
+}
+
 impl App {
     /// Add a person; every field is checked and the service must exist.
     pub fn add_person(&mut self, actor: &Actor, input: &PersonInput) -> Result<Person, AppError> {
@@ -73,6 +84,16 @@ impl App {
         let scope = self.scope(actor)?;
         let mut people = self.journal.people(service)?;
         people.retain(|p| scope.includes(p));
+        let people: Vec<Person> = people
+            .into_iter()
+            .map(|p| {
+                if actor.may_see_restricted() {
+                    p
+                } else {
+                    p.withheld()
+                }
+            })
+            .collect();
         let mut all = self.journal.all_mei()?;
         let now = self.now();
         Ok(people
@@ -92,7 +113,7 @@ impl App {
     /// read goes through [`App::view_person`], which records the read.
     pub fn person_in_reach(&self, actor: &Actor, id: &str) -> Result<PersonView, AppError> {
         self.ensure_in_reach(actor, id)?;
-        self.show_person(id)
+        Ok(self.show_person(id)?.shown_to(actor))
     }
 
     /// One person with their sections (the caller has checked scope).

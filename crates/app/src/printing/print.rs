@@ -199,9 +199,16 @@ impl App {
         service: &ServiceId,
         only: &[String],
     ) -> Result<Vec<lantern_core::person::Person>, AppError> {
-        let all = self.journal.people(Some(service.as_str()))?;
+        // A restricted record's address and access details are never printed.
+        let all: Vec<_> = self
+            .journal
+            .people(Some(service.as_str()))?
+            .into_iter()
+            .map(|p| p.withheld())
+            .collect();
         if only.is_empty() {
-            return Ok(all);
+            // The active caseload: people recorded as deceased are not printed.
+            return Ok(all.into_iter().filter(|p| p.is_active()).collect());
         }
         only.iter()
             .map(|id| {
@@ -471,7 +478,11 @@ impl App {
         let show_access = actor.role() != Role::Subcontractor;
         let mut out = Vec::new();
         for v in &visits {
-            let p = self.journal.person(v.person.as_str())?;
+            // Never printed: a restricted record's address and access details.
+            let p = self
+                .journal
+                .person(v.person.as_str())?
+                .map(|p| p.withheld());
             out.push(VisitOut {
                 start: v.start.to_zoned(london()).strftime("%H:%M").to_string(),
                 end: v.end.to_zoned(london()).strftime("%H:%M").to_string(),

@@ -145,6 +145,7 @@ impl App {
             .journal
             .people(None)?
             .into_iter()
+            .filter(|p| p.is_active())
             .map(|p| {
                 let s = states.remove(&p.id).unwrap_or_default();
                 let r = evaluate(&rules.rule_set, &s, &degraded);

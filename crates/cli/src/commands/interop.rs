@@ -187,6 +187,8 @@ pub fn report_out(ctx: &Ctx, r: &ImportReport) -> anyhow::Result<ExitCode> {
             40,
         );
         list("People added", &r.people_added, 20);
+        list("RECORDED AS DECEASED", &r.deceased, 100);
+        list("Flagged for a second look", &r.flagged, 100);
         list("People updated", &r.people_updated, 20);
         list(
             "Patients kept but not added as people",

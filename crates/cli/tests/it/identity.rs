@@ -375,3 +375,102 @@ fn an_older_extract_after_a_newer_one_changes_nothing_and_a_stopped_medicine_sta
     let p = &people(d3.path())[0]["person"];
     assert!(p["address"].as_str().unwrap().contains("2 New Road"), "{p}");
 }
+
+#[test]
+fn deceased_invalid_nhs_numbers_and_restricted_records_are_kept_flagged_and_handled() {
+    let d = crate::support::demo();
+    let files = tempfile::tempdir().unwrap();
+    let people_in = |nhs: &str, family: &str, extra: Value| {
+        let mut p = json!({
+            "resourceType": "Patient",
+            "id": format!("pat-{family}"),
+            "meta": {"lastUpdated": "2026-11-30T10:00:00Z"},
+            "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": nhs}],
+            "name": [{"family": family, "given": ["Test"]}],
+            "birthDate": "1944-02-02",
+            "address": [{"line": ["7 Quiet Close"], "city": "Leeds"}]
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            p[k] = v.clone();
+        }
+        json!({"resource": p})
+    };
+    let b = json!({
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            people_in("9449306060", "Gone", json!({"deceasedDateTime": "2026-10-03T04:00:00Z"})),
+            people_in("1234567890", "Typo", json!({})),
+            people_in("9449310394", "Hidden", json!({"meta": {
+                "lastUpdated": "2026-11-30T10:00:00Z",
+                "security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R", "display": "restricted"}]
+            }})),
+        ]
+    });
+    let f = write(files.path(), "pds.json", &b);
+    let before = json(d.path(), &["dashboard"]);
+    let (code, r) = import(
+        d.path(),
+        &[
+            f.to_str().unwrap(),
+            "--source",
+            "pds",
+            "--service",
+            "riverside-homecare",
+        ],
+    );
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(r["people_added"].as_array().unwrap().len(), 3, "{r}");
+    let deceased = r["deceased"].as_array().unwrap();
+    assert_eq!(deceased.len(), 1, "{r}");
+    assert!(
+        deceased[0]
+            .as_str()
+            .unwrap()
+            .contains("deceased 2026-10-03"),
+        "{r}"
+    );
+    let flagged = r["flagged"].to_string();
+    assert!(
+        flagged.contains("1234567890") && flagged.contains("restricted"),
+        "{r}"
+    );
+    let all = json(d.path(), &["person", "list"]);
+    let find = |family: &str| {
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["person"]["family_name"] == family)
+            .unwrap()["person"]
+            .clone()
+    };
+    assert_eq!(find("Gone")["deceased"]["on"], "2026-10-03");
+    // The invalid number is kept as given, never dropped, and not used as an NHS number.
+    assert_eq!(find("Typo")["nhs_number_as_given"], "1234567890");
+    assert!(find("Typo")["nhs_number"].is_null());
+    // The deceased person leaves the active caseload: the dashboard counts the other two.
+    let count = |v: &Value| -> u64 {
+        v["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["people"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(count(&json(d.path(), &["dashboard"])), count(&before) + 2);
+    // A restricted record's address is shown to managers only.
+    let hidden = find("Hidden")["id"].as_str().unwrap().to_string();
+    let as_coordinator = json(d.path(), &["--as", "s-lucy-turner", "mei", "show", &hidden]);
+    assert!(
+        as_coordinator
+            .to_string()
+            .contains("RESTRICTED RECORD: withheld"),
+        "{as_coordinator}"
+    );
+    assert!(!as_coordinator.to_string().contains("Quiet Close"));
+    let as_manager = json(d.path(), &["--as", "s-amara-osei", "mei", "show", &hidden]);
+    assert!(
+        as_manager.to_string().contains("Quiet Close"),
+        "{as_manager}"
+    );
+}

@@ -34,6 +34,9 @@ fn every_kind_exports_as_valid_r4_and_reads_back() {
         service: lantern_core::ids::ServiceId::parse("riverside-homecare").unwrap(),
         key_contacts: vec![],
         lives_alone: true,
+        deceased: None,
+        nhs_number_as_given: None,
+        restricted: false,
     };
     let prov = Provenance {
         source: "Northshire General discharge team".into(),

@@ -31,6 +31,9 @@ pub fn person(i: usize) -> Event {
         service: ServiceId::parse("svc-0").unwrap(),
         key_contacts: vec![],
         lives_alone: i.is_multiple_of(2),
+        deceased: None,
+        nhs_number_as_given: None,
+        restricted: false,
     })
 }
 

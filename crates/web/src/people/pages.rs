@@ -193,6 +193,9 @@ fn person_page(
         service,
         address: p.address.clone(),
         access_note: p.access_note.clone(),
+        deceased: p.deceased.as_ref().map(|d| d.to_string()),
+        nhs_as_given: p.nhs_number_as_given.clone(),
+        restricted: p.restricted,
         readiness,
         can_check: role.may_check_readiness(),
         can_edit: role.may_edit_mei(),
@@ -237,7 +240,7 @@ async fn open(
                 let mut page = match cache.person_pages().get(&key, version, minute) {
                     Some(p) => p,
                     None => {
-                        let view = app.show_authorized(&audit)?;
+                        let view = app.show_authorized(&user.actor(), &audit)?;
                         let p = person_page(app, &user, view, None, None, vec![])?;
                         cache.person_pages().put(key, version, minute, p.clone());
                         p

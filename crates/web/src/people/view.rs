@@ -108,6 +108,12 @@ pub struct PersonPage {
     pub service: String,
     pub address: String,
     pub access_note: Option<String>,
+    /// "deceased 2026-03-01" when a source recorded it.
+    pub deceased: Option<String>,
+    /// An NHS number a source gave that fails its check.
+    pub nhs_as_given: Option<String>,
+    /// A restricted (sensitive) record.
+    pub restricted: bool,
     pub readiness: Vec<ReadinessCard>,
     pub can_check: bool,
     pub can_edit: bool,
