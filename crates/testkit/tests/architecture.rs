@@ -249,3 +249,61 @@ fn only_the_locator_names_where_the_corpus_usually_is() {
         "the locator no longer names the corpus folder"
     );
 }
+
+/// Every test the hazard log names as evidence exists: a control whose test was renamed or
+/// removed fails here, not silently in the log.
+#[test]
+fn every_test_the_hazard_log_names_exists() {
+    let log = std::fs::read_to_string(root().join("docs/clinical-safety/hazard-log.md")).unwrap();
+    let mut named = 0;
+    let mut missing = Vec::new();
+    for quoted in log.split('`').skip(1).step_by(2) {
+        if let Some(rest) = quoted.strip_prefix("lantern-") {
+            let krate = rest.split([':', ' ']).next().unwrap();
+            let parts: Vec<&str> = quoted
+                .split(|c: char| c == ':' || c.is_whitespace())
+                .filter(|p| !p.is_empty())
+                .collect();
+            let name = parts[parts.len() - 1];
+            let dir = root().join("crates").join(krate);
+            let found = if name == "*" {
+                // A whole module: its file exists.
+                let module = format!("{}.rs", parts[parts.len() - 2]);
+                files(&dir, &[".rs"])
+                    .iter()
+                    .any(|f| f.file_name().unwrap().to_string_lossy() == module)
+            } else {
+                files(&dir, &[".rs"]).iter().any(|f| {
+                    std::fs::read_to_string(f)
+                        .unwrap_or_default()
+                        .contains(&format!("fn {name}("))
+                })
+            };
+            named += 1;
+            if !found {
+                missing.push(quoted.to_string());
+            }
+        } else if let Some(title) = quoted.strip_prefix("browser-tests: ") {
+            if title == "title" {
+                continue;
+            }
+            let prefix = title.trim_end_matches('…').trim();
+            let found = files(&root().join("browser-tests"), &[".mjs", ".js"])
+                .iter()
+                .any(|f| {
+                    std::fs::read_to_string(f)
+                        .unwrap_or_default()
+                        .contains(prefix)
+                });
+            named += 1;
+            if !found {
+                missing.push(quoted.to_string());
+            }
+        }
+    }
+    assert!(named >= 10, "the hazard log names only {named} tests");
+    assert!(
+        missing.is_empty(),
+        "named in the hazard log but not found: {missing:?}"
+    );
+}
