@@ -165,3 +165,108 @@ async fn managers_import_files_through_the_web_and_auditors_export() {
     let b: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(b["resourceType"], "Bundle");
 }
+
+fn prescription(nhs: &str, family: &str, medicine: &str) -> Vec<u8> {
+    serde_json::json!({
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [
+            {"fullUrl": "urn:uuid:shared-patient", "resource": {
+                "resourceType": "Patient", "id": "shared-patient",
+                "identifier": [{"system": "https://fhir.nhs.uk/Id/nhs-number", "value": nhs}],
+                "name": [{"family": family, "given": ["Pat"]}], "birthDate": "1945-06-06"}},
+            {"fullUrl": "urn:uuid:shared-request", "resource": {
+                "resourceType": "MedicationRequest", "id": "shared-request",
+                "status": "active", "intent": "order",
+                "medicationCodeableConcept": {"text": medicine},
+                "subject": {"reference": "urn:uuid:shared-patient"}}}
+        ]
+    })
+    .to_string()
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn a_manager_resolves_an_identity_conflict_on_the_import_page() {
+    let site = Site::demo();
+    let s = site.login("amara").await;
+    let fields = [
+        ("_csrf", s.csrf.as_str()),
+        ("kind", "fhir"),
+        ("source", "eps"),
+        ("service", "riverside-homecare"),
+    ];
+    let first = prescription("9449306060", "Quinn", "Methotrexate 2.5mg tablets");
+    let r = upload(&site, &s, &fields, ("first.json", &first)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The same fullUrls, another person: held, and said so at the top of the report.
+    let second = prescription("9449310394", "Rowe", "Fentanyl 25micrograms/hour patches");
+    let r = upload(&site, &s, &fields, ("second.json", &second)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Identity conflicts: held"), "{}", r.body);
+    assert!(
+        r.body.contains("Identity conflicts to resolve (1)"),
+        "{}",
+        r.body
+    );
+    let id = r
+        .body
+        .split("action=\"/interop/identity/")
+        .nth(1)
+        .and_then(|x| x.split('"').next())
+        .unwrap()
+        .to_string();
+    // No reason: the error is shown beside the form, nothing written.
+    let before = site.event_count().await;
+    let path = format!("/interop/identity/{id}");
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            &path,
+            &[("decision", "new-person"), ("reason", "")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("Expected why"), "{}", r.body);
+    assert_eq!(site.event_count().await, before);
+    // A care worker may not resolve it.
+    let care = site.login("emma").await;
+    let r = site
+        .page(
+            Some(&care),
+            Method::POST,
+            &path,
+            &[("decision", "reject"), ("reason", "x")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The manager makes a new person; the conflict leaves the page.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            &path,
+            &[
+                ("decision", "new-person"),
+                ("reason", "Different NHS number and surname"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = site
+        .page(Some(&s), Method::GET, "/interop", &[], false)
+        .await;
+    assert!(
+        !r.body.contains("Identity conflicts to resolve"),
+        "{}",
+        r.body
+    );
+    let r = site
+        .page(Some(&s), Method::GET, "/people?q=rowe", &[], false)
+        .await;
+    assert!(r.body.contains("Pat Rowe"), "{}", r.body);
+}
