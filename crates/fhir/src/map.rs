@@ -340,11 +340,9 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
                 .or_else(|| string(v, "description"))
                 .unwrap_or_else(|| "Care plan".into());
             m.summary = format!("{title} ({})", status(v));
-            if status(v) == "active" {
-                m.facts.push(Fact::Context {
-                    note: format!("Care plan: {title}"),
-                });
-            }
+            // A care plan's activities do not say which essential information they inform:
+            // kept whole and listed, and counted as not mapped, never as imported into nothing.
+            m.mapped = false;
         }
         "Consent" => {
             m.used = &[

@@ -22,7 +22,13 @@ fn synthea_imports_and_reimporting_appends_nothing() {
     assert_eq!(r["documents"], 30);
     assert_eq!(r["people_added"].as_array().unwrap().len(), 30);
     let (imported, _, _, unmapped, rejected) = totals(&r);
-    assert!(imported > 300 && unmapped > 2000 && rejected == 0, "{r}");
+    assert!(imported > 250 && unmapped > 2000 && rejected == 0, "{r}");
+    // Care plans reach no section: counted as kept, not mapped, never as imported.
+    assert!(
+        r["by_type"]["CarePlan"]["unmapped"].as_u64().unwrap() > 0,
+        "{r}"
+    );
+    assert_eq!(r["by_type"]["CarePlan"]["imported"], 0, "{r}");
     // US data: claims and encounters are kept, not mapped, and counted as such.
     assert!(r["by_type"]["Claim"]["unmapped"].as_u64().unwrap() > 0);
     let before = event_count(d.path());

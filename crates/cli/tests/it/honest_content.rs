@@ -86,9 +86,13 @@ fn what_the_source_did_not_say_is_shown_as_a_gap_not_a_default() {
     let f = files.path().join("ivy.json");
     // Dated records: only the gaps in what they say are marked.
     let at = Some("2026-11-30T10:00:00Z");
+    let care_plan = json!({
+        "resourceType": "CarePlan", "id": "cp-1", "status": "active", "intent": "plan",
+        "title": "Morning routine", "subject": {"reference": "Patient/pat-9"}
+    });
     std::fs::write(
         &f,
-        bundle(&[patient(at), morphine(at, "active")]).to_string(),
+        bundle(&[patient(at), morphine(at, "active"), care_plan]).to_string(),
     )
     .unwrap();
     let (code, r) = import(
@@ -96,6 +100,9 @@ fn what_the_source_did_not_say_is_shown_as_a_gap_not_a_default() {
         &[f.to_str().unwrap(), "--source", "gp", "--service", "home"],
     );
     assert_eq!(code, 0, "{r}");
+    // A care plan reaches no section: kept, counted as not mapped, never as imported.
+    assert_eq!(r["by_type"]["CarePlan"]["unmapped"], 1, "{r}");
+    assert_eq!(r["by_type"]["CarePlan"]["imported"], 0, "{r}");
     let person = r["people_added"][0].as_str().unwrap().to_string();
     let shown = sections(d.path(), &person);
     let med = section(&shown, "medication");
