@@ -37,28 +37,57 @@ pub fn parse_instant(field: &str, s: &str) -> Result<Timestamp, FieldError> {
 
 /// Parse a calendar date `YYYY-MM-DD`.
 pub fn parse_date(field: &str, s: &str) -> Result<jiff::civil::Date, FieldError> {
-    s.parse::<jiff::civil::Date>().map_err(|_| {
-        FieldError::new(
-            "input",
-            field,
-            "a date as YYYY-MM-DD (such as 1941-03-02)",
-            s,
-        )
-    })
+    let t = s.trim();
+    let uk = || -> Option<jiff::civil::Date> {
+        // As a UK user (and Excel in a UK locale) writes it: day/month/year.
+        let mut it = t.split('/');
+        let (d, m, y) = (it.next()?, it.next()?, it.next()?);
+        if it.next().is_some() || y.len() != 4 || d.len() > 2 || m.len() > 2 {
+            return None;
+        }
+        jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+    };
+    t.parse::<jiff::civil::Date>()
+        .ok()
+        .or_else(uk)
+        .ok_or_else(|| {
+            FieldError::new(
+                "input",
+                field,
+                "a date as YYYY-MM-DD or DD/MM/YYYY (such as 1941-03-02 or 02/03/1941)",
+                s,
+            )
+        })
 }
 
 /// Parse a time of day `HH:MM`.
 pub fn parse_time_of_day(field: &str, s: &str) -> Result<jiff::civil::Time, FieldError> {
-    let ok = s.len() == 5 && s.as_bytes()[2] == b':';
-    match (ok, s.parse::<jiff::civil::Time>()) {
-        (true, Ok(t)) => Ok(t),
-        _ => Err(FieldError::new(
-            "input",
-            field,
-            "a time of day as HH:MM (such as 08:00)",
-            s,
-        )),
-    }
+    // HH:MM, or as spreadsheets write it: H:MM, HH:MM:SS.
+    let t = s.trim();
+    let parts: Vec<&str> = t.split(':').collect();
+    let num = |p: &str, max: i8| -> Option<i8> {
+        (!p.is_empty() && p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit()))
+            .then(|| p.parse::<i8>().ok())
+            .flatten()
+            .filter(|n| *n <= max)
+    };
+    let time = match parts.as_slice() {
+        [h, m] if m.len() == 2 => num(h, 23).zip(num(m, 59)).map(|(h, m)| (h, m, 0)),
+        [h, m, sec] if m.len() == 2 && sec.len() == 2 => num(h, 23)
+            .zip(num(m, 59))
+            .zip(num(sec, 59))
+            .map(|((h, m), s)| (h, m, s)),
+        _ => None,
+    };
+    time.and_then(|(h, m, sec)| jiff::civil::Time::new(h, m, sec, 0).ok())
+        .ok_or_else(|| {
+            FieldError::new(
+                "input",
+                field,
+                "a time of day as HH:MM (such as 08:00; 8:00 and 08:00:00 are read too)",
+                s,
+            )
+        })
 }
 
 #[cfg(test)]
@@ -75,6 +104,26 @@ mod tests {
         assert!(parse_instant("at", "yesterday").is_err());
         assert!(parse_date("dob", "1941-02-30").is_err());
         assert!(parse_time_of_day("times[0]", "8am").is_err());
+    }
+
+    #[test]
+    fn dates_and_times_are_read_as_a_uk_user_and_excel_write_them() {
+        let d = |s: &str| parse_date("d", s).map(|d| d.to_string());
+        assert_eq!(
+            d("01/02/1950").unwrap(),
+            "1950-02-01",
+            "day first, as in the UK"
+        );
+        assert_eq!(d("1/2/1950").unwrap(), "1950-02-01");
+        assert_eq!(d("1950-02-01").unwrap(), "1950-02-01");
+        assert!(d("31/02/1950").is_err() && d("02/01/50").is_err() && d("1/2/3/1950").is_err());
+        let t = |s: &str| parse_time_of_day("t", s).map(|t| t.to_string());
+        assert_eq!(t("8:00").unwrap(), "08:00:00");
+        assert_eq!(t("08:00:00").unwrap(), "08:00:00");
+        assert_eq!(t("22:30").unwrap(), "22:30:00");
+        for bad in ["24:00", "8", "8:0", "08:60", "8am", "-1:00", "08:00:00:00"] {
+            assert!(t(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -67,7 +67,7 @@ impl CsvKind {
                 ("given_name", "(required)"),
                 ("family_name", "(required)"),
                 ("preferred_name", ""),
-                ("date_of_birth", "(required) YYYY-MM-DD"),
+                ("date_of_birth", "(required) YYYY-MM-DD or DD/MM/YYYY"),
                 ("nhs_number", "10 digits, modulus-11 checked"),
                 ("address", ""),
                 ("access_note", "key safe, door code"),
@@ -149,9 +149,12 @@ impl CsvKind {
             CsvKind::Visits => &[
                 ("visit_id", "(required)"),
                 ("person_id", "(required) an existing person"),
-                ("date", "(required) YYYY-MM-DD"),
+                ("date", "(required) YYYY-MM-DD or DD/MM/YYYY"),
                 ("start", "(required) HH:MM, London time"),
-                ("end", "(required) HH:MM, London time"),
+                (
+                    "end",
+                    "(required) HH:MM, London time; before the start means the next morning (overnight, sleep-in)",
+                ),
                 ("carers", "staff identifiers; separated"),
                 (
                     "priorities",
@@ -265,6 +268,53 @@ impl Row<'_> {
     }
 }
 
+/// The file as text: UTF-8 (a byte order mark skipped), or, when it is not valid UTF-8,
+/// Windows-1252 — what Excel writes for "CSV" in a UK locale (see [`encoding_note`]).
+pub fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => std::borrow::Cow::Owned(bytes.iter().map(|&b| windows_1252(b)).collect()),
+    }
+}
+
+/// What to tell the user when a file was read as Windows-1252 rather than UTF-8.
+pub fn encoding_note(file: &str, bytes: &[u8]) -> Option<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).is_err().then(|| {
+        format!(
+            "{file}: not UTF-8, so read as Windows-1252 (Excel's \"CSV\" format): check names with accents, and next time save as \"CSV UTF-8\""
+        )
+    })
+}
+
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH[(b - 0x80) as usize],
+        _ => b as char,
+    }
+}
+
+/// A phone number from a spreadsheet cell. A 10-digit number without its leading 0 is what
+/// Excel makes of `07700 900123` in a number column: refused, never guessed, since a number that
+/// does not connect is worse than none on an escalation route.
+fn phone(r: &Row<'_>, col: &str, s: &str) -> Result<PhoneNumber, DocumentError> {
+    let t = s.trim();
+    if t.len() == 10 && t.chars().all(|c| c.is_ascii_digit()) && !t.starts_with('0') {
+        return Err(r.err(
+            col,
+            "a UK number with its leading 0 (Excel drops it from number cells: format the column as Text, or write the number with a space, such as 07700 900123)",
+            t,
+        ));
+    }
+    PhoneNumber::parse(t).map_err(|e| r.field(e, col))
+}
+
 /// The largest CSV accepted.
 pub const MAX_CSV_BYTES: usize = 64 * 1024 * 1024;
 
@@ -283,14 +333,20 @@ pub fn read_csv(kind: CsvKind, file: &str, bytes: &[u8]) -> Result<CsvData, Docu
             format!("{} bytes", bytes.len()),
         ));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
-    let header: Vec<String> = rdr
+    let text = decode(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut header: Vec<String> = rdr
         .headers()
         .map_err(|e| doc_err("a CSV header row", e.to_string()))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    // Excel writes empty columns to the right of the data: they are not columns.
+    while header.last().is_some_and(|h| h.is_empty()) {
+        header.pop();
+    }
     let columns = kind.columns();
     for h in &header {
         if !columns.iter().any(|(c, _)| c == h) {
@@ -325,6 +381,19 @@ pub fn read_csv(kind: CsvKind, file: &str, bytes: &[u8]) -> Result<CsvData, Docu
             expected: format!("{} cells, as in the header", header.len()),
             got: e.to_string(),
         })?;
+        // A row of empty cells (Excel keeps formatted rows below the data) is not a row.
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if rec.iter().skip(header.len()).any(|c| !c.trim().is_empty()) {
+            return Err(DocumentError {
+                file: file.to_string(),
+                resource: format!("row {n}"),
+                path: String::new(),
+                expected: format!("{} cells, as in the header", header.len()),
+                got: format!("{} cells with something beyond the last column", rec.len()),
+            });
+        }
         let mut cells = BTreeMap::new();
         for (h, v) in header.iter().zip(rec.iter()) {
             let name = columns.iter().find(|(c, _)| c == h).map(|(c, _)| *c);
@@ -545,8 +614,7 @@ fn sections(
                         Ok(EscalationStep {
                             name: r.required("name")?,
                             role: r.get("role").into(),
-                            phone: PhoneNumber::parse(&r.required("phone")?)
-                                .map_err(|e| r.field(e, "phone"))?,
+                            phone: phone(r, "phone", &r.required("phone")?)?,
                             when: r.get("when").into(),
                             source: None,
                         })
@@ -594,10 +662,7 @@ fn contact(r: &Row<'_>) -> Result<Contact, DocumentError> {
             .map_err(|e| r.field(e, "partner_id"))?,
         name: r.required("name")?,
         role: r.get("role").into(),
-        phone: r
-            .opt("phone")
-            .map(|p| PhoneNumber::parse(&p).map_err(|e| r.field(e, "phone")))
-            .transpose()?,
+        phone: r.opt("phone").map(|p| phone(r, "phone", &p)).transpose()?,
         email: r.opt("email"),
     })
 }
@@ -619,9 +684,37 @@ fn visit(r: &Row<'_>) -> Result<VisitRow, DocumentError> {
                 )
             })
     };
-    let (start, end) = (at("start")?, at("end")?);
-    if end <= start {
-        return Err(r.err("end", "a time after the start", r.get("end")));
+    let (start, mut end) = (at("start")?, at("end")?);
+    if end == start {
+        return Err(r.err("end", "a time other than the start", r.get("end")));
+    }
+    if end < start {
+        // An overnight or sleep-in visit (22:00 to 07:00) ends the next morning; a longer one
+        // is more likely a typing slip than a visit, and is refused.
+        let next = date
+            .tomorrow()
+            .ok()
+            .and_then(|d| {
+                d.to_datetime(end.to_zoned(lantern_core::time::london()).time())
+                    .to_zoned(lantern_core::time::london())
+                    .ok()
+            })
+            .map(|z| z.timestamp())
+            .ok_or_else(|| {
+                r.err(
+                    "end",
+                    "a time that exists in London the next day",
+                    r.get("end"),
+                )
+            })?;
+        if next.duration_since(start).as_hours() > 14 {
+            return Err(r.err(
+                "end",
+                "a time after the start (or, for an overnight or sleep-in visit, the next morning within 14 hours)",
+                r.get("end"),
+            ));
+        }
+        end = next;
     }
     Ok(VisitRow {
         id: VisitId::parse(&r.required("visit_id")?).map_err(|e| r.field(e, "visit_id"))?,

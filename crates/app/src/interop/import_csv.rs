@@ -67,8 +67,10 @@ impl App {
                 return Ok(report);
             }
         };
-        match data {
+        let encoding = lantern_fhir::csv_in::encoding_note(&name, bytes);
+        let mut report = match data {
             CsvData::Records(records) => {
+                let duplicates = likely_duplicates(&name, &records);
                 let mut run = self.begin_import(actor, opts)?;
                 run.direct_ids = true;
                 let doc = lantern_fhir::Document {
@@ -77,14 +79,16 @@ impl App {
                 };
                 run.note_bytes(bytes.len() as u64);
                 run.take(&name, doc)?;
-                run.finish()
+                let mut report = run.finish()?;
+                report.flagged.extend(duplicates);
+                report
             }
             CsvData::Contacts(rows) => {
                 let events = rows
                     .into_iter()
                     .map(|(_, c)| (c.id.to_string(), Event::ContactAdded(c)))
                     .collect();
-                self.append_new(actor, opts, &type_name, bytes.len(), events)
+                self.append_new(actor, opts, &type_name, bytes.len(), events)?
             }
             CsvData::Visits(rows) => {
                 let mut events = Vec::new();
@@ -108,9 +112,11 @@ impl App {
                         }),
                     ));
                 }
-                self.append_new(actor, opts, &type_name, bytes.len(), events)
+                self.append_new(actor, opts, &type_name, bytes.len(), events)?
             }
-        }
+        };
+        report.notes.extend(encoding);
+        Ok(report)
     }
 
     /// References in a CSV must name records Lantern holds; a row that would change a held
@@ -247,4 +253,40 @@ impl App {
         }
         Ok(report)
     }
+}
+
+/// People in one file who look like the same person under two ids: the same name and birth
+/// date. Flagged for someone to check, never merged.
+fn likely_duplicates(
+    file: &str,
+    records: &[(usize, lantern_core::source::SourceRecord)],
+) -> Vec<String> {
+    use lantern_core::source::Fact;
+    let mut seen: std::collections::HashMap<(String, String, String), (usize, String)> =
+        Default::default();
+    let mut out = Vec::new();
+    for (row, r) in records {
+        for f in &r.facts {
+            let Fact::Person(p) = f else { continue };
+            let Some(dob) = p.date_of_birth else { continue };
+            let key = (
+                p.given_name.trim().to_lowercase(),
+                p.family_name.trim().to_lowercase(),
+                dob.to_string(),
+            );
+            match seen.get(&key) {
+                Some((first, id)) if *id != r.id => out.push(format!(
+                    "{file}: rows {first} and {row}: {} {} born {dob} appears twice, as {id} and {}: likely the same person; check before planning visits",
+                    p.given_name.trim(),
+                    p.family_name.trim(),
+                    r.id
+                )),
+                Some(_) => {}
+                None => {
+                    seen.insert(key, (*row, r.id.clone()));
+                }
+            }
+        }
+    }
+    out
 }

@@ -201,3 +201,63 @@ fn contacts_and_visits_are_added_once_and_never_rewritten() {
             .contains("does not change planned visits")
     );
 }
+
+#[test]
+fn files_as_excel_writes_them_are_read_as_a_uk_user_means_them() {
+    let d = demo();
+    let dir = tempfile::tempdir().unwrap();
+    // Excel's plain "CSV" in a UK locale: Windows-1252 (ë is 0xEB), day-first dates, empty
+    // columns to the right, a formatted empty row below, and one person entered twice.
+    let people = dir.path().join("people.csv");
+    let mut bytes =
+        b"person_id,given_name,family_name,date_of_birth,address,service,,\r\n".to_vec();
+    bytes.extend(b"p-xl-1,Zo\xEB,Hart,01/02/1950,1 Mill Lane,riverside-homecare,,\r\n");
+    bytes.extend(b"p-xl-2,Zo\xEB,Hart,01/02/1950,1 Mill Lane,riverside-homecare,,\r\n");
+    bytes.extend(b",,,,,,,\r\n");
+    std::fs::write(&people, bytes).unwrap();
+    let (code, r) = import(d.path(), "people", &people);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(r["people_added"].as_array().unwrap().len(), 2, "{r}");
+    assert!(r["notes"].to_string().contains("Windows-1252"), "{r}");
+    assert!(r["notes"].to_string().contains("CSV UTF-8"), "{r}");
+    let flagged = r["flagged"].to_string();
+    assert!(
+        flagged.contains("likely the same person") && flagged.contains("p-xl-1"),
+        "{r}"
+    );
+    let zoe = json(d.path(), &["person", "show", "p-xl-1"]);
+    assert_eq!(zoe["person"]["given_name"], "Zoë");
+    assert_eq!(zoe["person"]["date_of_birth"], "1950-02-01", "day first");
+
+    // A sleep-in (22:00 to 07:00) ends the next morning; 8:00 is read as 08:00.
+    let visits = dir.path().join("visits.csv");
+    std::fs::write(
+        &visits,
+        "visit_id,person_id,date,start,end,carers,priorities\n\
+         v-xl-1,p-xl-1,03/12/2026,22:00,07:00,,\n\
+         v-xl-2,p-xl-1,04/12/2026,8:00,08:30:00,,\n",
+    )
+    .unwrap();
+    let (code, r) = import(d.path(), "visits", &visits);
+    assert_eq!(code, 0, "{r}");
+    let planned = json(d.path(), &["visits", "--date", "2026-12-03"]).to_string();
+    assert!(planned.contains("v-xl-1"), "{planned}");
+    assert!(
+        planned.contains("2026-12-04T07:00:00Z"),
+        "ends the next morning: {planned}"
+    );
+
+    // Excel dropped the leading zero of a phone number: refused, naming the cell, not guessed.
+    let route = dir.path().join("escalation.csv");
+    std::fs::write(
+        &route,
+        "person_id,name,role,phone,when\np-xl-1,Sam Hart,son,7700900123,any time\n",
+    )
+    .unwrap();
+    let before = event_count(d.path());
+    let (code, r) = import(d.path(), "escalation", &route);
+    assert_eq!(code, 2, "{r}");
+    let why = r["rejected"][0].as_str().unwrap();
+    assert!(why.contains("phone") && why.contains("leading 0"), "{why}");
+    assert_eq!(event_count(d.path()), before);
+}

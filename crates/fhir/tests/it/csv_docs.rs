@@ -26,6 +26,7 @@ fn render() -> String {
          replace exactly that person's section. Contacts and visits are added when new and refused when they\n\
          would change one already held.\n",
     );
+    s.push_str("\n## Files as Excel writes them\n\n- **Encoding**: UTF-8 (with or without a byte order mark) is read as it is. A file that is not\n  UTF-8 is read as Windows-1252, which is what Excel's plain \"CSV\" format writes in a UK locale,\n  and the report says so: check names with accents, and next time save as \"CSV UTF-8\".\n- **Empty rows and columns**: rows whose cells are all empty and empty columns to the right of\n  the header are ignored; a row with something beyond the last column is refused.\n- **Dates and times** are read as a UK user means them: `01/02/1950` is 1 February 1950;\n  `8:00` and `08:00:00` are 08:00.\n- **Phone numbers**: Excel drops the leading 0 from a number cell (`07700 900123` becomes\n  `7700900123`). Such a number is refused, never guessed: format the column as Text, or write\n  the number with a space.\n- **Overnight and sleep-in visits**: an end time before the start time (22:00 to 07:00) ends the\n  next morning (up to 14 hours; a longer one is refused as a likely typing slip).\n- **Duplicates**: two rows of a people file with the same name and birth date under different\n  identifiers are imported as given and flagged in the report as likely the same person.\n");
     for k in KINDS {
         let kind = CsvKind::parse(k).unwrap();
         s.push_str(&format!("\n## `{k}`\n\n| column | holds |\n|---|---|\n"));
