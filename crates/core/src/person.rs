@@ -84,6 +84,23 @@ pub struct KeyContact {
 }
 
 impl Person {
+    /// Whether `other` is likely the same person under another id: the same names (ignoring
+    /// case and spacing) and birth date, and not two different NHS numbers. Flagged for a person
+    /// to check; never merged on this alone.
+    pub fn likely_same_as(&self, other: &Person) -> bool {
+        let norm = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        self.id != other.id
+            && self.date_of_birth == other.date_of_birth
+            && norm(&self.given_name) == norm(&other.given_name)
+            && norm(&self.family_name) == norm(&other.family_name)
+            && !matches!((&self.nhs_number, &other.nhs_number), (Some(a), Some(b)) if a != b)
+    }
+
     /// In the active caseload (not recorded as deceased).
     pub fn is_active(&self) -> bool {
         self.deceased.is_none()
@@ -257,4 +274,40 @@ fn parse_key_contact(record: &str, i: usize, s: &str) -> Result<KeyContact, Fiel
 /// Parse an optional phone for a named field.
 pub fn parse_phone(record: &str, field: &str, s: &str) -> Result<PhoneNumber, FieldError> {
     PhoneNumber::parse(s).map_err(|e| e.in_record(record).with_field(field))
+}
+
+#[cfg(test)]
+mod likely_same {
+    use super::*;
+
+    fn p(id: &str, given: &str, family: &str, dob: &str, nhs: Option<&str>) -> Person {
+        Person {
+            id: PersonId::parse(id).unwrap(),
+            given_name: given.into(),
+            family_name: family.into(),
+            preferred_name: None,
+            date_of_birth: dob.parse().unwrap(),
+            nhs_number: nhs.map(|n| NhsNumber::parse(n).unwrap()),
+            address: String::new(),
+            access_note: None,
+            service: ServiceId::parse("home").unwrap(),
+            key_contacts: vec![],
+            lives_alone: false,
+            deceased: None,
+            nhs_number_as_given: None,
+            restricted: false,
+        }
+    }
+
+    #[test]
+    fn same_names_and_birth_date_are_likely_the_same_person_unless_nhs_numbers_differ() {
+        let a = p("p-1", "Mary", "Quinn", "1938-05-14", Some("9434765919"));
+        assert!(a.likely_same_as(&p("p-2", "mary ", "QUINN", "1938-05-14", None)));
+        assert!(
+            !a.likely_same_as(&p("p-1", "Mary", "Quinn", "1938-05-14", None)),
+            "itself"
+        );
+        assert!(!a.likely_same_as(&p("p-3", "Mary", "Quinn", "1938-05-15", None)));
+        assert!(!a.likely_same_as(&p("p-4", "Mary", "Quinn", "1938-05-14", Some("9000000009"))));
+    }
 }

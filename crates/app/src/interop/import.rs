@@ -139,6 +139,8 @@ pub struct ImportRun<'a> {
     known: HashMap<String, HeldVersion>,
     /// Hashes of records already held back (so holding them again appends nothing).
     held: HashSet<String>,
+    /// The people held when the run began (and those it adds), to flag likely duplicates.
+    everyone: Option<Vec<Person>>,
     seen: HashSet<String>,
     refs: Vec<RefUse>,
     report: ImportReport,
@@ -256,6 +258,7 @@ impl App {
         let held = self.journal.held_hashes(&source)?;
         Ok(ImportRun {
             held,
+            everyone: None,
             actor: actor.journal_name(),
             held_before: known.keys().cloned().collect(),
             known,
@@ -452,6 +455,9 @@ impl ImportRun<'_> {
                         self.report.deceased.push(deceased_line(&person));
                     }
                     self.report.flagged.extend(flags(&person));
+                    if !self.direct_ids {
+                        self.flag_likely_duplicates(&person)?;
+                    }
                     added.push(person.id.to_string());
                     links.push(SourceLink {
                         patient: key.clone(),
@@ -686,6 +692,26 @@ impl ImportRun<'_> {
             .then(|| key.trim_start_matches("Patient/").to_string());
         self.app
             .person_from_facts(&self.source, key, pf, service, id, today)
+    }
+
+    /// Flag people already held who are likely the same as a new one (same names and birth
+    /// date, no conflicting NHS numbers): never merged, said in the report and on both pages.
+    fn flag_likely_duplicates(&mut self, new: &Person) -> Result<(), AppError> {
+        if self.everyone.is_none() {
+            self.everyone = Some(self.app.journal.people(None)?);
+        }
+        let everyone = self.everyone.get_or_insert_with(Vec::new);
+        for other in everyone.iter().filter(|o| new.likely_same_as(o)) {
+            self.report.flagged.push(format!(
+                "{} ({}): same name and birth date as {} ({}): likely the same person; check before planning visits",
+                new.display_name(),
+                new.id,
+                other.display_name(),
+                other.id
+            ));
+        }
+        everyone.push(new.clone());
+        Ok(())
     }
 
     /// Hold an older version than the one held (once: a record held before appends nothing).

@@ -116,6 +116,24 @@ impl App {
         Ok(self.show_person(id)?.shown_to(actor))
     }
 
+    /// People within the actor's reach who are likely the same as this one (same names and
+    /// birth date, no conflicting NHS numbers): id and name, for the person page.
+    pub fn likely_duplicates_of(
+        &self,
+        actor: &Actor,
+        person: &str,
+    ) -> Result<Vec<(String, String)>, AppError> {
+        let person = self.ensure_in_reach(actor, person)?;
+        let scope = self.scope(actor)?;
+        Ok(self
+            .journal
+            .people(None)?
+            .into_iter()
+            .filter(|o| scope.includes(o) && person.likely_same_as(o))
+            .map(|o| (o.id.to_string(), o.display_name()))
+            .collect())
+    }
+
     /// One person with their sections (the caller has checked scope).
     pub(crate) fn show_person(&self, id: &str) -> Result<PersonView, AppError> {
         let person = self.person(id)?;

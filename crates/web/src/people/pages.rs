@@ -196,6 +196,7 @@ fn person_page(
         deceased: p.deceased.as_ref().map(|d| d.to_string()),
         nhs_as_given: p.nhs_number_as_given.clone(),
         restricted: p.restricted,
+        likely_duplicates: app.likely_duplicates_of(&user.actor(), p.id.as_str())?,
         readiness,
         can_check: role.may_check_readiness(),
         can_edit: role.may_edit_mei(),
@@ -248,6 +249,8 @@ async fn open(
                 };
                 page.nav = Some(Nav::for_user(&user));
                 page.csrf = user.csrf.clone();
+                // Who else this may be depends on the viewer's scope, not only their role.
+                page.likely_duplicates = app.likely_duplicates_of(&user.actor(), &pid)?;
                 page.break_glass = reason;
                 page.flash = flash;
                 Ok((page, audit))

@@ -114,6 +114,8 @@ pub struct PersonPage {
     pub nhs_as_given: Option<String>,
     /// A restricted (sensitive) record.
     pub restricted: bool,
+    /// People likely the same as this one: id, name.
+    pub likely_duplicates: Vec<(String, String)>,
     pub readiness: Vec<ReadinessCard>,
     pub can_check: bool,
     pub can_edit: bool,

@@ -270,3 +270,65 @@ async fn a_manager_resolves_an_identity_conflict_on_the_import_page() {
         .await;
     assert!(r.body.contains("Pat Rowe"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_likely_duplicate_is_flagged_on_import_and_on_both_person_pages() {
+    let site = Site::demo();
+    let s = site.login("amara").await;
+    let edith = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/api/v1/people/p-edith-marlow",
+            &[],
+            false,
+        )
+        .await;
+    let dob = edith
+        .body
+        .split("\"date_of_birth\":\"")
+        .nth(1)
+        .and_then(|x| x.split('"').next())
+        .unwrap()
+        .to_string();
+    // The same woman under a hospital's id, with no NHS number to tell them apart.
+    let patient = serde_json::json!({
+        "resourceType": "Patient", "id": "hosp-771",
+        "meta": {"lastUpdated": "2026-11-20T10:00:00Z"},
+        "name": [{"family": "Marlow", "given": ["Edith"]}], "birthDate": dob
+    })
+    .to_string()
+    .into_bytes();
+    let fields = [
+        ("_csrf", s.csrf.as_str()),
+        ("kind", "fhir"),
+        ("source", "hospital"),
+        ("service", "riverside-homecare"),
+    ];
+    let r = upload(&site, &s, &fields, ("edith.json", &patient)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("likely the same person"), "{}", r.body);
+    let r = site
+        .page(Some(&s), Method::GET, "/people/p-edith-marlow", &[], false)
+        .await;
+    assert!(
+        r.body
+            .contains("Possibly the same person as <a href=\"/people/hospital-hosp-771\">"),
+        "{}",
+        r.body
+    );
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/people/hospital-hosp-771",
+            &[],
+            false,
+        )
+        .await;
+    assert!(
+        r.body.contains("href=\"/people/p-edith-marlow\""),
+        "{}",
+        r.body
+    );
+}
