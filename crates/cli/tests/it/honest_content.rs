@@ -4,28 +4,9 @@
 //! UTF-8 byte order mark and FHIR bulk NDJSON are read.
 
 use crate::import_fhir::import;
-use crate::support::{event_count, json, lantern};
+use crate::support::{event_count, init_home, json};
 use serde_json::{Value, json};
 use std::path::Path;
-
-fn init(d: &Path) {
-    lantern(d)
-        .args(["init", "--org", "Test Care"])
-        .assert()
-        .success();
-    lantern(d)
-        .args([
-            "service",
-            "add",
-            "home",
-            "--name",
-            "Home care",
-            "--kind",
-            "homecare",
-        ])
-        .assert()
-        .success();
-}
 
 fn patient(updated: Option<&str>) -> Value {
     let mut p = json!({
@@ -81,7 +62,7 @@ fn section<'a>(shown: &'a Value, key: &str) -> &'a Value {
 #[test]
 fn what_the_source_did_not_say_is_shown_as_a_gap_not_a_default() {
     let d = tempfile::tempdir().unwrap();
-    init(d.path());
+    init_home(d.path());
     let files = tempfile::tempdir().unwrap();
     let f = files.path().join("ivy.json");
     // Dated records: only the gaps in what they say are marked.
@@ -126,7 +107,7 @@ fn what_the_source_did_not_say_is_shown_as_a_gap_not_a_default() {
 
     // Undated records: the as-of is unknown, and said so.
     let d2 = tempfile::tempdir().unwrap();
-    init(d2.path());
+    init_home(d2.path());
     std::fs::write(
         &f,
         bundle(&[patient(None), morphine(None, "active")]).to_string(),
@@ -145,7 +126,7 @@ fn what_the_source_did_not_say_is_shown_as_a_gap_not_a_default() {
 #[test]
 fn a_status_outside_the_required_value_set_is_rejected_naming_the_element() {
     let d = tempfile::tempdir().unwrap();
-    init(d.path());
+    init_home(d.path());
     let files = tempfile::tempdir().unwrap();
     let f = files.path().join("bad-status.json");
     std::fs::write(
@@ -171,7 +152,7 @@ fn a_status_outside_the_required_value_set_is_rejected_naming_the_element() {
 #[test]
 fn a_byte_order_mark_and_bulk_ndjson_are_read() {
     let d = tempfile::tempdir().unwrap();
-    init(d.path());
+    init_home(d.path());
     let files = tempfile::tempdir().unwrap();
     // Saved by a Windows tool: a UTF-8 byte order mark before the JSON.
     let bom = files.path().join("bom.json");
@@ -187,7 +168,7 @@ fn a_byte_order_mark_and_bulk_ndjson_are_read() {
 
     // FHIR bulk data: one resource per line, in a folder with other files.
     let d2 = tempfile::tempdir().unwrap();
-    init(d2.path());
+    init_home(d2.path());
     let bulk = tempfile::tempdir().unwrap();
     let ndjson = format!(
         "{}\n{}\n\n",
@@ -215,7 +196,7 @@ fn a_byte_order_mark_and_bulk_ndjson_are_read() {
     )
     .unwrap();
     let d3 = tempfile::tempdir().unwrap();
-    init(d3.path());
+    init_home(d3.path());
     let before = event_count(d3.path());
     let (code, r) = import(
         d3.path(),

@@ -4,7 +4,7 @@
 //! examples, which reuse one `urn:uuid` for different patients.
 
 use crate::import_fhir::import;
-use crate::support::{event_count, fails, json, lantern};
+use crate::support::{event_count, fails, init_home, json, lantern};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -72,25 +72,6 @@ fn write(dir: &Path, name: &str, v: &Value) -> std::path::PathBuf {
     p
 }
 
-fn init(d: &Path) {
-    lantern(d)
-        .args(["init", "--org", "Test Care"])
-        .assert()
-        .success();
-    lantern(d)
-        .args([
-            "service",
-            "add",
-            "home",
-            "--name",
-            "Home care",
-            "--kind",
-            "homecare",
-        ])
-        .assert()
-        .success();
-}
-
 fn people(d: &Path) -> Vec<Value> {
     json(d, &["person", "list"]).as_array().unwrap().clone()
 }
@@ -102,7 +83,7 @@ fn mei(d: &Path, person: &str) -> String {
 #[test]
 fn five_patients_sharing_a_full_url_are_never_merged_into_one_person() {
     let d = tempfile::tempdir().unwrap();
-    init(d.path());
+    init_home(d.path());
     let files = tempfile::tempdir().unwrap();
     for i in 0..5 {
         write(files.path(), &format!("prescription-{i}.json"), &bundle(i));
@@ -269,7 +250,7 @@ fn collection(resources: &[Value]) -> Value {
 #[test]
 fn an_older_extract_after_a_newer_one_changes_nothing_and_a_stopped_medicine_stays_stopped() {
     let d = tempfile::tempdir().unwrap();
-    init(d.path());
+    init_home(d.path());
     let files = tempfile::tempdir().unwrap();
     let today = write(
         files.path(),
@@ -333,7 +314,7 @@ fn an_older_extract_after_a_newer_one_changes_nothing_and_a_stopped_medicine_sta
     // A folder holding both versions of each record gives the newest, whichever file comes
     // first, and importing it again appends nothing.
     let d2 = tempfile::tempdir().unwrap();
-    init(d2.path());
+    init_home(d2.path());
     let both = tempfile::tempdir().unwrap();
     std::fs::copy(&today, both.path().join("a-today.json")).unwrap();
     std::fs::copy(&yesterday, both.path().join("b-yesterday.json")).unwrap();
@@ -351,7 +332,7 @@ fn an_older_extract_after_a_newer_one_changes_nothing_and_a_stopped_medicine_sta
     );
     // One bundle holding both versions of the record: the newest wins there too.
     let d3 = tempfile::tempdir().unwrap();
-    init(d3.path());
+    init_home(d3.path());
     let one = write(
         files.path(),
         "one.json",

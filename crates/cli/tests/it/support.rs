@@ -44,3 +44,23 @@ pub fn demo() -> tempfile::TempDir {
 pub fn event_count(data: &Path) -> u64 {
     json(data, &["verify"])["events"].as_u64().unwrap()
 }
+
+/// A new data directory with one home care service, `home`, and nothing else.
+pub fn init_home(d: &Path) {
+    lantern(d)
+        .args(["init", "--org", "Test Care"])
+        .assert()
+        .success();
+    lantern(d)
+        .args([
+            "service",
+            "add",
+            "home",
+            "--name",
+            "Home care",
+            "--kind",
+            "homecare",
+        ])
+        .assert()
+        .success();
+}
