@@ -429,6 +429,31 @@ fn falls_level(v: &Value, what: &str) -> (FallsRisk, String) {
     (FallsRisk::High, what.to_string())
 }
 
+/// `deceasedDateTime` (its date) or `deceasedBoolean: true`.
+fn deceased(v: &Value) -> Option<Deceased> {
+    match (v.get("deceasedBoolean"), string(v, "deceasedDateTime")) {
+        (_, Some(t)) => Some(Deceased {
+            on: t.get(..10).and_then(|d| d.parse().ok()),
+        }),
+        (Some(Value::Bool(true)), None) => Some(Deceased { on: None }),
+        _ => None,
+    }
+}
+
+/// PDS marks a restricted (sensitive) record with the confidentiality code R (or V).
+fn restricted(v: &Value) -> bool {
+    v.get("meta")
+        .and_then(|m| m.get("security"))
+        .and_then(Value::as_array)
+        .is_some_and(|s| {
+            s.iter().any(|c| {
+                string(c, "system").as_deref()
+                    == Some("http://terminology.hl7.org/CodeSystem/v3-Confidentiality")
+                    && matches!(string(c, "code").as_deref(), Some("R" | "V"))
+            })
+        })
+}
+
 fn patient(v: &Value, m: &mut Mapped, urls: &FullUrls) {
     m.used = &[
         "identifier",
@@ -452,25 +477,8 @@ fn patient(v: &Value, m: &mut Mapped, urls: &FullUrls) {
     let nhs = given_nhs.as_deref().and_then(|n| NhsNumber::parse(n).ok());
     // An NHS number that fails the check is kept as given and flagged, never dropped.
     let nhs_number_as_given = given_nhs.filter(|_| nhs.is_none());
-    let deceased = match (v.get("deceasedBoolean"), string(v, "deceasedDateTime")) {
-        (_, Some(t)) => Some(Deceased {
-            on: t.get(..10).and_then(|d| d.parse().ok()),
-        }),
-        (Some(Value::Bool(true)), None) => Some(Deceased { on: None }),
-        _ => None,
-    };
-    // PDS marks a restricted (sensitive) record with the confidentiality code R (or V).
-    let restricted = v
-        .get("meta")
-        .and_then(|m| m.get("security"))
-        .and_then(Value::as_array)
-        .is_some_and(|s| {
-            s.iter().any(|c| {
-                string(c, "system").as_deref()
-                    == Some("http://terminology.hl7.org/CodeSystem/v3-Confidentiality")
-                    && matches!(string(c, "code").as_deref(), Some("R" | "V"))
-            })
-        });
+    let deceased = deceased(v);
+    let restricted = restricted(v);
     let dob = string(v, "birthDate").and_then(|d| d.parse::<jiff::civil::Date>().ok());
     let key_contacts = list(v, "contact")
         .iter()

@@ -1,6 +1,8 @@
 //! Importing from another system: FHIR documents become source records, people and section
 //! content, each document all-or-nothing, with a report that drops nothing.
 
+mod held;
+
 use crate::{Actor, App, AppError};
 use lantern_core::FieldError;
 use lantern_core::compose::{Lookup, compose};
@@ -9,10 +11,7 @@ use lantern_core::ids::{PersonId, ServiceId};
 use lantern_core::mei::{ALL_SECTIONS, Method, Provenance};
 use lantern_core::person::Person;
 use lantern_core::role::Role;
-use lantern_core::source::{
-    Fact, FactSource, HeldReason, HeldRecord, PersonFacts, SourceLink, SourceRecord,
-    identity_conflict,
-};
+use lantern_core::source::{Fact, FactSource, HeldRecord, PersonFacts, SourceLink, SourceRecord};
 use lantern_fhir::refs::RefUse;
 use lantern_fhir::{Document, read_document};
 use lantern_journal::{HeldVersion, NewEvent};
@@ -161,6 +160,33 @@ enum Verdict {
     Older,
     /// About a patient who conflicts with the person they are linked to: held.
     Conflict,
+}
+
+/// A document's records sorted against what is held: those to take in, their counts, and
+/// those held back.
+pub(super) struct Batch {
+    /// New and changed records to take in (the newest copy of each).
+    changed: Vec<SourceRecord>,
+    /// `Type/id` → position in `changed`.
+    index: HashMap<String, usize>,
+    /// Each record's type and verdict, in document order.
+    counts: Vec<(String, Verdict)>,
+    /// `Type/id` → position in `counts` of the copy taken.
+    count_of: HashMap<String, usize>,
+    /// Records held back: older versions, identity conflicts.
+    held: Vec<HeldRecord>,
+}
+
+/// What a document's Patients made of people.
+#[derive(Default)]
+struct People {
+    events: Vec<Event>,
+    links: Vec<SourceLink>,
+    linked: HashMap<String, PersonId>,
+    added: Vec<String>,
+    updated: Vec<String>,
+    not_added: Vec<String>,
+    conflicts: Vec<(String, PersonId, String)>,
 }
 
 /// Compile the embedded FHIR schema now (it is compiled once per process), so that a benchmark
@@ -336,86 +362,71 @@ impl ImportRun<'_> {
             self.report.notes.push(format!("{name}: {n}"));
         }
         self.report.resources += doc.records.len() as u64;
-        // Of several copies of a resource in a document the newest wins; the others are held.
-        let mut changed: Vec<SourceRecord> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        let mut counts: Vec<(String, Verdict)> = Vec::new();
-        let mut count_of: HashMap<String, usize> = HashMap::new();
-        let mut held: Vec<HeldRecord> = Vec::new();
-        for r in doc.records {
-            let key = r.key();
-            self.seen.insert(key.clone());
-            let known = self.known.get(&key);
-            let verdict = match known {
-                Some(h) if h.hash == r.hash => Verdict::Unchanged,
-                Some(h) if r.older_than(h.version_id.as_deref(), h.last_updated) => Verdict::Older,
-                _ if !r.mapped => Verdict::Unmapped,
-                Some(_) => Verdict::Updated,
-                None => Verdict::Imported,
-            };
-            if verdict == Verdict::Older {
-                let (v, t) = known.map_or((None, None), |h| (h.version_id.clone(), h.last_updated));
-                counts.push((r.resource_type.clone(), verdict));
-                self.hold_older(r, v, t, &mut held);
-                continue;
-            }
-            if r.mapped && verdict != Verdict::Unchanged {
-                for u in &r.unmapped {
-                    *self
-                        .report
-                        .unmapped_elements
-                        .entry(r.resource_type.clone())
-                        .or_default()
-                        .entry(u.clone())
-                        .or_default() += 1;
-                }
-            }
-            counts.push((r.resource_type.clone(), verdict));
-            if verdict == Verdict::Unchanged {
-                continue;
-            }
-            match index.get(&key) {
-                Some(&i) if changed[i].hash == r.hash => {}
-                Some(&i) => {
-                    let prev = &changed[i];
-                    let (older, newer) =
-                        if r.older_than(prev.version_id.as_deref(), prev.last_updated) {
-                            (r, None)
-                        } else {
-                            (
-                                std::mem::replace(&mut changed[i], r),
-                                Some(counts.len() - 1),
-                            )
-                        };
-                    let winner = &changed[i];
-                    let (v, t) = (winner.version_id.clone(), winner.last_updated);
-                    // The copy held is counted as older; the one taken keeps its count.
-                    let at = match newer {
-                        Some(now) => count_of.insert(key.clone(), now),
-                        None => Some(counts.len() - 1),
-                    };
-                    if let Some(at) = at {
-                        counts[at].1 = Verdict::Older;
-                    }
-                    self.hold_older(older, v, t, &mut held);
-                }
-                None => {
-                    index.insert(key.clone(), changed.len());
-                    count_of.insert(key, counts.len() - 1);
-                    changed.push(r);
-                }
-            }
-        }
+        let mut b = self.sort(doc.records);
         self.refs.extend(doc.references);
+        let mut p = self.resolve_people(name, &b.changed, today)?;
+        if self.direct_ids && !p.not_added.is_empty() {
+            // A provider's own list of people is all or nothing, like any other file.
+            for (ty, _) in b.counts {
+                self.report.by_type.entry(ty).or_default().rejected += 1;
+            }
+            self.report.rejected.extend(p.not_added);
+            return Ok(());
+        }
+        for (patient, person, detail) in std::mem::take(&mut p.conflicts) {
+            self.hold_conflict(name, &patient, &person, &detail, &mut b);
+        }
+        let sections = self.compose_affected(&b, &p.linked, &mut p.links, now)?;
+        let Batch {
+            changed,
+            counts,
+            held,
+            ..
+        } = b;
+        let People {
+            events,
+            links,
+            added,
+            updated,
+            not_added,
+            ..
+        } = p;
+        self.report.sections_changed += sections
+            .iter()
+            .filter(|e| matches!(e, Event::MeiSectionSet { .. }))
+            .count() as u64;
+        // People first (sections and links name them), then the records, then what follows.
+        let (mut all, person_updates): (Vec<Event>, Vec<Event>) = events
+            .into_iter()
+            .partition(|e| matches!(e, Event::PersonAdded(_)));
+        if !changed.is_empty() || !links.is_empty() {
+            all.push(Event::SourceRecordsImported {
+                source: self.source.clone(),
+                records: changed.clone(),
+                links,
+            });
+        }
+        if !held.is_empty() {
+            all.push(Event::SourceRecordsHeld {
+                source: self.source.clone(),
+                records: held,
+            });
+        }
+        all.extend(person_updates);
+        all.extend(sections);
+        self.commit(all, changed, counts, added, updated, not_added)
+    }
 
-        let mut events = Vec::new();
-        let mut links = Vec::new();
-        let mut linked: HashMap<String, PersonId> = HashMap::new();
-        let mut added = Vec::new();
-        let mut updated = Vec::new();
-        let mut not_added = Vec::new();
-        let mut conflicts: Vec<(String, PersonId, String)> = Vec::new();
-        for r in &changed {
+    /// Link each changed Patient to its person, add new people and update changed ones; a
+    /// patient who conflicts with their person is set aside in `conflicts`.
+    fn resolve_people(
+        &mut self,
+        name: &str,
+        changed: &[SourceRecord],
+        today: jiff::civil::Date,
+    ) -> Result<People, AppError> {
+        let mut p = People::default();
+        for r in changed {
             let Some(Fact::Person(pf)) = r.facts.iter().find(|f| matches!(f, Fact::Person(_)))
             else {
                 continue;
@@ -426,11 +437,11 @@ impl ImportRun<'_> {
                 Resolved::Existing(person, fresh_link) => {
                     if let Some(detail) = self.conflict_with(&person, pf)? {
                         if self.direct_ids {
-                            not_added.push(format!(
+                            p.not_added.push(format!(
                                 "{name}: {key}: expected the person's own details: {detail}"
                             ));
                         } else {
-                            conflicts.push((key, person.id.clone(), detail));
+                            p.conflicts.push((key, person.id.clone(), detail));
                         }
                         continue;
                     }
@@ -439,16 +450,16 @@ impl ImportRun<'_> {
                         self.report.deceased.push(deceased_line(&new));
                     }
                     if new != person {
-                        updated.push(new.id.to_string());
-                        events.push(Event::PersonUpdated(new));
+                        p.updated.push(new.id.to_string());
+                        p.events.push(Event::PersonUpdated(new));
                     }
                     if fresh_link {
-                        links.push(SourceLink {
+                        p.links.push(SourceLink {
                             patient: key.clone(),
                             person: person.id.clone(),
                         });
                     }
-                    linked.insert(key, person.id);
+                    p.linked.insert(key, person.id);
                 }
                 Resolved::New(person) => {
                     if person.deceased.is_some() {
@@ -458,73 +469,30 @@ impl ImportRun<'_> {
                     if !self.direct_ids {
                         self.flag_likely_duplicates(&person)?;
                     }
-                    added.push(person.id.to_string());
-                    links.push(SourceLink {
+                    p.added.push(person.id.to_string());
+                    p.links.push(SourceLink {
                         patient: key.clone(),
                         person: person.id.clone(),
                     });
-                    linked.insert(key, person.id.clone());
-                    events.push(Event::PersonAdded(person));
+                    p.linked.insert(key, person.id.clone());
+                    p.events.push(Event::PersonAdded(person));
                 }
-                Resolved::NotAPerson(why) => not_added.push(format!("{name}: {key}: {why}")),
+                Resolved::NotAPerson(why) => p.not_added.push(format!("{name}: {key}: {why}")),
             }
         }
-        if self.direct_ids && !not_added.is_empty() {
-            // A provider's own list of people is all or nothing, like any other file.
-            for (ty, _) in counts {
-                self.report.by_type.entry(ty).or_default().rejected += 1;
-            }
-            self.report.rejected.extend(not_added);
-            return Ok(());
-        }
+        Ok(p)
+    }
 
-        // A patient who conflicts with their person is held whole, with every record about them
-        // in this document: nothing of it reaches a section until a person resolves it.
-        for (patient, person, detail) in conflicts {
-            let about = |r: &SourceRecord| {
-                r.patient.as_deref() == Some(patient.as_str())
-                    || (r.patient.is_none() && r.key() == patient)
-            };
-            let conflict = changed
-                .iter()
-                .find(|r| r.key() == patient)
-                .map(|r| format!("ic-{}", &r.hash[..12]))
-                .unwrap_or_else(|| format!("ic-{}", slug(&patient)));
-            let (theirs, rest): (Vec<SourceRecord>, Vec<SourceRecord>) =
-                std::mem::take(&mut changed).into_iter().partition(about);
-            changed = rest;
-            for r in &theirs {
-                if let Some(&at) = count_of.get(&r.key()) {
-                    counts[at].1 = Verdict::Conflict;
-                }
-            }
-            let new: Vec<SourceRecord> = theirs
-                .into_iter()
-                .filter(|r| self.held.insert(r.hash.clone()))
-                .collect();
-            if !new.is_empty() {
-                self.report.identity_conflicts.push(format!(
-                    "{name}: {patient}: {detail}; held with {} record(s) for a person to resolve (conflict {conflict})",
-                    new.len()
-                ));
-            }
-            held.extend(new.into_iter().map(|record| HeldRecord {
-                record,
-                reason: HeldReason::IdentityConflict {
-                    conflict: conflict.clone(),
-                    patient: patient.clone(),
-                    person: person.clone(),
-                    detail: detail.clone(),
-                },
-            }));
-        }
-        index = changed
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.key(), i))
-            .collect();
-
-        // Which people's sections may change: every patient a changed record is about.
+    /// Recompose the sections of every patient a changed record is about, from all that
+    /// source's records about them.
+    fn compose_affected(
+        &self,
+        b: &Batch,
+        linked: &HashMap<String, PersonId>,
+        links: &mut Vec<SourceLink>,
+        now: jiff::Timestamp,
+    ) -> Result<Vec<Event>, AppError> {
+        let (changed, index) = (&b.changed, &b.index);
         let mut affected: Vec<String> = changed.iter().filter_map(|r| r.patient.clone()).collect();
         affected.sort();
         affected.dedup();
@@ -532,7 +500,7 @@ impl ImportRun<'_> {
         for row in self.app.journal.source_directory(&self.source)? {
             lookup.learn(&format!("{}/{}", row.resource_type, row.id), &row.facts);
         }
-        for r in &changed {
+        for r in changed {
             lookup.learn(&r.key(), &r.facts);
         }
         let mut sections = Vec::new();
@@ -580,31 +548,7 @@ impl ImportRun<'_> {
                 !self.direct_ids,
             )?);
         }
-
-        self.report.sections_changed += sections
-            .iter()
-            .filter(|e| matches!(e, Event::MeiSectionSet { .. }))
-            .count() as u64;
-        // People first (sections and links name them), then the records, then what follows.
-        let (mut all, person_updates): (Vec<Event>, Vec<Event>) = events
-            .into_iter()
-            .partition(|e| matches!(e, Event::PersonAdded(_)));
-        if !changed.is_empty() || !links.is_empty() {
-            all.push(Event::SourceRecordsImported {
-                source: self.source.clone(),
-                records: changed.clone(),
-                links,
-            });
-        }
-        if !held.is_empty() {
-            all.push(Event::SourceRecordsHeld {
-                source: self.source.clone(),
-                records: held,
-            });
-        }
-        all.extend(person_updates);
-        all.extend(sections);
-        self.commit(all, changed, counts, added, updated, not_added)
+        Ok(sections)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -692,82 +636,6 @@ impl ImportRun<'_> {
             .then(|| key.trim_start_matches("Patient/").to_string());
         self.app
             .person_from_facts(&self.source, key, pf, service, id, today)
-    }
-
-    /// Flag people already held who are likely the same as a new one (same names and birth
-    /// date, no conflicting NHS numbers): never merged, said in the report and on both pages.
-    fn flag_likely_duplicates(&mut self, new: &Person) -> Result<(), AppError> {
-        if self.everyone.is_none() {
-            self.everyone = Some(self.app.journal.people(None)?);
-        }
-        let everyone = self.everyone.get_or_insert_with(Vec::new);
-        for other in everyone.iter().filter(|o| new.likely_same_as(o)) {
-            self.report.flagged.push(format!(
-                "{} ({}): same name and birth date as {} ({}): likely the same person; check before planning visits",
-                new.display_name(),
-                new.id,
-                other.display_name(),
-                other.id
-            ));
-        }
-        everyone.push(new.clone());
-        Ok(())
-    }
-
-    /// Hold an older version than the one held (once: a record held before appends nothing).
-    fn hold_older(
-        &mut self,
-        record: SourceRecord,
-        held_version_id: Option<String>,
-        held_last_updated: Option<jiff::Timestamp>,
-        out: &mut Vec<HeldRecord>,
-    ) {
-        if !self.held.insert(record.hash.clone()) {
-            return;
-        }
-        let version = |v: &Option<String>, t: &Option<jiff::Timestamp>| {
-            let mut s = String::new();
-            if let Some(v) = v {
-                s.push_str(&format!(" v{v}"));
-            }
-            if let Some(t) = t {
-                s.push_str(&format!(" updated {}", lantern_core::time::show(*t)));
-            }
-            s
-        };
-        self.report.older_than_held.push(format!(
-            "{}{} is older than the version held{}: kept as history, nothing changed",
-            record.key(),
-            version(&record.version_id, &record.last_updated),
-            version(&held_version_id, &held_last_updated)
-        ));
-        out.push(HeldRecord {
-            record,
-            reason: HeldReason::OlderThanHeld {
-                held_version_id,
-                held_last_updated,
-            },
-        });
-    }
-
-    /// What makes this source's patient a different person from `person`, if anything: the
-    /// core rule, or an NHS number that another person holds.
-    fn conflict_with(&self, person: &Person, pf: &PersonFacts) -> Result<Option<String>, AppError> {
-        if let Some(d) = identity_conflict(person, pf) {
-            return Ok(Some(d));
-        }
-        if let Some(n) = &pf.nhs_number
-            && person.nhs_number.as_ref() != Some(n)
-            && let Some(other) = self.app.journal.person_by_nhs_number(n.as_str())?
-            && other != person.id.as_str()
-        {
-            return Ok(Some(format!(
-                "the record's NHS number {} belongs to another person ({other}), not {}",
-                n.as_str(),
-                person.display_name()
-            )));
-        }
-        Ok(None)
     }
 
     /// Count bytes read outside [`ImportRun::document`] (a CSV file).
