@@ -528,9 +528,10 @@ fn sections(
                     })
                     .collect(),
                 safeguarding: Safeguarding {
+                    // An empty cell is not "no concern": it is to be confirmed.
                     status: first
                         .choice("safeguarding_status", "none, concern, active, to_confirm")?
-                        .unwrap_or_default(),
+                        .unwrap_or(SafeguardingStatus::ToConfirm),
                     note: first.opt("safeguarding_note"),
                 },
                 behaviours_that_challenge: first.list("behaviours_that_challenge"),

@@ -261,3 +261,16 @@ fn files_as_excel_writes_them_are_read_as_a_uk_user_means_them() {
     assert!(why.contains("phone") && why.contains("leading 0"), "{why}");
     assert_eq!(event_count(d.path()), before);
 }
+
+#[test]
+fn an_empty_safeguarding_cell_is_to_be_confirmed_not_no_concern() {
+    let d = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let risks = dir.path().join("risks.csv");
+    std::fs::write(&risks, "person_id,risk\np-0001,Falls at night\n").unwrap();
+    let (code, r) = import(d.path(), "risks", &risks);
+    assert_eq!(code, 0, "{r}");
+    let shown = json(d.path(), &["mei", "show", "p-0001", "risks"]).to_string();
+    assert!(shown.contains("\"to_confirm\""), "{shown}");
+    assert!(!shown.contains("\"status\":\"none\""), "{shown}");
+}
