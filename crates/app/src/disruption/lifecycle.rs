@@ -224,14 +224,14 @@ impl App {
                 AppError::not_found("disruption", id, "see lantern disruption status")
             });
         }
-        let open: Vec<DisruptionView> = self
+        let mut open: Vec<DisruptionView> = self
             .journal
             .open_disruptions()?
             .into_iter()
             .filter(|d| d.stage.accepts_records())
             .collect();
         match open.len() {
-            1 => Ok(open.into_iter().next().expect("one")),
+            1 => Ok(open.remove(0)),
             0 => Err(FieldError::new(
                 "downtime record",
                 "disruption",

@@ -110,7 +110,7 @@ impl ImportRun<'_> {
             .changed
             .iter()
             .find(|r| r.key() == patient)
-            .map(|r| format!("ic-{}", &r.hash[..12]))
+            .map(|r| format!("ic-{}", r.hash.get(..12).unwrap_or(&r.hash)))
             .unwrap_or_else(|| format!("ic-{}", slug(patient)));
         let (theirs, rest): (Vec<SourceRecord>, Vec<SourceRecord>) =
             std::mem::take(&mut b.changed).into_iter().partition(about);
