@@ -16,7 +16,7 @@ pub(crate) fn reply<T: serde::Serialize>(r: Result<T, AppError>) -> Response {
     }
 }
 
-pub(crate) fn bad_json(e: impl std::fmt::Display) -> Response {
+fn bad_json(e: impl std::fmt::Display) -> Response {
     WebError::new(
         StatusCode::BAD_REQUEST,
         "invalid",
@@ -24,4 +24,21 @@ pub(crate) fn bad_json(e: impl std::fmt::Display) -> Response {
         true,
     )
     .into_response()
+}
+
+/// A JSON request body, read into `T`; anything else is answered with the API's error shape
+/// (`bad_json`) before the handler runs.
+pub(crate) struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for JsonBody<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        serde_json::from_slice(&bytes)
+            .map(JsonBody)
+            .map_err(bad_json)
+    }
 }

@@ -1,6 +1,6 @@
 //! The JSON API for running a disruption: the same use cases as the console and the CLI.
 
-use crate::api::{bad_json, reply};
+use crate::api::{JsonBody, reply};
 use crate::auth::Current;
 use crate::state::AppState;
 use axum::Extension;
@@ -58,12 +58,8 @@ pub struct DeclareBody {
 pub async fn declare(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
-    body: axum::body::Bytes,
+    JsonBody(b): JsonBody<DeclareBody>,
 ) -> Response {
-    let b: DeclareBody = match serde_json::from_slice(&body) {
-        Ok(b) => b,
-        Err(e) => return bad_json(e),
-    };
     let user = cur.user.clone();
     let input = DeclareInput {
         id: b.id,
@@ -108,12 +104,8 @@ pub async fn stage(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    JsonBody(b): JsonBody<StageBody>,
 ) -> Response {
-    let b: StageBody = match serde_json::from_slice(&body) {
-        Ok(b) => b,
-        Err(e) => return bad_json(e),
-    };
     let user = cur.user.clone();
     reply(
         state
@@ -127,12 +119,8 @@ pub async fn record(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    JsonBody(mut input): JsonBody<RecordInput>,
 ) -> Response {
-    let mut input: RecordInput = match serde_json::from_slice(&body) {
-        Ok(b) => b,
-        Err(e) => return bad_json(e),
-    };
     input.disruption = Some(id);
     let user = cur.user.clone();
     reply(
@@ -156,12 +144,8 @@ pub async fn escalate(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    JsonBody(b): JsonBody<EscalateBody>,
 ) -> Response {
-    let b: EscalateBody = match serde_json::from_slice(&body) {
-        Ok(b) => b,
-        Err(e) => return bad_json(e),
-    };
     let user = cur.user.clone();
     reply(
         state

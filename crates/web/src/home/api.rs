@@ -1,6 +1,6 @@
 //! The home area's part of the JSON API (see `crate::api` for the conventions).
 
-use crate::api::{bad_json, reply};
+use crate::api::{JsonBody, reply};
 use crate::auth::Current;
 use crate::error::WebError;
 use crate::state::AppState;
@@ -18,11 +18,7 @@ pub struct SignIn {
 }
 
 /// `POST /api/v1/session`.
-pub async fn sign_in(State(state): State<AppState>, body: axum::body::Bytes) -> Response {
-    let s: SignIn = match serde_json::from_slice(&body) {
-        Ok(s) => s,
-        Err(e) => return bad_json(e),
-    };
+pub async fn sign_in(State(state): State<AppState>, JsonBody(s): JsonBody<SignIn>) -> Response {
     let key = format!("user:{}", s.username.trim().to_ascii_lowercase());
     if state.throttled(&key) {
         return WebError::new(

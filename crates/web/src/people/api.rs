@@ -1,6 +1,6 @@
 //! The people area's part of the JSON API (see `crate::api` for the conventions).
 
-use crate::api::{bad_json, reply};
+use crate::api::{JsonBody, reply};
 use crate::auth::Current;
 use crate::state::AppState;
 use axum::Extension;
@@ -102,12 +102,8 @@ pub async fn set_section(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Path((id, section)): Path<(String, String)>,
-    body: axum::body::Bytes,
+    JsonBody(s): JsonBody<SetSection>,
 ) -> Response {
-    let s: SetSection = match serde_json::from_slice(&body) {
-        Ok(s) => s,
-        Err(e) => return bad_json(e),
-    };
     let user = cur.user.clone();
     reply(
         state
@@ -130,12 +126,8 @@ pub async fn confirm_section(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Path((id, section)): Path<(String, String)>,
-    body: axum::body::Bytes,
+    JsonBody(p): JsonBody<Provenance>,
 ) -> Response {
-    let p: Provenance = match serde_json::from_slice(&body) {
-        Ok(p) => p,
-        Err(e) => return bad_json(e),
-    };
     let user = cur.user.clone();
     reply(
         state
@@ -166,12 +158,8 @@ pub async fn log_call(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    JsonBody(c): JsonBody<CallBody>,
 ) -> Response {
-    let c: CallBody = match serde_json::from_slice(&body) {
-        Ok(c) => c,
-        Err(e) => return bad_json(e),
-    };
     let user = cur.user.clone();
     reply(
         state

@@ -1,6 +1,6 @@
 //! The readiness area's part of the JSON API (see `crate::api` for the conventions).
 
-use crate::api::{bad_json, reply};
+use crate::api::{JsonBody, reply};
 use crate::auth::Current;
 use crate::state::AppState;
 use axum::Extension;
@@ -54,12 +54,8 @@ pub async fn decide(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Path(id): Path<String>,
-    body: axum::body::Bytes,
+    JsonBody(d): JsonBody<Decision>,
 ) -> Response {
-    let d: Decision = match serde_json::from_slice(&body) {
-        Ok(d) => d,
-        Err(e) => return bad_json(e),
-    };
     let user = cur.user.clone();
     reply(
         state
