@@ -9,6 +9,25 @@ use lantern_core::review::{ActionStatus, Review};
 use lantern_core::role::Role;
 use lantern_journal::{ActionRow, NewEvent};
 
+/// An improvement action as pages show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ActionLine {
+    /// Its id.
+    pub id: String,
+    /// What is to be done.
+    pub what: String,
+    /// Who owns it.
+    pub owner: String,
+    /// When it is due.
+    pub due: String,
+    /// Its status in words (OPEN, IN PROGRESS, DONE, DROPPED).
+    pub status: String,
+    /// The disruption whose review it came from.
+    pub disruption: String,
+    /// The latest note.
+    pub note: String,
+}
+
 impl App {
     /// Record the review of a recovered or closed disruption (JSON, as in docs/disruptions.md).
     /// Wherever a restriction was used, the restrictive-practice review is required.
@@ -71,6 +90,33 @@ impl App {
             "see the quality improvement plan",
         )?;
         Ok(self.journal.actions()?)
+    }
+
+    /// The improvement plan as pages show it: every action, or one disruption's.
+    pub fn qi_lines(
+        &self,
+        actor: &Actor,
+        disruption: Option<&str>,
+    ) -> Result<Vec<ActionLine>, AppError> {
+        Ok(self
+            .qi_plan(actor)?
+            .into_iter()
+            .filter(|a| disruption.is_none_or(|d| a.disruption == d))
+            .map(|a| ActionLine {
+                id: a
+                    .action
+                    .id
+                    .as_ref()
+                    .map(|x| x.to_string())
+                    .unwrap_or_default(),
+                what: a.action.what.clone(),
+                owner: a.action.owner.to_string(),
+                due: a.action.due.to_string(),
+                status: a.status.replace('_', " ").to_uppercase(),
+                disruption: a.disruption,
+                note: a.note,
+            })
+            .collect())
     }
 
     /// Move an improvement action on.

@@ -159,7 +159,7 @@ fn console(
         .review(&actor, id)?
         .map(|(r, at, by)| lantern_app::recovery::review::review_lines(&r, &at, &by))
         .unwrap_or_default();
-    let actions = action_rows(app, &actor, &v)?;
+    let actions = app.qi_lines(&actor, Some(v.id.as_str()))?;
     Ok(DisruptionPage {
         nav: Some(crate::view::Nav::for_user(user)),
         csrf: user.csrf.clone(),
@@ -245,7 +245,6 @@ type Row5 = (String, String, String, String, String);
 type WatchRows = (Vec<Row4>, Vec<Row5>, String);
 /// The reconciliation figures in words, and each record's row.
 type ReconRows = (String, Vec<Row5>);
-type ActionRow = Row5;
 
 /// The console's escalations: each ladder's state, steps and any "Call X on N now" prompt.
 fn escalation_rows(v: &DisruptionView) -> Vec<EscalationRow> {
@@ -330,28 +329,6 @@ fn reconciliation_rows(app: &App, actor: &Actor, id: &str) -> Result<ReconRows, 
         })
         .collect();
     Ok((recon_summary, recon))
-}
-
-/// The improvement-plan actions that came from this disruption's review.
-fn action_rows(app: &App, actor: &Actor, v: &DisruptionView) -> Result<Vec<ActionRow>, AppError> {
-    Ok(app
-        .qi_plan(actor)?
-        .into_iter()
-        .filter(|a| a.disruption == v.id.as_str())
-        .map(|a| {
-            (
-                a.action
-                    .id
-                    .as_ref()
-                    .map(|x| x.to_string())
-                    .unwrap_or_default(),
-                a.action.what.clone(),
-                a.action.owner.to_string(),
-                a.action.due.to_string(),
-                a.status.replace('_', " ").to_uppercase(),
-            )
-        })
-        .collect())
 }
 
 /// The playbook's steps, each with who ticked it and when.

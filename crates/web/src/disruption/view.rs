@@ -86,8 +86,8 @@ pub struct DisruptionPage {
     pub recon: Vec<(String, String, String, String, String)>,
     /// The post-incident review, as label and text.
     pub review: Vec<(String, String)>,
-    /// Improvement actions from it: id, what, owner, due, status.
-    pub actions: Vec<(String, String, String, String, String)>,
+    /// Improvement actions from it.
+    pub actions: Vec<lantern_app::recovery::review::ActionLine>,
 }
 
 impl DisruptionPage {

@@ -110,25 +110,7 @@ fn qi_page(
     error: Option<String>,
 ) -> Result<QiPage, AppError> {
     let actor = user.actor();
-    let rows = app
-        .qi_plan(&actor)?
-        .into_iter()
-        .map(|a| {
-            (
-                a.action
-                    .id
-                    .as_ref()
-                    .map(|x| x.to_string())
-                    .unwrap_or_default(),
-                a.action.what.clone(),
-                a.action.owner.to_string(),
-                a.action.due.to_string(),
-                a.status.replace('_', " ").to_uppercase(),
-                a.disruption.clone(),
-                a.note.clone(),
-            )
-        })
-        .collect();
+    let rows = app.qi_lines(&actor, None)?;
     let trend = app
         .integrity_trend(&actor)?
         .into_iter()

@@ -13,8 +13,7 @@ pub struct QiPage {
     pub flash: Option<String>,
     pub error: Option<String>,
     pub may_update: bool,
-    /// Id, what, owner, due, status, from disruption, note.
-    pub rows: Vec<(String, String, String, String, String, String, String)>,
+    pub rows: Vec<lantern_app::recovery::review::ActionLine>,
     /// When, accuracy, whole of expected, scope, source.
     pub trend: Vec<(String, String, String, String, String)>,
 }
