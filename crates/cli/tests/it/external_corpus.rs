@@ -3,11 +3,11 @@
 //! there. The same behaviours over the project's own fixtures are in `import_fhir` and `sync`.
 
 use crate::import_fhir::{
-    broken_files_are_rejected_and_change_nothing, changed_resource_then_full_import, import, totals,
+    a_claim_reads_back_whole_and_audited, broken_files_are_rejected_and_change_nothing,
+    changed_resource_then_full_import, import, totals,
 };
-use crate::support::{demo, event_count, json, lantern};
+use crate::support::{demo, event_count, json};
 use lantern_testkit::corpus as shared;
-use serde_json::Value;
 
 #[test]
 fn synthea_imports_and_reimporting_appends_nothing() {
@@ -46,37 +46,10 @@ fn synthea_imports_and_reimporting_appends_nothing() {
 
     // Nothing is dropped: an unmapped Claim reads back exactly as it was in the bundle, and the
     // read is audited as a read of that person's information.
-    let bundle: Value = serde_json::from_str(
-        &std::fs::read_to_string(shared(
-            "synthea/Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json",
-        ))
-        .unwrap(),
-    )
-    .unwrap();
-    let claim = bundle["entry"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| &e["resource"])
-        .find(|r| r["resourceType"] == "Claim")
-        .unwrap();
-    let key = format!("Claim/{}", claim["id"].as_str().unwrap());
-    let out = lantern(d.path())
-        .args(["source", "record", "ehr", &key])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    a_claim_reads_back_whole_and_audited(
+        d.path(),
+        &shared("synthea/Kermit_Trantow_f1a650a5-737e-4fd7-828e-03c3348b9524.json"),
     );
-    let raw: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(&raw, claim);
-    let log = lantern(d.path())
-        .args(["log", "--limit", "1"])
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&log.stdout).contains("mei_viewed"));
 
     // Every imported fact names where it came from.
     let person = r["people_added"][0].as_str().unwrap();

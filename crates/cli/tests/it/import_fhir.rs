@@ -86,32 +86,7 @@ fn bundles_import_and_reimporting_appends_nothing() {
 
     // Nothing is dropped: an unmapped Claim reads back exactly as it was in the bundle, and the
     // read is audited as a read of that person's information.
-    let bundle: Value =
-        serde_json::from_str(&std::fs::read_to_string(fhir(ALFRED)).unwrap()).unwrap();
-    let claim = bundle["entry"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| &e["resource"])
-        .find(|r| r["resourceType"] == "Claim")
-        .unwrap();
-    let key = format!("Claim/{}", claim["id"].as_str().unwrap());
-    let out = lantern(d.path())
-        .args(["source", "record", "ehr", &key])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let raw: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(&raw, claim);
-    let log = lantern(d.path())
-        .args(["log", "--limit", "1"])
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&log.stdout).contains("mei_viewed"));
+    a_claim_reads_back_whole_and_audited(d.path(), &fhir(ALFRED));
 
     // Every imported fact names where it came from; the NHS number came across.
     let alfred = r["people_added"]
@@ -324,4 +299,34 @@ pub fn changed_resource_then_full_import(changed: &Path, other: &Path, broken_fi
     let shown = json(d.path(), &["person", "show", gone]).to_string();
     assert!(shown.contains("no longer in ehr"), "{shown}");
     json(d.path(), &["verify"]);
+}
+
+/// The first Claim of `bundle` (imported from source `ehr`) reads back byte for byte as JSON
+/// with `lantern source record`, and the read is audited.
+pub fn a_claim_reads_back_whole_and_audited(data: &Path, bundle: &Path) {
+    let bundle: Value = serde_json::from_str(&std::fs::read_to_string(bundle).unwrap()).unwrap();
+    let claim = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["resourceType"] == "Claim")
+        .unwrap();
+    let key = format!("Claim/{}", claim["id"].as_str().unwrap());
+    let out = lantern(data)
+        .args(["source", "record", "ehr", &key])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let raw: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(&raw, claim);
+    let log = lantern(data)
+        .args(["log", "--limit", "1"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&log.stdout).contains("mei_viewed"));
 }
