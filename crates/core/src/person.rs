@@ -51,6 +51,18 @@ pub struct Person {
     pub restricted: bool,
 }
 
+/// What tells two records of one person apart when no NHS number does: the names (ignoring
+/// case and spacing) and the birth date. Records with the same key are likely one person.
+pub fn name_and_birth(given: &str, family: &str, born: Date) -> (String, String, Date) {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    (norm(given), norm(family), born)
+}
+
 /// That a person has died, as a source recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deceased {
@@ -88,16 +100,9 @@ impl Person {
     /// case and spacing) and birth date, and not two different NHS numbers. Flagged for a person
     /// to check; never merged on this alone.
     pub fn likely_same_as(&self, other: &Person) -> bool {
-        let norm = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
+        let key = |p: &Person| name_and_birth(&p.given_name, &p.family_name, p.date_of_birth);
         self.id != other.id
-            && self.date_of_birth == other.date_of_birth
-            && norm(&self.given_name) == norm(&other.given_name)
-            && norm(&self.family_name) == norm(&other.family_name)
+            && key(self) == key(other)
             && !matches!((&self.nhs_number, &other.nhs_number), (Some(a), Some(b)) if a != b)
     }
 

@@ -100,14 +100,9 @@ impl App {
     ) -> Result<ConflictView, AppError> {
         actor.require(Role::may_import, "resolve identity conflicts")?;
         let rec = format!("identity conflict {conflict}");
-        let c = self
-            .journal
-            .identity_conflicts(false)?
-            .into_iter()
-            .find(|c| c.id == conflict)
-            .ok_or_else(|| {
-                AppError::not_found("identity conflict", conflict, "see `lantern identity list`")
-            })?;
+        let c = self.journal.identity_conflict(conflict)?.ok_or_else(|| {
+            AppError::not_found("identity conflict", conflict, "see `lantern identity list`")
+        })?;
         if c.resolution.is_some() {
             return Err(FieldError::new(&rec, "conflict", "an open conflict", "resolved").into());
         }
@@ -169,9 +164,7 @@ impl App {
         self.journal.append_batch(batch, self.now())?;
         let c = self
             .journal
-            .identity_conflicts(false)?
-            .into_iter()
-            .find(|c| c.id == conflict)
+            .identity_conflict(conflict)?
             .ok_or_else(|| AppError::not_found("identity conflict", conflict, ""))?;
         self.conflict_view(c)
     }

@@ -262,18 +262,13 @@ fn likely_duplicates(
     records: &[(usize, lantern_core::source::SourceRecord)],
 ) -> Vec<String> {
     use lantern_core::source::Fact;
-    let mut seen: std::collections::HashMap<(String, String, String), (usize, String)> =
-        Default::default();
+    let mut seen: std::collections::HashMap<_, (usize, String)> = Default::default();
     let mut out = Vec::new();
     for (row, r) in records {
         for f in &r.facts {
             let Fact::Person(p) = f else { continue };
             let Some(dob) = p.date_of_birth else { continue };
-            let key = (
-                p.given_name.trim().to_lowercase(),
-                p.family_name.trim().to_lowercase(),
-                dob.to_string(),
-            );
+            let key = lantern_core::person::name_and_birth(&p.given_name, &p.family_name, dob);
             match seen.get(&key) {
                 Some((first, id)) if *id != r.id => out.push(format!(
                     "{file}: rows {first} and {row}: {} {} born {dob} appears twice, as {id} and {}: likely the same person; check before planning visits",

@@ -84,16 +84,6 @@ impl App {
         let scope = self.scope(actor)?;
         let mut people = self.journal.people(service)?;
         people.retain(|p| scope.includes(p));
-        let people: Vec<Person> = people
-            .into_iter()
-            .map(|p| {
-                if actor.may_see_restricted() {
-                    p
-                } else {
-                    p.withheld()
-                }
-            })
-            .collect();
         let mut all = self.journal.all_mei()?;
         let now = self.now();
         Ok(people
@@ -104,6 +94,7 @@ impl App {
                     sections: SectionView::all(&held, now),
                     person: p,
                 }
+                .shown_to(actor)
             })
             .collect())
     }

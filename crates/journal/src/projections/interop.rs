@@ -233,12 +233,26 @@ impl Journal {
 
     /// Identity conflicts, newest first: only those still open, or all.
     pub fn identity_conflicts(&self, open_only: bool) -> Result<Vec<ConflictRow>, JournalError> {
+        self.conflicts(open_only, None)
+    }
+
+    /// One identity conflict, open or resolved.
+    pub fn identity_conflict(&self, id: &str) -> Result<Option<ConflictRow>, JournalError> {
+        Ok(self.conflicts(false, Some(id))?.pop())
+    }
+
+    fn conflicts(
+        &self,
+        open_only: bool,
+        id: Option<&str>,
+    ) -> Result<Vec<ConflictRow>, JournalError> {
         let mut st = self.conn.prepare_cached(
             "SELECT id, source, patient, person, detail, held_at, resolution, resolved_by, resolved_at, reason
-             FROM p_identity_conflicts WHERE (?1 = 0 OR resolution IS NULL) ORDER BY held_at DESC, id",
+             FROM p_identity_conflicts WHERE (?1 = 0 OR resolution IS NULL) AND (?2 IS NULL OR id = ?2)
+             ORDER BY held_at DESC, id",
         )?;
         let rows = st
-            .query_map([open_only as i64], |r| {
+            .query_map(params![open_only as i64, id], |r| {
                 Ok((
                     ConflictRow {
                         id: r.get(0)?,
