@@ -102,6 +102,13 @@ pub fn compose(
     {
         return Some(stamp(content.clone(), src));
     }
+    if let Some((_, Fact::SectionList { content, entries })) = facts
+        .iter()
+        .rev()
+        .find(|(_, f)| matches!(f, Fact::SectionList { content, .. } if content.kind() == kind))
+    {
+        return Some(from_list(content.clone(), entries, facts, lookup));
+    }
     let out = match (kind, current.cloned()) {
         (SectionKind::Risks, c) => {
             let mut r = match c {
@@ -283,6 +290,60 @@ fn stamp(mut content: SectionContent, src: &FactSource) -> SectionContent {
     content
 }
 
+/// A section stated by a list: its own fields, then the items of each record it names, in the
+/// list's order, each item carrying the record it came from.
+fn from_list(
+    mut content: SectionContent,
+    entries: &[String],
+    facts: &[Sourced<'_>],
+    lookup: &Lookup,
+) -> SectionContent {
+    for entry in entries {
+        let of_entry = facts
+            .iter()
+            .filter(|(s, _)| format!("{}/{}", s.resource_type, s.id) == *entry);
+        for (src, f) in of_entry {
+            let source = Some((*src).clone());
+            match (&mut content, f) {
+                (SectionContent::Risks(r), Fact::Risk(x)) => r.risks.push(Risk {
+                    source,
+                    ..x.clone()
+                }),
+                (SectionContent::Medication(m), Fact::Medicine { medicine, product }) => {
+                    let name = product
+                        .as_ref()
+                        .and_then(|p| lookup.products.get(p))
+                        .cloned()
+                        .unwrap_or_else(|| medicine.name.clone());
+                    m.medicines.push(Medicine {
+                        name,
+                        source,
+                        ..medicine.clone()
+                    });
+                }
+                (SectionContent::Medication(m), Fact::Allergy(a)) => m.allergies.push(Allergy {
+                    source,
+                    ..a.clone()
+                }),
+                (SectionContent::Consent(c), Fact::Capacity(n)) => {
+                    c.capacity_notes.push(CapacityNote {
+                        source,
+                        ..n.clone()
+                    })
+                }
+                (SectionContent::Escalation(e), Fact::Contact(step)) => {
+                    e.route.push(EscalationStep {
+                        source,
+                        ..step.clone()
+                    })
+                }
+                _ => {}
+            }
+        }
+    }
+    content
+}
+
 fn max_falls(a: FallsRisk, b: FallsRisk) -> FallsRisk {
     let rank = |x: FallsRisk| match x {
         FallsRisk::Low => 0,
@@ -300,7 +361,8 @@ pub fn section_of(f: &Fact) -> Option<SectionKind> {
         Fact::Falls { .. } | Fact::MobilityNote { .. } => SectionKind::Mobility,
         Fact::Communication { .. } => SectionKind::Communication,
         Fact::Capacity(_) => SectionKind::Consent,
-        Fact::Section(c) => c.kind(),
+        Fact::Section(c) | Fact::SectionList { content: c, .. } => c.kind(),
+        Fact::Mark { section, .. } => *section,
         Fact::Contact(_) | Fact::ContactRef { .. } => SectionKind::Escalation,
         Fact::Person(_) | Fact::Product { .. } | Fact::Directory { .. } | Fact::Context { .. } => {
             return None;

@@ -132,6 +132,22 @@ pub enum Fact {
     /// A whole section as the source states it (a CSV of a provider's records): it replaces
     /// the section's content.
     Section(crate::mei::SectionContent),
+    /// A whole section as another Lantern node exported it: its own fields here, its items
+    /// (medicines, allergies, risks, capacity notes, escalation steps) in the records `entries`
+    /// names (`Type/id`, in order). It replaces the section's content, like [`Fact::Section`].
+    SectionList {
+        /// The section's own fields; its item lists are filled from `entries`.
+        content: crate::mei::SectionContent,
+        /// The records holding its items, in order.
+        entries: Vec<String>,
+    },
+    /// A mark (stale, disputed) another Lantern node had on a section when it exported it.
+    Mark {
+        /// The section.
+        section: crate::mei::SectionKind,
+        /// The mark.
+        mark: crate::mei::Mark,
+    },
     /// Context worth showing beside the essentials (an active care plan).
     Context {
         /// One line.

@@ -93,13 +93,18 @@ pub fn bundle(
     org: &str,
     now: jiff::Timestamp,
 ) -> Value {
-    let mut out: Vec<Value> = Vec::new();
+    let mut out: Vec<(String, Value)> = Vec::new();
     let mut named: Vec<&String> = entries.iter().flat_map(|e| e.people.iter()).collect();
     named.sort();
     named.dedup();
     for p in named {
         if let Some(person) = people.get(p) {
-            out.push(crate::export::patient_resource(person));
+            let shown = crate::export::PersonOut {
+                person: person.clone(),
+                withheld: person.restricted,
+                sections: vec![],
+            };
+            out.push((format!("Patient/{p}"), crate::export::patient_resource(&shown)));
         }
     }
     for e in entries {
@@ -137,23 +142,16 @@ pub fn bundle(
             "context": { "period": { "start": instant(e.occurred_at) } },
         });
         if let Some(p) = e.people.first().filter(|p| people.contains_key(*p)) {
-            doc["subject"] = json!({ "reference": format!("Patient/{p}") });
+            doc["subject"] = crate::export::reference(&format!("Patient/{p}"));
         }
-        out.push(doc);
+        out.push((format!("DocumentReference/downtime-{}", e.id), doc));
     }
     json!({
         "resourceType": "Bundle",
         "type": "collection",
         "timestamp": instant(now),
         "meta": { "lastUpdated": instant(now) },
-        "entry": out.into_iter().map(|res| {
-            let full = format!(
-                "urn:lantern:{}/{}",
-                res["resourceType"].as_str().unwrap_or_default(),
-                res["id"].as_str().unwrap_or_default()
-            );
-            json!({ "fullUrl": full, "resource": res })
-        }).collect::<Vec<_>>(),
+        "entry": out.into_iter().map(|(key, res)| crate::export::entry(&key, res)).collect::<Vec<_>>(),
     })
 }
 

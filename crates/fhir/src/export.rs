@@ -1,13 +1,18 @@
-//! Records made in Lantern as a FHIR R4 Bundle (type `collection`) for the main record:
-//! section content as DocumentReference with a Provenance, confirmations as Provenance,
-//! stale or disputed marks as Flag, decisions as DocumentReference, calls as Communication.
+//! Essential information and the records made in Lantern as a FHIR R4 Bundle (type
+//! `collection`) for the main record and for another Lantern node: every person's Patient and
+//! current sections as the resources other systems read (see [`crate::sections`]), then marks,
+//! confirmations, decisions and calls. Every `fullUrl` is a `urn:uuid` made from the record's
+//! key and every reference uses it, so references resolve under the R4 Bundle rules.
 
 use base64::Engine;
 use jiff::Timestamp;
 use lantern_core::call::Direction;
 use lantern_core::event::Event;
+use crate::sections::Keyed;
+use lantern_core::mei::{SectionContent, SectionKind, SectionRecord};
 use lantern_core::person::Person;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// One journal event to export, with its identity and times.
@@ -30,10 +35,7 @@ pub struct Recorded {
 /// The identifier system for Lantern journal events.
 pub const EVENT_SYSTEM: &str = "urn:lantern:event";
 
-/// The FHIR `instant` form of a timestamp (seconds, UTC).
-pub fn instant(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
+pub use crate::sections::instant;
 
 fn b64(s: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(s.as_bytes())
@@ -47,149 +49,265 @@ fn identifier(r: &Recorded) -> Value {
     json!([{ "system": EVENT_SYSTEM, "value": format!("{}/{}", r.node, r.seq) }])
 }
 
-/// A Patient resource for a person.
-pub fn patient_resource(p: &Person) -> Value {
+/// The `urn:uuid` a resource with this key (`Type/name`) has in every export: the same key
+/// gives the same uuid, so references resolve under the R4 Bundle rules and a later export of
+/// the same record replaces it.
+pub fn uuid_of(key: &str) -> String {
+    let h = Sha256::digest(format!("lantern:{key}").as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&h[..16]);
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let x = hex::encode(b);
+    format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..])
+}
+
+fn full_url(key: &str) -> String {
+    format!("urn:uuid:{}", uuid_of(key))
+}
+
+/// A reference to the resource with this key, by its `urn:uuid`.
+pub fn reference(key: &str) -> Value {
+    json!({ "reference": full_url(key) })
+}
+
+/// A Bundle entry for the resource with this key: its `fullUrl` the key's `urn:uuid`, and
+/// that uuid its id unless it has one.
+pub fn entry(key: &str, mut res: Value) -> Value {
+    if res.get("id").is_none() {
+        res["id"] = json!(uuid_of(key));
+    }
+    json!({ "fullUrl": full_url(key), "resource": res })
+}
+
+/// One person to export: who they are and their current sections.
+#[derive(Debug, Clone)]
+pub struct PersonOut {
+    /// The person (with what the reader may not see already withheld).
+    pub person: Person,
+    /// Whether the address and access details were withheld from this export.
+    pub withheld: bool,
+    /// Their sections as held now.
+    pub sections: Vec<SectionRecord>,
+}
+
+/// A Patient resource for a person: names, NHS number (as given when it fails the check),
+/// birth date, address and contacts (unless withheld), deceased, restricted as
+/// `meta.security` R, and communication from their communication section.
+pub fn patient_resource(p: &PersonOut) -> Value {
+    let person = &p.person;
+    let mut names = vec![json!({ "use": "official", "family": person.family_name, "given": [person.given_name] })];
+    if let Some(n) = &person.preferred_name {
+        names.push(json!({ "use": "nickname", "given": [n] }));
+    }
+    let mut meta = crate::sections::meta("person", None);
+    if person.restricted {
+        meta["security"] = json!([{
+            "system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality",
+            "code": "R",
+            "display": "restricted",
+        }]);
+    }
     let mut v = json!({
         "resourceType": "Patient",
-        "id": p.id.as_str(),
-        "name": [{ "use": "official", "family": p.family_name, "given": [p.given_name] }],
-        "birthDate": p.date_of_birth.to_string(),
+        "id": person.id.as_str(),
+        "meta": meta,
+        "name": names,
+        "birthDate": person.date_of_birth.to_string(),
     });
-    if let Some(n) = &p.nhs_number {
-        v["identifier"] = json!([{ "system": crate::map::NHS_NUMBER_SYSTEM, "value": n.as_str() }]);
+    let nhs = person
+        .nhs_number
+        .as_ref()
+        .map(|n| n.as_str().to_string())
+        .or_else(|| person.nhs_number_as_given.clone());
+    if let Some(n) = nhs {
+        v["identifier"] = json!([{ "system": crate::map::NHS_NUMBER_SYSTEM, "value": n }]);
     }
+    if !p.withheld && !person.address.trim().is_empty() {
+        v["address"] = json!([{ "use": "home", "text": person.address }]);
+    }
+    if let Some(d) = &person.deceased {
+        match d.on {
+            Some(on) => v["deceasedDateTime"] = json!(on.to_string()),
+            None => v["deceasedBoolean"] = json!(true),
+        }
+    }
+    let contacts: Vec<Value> = person
+        .key_contacts
+        .iter()
+        .map(|c| {
+            let mut x = json!({
+                "relationship": [{ "text": c.relationship }],
+                "name": { "text": c.name },
+            });
+            if let Some(ph) = &c.phone {
+                x["telecom"] = json!([{ "system": "phone", "value": ph.as_str() }]);
+            }
+            x
+        })
+        .collect();
+    if !contacts.is_empty() {
+        v["contact"] = Value::Array(contacts);
+    }
+    let mut extensions = vec![crate::sections::ext_bool("lives-alone", person.lives_alone)];
+    if !p.withheld
+        && let Some(a) = &person.access_note
+    {
+        extensions.extend(crate::sections::ext_string("access-note", a));
+    }
+    for s in &p.sections {
+        if let SectionContent::Communication(c) = &s.content {
+            if !c.language.trim().is_empty() {
+                v["communication"] = json!([{ "language": { "text": c.language }, "preferred": true }]);
+            }
+            extensions.push(json!({
+                "url": "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired",
+                "valueBoolean": c.interpreter_needed,
+            }));
+        }
+    }
+    v["extension"] = Value::Array(extensions);
     v
 }
 
-/// Build the Bundle. `people` supplies the Patient for every person an event names; events about
-/// people not supplied are left out (the caller decides who may be exported).
+/// Who made a record: a Practitioner (made once per name) or, for an import, a display.
+struct Authors<'a> {
+    names: &'a BTreeMap<String, String>,
+    made: BTreeMap<String, String>,
+}
+
+impl Authors<'_> {
+    /// `who` is a name, or an actor (`staff:s-…`) the directory names.
+    fn reference(&mut self, who: &str) -> Value {
+        if let Some(operator) = who.strip_prefix("local:") {
+            return json!({ "display": format!("{operator} (local operator)") });
+        }
+        let name = self.names.get(who).cloned().unwrap_or_else(|| who.to_string());
+        if who.starts_with("import from ") || name.trim().is_empty() {
+            return json!({ "display": name });
+        }
+        let key = format!("Practitioner/{name}");
+        let mut r = reference(&key);
+        r["display"] = json!(name);
+        self.made.insert(key, name);
+        r
+    }
+}
+
+/// Build the Bundle (type `collection`): each person's Patient and current sections (see
+/// [`crate::sections`]), then the history: section marks as Flags (inactive once cleared),
+/// confirmations as Provenance, decisions as DocumentReference, calls as Communication; every
+/// author a Practitioner by name. `names` maps actors (`staff:s-…`) to names.
 pub fn bundle(
-    records: &[Recorded],
-    people: &BTreeMap<String, Person>,
+    people: &[PersonOut],
+    history: &[Recorded],
+    names: &BTreeMap<String, String>,
     org: &str,
     now: Timestamp,
 ) -> Value {
-    let mut entries: Vec<Value> = Vec::new();
-    let mut used: BTreeMap<String, ()> = BTreeMap::new();
-    for r in records {
+    let mut authors = Authors {
+        names,
+        made: BTreeMap::new(),
+    };
+    let mut all: Vec<Keyed> = Vec::new();
+    let exported: BTreeMap<&str, &PersonOut> =
+        people.iter().map(|p| (p.person.id.as_str(), p)).collect();
+    for p in people {
+        let key = format!("Patient/{}", p.person.id);
+        all.push((key.clone(), patient_resource(p)));
+        for s in &p.sections {
+            let cx = crate::sections::Context {
+                person: p.person.id.as_str(),
+                subject: reference(&key),
+                author: authors.reference(&s.provenance.confirmed_by),
+                reference: &reference,
+            };
+            all.extend(crate::sections::resources(&cx, s));
+        }
+    }
+    for (i, r) in history.iter().enumerate() {
         let Some(person) = r.event.person().map(|p| p.as_str().to_string()) else {
             continue;
         };
-        if !people.contains_key(&person) {
+        let Some(p) = exported.get(person.as_str()) else {
+            continue;
+        };
+        let subject = reference(&format!("Patient/{person}"));
+        let author = authors.reference(&r.actor);
+        if let Event::MeiSectionMarked { section, mark, .. } = &r.event {
+            // Cleared by the next event on the same section.
+            let end = history[i + 1..]
+                .iter()
+                .find(|later| match &later.event {
+                    Event::MeiSectionSet { person: q, content, .. } => {
+                        q.as_str() == person && content.kind() == *section
+                    }
+                    Event::MeiSectionConfirmed { person: q, section: s, .. }
+                    | Event::MeiSectionMarked { person: q, section: s, .. } => {
+                        q.as_str() == person && s == section
+                    }
+                    _ => false,
+                })
+                .map(|later| later.occurred_at);
+            let mut flag = crate::sections::mark_flag(&subject, &author, *section, mark, r.occurred_at, end);
+            flag["identifier"] = identifier(r);
+            all.push((format!("Flag/mark-{}", id_of(r)), flag));
             continue;
         }
-        let subject = json!({ "reference": format!("Patient/{person}") });
-        let author = json!({ "display": r.actor });
-        let made = resources(r, &subject, &author, org);
-        if made.is_empty() {
-            continue;
-        }
-        used.insert(person, ());
-        entries.extend(made);
+        let held = |kind: SectionKind| p.sections.iter().any(|s| s.content.kind() == kind);
+        all.extend(resources(r, &subject, &author, org, &held));
     }
-    let mut all: Vec<Value> = used
-        .keys()
-        .filter_map(|p| people.get(p))
-        .map(patient_resource)
+    for (key, name) in &authors.made {
+        all.push((key.clone(), json!({ "resourceType": "Practitioner", "name": [{ "text": name }] })));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let entries: Vec<Value> = all
+        .into_iter()
+        .filter(|(k, _)| seen.insert(k.clone()))
+        .map(|(key, res)| entry(&key, res))
         .collect();
-    all.extend(entries);
     json!({
         "resourceType": "Bundle",
         "type": "collection",
         "timestamp": instant(now),
         "meta": { "lastUpdated": instant(now) },
-        "entry": all
-            .into_iter()
-            .map(|res| {
-                let full = format!(
-                    "urn:lantern:{}/{}",
-                    res["resourceType"].as_str().unwrap_or_default(),
-                    res["id"].as_str().unwrap_or_default()
-                );
-                json!({ "fullUrl": full, "resource": res })
-            })
-            .collect::<Vec<_>>(),
+        "entry": entries,
     })
 }
 
-fn resources(r: &Recorded, subject: &Value, author: &Value, org: &str) -> Vec<Value> {
+fn resources(
+    r: &Recorded,
+    subject: &Value,
+    author: &Value,
+    org: &str,
+    held: &dyn Fn(SectionKind) -> bool,
+) -> Vec<Keyed> {
     let id = id_of(r);
+    let author_name = author["display"].as_str().unwrap_or(&r.actor).to_string();
     match &r.event {
-        Event::MeiSectionSet {
-            content,
-            provenance,
-            ..
-        } => {
-            let kind = content.kind();
-            let doc_id = format!("mei-{id}");
-            let body = serde_json::to_string_pretty(content).unwrap_or_default();
-            vec![
-                json!({
-                    "resourceType": "DocumentReference",
-                    "id": doc_id,
-                    "identifier": identifier(r),
-                    "status": "current",
-                    "type": { "text": format!("Minimum essential information: {}", kind.title()) },
-                    "subject": subject,
-                    "date": instant(r.recorded_at),
-                    "author": [author],
-                    "custodian": { "display": org },
-                    "description": format!(
-                        "{} set from {} ({}), confirmed by {} at {}",
-                        kind.title(), provenance.source, provenance.method.describe(),
-                        provenance.confirmed_by, instant(provenance.confirmed_at)
-                    ),
-                    "content": [{ "attachment": {
-                        "contentType": "application/json",
-                        "data": b64(&body),
-                        "title": format!("{} (Lantern section content)", kind.title()),
-                        "creation": instant(provenance.confirmed_at),
-                    }}],
-                }),
-                json!({
-                    "resourceType": "Provenance",
-                    "id": format!("prov-{id}"),
-                    "target": [{ "reference": format!("DocumentReference/{doc_id}") }, subject],
-                    "occurredDateTime": instant(provenance.confirmed_at),
-                    "recorded": instant(r.recorded_at),
-                    "activity": { "text": format!("{} set", kind.title()) },
-                    "reason": [{ "text": provenance.method.describe() }],
-                    "agent": [{ "who": { "display": provenance.confirmed_by } }],
-                    "entity": [{ "role": "source", "what": { "display": provenance.source } }],
-                }),
-            ]
-        }
         Event::MeiSectionConfirmed {
+            person,
             section,
             provenance,
             ..
-        } => vec![json!({
-            "resourceType": "Provenance",
-            "id": format!("confirm-{id}"),
-            "target": [subject],
-            "occurredDateTime": instant(provenance.confirmed_at),
-            "recorded": instant(r.recorded_at),
-            "activity": { "text": format!("{} confirmed unchanged", section.title()) },
-            "reason": [{ "text": provenance.method.describe() }],
-            "agent": [{ "who": { "display": provenance.confirmed_by } }],
-            "entity": [{ "role": "source", "what": { "display": provenance.source } }],
-        })],
-        Event::MeiSectionMarked { section, mark, .. } => {
-            let (what, reason) = match mark {
-                lantern_core::mei::Mark::Stale { reason } => ("stale", reason),
-                lantern_core::mei::Mark::Disputed { reason } => ("disputed", reason),
-            };
-            vec![json!({
-                "resourceType": "Flag",
-                "id": format!("mark-{id}"),
-                "identifier": identifier(r),
-                "status": "active",
-                "category": [{ "text": "Minimum essential information" }],
-                "code": { "text": format!("{} marked {what}: {reason}", section.title()) },
-                "subject": subject,
-                "period": { "start": instant(r.occurred_at) },
-                "author": author,
-            })]
+        } => {
+            let mut target = vec![subject.clone()];
+            if held(*section) {
+                target.insert(0, reference(&format!("List/{person}-{}", section.as_str())));
+            }
+            vec![(
+                format!("Provenance/confirm-{id}"),
+                json!({
+                    "resourceType": "Provenance",
+                    "target": target,
+                    "occurredDateTime": instant(provenance.confirmed_at),
+                    "recorded": instant(r.recorded_at),
+                    "activity": { "text": format!("{} confirmed unchanged", section.title()) },
+                    "reason": [{ "text": provenance.method.describe() }],
+                    "agent": [{ "who": author }],
+                    "entity": [{ "role": "source", "what": { "display": provenance.source } }],
+                }),
+            )]
         }
         Event::DecisionRecorded {
             handover,
@@ -201,37 +319,38 @@ fn resources(r: &Recorded, subject: &Value, author: &Value, org: &str) -> Vec<Va
             ..
         } => {
             let mut text = format!(
-                "Decision: {decision}\nRationale: {rationale}\nHandover point: {handover}\nReadiness outcome at the time: {outcome_at_decision:?}\nRule set version: {rule_set_version}\nDecided by: {}\nRecorded at: {}\n",
-                r.actor,
+                "Decision: {decision}\nRationale: {rationale}\nHandover point: {handover}\nReadiness outcome at the time: {}\nRule set version: {rule_set_version}\nDecided by: {author_name}\nRecorded at: {}\n",
+                outcome_at_decision.label(),
                 instant(r.recorded_at)
             );
             if let Some(t) = review_at {
                 text.push_str(&format!("Review restriction at: {}\n", instant(*t)));
             }
-            vec![json!({
-                "resourceType": "DocumentReference",
-                "id": format!("decision-{id}"),
-                "identifier": identifier(r),
-                "status": "current",
-                "type": { "text": "Care decision (Lantern decision log)" },
-                "subject": subject,
-                "date": instant(r.recorded_at),
-                "author": [author],
-                "custodian": { "display": org },
-                "description": decision,
-                "content": [{ "attachment": {
-                    "contentType": "text/plain; charset=utf-8",
-                    "data": b64(&text),
-                    "title": "Decision and rationale",
-                    "creation": instant(r.occurred_at),
-                }}],
-            })]
+            vec![(
+                format!("DocumentReference/decision-{id}"),
+                json!({
+                    "resourceType": "DocumentReference",
+                    "identifier": identifier(r),
+                    "status": "current",
+                    "type": { "text": "Care decision (Lantern decision log)" },
+                    "subject": subject,
+                    "date": instant(r.recorded_at),
+                    "author": [author],
+                    "custodian": { "display": org },
+                    "description": decision,
+                    "content": [{ "attachment": {
+                        "contentType": "text/plain; charset=utf-8",
+                        "data": b64(&text),
+                        "title": "Decision and rationale",
+                        "creation": instant(r.occurred_at),
+                    }}],
+                }),
+            )]
         }
         Event::CallLogged(c) => {
             let party = json!({ "display": c.party });
             let mut v = json!({
                 "resourceType": "Communication",
-                "id": format!("call-{id}"),
                 "identifier": identifier(r),
                 "status": "completed",
                 "subject": subject,
@@ -242,7 +361,7 @@ fn resources(r: &Recorded, subject: &Value, author: &Value, org: &str) -> Vec<Va
                     { "contentString": format!("Purpose: {}", c.purpose) },
                     { "contentString": format!("Outcome: {}", c.outcome) },
                 ],
-                "note": [{ "text": format!("Logged by {} at {}", r.actor, instant(r.recorded_at)) }],
+                "note": [{ "text": format!("Logged by {author_name} at {}", instant(r.recorded_at)) }],
             });
             match c.direction {
                 Direction::Outgoing => {
@@ -264,7 +383,7 @@ fn resources(r: &Recorded, subject: &Value, author: &Value, org: &str) -> Vec<Va
             {
                 ids.push(json!({ "system": "urn:lantern:call-reference", "value": reference }));
             }
-            vec![v]
+            vec![(format!("Communication/call-{id}"), v)]
         }
         _ => vec![],
     }

@@ -14,5 +14,6 @@ pub mod read;
 pub mod refs;
 pub mod schema;
 pub mod search;
+pub mod sections;
 
 pub use read::{Document, DocumentError, read_document};

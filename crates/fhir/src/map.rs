@@ -75,8 +75,22 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
         mapped: true,
         ..Mapped::default()
     };
+    let tag = crate::sections::lantern_tag(v);
     match rt {
-        "Patient" => patient(v, &mut m, urls),
+        "Patient" => {
+            patient(v, &mut m, urls);
+            if tag.is_some() {
+                lantern_patient(v, &mut m);
+            }
+        }
+        "List" => {
+            m.used = &["code", "subject", "entry", "extension", "status", "mode", "title", "date", "source", "emptyReason"];
+            m.summary = string(v, "title").unwrap_or_else(|| "List".into());
+            match crate::sections::read_list(v, |r| urls.normalise(r)) {
+                Some(f) if tag.is_some() && status(v) == "current" => m.facts.push(f),
+                _ => m.mapped = false,
+            }
+        }
         "RelatedPerson" => {
             m.used = &["patient", "name", "telecom", "relationship", "active"];
             let name = name_line(list(v, "name")).unwrap_or_else(|| "Related person".into());
@@ -92,7 +106,7 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
                     name,
                     role: relationship,
                     phone,
-                    when: String::new(),
+                    when: crate::sections::read_string(v, "when").unwrap_or_default(),
                     source: None,
                 }));
             }
@@ -163,6 +177,18 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
                 name,
                 phone: phone(list(v, "telecom")),
             });
+        }
+        "Flag" if tag.as_deref() == Some("mark") => {
+            m.used = &["subject", "code", "category", "status", "period", "author", "extension"];
+            m.summary = format!("{} ({})", words(v, "code"), status(v));
+            m.facts.extend(crate::sections::read_mark(v));
+        }
+        "Flag" if tag.as_deref() == Some("risks") => {
+            m.used = &["subject", "code", "status", "extension"];
+            m.summary = format!("{} ({})", words(v, "code"), status(v));
+            if status(v) == "active" {
+                m.facts.push(Fact::Risk(crate::sections::read_risk(v)));
+            }
         }
         "Flag" => {
             m.used = &["subject", "code", "category", "status"];
@@ -237,6 +263,8 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
                 "medicationReference",
                 "dosage",
                 "dosageInstruction",
+                "extension",
+                "note",
             ];
             let (name, product) = if let Some(c) = v.get("medicationCodeableConcept") {
                 (
@@ -279,7 +307,7 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
                         name,
                         dose,
                         times,
-                        time_critical: false,
+                        time_critical: crate::sections::time_critical(v),
                         notes,
                         source: None,
                     },
@@ -343,6 +371,22 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
             // A care plan's activities do not say which essential information they inform:
             // kept whole and listed, and counted as not mapped, never as imported into nothing.
             m.mapped = false;
+        }
+        "Consent" if tag.as_deref() == Some("consent") => {
+            m.used = &["patient", "status", "scope", "category", "policyRule", "extension"];
+            let decision = list(v, "category")
+                .iter()
+                .find_map(concept)
+                .unwrap_or_else(|| "Consent".into());
+            let note = crate::sections::read_string(v, "capacity-note").unwrap_or_default();
+            m.summary = format!("{decision}: {note}");
+            if status(v) == "active" {
+                m.facts.push(Fact::Capacity(CapacityNote {
+                    decision,
+                    note,
+                    source: None,
+                }));
+            }
         }
         "Consent" => {
             m.used = &[
@@ -452,6 +496,18 @@ fn restricted(v: &Value) -> bool {
                     && matches!(string(c, "code").as_deref(), Some("R" | "V"))
             })
         })
+}
+
+/// A Patient Lantern exported says who the person is; their sections come from its Lists, so
+/// its contacts and communication are not read a second time as escalation or communication.
+fn lantern_patient(v: &Value, m: &mut Mapped) {
+    m.facts.retain(|f| matches!(f, Fact::Person(_)));
+    for f in &mut m.facts {
+        if let Fact::Person(p) = f {
+            p.lives_alone = crate::sections::read_bool(v, "lives-alone");
+            p.access_note = crate::sections::read_string(v, "access-note");
+        }
+    }
 }
 
 fn patient(v: &Value, m: &mut Mapped, urls: &FullUrls) {

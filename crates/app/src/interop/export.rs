@@ -2,8 +2,11 @@
 
 use crate::{Actor, App, AppError, Clock};
 use lantern_core::FieldError;
+use lantern_core::event::Event;
+use lantern_core::mei::SectionKind;
 use lantern_core::role::Role;
 use lantern_journal::{ImportAllError, Journal, Manifest};
+use std::collections::HashSet;
 use std::path::Path;
 
 impl App {
@@ -30,8 +33,10 @@ impl App {
 }
 
 impl App {
-    /// Records made in Lantern (section content and confirmations, marks, decisions, calls) as a
-    /// FHIR R4 Bundle, for everyone or one person, optionally only those recorded since a time.
+    /// Essential information and the records made in Lantern (confirmations, marks, decisions,
+    /// calls) as a FHIR R4 Bundle, for everyone or one person; with `since`, only the sections
+    /// and records changed since then. What the reader may not see of a restricted person
+    /// (address, access) is left out.
     pub fn export_fhir(
         &self,
         actor: &Actor,
@@ -54,7 +59,9 @@ impl App {
             "decision_recorded",
             "call_logged",
         ])?;
-        let mut records = Vec::new();
+        let mut history = Vec::new();
+        // (person, section) changed since `since`.
+        let mut touched: HashSet<(String, SectionKind)> = HashSet::new();
         for row in rows {
             let who = row.event.person().map(|p| p.as_str().to_string());
             if person.is_some() && who.as_deref() != person {
@@ -68,7 +75,16 @@ impl App {
             if since.is_some_and(|t| recorded_at < t) {
                 continue;
             }
-            records.push(lantern_fhir::export::Recorded {
+            let section = match &row.event {
+                Event::MeiSectionSet { content, .. } => Some(content.kind()),
+                Event::MeiSectionConfirmed { section, .. }
+                | Event::MeiSectionMarked { section, .. } => Some(*section),
+                _ => None,
+            };
+            if let (Some(w), Some(s)) = (&who, section) {
+                touched.insert((w.clone(), s));
+            }
+            history.push(lantern_fhir::export::Recorded {
                 node: row.stored.node_id.clone(),
                 seq: row.stored.seq,
                 occurred_at: time(&row.stored.occurred_at, "occurred_at")?,
@@ -77,16 +93,43 @@ impl App {
                 event: row.event,
             });
         }
-        let people = self
+        let mut people = Vec::new();
+        for p in self.journal.people(None)? {
+            if person.is_some_and(|x| x != p.id.as_str()) {
+                continue;
+            }
+            let id = p.id.to_string();
+            let sections: Vec<_> = self
+                .journal
+                .mei(&id)?
+                .into_iter()
+                .filter(|(k, _)| since.is_none() || touched.contains(&(id.clone(), *k)))
+                .map(|(_, r)| r)
+                .collect();
+            let has_history = history
+                .iter()
+                .any(|r| r.event.person().is_some_and(|x| x.as_str() == id));
+            if since.is_some() && sections.is_empty() && !has_history {
+                continue;
+            }
+            let withheld = p.restricted && !actor.may_see_restricted();
+            people.push(lantern_fhir::export::PersonOut {
+                person: if withheld { p.withheld() } else { p },
+                withheld,
+                sections,
+            });
+        }
+        let names = self
             .journal
-            .people(None)?
+            .staff()?
             .into_iter()
-            .map(|p| (p.id.to_string(), p))
+            .map(|s| (format!("staff:{}", s.id), s.name))
             .collect();
         let org = self.journal.org_name()?.unwrap_or_default();
         Ok(lantern_fhir::export::bundle(
-            &records,
             &people,
+            &history,
+            &names,
             &org,
             self.now(),
         ))

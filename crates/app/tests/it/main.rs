@@ -161,3 +161,83 @@ fn every_use_case_on_a_person_checks_scope_itself() {
     app.person_in_reach(&sub, &mine).unwrap();
     app.evaluate_readiness(&sub, &mine, "rapid-start").unwrap();
 }
+
+/// Issue 13: Lantern reads its own FHIR export back. Every person of the demo, exported as FHIR
+/// and imported into a fresh node, has the same essential information: every section's content,
+/// its as-of and its marks.
+#[test]
+fn a_fhir_export_read_into_a_fresh_node_gives_the_same_essential_information() {
+    let (_d, mut app) = demo();
+    let manager = app.actor(Some(DEMO_MANAGER), "t").unwrap();
+    // A mark that was cleared exports as inactive and does not come back; one standing does.
+    app.mark_section(&manager, S1_PERSON, "consent", false, "Daughter to confirm LPA")
+        .unwrap();
+    let bundle = app.export_fhir(&manager, None, None).unwrap();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), serde_json::to_vec(&bundle).unwrap()).unwrap();
+    // `scripts/test.sh` checks it with the two third-party validators.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/fhir-export");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(file.path(), dir.join("demo-all.json")).unwrap();
+
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let now = "2026-11-21T08:00:00Z".parse().unwrap();
+    let mut fresh = App::init(fresh_dir.path(), "Reader", "t", Clock::Fixed(now)).unwrap();
+    let op = Actor::LocalOperator("t".into());
+    fresh
+        .add_service(&op, "reader-homecare", "Reader homecare", "homecare")
+        .unwrap();
+    let opts = lantern_app::ImportOptions {
+        source: "lantern-demo".into(),
+        service: None,
+        full: false,
+    };
+    let report = fresh
+        .import_fhir(&op, &opts, &[file.path().to_path_buf()], &mut |_, _| {})
+        .unwrap();
+    assert!(report.rejected.is_empty(), "{:?}", report.rejected);
+    assert!(report.dangling.is_empty(), "{:?}", report.dangling);
+
+    let theirs = fresh.list_people(&op, None).unwrap();
+    let ours = app.list_people(&op, None).unwrap();
+    assert_eq!(theirs.len(), ours.len());
+    let mut compared = 0;
+    for p in &ours {
+        let q = theirs
+            .iter()
+            .find(|q| {
+                q.person.given_name == p.person.given_name
+                    && q.person.family_name == p.person.family_name
+                    && q.person.date_of_birth == p.person.date_of_birth
+            })
+            .unwrap_or_else(|| panic!("{} not read back", p.person.id));
+        assert_eq!(q.person.nhs_number, p.person.nhs_number);
+        assert_eq!(q.person.address, p.person.address);
+        assert_eq!(q.person.lives_alone, p.person.lives_alone);
+        assert_eq!(q.person.restricted, p.person.restricted);
+        assert_eq!(q.person.deceased, p.person.deceased);
+        let a = app.view_person(&op, p.person.id.as_str(), "test", None).unwrap();
+        let b = fresh.view_person(&op, q.person.id.as_str(), "test", None).unwrap();
+        for (x, y) in a.sections.iter().zip(&b.sections) {
+            let who = format!("{} {}", p.person.id, x.section);
+            match (&x.record, &y.record) {
+                (None, None) => {}
+                (Some(x), Some(y)) => {
+                    assert_eq!(x.content.without_sources(), y.content.without_sources(), "{who}");
+                    assert_eq!(x.provenance.confirmed_at, y.provenance.confirmed_at, "{who} as of");
+                    if let Some(m) = &x.mark {
+                        assert_eq!(y.mark.as_ref(), Some(m), "{who} mark");
+                    }
+                    compared += 1;
+                }
+                _ => panic!("{who}: held on one node and not the other"),
+            }
+        }
+    }
+    assert!(compared > 200, "only {compared} sections compared");
+    // Importing the same export again changes nothing.
+    let again = fresh
+        .import_fhir(&op, &opts, &[file.path().to_path_buf()], &mut |_, _| {})
+        .unwrap();
+    assert_eq!(again.events, 0, "{again:?}");
+}

@@ -74,20 +74,26 @@ fn decisions_confirmations_and_marks_export_as_r4_that_reads_back() {
             .count()
     };
     assert_eq!(of("Patient"), 1);
-    assert!(
-        of("DocumentReference") >= 2,
-        "section content and the decision"
-    );
-    assert!(of("Provenance") >= 2);
-    assert!(of("Flag") >= 1);
+    assert!(of("List") >= 4, "one List per section held");
+    assert_eq!(of("DocumentReference"), 1, "the decision; sections are not documents");
+    assert!(of("Provenance") >= 5);
+    assert!(of("Practitioner") >= 1, "authors by name");
     let text = b.to_string();
     assert!(text.contains("Daughter says the evening dose changed"));
     assert!(text.contains("phone call with Ruth Marlow (daughter)"));
+    assert!(text.contains("Amara Osei"), "the decision's author by name");
+    for e in entries {
+        assert!(e["fullUrl"].as_str().unwrap().starts_with("urn:uuid:"), "{e}");
+    }
 
-    // It reads back through Lantern's own R4 validation, with nothing rejected.
+    // A fresh node reads it back: the person and their sections, the dispute still standing.
     let fresh = tempfile::tempdir().unwrap();
     lantern(fresh.path())
         .args(["init", "--org", "Reader"])
+        .assert()
+        .success();
+    lantern(fresh.path())
+        .args(["service", "add", "reader-homecare", "--name", "Reader homecare", "--kind", "homecare"])
         .assert()
         .success();
     let out = lantern(fresh.path())
@@ -100,4 +106,27 @@ fn decisions_confirmations_and_marks_export_as_r4_that_reads_back() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    let theirs = json(fresh.path(), &["mei", "show", "lantern-p-edith-marlow"]);
+    let ours = json(d.path(), &["mei", "show", p]);
+    for (a, b) in ours["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(theirs["sections"].as_array().unwrap())
+    {
+        assert_eq!(a["section"], b["section"]);
+        assert_eq!(
+            a["record"].is_null(),
+            b["record"].is_null(),
+            "{} held on one node only",
+            a["section"]
+        );
+    }
+    let medication = theirs["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["section"] == "medication")
+        .unwrap();
+    assert_eq!(medication["status"], "disputed", "{medication}");
 }

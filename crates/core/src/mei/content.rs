@@ -158,6 +158,23 @@ impl SectionContent {
         out
     }
 
+    /// The same content with no item saying which record it came from: what two copies of a
+    /// section must agree on when they came by different routes (an export read back).
+    pub fn without_sources(&self) -> SectionContent {
+        let mut c = self.clone();
+        match &mut c {
+            SectionContent::Risks(r) => r.risks.iter_mut().for_each(|x| x.source = None),
+            SectionContent::Medication(m) => {
+                m.medicines.iter_mut().for_each(|x| x.source = None);
+                m.allergies.iter_mut().for_each(|x| x.source = None);
+            }
+            SectionContent::Consent(n) => n.capacity_notes.iter_mut().for_each(|x| x.source = None),
+            SectionContent::Escalation(e) => e.route.iter_mut().for_each(|x| x.source = None),
+            SectionContent::Mobility(_) | SectionContent::Communication(_) => {}
+        }
+        c
+    }
+
     /// Which section this is.
     pub fn kind(&self) -> SectionKind {
         match self {

@@ -827,7 +827,10 @@ impl App {
             }
             let mut contributing: Vec<FactSource> = facts
                 .iter()
-                .filter(|(_, f)| lantern_core::compose::section_of(f) == Some(kind))
+                .filter(|(_, f)| {
+                    lantern_core::compose::section_of(f) == Some(kind)
+                        && !matches!(f, Fact::Mark { .. })
+                })
                 .map(|(s, _)| (*s).clone())
                 .collect();
             contributing.sort();
@@ -861,6 +864,18 @@ impl App {
                         reason: gaps.join("; "),
                     },
                 });
+            }
+            // Marks another Lantern node had on the section come with it.
+            for (_, f) in &facts {
+                if let Fact::Mark { section, mark } = f
+                    && *section == kind
+                {
+                    out.push(Event::MeiSectionMarked {
+                        person: PersonId::parse(person)?,
+                        section: kind,
+                        mark: mark.clone(),
+                    });
+                }
             }
         }
         Ok(out)
