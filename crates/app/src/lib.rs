@@ -27,6 +27,7 @@ pub use interop::import_csv::csv_template;
 pub use lantern_core::access::Scope;
 pub use people::access::AuditEvent;
 pub use people::calls::CallInput;
+pub use people::duplicates::PairView;
 pub use people::mei::{SectionInput, SectionView};
 pub use people::person::PersonView;
 pub use readiness::check::CheckResult;

@@ -32,6 +32,12 @@ pub fn unstated(
                 "the source lists medicines but not the support needed (none, prompt, assist or administer); confirm it".to_string(),
             );
         }
+        SectionContent::Mobility(m) if m.falls_risk == FallsRisk::NotStated => {
+            out.push(
+                "the source does not state the falls risk (low, medium or high); confirm it"
+                    .to_string(),
+            );
+        }
         SectionContent::Communication(c)
             if c.hearing.is_none()
                 && c.sight.is_none()
@@ -346,6 +352,7 @@ fn from_list(
 
 fn max_falls(a: FallsRisk, b: FallsRisk) -> FallsRisk {
     let rank = |x: FallsRisk| match x {
+        FallsRisk::NotStated => -1,
         FallsRisk::Low => 0,
         FallsRisk::Medium => 1,
         FallsRisk::High => 2,
@@ -422,6 +429,24 @@ mod tests {
         let names: Vec<_> = m.allergies.iter().map(|a| a.substance.as_str()).collect();
         assert_eq!(names, ["Latex", "Penicillin"]);
         assert_eq!(m.allergies[1].source.as_ref().unwrap().id, "a1");
+    }
+
+    #[test]
+    fn a_falls_risk_not_stated_is_a_reason_to_confirm_never_low() {
+        let m = SectionContent::Mobility(Mobility {
+            transfers: "Independent".into(),
+            ..Mobility::default()
+        });
+        let SectionContent::Mobility(x) = &m else {
+            panic!()
+        };
+        assert_eq!(x.falls_risk, FallsRisk::NotStated);
+        let gaps = unstated(&m, &[], false);
+        assert!(gaps.iter().any(|g| g.contains("falls risk")), "{gaps:?}");
+        assert_eq!(
+            max_falls(FallsRisk::NotStated, FallsRisk::Low),
+            FallsRisk::Low
+        );
     }
 
     #[test]

@@ -146,6 +146,18 @@ pub enum Event {
     CallLogged(Call),
     /// A person's details were changed (by an import from the main record, say).
     PersonUpdated(Person),
+    /// Two records that may be one person were decided about: merged, kept apart, or an earlier
+    /// decision undone (see [`crate::duplicate`]).
+    DuplicateDecided {
+        /// The record kept (for a merge), or the first named.
+        person: PersonId,
+        /// The other record.
+        other: PersonId,
+        /// What was decided.
+        decision: crate::duplicate::DuplicateDecision,
+        /// Why.
+        reason: String,
+    },
     /// Records were taken from another system: new ones and changed ones only.
     SourceRecordsImported {
         /// The source system.
@@ -365,6 +377,7 @@ impl Event {
             Event::SourceRecordsMissing { .. } => "source_records_missing",
             Event::SourceRecordsHeld { .. } => "source_records_held",
             Event::IdentityConflictResolved { .. } => "identity_conflict_resolved",
+            Event::DuplicateDecided { .. } => "duplicate_decided",
             Event::SourceAdded(_) => "source_added",
             Event::Printed(_) => "printed",
             Event::PrintDestroyed { .. } => "print_destroyed",
@@ -440,7 +453,8 @@ impl Event {
             | Event::MeiSectionConfirmed { person, .. }
             | Event::MeiSectionMarked { person, .. }
             | Event::ReadinessChecked { person, .. }
-            | Event::DecisionRecorded { person, .. } => Some(person),
+            | Event::DecisionRecorded { person, .. }
+            | Event::DuplicateDecided { person, .. } => Some(person),
             Event::VisitPlanned(v) => Some(&v.person),
             Event::MeiViewed { person, .. } => Some(person),
             Event::CallLogged(c) => Some(&c.person),

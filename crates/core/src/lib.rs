@@ -11,6 +11,7 @@ pub mod dependency;
 pub mod disruption;
 pub mod disruption_view;
 pub mod downtime;
+pub mod duplicate;
 pub mod error;
 pub mod event;
 pub mod ids;

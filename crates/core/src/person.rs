@@ -49,6 +49,10 @@ pub struct Person {
     /// and never printed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub restricted: bool,
+    /// Found to be the same person as another record and merged into it: kept (its history
+    /// stays readable here), out of the active caseload. A merge can be undone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<PersonId>,
 }
 
 /// What tells two records of one person apart when no NHS number does: the names (ignoring
@@ -102,13 +106,15 @@ impl Person {
     pub fn likely_same_as(&self, other: &Person) -> bool {
         let key = |p: &Person| name_and_birth(&p.given_name, &p.family_name, p.date_of_birth);
         self.id != other.id
+            && self.merged_into.is_none()
+            && other.merged_into.is_none()
             && key(self) == key(other)
             && !matches!((&self.nhs_number, &other.nhs_number), (Some(a), Some(b)) if a != b)
     }
 
-    /// In the active caseload (not recorded as deceased).
+    /// In the active caseload (not recorded as deceased, not merged into another record).
     pub fn is_active(&self) -> bool {
-        self.deceased.is_none()
+        self.deceased.is_none() && self.merged_into.is_none()
     }
 
     /// The person with a restricted record's address and access details withheld.
@@ -226,6 +232,7 @@ impl PersonInput {
             deceased: None,
             nhs_number_as_given: None,
             restricted: false,
+            merged_into: None,
         };
         p.validate(today)?;
         Ok(p)
@@ -301,6 +308,7 @@ mod likely_same {
             deceased: None,
             nhs_number_as_given: None,
             restricted: false,
+            merged_into: None,
         }
     }
 

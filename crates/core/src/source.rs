@@ -458,6 +458,7 @@ mod tests {
             deceased: None,
             nhs_number_as_given: None,
             restricted: false,
+            merged_into: None,
         }
     }
 

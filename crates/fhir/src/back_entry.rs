@@ -104,7 +104,10 @@ pub fn bundle(
                 withheld: person.restricted,
                 sections: vec![],
             };
-            out.push((format!("Patient/{p}"), crate::export::patient_resource(&shown)));
+            out.push((
+                format!("Patient/{p}"),
+                crate::export::patient_resource(&shown),
+            ));
         }
     }
     for e in entries {

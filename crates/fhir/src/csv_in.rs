@@ -111,7 +111,10 @@ impl CsvKind {
                 ("aids_outdoors", "; separated"),
                 ("transfers", ""),
                 ("manual_handling_plan", ""),
-                ("falls_risk", "low, medium or high"),
+                (
+                    "falls_risk",
+                    "low, medium or high (left empty: not stated, to be confirmed)",
+                ),
                 ("recent_falls_or_admissions", "; separated"),
             ],
             CsvKind::Section(SectionKind::Communication) => &[

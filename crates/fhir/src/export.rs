@@ -4,11 +4,11 @@
 //! confirmations, decisions and calls. Every `fullUrl` is a `urn:uuid` made from the record's
 //! key and every reference uses it, so references resolve under the R4 Bundle rules.
 
+use crate::sections::Keyed;
 use base64::Engine;
 use jiff::Timestamp;
 use lantern_core::call::Direction;
 use lantern_core::event::Event;
-use crate::sections::Keyed;
 use lantern_core::mei::{SectionContent, SectionKind, SectionRecord};
 use lantern_core::person::Person;
 use serde_json::{Value, json};
@@ -59,7 +59,14 @@ pub fn uuid_of(key: &str) -> String {
     b[6] = (b[6] & 0x0f) | 0x50;
     b[8] = (b[8] & 0x3f) | 0x80;
     let x = hex::encode(b);
-    format!("{}-{}-{}-{}-{}", &x[..8], &x[8..12], &x[12..16], &x[16..20], &x[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &x[..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..]
+    )
 }
 
 fn full_url(key: &str) -> String {
@@ -96,7 +103,9 @@ pub struct PersonOut {
 /// `meta.security` R, and communication from their communication section.
 pub fn patient_resource(p: &PersonOut) -> Value {
     let person = &p.person;
-    let mut names = vec![json!({ "use": "official", "family": person.family_name, "given": [person.given_name] })];
+    let mut names = vec![
+        json!({ "use": "official", "family": person.family_name, "given": [person.given_name] }),
+    ];
     if let Some(n) = &person.preferred_name {
         names.push(json!({ "use": "nickname", "given": [n] }));
     }
@@ -158,7 +167,8 @@ pub fn patient_resource(p: &PersonOut) -> Value {
     for s in &p.sections {
         if let SectionContent::Communication(c) = &s.content {
             if !c.language.trim().is_empty() {
-                v["communication"] = json!([{ "language": { "text": c.language }, "preferred": true }]);
+                v["communication"] =
+                    json!([{ "language": { "text": c.language }, "preferred": true }]);
             }
             extensions.push(json!({
                 "url": "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired",
@@ -182,7 +192,11 @@ impl Authors<'_> {
         if let Some(operator) = who.strip_prefix("local:") {
             return json!({ "display": format!("{operator} (local operator)") });
         }
-        let name = self.names.get(who).cloned().unwrap_or_else(|| who.to_string());
+        let name = self
+            .names
+            .get(who)
+            .cloned()
+            .unwrap_or_else(|| who.to_string());
         if who.starts_with("import from ") || name.trim().is_empty() {
             return json!({ "display": name });
         }
@@ -239,17 +253,24 @@ pub fn bundle(
             let end = history[i + 1..]
                 .iter()
                 .find(|later| match &later.event {
-                    Event::MeiSectionSet { person: q, content, .. } => {
-                        q.as_str() == person && content.kind() == *section
+                    Event::MeiSectionSet {
+                        person: q, content, ..
+                    } => q.as_str() == person && content.kind() == *section,
+                    Event::MeiSectionConfirmed {
+                        person: q,
+                        section: s,
+                        ..
                     }
-                    Event::MeiSectionConfirmed { person: q, section: s, .. }
-                    | Event::MeiSectionMarked { person: q, section: s, .. } => {
-                        q.as_str() == person && s == section
-                    }
+                    | Event::MeiSectionMarked {
+                        person: q,
+                        section: s,
+                        ..
+                    } => q.as_str() == person && s == section,
                     _ => false,
                 })
                 .map(|later| later.occurred_at);
-            let mut flag = crate::sections::mark_flag(&subject, &author, *section, mark, r.occurred_at, end);
+            let mut flag =
+                crate::sections::mark_flag(&subject, &author, *section, mark, r.occurred_at, end);
             flag["identifier"] = identifier(r);
             all.push((format!("Flag/mark-{}", id_of(r)), flag));
             continue;
@@ -258,7 +279,10 @@ pub fn bundle(
         all.extend(resources(r, &subject, &author, org, &held));
     }
     for (key, name) in &authors.made {
-        all.push((key.clone(), json!({ "resourceType": "Practitioner", "name": [{ "text": name }] })));
+        all.push((
+            key.clone(),
+            json!({ "resourceType": "Practitioner", "name": [{ "text": name }] }),
+        ));
     }
     let mut seen = std::collections::BTreeSet::new();
     let entries: Vec<Value> = all

@@ -84,7 +84,18 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
             }
         }
         "List" => {
-            m.used = &["code", "subject", "entry", "extension", "status", "mode", "title", "date", "source", "emptyReason"];
+            m.used = &[
+                "code",
+                "subject",
+                "entry",
+                "extension",
+                "status",
+                "mode",
+                "title",
+                "date",
+                "source",
+                "emptyReason",
+            ];
             m.summary = string(v, "title").unwrap_or_else(|| "List".into());
             match crate::sections::read_list(v, |r| urls.normalise(r)) {
                 Some(f) if tag.is_some() && status(v) == "current" => m.facts.push(f),
@@ -179,7 +190,15 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
             });
         }
         "Flag" if tag.as_deref() == Some("mark") => {
-            m.used = &["subject", "code", "category", "status", "period", "author", "extension"];
+            m.used = &[
+                "subject",
+                "code",
+                "category",
+                "status",
+                "period",
+                "author",
+                "extension",
+            ];
             m.summary = format!("{} ({})", words(v, "code"), status(v));
             m.facts.extend(crate::sections::read_mark(v));
         }
@@ -373,7 +392,14 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
             m.mapped = false;
         }
         "Consent" if tag.as_deref() == Some("consent") => {
-            m.used = &["patient", "status", "scope", "category", "policyRule", "extension"];
+            m.used = &[
+                "patient",
+                "status",
+                "scope",
+                "category",
+                "policyRule",
+                "extension",
+            ];
             let decision = list(v, "category")
                 .iter()
                 .find_map(concept)

@@ -54,7 +54,8 @@ pub fn lantern_tag(v: &Value) -> Option<String> {
 
 /// An extension holding a string (none for an empty one: FHIR has no empty strings).
 pub fn ext_string(name: &str, value: &str) -> Option<Value> {
-    (!value.trim().is_empty()).then(|| json!({ "url": format!("{EXT}{name}"), "valueString": value }))
+    (!value.trim().is_empty())
+        .then(|| json!({ "url": format!("{EXT}{name}"), "valueString": value }))
 }
 
 fn ext_strings<'a>(name: &str, values: impl IntoIterator<Item = &'a String>) -> Vec<Value> {
@@ -184,7 +185,10 @@ pub fn resources(cx: &Context<'_>, record: &SectionRecord) -> Vec<Keyed> {
         }
         SectionContent::Medication(m) => {
             for (i, med) in m.medicines.iter().enumerate() {
-                items.push((key("MedicationStatement", i), medication_statement(cx, med, &item_meta)));
+                items.push((
+                    key("MedicationStatement", i),
+                    medication_statement(cx, med, &item_meta),
+                ));
             }
             for (i, a) in m.allergies.iter().enumerate() {
                 let mut v = json!({
@@ -211,7 +215,9 @@ pub fn resources(cx: &Context<'_>, record: &SectionRecord) -> Vec<Keyed> {
             fields.extend(ext_strings("aid-outdoors", &m.aids_outdoors));
             fields.extend(ext_string("transfers", &m.transfers));
             fields.extend(ext_string("manual-handling-plan", &m.manual_handling_plan));
-            fields.extend(ext_code("falls-risk", &m.falls_risk));
+            if m.falls_risk != FallsRisk::NotStated {
+                fields.extend(ext_code("falls-risk", &m.falls_risk));
+            }
             fields.extend(ext_strings(
                 "recent-fall-or-admission",
                 &m.recent_falls_or_admissions,
@@ -220,17 +226,19 @@ pub fn resources(cx: &Context<'_>, record: &SectionRecord) -> Vec<Keyed> {
                 .ok()
                 .and_then(|s| s.as_str().map(str::to_string))
                 .unwrap_or_default();
-            beside.push((
-                key("Observation", 1000),
-                json!({
-                    "resourceType": "Observation",
-                    "status": "final",
-                    "code": { "text": "Falls risk assessment" },
-                    "subject": cx.subject,
-                    "effectiveDateTime": instant(as_of),
-                    "valueCodeableConcept": { "text": format!("{level} risk") },
-                }),
-            ));
+            if m.falls_risk != FallsRisk::NotStated {
+                beside.push((
+                    key("Observation", 1000),
+                    json!({
+                        "resourceType": "Observation",
+                        "status": "final",
+                        "code": { "text": "Falls risk assessment" },
+                        "subject": cx.subject,
+                        "effectiveDateTime": instant(as_of),
+                        "valueCodeableConcept": { "text": format!("{level} risk") },
+                    }),
+                ));
+            }
         }
         SectionContent::Communication(c) => {
             fields.extend(ext_string("language", &c.language));
@@ -350,7 +358,10 @@ pub fn resources(cx: &Context<'_>, record: &SectionRecord) -> Vec<Keyed> {
     let mut out = vec![(list_key.clone(), with_extensions(list, fields))];
     out.extend(items);
     out.extend(beside);
-    out.push((format!("Provenance/{}-{}", cx.person, kind.as_str()), provenance));
+    out.push((
+        format!("Provenance/{}-{}", cx.person, kind.as_str()),
+        provenance,
+    ));
     out
 }
 

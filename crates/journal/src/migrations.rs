@@ -291,6 +291,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         reason      TEXT
     );
     "#,
+    // 7: decisions about two records that may be one person (merged, kept apart); undoing one
+    // removes its row (the journal keeps every decision).
+    r#"
+    CREATE TABLE p_duplicate_decisions (
+        person     TEXT NOT NULL,
+        other      TEXT NOT NULL,
+        doc        TEXT NOT NULL,
+        PRIMARY KEY (person, other)
+    );
+    CREATE INDEX p_duplicate_decisions_other ON p_duplicate_decisions (other);
+    "#,
 ];
 
 /// Bring the schema up to date, each step in its own transaction.

@@ -170,6 +170,29 @@ impl Journal {
             .pop())
     }
 
+    /// Decisions standing about pairs that include this person (merged, kept apart).
+    pub fn duplicate_decisions(
+        &self,
+        person: &str,
+    ) -> Result<Vec<lantern_core::duplicate::PairDecision>, JournalError> {
+        self.docs(
+            "duplicate decision",
+            "SELECT doc FROM p_duplicate_decisions WHERE person = ?1 OR other = ?1 ORDER BY person, other",
+            [person],
+        )
+    }
+
+    /// The source patients linked to a person, as `(source, patient)`.
+    pub fn source_links_of(&self, person: &str) -> Result<Vec<(String, String)>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT source, patient FROM p_source_links WHERE person = ?1 ORDER BY source, patient",
+        )?;
+        let rows = st
+            .query_map([person], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<(String, String)>, _>>()?;
+        Ok(rows)
+    }
+
     /// Whether a person with this NHS number is held (and who).
     pub fn person_by_nhs_number(&self, nhs: &str) -> Result<Option<String>, JournalError> {
         Ok(self

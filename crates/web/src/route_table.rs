@@ -58,6 +58,12 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
         ),
         (
             Method::POST,
+            "/people/{id}/duplicates",
+            Import,
+            post(people::pages::decide_duplicate),
+        ),
+        (
+            Method::POST,
             "/people/{id}/break-glass",
             ViewPeople,
             post(people::pages::break_glass),

@@ -179,6 +179,7 @@ impl DoneQuery {
             "call" => "Call logged.",
             "confirmed" => "Section confirmed.",
             "saved" => "Section saved and confirmed.",
+            "duplicate" => "Decision recorded in the journal.",
             "published" => "New version published.",
             "source" => "Source registered: `lantern serve` pulls it on its interval.",
             "destroyed" => "Destruction recorded.",

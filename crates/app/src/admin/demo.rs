@@ -431,6 +431,7 @@ fn generate_people(
             deceased: None,
             nhs_number_as_given: None,
             restricted: false,
+            merged_into: None,
         });
     }
     people.push(data.s1.person.clone());

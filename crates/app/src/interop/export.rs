@@ -119,12 +119,7 @@ impl App {
                 sections,
             });
         }
-        let names = self
-            .journal
-            .staff()?
-            .into_iter()
-            .map(|s| (format!("staff:{}", s.id), s.name))
-            .collect();
+        let names = self.staff_names()?;
         let org = self.journal.org_name()?.unwrap_or_default();
         Ok(lantern_fhir::export::bundle(
             &people,

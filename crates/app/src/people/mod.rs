@@ -3,5 +3,6 @@
 
 pub(crate) mod access;
 pub(crate) mod calls;
+pub(crate) mod duplicates;
 pub(crate) mod mei;
 pub(crate) mod person;

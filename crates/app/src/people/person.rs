@@ -116,11 +116,16 @@ impl App {
     ) -> Result<Vec<(String, String)>, AppError> {
         let person = self.ensure_in_reach(actor, person)?;
         let scope = self.scope(actor)?;
+        let decisions = self.journal.duplicate_decisions(person.id.as_str())?;
         Ok(self
             .journal
             .people(None)?
             .into_iter()
-            .filter(|o| scope.includes(o) && person.likely_same_as(o))
+            .filter(|o| {
+                scope.includes(o)
+                    && person.likely_same_as(o)
+                    && !super::duplicates::decided(&decisions, &person.id, &o.id)
+            })
             .map(|o| (o.id.to_string(), o.display_name()))
             .collect())
     }

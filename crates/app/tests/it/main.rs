@@ -1,7 +1,8 @@
 //! Use-case tests against a real data directory.
 
 use lantern_app::admin::demo::{DEMO_MANAGER, S1_PERSON};
-use lantern_app::{Actor, App, Clock};
+use lantern_app::core::mei::Mark;
+use lantern_app::{Actor, App, Clock, SectionInput};
 
 fn demo() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
@@ -170,8 +171,14 @@ fn a_fhir_export_read_into_a_fresh_node_gives_the_same_essential_information() {
     let (_d, mut app) = demo();
     let manager = app.actor(Some(DEMO_MANAGER), "t").unwrap();
     // A mark that was cleared exports as inactive and does not come back; one standing does.
-    app.mark_section(&manager, S1_PERSON, "consent", false, "Daughter to confirm LPA")
-        .unwrap();
+    app.mark_section(
+        &manager,
+        S1_PERSON,
+        "consent",
+        false,
+        "Daughter to confirm LPA",
+    )
+    .unwrap();
     let bundle = app.export_fhir(&manager, None, None).unwrap();
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), serde_json::to_vec(&bundle).unwrap()).unwrap();
@@ -216,15 +223,26 @@ fn a_fhir_export_read_into_a_fresh_node_gives_the_same_essential_information() {
         assert_eq!(q.person.lives_alone, p.person.lives_alone);
         assert_eq!(q.person.restricted, p.person.restricted);
         assert_eq!(q.person.deceased, p.person.deceased);
-        let a = app.view_person(&op, p.person.id.as_str(), "test", None).unwrap();
-        let b = fresh.view_person(&op, q.person.id.as_str(), "test", None).unwrap();
+        let a = app
+            .view_person(&op, p.person.id.as_str(), "test", None)
+            .unwrap();
+        let b = fresh
+            .view_person(&op, q.person.id.as_str(), "test", None)
+            .unwrap();
         for (x, y) in a.sections.iter().zip(&b.sections) {
             let who = format!("{} {}", p.person.id, x.section);
             match (&x.record, &y.record) {
                 (None, None) => {}
                 (Some(x), Some(y)) => {
-                    assert_eq!(x.content.without_sources(), y.content.without_sources(), "{who}");
-                    assert_eq!(x.provenance.confirmed_at, y.provenance.confirmed_at, "{who} as of");
+                    assert_eq!(
+                        x.content.without_sources(),
+                        y.content.without_sources(),
+                        "{who}"
+                    );
+                    assert_eq!(
+                        x.provenance.confirmed_at, y.provenance.confirmed_at,
+                        "{who} as of"
+                    );
                     if let Some(m) = &x.mark {
                         assert_eq!(y.mark.as_ref(), Some(m), "{who} mark");
                     }
@@ -240,4 +258,207 @@ fn a_fhir_export_read_into_a_fresh_node_gives_the_same_essential_information() {
         .import_fhir(&op, &opts, &[file.path().to_path_buf()], &mut |_, _| {})
         .unwrap();
     assert_eq!(again.events, 0, "{again:?}");
+}
+
+fn bundle_file(dir: &std::path::Path, name: &str, medicine: &str) -> std::path::PathBuf {
+    let b = serde_json::json!({
+        "resourceType": "Bundle", "type": "collection",
+        "entry": [
+            {"fullUrl": "urn:uuid:pat-1", "resource": {
+                "resourceType": "Patient", "id": "pat-1",
+                "meta": {"lastUpdated": "2026-11-20T09:00:00Z"},
+                "name": [{"family": "Okoro", "given": ["Grace"]}], "birthDate": "1944-05-06"}},
+            {"fullUrl": "urn:uuid:med-1", "resource": {
+                "resourceType": "MedicationStatement", "id": "med-1", "status": "active",
+                "meta": {"lastUpdated": "2026-11-20T09:00:00Z"},
+                "medicationCodeableConcept": {"text": medicine},
+                "subject": {"reference": "urn:uuid:pat-1"}}}
+        ]
+    });
+    let f = dir.join(name);
+    std::fs::write(&f, b.to_string()).unwrap();
+    f
+}
+
+/// Issue 13: two records of one person are merged, or kept apart, only by a person with a
+/// reason; both decisions are journaled and can be undone, and nothing is lost either way.
+#[test]
+fn likely_duplicates_are_merged_or_kept_apart_reversibly_and_nothing_is_lost() {
+    let (d, mut app) = demo();
+    let manager = app.actor(Some(DEMO_MANAGER), "t").unwrap();
+    let input = |id: &str| lantern_app::core::person::PersonInput {
+        id: id.into(),
+        given_name: "Grace".into(),
+        family_name: "Okoro".into(),
+        date_of_birth: "1944-05-06".into(),
+        nhs_number: None,
+        address: "9 Elm Road".into(),
+        access_note: None,
+        key_contacts: vec![],
+        service: "riverside-homecare".into(),
+        lives_alone: false,
+    };
+    app.add_person(&manager, &input("p-grace-a")).unwrap();
+    let section = |source: &str| SectionInput {
+        source: source.into(),
+        method: "document".into(),
+        ..SectionInput::default()
+    };
+    app.set_section(
+        &manager,
+        "p-grace-a",
+        "medication",
+        r#"{"support_level":"prompt","medicines":[],"allergies":[]}"#,
+        &section("GP letter"),
+    )
+    .unwrap();
+    // The second record comes from a prescription service, with a medicine and an allergy-free
+    // escalation route the first does not hold.
+    let opts = lantern_app::ImportOptions {
+        source: "eps".into(),
+        service: Some("riverside-homecare".into()),
+        full: false,
+    };
+    let f = bundle_file(d.path(), "eps-1.json", "Warfarin 1mg tablets");
+    let report = app
+        .import_fhir(&manager, &opts, &[f], &mut |_, _| {})
+        .unwrap();
+    assert_eq!(report.flagged.len(), 1, "{:?}", report.flagged);
+    let b = app
+        .list_people(&manager, None)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.person.given_name == "Grace" && v.person.id.as_str() != "p-grace-a")
+        .unwrap()
+        .person
+        .id
+        .to_string();
+    app.set_section(
+        &manager,
+        &b,
+        "escalation",
+        r#"{"route":[{"name":"Ade Okoro","role":"son","phone":"07700 900777","when":"any change"}]}"#,
+        &section("Son, by phone"),
+    )
+    .unwrap();
+    let likely = app.likely_duplicates_of(&manager, "p-grace-a").unwrap();
+    assert_eq!(likely.len(), 1);
+
+    // Refused without a reason, or by someone who may not decide, or across NHS numbers.
+    assert!(app.merge_people(&manager, "p-grace-a", &b, " ").is_err());
+    let worker = app.actor(Some("s-emma-clarke"), "t").unwrap();
+    assert!(app.merge_people(&worker, "p-grace-a", &b, "same").is_err());
+    let before = app.event_count().unwrap();
+
+    // Merge: the escalation route only B held is copied, the differing medication is disputed
+    // (both stay readable), B leaves the caseload and is no longer flagged.
+    app.merge_people(
+        &manager,
+        "p-grace-a",
+        &b,
+        "Same GP, same address; daughter confirmed",
+    )
+    .unwrap();
+    assert!(app.event_count().unwrap() > before);
+    let a = app
+        .view_person(&manager, "p-grace-a", "test", None)
+        .unwrap();
+    let of = |v: &lantern_app::PersonView, k: &str| {
+        v.sections
+            .iter()
+            .find(|s| s.section.as_str() == k)
+            .and_then(|s| s.record.clone())
+    };
+    let esc = of(&a, "escalation").expect("copied from the merged record");
+    assert!(format!("{:?}", esc.content).contains("Ade Okoro"));
+    let med = of(&a, "medication").unwrap();
+    assert!(
+        matches!(&med.mark, Some(Mark::Disputed { reason }) if reason.contains("whose record holds different medication")),
+        "{:?}",
+        med.mark
+    );
+    let merged = app.view_person(&manager, &b, "test", None).unwrap();
+    assert_eq!(
+        merged.person.merged_into.as_ref().map(|p| p.as_str()),
+        Some("p-grace-a")
+    );
+    assert!(
+        of(&merged, "medication").is_some(),
+        "the merged record stays readable"
+    );
+    assert!(
+        app.likely_duplicates_of(&manager, "p-grace-a")
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !app.caseload_readiness("rapid-start")
+            .unwrap()
+            .iter()
+            .any(|(p, _)| p.id.as_str() == b),
+        "out of the caseload"
+    );
+    // A second decision on the pair is refused until the first is undone.
+    assert!(app.keep_apart(&manager, "p-grace-a", &b, "no").is_err());
+
+    // The prescription service's next extract now updates the record kept.
+    let f = bundle_file(d.path(), "eps-2.json", "Apixaban 5mg tablets");
+    app.import_fhir(&manager, &opts, &[f], &mut |_, _| {})
+        .unwrap();
+    let a = app
+        .view_person(&manager, "p-grace-a", "test", None)
+        .unwrap();
+    assert!(format!("{:?}", of(&a, "medication").unwrap().content).contains("Apixaban"));
+
+    // Undo: B is back in the caseload, its links go back, the copied route is marked stale.
+    app.undo_duplicate_decision(
+        &manager,
+        &b,
+        "p-grace-a",
+        "Different people: the GP says two patients",
+    )
+    .unwrap();
+    let back = app.view_person(&manager, &b, "test", None).unwrap();
+    assert!(back.person.merged_into.is_none());
+    let a = app
+        .view_person(&manager, "p-grace-a", "test", None)
+        .unwrap();
+    assert!(matches!(
+        of(&a, "escalation").unwrap().mark,
+        Some(Mark::Stale { .. })
+    ));
+    assert_eq!(
+        app.likely_duplicates_of(&manager, "p-grace-a")
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Keep apart, then undo that too: flagged again.
+    app.keep_apart(
+        &manager,
+        "p-grace-a",
+        &b,
+        "Different people: the GP says two patients",
+    )
+    .unwrap();
+    assert!(
+        app.likely_duplicates_of(&manager, "p-grace-a")
+            .unwrap()
+            .is_empty()
+    );
+    let decided = app.duplicate_decisions(&manager, &b).unwrap();
+    assert_eq!(decided.len(), 1);
+    assert!(decided[0].decision.contains("kept apart"), "{decided:?}");
+    assert_eq!(decided[0].decided_by, "Amara Osei");
+    app.undo_duplicate_decision(&manager, "p-grace-a", &b, "Entered on the wrong pair")
+        .unwrap();
+    assert_eq!(
+        app.likely_duplicates_of(&manager, "p-grace-a")
+            .unwrap()
+            .len(),
+        1
+    );
+    // Every decision is in the journal, and the projections rebuild to the same state.
+    assert!(app.verify().unwrap().is_ok());
 }

@@ -75,7 +75,11 @@ fn decisions_confirmations_and_marks_export_as_r4_that_reads_back() {
     };
     assert_eq!(of("Patient"), 1);
     assert!(of("List") >= 4, "one List per section held");
-    assert_eq!(of("DocumentReference"), 1, "the decision; sections are not documents");
+    assert_eq!(
+        of("DocumentReference"),
+        1,
+        "the decision; sections are not documents"
+    );
     assert!(of("Provenance") >= 5);
     assert!(of("Practitioner") >= 1, "authors by name");
     let text = b.to_string();
@@ -83,7 +87,10 @@ fn decisions_confirmations_and_marks_export_as_r4_that_reads_back() {
     assert!(text.contains("phone call with Ruth Marlow (daughter)"));
     assert!(text.contains("Amara Osei"), "the decision's author by name");
     for e in entries {
-        assert!(e["fullUrl"].as_str().unwrap().starts_with("urn:uuid:"), "{e}");
+        assert!(
+            e["fullUrl"].as_str().unwrap().starts_with("urn:uuid:"),
+            "{e}"
+        );
     }
 
     // A fresh node reads it back: the person and their sections, the dispute still standing.
@@ -93,7 +100,15 @@ fn decisions_confirmations_and_marks_export_as_r4_that_reads_back() {
         .assert()
         .success();
     lantern(fresh.path())
-        .args(["service", "add", "reader-homecare", "--name", "Reader homecare", "--kind", "homecare"])
+        .args([
+            "service",
+            "add",
+            "reader-homecare",
+            "--name",
+            "Reader homecare",
+            "--kind",
+            "homecare",
+        ])
         .assert()
         .success();
     let out = lantern(fresh.path())

@@ -4,7 +4,7 @@
 //! examples, which reuse one `urn:uuid` for different patients.
 
 use crate::import_fhir::import;
-use crate::support::{event_count, fails, init_home, json, lantern};
+use crate::support::{demo, event_count, fails, init_home, json, lantern};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -454,4 +454,98 @@ fn deceased_invalid_nhs_numbers_and_restricted_records_are_kept_flagged_and_hand
         as_manager.to_string().contains("Quiet Close"),
         "{as_manager}"
     );
+}
+
+#[test]
+fn two_records_of_one_person_are_merged_and_unmerged_from_the_command_line() {
+    let d = demo();
+    let edith = json(d.path(), &["person", "show", "p-edith-marlow"]);
+    let dob = edith["person"]["date_of_birth"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    json(
+        d.path(),
+        &[
+            "--as",
+            "s-amara-osei",
+            "person",
+            "add",
+            "--id",
+            "p-edith-2",
+            "--given",
+            "Edith",
+            "--family",
+            "Marlow",
+            "--dob",
+            &dob,
+            "--service",
+            "riverside-homecare",
+        ],
+    );
+    let dup = json(
+        d.path(),
+        &[
+            "--as",
+            "s-amara-osei",
+            "person",
+            "duplicates",
+            "p-edith-marlow",
+        ],
+    );
+    assert_eq!(dup["likely"][0][0], "p-edith-2", "{dup}");
+    // A reason is required, and named when missing.
+    let out = lantern(d.path())
+        .args([
+            "--as",
+            "s-amara-osei",
+            "person",
+            "merge",
+            "p-edith-marlow",
+            "p-edith-2",
+            "--reason",
+            " ",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("reason"));
+    let decided = json(
+        d.path(),
+        &[
+            "--as",
+            "s-amara-osei",
+            "person",
+            "merge",
+            "p-edith-marlow",
+            "p-edith-2",
+            "--reason",
+            "Entered twice by the office",
+        ],
+    );
+    assert!(
+        decided[0]["decision"]
+            .as_str()
+            .unwrap()
+            .contains("was merged into this record"),
+        "{decided}"
+    );
+    let merged = json(d.path(), &["person", "show", "p-edith-2"]);
+    assert_eq!(merged["person"]["merged_into"], "p-edith-marlow");
+    json(
+        d.path(),
+        &[
+            "--as",
+            "s-amara-osei",
+            "person",
+            "undo-decision",
+            "p-edith-2",
+            "p-edith-marlow",
+            "--reason",
+            "Wrong pair",
+        ],
+    );
+    let back = json(d.path(), &["person", "show", "p-edith-2"]);
+    assert!(back["person"]["merged_into"].is_null());
+    lantern(d.path()).arg("verify").assert().success();
 }

@@ -96,7 +96,7 @@ impl SectionContent {
                 }
             }
             SectionContent::Mobility(m) => {
-                push("Falls risk", format!("{:?}", m.falls_risk));
+                push("Falls risk", m.falls_risk.label().to_string());
                 push("Aids indoors", join(&m.aids_indoors));
                 push("Aids outdoors", join(&m.aids_outdoors));
                 push("Transfers", m.transfers.clone());
@@ -430,13 +430,27 @@ pub struct Mobility {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FallsRisk {
-    /// Low.
+    /// The source did not say: never read as low.
     #[default]
+    NotStated,
+    /// Low.
     Low,
     /// Medium.
     Medium,
     /// High.
     High,
+}
+
+impl FallsRisk {
+    /// As shown on pages, paper and the CLI.
+    pub fn label(self) -> &'static str {
+        match self {
+            FallsRisk::NotStated => "NOT STATED (confirm the falls risk)",
+            FallsRisk::Low => "Low",
+            FallsRisk::Medium => "Medium",
+            FallsRisk::High => "High",
+        }
+    }
 }
 
 /// Section 4: communication.

@@ -3,9 +3,9 @@
 
 use jiff::Timestamp;
 use lantern_core::call::{Call, Direction};
+use lantern_core::compose::{Lookup, compose};
 use lantern_core::event::Event;
 use lantern_core::ids::{DecisionId, PersonId};
-use lantern_core::compose::{Lookup, compose};
 use lantern_core::mei::*;
 use lantern_core::person::Person;
 use lantern_core::rules::HandoverPoint;
@@ -37,6 +37,7 @@ fn every_kind_exports_as_valid_r4_and_reads_back() {
         deceased: None,
         nhs_number_as_given: None,
         restricted: false,
+        merged_into: None,
     };
     let prov = Provenance {
         source: "Northshire General discharge team".into(),
@@ -157,7 +158,10 @@ fn every_kind_exports_as_valid_r4_and_reads_back() {
         assert!(types.contains(&t), "{t} missing from {types:?}");
     }
     let text = serde_json::to_string_pretty(&b).unwrap();
-    assert!(!text.contains("application/json"), "no section is Lantern JSON");
+    assert!(
+        !text.contains("application/json"),
+        "no section is Lantern JSON"
+    );
     assert!(!text.contains("staff:"), "authors are names");
     // What we write, we also read: our own R4 validation accepts it, and every reference
     // resolves to a resource in the bundle.
@@ -165,11 +169,18 @@ fn every_kind_exports_as_valid_r4_and_reads_back() {
     assert_eq!(doc.records.len(), types.len());
     let held: Vec<String> = doc.records.iter().map(|r| r.key()).collect();
     for r in &doc.references {
-        let target = r.target.as_ref().unwrap_or_else(|| panic!("{r:?} does not resolve"));
+        let target = r
+            .target
+            .as_ref()
+            .unwrap_or_else(|| panic!("{r:?} does not resolve"));
         assert!(held.contains(target), "{r:?} names nothing in the bundle");
     }
     // Read back, every section is what was exported.
-    let sources: Vec<_> = doc.records.iter().map(|r| r.fact_source("lantern")).collect();
+    let sources: Vec<_> = doc
+        .records
+        .iter()
+        .map(|r| r.fact_source("lantern"))
+        .collect();
     let facts: Vec<(&FactSource, &Fact)> = doc
         .records
         .iter()
@@ -179,10 +190,18 @@ fn every_kind_exports_as_valid_r4_and_reads_back() {
     for s in &sections {
         let kind = s.content.kind();
         let back = compose(kind, None, "lantern", &facts, &Lookup::default()).unwrap();
-        assert_eq!(back.without_sources(), s.content, "{kind} read back differently");
+        assert_eq!(
+            back.without_sources(),
+            s.content,
+            "{kind} read back differently"
+        );
     }
     // The disputed mark comes back as a mark, never as a safeguarding concern or a risk.
-    let marks: Vec<&Fact> = facts.iter().map(|(_, f)| *f).filter(|f| matches!(f, Fact::Mark { .. })).collect();
+    let marks: Vec<&Fact> = facts
+        .iter()
+        .map(|(_, f)| *f)
+        .filter(|f| matches!(f, Fact::Mark { .. }))
+        .collect();
     assert_eq!(marks.len(), 1);
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/fhir-export");
     std::fs::create_dir_all(&dir).unwrap();

@@ -83,6 +83,7 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::VisitPlanned(_)
         | Event::MeiViewed { .. }
         | Event::PersonUpdated(_)
+        | Event::DuplicateDecided { .. }
         | Event::CallLogged(_) => people::project(conn, at, ev)?,
         Event::RuleSetPublished { .. }
         | Event::ReadinessChecked { .. }

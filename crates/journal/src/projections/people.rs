@@ -146,6 +146,46 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                 params![at.pos, at.recorded_at, at.actor, person.as_str(), json(sections), channel, break_glass],
             )?;
         }
+        Event::DuplicateDecided {
+            person,
+            other,
+            decision,
+            reason,
+        } => {
+            use lantern_core::duplicate::{DuplicateDecision, PairDecision};
+            let (links, to) = match decision {
+                DuplicateDecision::Merged { links, .. } => (links, person),
+                DuplicateDecision::Undone { links } => (links, other),
+                DuplicateDecision::KeptApart => (&Vec::new(), person),
+            };
+            for (source, patient) in links {
+                exec(
+                    conn,
+                    "UPDATE p_source_links SET person = ?3 WHERE source = ?1 AND patient = ?2",
+                    params![source, patient, to.as_str()],
+                )?;
+            }
+            exec(
+                conn,
+                "DELETE FROM p_duplicate_decisions WHERE (person = ?1 AND other = ?2) OR (person = ?2 AND other = ?1)",
+                params![person.as_str(), other.as_str()],
+            )?;
+            if !matches!(decision, DuplicateDecision::Undone { .. }) {
+                let row = PairDecision {
+                    person: person.to_string(),
+                    other: other.to_string(),
+                    decision: decision.clone(),
+                    reason: reason.clone(),
+                    decided_by: at.actor.to_string(),
+                    decided_at: at.recorded_at.to_string(),
+                };
+                exec(
+                    conn,
+                    "INSERT INTO p_duplicate_decisions (person, other, doc) VALUES (?1, ?2, ?3)",
+                    params![person.as_str(), other.as_str(), json(&row)],
+                )?;
+            }
+        }
         Event::PersonUpdated(p) => {
             let n = conn.execute(
                 "UPDATE p_people SET family_name = ?2, given_name = ?3, service = ?4, nhs_number = ?5, doc = ?6 WHERE id = ?1",

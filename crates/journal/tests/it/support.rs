@@ -34,6 +34,7 @@ pub fn person(i: usize) -> Event {
         deceased: None,
         nhs_number_as_given: None,
         restricted: false,
+        merged_into: None,
     })
 }
 

@@ -197,6 +197,16 @@ fn person_page(
         nhs_as_given: p.nhs_number_as_given.clone(),
         restricted: p.restricted,
         likely_duplicates: app.likely_duplicates_of(&user.actor(), p.id.as_str())?,
+        duplicate_decisions: app.duplicate_decisions(&user.actor(), p.id.as_str())?,
+        merged_into: p.merged_into.as_ref().map(|m| {
+            let name = app
+                .person_in_reach(&user.actor(), m.as_str())
+                .map(|v| v.person.display_name())
+                .unwrap_or_else(|_| "a record outside your service".into());
+            (m.to_string(), name)
+        }),
+        can_decide_duplicates: role.may_import(),
+        duplicate_reason: String::new(),
         readiness,
         can_check: role.may_check_readiness(),
         can_edit: role.may_edit_mei(),
@@ -251,6 +261,7 @@ async fn open(
                 page.csrf = user.csrf.clone();
                 // Who else this may be depends on the viewer's scope, not only their role.
                 page.likely_duplicates = app.likely_duplicates_of(&user.actor(), &pid)?;
+                page.duplicate_decisions = app.duplicate_decisions(&user.actor(), &pid)?;
                 page.break_glass = reason;
                 page.flash = flash;
                 Ok((page, audit))
@@ -326,6 +337,63 @@ fn back_to(back: &str, id: &str) -> String {
         back.to_string()
     } else {
         format!("/people/{id}")
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DuplicateForm {
+    other: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /people/{id}/duplicates`: merge another record into this one, keep the two apart, or
+/// undo the decision standing about them.
+pub async fn decide_duplicate(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    Form(f): Form<DuplicateForm>,
+) -> Response {
+    let user = cur.user.clone();
+    let pid = id.clone();
+    let reason = f.reason.clone();
+    let r = state
+        .run(move |app| {
+            let actor = user.actor();
+            match f.decision.as_str() {
+                "merge" => app.merge_people(&actor, &pid, &f.other, &f.reason),
+                "keep_apart" => app.keep_apart(&actor, &pid, &f.other, &f.reason),
+                "undo" => app.undo_duplicate_decision(&actor, &pid, &f.other, &f.reason),
+                other => Err(lantern_app::core::FieldError::new(
+                    format!("people {pid} and {}", f.other),
+                    "decision",
+                    "merge, keep_apart or undo",
+                    other,
+                )
+                .into()),
+            }
+        })
+        .await;
+    match r {
+        Ok(_) => Redirect::to(&format!("/people/{id}?done=duplicate")).into_response(),
+        Err(e @ AppError::Invalid(_)) => {
+            // Shown again with the error beside the field and the reason as typed.
+            let user = cur.user.clone();
+            let err = FormError::from_app("duplicates", &e);
+            let r = state
+                .run(move |app| -> Result<Response, AppError> {
+                    let view = app.person_in_reach(&user.actor(), &id)?;
+                    let mut page = person_page(app, &user, view, None, None, vec![err])?;
+                    page.duplicate_reason = reason;
+                    Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
+                })
+                .await;
+            r.unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+        }
+        Err(e) => WebError::from_app(e, false).into_response(),
     }
 }
 

@@ -116,6 +116,14 @@ pub struct PersonPage {
     pub restricted: bool,
     /// People likely the same as this one: id, name.
     pub likely_duplicates: Vec<(String, String)>,
+    /// Decisions standing about this record and another (merged, kept apart).
+    pub duplicate_decisions: Vec<lantern_app::PairView>,
+    /// The record this one was merged into: id, name.
+    pub merged_into: Option<(String, String)>,
+    /// Whether the viewer may merge or keep apart records.
+    pub can_decide_duplicates: bool,
+    /// The reason typed when a duplicate decision was refused.
+    pub duplicate_reason: String,
     pub readiness: Vec<ReadinessCard>,
     pub can_check: bool,
     pub can_edit: bool,

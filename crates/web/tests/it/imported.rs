@@ -331,4 +331,117 @@ async fn a_likely_duplicate_is_flagged_on_import_and_on_both_person_pages() {
         "{}",
         r.body
     );
+
+    // A manager decides on the page: a refused decision keeps the reason typed, beside the error.
+    assert!(
+        r.body
+            .contains("action=\"/people/hospital-hosp-771/duplicates\"")
+    );
+    let path = "/people/p-edith-marlow/duplicates";
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            path,
+            &[
+                ("_csrf", s.csrf.as_str()),
+                ("other", "hospital-hosp-771"),
+                (
+                    "reason",
+                    "Same woman: her daughter confirmed the hospital number",
+                ),
+            ],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("Expected merge, keep_apart or undo."),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("her daughter confirmed the hospital number</textarea>")
+    );
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            path,
+            &[
+                ("_csrf", s.csrf.as_str()),
+                ("other", "hospital-hosp-771"),
+                ("decision", "merge"),
+                (
+                    "reason",
+                    "Same woman: her daughter confirmed the hospital number",
+                ),
+            ],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/people/hospital-hosp-771",
+            &[],
+            false,
+        )
+        .await;
+    assert!(
+        r.body
+            .contains("Merged into <a href=\"/people/p-edith-marlow\">Edith Marlow</a>"),
+        "{}",
+        r.body
+    );
+    let r = site
+        .page(Some(&s), Method::GET, "/people/p-edith-marlow", &[], false)
+        .await;
+    assert!(!r.body.contains("Possibly the same person"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("was merged into this record, by Amara Osei"),
+        "{}",
+        r.body
+    );
+    // A care worker may not decide.
+    let worker = site.login("emma").await;
+    let r = site
+        .page(
+            Some(&worker),
+            Method::POST,
+            path,
+            &[
+                ("_csrf", worker.csrf.as_str()),
+                ("other", "hospital-hosp-771"),
+                ("decision", "undo"),
+                ("reason", "no"),
+            ],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Undone on the page: both records stand apart again, flagged as before.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            path,
+            &[
+                ("_csrf", s.csrf.as_str()),
+                ("other", "hospital-hosp-771"),
+                ("decision", "undo"),
+                ("reason", "Wrong record: the hospital had two Ediths"),
+            ],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = site
+        .page(Some(&s), Method::GET, "/people/p-edith-marlow", &[], false)
+        .await;
+    assert!(r.body.contains("Possibly the same person"), "{}", r.body);
 }

@@ -608,7 +608,7 @@ impl ImportRun<'_> {
             let id = key.trim_start_matches("Patient/");
             if let Some(p) = j.person(id)? {
                 let fresh = j.source_link(&self.source, key)?.is_none();
-                return Ok(Resolved::Existing(p, fresh));
+                return Ok(Resolved::Existing(self.app.merged_target(p)?, fresh));
             }
             if let Some(n) = &pf.nhs_number
                 && let Some(other) = j.person_by_nhs_number(n.as_str())?
@@ -628,7 +628,8 @@ impl ImportRun<'_> {
             && let Some(id) = j.person_by_nhs_number(n.as_str())?
             && let Some(p) = j.person(&id)?
         {
-            return Ok(Resolved::Existing(p, true));
+            // A record merged into another: its NHS number now updates the one kept.
+            return Ok(Resolved::Existing(self.app.merged_target(p)?, true));
         }
         let service = pf.service.clone().or_else(|| self.service.clone());
         let id = self
@@ -790,6 +791,7 @@ impl App {
             deceased: pf.deceased.clone(),
             nhs_number_as_given: pf.nhs_number_as_given.clone(),
             restricted: pf.restricted,
+            merged_into: None,
         };
         if let Err(e) = person.validate(today) {
             return Ok(Resolved::NotAPerson(format!(

@@ -1,4 +1,4 @@
-//! person list | show | add | history
+//! person list | show | add | history | duplicates | merge | keep-apart | undo-decision
 
 use crate::commands::{journal as cmd_journal, people::mei as cmd_mei};
 use crate::{Ctx, out};
@@ -72,6 +72,47 @@ pub fn run(ctx: &Ctx, cmd: &PersonCmd) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        PersonCmd::Duplicates { id } => {
+            let app = ctx.open()?;
+            let actor = ctx.actor(&app)?;
+            let likely = app.likely_duplicates_of(&actor, id)?;
+            let decided = app.duplicate_decisions(&actor, id)?;
+            if ctx.cli.json {
+                out::json(&serde_json::json!({ "likely": likely, "decided": decided }))?;
+            } else {
+                for (other, name) in &likely {
+                    println!(
+                        "LIKELY THE SAME: {other} ({name}): same name and birth date; decide with `lantern person merge` or `keep-apart`"
+                    );
+                }
+                print_decisions(&decided);
+                if likely.is_empty() && decided.is_empty() {
+                    println!("No likely duplicates and no decisions about {id}.");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PersonCmd::Merge {
+            kept,
+            other,
+            reason,
+        } => decide(ctx, |app, actor| {
+            app.merge_people(actor, kept, other, reason)
+        }),
+        PersonCmd::KeepApart {
+            person,
+            other,
+            reason,
+        } => decide(ctx, |app, actor| {
+            app.keep_apart(actor, person, other, reason)
+        }),
+        PersonCmd::UndoDecision {
+            person,
+            other,
+            reason,
+        } => decide(ctx, |app, actor| {
+            app.undo_duplicate_decision(actor, person, other, reason)
+        }),
         PersonCmd::History { id } => {
             let app = ctx.open()?;
             let rows = app.person_history(&ctx.actor(&app)?, id)?;
@@ -82,6 +123,34 @@ pub fn run(ctx: &Ctx, cmd: &PersonCmd) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+fn decide(
+    ctx: &Ctx,
+    f: impl FnOnce(
+        &mut lantern_app::App,
+        &lantern_app::Actor,
+    ) -> Result<Vec<lantern_app::PairView>, lantern_app::AppError>,
+) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let actor = ctx.actor(&app)?;
+    let decided = f(&mut app, &actor)?;
+    if ctx.cli.json {
+        out::json(&decided)?;
+    } else {
+        println!("Recorded in the journal.");
+        print_decisions(&decided);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_decisions(decided: &[lantern_app::PairView]) {
+    for d in decided {
+        println!(
+            "{} (by {}, {}): {}",
+            d.decision, d.decided_by, d.decided_at, d.reason
+        );
     }
 }
 
@@ -113,6 +182,41 @@ pub enum PersonCmd {
     },
     /// Add a person.
     Add(PersonAddArgs),
+    /// Records likely the same person as this one, and the decisions standing about them.
+    Duplicates {
+        /// Person identifier.
+        id: String,
+    },
+    /// Two records are the same person: merge OTHER into KEPT (undo with `undo-decision`).
+    Merge {
+        /// The record kept.
+        kept: String,
+        /// The record merged into it (kept, readable, out of the caseload).
+        other: String,
+        /// How you know.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Two records are different people: stop flagging them as likely the same.
+    KeepApart {
+        /// One record.
+        person: String,
+        /// The other.
+        other: String,
+        /// How you know.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Undo the merge or keep-apart decision standing about two records.
+    UndoDecision {
+        /// One record.
+        person: String,
+        /// The other.
+        other: String,
+        /// Why it was wrong.
+        #[arg(long)]
+        reason: String,
+    },
     /// Every journal event about a person, in order.
     History {
         /// Person identifier.
