@@ -53,6 +53,7 @@ impl App {
         let name = name.to_string();
         let type_name = format!("csv-{}", kind.name());
         let data = read_csv(kind, &name, bytes);
+        let encoding = lantern_fhir::csv_in::encoding_note(&name, bytes);
         let data = match data.and_then(|d| self.check_csv(&name, d)) {
             Ok(d) => d,
             Err(e) => {
@@ -64,10 +65,11 @@ impl App {
                 };
                 report.by_type.entry(type_name).or_default().rejected += 1;
                 report.rejected.push(e.to_string());
+                // A misread character may be why it was refused: say how it was read.
+                report.notes.extend(encoding);
                 return Ok(report);
             }
         };
-        let encoding = lantern_fhir::csv_in::encoding_note(&name, bytes);
         let mut report = match data {
             CsvData::Records(records) => {
                 let duplicates = likely_duplicates(&name, &records);

@@ -260,6 +260,20 @@ fn files_as_excel_writes_them_are_read_as_a_uk_user_means_them() {
     let why = r["rejected"][0].as_str().unwrap();
     assert!(why.contains("phone") && why.contains("leading 0"), "{why}");
     assert_eq!(event_count(d.path()), before);
+
+    // A refused Windows-1252 file says how it was read too (a misread character may be why).
+    let bad = dir.path().join("bad-people.csv");
+    std::fs::write(
+        &bad,
+        b"person_id,given_name,family_name,date_of_birth,address,service
+p-xl-9,Zo\xEB,Hart,31/02/1950,1 Mill Lane,riverside-homecare
+",
+    )
+    .unwrap();
+    let (code, r) = import(d.path(), "people", &bad);
+    assert_eq!(code, 2, "{r}");
+    assert!(r["notes"].to_string().contains("Windows-1252"), "{r}");
+    assert_eq!(event_count(d.path()), before);
 }
 
 #[test]
