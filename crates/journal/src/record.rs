@@ -34,14 +34,13 @@ pub struct StoredEvent {
 }
 
 impl StoredEvent {
-    /// The canonical encoding: a domain tag, then every field length-prefixed, so no two
-    /// different events encode alike.
-    pub fn canonical_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.payload.len() + 256);
-        out.extend_from_slice(b"lantern/event/v1");
+    /// The canonical encoding, fed to `sink` piece by piece (the payload is never copied): a
+    /// domain tag, then every field length-prefixed, so no two different events encode alike.
+    fn write_canonical(&self, mut sink: impl FnMut(&[u8])) {
+        sink(b"lantern/event/v1");
         let mut field = |b: &[u8]| {
-            out.extend_from_slice(&(b.len() as u64).to_be_bytes());
-            out.extend_from_slice(b);
+            sink(&(b.len() as u64).to_be_bytes());
+            sink(b);
         };
         field(self.node_id.as_bytes());
         field(&self.seq.to_be_bytes());
@@ -51,12 +50,14 @@ impl StoredEvent {
         field(self.kind.as_bytes());
         field(self.payload.as_bytes());
         field(self.prev_hash.as_bytes());
-        out
     }
 
-    /// SHA-256 of the canonical encoding, hex.
+    /// SHA-256 of the canonical encoding, hex: hashed as it is written, so a large payload is
+    /// never copied.
     pub fn compute_hash(&self) -> String {
-        hex::encode(Sha256::digest(self.canonical_bytes()))
+        let mut h = Sha256::new();
+        self.write_canonical(|b| h.update(b));
+        hex::encode(h.finalize())
     }
 
     /// Fill in hash and signature.

@@ -140,6 +140,9 @@ pub struct ImportRun<'a> {
     held: HashSet<String>,
     /// The people held when the run began (and those it adds), to flag likely duplicates.
     everyone: Option<Vec<Person>>,
+    /// Directory entries and product names from this source (read once per run, then kept up
+    /// to date with what the run takes in), for resolving references.
+    lookup: Option<Lookup>,
     seen: HashSet<String>,
     refs: Vec<RefUse>,
     report: ImportReport,
@@ -285,6 +288,7 @@ impl App {
         Ok(ImportRun {
             held,
             everyone: None,
+            lookup: None,
             actor: actor.journal_name(),
             held_before: known.keys().cloned().collect(),
             known,
@@ -399,10 +403,22 @@ impl ImportRun<'_> {
         let (mut all, person_updates): (Vec<Event>, Vec<Event>) = events
             .into_iter()
             .partition(|e| matches!(e, Event::PersonAdded(_)));
+        let versions: Vec<(String, HeldVersion)> = changed
+            .iter()
+            .map(|r| {
+                let v = HeldVersion {
+                    hash: r.hash.clone(),
+                    version_id: r.version_id.clone(),
+                    last_updated: r.last_updated,
+                };
+                (r.key(), v)
+            })
+            .collect();
         if !changed.is_empty() || !links.is_empty() {
+            // The records (with their raw documents) move into the event: never copied.
             all.push(Event::SourceRecordsImported {
                 source: self.source.clone(),
-                records: changed.clone(),
+                records: changed,
                 links,
             });
         }
@@ -414,7 +430,7 @@ impl ImportRun<'_> {
         }
         all.extend(person_updates);
         all.extend(sections);
-        self.commit(all, changed, counts, added, updated, not_added)
+        self.commit(all, versions, counts, added, updated, not_added)
     }
 
     /// Link each changed Patient to its person, add new people and update changed ones; a
@@ -486,7 +502,7 @@ impl ImportRun<'_> {
     /// Recompose the sections of every patient a changed record is about, from all that
     /// source's records about them.
     fn compose_affected(
-        &self,
+        &mut self,
         b: &Batch,
         linked: &HashMap<String, PersonId>,
         links: &mut Vec<SourceLink>,
@@ -496,13 +512,18 @@ impl ImportRun<'_> {
         let mut affected: Vec<String> = changed.iter().filter_map(|r| r.patient.clone()).collect();
         affected.sort();
         affected.dedup();
-        let mut lookup = Lookup::default();
-        for row in self.app.journal.source_directory(&self.source)? {
-            lookup.learn(&format!("{}/{}", row.resource_type, row.id), &row.facts);
+        if self.lookup.is_none() {
+            let mut lookup = Lookup::default();
+            for row in self.app.journal.source_directory(&self.source)? {
+                lookup.learn(&format!("{}/{}", row.resource_type, row.id), &row.facts);
+            }
+            self.lookup = Some(lookup);
         }
+        let lookup = self.lookup.get_or_insert_with(Lookup::default);
         for r in changed {
             lookup.learn(&r.key(), &r.facts);
         }
+        let lookup = &*lookup;
         let mut sections = Vec::new();
         for patient in &affected {
             let person = match linked.get(patient) {
@@ -543,7 +564,7 @@ impl ImportRun<'_> {
                 &self.source,
                 &person,
                 &records,
-                &lookup,
+                lookup,
                 now,
                 !self.direct_ids,
             )?);
@@ -555,7 +576,7 @@ impl ImportRun<'_> {
     fn commit(
         &mut self,
         events: Vec<Event>,
-        changed: Vec<SourceRecord>,
+        versions: Vec<(String, HeldVersion)>,
         counts: Vec<(String, Verdict)>,
         added: Vec<String>,
         updated: Vec<String>,
@@ -569,16 +590,7 @@ impl ImportRun<'_> {
                 .collect();
             self.app.journal.append_batch(batch, self.app.now())?;
         }
-        for r in changed {
-            self.known.insert(
-                r.key(),
-                HeldVersion {
-                    hash: r.hash,
-                    version_id: r.version_id,
-                    last_updated: r.last_updated,
-                },
-            );
-        }
+        self.known.extend(versions);
         for (ty, verdict) in counts {
             let c = self.report.by_type.entry(ty).or_default();
             match verdict {
