@@ -155,16 +155,8 @@ pub fn compose(
             for (src, f) in facts {
                 match f {
                     Fact::Medicine { medicine, product } => {
-                        let name = product
-                            .as_ref()
-                            .and_then(|p| lookup.products.get(p))
-                            .cloned()
-                            .unwrap_or_else(|| medicine.name.clone());
-                        m.medicines.push(Medicine {
-                            name,
-                            source: Some((*src).clone()),
-                            ..medicine.clone()
-                        });
+                        m.medicines
+                            .push(named(medicine, product, lookup, Some((*src).clone())))
                     }
                     Fact::Allergy(a) => m.allergies.push(Allergy {
                         source: Some((*src).clone()),
@@ -316,16 +308,7 @@ fn from_list(
                     ..x.clone()
                 }),
                 (SectionContent::Medication(m), Fact::Medicine { medicine, product }) => {
-                    let name = product
-                        .as_ref()
-                        .and_then(|p| lookup.products.get(p))
-                        .cloned()
-                        .unwrap_or_else(|| medicine.name.clone());
-                    m.medicines.push(Medicine {
-                        name,
-                        source,
-                        ..medicine.clone()
-                    });
+                    m.medicines.push(named(medicine, product, lookup, source))
                 }
                 (SectionContent::Medication(m), Fact::Allergy(a)) => m.allergies.push(Allergy {
                     source,
@@ -348,6 +331,25 @@ fn from_list(
         }
     }
     content
+}
+
+/// A medicine named by its product record when it has one, carrying its source.
+fn named(
+    medicine: &Medicine,
+    product: &Option<String>,
+    lookup: &Lookup,
+    source: Option<FactSource>,
+) -> Medicine {
+    let name = product
+        .as_ref()
+        .and_then(|p| lookup.products.get(p))
+        .cloned()
+        .unwrap_or_else(|| medicine.name.clone());
+    Medicine {
+        name,
+        source,
+        ..medicine.clone()
+    }
 }
 
 fn max_falls(a: FallsRisk, b: FallsRisk) -> FallsRisk {

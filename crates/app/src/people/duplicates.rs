@@ -133,6 +133,19 @@ impl App {
             .find(|d| d.person == b || d.other == b))
     }
 
+    fn not_yet_decided(&self, rec: &str, a: &str, b: &str) -> Result<(), AppError> {
+        match self.standing(a, b)? {
+            Some(d) => Err(FieldError::new(
+                rec,
+                "decision",
+                "a pair with no decision standing (undo the earlier one first)",
+                d.decision.word(),
+            )
+            .into()),
+            None => Ok(()),
+        }
+    }
+
     /// Merge `other` into `kept`: they are the same person (see the module notes).
     pub fn merge_people(
         &mut self,
@@ -142,15 +155,7 @@ impl App {
         reason: &str,
     ) -> Result<Vec<PairView>, AppError> {
         let (rec, k, o) = self.pair_for_decision(actor, kept, other, reason)?;
-        if self.standing(kept, other)?.is_some() {
-            return Err(FieldError::new(
-                &rec,
-                "decision",
-                "a pair with no decision standing (undo the earlier one first)",
-                "already decided",
-            )
-            .into());
-        }
+        self.not_yet_decided(&rec, kept, other)?;
         for (p, field) in [(&k, "person"), (&o, "other")] {
             if let Some(into) = &p.merged_into {
                 return Err(FieldError::new(
@@ -241,15 +246,7 @@ impl App {
         reason: &str,
     ) -> Result<Vec<PairView>, AppError> {
         let (rec, a, b) = self.pair_for_decision(actor, person, other, reason)?;
-        if self.standing(person, other)?.is_some() {
-            return Err(FieldError::new(
-                &rec,
-                "decision",
-                "a pair with no decision standing (undo the earlier one first)",
-                "already decided",
-            )
-            .into());
-        }
+        self.not_yet_decided(&rec, person, other)?;
         self.append_decision(
             actor,
             vec![Event::DuplicateDecided {

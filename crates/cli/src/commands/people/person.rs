@@ -99,19 +99,11 @@ pub fn run(ctx: &Ctx, cmd: &PersonCmd) -> anyhow::Result<ExitCode> {
         } => decide(ctx, |app, actor| {
             app.merge_people(actor, kept, other, reason)
         }),
-        PersonCmd::KeepApart {
-            person,
-            other,
-            reason,
-        } => decide(ctx, |app, actor| {
-            app.keep_apart(actor, person, other, reason)
+        PersonCmd::KeepApart(p) => decide(ctx, |app, actor| {
+            app.keep_apart(actor, &p.person, &p.other, &p.reason)
         }),
-        PersonCmd::UndoDecision {
-            person,
-            other,
-            reason,
-        } => decide(ctx, |app, actor| {
-            app.undo_duplicate_decision(actor, person, other, reason)
+        PersonCmd::UndoDecision(p) => decide(ctx, |app, actor| {
+            app.undo_duplicate_decision(actor, &p.person, &p.other, &p.reason)
         }),
         PersonCmd::History { id } => {
             let app = ctx.open()?;
@@ -198,30 +190,26 @@ pub enum PersonCmd {
         reason: String,
     },
     /// Two records are different people: stop flagging them as likely the same.
-    KeepApart {
-        /// One record.
-        person: String,
-        /// The other.
-        other: String,
-        /// How you know.
-        #[arg(long)]
-        reason: String,
-    },
+    KeepApart(PairArgs),
     /// Undo the merge or keep-apart decision standing about two records.
-    UndoDecision {
-        /// One record.
-        person: String,
-        /// The other.
-        other: String,
-        /// Why it was wrong.
-        #[arg(long)]
-        reason: String,
-    },
+    UndoDecision(PairArgs),
     /// Every journal event about a person, in order.
     History {
         /// Person identifier.
         id: String,
     },
+}
+
+/// Two records and why.
+#[derive(Args, Debug)]
+pub struct PairArgs {
+    /// One record.
+    pub person: String,
+    /// The other.
+    pub other: String,
+    /// How you know (or, to undo, why it was wrong).
+    #[arg(long)]
+    pub reason: String,
 }
 
 /// Fields of a new person.
