@@ -103,7 +103,14 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
             }
         }
         "RelatedPerson" => {
-            m.used = &["patient", "name", "telecom", "relationship", "active"];
+            m.used = &[
+                "patient",
+                "name",
+                "telecom",
+                "relationship",
+                "active",
+                "extension",
+            ];
             let name = name_line(list(v, "name")).unwrap_or_else(|| "Related person".into());
             let relationship = list(v, "relationship")
                 .iter()
@@ -198,6 +205,7 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
                 "period",
                 "author",
                 "extension",
+                "identifier",
             ];
             m.summary = format!("{} ({})", words(v, "code"), status(v));
             m.facts.extend(crate::sections::read_mark(v));
