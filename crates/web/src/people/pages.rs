@@ -40,9 +40,26 @@ pub async fn list(
             let digits: String = needle.chars().filter(|c| c.is_ascii_digit()).collect();
             let svc = (!q.service.is_empty()).then_some(q.service.as_str());
             let mut rows = Vec::new();
-            for v in app.list_people(&actor, svc)? {
+            let people = app.list_people(&actor, svc)?;
+            let names: std::collections::HashMap<String, String> = people
+                .iter()
+                .map(|v| (v.person.id.to_string(), v.person.display_name()))
+                .collect();
+            for v in people {
                 let p = &v.person;
                 let name = p.display_name();
+                // Out of the caseload, said beside the name rather than hidden.
+                let shown = match (&p.merged_into, &p.deceased) {
+                    (Some(m), _) => format!(
+                        "{name} (merged into {})",
+                        names
+                            .get(m.as_str())
+                            .cloned()
+                            .unwrap_or_else(|| "another record".into())
+                    ),
+                    (None, Some(d)) => format!("{name} ({d})"),
+                    (None, None) => name.clone(),
+                };
                 let matches = needle.is_empty()
                     || name.to_lowercase().contains(&needle)
                     || p.id.as_str().contains(&needle)
@@ -69,7 +86,7 @@ pub async fn list(
                         .unwrap_or_default();
                     rows.push((
                         p.id.to_string(),
-                        name,
+                        shown,
                         service,
                         if issues.is_empty() {
                             "none".into()

@@ -407,6 +407,14 @@ async fn a_likely_duplicate_is_flagged_on_import_and_on_both_person_pages() {
         "{}",
         r.body
     );
+    let r = site
+        .page(Some(&s), Method::GET, "/people?q=marlow", &[], false)
+        .await;
+    assert!(
+        r.body.contains("Edith Marlow (merged into Edith Marlow)"),
+        "{}",
+        r.body
+    );
     // A care worker may not decide.
     let worker = site.login("emma").await;
     let r = site
