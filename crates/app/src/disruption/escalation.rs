@@ -251,11 +251,46 @@ impl App {
                     (
                         StepOutcome::CallRequired,
                         format!(
-                            "call {} on {} now; log the call against escalation {}",
-                            s.target, s.address, e.escalation.id
+                            "{}call {} on {} now; log the call against escalation {}",
+                            if v.is_drill() {
+                                "DRILL: say it is a drill first; "
+                            } else {
+                                ""
+                            },
+                            s.target,
+                            s.address,
+                            e.escalation.id
+                        ),
+                    )
+                } else if v.is_drill()
+                    && (s.channel != Channel::Email || notifier.drill_sink.is_none())
+                {
+                    // A drill never reaches a partner: without a drill sink nothing is sent.
+                    (
+                        StepOutcome::Skipped,
+                        format!(
+                            "DRILL: not sent to {} at {} (a drill never reaches partners{})",
+                            s.target,
+                            s.address,
+                            if s.channel == Channel::Email {
+                                "; set LANTERN_DRILL_SINK to rehearse email delivery"
+                            } else {
+                                ""
+                            }
                         ),
                     )
                 } else {
+                    // In a drill, the email goes to the drill sink instead of the recipient.
+                    let (to, drill_note) = match (&notifier.drill_sink, v.is_drill()) {
+                        (Some(sink), true) => (
+                            sink.clone(),
+                            format!(
+                                "THIS IS A DRILL. In a real disruption this would go to {} at {}.\n\n",
+                                s.target, s.address
+                            ),
+                        ),
+                        _ => (s.address.clone(), String::new()),
+                    };
                     let subject = format!(
                         "[Lantern{}] {}: {}",
                         if v.is_drill() { " DRILL" } else { "" },
@@ -265,7 +300,7 @@ impl App {
                         e.escalation.about
                     );
                     let body = format!(
-                        "{}\n\nDisruption: {}\nEscalation: {} (step {} of {}, {})\nPlease acknowledge by phoning the on-call manager, who records it in Lantern (lantern escalation ack {}).\n",
+                        "{drill_note}{}\n\nDisruption: {}\nEscalation: {} (step {} of {}, {})\nPlease acknowledge by phoning the on-call manager, who records it in Lantern (lantern escalation ack {}).\n",
                         e.escalation.about,
                         v.id,
                         e.escalation.id,
@@ -277,9 +312,9 @@ impl App {
                     let mut ok = None;
                     for attempt in 1..=notifier.attempts.max(1) {
                         let res = match s.channel {
-                            Channel::Email => notifier.email(&s.address, &subject, &body),
+                            Channel::Email => notifier.email(&to, &subject, &body),
                             _ => notifier.webhook(
-                                &s.address,
+                                &to,
                                 &serde_json::json!({
                                     "disruption": v.id, "escalation": e.escalation.id,
                                     "step": step + 1, "target": s.target, "subject": subject,
@@ -294,7 +329,7 @@ impl App {
                                 disruption: v.id.clone(),
                                 step,
                                 channel: s.channel,
-                                to: s.address.clone(),
+                                to: to.clone(),
                                 attempt,
                                 ok: res.is_ok(),
                                 detail: match &res {
@@ -307,17 +342,16 @@ impl App {
                             break;
                         }
                     }
+                    let whom = if to == s.address {
+                        format!("{} at {}", s.target, s.address)
+                    } else {
+                        format!("the drill sink {to} (DRILL, instead of {})", s.target)
+                    };
                     match ok {
-                        Some(_) => (
-                            StepOutcome::Notified,
-                            format!("sent to {} at {}", s.target, s.address),
-                        ),
+                        Some(_) => (StepOutcome::Notified, format!("sent to {whom}")),
                         None => (
                             StepOutcome::Failed,
-                            format!(
-                                "every attempt to reach {} at {} failed",
-                                s.target, s.address
-                            ),
+                            format!("every attempt to reach {whom} failed"),
                         ),
                     }
                 };

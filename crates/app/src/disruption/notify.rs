@@ -38,6 +38,10 @@ pub struct Notifier {
     pub attempts: u32,
     /// Per-attempt time limit.
     pub timeout: Duration,
+    /// Where a drill's email goes instead of the real recipient (`LANTERN_DRILL_SINK`): a
+    /// drill never sends to a partner's address. With none, a drill's email and webhook steps
+    /// are not sent at all.
+    pub drill_sink: Option<String>,
 }
 
 impl Notifier {
@@ -48,7 +52,19 @@ impl Notifier {
             smtp: None,
             attempts: 3,
             timeout: Duration::from_secs(10),
+            drill_sink: None,
         };
+        if let Ok(sink) = std::env::var("LANTERN_DRILL_SINK")
+            && !sink.trim().is_empty()
+        {
+            let sink = sink.trim();
+            if sink.parse::<lettre::Address>().is_err() {
+                return Err(format!(
+                    "LANTERN_DRILL_SINK: expected an email address (such as drills@your-org.example), got {sink}"
+                ));
+            }
+            n.drill_sink = Some(sink.to_string());
+        }
         if let Ok(url) = std::env::var("LANTERN_SMTP_URL")
             && !url.trim().is_empty()
         {

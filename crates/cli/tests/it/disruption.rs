@@ -1572,3 +1572,106 @@ fn while_a_disruption_is_declared_readiness_uses_the_degraded_rules() {
         "recovered: the degraded rules stop"
     );
 }
+
+/// Issue 14: a drill never sends to a partner's address. Its email goes to the drill sink (or
+/// nowhere), every message and prompt says DRILL, and the SMTP listener sees nothing addressed
+/// to the safeguarding hub.
+#[test]
+fn a_drill_never_reaches_a_partner_address() {
+    let d = demo_at("2026-11-21T18:00:00Z");
+    let data = d.path();
+    let now = "2026-11-21T19:00:00Z";
+    let (port, inbox) = smtp_server(false);
+    let run = |sink: Option<&str>, args: &[&str]| {
+        let mut c = lantern(data);
+        c.env("LANTERN_NOW", now)
+            .env("LANTERN_SMTP_URL", format!("smtp://127.0.0.1:{port}"))
+            .env("LANTERN_SMTP_FROM", "lantern@northshire.example")
+            .args(["--json", "--as", "s-amara-osei"])
+            .args(args);
+        match sink {
+            Some(s) => c.env("LANTERN_DRILL_SINK", s),
+            None => c.env_remove("LANTERN_DRILL_SINK"),
+        };
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    // A drill of an eMAR outage: email itself is up, so only the drill rule stops the send.
+    run(
+        None,
+        &[
+            "disruption",
+            "declare",
+            "--drill",
+            "--title",
+            "eMAR drill",
+            "--dependency",
+            "emar",
+        ],
+    );
+    let start = |sink: Option<&str>, about: &str| {
+        run(
+            sink,
+            &[
+                "escalation",
+                "start",
+                "--ladder",
+                "safeguarding",
+                "--about",
+                about,
+            ],
+        )
+    };
+    // With no drill sink, nothing is sent; the phone prompt that follows says DRILL.
+    let e = start(None, "Drill: allegation at the tea call");
+    let steps = e["tick"]["steps"].to_string();
+    assert!(
+        steps.contains("DRILL: not sent to Northshire Safeguarding Adults Hub"),
+        "{steps}"
+    );
+    assert!(
+        steps.contains("DRILL: say it is a drill first; call"),
+        "{steps}"
+    );
+    assert!(
+        inbox.lock().unwrap().is_empty(),
+        "nothing sent without a drill sink"
+    );
+    // With a drill sink, the email goes there, marked as a drill.
+    let e = start(
+        Some("drills@northshire.example"),
+        "Drill: second allegation",
+    );
+    let steps = e["tick"]["steps"].to_string();
+    assert!(
+        steps.contains("sent to the drill sink drills@northshire.example"),
+        "{steps}"
+    );
+    let mail = inbox.lock().unwrap().clone();
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert!(
+        mail[0].contains("To: drills@northshire.example"),
+        "{}",
+        mail[0]
+    );
+    assert!(mail[0].contains("THIS IS A DRILL"), "{}", mail[0]);
+    assert!(mail[0].contains("[Lantern DRILL]"), "{}", mail[0]);
+    assert!(
+        !mail.iter().any(|m| m.contains("To: safeguarding@")),
+        "no drill message reaches the hub"
+    );
+    // A bad sink is named, and nothing is written.
+    let out = lantern(data)
+        .env("LANTERN_NOW", now)
+        .env("LANTERN_DRILL_SINK", "not an address")
+        .args(["--as", "s-amara-osei", "escalation", "tick"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("LANTERN_DRILL_SINK"));
+}
