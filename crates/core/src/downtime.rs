@@ -110,6 +110,10 @@ pub enum RecordBody {
         outcome: DoseOutcome,
         /// Why, when not given.
         reason: Option<String>,
+        /// What the check against the person's current medicines and earlier doses found
+        /// (see [`crate::mar_check`]): kept with the dose, never a reason to refuse recording it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        warnings: Vec<String>,
     },
     /// A management instruction.
     Instruction {
@@ -386,14 +390,21 @@ impl RecordBody {
                 ),
             },
             RecordBody::Medication {
-                medicine, outcome, ..
+                medicine,
+                outcome,
+                warnings,
+                ..
             } => format!(
-                "Medication: {medicine} {}",
+                "Medication: {medicine} {}{}",
                 match outcome {
                     DoseOutcome::Given => "given",
                     DoseOutcome::Refused => "refused",
                     DoseOutcome::NotGiven => "not given",
-                }
+                },
+                warnings
+                    .iter()
+                    .map(|w| format!(" — WARNING: {w}"))
+                    .collect::<String>()
             ),
             RecordBody::Instruction { to, what, .. } => format!("Instruction to {to}: {what}"),
             RecordBody::Comms { who, what, .. } => format!("Told {who}: {what}"),

@@ -17,6 +17,7 @@ pub mod event;
 pub mod ids;
 pub mod integrity;
 pub mod ladder;
+pub mod mar_check;
 pub mod mei;
 pub mod nhs;
 pub mod org;

@@ -522,7 +522,7 @@ fn risks(b: &mut Builder, rng: &mut Lcg, i: usize, p: &Person, who: &str) {
 fn medication(b: &mut Builder, rng: &mut Lcg, data: &DemoData, i: usize, p: &Person, who: &str) {
     let pid = p.id.as_str();
     let n_meds = 1 + rng.below(3) as usize;
-    let medicines = (0..n_meds)
+    let medicines: Vec<Medicine> = (0..n_meds)
         .map(|_| {
             let m = rng.pick(&data.medicines);
             Medicine {
@@ -534,6 +534,12 @@ fn medication(b: &mut Builder, rng: &mut Lcg, data: &DemoData, i: usize, p: &Per
                 notes: None,
             }
         })
+        .collect();
+    // Picked with replacement: a medicine picked twice is listed once (as a real list would).
+    let mut seen = std::collections::HashSet::new();
+    let medicines: Vec<Medicine> = medicines
+        .into_iter()
+        .filter(|m: &Medicine| seen.insert(m.name.clone()))
         .collect();
     let allergies = if rng.below(3) == 0 {
         vec![{

@@ -194,7 +194,11 @@ impl App {
             RecordKind::Call => call_body(&f)?,
             RecordKind::Incident => incident_body(&f)?,
             RecordKind::Visit => self.visit_body(actor, &v, &f, &mut people, &mut visits)?,
-            RecordKind::Mar => mar_body(&f, &people)?,
+            RecordKind::Mar => {
+                let mut body = mar_body(&f, &people)?;
+                self.check_mar(&v, &people[0], occurred_at, &mut body)?;
+                body
+            }
             RecordKind::Instruction => self.instruction_body(&f, occurred_at)?,
             RecordKind::Comms => comms_body(&f)?,
         };
@@ -225,10 +229,105 @@ impl App {
             event: Event::DowntimeRecorded(record.clone()),
         }];
         evs.extend(self.acknowledgements(&v, &record, actor));
+        evs.extend(self.mar_escalation(&v, &record)?);
         self.journal.append_batch(evs, now)?;
         self.journal
             .disruption_record(v.id.as_str(), id.as_str())?
             .ok_or_else(|| AppError::not_found("record", id.as_str(), ""))
+    }
+
+    /// Check a MAR dose against the person's current medicines and the doses already recorded
+    /// in this disruption (core's `mar_check`); what it finds is kept with the dose as warnings.
+    fn check_mar(
+        &self,
+        v: &DisruptionView,
+        person: &PersonId,
+        at: jiff::Timestamp,
+        body: &mut RecordBody,
+    ) -> Result<(), AppError> {
+        use lantern_core::mar_check::{Dose, check};
+        let RecordBody::Medication {
+            medicine,
+            due_at,
+            outcome,
+            warnings,
+            ..
+        } = body
+        else {
+            return Ok(());
+        };
+        let who = self.person(person.as_str())?.display_name();
+        let current = self
+            .journal
+            .mei(person.as_str())?
+            .into_iter()
+            .find_map(|(_, r)| match r.content {
+                SectionContent::Medication(m) => Some(m),
+                _ => None,
+            });
+        // The summary view carries no records: read this disruption's in full.
+        let full = self.journal.disruption(v.id.as_str())?;
+        let earlier: Vec<Dose<'_>> = full
+            .iter()
+            .flat_map(|f| f.records.iter())
+            .filter(|r| r.record.people.contains(person))
+            .filter_map(|r| match &r.record.body {
+                RecordBody::Medication {
+                    medicine,
+                    due_at,
+                    outcome,
+                    ..
+                } => Some(Dose {
+                    medicine,
+                    due_at: *due_at,
+                    outcome: *outcome,
+                    at: r.occurred_at,
+                }),
+                _ => None,
+            })
+            .collect();
+        let dose = Dose {
+            medicine,
+            due_at: *due_at,
+            outcome: *outcome,
+            at,
+        };
+        *warnings = check(&who, &dose, current.as_ref(), &earlier);
+        Ok(())
+    }
+
+    /// A MAR dose with warnings starts the `medication-safety` ladder (when the organisation
+    /// defines one) so that a person acts on it now.
+    fn mar_escalation(
+        &self,
+        v: &DisruptionView,
+        record: &DowntimeRecord,
+    ) -> Result<Option<NewEvent>, AppError> {
+        let RecordBody::Medication { warnings, .. } = &record.body else {
+            return Ok(None);
+        };
+        let Some(first) = warnings.first() else {
+            return Ok(None);
+        };
+        let Some(ladder) = self
+            .journal
+            .ladders()?
+            .into_iter()
+            .find(|l| l.id.as_str() == MEDICATION_LADDER)
+        else {
+            return Ok(None);
+        };
+        let e = self.new_escalation(
+            v,
+            ladder,
+            &format!("Medication record {}: {first}", record.id),
+            record.people.clone(),
+            Some(record.id.clone()),
+        )?;
+        Ok(Some(NewEvent::now(
+            crate::disruption::escalation::LADDER_ACTOR,
+            Event::EscalationStarted(e),
+        )))
     }
 
     /// The instruction whose follow-up this record logs, if any: one of this disruption's, needing a follow-up not yet logged.
@@ -521,6 +620,9 @@ fn incident_body(f: &Fields<'_>) -> Result<RecordBody, AppError> {
     })
 }
 
+/// The ladder a MAR dose with warnings starts.
+pub const MEDICATION_LADDER: &str = "medication-safety";
+
 /// A medication (paper MAR) record's body: one person's dose.
 fn mar_body(f: &Fields<'_>, people: &[PersonId]) -> Result<RecordBody, AppError> {
     if people.len() != 1 {
@@ -547,6 +649,7 @@ fn mar_body(f: &Fields<'_>, people: &[PersonId]) -> Result<RecordBody, AppError>
             ],
         )?,
         reason: f.opt("reason"),
+        warnings: vec![],
     })
 }
 

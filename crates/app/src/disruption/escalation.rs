@@ -93,7 +93,7 @@ impl App {
         Ok((e, tick))
     }
 
-    fn new_escalation(
+    pub(crate) fn new_escalation(
         &self,
         v: &DisruptionView,
         ladder: lantern_core::ladder::Ladder,

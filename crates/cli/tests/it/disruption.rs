@@ -1675,3 +1675,115 @@ fn a_drill_never_reaches_a_partner_address() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("LANTERN_DRILL_SINK"));
 }
+
+/// Issue 14: a paper MAR is checked against the person's current medicines and the doses already
+/// recorded. What really happened is always recorded; an unlisted medicine, a double dose and a
+/// late time-critical dose each carry a named warning and start the medication-safety ladder.
+#[test]
+fn paper_mar_doses_are_checked_and_problems_escalate() {
+    let d = demo_at("2026-11-22T06:00:00Z");
+    let data = d.path();
+    let now = "2026-11-22T09:00:00Z";
+    ok(
+        data,
+        "2026-11-22T06:30:00Z",
+        ON_CALL,
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "eMAR down",
+            "--dependency",
+            "emar",
+        ],
+    );
+    let mar = |medicine: &str, due: &str, at: &str| {
+        ok(
+            data,
+            now,
+            ON_CALL,
+            &[
+                "record",
+                "mar",
+                "--person",
+                "p-edith-marlow",
+                "--medicine",
+                medicine,
+                "--dose",
+                "1 tablet",
+                "--due-at",
+                due,
+                "--outcome",
+                "given",
+                "--occurred-at",
+                at,
+            ],
+        )
+    };
+    let summary = |v: &Value| v.to_string();
+    // A listed medicine on time: no warning, no escalation.
+    let fine = mar(
+        "Paracetamol 500mg tablets",
+        "2026-11-22T08:00:00Z",
+        "2026-11-22T08:05:00Z",
+    );
+    assert!(!summary(&fine).contains("WARNING"), "{fine}");
+    // Warfarin is not on her list.
+    let w = mar(
+        "Warfarin 1mg",
+        "2026-11-22T08:00:00Z",
+        "2026-11-22T08:05:00Z",
+    );
+    assert!(
+        summary(&w).contains("not on Edith Marlow's current medicines"),
+        "{w}"
+    );
+    // A second paracetamol at the same time.
+    let twice = mar(
+        "Paracetamol 500mg",
+        "2026-11-22T08:00:00Z",
+        "2026-11-22T08:20:00Z",
+    );
+    assert!(
+        summary(&twice).contains("a second dose of Paracetamol"),
+        "{twice}"
+    );
+    // Apixaban is time-critical: given 50 minutes late.
+    let late = mar(
+        "Apixaban 2.5mg",
+        "2026-11-22T08:00:00Z",
+        "2026-11-22T08:50:00Z",
+    );
+    assert!(summary(&late).contains("50 min late"), "{late}");
+    // Each problem started the medication-safety ladder; the fine dose did not.
+    let s = ok(
+        data,
+        now,
+        ON_CALL,
+        &["disruption", "status", "emar-20261122-0630"],
+    );
+    let abouts: Vec<String> = s["escalations"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{s}"))
+        .iter()
+        .map(|e| {
+            e["escalation"]["about"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .filter(|a| a.starts_with("Medication record"))
+        .collect();
+    assert_eq!(
+        abouts.len(),
+        3,
+        "one escalation per problem dose: {abouts:?}"
+    );
+    assert!(abouts.iter().all(|a| !a.contains("mar-1-")), "{abouts:?}");
+    let tick = ok(data, now, ON_CALL, &["escalation", "tick"]);
+    assert!(
+        tick.to_string()
+            .contains("call Daniel Hughes, on-call manager"),
+        "{tick}"
+    );
+}
