@@ -120,6 +120,10 @@ pub struct Dependency {
     /// Channels that go down with it (email goes with the mail server and the internet).
     #[serde(default)]
     pub channels: Vec<Channel>,
+    /// Visits are planned or verified through it (call monitoring, the rota, carers' devices):
+    /// while it is down, high-priority visits not verified in time escalate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub visits: bool,
     /// The fallback procedure, in words.
     pub fallback: String,
     /// The downtime protocol as checklist steps.

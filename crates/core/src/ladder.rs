@@ -103,9 +103,13 @@ pub struct Escalation {
     /// People concerned.
     #[serde(default)]
     pub people: Vec<PersonId>,
-    /// The instruction whose follow-up was missed, when that is why it started.
+    /// The instruction whose follow-up was missed (or the decision whose review fell due), when
+    /// that is why it started.
     #[serde(default)]
     pub follow_up_of: Option<RecordId>,
+    /// The high-priority visit not verified in time, when that is why it started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<crate::ids::VisitId>,
 }
 
 /// What happened at a step.

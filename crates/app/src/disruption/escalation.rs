@@ -20,6 +20,14 @@ use serde::Serialize;
 /// The journal actor for what the ladder does by itself.
 pub const LADDER_ACTOR: &str = "system:escalation";
 
+/// How long after a high-priority visit's planned end it may go unverified before its ladder
+/// starts.
+pub const VISIT_GRACE_MINUTES: i64 = 15;
+/// The ladder an unverified high-priority visit starts.
+pub const VISIT_LADDER: &str = "high-priority-visit";
+/// The ladder a restriction whose review time has passed starts.
+pub const REVIEW_LADDER: &str = "missed-follow-up";
+
 /// What a tick did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct TickReport {
@@ -112,6 +120,7 @@ impl App {
             about: about.to_string(),
             people,
             follow_up_of,
+            visit: None,
         })
     }
 
@@ -161,6 +170,103 @@ impl App {
             self.now(),
         )?;
         Ok(())
+    }
+
+    /// During a (real) disruption, start a ladder once for each high-priority visit not
+    /// verified by the end of its window plus [`VISIT_GRACE_MINUTES`] (the `high-priority-visit`
+    /// ladder), and for each restriction whose review time has passed with nothing recorded
+    /// since (the `missed-follow-up` ladder).
+    fn start_overdue(
+        &mut self,
+        v: &lantern_core::disruption_view::DisruptionView,
+        now: jiff::Timestamp,
+    ) -> Result<Vec<String>, AppError> {
+        let mut started = Vec::new();
+        let grace = jiff::SignedDuration::from_mins(VISIT_GRACE_MINUTES);
+        // Only an outage of something visits are planned or verified through (its register
+        // entry says `visits`) leaves them unverified: an email outage does not.
+        let mut affects_visits = false;
+        for d in v.disruption.iter().flat_map(|d| d.dependencies.iter()) {
+            if let Some(dep) = self.journal.registered_dependency(d.as_str())? {
+                affects_visits |= dep.visits;
+            }
+        }
+        let watch = self.watch_of(v, now)?;
+        type Due = (
+            String,
+            Vec<PersonId>,
+            Option<lantern_core::ids::RecordId>,
+            Option<lantern_core::ids::VisitId>,
+            &'static str,
+        );
+        let mut due: Vec<Due> = Vec::new();
+        for row in watch.board().into_iter().filter(|_| affects_visits) {
+            let end = row.visit.end.checked_add(grace).unwrap_or(row.visit.end);
+            let started = v
+                .escalations
+                .iter()
+                .any(|e| e.escalation.visit.as_ref() == Some(&row.visit.id));
+            if end > now || started {
+                continue;
+            }
+            let priorities: Vec<&str> = row.visit.priorities.iter().map(|p| p.label()).collect();
+            due.push((
+                format!(
+                    "High-priority visit not verified: {} at {} ({}); no record of it by {}",
+                    row.person_name,
+                    lantern_core::time::show(row.visit.start),
+                    priorities.join(", "),
+                    lantern_core::time::show(end)
+                ),
+                vec![row.visit.person.clone()],
+                None,
+                Some(row.visit.id.clone()),
+                VISIT_LADDER,
+            ));
+        }
+        for r in &v.records {
+            let RecordBody::Decision {
+                what,
+                restriction: Some(restriction),
+                review_at: Some(review_at),
+                ..
+            } = &r.record.body
+            else {
+                continue;
+            };
+            let started = v
+                .escalations
+                .iter()
+                .any(|e| e.escalation.follow_up_of.as_ref() == Some(&r.record.id));
+            if *review_at > now || started {
+                continue;
+            }
+            due.push((
+                format!(
+                    "Restriction review due at {}: \"{restriction}\" (decision: {what})",
+                    lantern_core::time::show(*review_at)
+                ),
+                r.record.people.clone(),
+                Some(r.record.id.clone()),
+                None,
+                REVIEW_LADDER,
+            ));
+        }
+        for (about, people, follow_up_of, visit, ladder) in due {
+            let Some(ladder) = self.journal.ladder(ladder)? else {
+                continue;
+            };
+            // Each start is appended before the next, so each gets its own identifier.
+            let fresh = self.journal.disruption(v.id.as_str())?.unwrap_or(v.clone());
+            let mut e = self.new_escalation(&fresh, ladder, &about, people, follow_up_of)?;
+            e.visit = visit;
+            started.push(format!("{}: {about}", e.id));
+            self.journal.append(
+                NewEvent::now(LADDER_ACTOR, Event::EscalationStarted(e)),
+                now,
+            )?;
+        }
+        Ok(started)
     }
 
     /// Move every ladder and follow-up on to the time now.
@@ -213,6 +319,9 @@ impl App {
                     NewEvent::now(LADDER_ACTOR, Event::EscalationStarted(e)),
                     now,
                 )?;
+            }
+            if v.stage.is_active() && !v.is_drill() {
+                report.started.extend(self.start_overdue(&v, now)?);
             }
             // Take every step that has fallen due.
             loop {

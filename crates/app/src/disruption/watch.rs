@@ -82,7 +82,16 @@ impl App {
     /// The watch over a disruption: every visit its services planned in the window.
     pub fn watch(&self, actor: &Actor, id: &str) -> Result<WatchReport, AppError> {
         let v = self.disruption(actor, id)?;
-        let now = self.now();
+        self.watch_of(&v, self.now())
+    }
+
+    /// The watch over a disruption already read in full (the caller has checked who may see it).
+    pub(crate) fn watch_of(
+        &self,
+        v: &lantern_core::disruption_view::DisruptionView,
+        now: jiff::Timestamp,
+    ) -> Result<WatchReport, AppError> {
+        let id = v.id.as_str();
         let (from, to) = v.window(now).ok_or_else(|| {
             AppError::not_found("declared disruption", id, "a proposal has no window yet")
         })?;

@@ -1787,3 +1787,137 @@ fn paper_mar_doses_are_checked_and_problems_escalate() {
         "{tick}"
     );
 }
+
+/// Issue 14: during an outage of what visits are verified through, a high-priority visit not
+/// verified by 15 minutes after its planned end starts the high-priority-visit ladder, once; a
+/// verified one does not; an email outage never does; a restriction whose review time passes
+/// starts a reminder. All through the one tick.
+#[test]
+fn overdue_high_priority_visits_and_restriction_reviews_escalate_once() {
+    let d = demo_at("2026-11-22T06:00:00Z");
+    let data = d.path();
+    let t = |hm: &str| format!("2026-11-22T{hm}:00Z");
+    let v = ok(
+        data,
+        &t("06:50"),
+        COORDINATOR,
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "Call monitoring down",
+            "--dependency",
+            "call-monitoring",
+        ],
+    );
+    let id = v["id"].as_str().unwrap().to_string();
+    let (w, _) = watch(data, &t("07:40"), &id);
+    let high: Vec<Value> = w["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["visit"]["priorities"].as_array().unwrap().is_empty())
+        .filter(|r| {
+            r["visit"]["start"]
+                .as_str()
+                .unwrap()
+                .starts_with("2026-11-22T07:30")
+        })
+        .cloned()
+        .collect();
+    assert!(high.len() >= 2, "{w}");
+    let verified = high[0]["visit"]["id"].as_str().unwrap().to_string();
+    ok(
+        data,
+        &t("07:50"),
+        COORDINATOR,
+        &[
+            "record",
+            "visit",
+            "--visit",
+            &verified,
+            "--method",
+            "phone",
+            "--actual-at",
+            &t("07:35"),
+        ],
+    );
+    // A restriction to review at 09:00.
+    ok(
+        data,
+        &t("07:55"),
+        ON_CALL,
+        &[
+            "record",
+            "decision",
+            "--what",
+            "Two carers at Maple Court breakfast",
+            "--rationale",
+            "No visit log",
+            "--restriction",
+            "Two carers per call",
+            "--review-at",
+            &t("09:00"),
+        ],
+    );
+    // 08:14: still within the grace period after the 08:00 end.
+    let r = ok(data, &t("08:14"), "", &["escalation", "tick"]);
+    assert!(
+        !r["started"].to_string().contains("High-priority visit"),
+        "{r}"
+    );
+    let r = ok(data, &t("08:16"), "", &["escalation", "tick"]);
+    let started = r["started"].to_string();
+    assert!(started.contains("High-priority visit not verified"), "{r}");
+    let s = ok(data, &t("08:17"), ON_CALL, &["disruption", "status", &id]);
+    let escalated: Vec<String> = s["escalations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["escalation"]["visit"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(escalated.len(), high.len() - 1, "{escalated:?}");
+    assert!(
+        !escalated.contains(&verified),
+        "the verified visit is not escalated"
+    );
+    // Once only.
+    let r = ok(data, &t("08:30"), "", &["escalation", "tick"]);
+    assert!(
+        !r["started"].to_string().contains("High-priority visit"),
+        "{r}"
+    );
+    // The restriction's review time passes: one reminder.
+    let r = ok(data, &t("09:01"), "", &["escalation", "tick"]);
+    assert!(
+        r["started"].to_string().contains("Restriction review due"),
+        "{r}"
+    );
+    let r = ok(data, &t("09:02"), "", &["escalation", "tick"]);
+    assert!(
+        !r["started"].to_string().contains("Restriction review due"),
+        "{r}"
+    );
+}
+
+#[test]
+fn an_email_outage_does_not_escalate_visits() {
+    let d = demo_at("2026-11-22T06:00:00Z");
+    let data = d.path();
+    let t = |hm: &str| format!("2026-11-22T{hm}:00Z");
+    ok(
+        data,
+        &t("06:50"),
+        COORDINATOR,
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "Email down",
+            "--dependency",
+            "email",
+        ],
+    );
+    let r = ok(data, &t("09:00"), "", &["escalation", "tick"]);
+    assert!(r["started"].as_array().unwrap().is_empty(), "{r}");
+}
