@@ -183,14 +183,7 @@ impl App {
     ) -> Result<Vec<String>, AppError> {
         let mut started = Vec::new();
         let grace = jiff::SignedDuration::from_mins(VISIT_GRACE_MINUTES);
-        // Only an outage of something visits are planned or verified through (its register
-        // entry says `visits`) leaves them unverified: an email outage does not.
-        let mut affects_visits = false;
-        for d in v.disruption.iter().flat_map(|d| d.dependencies.iter()) {
-            if let Some(dep) = self.journal.registered_dependency(d.as_str())? {
-                affects_visits |= dep.visits;
-            }
-        }
+        // The watch holds visits only for an outage of something they are verified through.
         let watch = self.watch_of(v, now)?;
         type Due = (
             String,
@@ -200,7 +193,7 @@ impl App {
             &'static str,
         );
         let mut due: Vec<Due> = Vec::new();
-        for row in watch.board().into_iter().filter(|_| affects_visits) {
+        for row in watch.board() {
             let end = row.visit.end.checked_add(grace).unwrap_or(row.visit.end);
             let started = v
                 .escalations

@@ -68,17 +68,25 @@ pub fn timeline(v: &DisruptionView) -> Vec<TimelineLine> {
 
 /// The high-priority watch in one paragraph: planned visits in the window and where they stand.
 pub fn watch_summary(w: &WatchReport) -> String {
-    let count = |s| w.visits.iter().filter(|r| r.state == s).count();
+    if !w.affects_visits {
+        return "This outage does not affect how visits are planned or verified (none of its dependencies is one visits rely on): no visits are watched.".into();
+    }
+    let missed = w.count(VisitState::MissedOrUnverified);
     format!(
-        "{} planned visits from {} to {}: {} verified, {} explained, {} outstanding; {} high-priority not yet verified.{}",
+        "{} planned visits from {} to {}: {} verified, {} explained, {} not yet verified{}; {} high-priority not yet verified.{}",
         w.visits.len(),
         show(w.from),
         show(w.to),
-        count(VisitState::Verified),
-        count(VisitState::Explained),
-        w.outstanding(),
+        w.count(VisitState::Verified),
+        w.count(VisitState::Explained),
+        w.count(VisitState::NotYetVerified),
+        if missed > 0 {
+            format!(", {missed} MISSED OR UNVERIFIED")
+        } else {
+            String::new()
+        },
         w.board().len(),
-        if w.outstanding() == 0 {
+        if w.unsettled() == 0 {
             " Every planned visit in the window was verified or explained."
         } else {
             ""

@@ -1,6 +1,8 @@
 //! The high-priority watch: every visit planned in a disruption's window, verified, explained or
-//! still outstanding — the board shows high-priority visits not yet verified, and the report
-//! proves none was missed (S5, S7).
+//! not yet verified — the board shows high-priority visits not yet verified, and the report
+//! proves none was missed (S5, S7). Only a disruption of something visits are planned or verified
+//! through (`visits` in the register) watches visits: an email outage leaves them as they were.
+//! Once the disruption has ended, a visit still without a record is *missed or unverified*.
 
 use crate::{Actor, App, AppError};
 use lantern_core::downtime::RecordBody;
@@ -15,8 +17,10 @@ pub enum VisitState {
     Verified,
     /// Did not take place as planned, with the reason recorded.
     Explained,
-    /// Nothing recorded yet.
-    Outstanding,
+    /// Nothing recorded yet, while the disruption goes on.
+    NotYetVerified,
+    /// Nothing recorded, and the disruption has ended: missed, or never verified.
+    MissedOrUnverified,
 }
 
 impl VisitState {
@@ -25,7 +29,8 @@ impl VisitState {
         match self {
             VisitState::Verified => "VERIFIED",
             VisitState::Explained => "EXPLAINED",
-            VisitState::Outstanding => "OUTSTANDING",
+            VisitState::NotYetVerified => "NOT YET VERIFIED",
+            VisitState::MissedOrUnverified => "MISSED OR UNVERIFIED",
         }
     }
 }
@@ -56,6 +61,9 @@ pub struct WatchReport {
     pub from: jiff::Timestamp,
     /// Window end (recovery, or now).
     pub to: jiff::Timestamp,
+    /// Whether the disruption is of something visits are planned or verified through; when not,
+    /// no visit is watched.
+    pub affects_visits: bool,
     /// Every planned visit in the window, by time.
     pub visits: Vec<WatchRow>,
 }
@@ -65,16 +73,18 @@ impl WatchReport {
     pub fn board(&self) -> Vec<&WatchRow> {
         self.visits
             .iter()
-            .filter(|r| r.visit.is_high_priority() && r.state == VisitState::Outstanding)
+            .filter(|r| r.visit.is_high_priority() && r.state == VisitState::NotYetVerified)
             .collect()
     }
 
-    /// Visits with nothing recorded.
-    pub fn outstanding(&self) -> usize {
-        self.visits
-            .iter()
-            .filter(|r| r.state == VisitState::Outstanding)
-            .count()
+    /// Visits in this state.
+    pub fn count(&self, state: VisitState) -> usize {
+        self.visits.iter().filter(|r| r.state == state).count()
+    }
+
+    /// Visits with nothing recorded (not yet verified, or missed or unverified).
+    pub fn unsettled(&self) -> usize {
+        self.count(VisitState::NotYetVerified) + self.count(VisitState::MissedOrUnverified)
     }
 }
 
@@ -100,8 +110,20 @@ impl App {
             .as_ref()
             .map(|d| d.services.clone())
             .unwrap_or_default();
+        let mut affects_visits = false;
+        for d in v.disruption.iter().flat_map(|d| d.dependencies.iter()) {
+            if let Some(dep) = self.journal.registered_dependency(d.as_str())? {
+                affects_visits |= dep.visits;
+            }
+        }
+        let ended = !v.stage.is_active();
         let mut rows = Vec::new();
-        for visit in self.journal.visits_between(from, to)? {
+        let planned = if affects_visits {
+            self.journal.visits_between(from, to)?
+        } else {
+            vec![]
+        };
+        for visit in planned {
             if !services.contains(&visit.service) {
                 continue;
             }
@@ -119,8 +141,13 @@ impl App {
                 _ => None,
             });
             let (state, record, detail) = match settled {
+                None if ended => (
+                    VisitState::MissedOrUnverified,
+                    None,
+                    "nothing recorded: missed, or never verified".to_string(),
+                ),
                 None => (
-                    VisitState::Outstanding,
+                    VisitState::NotYetVerified,
                     None,
                     "nothing recorded yet".to_string(),
                 ),
@@ -166,6 +193,7 @@ impl App {
             drill: v.is_drill(),
             from,
             to,
+            affects_visits,
             visits: rows,
         })
     }

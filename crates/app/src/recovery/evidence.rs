@@ -416,16 +416,7 @@ impl App {
         if let Ok(w) = self.watch(actor, v.id.as_str()) {
             data.facts.push((
                 "Visits in the window".into(),
-                format!(
-                    "{} planned, {} outstanding{}",
-                    w.visits.len(),
-                    w.outstanding(),
-                    if w.outstanding() == 0 {
-                        ": every one verified or explained"
-                    } else {
-                        ""
-                    }
-                ),
+                crate::disruption::presenter::watch_summary(&w),
             ));
         }
     }

@@ -226,7 +226,7 @@ pub fn run(ctx: &Ctx, cmd: &DisruptionCmd) -> anyhow::Result<ExitCode> {
                 }
                 println!("{}", present::watch_summary(&w));
             }
-            return Ok(if w.outstanding() == 0 {
+            return Ok(if w.unsettled() == 0 {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(4)
@@ -666,7 +666,7 @@ pub enum DisruptionCmd {
         note: String,
     },
     /// The high-priority watch: visits in the window and whether each is verified or explained.
-    /// Exits 4 while any planned visit is outstanding.
+    /// Exits 4 while any watched visit is not yet verified (or missed or unverified).
     Watch {
         /// Disruption.
         id: String,

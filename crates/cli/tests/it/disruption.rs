@@ -1078,7 +1078,8 @@ fn s5_scheduling_outage_high_priority_watch_and_family_calls() {
         .unwrap()
         .iter()
         .filter(|r| {
-            r["state"] == "outstanding" && !r["visit"]["priorities"].as_array().unwrap().is_empty()
+            r["state"] == "not_yet_verified"
+                && !r["visit"]["priorities"].as_array().unwrap().is_empty()
         })
         .map(|r| r["visit"]["id"].as_str().unwrap())
         .collect();
@@ -1143,7 +1144,18 @@ fn s7_overnight_outage_every_planned_visit_verified_or_explained() {
         &["disruption", "stage", &id, "recovered"],
     );
     let (w, all) = watch(data, &t("23:59"), &id);
-    assert!(!all, "outstanding visits: watch exits non-zero");
+    assert!(!all, "unverified visits: watch exits non-zero");
+    // The disruption has ended: a visit with nothing recorded is missed or unverified.
+    assert!(
+        w["visits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["state"] == "missed_or_unverified"),
+        "{w}"
+    );
+    let out = text(data, &t("23:59"), &["disruption", "watch", &id]);
+    assert!(out.contains("MISSED OR UNVERIFIED"), "{out}");
     let rows = w["visits"].as_array().unwrap().clone();
     assert!(
         rows.len() >= 5,
@@ -1196,7 +1208,7 @@ fn s7_overnight_outage_every_planned_visit_verified_or_explained() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|r| r["state"] != "outstanding")
+            .all(|r| r["state"] == "verified" || r["state"] == "explained")
     );
     assert_eq!(w["visits"][0]["state"], "explained");
     let out = text(data, &t("23:59"), &["disruption", "watch", &id]);
@@ -1920,4 +1932,17 @@ fn an_email_outage_does_not_escalate_visits() {
     );
     let r = ok(data, &t("09:00"), "", &["escalation", "tick"]);
     assert!(r["started"].as_array().unwrap().is_empty(), "{r}");
+    // Nor does it watch them: the figures never read as missed visits.
+    let id = ok(data, &t("09:00"), ON_CALL, &["disruption", "status"])["disruptions"][0]["id"]
+        .as_str()
+        .map(str::to_string);
+    if let Some(id) = id {
+        let (w, all) = watch(data, &t("09:00"), &id);
+        assert!(all, "{w}");
+        assert_eq!(w["visits"].as_array().unwrap().len(), 0, "{w}");
+        let out = text(data, &t("09:00"), &["disruption", "watch", &id]);
+        assert!(out.contains("no visits are watched"), "{out}");
+    } else {
+        panic!("the email outage is listed");
+    }
 }

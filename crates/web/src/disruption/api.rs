@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use lantern_app::disruption::downtime::RecordInput;
 use lantern_app::disruption::lifecycle::DeclareInput;
+use lantern_app::disruption::watch::VisitState;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -170,7 +171,12 @@ pub async fn watch(
             .run(move |app| {
                 let w = app.watch(&user.actor(), &id)?;
                 let board: Vec<String> = w.board().iter().map(|r| r.visit.id.to_string()).collect();
-                Ok(json!({"outstanding": w.outstanding(), "board": board, "report": w}))
+                Ok(json!({
+                    "not_yet_verified": w.count(VisitState::NotYetVerified),
+                    "missed_or_unverified": w.count(VisitState::MissedOrUnverified),
+                    "board": board,
+                    "report": w,
+                }))
             })
             .await,
     )
