@@ -74,6 +74,26 @@ pub struct Change {
     pub what: String,
 }
 
+/// How long a printed pack may be kept before it is destroyed (a new one is printed weekly).
+pub const PACK_KEEP_DAYS: i64 = 7;
+
+/// The day a printed copy must be destroyed by: a pack a week after it was printed, a rota the
+/// day after the day it is for (or after it was printed, when it names no day).
+pub fn destroy_by(record: &PrintRecord, printed_on: jiff::civil::Date) -> jiff::civil::Date {
+    let plus = |d: jiff::civil::Date, n: i64| d.checked_add(jiff::Span::new().days(n)).unwrap_or(d);
+    match record.kind {
+        PrintKind::Pack => plus(printed_on, PACK_KEEP_DAYS),
+        PrintKind::Rota => {
+            let day = record
+                .date
+                .as_deref()
+                .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+                .unwrap_or(printed_on);
+            plus(day, 1)
+        }
+    }
+}
+
 /// Everything that makes a print out of date, compared with the current state.
 pub fn changes_since(
     record: &PrintRecord,

@@ -13,7 +13,7 @@ use lantern_journal::{AuditRow, NewEvent};
 /// An audit event of a read, prepared by [`App::authorize_view`] and made durable by
 /// [`App::append_prepared`] before the read is shown. Opaque: nobody outside app builds events.
 #[derive(Debug)]
-pub struct AuditEvent(NewEvent);
+pub struct AuditEvent(pub(crate) NewEvent);
 
 impl App {
     /// Whether the actor may open this person's essential information.

@@ -32,6 +32,10 @@ pub struct PrintStatus {
     pub row: PrintRow,
     /// What changed since it was printed (empty: still current).
     pub changes: Vec<Change>,
+    /// The day the copy must be destroyed by.
+    pub destroy_by: jiff::civil::Date,
+    /// Past that day: expired, to be destroyed now, even when nothing in it changed.
+    pub expired: bool,
 }
 
 #[derive(Serialize)]
@@ -235,6 +239,7 @@ impl App {
         service: &str,
         only: &[String],
         reprint_of: Option<&str>,
+        break_glass: Option<&str>,
     ) -> Result<Printed, AppError> {
         actor.require(Role::may_print, "print packs")?;
         let service = self.service_ref("print pack", service)?;
@@ -267,6 +272,12 @@ impl App {
             None => (only.to_vec(), 1),
         };
         let people = self.service_people(&service, &only)?;
+        // Printing someone is reading them: outside the printer's service it needs the same
+        // break-glass reason as opening them, and each is audited as such.
+        let reads: Vec<_> = people
+            .iter()
+            .map(|p| self.authorize_view(actor, p.id.as_str(), "print", break_glass))
+            .collect::<Result<_, _>>()?;
         let org = self.journal.org_name()?.unwrap_or_default();
         let service_name = self
             .journal
@@ -413,7 +424,8 @@ impl App {
             serial: serial.clone(),
             version,
             reprint_of: reprint_of.map(str::to_string),
-            destroy_by: (today + jiff::Span::new().days(7)).to_string(),
+            destroy_by: (today + jiff::Span::new().days(lantern_core::print::PACK_KEEP_DAYS))
+                .to_string(),
             legend: LEGEND.to_vec(),
             people: out_people,
             contacts,
@@ -445,17 +457,7 @@ impl App {
             actor.journal_name(),
             Event::Printed(record.clone()),
         )];
-        for p in &people {
-            events.push(NewEvent::now(
-                actor.journal_name(),
-                Event::MeiViewed {
-                    person: p.id.clone(),
-                    sections: ALL_SECTIONS.to_vec(),
-                    channel: "print".into(),
-                    break_glass: None,
-                },
-            ));
-        }
+        events.extend(reads.into_iter().map(|a| a.0));
         self.journal.append_batch(events, now)?;
         Ok(Printed { pdf, record })
     }
@@ -569,6 +571,7 @@ impl App {
 
     /// Every print not yet destroyed, with what changed since it was printed.
     pub fn print_status(&self) -> Result<Vec<PrintStatus>, AppError> {
+        let today = self.now().to_zoned(london()).date();
         let mut out = Vec::new();
         for row in self.journal.prints()? {
             if row.destroyed.is_some() {
@@ -602,7 +605,18 @@ impl App {
                     }
                 }
             };
-            out.push(PrintStatus { row, changes });
+            let printed_on = row
+                .printed_at
+                .parse::<jiff::Timestamp>()
+                .map(|t| t.to_zoned(london()).date())
+                .unwrap_or(today);
+            let destroy_by = lantern_core::print::destroy_by(r, printed_on);
+            out.push(PrintStatus {
+                expired: today > destroy_by,
+                destroy_by,
+                row,
+                changes,
+            });
         }
         Ok(out)
     }
@@ -710,7 +724,7 @@ impl App {
             .map(|s| (s.row.record.service.to_string(), s.row.record.serial))
             .collect();
         for (service, serial) in superseded {
-            let p = self.print_pack(actor, &service, &[], Some(&serial))?;
+            let p = self.print_pack(actor, &service, &[], Some(&serial), None)?;
             write(&p)?;
         }
         Ok(written)

@@ -462,3 +462,58 @@ fn likely_duplicates_are_merged_or_kept_apart_reversibly_and_nothing_is_lost() {
     // Every decision is in the journal, and the projections rebuild to the same state.
     assert!(app.verify().unwrap().is_ok());
 }
+
+/// Issue 14: printing another service's people needs the break-glass reason opening them needs,
+/// and each is audited as such; a pack past its destroy-by date is expired.
+#[test]
+fn printing_outside_your_service_needs_a_reason_and_old_packs_expire() {
+    let (d, mut app) = demo();
+    let on_call = app
+        .actor(Some(lantern_app::admin::demo::DEMO_ON_CALL), "t")
+        .unwrap();
+    let e = app
+        .print_pack(&on_call, "maple-court", &[], None, None)
+        .unwrap_err();
+    assert!(
+        matches!(e, lantern_app::AppError::BreakGlassRequired(_)),
+        "{e}"
+    );
+    assert!(app.print_status().unwrap().is_empty(), "nothing printed");
+    let coordinator = app.actor(Some("s-lucy-turner"), "t").unwrap();
+    assert!(
+        app.print_pack(
+            &coordinator,
+            "maple-court",
+            &[],
+            None,
+            Some("Covering tonight")
+        )
+        .is_err(),
+        "a coordinator may not break glass"
+    );
+    let p = app
+        .print_pack(
+            &on_call,
+            "maple-court",
+            &[],
+            None,
+            Some("Covering Maple Court tonight: their office is closed"),
+        )
+        .unwrap();
+    let manager = app.actor(Some(DEMO_MANAGER), "t").unwrap();
+    let audit = app.audit_log(&manager, None, true, 500).unwrap();
+    let printed = serde_json::to_string(&audit).unwrap();
+    assert_eq!(
+        printed.matches("\"channel\":\"print\"").count(),
+        p.record.people.len(),
+        "each person printed is a break-glass read: {printed}"
+    );
+    let status = app.print_status().unwrap();
+    assert!(!status[0].expired);
+    // Eight days on, the copy is expired and listed for destruction.
+    drop(app);
+    let later = "2026-11-29T09:00:00Z".parse().unwrap();
+    let app = App::open(d.path(), Clock::Fixed(later)).unwrap();
+    let status = app.print_status().unwrap();
+    assert!(status[0].expired, "{:?}", status[0].destroy_by);
+}

@@ -123,7 +123,7 @@ fn bench_print(ctx: &Ctx, people: usize) -> anyhow::Result<ExitCode> {
     let mut pdfs = Vec::new();
     for s in &services {
         let t = Instant::now();
-        let p = app.print_pack(&actor, s.id.as_str(), &[], None)?;
+        let p = app.print_pack(&actor, s.id.as_str(), &[], None, None)?;
         total += t.elapsed();
         pages += p.record.pages;
         printed += p.record.people.len();

@@ -37,9 +37,16 @@ pub fn run(ctx: &Ctx, cmd: &PrintCmd) -> anyhow::Result<ExitCode> {
             service,
             person,
             reprint,
+            break_glass,
             out: file,
         } => {
-            let p = app.print_pack(&actor, service, person, reprint.as_deref())?;
+            let p = app.print_pack(
+                &actor,
+                service,
+                person,
+                reprint.as_deref(),
+                break_glass.as_deref(),
+            )?;
             written(&p, file)
         }
         PrintCmd::Rota {
@@ -67,10 +74,13 @@ pub fn run(ctx: &Ctx, cmd: &PrintCmd) -> anyhow::Result<ExitCode> {
                         r.service,
                         s.row.printed_at,
                         s.row.printed_by,
-                        if s.changes.is_empty() {
-                            "current".to_string()
-                        } else {
-                            format!("SUPERSEDED ({} changes)", s.changes.len())
+                        match (s.expired, s.changes.is_empty()) {
+                            (true, _) => format!(
+                                "EXPIRED (destroy by {} has passed): destroy it now",
+                                s.destroy_by
+                            ),
+                            (false, true) => format!("current (destroy by {})", s.destroy_by),
+                            (false, false) => format!("SUPERSEDED ({} changes)", s.changes.len()),
                         }
                     );
                     for c in &s.changes {
@@ -125,6 +135,10 @@ pub enum PrintCmd {
         /// Reprint only the pages of pack SERIAL that are superseded.
         #[arg(long)]
         reprint: Option<String>,
+        /// Why you are printing people outside your service (needed then, recorded for review,
+        /// as when opening them).
+        #[arg(long)]
+        break_glass: Option<String>,
         /// Where to write the PDF.
         #[arg(long)]
         out: PathBuf,

@@ -3,7 +3,7 @@
 
 use crate::auth::Current;
 use crate::error::WebError;
-use crate::printing::view::PrintingPage;
+use crate::printing::view::{PrintLine, PrintingPage};
 use crate::state::AppState;
 use crate::view::{DoneQuery, FormError, Nav, render, render_invalid};
 use axum::Extension;
@@ -30,25 +30,35 @@ fn page(
                 .parse::<jiff::Timestamp>()
                 .map(show)
                 .unwrap_or(s.row.printed_at.clone());
-            (
-                r.serial.clone(),
-                r.version,
-                match r.kind {
+            PrintLine {
+                serial: r.serial.clone(),
+                version: r.version,
+                what: match r.kind {
                     lantern_app::core::print::PrintKind::Pack => "pack".to_string(),
                     lantern_app::core::print::PrintKind::Rota => {
                         format!("rota {}", r.date.clone().unwrap_or_default())
                     }
                 },
-                r.service.to_string(),
-                format!("{when} by {}", s.row.printed_by),
-                s.changes
+                service: r.service.to_string(),
+                printed: format!("{when} by {}", s.row.printed_by),
+                changes: s
+                    .changes
                     .iter()
                     .map(|c| match &c.person {
                         Some(p) => format!("{p}: {}", c.what),
                         None => c.what.clone(),
                     })
                     .collect(),
-            )
+                destroy: if s.expired {
+                    format!(
+                        "EXPIRED: destroy by {} has passed, destroy it now",
+                        s.destroy_by
+                    )
+                } else {
+                    format!("destroy by {}", s.destroy_by)
+                },
+                expired: s.expired,
+            }
         })
         .collect();
     Ok(PrintingPage {
@@ -62,6 +72,7 @@ fn page(
             .map(|s| (s.id.to_string(), s.name))
             .collect(),
         today: app.now().to_zoned(london()).date().to_string(),
+        pack_service: String::new(),
         errors,
     })
 }
@@ -89,6 +100,8 @@ pub struct PackForm {
     service: String,
     #[serde(default)]
     reprint: String,
+    #[serde(default)]
+    break_glass: String,
 }
 
 /// `POST /printing/pack`: the PDF, recorded in the register.
@@ -99,15 +112,22 @@ pub async fn pack(
 ) -> Response {
     let user = cur.user.clone();
     let r = state
-        .run(move |app| {
+        .run(move |app| -> Result<Response, AppError> {
             let reprint = Some(f.reprint.as_str()).filter(|s| !s.is_empty());
-            app.print_pack(&user.actor(), &f.service, &[], reprint)
+            let reason = Some(f.break_glass.as_str()).filter(|s| !s.trim().is_empty());
+            match app.print_pack(&user.actor(), &f.service, &[], reprint, reason) {
+                Ok(p) => Ok(pdf(&p.record.serial, p.pdf)),
+                // Outside the printer's service: ask for the reason, as opening them does.
+                Err(e @ AppError::BreakGlassRequired(_)) => {
+                    let mut p = page(app, &user, None, vec![FormError::from_app("pack", &e)])?;
+                    p.pack_service = f.service.clone();
+                    Ok(render_invalid(&p))
+                }
+                Err(e) => Err(e),
+            }
         })
         .await;
-    match r {
-        Ok(p) => pdf(&p.record.serial, p.pdf),
-        Err(e) => WebError::from_app(e, false).into_response(),
-    }
+    r.unwrap_or_else(|e| WebError::from_app(e, false).into_response())
 }
 
 #[derive(Deserialize)]

@@ -57,3 +57,44 @@ async fn coordinators_print_packs_and_rotas_and_record_destruction() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// Issue 14: an on-call manager printing another service's pack is asked for the break-glass
+/// reason on the page (nothing printed), and prints once they give it.
+#[tokio::test]
+async fn printing_another_services_pack_asks_for_the_break_glass_reason() {
+    let site = Site::demo();
+    let s = site.login("daniel").await;
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/printing/pack",
+            &[("service", "maple-court")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("id=\"pack-reason\""), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"maple-court\" selected"),
+        "{}",
+        r.body
+    );
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/printing/pack",
+            &[
+                ("service", "maple-court"),
+                (
+                    "break_glass",
+                    "Covering Maple Court tonight: their office is closed",
+                ),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.starts_with("%PDF"));
+}
