@@ -27,6 +27,9 @@ pub struct PrintedSection {
     pub version: Option<VersionRef>,
     /// Its mark then.
     pub mark: Option<MarkKind>,
+    /// The status printed beside it (CONFIRMED, STALE...), when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::mei::SectionStatus>,
 }
 
 /// A person as printed.
@@ -134,6 +137,21 @@ pub fn changes_since(
                 out.push(Change {
                     person: Some(id.clone()),
                     what,
+                });
+            } else if let (Some(then_status), Some(now_status)) =
+                (s.status, current.and_then(|c| c.status))
+                && then_status != now_status
+            {
+                // Printed STALE and since reconfirmed (or printed CONFIRMED and now stale by age):
+                // the page says something no longer true.
+                out.push(Change {
+                    person: Some(id.clone()),
+                    what: format!(
+                        "{} printed {}, now {}",
+                        s.kind.title(),
+                        then_status.word(),
+                        now_status.word()
+                    ),
                 });
             }
         }

@@ -179,6 +179,9 @@ impl App {
                                 kind: k,
                                 version: r.map(|r| r.version.clone()),
                                 mark: r.and_then(|r| r.mark.as_ref().map(Mark::kind)),
+                                status: Some(
+                                    r.map_or(SectionStatus::Missing, |r| r.status_at(self.now())),
+                                ),
                             }
                         })
                         .collect(),

@@ -517,3 +517,47 @@ fn printing_outside_your_service_needs_a_reason_and_old_packs_expire() {
     let status = app.print_status().unwrap();
     assert!(status[0].expired, "{:?}", status[0].destroy_by);
 }
+
+/// Issue 14: a page printed with a section STALE is superseded once the section is reconfirmed,
+/// even though its content (and mark) did not change.
+#[test]
+fn reconfirming_a_section_printed_stale_supersedes_its_page() {
+    let (_d, mut app) = demo();
+    let manager = app.actor(Some(DEMO_MANAGER), "t").unwrap();
+    let op = Actor::LocalOperator("t".into());
+    let (person, kind) = app
+        .list_people(&op, Some("riverside-homecare"))
+        .unwrap()
+        .into_iter()
+        .find_map(|v| {
+            let id = v.person.id.to_string();
+            v.sections.iter().find_map(|s| {
+                let r = s.record.as_ref()?;
+                (s.status == lantern_app::core::mei::SectionStatus::Stale && r.mark.is_none())
+                    .then(|| (id.clone(), s.section))
+            })
+        })
+        .expect("the demo has a section stale by age");
+    app.print_pack(&manager, "riverside-homecare", &[], None, None)
+        .unwrap();
+    assert!(app.print_status().unwrap()[0].changes.is_empty());
+    app.confirm_section(
+        &manager,
+        &person,
+        kind.as_str(),
+        &SectionInput {
+            source: "GP practice".into(),
+            method: "phone".into(),
+            contact: Some("Dr Shah".into()),
+            ..SectionInput::default()
+        },
+    )
+    .unwrap();
+    let changes = &app.print_status().unwrap()[0].changes;
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.what.contains("printed STALE, now CONFIRMED")),
+        "{changes:?}"
+    );
+}
