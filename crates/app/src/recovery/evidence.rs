@@ -48,6 +48,7 @@ struct PdfData {
     facts: Vec<(String, String)>,
     playbook: Vec<(String, String)>,
     rules: Vec<Row>,
+    checks: Vec<Row>,
     decisions: Vec<Row>,
     calls: Vec<Row>,
     incidents: Vec<Row>,
@@ -278,6 +279,7 @@ impl App {
             facts: vec![],
             playbook: vec![],
             rules: vec![],
+            checks: vec![],
             decisions: vec![],
             calls: vec![],
             incidents: vec![],
@@ -294,7 +296,10 @@ impl App {
             proof: vec![],
             events: rows.len(),
         };
-        self.event_rows(&mut data, rows);
+        self.event_rows(&mut data, rows)?;
+        if v.is_none() {
+            self.period_facts(actor, &mut data, rows)?;
+        }
         if let Some(v) = v {
             facts_rows(&mut data, v);
             for r in &v.records {
@@ -307,6 +312,7 @@ impl App {
             timeline_rows(&mut data, v);
         }
         for s in [
+            &mut data.checks,
             &mut data.decisions,
             &mut data.calls,
             &mut data.incidents,
@@ -422,10 +428,71 @@ impl App {
     }
 
     /// Rule versions, readiness decisions and calls among the pack's events.
-    fn event_rows(&self, data: &mut PdfData, rows: &[EventRow]) {
+    fn event_rows(&self, data: &mut PdfData, rows: &[EventRow]) -> Result<(), AppError> {
+        let names = self.staff_names()?;
+        let by = |actor: &str| {
+            names
+                .get(actor)
+                .cloned()
+                .unwrap_or_else(|| actor.to_string())
+        };
+        let person_name = |p: &lantern_core::ids::PersonId| -> Result<String, AppError> {
+            Ok(self
+                .journal
+                .person(p.as_str())?
+                .map(|x| x.display_name())
+                .unwrap_or_else(|| p.to_string()))
+        };
         for r in rows {
             let at = r.stored.occurred_at.parse().unwrap_or(self.now());
             match &r.event {
+                // The proof S1 needs: each check, why, and what lifted since the one before.
+                Event::ReadinessChecked {
+                    person,
+                    readiness,
+                    lifted,
+                    ..
+                } => {
+                    let why: Vec<String> = readiness
+                        .reasons
+                        .iter()
+                        .map(|x| format!("{} ({})", x.message, x.status.word()))
+                        .collect();
+                    let lifted_words = [
+                        ("paused", &lifted.paused_tasks),
+                        ("staffing", &lifted.staffing),
+                        ("action", &lifted.actions),
+                    ]
+                    .iter()
+                    .flat_map(|(k, v)| v.iter().map(move |x| format!("{k}: {x}")))
+                    .collect::<Vec<_>>();
+                    data.checks.push(row(
+                        at,
+                        vec![
+                            format!(
+                                "{} at {}: {} (rules v{})",
+                                person_name(person)?,
+                                readiness.handover,
+                                readiness.outcome.label(),
+                                readiness.rule_set_version
+                            ),
+                            if why.is_empty() {
+                                "no gaps".into()
+                            } else {
+                                why.join("; ")
+                            },
+                            format!(
+                                "{}; by {}",
+                                if lifted_words.is_empty() {
+                                    "nothing lifted".to_string()
+                                } else {
+                                    format!("LIFTED {}", lifted_words.join(", "))
+                                },
+                                by(&r.stored.actor)
+                            ),
+                        ],
+                    ));
+                }
                 Event::RuleSetPublished { rule_set, reason } => data.rules.push(row(
                     at,
                     vec![
@@ -443,9 +510,12 @@ impl App {
                 } => data.decisions.push(row(
                     at,
                     vec![
-                        format!("{decision} (readiness, {person}, rules v{rule_set_version})"),
+                        format!(
+                            "{decision} (readiness, {}, rules v{rule_set_version})",
+                            person_name(person)?
+                        ),
                         rationale.clone(),
-                        r.stored.actor.clone(),
+                        by(&r.stored.actor),
                     ],
                 )),
                 Event::CallLogged(c) => data.calls.push(row(
@@ -459,6 +529,88 @@ impl App {
                 _ => {}
             }
         }
+        Ok(())
+    }
+
+    /// A period pack's summary, as a governance meeting would read it: the disruptions (drills
+    /// apart) with their reconciliation and visit figures, then the count of each kind of
+    /// record, check, review, action and audit in the period.
+    fn period_facts(
+        &self,
+        actor: &Actor,
+        data: &mut PdfData,
+        rows: &[EventRow],
+    ) -> Result<(), AppError> {
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        let mut declared = Vec::new();
+        for r in rows {
+            let label = match &r.event {
+                Event::DisruptionDeclared(d) => {
+                    declared.push(d.id.clone());
+                    continue;
+                }
+                Event::DowntimeRecorded(d) => match d.body.kind() {
+                    "incident" => "Incidents recorded",
+                    "decision" => "Downtime decisions",
+                    "call" => "Calls recorded during disruptions",
+                    "visit" => "Visits verified or explained",
+                    "mar" => "Paper medication records",
+                    "instruction" => "Management instructions",
+                    "comms" => "Families and commissioners told",
+                    _ => "Other downtime records",
+                },
+                Event::ReadinessChecked { .. } => "Readiness checks",
+                Event::DecisionRecorded { .. } => "Readiness decisions",
+                Event::ReviewRecorded(_) => "Post-incident reviews",
+                Event::ActionsScheduled { .. } | Event::ActionUpdated { .. } => {
+                    "Improvement plan changes"
+                }
+                Event::IntegrityAudited(_) => "Integrity audits",
+                Event::RecordsReconciled { .. } => "Reconciliation entries",
+                Event::EscalationStarted(_) => "Escalations started",
+                _ => continue,
+            };
+            *counts.entry(label).or_default() += 1;
+        }
+        let (mut real, mut drills) = (Vec::new(), 0);
+        for id in &declared {
+            let Some(v) = self.journal.disruption(id.as_str())? else {
+                continue;
+            };
+            if v.is_drill() {
+                drills += 1;
+                continue;
+            }
+            let recon = self
+                .reconciliation(actor, id.as_str())
+                .map(|b| b.figures.describe())
+                .unwrap_or_default();
+            let visits = self
+                .watch_of(&v, self.now())
+                .map(|w| crate::disruption::presenter::watch_summary(&w))
+                .unwrap_or_default();
+            real.push((
+                format!("{} ({})", v.title(), v.stage.as_str()),
+                format!("{recon} {visits}").trim().to_string(),
+            ));
+        }
+        data.facts.push((
+            "Disruptions declared".into(),
+            format!(
+                "{}{}",
+                real.len(),
+                if drills > 0 {
+                    format!(" (and {drills} drill(s), not counted)")
+                } else {
+                    String::new()
+                }
+            ),
+        ));
+        data.facts.extend(real);
+        for (label, n) in counts {
+            data.facts.push((label.to_string(), n.to_string()));
+        }
+        Ok(())
     }
 }
 

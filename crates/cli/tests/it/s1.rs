@@ -176,6 +176,39 @@ fn s1_rapid_start_with_a_partial_referral() {
         "Tom Reynolds, discharge coordinator"
     );
     assert!(json(d, &["verify"])["ok"].as_bool().unwrap());
+
+    // The evidence pack for the day shows the proof S1 needs: each check, why, and that manual
+    // handling lifted only after mobility was confirmed — by name, in the PDF people read.
+    let root = tempfile::tempdir().unwrap();
+    let pack = root.path().join("s1");
+    crate::support::lantern(d)
+        .args([
+            "--as",
+            "s-amara-osei",
+            "evidence",
+            "--from",
+            "2000-01-01 00:00",
+            "--to",
+            "2100-01-01 00:00",
+            "--out",
+        ])
+        .arg(&pack)
+        .assert()
+        .success();
+    let pdf = std::process::Command::new("pdftotext")
+        .args([pack.join("evidence.pdf").to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&pdf.stdout).replace('\n', " ");
+    for want in [
+        "Readiness checks and what lifted when",
+        "Edith Marlow at rapid-start",
+        "LIFTED paused: manual",
+        "Disruptions declared",
+        "Readiness checks",
+    ] {
+        assert!(text.contains(want), "the PDF lacks {want}:\n{text}");
+    }
 }
 
 #[test]
