@@ -151,11 +151,27 @@ test('S1 through the UI: restrictions, decision, calls, mobility confirmed, rest
   assert.match(await page.textContent('#calls'), /Priya Shah/);
   await axe(page, 'S1 check page after records');
 
+  // The form shows what is being confirmed; the old "before admission" text cannot be confirmed
+  // unchanged: the page says so beside the field and nothing is written.
+  assert.match(await page.textContent('#confirming-mobility'), /walking stick \(before admission\)/);
   await page.fill('#source-mobility', 'Northshire General Hospital');
   await page.selectOption('#method-mobility', 'phone');
   await page.fill('#contact-mobility', 'Tom Reynolds, discharge coordinator');
   await page.click('#confirm-mobility');
-  await page.waitForURL(/done=confirmed/);
+  assert.match(await page.textContent('#still-mobility-error'), /before admission/);
+  // Amend it with what the call said: a walking frame indoors.
+  await page.click('#amend-mobility');
+  await page.fill('#content', JSON.stringify({
+    aids_indoors: ['walking frame'], aids_outdoors: ['wheelchair'], transfers: 'Stand-aid with one carer',
+    manual_handling_plan: 'One carer; frame at all times indoors', falls_risk: 'high',
+    recent_falls_or_admissions: ['Admitted after a fall; discharged with a frame'],
+  }));
+  await page.fill('#source', 'Northshire General Hospital');
+  await page.selectOption('#method', 'phone');
+  await page.fill('#contact', 'Tom Reynolds, discharge coordinator');
+  await page.click('button:has-text("Save and confirm")');
+  await page.waitForURL(/done=saved/);
+  await page.goto(check);
   // Watch the restriction lift: the last recorded check paused manual handling; now it is not.
   assert.match(await page.textContent('#lifted'), /Paused: manual handling/);
   assert.doesNotMatch(await page.textContent('#restrictions'), /manual handling/);
@@ -172,12 +188,18 @@ test('an on-call manager confirms safeguarding and the care can start without re
   const { context, page } = await signIn('daniel');
   const check = `${base}/people/p-edith-marlow/check/rapid-start`;
   await page.goto(check);
-  // After the S1 test, only the risks section (safeguarding status) still restricts.
-  await page.fill('#source-risks', 'Northshire County Council duty line');
-  await page.selectOption('#method-risks', 'phone');
-  await page.fill('#contact-risks', 'Priya Shah, duty social worker');
-  await page.click('#confirm-risks');
-  await page.waitForURL(/done=confirmed/);
+  // After the S1 test, only the risks section (safeguarding status "to confirm") still
+  // restricts; re-confirming it unchanged would not lift that, so the answer is recorded in it.
+  await page.click('#amend-risks');
+  const risks = JSON.parse(await page.inputValue('#content'));
+  risks.safeguarding = { status: 'none', note: 'No open safeguarding enquiry (duty line, Priya Shah)' };
+  await page.fill('#content', JSON.stringify(risks));
+  await page.fill('#source', 'Northshire County Council duty line');
+  await page.selectOption('#method', 'phone');
+  await page.fill('#contact', 'Priya Shah, duty social worker');
+  await page.click('button:has-text("Save and confirm")');
+  await page.waitForURL(/done=saved/);
+  await page.goto(check);
   assert.match(await page.textContent('#lifted'), /safeguarding/);
   assert.equal((await page.textContent('#readiness-outcome .outcome')).trim(), 'GO');
   await context.close();

@@ -26,6 +26,7 @@ fn caseload(n: usize) -> Vec<Vec<SectionState>> {
                     kind,
                     status: statuses[(i * 7 + k * 3) % statuses.len()],
                     method: Some(MethodKind::Portal),
+                    conditions: Default::default(),
                 })
                 .collect()
         })

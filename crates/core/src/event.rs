@@ -57,6 +57,13 @@ pub enum Event {
         provenance: Provenance,
         /// The version confirmed.
         base: VersionRef,
+        /// SHA-256 of the exact content confirmed (its canonical JSON), so the confirmation
+        /// names what was said, not only which version.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        content_sha256: Option<String>,
+        /// Why content still carrying a pending marker was confirmed unchanged.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        still_stands: Option<String>,
     },
     /// A section was marked stale or disputed until confirmed again.
     MeiSectionMarked {

@@ -42,6 +42,9 @@ pub struct Reason {
     pub effect: Effect,
     /// The message for staff.
     pub message: String,
+    /// What in the section's content made it fire, when the rule reads content.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub content: Vec<String>,
 }
 
 /// The restrictions in force, merged over all rules that fired.
@@ -116,7 +119,8 @@ pub fn evaluate(
             && state
                 .method
                 .is_some_and(|m| rule.not_confirmed_via.contains(&m));
-        if !(by_status || by_method) {
+        let by_content = state.conditions.matching(&rule.when_content);
+        if !(by_status || by_method || !by_content.is_empty()) {
             continue;
         }
         match &rule.effect {
@@ -139,6 +143,7 @@ pub fn evaluate(
             status: state.status,
             effect: rule.effect.clone(),
             message: rule.message.clone(),
+            content: by_content.iter().map(|c| c.label().to_string()).collect(),
         });
     }
     Readiness {
@@ -173,6 +178,7 @@ mod tests {
                 kind: k,
                 status: f(k),
                 method: Some(MethodKind::Portal),
+                conditions: Default::default(),
             })
             .collect()
     }
@@ -218,6 +224,7 @@ mod tests {
             section: SectionKind::Mobility,
             when: vec![],
             not_confirmed_via: vec![MethodKind::Portal],
+            when_content: vec![],
             only_when_degraded: Some(portal.clone()),
             effect: Effect::Restrict {
                 paused_tasks: vec!["manual handling".into()],
@@ -264,7 +271,7 @@ mod tests {
         fn outcome_is_monotone(sts in proptest::collection::vec(status(), 6), which in 0usize..6, worse in status()) {
             for rs in default_rule_sets() {
                 let base: Vec<_> = ALL_SECTIONS.iter().zip(&sts)
-                    .map(|(&k, &s)| SectionState { kind: k, status: s, method: Some(MethodKind::Phone) }).collect();
+                    .map(|(&k, &s)| SectionState { kind: k, status: s, method: Some(MethodKind::Phone), conditions: Default::default() }).collect();
                 let r1 = evaluate(&rs, &base, &BTreeSet::new());
                 let all_ok: Vec<_> = base.iter().map(|s| SectionState { status: SectionStatus::Confirmed, ..*s }).collect();
                 prop_assert_eq!(evaluate(&rs, &all_ok, &BTreeSet::new()).outcome, Outcome::Go);

@@ -2,7 +2,7 @@
 
 use crate::FieldError;
 use crate::ids::DependencyId;
-use crate::mei::{MethodKind, SectionKind, SectionStatus};
+use crate::mei::{ContentCondition, MethodKind, SectionKind, SectionStatus};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -99,6 +99,10 @@ pub struct Rule {
     /// (such as: a portal confirmation is not enough while the portal is degraded).
     #[serde(default)]
     pub not_confirmed_via: Vec<MethodKind>,
+    /// Also triggers, whatever the status, when the section's content shows one of these (a
+    /// safeguarding status still to confirm, a value noted before admission...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when_content: Vec<crate::mei::ContentCondition>,
     /// Applies only while this dependency is degraded.
     #[serde(default)]
     pub only_when_degraded: Option<DependencyId>,
@@ -142,11 +146,11 @@ impl RuleSet {
                     &r.id,
                 ));
             }
-            if r.when.is_empty() && r.not_confirmed_via.is_empty() {
+            if r.when.is_empty() && r.not_confirmed_via.is_empty() && r.when_content.is_empty() {
                 return Err(FieldError::new(
                     &rec,
                     f("when"),
-                    "at least one status (missing, stale, disputed, confirmed) or a not_confirmed_via method",
+                    "at least one status (missing, stale, disputed, confirmed), a not_confirmed_via method or a when_content condition",
                     "[]",
                 ));
             }
@@ -200,6 +204,7 @@ fn rule(
         section,
         when: when.to_vec(),
         not_confirmed_via: vec![],
+        when_content: vec![],
         only_when_degraded: None,
         effect,
         message: message.into(),
@@ -286,6 +291,52 @@ pub fn default_rule_sets() -> Vec<RuleSet> {
                 "Consent and capacity not confirmed: seek consent for each task and record it.",
             ),
         ];
+        // Rules that read content: re-confirming a section unchanged never lifts these.
+        let content_rule =
+            |id: &str, section, when: &[ContentCondition], effect, message: &str| Rule {
+                when: vec![],
+                when_content: when.to_vec(),
+                ..rule(id, section, &[], effect, message)
+            };
+        rules.extend([
+            content_rule(
+                "safeguarding-to-confirm",
+                Risks,
+                &[ContentCondition::SafeguardingToConfirm],
+                restrict(
+                    &[],
+                    &["senior carer attends"],
+                    &["Confirm safeguarding status with the local authority duty line"],
+                ),
+                "The risks section still says safeguarding status is to be confirmed.",
+            ),
+            content_rule(
+                "medication-support-unknown",
+                Medication,
+                &[ContentCondition::SupportUnknown],
+                restrict(
+                    &["medication administration"],
+                    &[],
+                    &["Confirm the medication support needed (prompt, assist or administer)"],
+                ),
+                "Medicines are listed but the support needed is not stated.",
+            ),
+            content_rule(
+                "mobility-content-pending",
+                Mobility,
+                &[
+                    ContentCondition::PendingNote,
+                    ContentCondition::FallsRiskUnknown,
+                    ContentCondition::MobilityUnknown,
+                ],
+                restrict(
+                    &["manual handling"],
+                    &["senior carer attends"],
+                    &["Confirm mobility and falls risk with the hospital discharge team"],
+                ),
+                "Mobility content is not current (noted before admission, or not stated): manual handling paused until it is amended.",
+            ),
+        ]);
         if h == HandoverPoint::RoutineVisit {
             // A known person on a routine visit: stale information is a warning, not a restriction.
             for r in rules.iter_mut() {

@@ -86,7 +86,7 @@ impl Journal {
             rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         configure(&conn)?;
-        migrations::run(&mut conn)?;
+        let rebuild = migrations::run(&mut conn)?;
         let stored: Option<String> = conn
             .query_row("SELECT node_id FROM nodes WHERE is_local = 1", [], |r| {
                 r.get(0)
@@ -99,11 +99,15 @@ impl Journal {
                 from_key: identity.node_id().to_string(),
             });
         }
-        Ok(Journal {
+        let mut j = Journal {
             conn,
             identity,
             dir: dir.to_path_buf(),
-        })
+        };
+        if rebuild {
+            j.rebuild()?;
+        }
+        Ok(j)
     }
 
     /// This node's identifier.

@@ -291,7 +291,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         reason      TEXT
     );
     "#,
-    // 7: decisions about two records that may be one person (merged, kept apart); undoing one
+    // 6: decisions about two records that may be one person (merged, kept apart); undoing one
     // removes its row (the journal keeps every decision).
     r#"
     CREATE TABLE p_duplicate_decisions (
@@ -302,10 +302,21 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX p_duplicate_decisions_other ON p_duplicate_decisions (other);
     "#,
+    // 7: what each section's content says that needs attention (core `mei::conditions`), beside
+    // its status, so readiness over a caseload reads content rules without parsing documents.
+    // Existing rows are filled by the rebuild that follows this step (see `REBUILD_AFTER`).
+    r#"
+    ALTER TABLE p_mei ADD COLUMN conditions INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
-/// Bring the schema up to date, each step in its own transaction.
-pub(crate) fn run(conn: &mut Connection) -> Result<(), JournalError> {
+/// Steps after which the projections are rebuilt from the events (a new column computed from
+/// content that existing rows cannot fill in SQL).
+pub(crate) const REBUILD_AFTER: [u32; 1] = [7];
+
+/// Bring the schema up to date, each step in its own transaction. Returns whether a step ran
+/// that needs the projections rebuilt.
+pub(crate) fn run(conn: &mut Connection) -> Result<bool, JournalError> {
     let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let known = MIGRATIONS.len() as u32;
     if current > known {
@@ -314,11 +325,14 @@ pub(crate) fn run(conn: &mut Connection) -> Result<(), JournalError> {
             known,
         });
     }
+    let mut rebuild = false;
     for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(step)?;
         tx.pragma_update(None, "user_version", (i + 1) as u32)?;
         tx.commit()?;
+        // A fresh database has nothing to rebuild.
+        rebuild |= current > 0 && REBUILD_AFTER.contains(&((i + 1) as u32));
     }
-    Ok(())
+    Ok(rebuild)
 }

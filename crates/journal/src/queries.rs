@@ -257,7 +257,7 @@ impl Journal {
         now: jiff::Timestamp,
     ) -> Result<BTreeMap<PersonId, Vec<SectionState>>, JournalError> {
         let mut st = self.conn.prepare_cached(
-            "SELECT person, section, stale_at, mark, conflicts, method FROM p_mei ORDER BY person",
+            "SELECT person, section, stale_at, mark, conflicts, method, conditions FROM p_mei ORDER BY person",
         )?;
         let mut rows = st.query([])?;
         let mut out: BTreeMap<PersonId, Vec<SectionState>> = BTreeMap::new();
@@ -269,6 +269,7 @@ impl Journal {
             let mark: Option<String> = r.get(3)?;
             let conflicts: i64 = r.get(4)?;
             let method: String = r.get(5)?;
+            let conditions: i64 = r.get(6)?;
             let pid = match &last {
                 Some((p, id)) if *p == person => id.clone(),
                 _ => {
@@ -296,6 +297,10 @@ impl Journal {
                 kind,
                 status,
                 method: Some(method),
+                conditions: lantern_core::mei::Conditions(
+                    u16::try_from(conditions)
+                        .map_err(|e| JournalError::corrupt("section conditions", e))?,
+                ),
             });
         }
         Ok(out)

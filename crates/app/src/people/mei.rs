@@ -68,6 +68,16 @@ pub struct SectionInput {
     pub confirmed_at: Option<String>,
     /// Days until stale (defaults per section).
     pub stale_after_days: Option<u32>,
+    /// When confirming content that still carries a pending marker (safeguarding "to confirm",
+    /// a value noted "before admission", support not stated): why it still stands unchanged.
+    pub still_stands: Option<String>,
+}
+
+/// SHA-256 (hex) of a section's content as JSON: what a confirmation confirmed.
+fn content_sha256(content: &lantern_core::mei::SectionContent) -> String {
+    use sha2::{Digest, Sha256};
+    let json = serde_json::to_vec(content).unwrap_or_default();
+    hex::encode(Sha256::digest(&json))
 }
 
 /// How long each section stays fresh unless told otherwise.
@@ -197,11 +207,34 @@ impl App {
             return Err(FieldError::new(&record, "section", "a section without unresolved concurrent edits: set the agreed content with `lantern mei set`", "conflicting versions").into());
         }
         let provenance = self.provenance(actor, &record, kind, input)?;
+        // Confirming is of content: what still carries a pending marker cannot be confirmed
+        // unchanged without saying why it still stands (amend it instead).
+        let pending = lantern_core::mei::pending(&current.content);
+        let still_stands = input
+            .still_stands
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        if !pending.is_empty() && still_stands.is_none() {
+            return Err(FieldError::new(
+                &record,
+                "still_stands",
+                format!(
+                    "the content amended first (edit the section), or why it still stands unchanged: it says {}",
+                    pending.join("; ")
+                ),
+                "",
+            )
+            .into());
+        }
         let ev = Event::MeiSectionConfirmed {
             person: p.id,
             section: kind,
             provenance,
             base: current.version,
+            content_sha256: Some(content_sha256(&current.content)),
+            still_stands: still_stands.filter(|_| !pending.is_empty()),
         };
         self.journal
             .append(NewEvent::now(actor.journal_name(), ev), self.now())?;

@@ -167,6 +167,11 @@ impl App {
                 kind: s.section,
                 status: s.status,
                 method: s.record.as_ref().map(|r| r.provenance.method.kind()),
+                conditions: s
+                    .record
+                    .as_ref()
+                    .map(|r| lantern_core::mei::conditions(&r.content))
+                    .unwrap_or_default(),
             })
             .collect();
         let mut out = Vec::new();

@@ -217,6 +217,8 @@ fn a_change_supersedes_the_pack_reprints_only_those_pages_and_destruction_is_rec
             "phone",
             "--contact",
             "Tom Reynolds",
+            "--still-stands",
+            "Ward confirms she still uses the stick and transfers independently",
         ])
         .assert()
         .success();

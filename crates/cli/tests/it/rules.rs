@@ -86,16 +86,19 @@ fn a_new_version_with_a_degraded_only_rule_changes_the_outcome() {
     );
     assert_eq!(published["version"], 2);
 
-    // Confirm Edith's mobility through the portal: v2 still restricts while the portal is degraded.
+    // Edith's current mobility comes through the portal: v2 still restricts while the portal
+    // is degraded.
     json(
         d,
         &[
             "--as",
             "s-lucy-turner",
             "mei",
-            "confirm",
+            "set",
             "p-edith-marlow",
             "mobility",
+            "--content",
+            r#"{"aids_indoors":["walking frame"],"transfers":"Stand-aid with one carer","falls_risk":"high"}"#,
             "--source",
             "referral-portal",
             "--method",

@@ -2,11 +2,13 @@
 //! derived status (confirmed, stale, missing, disputed).
 
 mod content;
+mod findings;
 mod kind;
 mod provenance;
 mod state;
 
 pub use content::*;
+pub use findings::{Conditions, ContentCondition, Finding, conditions, findings, pending};
 pub use kind::{ALL_SECTIONS, SectionKind};
 pub use provenance::{Method, MethodKind, Provenance};
 pub use state::{

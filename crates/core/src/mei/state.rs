@@ -136,6 +136,8 @@ pub struct SectionState {
     pub status: SectionStatus,
     /// How it was last confirmed, when present.
     pub method: Option<MethodKind>,
+    /// What its content says that needs attention (see [`super::findings`]).
+    pub conditions: super::Conditions,
 }
 
 impl SectionRecord {
@@ -155,6 +157,7 @@ impl SectionRecord {
             kind,
             status: self.status_at(now),
             method: Some(self.provenance.method.kind()),
+            conditions: super::conditions(&self.content),
         }
     }
 }
@@ -166,6 +169,7 @@ impl SectionState {
             kind,
             status: SectionStatus::Missing,
             method: None,
+            conditions: super::Conditions::default(),
         }
     }
 }

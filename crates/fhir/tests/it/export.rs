@@ -67,6 +67,8 @@ fn every_kind_exports_as_valid_r4_and_reads_back() {
                 node: "n0123456789abcdef".into(),
                 seq: 1,
             },
+            content_sha256: None,
+            still_stands: None,
         },
         Event::MeiSectionMarked {
             person: pid.clone(),

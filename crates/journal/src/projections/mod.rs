@@ -181,8 +181,8 @@ fn save_doc(
     exec(
         conn,
         "INSERT OR REPLACE INTO p_mei
-         (person, section, version_node, version_seq, stale_at, mark, conflicts, method, doc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         (person, section, version_node, version_seq, stale_at, mark, conflicts, method, doc, conditions)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             person,
             section,
@@ -192,7 +192,8 @@ fn save_doc(
             rec.mark.as_ref().map(|m| m.kind().as_str()),
             rec.conflicts.len() as i64,
             json(&rec.provenance.method.kind()).trim_matches('"'),
-            doc
+            doc,
+            i64::from(lantern_core::mei::conditions(&rec.content).0),
         ],
     )?;
     Ok(())

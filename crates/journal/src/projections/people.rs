@@ -78,6 +78,7 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
             section,
             provenance,
             base,
+            ..
         } => {
             let s = section.as_str();
             let Some(mut cur) = load_section(conn, person.as_str(), s)? else {

@@ -75,6 +75,8 @@ pub struct Provenance {
     confirmed_at: Option<String>,
     #[serde(default)]
     stale_after_days: Option<u32>,
+    #[serde(default)]
+    still_stands: Option<String>,
 }
 
 impl Provenance {
@@ -86,6 +88,7 @@ impl Provenance {
             confirmed_by: self.confirmed_by,
             confirmed_at: self.confirmed_at,
             stale_after_days: self.stale_after_days,
+            still_stands: self.still_stands,
         }
     }
 }

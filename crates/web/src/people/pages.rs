@@ -333,6 +333,8 @@ pub struct ProvenanceForm {
     content: String,
     #[serde(default)]
     back: String,
+    #[serde(default)]
+    still_stands: String,
 }
 
 impl ProvenanceForm {
@@ -341,6 +343,7 @@ impl ProvenanceForm {
             source: self.source.clone(),
             method: self.method.clone(),
             contact: Some(self.contact.clone()).filter(|c| !c.trim().is_empty()),
+            still_stands: Some(self.still_stands.clone()).filter(|c| !c.trim().is_empty()),
             ..Default::default()
         }
     }

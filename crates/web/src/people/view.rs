@@ -27,6 +27,8 @@ pub struct SectionCard {
     pub conflicts: usize,
     /// Content as JSON, for the editor.
     pub json: String,
+    /// What in the content still carries a pending marker.
+    pub pending: Vec<String>,
 }
 
 /// The status word for a status.
@@ -71,6 +73,11 @@ impl SectionCard {
             mark,
             conflicts,
             json,
+            pending: v
+                .record
+                .as_ref()
+                .map(|r| lantern_app::core::mei::pending(&r.content))
+                .unwrap_or_default(),
         }
     }
 }

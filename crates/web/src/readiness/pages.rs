@@ -3,7 +3,7 @@
 
 use crate::auth::Current;
 use crate::error::WebError;
-use crate::readiness::view::{CheckPage, ReadinessCard, restriction_lines};
+use crate::readiness::view::{CheckPage, ReadinessCard, ToConfirm, restriction_lines};
 use crate::state::AppState;
 use crate::view::{DoneQuery, FormError, Nav, render, render_invalid};
 use axum::Extension;
@@ -37,12 +37,17 @@ pub(crate) fn check_page(
         .iter()
         .filter(|s| now.reasons.iter().any(|r| r.section == s.section) && s.record.is_some())
         .map(|s| {
-            (
-                s.section.as_str().to_string(),
-                s.title.to_string(),
-                s.status.as_str().to_string(),
-                s.status.word().to_string(),
-            )
+            let content = s.record.as_ref().map(|r| &r.content);
+            ToConfirm {
+                key: s.section.as_str().to_string(),
+                title: s.title.to_string(),
+                status: s.status.as_str().to_string(),
+                word: s.status.word().to_string(),
+                lines: content.map(|c| c.lines()).unwrap_or_default(),
+                pending: content
+                    .map(lantern_app::core::mei::pending)
+                    .unwrap_or_default(),
+            }
         })
         .collect();
     let decisions = app

@@ -73,7 +73,7 @@ pub struct CheckPage {
     pub now: ReadinessCard,
     pub lifted: Vec<String>,
     pub previous: Option<String>,
-    pub to_confirm: Vec<(String, String, String, String)>,
+    pub to_confirm: Vec<ToConfirm>,
     pub can_edit: bool,
     pub can_decide: bool,
     pub can_call: bool,
@@ -101,3 +101,20 @@ pub struct RulesPage {
 }
 
 crate::view::form_errors!(CheckPage, RulesPage);
+
+/// A section a reason names, offered for confirmation with what it says.
+pub struct ToConfirm {
+    /// Section key.
+    pub key: String,
+    /// Title.
+    pub title: String,
+    /// Status key for CSS.
+    pub status: String,
+    /// Status word.
+    pub word: String,
+    /// The content being confirmed, as label/value lines.
+    pub lines: Vec<(String, String)>,
+    /// What in it still carries a pending marker: it cannot be confirmed unchanged without a
+    /// reason it still stands.
+    pub pending: Vec<String>,
+}

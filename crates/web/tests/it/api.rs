@@ -82,10 +82,40 @@ async fn s1_through_the_api() {
             .await;
         assert_eq!(st, StatusCode::OK);
     }
-    let (st, _) = site
+    // The call said "walking frame indoors": confirming the old "walking stick (before
+    // admission)" unchanged is refused, naming what it still says; nothing lifts.
+    let (st, err) = site
         .api(Some(&s), Method::POST, &format!("{p}/mei/mobility/confirm"), Some(json!({"source": "Northshire General", "method": "phone", "contact": "Tom Reynolds"})))
         .await;
-    assert_eq!(st, StatusCode::OK);
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["error"]["field"]["field"], "still_stands", "{err}");
+    assert!(
+        err.to_string().contains("walking stick (before admission)"),
+        "{err}"
+    );
+    let (_, check) = site
+        .api(
+            Some(&s),
+            Method::POST,
+            &format!("{p}/readiness/rapid-start"),
+            None,
+        )
+        .await;
+    assert!(
+        check["readiness"]["restrictions"]["paused_tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t == "manual handling"),
+        "{check}"
+    );
+    // Amended with what was said, the section is confirmed with the new content.
+    let (st, set) = site
+        .api(Some(&s), Method::PUT, &format!("{p}/mei/mobility"), Some(json!({
+            "content": {"aids_indoors": ["walking frame"], "transfers": "Stand-aid with one carer", "falls_risk": "high"},
+            "source": "Northshire General", "method": "phone", "contact": "Tom Reynolds"})))
+        .await;
+    assert_eq!(st, StatusCode::OK, "{set}");
     let (_, check) = site
         .api(
             Some(&s),

@@ -17,6 +17,7 @@ fn input(p: &ProvenanceArgs) -> SectionInput {
         confirmed_by: p.confirmed_by.clone(),
         confirmed_at: p.confirmed_at.clone(),
         stale_after_days: p.stale_after_days,
+        still_stands: p.still_stands.clone(),
     }
 }
 
@@ -208,6 +209,10 @@ pub struct ProvenanceArgs {
     /// Days until it becomes stale (default depends on the section).
     #[arg(long)]
     pub stale_after_days: Option<u32>,
+    /// Confirming content that still says "to confirm", "before admission" or an unknown: why it
+    /// still stands unchanged (otherwise amend it with `mei set`).
+    #[arg(long)]
+    pub still_stands: Option<String>,
 }
 
 /// `lantern mei ...`
