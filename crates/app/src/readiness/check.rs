@@ -85,6 +85,29 @@ impl App {
         Ok(evaluate(&rules.rule_set, &states, &self.degraded()?))
     }
 
+    /// Name the content that made each content rule fire, in its own words (the check a person
+    /// reads and the journal records; caseload figures keep the condition's name).
+    fn name_content(&self, person: &str, readiness: &mut Readiness) -> Result<(), AppError> {
+        let held = self.journal.mei(person)?;
+        for reason in readiness
+            .reasons
+            .iter_mut()
+            .filter(|r| !r.content.is_empty())
+        {
+            if let Some((_, r)) = held.iter().find(|(k, _)| *k == reason.section) {
+                let found: Vec<String> = lantern_core::mei::findings(&r.content)
+                    .into_iter()
+                    .filter(|f| reason.content.iter().any(|l| l == f.condition.label()))
+                    .map(|f| format!("{}: \"{}\"", f.condition.label(), f.detail))
+                    .collect();
+                if !found.is_empty() {
+                    reason.content = found;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Check readiness and record the outcome in the journal, with what lifted since the last check.
     pub fn check_readiness(
         &mut self,
@@ -95,7 +118,8 @@ impl App {
     ) -> Result<CheckResult, AppError> {
         actor.require(|r| r != Role::Auditor, "run readiness checks")?;
         let p = self.ensure_in_reach(actor, person)?;
-        let readiness = self.readiness_of(person, handover)?;
+        let mut readiness = self.readiness_of(person, handover)?;
+        self.name_content(person, &mut readiness)?;
         let last = self.journal.last_readiness(person, readiness.handover)?;
         let previous = last.as_ref().map(|r| r.outcome);
         let lifted = last

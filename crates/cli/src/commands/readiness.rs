@@ -117,6 +117,9 @@ pub fn check(ctx: &Ctx, person: &str, handover: &str, dry_run: bool) -> anyhow::
             reason.message,
             reason.rule
         );
+        for c in &reason.content {
+            println!("      because the content says {c}");
+        }
     }
     print_restrictions("In force", &rd.restrictions);
     if let Some(prev) = r.previous
