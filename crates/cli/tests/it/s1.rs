@@ -95,6 +95,31 @@ fn s1_rapid_start_with_a_partial_referral() {
     );
     assert_eq!(decision["data"]["rule_set_version"], 1);
 
+    // Confirming the old "before admission" content unchanged is refused, naming what it says.
+    let out = lantern(d)
+        .args([
+            "--as",
+            "s-fatima-khan",
+            "mei",
+            "confirm",
+            p,
+            "mobility",
+            "--source",
+            "Northshire General Hospital",
+            "--method",
+            "phone",
+            "--contact",
+            "Tom Reynolds",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("still_stands") && err.contains("walking stick (before admission)"),
+        "{err}"
+    );
+
     // Calls happen; mobility is confirmed with the discharge team with new content.
     let content = r#"{"aids_indoors":["walking frame"],"aids_outdoors":["wheelchair"],"transfers":"Stand-aid with one carer",
         "manual_handling_plan":"One carer; frame at all times indoors","falls_risk":"high","recent_falls_or_admissions":["Admitted after a fall; discharged with a frame"]}"#;
