@@ -322,6 +322,17 @@ pub fn default_rule_sets() -> Vec<RuleSet> {
                 "Medicines are listed but the support needed is not stated.",
             ),
             content_rule(
+                "escalation-not-dialable",
+                Escalation,
+                &[ContentCondition::NoDialableNumber],
+                restrict(
+                    &[],
+                    &[],
+                    &["Get a number that can be dialled for the escalation route before the visit"],
+                ),
+                "No step of the escalation route has a number that can be dialled.",
+            ),
+            content_rule(
                 "mobility-content-pending",
                 Mobility,
                 &[

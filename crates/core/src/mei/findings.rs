@@ -22,6 +22,9 @@ pub enum ContentCondition {
     MobilityUnknown,
     /// Any section: a value noted as from before an admission, or still to be confirmed.
     PendingNote,
+    /// Escalation: no step has a number that can be dialled (a full UK or international number,
+    /// or 999, 111, 112 or 101).
+    NoDialableNumber,
 }
 
 impl ContentCondition {
@@ -37,6 +40,9 @@ impl ContentCondition {
             ContentCondition::MobilityUnknown => "neither aids nor transfers are stated",
             ContentCondition::PendingNote => {
                 "a value noted as from before an admission or still to be confirmed"
+            }
+            ContentCondition::NoDialableNumber => {
+                "no step of the escalation route has a number that can be dialled"
             }
         }
     }
@@ -100,6 +106,13 @@ fn marked_pending(text: &str) -> bool {
             t.contains(p)
         }
     })
+}
+
+/// A number someone can ring: 10 to 15 digits (a full UK or international number), or one of
+/// the short national numbers.
+pub fn dialable(number: &str) -> bool {
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    (10..=15).contains(&digits.len()) || matches!(digits.as_str(), "999" | "111" | "112" | "101")
 }
 
 /// Everything in `content` that needs attention.
@@ -167,6 +180,16 @@ pub fn findings(content: &SectionContent) -> Vec<Finding> {
             texts.extend(c.dols_status.clone());
         }
         SectionContent::Escalation(e) => {
+            if !e.route.iter().any(|s| dialable(s.phone.as_str())) {
+                push(
+                    ContentCondition::NoDialableNumber,
+                    e.route
+                        .iter()
+                        .map(|s| format!("{} {}", s.name, s.phone))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                );
+            }
             texts.extend(e.route.iter().map(|s| format!("{} {}", s.name, s.when)));
         }
     }
@@ -231,5 +254,20 @@ mod tests {
             "the status says it"
         );
         assert!(!marked_pending("Stable; obtain a new TBCA form") && marked_pending("GP TBC"));
+        let step = |phone: &str| EscalationStep {
+            name: "Office".into(),
+            role: String::new(),
+            phone: crate::phone::PhoneNumber::parse(phone).unwrap(),
+            when: String::new(),
+            source: None,
+        };
+        let e = |p: &str| {
+            SectionContent::Escalation(Escalation {
+                route: vec![step(p)],
+            })
+        };
+        assert!(conditions(&e("1234")).contains(ContentCondition::NoDialableNumber));
+        assert!(!conditions(&e("01632 960111")).contains(ContentCondition::NoDialableNumber));
+        assert!(!conditions(&e("111")).contains(ContentCondition::NoDialableNumber));
     }
 }
