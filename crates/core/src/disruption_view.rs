@@ -514,6 +514,13 @@ impl DisruptionView {
             .find(|r| r.record.fulfils.as_ref() == Some(id))
     }
 
+    /// Whether a ladder was started because of this record (a missed follow-up, a review due).
+    pub fn escalated_for(&self, id: &RecordId) -> bool {
+        self.escalations
+            .iter()
+            .any(|e| e.escalation.follow_up_of.as_ref() == Some(id))
+    }
+
     /// What it is, in words: the declared title, or the probe's reason while only proposed.
     pub fn title(&self) -> String {
         self.disruption

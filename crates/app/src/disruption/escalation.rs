@@ -227,11 +227,7 @@ impl App {
             else {
                 continue;
             };
-            let started = v
-                .escalations
-                .iter()
-                .any(|e| e.escalation.follow_up_of.as_ref() == Some(&r.record.id));
-            if *review_at > now || started {
+            if *review_at > now || v.escalated_for(&r.record.id) {
                 continue;
             }
             due.push((
@@ -284,11 +280,10 @@ impl App {
                 else {
                     continue;
                 };
-                let started = v
-                    .escalations
-                    .iter()
-                    .any(|e| e.escalation.follow_up_of.as_ref() == Some(&r.record.id));
-                if f.due_at > now || started || v.fulfilment(&r.record.id).is_some() {
+                if f.due_at > now
+                    || v.escalated_for(&r.record.id)
+                    || v.fulfilment(&r.record.id).is_some()
+                {
                     continue;
                 }
                 let Some(ladder) = self.journal.ladder(f.ladder.as_str())? else {
