@@ -128,6 +128,13 @@ impl Person {
         self
     }
 
+    /// The NHS number as people read it ("not recorded" when there is none).
+    pub fn nhs_shown(&self) -> String {
+        self.nhs_number
+            .as_ref()
+            .map_or_else(|| "not recorded".to_string(), |n| n.to_string())
+    }
+
     /// Full display name.
     pub fn display_name(&self) -> String {
         format!("{} {}", self.given_name, self.family_name)

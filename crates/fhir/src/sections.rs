@@ -166,18 +166,13 @@ pub fn resources(cx: &Context<'_>, record: &SectionRecord) -> Vec<Keyed> {
                 fields.extend(ext_string("restrictive-practice", p));
             }
             if r.safeguarding.status != SafeguardingStatus::None {
-                let status = serde_json::to_value(r.safeguarding.status)
-                    .ok()
-                    .and_then(|s| s.as_str().map(|s| s.replace('_', " ")))
-                    .unwrap_or_default();
-                let note = r.safeguarding.note.as_deref().unwrap_or_default();
                 beside.push((
                     key("Flag", 1000),
                     json!({
                         "resourceType": "Flag",
                         "status": "active",
                         "category": [{ "text": "Safeguarding" }],
-                        "code": { "text": format!("Safeguarding: {status}. {note}").trim().to_string() },
+                        "code": { "text": format!("Safeguarding: {}", r.safeguarding.line()) },
                         "subject": cx.subject,
                     }),
                 ));

@@ -229,3 +229,12 @@ pub fn download(content_type: &str, filename: &str, body: Vec<u8>) -> axum::resp
     )
         .into_response()
 }
+
+/// A form posted as name/value pairs (a name may repeat, as ticked records do): the first value
+/// of `name`, trimmed, or empty when the form has none.
+pub fn field(form: &[(String, String)], name: &str) -> String {
+    form.iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}

@@ -349,15 +349,7 @@ impl App {
                     Some(SectionContent::Risks(r))
                         if r.safeguarding.status != SafeguardingStatus::None =>
                     {
-                        alerts.push(format!(
-                            "SAFEGUARDING: {:?}{}",
-                            r.safeguarding.status,
-                            r.safeguarding
-                                .note
-                                .as_ref()
-                                .map(|n| format!(" — {n}"))
-                                .unwrap_or_default()
-                        ));
+                        alerts.push(format!("SAFEGUARDING: {}", r.safeguarding.line()));
                     }
                     Some(SectionContent::Mobility(m)) if m.falls_risk == FallsRisk::High => {
                         alerts.push("HIGH FALLS RISK".into());
@@ -369,11 +361,7 @@ impl App {
                 id: p.id.to_string(),
                 name: p.display_name(),
                 dob: p.date_of_birth.to_string(),
-                nhs: p
-                    .nhs_number
-                    .as_ref()
-                    .map(|n| n.to_string())
-                    .unwrap_or_else(|| "not recorded".into()),
+                nhs: p.nhs_shown(),
                 address: p.address.clone(),
                 access: p.access_note.clone(),
                 lives_alone: p.lives_alone,

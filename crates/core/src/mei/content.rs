@@ -44,18 +44,7 @@ impl SectionContent {
                         ),
                     );
                 }
-                push(
-                    "Safeguarding",
-                    format!(
-                        "{:?}{}",
-                        r.safeguarding.status,
-                        r.safeguarding
-                            .note
-                            .as_ref()
-                            .map(|n| format!(" — {n}"))
-                            .unwrap_or_default()
-                    ),
-                );
+                push("Safeguarding", r.safeguarding.line());
                 if !r.behaviours_that_challenge.is_empty() {
                     push(
                         "Behaviours that challenge",
@@ -350,6 +339,28 @@ pub enum SupportLevel {
     Assist,
     /// Administer.
     Administer,
+}
+
+impl SafeguardingStatus {
+    /// As shown on pages, paper and the CLI.
+    pub fn label(self) -> &'static str {
+        match self {
+            SafeguardingStatus::None => "None",
+            SafeguardingStatus::Concern => "Concern",
+            SafeguardingStatus::Active => "ACTIVE",
+            SafeguardingStatus::ToConfirm => "TO CONFIRM",
+        }
+    }
+}
+
+impl Safeguarding {
+    /// The status and its note in one line, as people read it.
+    pub fn line(&self) -> String {
+        match &self.note {
+            Some(n) => format!("{} — {n}", self.status.label()),
+            None => self.status.label().to_string(),
+        }
+    }
 }
 
 impl SupportLevel {

@@ -101,12 +101,7 @@ pub async fn declare(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
     let user = cur.user.clone();
-    let get = |k: &str| {
-        f.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| crate::view::field(&f, k);
     let input = DeclareInput {
         id: Some(get("id")).filter(|s| !s.is_empty()),
         title: get("title"),
@@ -499,12 +494,7 @@ pub async fn record(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let get = |k: &str| {
-        f.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let get = |k: &str| Some(crate::view::field(&f, k)).filter(|v| !v.is_empty());
     let kind = get("kind").unwrap_or_default();
     let form: &'static str = RecordKind::parse(&kind).map_or("record", |k| k.as_str());
     let input = RecordInput {
@@ -601,12 +591,7 @@ pub async fn reconcile(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let get = |k: &str| {
-        f.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| crate::view::field(&f, k);
     let records: Vec<String> = f
         .iter()
         .filter(|(n, _)| n == "record")

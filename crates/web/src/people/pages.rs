@@ -202,11 +202,7 @@ fn person_page(
         break_glass,
         name: p.display_name(),
         dob: p.date_of_birth.to_string(),
-        nhs: p
-            .nhs_number
-            .as_ref()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| "not recorded".into()),
+        nhs: p.nhs_shown(),
         service,
         address: p.address.clone(),
         access_note: p.access_note.clone(),

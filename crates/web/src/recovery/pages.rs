@@ -20,12 +20,7 @@ pub async fn record(
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let get = |k: &str| {
-        f.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| crate::view::field(&f, k);
     let opt = |k: &str| Some(get(k)).filter(|s| !s.is_empty());
     let actions: Vec<serde_json::Value> = (1..=3)
         .filter(|i| !get(&format!("action{i}_what")).is_empty())

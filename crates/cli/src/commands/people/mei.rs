@@ -144,10 +144,7 @@ pub fn show(ctx: &Ctx, person: &str, section: Option<&str>) -> anyhow::Result<Ex
     println!(
         "  born {}   NHS {}   service {}",
         p.date_of_birth,
-        p.nhs_number
-            .as_ref()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| "not recorded".into()),
+        p.nhs_shown(),
         p.service
     );
     if !p.address.is_empty() {
