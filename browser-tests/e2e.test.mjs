@@ -161,17 +161,21 @@ test('S1 through the UI: restrictions, decision, calls, mobility confirmed, rest
   assert.match(await page.textContent('#still-mobility-error'), /before admission/);
   // Amend it with what the call said: a walking frame indoors.
   await page.click('#amend-mobility');
-  await page.fill('#content', JSON.stringify({
-    aids_indoors: ['walking frame'], aids_outdoors: ['wheelchair'], transfers: 'Stand-aid with one carer',
-    manual_handling_plan: 'One carer; frame at all times indoors', falls_risk: 'high',
-    recent_falls_or_admissions: ['Admitted after a fall; discharged with a frame'],
-  }));
+  // A structured form: what it says now is filled in, to be changed to what was said.
+  assert.match(await page.inputValue('#f-aids_indoors'), /walking stick \(before admission\)/);
+  await axe(page, 'mobility editor');
+  await page.fill('#f-aids_indoors', 'walking frame');
+  await page.fill('#f-aids_outdoors', 'wheelchair');
+  await page.fill('#f-transfers', 'Stand-aid with one carer');
+  await page.fill('#f-manual_handling_plan', 'One carer; frame at all times indoors');
+  await page.selectOption('#f-falls_risk', 'high');
+  await page.fill('#f-recent_falls_or_admissions', 'Admitted after a fall; discharged with a frame');
   await page.fill('#source', 'Northshire General Hospital');
   await page.selectOption('#method', 'phone');
   await page.fill('#contact', 'Tom Reynolds, discharge coordinator');
   await page.click('button:has-text("Save and confirm")');
-  await page.waitForURL(/done=saved/);
-  await page.goto(check);
+  // Saved, it goes back to the check it came from.
+  await page.waitForURL(/check\/rapid-start\?done=saved/);
   // Watch the restriction lift: the last recorded check paused manual handling; now it is not.
   assert.match(await page.textContent('#lifted'), /Paused: manual handling/);
   assert.doesNotMatch(await page.textContent('#restrictions'), /manual handling/);
@@ -191,15 +195,14 @@ test('an on-call manager confirms safeguarding and the care can start without re
   // After the S1 test, only the risks section (safeguarding status "to confirm") still
   // restricts; re-confirming it unchanged would not lift that, so the answer is recorded in it.
   await page.click('#amend-risks');
-  const risks = JSON.parse(await page.inputValue('#content'));
-  risks.safeguarding = { status: 'none', note: 'No open safeguarding enquiry (duty line, Priya Shah)' };
-  await page.fill('#content', JSON.stringify(risks));
+  assert.equal(await page.inputValue('#f-safeguarding-status'), 'to_confirm');
+  await page.selectOption('#f-safeguarding-status', 'none');
+  await page.fill('#f-safeguarding-note', 'No open safeguarding enquiry (duty line, Priya Shah)');
   await page.fill('#source', 'Northshire County Council duty line');
   await page.selectOption('#method', 'phone');
   await page.fill('#contact', 'Priya Shah, duty social worker');
   await page.click('button:has-text("Save and confirm")');
-  await page.waitForURL(/done=saved/);
-  await page.goto(check);
+  await page.waitForURL(/check\/rapid-start\?done=saved/);
   assert.match(await page.textContent('#lifted'), /safeguarding/);
   assert.equal((await page.textContent('#readiness-outcome .outcome')).trim(), 'GO');
   await context.close();

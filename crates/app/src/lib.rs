@@ -28,7 +28,7 @@ pub use lantern_core::access::Scope;
 pub use people::access::AuditEvent;
 pub use people::calls::CallInput;
 pub use people::duplicates::PairView;
-pub use people::mei::{SectionInput, SectionView};
+pub use people::mei::{SectionInput, SectionView, section_form_json};
 pub use people::person::PersonView;
 pub use readiness::check::CheckResult;
 pub use recovery::evidence::{EvidenceReport, verify_evidence};

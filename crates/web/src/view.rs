@@ -98,19 +98,26 @@ impl FormError {
     }
 }
 
+impl FormError {
+    /// From a use-case error, keeping the whole path of the field (`medicines[1].times[0]`) for
+    /// a form whose fields are named by their path.
+    pub fn at_field(form: &str, e: &lantern_app::AppError) -> FormError {
+        match e {
+            lantern_app::AppError::Invalid(f) => FormError {
+                form: form.into(),
+                field: f.field.clone(),
+                message: format!("{}: expected {}.", f.field.replace('_', " "), f.expected),
+            },
+            other => FormError::from_app(form, other),
+        }
+    }
+}
+
 /// Look up the error for a form field.
 pub fn err_for(errors: &[FormError], form: &str, field: &str) -> Option<String> {
     errors
         .iter()
         .find(|e| e.form == form && e.field == field)
-        .map(|e| e.message.clone())
-}
-
-/// Any error for a form that is not tied to one of its fields.
-pub fn form_err(errors: &[FormError], form: &str, fields: &[&str]) -> Option<String> {
-    errors
-        .iter()
-        .find(|e| e.form == form && !fields.contains(&e.field.as_str()))
         .map(|e| e.message.clone())
 }
 

@@ -93,6 +93,18 @@ fn parse_doc<T: DeserializeOwned>(record: &str, json: &str) -> Result<T, FieldEr
     crate::json::parse(record, "", "valid section content", json)
 }
 
+/// The JSON a section's structured form describes (what the section editor and the API take).
+pub fn section_form_json(
+    person: &str,
+    section: &str,
+    fields: &[(String, String)],
+) -> Result<String, FieldError> {
+    let kind = SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
+    let record = format!("{kind} section of person {person}");
+    let v = super::section_form::form_content(&record, kind, fields)?;
+    Ok(v.to_string())
+}
+
 /// Parse section content typed as JSON for the given section.
 pub fn parse_content(
     record: &str,
@@ -164,14 +176,18 @@ impl App {
             SectionKind::parse(section).map_err(|e| e.in_record(format!("person {person}")))?;
         let p = self.ensure_in_reach(actor, person)?;
         let record = format!("{kind} section of person {person}");
-        let content = parse_content(&record, kind, content_json)?;
+        let mut content = parse_content(&record, kind, content_json)?;
         let provenance = self.provenance(actor, &record, kind, input)?;
-        let base = self
+        let old = self
             .journal
             .mei(person)?
             .into_iter()
             .find(|(k, _)| *k == kind)
-            .map(|(_, r)| r.version);
+            .map(|(_, r)| r);
+        if let Some(o) = &old {
+            content.keep_sources_from(&o.content);
+        }
+        let base = old.map(|r| r.version);
         let changes = self.mei_changes_to_reconcile(&p, &content, &provenance)?;
         let ev = Event::MeiSectionSet {
             person: p.id,
@@ -187,6 +203,20 @@ impl App {
         );
         self.journal.append_batch(evs, self.now())?;
         self.section(person, kind)
+    }
+
+    /// Set a section's content from its structured form (fields named by their path in the
+    /// content), with its provenance: the same checks as [`App::set_section`].
+    pub fn set_section_from_form(
+        &mut self,
+        actor: &Actor,
+        person: &str,
+        section: &str,
+        fields: &[(String, String)],
+        input: &SectionInput,
+    ) -> Result<SectionRecord, AppError> {
+        let json = section_form_json(person, section, fields)?;
+        self.set_section(actor, person, section, &json, input)
     }
 
     /// Confirm a section's content unchanged, with new provenance; clears any stale or disputed mark.

@@ -6,3 +6,4 @@ pub(crate) mod calls;
 pub(crate) mod duplicates;
 pub(crate) mod mei;
 pub(crate) mod person;
+pub(crate) mod section_form;

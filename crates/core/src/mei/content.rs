@@ -164,6 +164,47 @@ impl SectionContent {
         c
     }
 
+    /// Items typed again unchanged keep the record they came from: a form that does not carry
+    /// each item's source must not make an imported allergy look as if someone here wrote it.
+    /// An item that changed in any way is the new confirmer's, with no source.
+    pub fn keep_sources_from(&mut self, old: &SectionContent) {
+        fn keep<T: Clone + PartialEq>(
+            new: &mut [T],
+            old: &[T],
+            src: impl Fn(&mut T) -> &mut Option<crate::source::FactSource>,
+        ) {
+            for item in new.iter_mut() {
+                if src(item).is_some() {
+                    continue;
+                }
+                if let Some(o) = old.iter().find(|o| {
+                    let mut o = (*o).clone();
+                    *src(&mut o) = None;
+                    o == *item
+                }) {
+                    let mut o = o.clone();
+                    *src(item) = src(&mut o).take();
+                }
+            }
+        }
+        match (self, old) {
+            (SectionContent::Risks(n), SectionContent::Risks(o)) => {
+                keep(&mut n.risks, &o.risks, |x| &mut x.source)
+            }
+            (SectionContent::Medication(n), SectionContent::Medication(o)) => {
+                keep(&mut n.medicines, &o.medicines, |x| &mut x.source);
+                keep(&mut n.allergies, &o.allergies, |x| &mut x.source);
+            }
+            (SectionContent::Consent(n), SectionContent::Consent(o)) => {
+                keep(&mut n.capacity_notes, &o.capacity_notes, |x| &mut x.source)
+            }
+            (SectionContent::Escalation(n), SectionContent::Escalation(o)) => {
+                keep(&mut n.route, &o.route, |x| &mut x.source)
+            }
+            _ => {}
+        }
+    }
+
     /// Which section this is.
     pub fn kind(&self) -> SectionKind {
         match self {
@@ -551,5 +592,48 @@ fn join(v: &[String]) -> String {
         "none recorded".into()
     } else {
         v.join("; ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FactSource;
+
+    #[test]
+    fn items_typed_again_unchanged_keep_their_source_and_changed_ones_do_not() {
+        let src = FactSource {
+            system: "gp-record".into(),
+            resource_type: "AllergyIntolerance".into(),
+            id: "a1".into(),
+            version_id: None,
+            last_updated: None,
+        };
+        let old = SectionContent::Medication(Medication {
+            support_level: SupportLevel::Administer,
+            allergies: vec![
+                Allergy {
+                    substance: "Penicillin".into(),
+                    reaction: "rash".into(),
+                    source: Some(src.clone()),
+                },
+                Allergy {
+                    substance: "Latex".into(),
+                    reaction: "hives".into(),
+                    source: Some(src.clone()),
+                },
+            ],
+            ..Default::default()
+        });
+        let mut new = old.without_sources();
+        if let SectionContent::Medication(m) = &mut new {
+            m.allergies[1].reaction = "anaphylaxis".into();
+        }
+        new.keep_sources_from(&old);
+        let SectionContent::Medication(m) = new else {
+            panic!("medication")
+        };
+        assert_eq!(m.allergies[0].source, Some(src));
+        assert_eq!(m.allergies[1].source, None);
     }
 }

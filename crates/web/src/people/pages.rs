@@ -5,7 +5,7 @@ use crate::error::WebError;
 use crate::people::view::{BreakGlassPage, PeoplePage, PersonPage, SectionCard, SectionEditPage};
 use crate::readiness::view::ReadinessCard;
 use crate::state::AppState;
-use crate::view::{DoneQuery, FormError, Nav, render, render_invalid, render_status};
+use crate::view::{DoneQuery, FormError, Nav, field, render, render_invalid, render_status};
 use axum::Extension;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
@@ -326,8 +326,6 @@ pub struct ProvenanceForm {
     #[serde(default)]
     contact: String,
     #[serde(default)]
-    content: String,
-    #[serde(default)]
     back: String,
     #[serde(default)]
     still_stands: String,
@@ -478,23 +476,56 @@ pub async fn confirm_section(
     }
 }
 
+/// What a person typed into the section editor, kept when it is refused.
+struct Typed<'a> {
+    fields: &'a [(String, String)],
+    errors: Vec<FormError>,
+}
+
 fn edit_page(
     app: &App,
     user: &SignedIn,
     id: &str,
     section: &str,
-    content: Option<String>,
-    f: Option<&ProvenanceForm>,
-    errors: Vec<FormError>,
+    back: &str,
+    typed: Option<Typed>,
 ) -> Result<SectionEditPage, AppError> {
     let kind = SectionKind::parse(section)?;
     let view = app.person_in_reach(&user.actor(), id)?;
     let p = &view.person;
-    let card = view
+    let current = view
         .sections
         .iter()
         .find(|s| s.section == kind)
-        .map(SectionCard::from_view);
+        .and_then(|s| s.record.as_ref())
+        .and_then(|r| serde_json::to_value(&r.content).ok());
+    let (values, source, method, contact, errors) = match typed {
+        None => (
+            current,
+            String::new(),
+            "phone".to_string(),
+            String::new(),
+            vec![],
+        ),
+        Some(t) => {
+            let content: Vec<(String, String)> = t
+                .fields
+                .iter()
+                .filter(|(n, _)| !NOT_CONTENT.contains(&n.as_str()))
+                .cloned()
+                .collect();
+            let typed = lantern_app::section_form_json(id, section, &content)
+                .ok()
+                .and_then(|j| serde_json::from_str(&j).ok());
+            (
+                typed.or(current),
+                field(t.fields, "source"),
+                field(t.fields, "method"),
+                field(t.fields, "contact"),
+                t.errors,
+            )
+        }
+    };
     Ok(SectionEditPage {
         nav: Some(Nav::for_user(user)),
         csrf: user.csrf.clone(),
@@ -502,11 +533,22 @@ fn edit_page(
         name: p.display_name(),
         key: kind.as_str().to_string(),
         title: kind.title().to_string(),
-        content: content.unwrap_or_else(|| card.map(|c| c.json).unwrap_or_else(|| "{}".into())),
-        source: f.map(|f| f.source.clone()).unwrap_or_default(),
-        contact: f.map(|f| f.contact.clone()).unwrap_or_default(),
+        values: values.unwrap_or_else(|| serde_json::json!({})),
+        source,
+        method,
+        contact,
+        back: back_to(back, id),
         errors,
     })
+}
+
+/// Fields of the section editor that are not the section's content.
+const NOT_CONTENT: [&str; 5] = ["_csrf", "source", "method", "contact", "back"];
+
+#[derive(Deserialize, Default)]
+pub struct BackQuery {
+    #[serde(default)]
+    back: String,
 }
 
 /// `GET /people/{id}/mei/{section}/edit`.
@@ -514,10 +556,11 @@ pub async fn edit_form(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Path((id, section)): Path<(String, String)>,
+    Query(q): Query<BackQuery>,
 ) -> Response {
     let user = cur.user.clone();
     match state
-        .run(move |app| edit_page(app, &user, &id, &section, None, None, vec![]))
+        .run(move |app| edit_page(app, &user, &id, &section, &q.back, None))
         .await
     {
         Ok(p) => render(&p),
@@ -525,34 +568,41 @@ pub async fn edit_form(
     }
 }
 
-/// `POST /people/{id}/mei/{section}`: save new content with provenance.
+/// `POST /people/{id}/mei/{section}`: save new content from the structured form, with provenance.
 pub async fn save_section(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Path((id, section)): Path<(String, String)>,
-    Form(f): Form<ProvenanceForm>,
+    Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let user = cur.user.clone();
     let r = state
         .run(move |app| -> Result<Response, AppError> {
             let actor = user.actor();
-            match app.set_section(&actor, &id, &section, &f.content, &f.input()) {
-                Ok(_) => Ok(Redirect::to(&format!("/people/{id}?done=saved")).into_response()),
+            let input = SectionInput {
+                source: field(&form, "source"),
+                method: field(&form, "method"),
+                contact: Some(field(&form, "contact")).filter(|c| !c.is_empty()),
+                ..Default::default()
+            };
+            let content: Vec<(String, String)> = form
+                .iter()
+                .filter(|(n, _)| !NOT_CONTENT.contains(&n.as_str()))
+                .cloned()
+                .collect();
+            let back = back_to(&field(&form, "back"), &id);
+            match app.set_section_from_form(&actor, &id, &section, &content, &input) {
+                Ok(_) => {
+                    let sep = if back.contains('?') { '&' } else { '?' };
+                    Ok(Redirect::to(&format!("{back}{sep}done=saved")).into_response())
+                }
                 Err(e @ AppError::Invalid(_)) => {
-                    let mut err = FormError::from_app("edit", &e);
-                    if !["source", "contact", "method"].contains(&err.field.as_str()) {
-                        err.field = "content".into();
-                        err.message = e.to_string();
-                    }
-                    let page = edit_page(
-                        app,
-                        &user,
-                        &id,
-                        &section,
-                        Some(f.content.clone()),
-                        Some(&f),
-                        vec![err],
-                    )?;
+                    let err = FormError::at_field("edit", &e);
+                    let typed = Typed {
+                        fields: &form,
+                        errors: vec![err],
+                    };
+                    let page = edit_page(app, &user, &id, &section, &back, Some(typed))?;
                     Ok(render_invalid(&page))
                 }
                 Err(e) => Err(e),

@@ -2,7 +2,7 @@
 #![allow(missing_docs)]
 
 use crate::readiness::view::ReadinessCard;
-use crate::view::{FormError, Nav, err_for, form_err};
+use crate::view::{FormError, Nav, err_for};
 use askama::Template;
 use lantern_app::core::mei::{Mark, SectionContent};
 
@@ -25,8 +25,6 @@ pub struct SectionCard {
     pub mark: Option<String>,
     /// Unresolved concurrent versions.
     pub conflicts: usize,
-    /// Content as JSON, for the editor.
-    pub json: String,
     /// What in the content still carries a pending marker.
     pub pending: Vec<String>,
 }
@@ -35,8 +33,8 @@ pub struct SectionCard {
 impl SectionCard {
     /// Build from a section view.
     pub fn from_view(v: &lantern_app::SectionView) -> SectionCard {
-        let (lines, provenance, mark, conflicts, json) = match &v.record {
-            None => (vec![], None, None, 0, String::from("{}")),
+        let (lines, provenance, mark, conflicts) = match &v.record {
+            None => (vec![], None, None, 0),
             Some(r) => {
                 let p = &r.provenance;
                 let prov = {
@@ -50,16 +48,11 @@ impl SectionCard {
                     Mark::Stale { reason } => format!("Marked stale: {reason}"),
                     Mark::Disputed { reason } => format!("Disputed: {reason}"),
                 });
-                let mut json = serde_json::to_value(&r.content).unwrap_or_default();
-                if let Some(o) = json.as_object_mut() {
-                    o.remove("section");
-                }
                 (
                     content_lines(&r.content),
                     Some(prov),
                     mark,
                     r.conflicts.len(),
-                    serde_json::to_string_pretty(&json).unwrap_or_default(),
                 )
             }
         };
@@ -72,7 +65,6 @@ impl SectionCard {
             provenance,
             mark,
             conflicts,
-            json,
             pending: v
                 .record
                 .as_ref()
@@ -153,7 +145,7 @@ pub struct BreakGlassPage {
     pub error: Option<String>,
 }
 
-/// Section editor.
+/// Section editor: a structured form whose fields are named by their path in the content.
 #[derive(Template)]
 #[template(path = "section_edit.html")]
 pub struct SectionEditPage {
@@ -163,16 +155,101 @@ pub struct SectionEditPage {
     pub name: String,
     pub key: String,
     pub title: String,
-    pub content: String,
+    /// The content shown: the section as it stands, or what was typed when it was refused.
+    pub values: serde_json::Value,
     pub source: String,
+    pub method: String,
     pub contact: String,
+    /// Where to go once saved (the check page the person came from).
+    pub back: String,
     pub errors: Vec<FormError>,
 }
 
+/// How many blank rows a list offers for adding.
+const SPARE_ROWS: usize = 2;
+
 impl SectionEditPage {
-    /// An error not tied to a shown field.
-    pub fn other_err(&self) -> Option<String> {
-        form_err(&self.errors, "edit", &["content", "source", "contact"])
+    fn at(&self, path: impl std::fmt::Display) -> Option<&serde_json::Value> {
+        let pointer = format!("/{path}")
+            .replace("].", "/")
+            .replace(['[', '.'], "/")
+            .replace(']', "");
+        self.values.pointer(&pointer)
+    }
+
+    fn joined(&self, path: impl std::fmt::Display, sep: &str) -> String {
+        match self.at(path) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Array(a)) => a
+                .iter()
+                .filter_map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(sep),
+            _ => String::new(),
+        }
+    }
+
+    /// A field's text (a list one item per line).
+    pub fn v(&self, path: impl std::fmt::Display) -> String {
+        self.joined(path, "\n")
+    }
+
+    /// A list typed on one line, separated by commas.
+    pub fn vc(&self, path: impl std::fmt::Display) -> String {
+        self.joined(path, ", ")
+    }
+
+    /// Whether a tick box is ticked.
+    pub fn on(&self, path: impl std::fmt::Display) -> bool {
+        matches!(self.at(path), Some(serde_json::Value::Bool(true)))
+    }
+
+    /// Whether a choice is the one made.
+    pub fn is(&self, path: impl std::fmt::Display, v: impl std::fmt::Display) -> bool {
+        self.at(path).and_then(|x| x.as_str()) == Some(v.to_string().as_str())
+    }
+
+    /// The rows of a list to show: each item, then spare blank rows.
+    pub fn rows(&self, list: &str) -> std::ops::Range<usize> {
+        let n = self
+            .at(list)
+            .and_then(|x| x.as_array())
+            .map_or(0, |a| a.len());
+        0..n + SPARE_ROWS
+    }
+
+    /// The element id for a field.
+    pub fn id(&self, path: impl std::fmt::Display) -> String {
+        let p = path.to_string();
+        if p.is_empty() {
+            return "error-summary".into();
+        }
+        format!("f-{}", p.replace(['[', ']', '.'], "-").replace("--", "-"))
+            .trim_end_matches('-')
+            .to_string()
+    }
+
+    /// Where an error in the summary at the top links to: the field on the page that holds it
+    /// (a list's own box for one item of it).
+    pub fn anchor(&self, field: &str) -> String {
+        match field {
+            "source" | "contact" | "method" => field.to_string(),
+            f if f.ends_with(']') => self.id(f.rsplit_once('[').map_or(f, |(a, _)| a)),
+            f => self.id(f),
+        }
+    }
+
+    /// The error for a field or anything inside it.
+    pub fn e(&self, path: impl std::fmt::Display) -> Option<String> {
+        let p = path.to_string();
+        self.errors
+            .iter()
+            .find(|e| {
+                e.field == p
+                    || e.field.starts_with(&format!("{p}["))
+                    || e.field.starts_with(&format!("{p}."))
+            })
+            .map(|e| e.message.clone())
     }
 }
 

@@ -376,19 +376,16 @@ async fn an_mei_change_on_the_persons_page_lands_on_the_board() {
         .await;
     assert_eq!(st, StatusCode::OK, "{d}");
     let id = d["id"].as_str().unwrap().to_string();
-    let content = json!({
-        "falls_risk": "high", "aids_indoors": ["walking frame"], "aids_outdoors": [],
-        "transfers": "Two carers since the fall", "manual_handling_plan": "Two carers",
-        "recent_falls_or_admissions": []
-    })
-    .to_string();
     let r = site
         .page(
             Some(&s),
             Method::POST,
             "/people/p-edith-marlow/mei/mobility",
             &[
-                ("content", &content),
+                ("falls_risk", "high"),
+                ("aids_indoors", "walking frame"),
+                ("transfers", "Two carers since the fall"),
+                ("manual_handling_plan", "Two carers"),
                 ("source", "phone call from son"),
                 ("method", "phone"),
                 ("contact", "son"),

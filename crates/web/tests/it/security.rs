@@ -346,7 +346,8 @@ async fn form_errors_are_shown_beside_the_field_and_nothing_is_written() {
             Method::POST,
             "/people/p-edith-marlow/mei/mobility",
             &[
-                ("content", "{\"falls_risk\": 3}"),
+                ("falls_risk", "very"),
+                ("aids_indoors", "frame\nstick"),
                 ("source", "x"),
                 ("method", "in_person"),
             ],
@@ -354,7 +355,28 @@ async fn form_errors_are_shown_beside_the_field_and_nothing_is_written() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("id=\"content-error\"") && r.body.contains("falls_risk"));
+    // The error is summarised at the top, shown beside its field, and what was typed is kept.
+    assert!(
+        r.body.contains("There is a problem: nothing was saved"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("href=\"#f-falls_risk\""), "{}", r.body);
+    assert!(r.body.contains("id=\"f-falls_risk-error\""), "{}", r.body);
+    assert!(r.body.contains(">frame\nstick</textarea>"), "{}", r.body);
+    assert!(r.body.contains("name=\"source\" value=\"x\""), "{}", r.body);
+    // A field that is not part of the section is refused, naming it.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/people/p-edith-marlow/mei/mobility",
+            &[("walking", "yes"), ("source", "x"), ("method", "in_person")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("walking"), "{}", r.body);
     assert_eq!(site.event_count().await, before);
 }
 
