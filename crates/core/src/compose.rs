@@ -162,9 +162,12 @@ pub fn compose(
                         source: Some((*src).clone()),
                         ..a.clone()
                     }),
+                    Fact::NoKnownAllergies => m.no_known_allergies = true,
                     _ => {}
                 }
             }
+            // A listed allergy outweighs a statement that none is known.
+            m.no_known_allergies &= m.allergies.is_empty();
             SectionContent::Medication(m)
         }
         (SectionKind::Mobility, c) => {
@@ -314,6 +317,9 @@ fn from_list(
                     source,
                     ..a.clone()
                 }),
+                (SectionContent::Medication(m), Fact::NoKnownAllergies) => {
+                    m.no_known_allergies = true
+                }
                 (SectionContent::Consent(c), Fact::Capacity(n)) => {
                     c.capacity_notes.push(CapacityNote {
                         source,
@@ -366,7 +372,9 @@ fn max_falls(a: FallsRisk, b: FallsRisk) -> FallsRisk {
 pub fn section_of(f: &Fact) -> Option<SectionKind> {
     Some(match f {
         Fact::Risk(_) | Fact::Condition { .. } | Fact::Safeguarding { .. } => SectionKind::Risks,
-        Fact::Allergy(_) | Fact::Medicine { .. } => SectionKind::Medication,
+        Fact::Allergy(_) | Fact::NoKnownAllergies | Fact::Medicine { .. } => {
+            SectionKind::Medication
+        }
         Fact::Falls { .. } | Fact::MobilityNote { .. } => SectionKind::Mobility,
         Fact::Communication { .. } => SectionKind::Communication,
         Fact::Capacity(_) => SectionKind::Consent,

@@ -333,6 +333,13 @@ pub fn default_rule_sets() -> Vec<RuleSet> {
                 "No step of the escalation route has a number that can be dialled.",
             ),
             content_rule(
+                "allergies-not-stated",
+                Medication,
+                &[ContentCondition::AllergiesNotStated],
+                Effect::Warning,
+                "No allergy is listed and 'no known allergies' is not stated: ask, and record the answer, before giving anything new.",
+            ),
+            content_rule(
                 "mobility-content-pending",
                 Mobility,
                 &[

@@ -72,6 +72,8 @@ pub enum Fact {
     },
     /// An allergy or intolerance.
     Allergy(Allergy),
+    /// A statement that no allergies are known (SNOMED CT 716186003).
+    NoKnownAllergies,
     /// A current medicine; when the medicine is named by reference, `product` names the record.
     Medicine {
         /// The medicine (its name may be a placeholder until `product` is resolved).

@@ -102,7 +102,10 @@ impl CsvKind {
                 ("times", "HH:MM; separated"),
                 ("time_critical", "yes or no"),
                 ("notes", ""),
-                ("allergy", "substance"),
+                (
+                    "allergy",
+                    "substance, or NKA when no allergies at all are known",
+                ),
                 ("reaction", ""),
             ],
             CsvKind::Section(SectionKind::Mobility) => &[
@@ -562,13 +565,38 @@ fn sections(
                             source: None,
                         });
                     }
-                    if let Some(substance) = r.opt("allergy") {
+                    let stated = r.opt("allergy");
+                    let word = stated
+                        .as_deref()
+                        .map(|s| s.to_lowercase().replace('.', "").trim().to_string());
+                    match word.as_deref() {
+                        Some("nka" | "no known allergies" | "no known allergy" | "none known") => {
+                            m.no_known_allergies = true;
+                            continue;
+                        }
+                        Some("nkda" | "no known drug allergies" | "no known drug allergy") => {
+                            return Err(r.err(
+                                "allergy",
+                                "a substance, or NKA when no allergies at all are known (NKDA says nothing about food or latex)",
+                                stated.as_deref().unwrap_or_default(),
+                            ));
+                        }
+                        _ => {}
+                    }
+                    if let Some(substance) = stated {
                         m.allergies.push(Allergy {
                             substance,
                             reaction: r.get("reaction").into(),
                             source: None,
                         });
                     }
+                }
+                if m.no_known_allergies && !m.allergies.is_empty() {
+                    return Err(first.err(
+                        "allergy",
+                        "either allergies named or NKA for this person, not both",
+                        "NKA",
+                    ));
                 }
                 SectionContent::Medication(m)
             }

@@ -13,6 +13,9 @@ use serde_json::Value;
 
 /// The NHS number identifier system.
 pub const NHS_NUMBER_SYSTEM: &str = "https://fhir.nhs.uk/Id/nhs-number";
+/// SNOMED CT "No known allergy": the one code read as "no known allergies" (a "no known drug
+/// allergy" says nothing about food or latex, so it is not).
+const NO_KNOWN_ALLERGY: &str = "http://snomed.info/sct|716186003";
 const UKCORE_COMMUNICATION: &str =
     "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSCommunication";
 
@@ -273,7 +276,19 @@ pub fn map(rt: &str, v: &Value, urls: &FullUrls) -> Mapped {
                 };
             }
             m.summary = substance.clone();
-            if active_clinical(v) {
+            let none_known = v
+                .get("code")
+                .map(codes)
+                .unwrap_or_default()
+                .iter()
+                .any(|c| c == NO_KNOWN_ALLERGY);
+            if none_known {
+                // "No known allergy" is a statement, not an allergy; an entered-in-error or
+                // refuted one says nothing.
+                if active_clinical(v) {
+                    m.facts.push(Fact::NoKnownAllergies);
+                }
+            } else if active_clinical(v) {
                 m.facts.push(Fact::Allergy(Allergy {
                     substance,
                     reaction,

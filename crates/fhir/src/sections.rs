@@ -201,6 +201,25 @@ pub fn resources(cx: &Context<'_>, record: &SectionRecord) -> Vec<Keyed> {
                 }
                 items.push((key("AllergyIntolerance", i), v));
             }
+            if m.no_known_allergies {
+                items.push((
+                    key("AllergyIntolerance", 0),
+                    json!({
+                        "resourceType": "AllergyIntolerance",
+                        "meta": item_meta,
+                        "clinicalStatus": { "coding": [{
+                            "system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
+                            "code": "active",
+                        }]},
+                        "code": { "coding": [{
+                            "system": "http://snomed.info/sct",
+                            "code": "716186003",
+                            "display": "No known allergy",
+                        }]},
+                        "patient": cx.subject,
+                    }),
+                ));
+            }
             if m.support_level != SupportLevel::NotStated {
                 fields.extend(ext_code("support-level", &m.support_level));
             }

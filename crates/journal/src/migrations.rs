@@ -308,11 +308,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE p_mei ADD COLUMN conditions INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 8: a new content condition (allergies not stated): no schema change, but every row's
+    // `conditions` is computed again by the rebuild that follows.
+    r#"
+    SELECT 1;
+    "#,
 ];
 
 /// Steps after which the projections are rebuilt from the events (a new column computed from
 /// content that existing rows cannot fill in SQL).
-pub(crate) const REBUILD_AFTER: [u32; 1] = [7];
+pub(crate) const REBUILD_AFTER: [u32; 2] = [7, 8];
 
 /// Bring the schema up to date, each step in its own transaction. Returns whether a step ran
 /// that needs the projections rebuilt.

@@ -562,6 +562,8 @@ fn medication(b: &mut Builder, rng: &mut Lcg, data: &DemoData, i: usize, p: &Per
                 SupportLevel::Assist,
                 SupportLevel::Administer,
             ]),
+            // Most sources say "no known allergies" when there are none; some say nothing.
+            no_known_allergies: allergies.is_empty() && i % 7 != 5,
             medicines,
             allergies,
         }),

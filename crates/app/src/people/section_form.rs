@@ -27,6 +27,7 @@ pub fn shape(kind: SectionKind) -> Value {
             "support_level": "",
             "medicines": [{"name": "", "dose": "", "times": [","], "time_critical": false, "notes": null}],
             "allergies": [{"substance": "", "reaction": ""}],
+            "no_known_allergies": false,
         }),
         SectionKind::Mobility => json!({
             "aids_indoors": [""], "aids_outdoors": [""], "transfers": "", "manual_handling_plan": "",

@@ -324,6 +324,11 @@ impl App {
                 match r.map(|r| &r.content) {
                     Some(SectionContent::Medication(m)) => {
                         support_level = m.support_level.label().to_lowercase();
+                        if m.allergies_not_stated() {
+                            alerts.push(
+                                "ALLERGIES NOT STATED: ask before giving anything new".into(),
+                            );
+                        }
                         for a in &m.allergies {
                             let text = format!("{} ({})", a.substance, a.reaction);
                             alerts.push(format!("ALLERGY: {text}"));

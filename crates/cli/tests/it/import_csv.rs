@@ -68,7 +68,7 @@ fn people_and_sections_import_once_and_a_changed_row_changes_exactly_that_person
                 "person_id,support_level,medicine,dose,times,time_critical,notes,allergy,reaction\n\
                  p-csv-1,administer,Co-careldopa 25/100,{dose},08:00;12:00;16:00,yes,with food,Penicillin,rash\n\
                  p-csv-1,,Paracetamol 500mg,two tablets,08:00,no,,,\n\
-                 p-csv-2,prompt,Ramipril 5mg,one capsule,09:00,no,,,\n"
+                 p-csv-2,prompt,Ramipril 5mg,one capsule,09:00,no,,N.K.A.,\n"
             ),
         )
         .unwrap()
@@ -85,6 +85,15 @@ fn people_and_sections_import_once_and_a_changed_row_changes_exactly_that_person
     assert!(
         shown.contains("\"resource_type\":\"csv-medication\""),
         "{shown}"
+    );
+    // "NKA" in the allergy column is a statement that none is known, not an allergy called NKA.
+    let blake = json(d.path(), &["mei", "show", "p-csv-2", "medication"]);
+    let m = &blake["sections"][0]["record"]["content"];
+    assert_eq!(m["no_known_allergies"], true, "{blake}");
+    assert_eq!(
+        m["allergies"],
+        serde_json::json!([]),
+        "{blake}"
     );
 
     // Unchanged: nothing appended.
@@ -122,6 +131,11 @@ fn bad_rows_are_rejected_naming_row_and_column_and_nothing_is_written() {
             "medication",
             "person_id,medicine,times\np-0001,Insulin,8am\n",
             "row 2 (p-0001): times: expected a time of day",
+        ),
+        (
+            "medication",
+            "person_id,medicine,allergy\np-0001,Insulin,NKDA\n",
+            "row 2 (p-0001): allergy: expected a substance, or NKA when no allergies at all are known (NKDA says nothing about food or latex)",
         ),
         (
             "medication",

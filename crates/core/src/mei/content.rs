@@ -74,8 +74,16 @@ impl SectionContent {
                         ),
                     );
                 }
-                if m.allergies.is_empty() {
-                    push("Allergies", "none known".into());
+                if m.no_known_allergies {
+                    push(
+                        "Allergies",
+                        "No known allergies (stated by the source)".into(),
+                    );
+                } else if m.allergies.is_empty() {
+                    push(
+                        "Allergies",
+                        "NOT STATED (ask, and record the allergies or 'no known allergies')".into(),
+                    );
                 }
                 for a in &m.allergies {
                     push(
@@ -249,6 +257,14 @@ impl SectionContent {
                 for (i, a) in m.allergies.iter().enumerate() {
                     non_empty(record, &format!("allergies[{i}].substance"), &a.substance)?;
                 }
+                if m.no_known_allergies && !m.allergies.is_empty() {
+                    return Err(FieldError::new(
+                        record,
+                        "no_known_allergies",
+                        "either allergies listed or 'no known allergies', not both",
+                        format!("{} allergies listed", m.allergies.len()),
+                    ));
+                }
                 Ok(())
             }
             SectionContent::Escalation(e) => {
@@ -362,6 +378,17 @@ pub struct Medication {
     /// Allergies and reactions.
     #[serde(default)]
     pub allergies: Vec<Allergy>,
+    /// The source said in so many words that no allergies are known. With no allergy listed and
+    /// no such statement the allergy status is not known: never shown or read as "none".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_known_allergies: bool,
+}
+
+impl Medication {
+    /// Whether nothing says what the person's allergies are.
+    pub fn allergies_not_stated(&self) -> bool {
+        self.allergies.is_empty() && !self.no_known_allergies
+    }
 }
 
 /// Level of medication support.

@@ -25,6 +25,8 @@ pub enum ContentCondition {
     /// Escalation: no step has a number that can be dialled (a full UK or international number,
     /// or 999, 111, 112 or 101).
     NoDialableNumber,
+    /// Medication: no allergy is listed and nothing says "no known allergies".
+    AllergiesNotStated,
 }
 
 impl ContentCondition {
@@ -43,6 +45,9 @@ impl ContentCondition {
             }
             ContentCondition::NoDialableNumber => {
                 "no step of the escalation route has a number that can be dialled"
+            }
+            ContentCondition::AllergiesNotStated => {
+                "no allergy is listed and 'no known allergies' is not stated"
             }
         }
     }
@@ -145,6 +150,12 @@ pub fn findings(content: &SectionContent) -> Vec<Finding> {
                 push(
                     ContentCondition::SupportUnknown,
                     format!("{} medicine(s), support not stated", m.medicines.len()),
+                );
+            }
+            if m.allergies_not_stated() {
+                push(
+                    ContentCondition::AllergiesNotStated,
+                    "allergies: not stated".into(),
                 );
             }
             texts.extend(m.medicines.iter().map(|x| format!("{} {}", x.name, x.dose)));
@@ -269,5 +280,38 @@ mod tests {
         assert!(conditions(&e("1234")).contains(ContentCondition::NoDialableNumber));
         assert!(!conditions(&e("01632 960111")).contains(ContentCondition::NoDialableNumber));
         assert!(!conditions(&e("111")).contains(ContentCondition::NoDialableNumber));
+    }
+
+    #[test]
+    fn allergies_are_not_stated_until_listed_or_none_known_is_said() {
+        let m = |allergies: Vec<Allergy>, nka: bool| {
+            SectionContent::Medication(Medication {
+                support_level: SupportLevel::Prompt,
+                allergies,
+                no_known_allergies: nka,
+                ..Medication::default()
+            })
+        };
+        let silent = m(vec![], false);
+        assert!(conditions(&silent).contains(ContentCondition::AllergiesNotStated));
+        assert!(pending(&silent).iter().any(|p| p.contains("allergies")));
+        assert!(
+            silent
+                .lines()
+                .iter()
+                .any(|(k, v)| k == "Allergies" && v.starts_with("NOT STATED")),
+            "never shown as none known"
+        );
+        assert!(!conditions(&m(vec![], true)).contains(ContentCondition::AllergiesNotStated));
+        let listed = vec![Allergy {
+            substance: "Penicillin".into(),
+            reaction: "rash".into(),
+            source: None,
+        }];
+        assert!(
+            !conditions(&m(listed.clone(), false)).contains(ContentCondition::AllergiesNotStated)
+        );
+        let e = m(listed, true).validate("medication of p-1").unwrap_err();
+        assert_eq!(e.field, "no_known_allergies");
     }
 }

@@ -19,11 +19,9 @@ fn at(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
-#[test]
-fn every_kind_exports_as_valid_r4_and_reads_back() {
-    let pid = PersonId::parse("p-edith-marlow").unwrap();
-    let person = Person {
-        id: pid.clone(),
+fn edith() -> Person {
+    Person {
+        id: PersonId::parse("p-edith-marlow").unwrap(),
         given_name: "Edith".into(),
         family_name: "Marlow".into(),
         preferred_name: None,
@@ -38,8 +36,11 @@ fn every_kind_exports_as_valid_r4_and_reads_back() {
         nhs_number_as_given: None,
         restricted: false,
         merged_into: None,
-    };
-    let prov = Provenance {
+    }
+}
+
+fn provenance() -> Provenance {
+    Provenance {
         source: "Northshire General discharge team".into(),
         confirmed_at: at("2026-11-21T10:05:00Z"),
         confirmed_by: "Fatima Khan".into(),
@@ -48,7 +49,79 @@ fn every_kind_exports_as_valid_r4_and_reads_back() {
         },
         stale_after_days: 30,
         records: vec![],
-    };
+    }
+}
+
+#[test]
+fn no_known_allergies_is_exported_coded_and_reads_back_as_a_statement() {
+    let content = SectionContent::Medication(Medication {
+        support_level: SupportLevel::Prompt,
+        no_known_allergies: true,
+        ..Medication::default()
+    });
+    let people = [PersonOut {
+        person: edith(),
+        withheld: false,
+        sections: vec![SectionRecord {
+            content: content.clone(),
+            provenance: provenance(),
+            version: VersionRef {
+                node: "n0123456789abcdef".into(),
+                seq: 1,
+            },
+            mark: None,
+            conflicts: vec![],
+        }],
+    }];
+    let b = bundle(
+        &people,
+        &[],
+        &BTreeMap::new(),
+        "Northshire Care",
+        at("2026-11-21T11:00:00Z"),
+    );
+    let text = b.to_string();
+    assert!(
+        text.contains("716186003"),
+        "coded as SNOMED CT No known allergy"
+    );
+    let doc = read_document("export", text.as_bytes()).unwrap();
+    let sources: Vec<_> = doc
+        .records
+        .iter()
+        .map(|r| r.fact_source("lantern"))
+        .collect();
+    let facts: Vec<(&FactSource, &Fact)> = doc
+        .records
+        .iter()
+        .zip(&sources)
+        .flat_map(|(r, s)| r.facts.iter().map(move |f| (s, f)))
+        .collect();
+    assert!(
+        facts
+            .iter()
+            .any(|(_, f)| matches!(f, Fact::NoKnownAllergies))
+    );
+    assert!(
+        !facts.iter().any(|(_, f)| matches!(f, Fact::Allergy(_))),
+        "never an allergy called 'No known allergy'"
+    );
+    let back = compose(
+        SectionKind::Medication,
+        None,
+        "lantern",
+        &facts,
+        &Lookup::default(),
+    )
+    .unwrap();
+    assert_eq!(back.without_sources(), content);
+}
+
+#[test]
+fn every_kind_exports_as_valid_r4_and_reads_back() {
+    let pid = PersonId::parse("p-edith-marlow").unwrap();
+    let person = edith();
+    let prov = provenance();
     let events = vec![
         Event::MeiSectionSet {
             person: pid.clone(),
@@ -252,6 +325,7 @@ fn every_section() -> Vec<SectionContent> {
                 reaction: "Anaphylaxis".into(),
                 source: None,
             }],
+            no_known_allergies: false,
         }),
         SectionContent::Mobility(Mobility {
             aids_indoors: vec!["Walking frame".into()],
