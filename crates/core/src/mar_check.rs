@@ -125,6 +125,70 @@ pub fn check(
     out
 }
 
+/// A time-critical dose that fell due and has nothing recorded for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnrecordedDose {
+    /// The medicine as listed.
+    pub medicine: String,
+    /// When it was due.
+    pub due_at: Timestamp,
+}
+
+/// The time-critical doses of `current` due from `from` that are more than
+/// [`TIME_CRITICAL_WINDOW_MINUTES`] past due at `now` with nothing recorded for them: no dose of
+/// the same drug (given, refused or not given) recorded as due within the window of that time.
+/// Times of day are local (Europe/London).
+pub fn unrecorded_time_critical(
+    current: &Medication,
+    recorded: &[Dose<'_>],
+    from: Timestamp,
+    now: Timestamp,
+) -> Vec<UnrecordedDose> {
+    let tz = crate::time::london();
+    let window = SignedDuration::from_mins(TIME_CRITICAL_WINDOW_MINUTES);
+    let first = from.to_zoned(tz.clone()).date();
+    let last = now.to_zoned(tz.clone()).date();
+    let mut out = Vec::new();
+    for m in current.medicines.iter().filter(|m| m.time_critical) {
+        let d = drug(&m.name);
+        let times: Vec<jiff::civil::Time> = m
+            .times
+            .iter()
+            .filter_map(|t| crate::time::parse_time_of_day("time", t).ok())
+            .collect();
+        let mut day = first;
+        // A disruption is days long, not years: stop after two weeks of rounds.
+        for _ in 0..14 {
+            if day > last {
+                break;
+            }
+            for t in &times {
+                let Ok(due) = day
+                    .to_datetime(*t)
+                    .to_zoned(tz.clone())
+                    .map(|z| z.timestamp())
+                else {
+                    continue;
+                };
+                let past = due.checked_add(window).is_ok_and(|end| end < now);
+                let seen = recorded
+                    .iter()
+                    .any(|r| drug(r.medicine) == d && r.due_at.duration_since(due).abs() <= window);
+                if due >= from && past && !seen {
+                    out.push(UnrecordedDose {
+                        medicine: m.name.clone(),
+                        due_at: due,
+                    });
+                }
+            }
+            let Ok(next) = day.tomorrow() else { break };
+            day = next;
+        }
+    }
+    out.sort_by_key(|u| u.due_at);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +274,46 @@ mod tests {
         assert_eq!(
             min_interval(current.medicines.get(1)),
             SignedDuration::from_hours(6)
+        );
+    }
+
+    #[test]
+    fn a_time_critical_dose_with_nothing_recorded_past_its_window_is_named_once() {
+        let current = Medication {
+            medicines: vec![
+                med("Co-careldopa 25mg/100mg", &["07:00", "13:00"], true),
+                med("Paracetamol 500mg", &["08:00"], false),
+            ],
+            ..Medication::default()
+        };
+        let from = at("2026-11-22T06:00:00Z");
+        // At 07:20 the 07:00 dose is still inside its window.
+        assert!(
+            unrecorded_time_critical(&current, &[], from, at("2026-11-22T07:20:00Z")).is_empty()
+        );
+        let missed = unrecorded_time_critical(&current, &[], from, at("2026-11-22T07:31:00Z"));
+        assert_eq!(missed.len(), 1, "{missed:?}");
+        assert_eq!(missed[0].due_at, at("2026-11-22T07:00:00Z"));
+        // A refusal recorded for that round settles it; the 13:00 round is then the one missing.
+        let refused = Dose {
+            medicine: "co-careldopa",
+            due_at: at("2026-11-22T07:00:00Z"),
+            outcome: DoseOutcome::Refused,
+            at: at("2026-11-22T07:10:00Z"),
+        };
+        let later =
+            unrecorded_time_critical(&current, &[refused], from, at("2026-11-22T13:40:00Z"));
+        assert_eq!(later.len(), 1, "{later:?}");
+        assert_eq!(later[0].due_at, at("2026-11-22T13:00:00Z"));
+        // Doses due before the disruption began are not Lantern's to watch.
+        assert!(
+            unrecorded_time_critical(
+                &current,
+                &[],
+                at("2026-11-22T07:05:00Z"),
+                at("2026-11-22T08:00:00Z")
+            )
+            .is_empty()
         );
     }
 }

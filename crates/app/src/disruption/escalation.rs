@@ -13,6 +13,8 @@ use lantern_core::downtime::RecordBody;
 use lantern_core::event::Event;
 use lantern_core::ids::{EscalationId, LadderId, PersonId};
 use lantern_core::ladder::{Escalation, StepOutcome, next_due};
+use lantern_core::mar_check;
+use lantern_core::mei::{SectionContent, SectionKind};
 use lantern_core::role::Role;
 use lantern_journal::NewEvent;
 use serde::Serialize;
@@ -241,6 +243,19 @@ impl App {
                 REVIEW_LADDER,
             ));
         }
+        due.extend(
+            self.unrecorded_doses(v, now)?
+                .into_iter()
+                .map(|(about, person)| {
+                    (
+                        about,
+                        vec![person],
+                        None,
+                        None,
+                        crate::disruption::downtime::MEDICATION_LADDER,
+                    )
+                }),
+        );
         for (about, people, follow_up_of, visit, ladder) in due {
             let Some(ladder) = self.journal.ladder(ladder)? else {
                 continue;
@@ -256,6 +271,85 @@ impl App {
             )?;
         }
         Ok(started)
+    }
+
+    /// While medicines are recorded on paper (the disruption takes down a dependency that carries
+    /// the medication section), each time-critical dose of a person in its services that is past
+    /// its window with no MAR entry, once: the text that starts its ladder, and whose it is.
+    fn unrecorded_doses(
+        &self,
+        v: &lantern_core::disruption_view::DisruptionView,
+        now: jiff::Timestamp,
+    ) -> Result<Vec<(String, PersonId)>, AppError> {
+        let Some(d) = &v.disruption else {
+            return Ok(vec![]);
+        };
+        let mut on_paper = false;
+        for dep in &d.dependencies {
+            if let Some(reg) = self.journal.registered_dependency(dep.as_str())? {
+                on_paper |= reg.sections.contains(&SectionKind::Medication);
+            }
+        }
+        let Some((from, _)) = v.window(now).filter(|_| on_paper) else {
+            return Ok(vec![]);
+        };
+        let mut out = Vec::new();
+        for service in &d.services {
+            for p in self.journal.people(Some(service.as_str()))? {
+                if p.deceased.is_some() || p.merged_into.is_some() {
+                    continue;
+                }
+                let held = self.journal.mei(p.id.as_str())?;
+                let Some(SectionContent::Medication(m)) = held
+                    .iter()
+                    .find(|(k, _)| *k == SectionKind::Medication)
+                    .map(|(_, r)| &r.content)
+                else {
+                    continue;
+                };
+                if !m.medicines.iter().any(|x| x.time_critical) {
+                    continue;
+                }
+                let recorded: Vec<mar_check::Dose> = v
+                    .records
+                    .iter()
+                    .filter(|r| r.record.people.contains(&p.id))
+                    .filter_map(|r| match &r.record.body {
+                        RecordBody::Medication {
+                            medicine,
+                            due_at,
+                            outcome,
+                            ..
+                        } => Some(mar_check::Dose {
+                            medicine,
+                            due_at: *due_at,
+                            outcome: *outcome,
+                            at: r.occurred_at,
+                        }),
+                        _ => None,
+                    })
+                    .collect();
+                for u in mar_check::unrecorded_time_critical(m, &recorded, from, now) {
+                    let by = u
+                        .due_at
+                        .checked_add(jiff::SignedDuration::from_mins(
+                            mar_check::TIME_CRITICAL_WINDOW_MINUTES,
+                        ))
+                        .unwrap_or(u.due_at);
+                    let about = format!(
+                        "Time-critical dose not recorded: {}'s {} due at {}; no MAR entry by {}",
+                        p.display_name(),
+                        u.medicine,
+                        lantern_core::time::show(u.due_at),
+                        lantern_core::time::show(by)
+                    );
+                    if !v.escalations.iter().any(|e| e.escalation.about == about) {
+                        out.push((about, p.id.clone()));
+                    }
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Move every ladder and follow-up on to the time now.

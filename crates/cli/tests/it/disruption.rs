@@ -1946,3 +1946,70 @@ fn an_email_outage_does_not_escalate_visits() {
         panic!("the email outage is listed");
     }
 }
+
+/// Issue 14: while the eMAR is down, a time-critical dose with no MAR entry by the end of its
+/// window starts the medication-safety ladder, once per dose; a dose recorded in time does not.
+#[test]
+fn a_time_critical_dose_never_recorded_escalates_once() {
+    let d = demo_at("2026-11-22T06:00:00Z");
+    let data = d.path();
+    let t = |hm: &str| format!("2026-11-22T{hm}:00Z");
+    ok(
+        data,
+        &t("06:30"),
+        ON_CALL,
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "eMAR down",
+            "--dependency",
+            "emar",
+        ],
+    );
+    ok(
+        data,
+        &t("08:10"),
+        ON_CALL,
+        &[
+            "record",
+            "mar",
+            "--person",
+            "p-edith-marlow",
+            "--medicine",
+            "Apixaban 2.5mg tablets",
+            "--dose",
+            "1 tablet",
+            "--due-at",
+            &t("08:00"),
+            "--outcome",
+            "given",
+            "--occurred-at",
+            &t("08:05"),
+        ],
+    );
+    let r = ok(data, &t("08:31"), "", &["escalation", "tick"]);
+    let started = r["started"].to_string();
+    assert!(started.contains("Time-critical dose not recorded"), "{r}");
+    assert!(!started.contains("Edith Marlow's Apixaban"), "{r}");
+    let again = ok(data, &t("08:40"), "", &["escalation", "tick"]);
+    assert!(
+        !again["started"]
+            .to_string()
+            .contains("Time-critical dose not recorded"),
+        "once per dose: {again}"
+    );
+    // Her 20:00 dose: nothing recorded by 20:30.
+    let r = ok(data, &t("20:29"), "", &["escalation", "tick"]);
+    assert!(
+        !r["started"].to_string().contains("Edith Marlow's Apixaban"),
+        "{r}"
+    );
+    let r = ok(data, &t("20:31"), "", &["escalation", "tick"]);
+    assert!(
+        r["started"].to_string().contains(
+            "Time-critical dose not recorded: Edith Marlow's Apixaban 2.5mg tablets due at"
+        ),
+        "{r}"
+    );
+}

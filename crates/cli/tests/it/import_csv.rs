@@ -90,11 +90,7 @@ fn people_and_sections_import_once_and_a_changed_row_changes_exactly_that_person
     let blake = json(d.path(), &["mei", "show", "p-csv-2", "medication"]);
     let m = &blake["sections"][0]["record"]["content"];
     assert_eq!(m["no_known_allergies"], true, "{blake}");
-    assert_eq!(
-        m["allergies"],
-        serde_json::json!([]),
-        "{blake}"
-    );
+    assert_eq!(m["allergies"], serde_json::json!([]), "{blake}");
 
     // Unchanged: nothing appended.
     let before = event_count(d.path());
