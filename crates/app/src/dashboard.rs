@@ -37,6 +37,25 @@ pub struct Dashboard {
     pub visits: Vec<VisitLine>,
     /// How many high-priority visits today in all.
     pub visits_total: usize,
+    /// Readiness decisions due for review (overdue, or due within the day), soonest first.
+    pub reviews: Vec<ReviewLine>,
+}
+
+/// A readiness decision due for review.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewLine {
+    /// The person's id (for the link).
+    pub person: String,
+    /// The person's name.
+    pub name: String,
+    /// The handover point (for the link to the check).
+    pub handover: String,
+    /// What was decided.
+    pub decision: String,
+    /// When it was to be reviewed, London time.
+    pub review_at: String,
+    /// Whether that time has passed.
+    pub overdue: bool,
 }
 
 /// An open disruption on the dashboard.
@@ -127,6 +146,7 @@ impl App {
             attention_total: 0,
             visits: vec![],
             visits_total: 0,
+            reviews: vec![],
         };
         if !dash.show_people {
             return Ok(dash);
@@ -184,8 +204,22 @@ impl App {
                 });
             }
         }
-        let (start, end) = self.today_in_london();
         let people: HashMap<_, _> = caseload.iter().map(|(p, _)| (&p.id, p)).collect();
+        let decisions = self.journal.all_decisions()?;
+        for r in lantern_core::decision_review::reviews_due(&decisions, self.now()) {
+            let Some(p) = people.get(&r.person) else {
+                continue;
+            };
+            dash.reviews.push(ReviewLine {
+                person: p.id.to_string(),
+                name: p.display_name(),
+                handover: r.handover.as_str().to_string(),
+                decision: r.what,
+                review_at: lantern_core::time::show(r.review_at),
+                overdue: r.overdue,
+            });
+        }
+        let (start, end) = self.today_in_london();
         for v in self.visits_in_reach(actor, start, end)? {
             let Some(p) = people.get(&v.person) else {
                 continue;

@@ -7,6 +7,7 @@ pub mod access;
 pub mod account;
 pub mod call;
 pub mod compose;
+pub mod decision_review;
 pub mod dependency;
 pub mod disruption;
 pub mod disruption_view;

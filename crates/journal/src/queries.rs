@@ -417,6 +417,11 @@ impl Journal {
         )
     }
 
+    /// Every readiness decision, oldest first.
+    pub fn all_decisions(&self) -> Result<Vec<Event>, JournalError> {
+        self.docs("decision", "SELECT doc FROM p_decisions ORDER BY pos", [])
+    }
+
     /// Visits starting in `[from, to)`, by start time.
     pub fn visits_between(
         &self,

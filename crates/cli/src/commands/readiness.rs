@@ -33,6 +33,19 @@ pub fn dashboard(ctx: &Ctx, handover: &str) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    if !d.reviews.is_empty() {
+        println!();
+        println!("Decisions due for review ({}):", d.reviews.len());
+        for r in &d.reviews {
+            println!(
+                "  {}{}  {:<28} {} (record a new decision: lantern decide)",
+                if r.overdue { "OVERDUE " } else { "" },
+                r.review_at,
+                r.name,
+                r.decision
+            );
+        }
+    }
     println!();
     print_readiness_by_service(handover, &d.services);
     println!();

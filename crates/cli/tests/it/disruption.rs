@@ -2013,3 +2013,41 @@ fn a_time_critical_dose_never_recorded_escalates_once() {
         "{r}"
     );
 }
+
+/// Issue 14: a readiness decision with a review time appears on the dashboard from a day before
+/// it falls due, OVERDUE once it passes, until a later decision for the same person and
+/// handover point settles it. No disruption needed.
+#[test]
+fn a_readiness_decision_due_for_review_is_on_the_dashboard_until_reviewed() {
+    let d = demo_at("2026-11-22T06:00:00Z");
+    let data = d.path();
+    let t = |day: &str, hm: &str| format!("2026-11-{day}T{hm}:00Z");
+    let decide = |now: &str, review: Option<&str>| {
+        let mut args = vec![
+            "decide",
+            "p-edith-marlow",
+            "--handover",
+            "rapid-start",
+            "--decision",
+            "Start today with a senior carer; manual handling paused",
+            "--rationale",
+            "Mobility to be confirmed with the discharge team",
+        ];
+        if let Some(r) = review {
+            args.extend(["--review-at", r]);
+        }
+        ok(data, now, "s-amara-osei", &args)
+    };
+    let reviews = |now: &str| ok(data, now, "s-amara-osei", &["dashboard"])["reviews"].clone();
+    decide(&t("22", "07:00"), Some("2026-11-23 10:00"));
+    // More than a day ahead: not yet listed.
+    assert_eq!(reviews(&t("22", "09:00")), json!([]));
+    let soon = reviews(&t("22", "11:00"));
+    assert_eq!(soon[0]["name"], "Edith Marlow", "{soon}");
+    assert_eq!(soon[0]["overdue"], false, "{soon}");
+    let late = reviews(&t("23", "10:01"));
+    assert_eq!(late[0]["overdue"], true, "{late}");
+    // The review: a new decision, with no further review time, settles it.
+    decide(&t("23", "10:30"), None);
+    assert_eq!(reviews(&t("23", "10:31")), json!([]));
+}
