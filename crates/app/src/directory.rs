@@ -39,6 +39,11 @@ impl App {
         self.journal.node_id()
     }
 
+    /// This node's public key, hex (to enrol it on another node).
+    pub fn public_key(&self) -> String {
+        self.journal.identity().public_key_hex()
+    }
+
     /// A number that changes whenever projected data changes (for caches).
     pub fn data_version(&self) -> Result<i64, AppError> {
         Ok(self.journal.data_version()?)

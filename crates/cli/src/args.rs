@@ -4,6 +4,7 @@ use crate::commands::admin::{ContactCmd, PartnerCmd, ServiceCmd, StaffCmd};
 use crate::commands::bench::BenchCmd;
 use crate::commands::disruption::{DependencyCmd, DisruptionCmd, EscalationCmd, LadderCmd};
 use crate::commands::interop::{ExportCmd, IdentityCmd, ImportCmd, SourceCmd};
+use crate::commands::nodes::NodeCmd;
 use crate::commands::people::mei::MeiCmd;
 use crate::commands::people::person::PersonCmd;
 use crate::commands::printing::PrintCmd;
@@ -56,8 +57,23 @@ pub enum Command {
         #[arg(long, default_value_t = lantern_app::admin::demo::DEMO_PEOPLE)]
         people: usize,
     },
-    /// Check every event's chain link, hash and signature, and that projections match a rebuild.
-    Verify,
+    /// Check every event's chain link, hash and signature, that every event's node is trusted,
+    /// and that projections match a rebuild; with --against, also that the journal still holds
+    /// what each checkpoint in the file says (a rollback or truncation is caught).
+    Verify {
+        /// A file of checkpoint lines (a witness file, or text copied from a printed pack).
+        #[arg(long)]
+        against: Option<PathBuf>,
+    },
+    /// Sign a checkpoint of this node's head now, to keep outside the database.
+    Checkpoint {
+        /// Also append it to this witness file.
+        #[arg(long)]
+        witness: Option<PathBuf>,
+    },
+    /// The nodes this one trusts (trust anchors).
+    #[command(subcommand)]
+    Node(NodeCmd),
     /// Rebuild the current-state tables from the journal.
     Rebuild,
     /// Show the most recent journal events.
@@ -223,6 +239,10 @@ pub enum Command {
         /// When the scheduled print runs, HH:MM London time.
         #[arg(long, requires = "print_folder")]
         print_at: Option<String>,
+        /// Append a signed checkpoint of the journal's head to this file whenever it moves
+        /// (every 30 s at most): keep it on another disk or share, for `verify --against`.
+        #[arg(long, env = "LANTERN_WITNESS")]
+        witness: Option<PathBuf>,
     },
     /// Sign-in accounts.
     #[command(subcommand)]

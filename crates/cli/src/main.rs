@@ -60,7 +60,9 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match &ctx.cli.command {
         Command::Init { org } => commands::journal::init(ctx, org),
         Command::Demo { people } => commands::journal::demo(ctx, *people),
-        Command::Verify => commands::journal::verify(ctx),
+        Command::Verify { against } => commands::journal::verify(ctx, against.as_ref()),
+        Command::Checkpoint { witness } => commands::nodes::checkpoint(ctx, witness.as_ref()),
+        Command::Node(c) => commands::nodes::node(ctx, c),
         Command::Rebuild => commands::journal::rebuild(ctx),
         Command::Log { limit } => commands::journal::log(ctx, *limit),
         Command::Person(c) => commands::people::person::run(ctx, c),
@@ -128,7 +130,21 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             tls_self_signed,
             print_folder,
             print_at,
+            witness,
         } => {
+            if let Some(w) = witness {
+                let (dir, clock, w) = (ctx.cli.data.clone(), ctx.clock, w.clone());
+                std::thread::Builder::new()
+                    .name("witness".into())
+                    .spawn(move || {
+                        lantern_app::admin::nodes::witness_forever(
+                            dir,
+                            clock,
+                            w,
+                            std::time::Duration::from_secs(30),
+                        )
+                    })?;
+            }
             if let (Some(folder), Some(at)) = (print_folder, print_at) {
                 let at = lantern_app::core::time::parse_time_of_day("print_at", at)
                     .map_err(lantern_app::AppError::from)?;

@@ -203,6 +203,21 @@ pub enum Event {
     },
     /// A source system Lantern keeps in step with was registered.
     SourceAdded(Source),
+    /// A node's key was enrolled: from now on its signed events are the organisation's own. The
+    /// signature of the node that appends this is the trust: a node trusts its own key and the
+    /// nodes enrolled by nodes it trusts, nothing else.
+    NodeEnrolled {
+        /// The node id (`n` and 16 hex digits of SHA-256 of its key).
+        node: String,
+        /// Its Ed25519 public key, hex.
+        public_key: String,
+        /// A name people know it by ("office server", "on-call laptop").
+        name: String,
+        /// `hub`, `office` or `laptop`; `import` for the node an export was read from.
+        role: String,
+        /// Why it is trusted.
+        reason: String,
+    },
     /// A pack or rota was printed (the register).
     Printed(crate::print::PrintRecord),
     /// A printed copy was destroyed.
@@ -386,6 +401,7 @@ impl Event {
             Event::IdentityConflictResolved { .. } => "identity_conflict_resolved",
             Event::DuplicateDecided { .. } => "duplicate_decided",
             Event::SourceAdded(_) => "source_added",
+            Event::NodeEnrolled { .. } => "node_enrolled",
             Event::Printed(_) => "printed",
             Event::PrintDestroyed { .. } => "print_destroyed",
             Event::DependencyRegistered(_) => "dependency_registered",

@@ -208,7 +208,10 @@ impl Journal {
                 let _ = std::fs::remove_file(dir.join(f));
             }
         };
-        if let Err(e) = j.apply_foreign(&keys, &events) {
+        // Importing an export is the operator's decision to trust the node that made it: that
+        // node is vouched for now and enrolled (signed by this new node) once the import holds.
+        let origin = m.exported_by_node.clone();
+        if let Err(e) = j.apply_foreign_vouched(&keys, &events, std::slice::from_ref(&origin)) {
             undo(j);
             return Err(e.into());
         }
@@ -224,6 +227,21 @@ impl Journal {
             return Err(ImportAllError::Export(format!(
                 "after import, projection {t} differs from the exporting node's"
             )));
+        }
+        if origin != j.node_id() && !j.trusted_nodes()?.contains(&origin) {
+            let public_key = keys.get(&origin).cloned().unwrap_or_default();
+            let enrol = lantern_core::event::Event::NodeEnrolled {
+                node: origin.clone(),
+                public_key,
+                name: format!("node {origin}"),
+                role: "import".into(),
+                reason: format!(
+                    "its export ({} events) was imported to make this node",
+                    m.events
+                ),
+            };
+            let now = jiff::Timestamp::now();
+            j.append(crate::NewEvent::now("system:import", enrol), now)?;
         }
         Ok((j, m))
     }

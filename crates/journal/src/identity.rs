@@ -71,12 +71,46 @@ impl NodeIdentity {
     pub fn sign(&self, msg: &[u8]) -> [u8; 64] {
         self.key.sign(msg).to_bytes()
     }
+
+    /// A secret for one purpose, derived from the node key (never stored in the database): what
+    /// a copied or edited database alone cannot compute.
+    pub(crate) fn derived_key(&self, purpose: &str) -> [u8; 32] {
+        hmac_sha256(
+            &self.key.to_bytes(),
+            format!("lantern/{purpose}/v1").as_bytes(),
+        )
+    }
+}
+
+/// HMAC-SHA-256 (RFC 2104).
+pub(crate) fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let pad = |b: u8| k.map(|x| x ^ b);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(msg)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
 }
 
 /// The node id for a public key.
 pub fn node_id_for(key: &VerifyingKey) -> String {
     let h = Sha256::digest(key.to_bytes());
     format!("n{}", &hex::encode(h)[..16])
+}
+
+/// The node id of a hex public key.
+pub fn node_id_for_key(hex_key: &str) -> Result<String, String> {
+    Ok(node_id_for(&parse_public_key(hex_key)?))
 }
 
 /// Parse a hex public key.
@@ -99,4 +133,16 @@ pub fn verify_signature(key: &VerifyingKey, msg: &[u8], sig_hex: &str) -> bool {
     }
     let sig = Signature::from_bytes(&bytes);
     key.verify_strict(msg, &sig).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        let mac = super::hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        assert_eq!(
+            hex::encode(mac),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
 }

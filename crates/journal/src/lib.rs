@@ -5,6 +5,7 @@
 //! This is the only crate that knows SQL.
 
 mod append;
+mod checkpoint;
 mod error;
 pub mod event_format;
 mod evidence;
@@ -19,13 +20,14 @@ mod sessions;
 mod verify;
 
 pub use append::NewEvent;
+pub use checkpoint::{CHECKPOINT_TAG, Checkpoint};
 pub use error::JournalError;
 pub use evidence::{
     Bundle, EVIDENCE_FORMAT, EvidenceManifest, EvidenceReport, Link, PackFiles, verify_evidence,
     write_evidence,
 };
 pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
-pub use identity::NodeIdentity;
+pub use identity::{NodeIdentity, node_id_for_key};
 pub use projections::disruption::ProbeRow;
 pub use projections::interop::{ConflictRow, HeldRow, HeldVersion, SourceRecordRow};
 pub use projections::printing::PrintRow;

@@ -313,6 +313,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     SELECT 1;
     "#,
+    // 9: nodes enrolled by a signed event (the trust anchors): which, by whom, the event.
+    r#"
+    CREATE TABLE p_nodes (
+        node_id     TEXT PRIMARY KEY,
+        enrolled_by TEXT NOT NULL,
+        pos         INTEGER NOT NULL,
+        doc         TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Steps after which the projections are rebuilt from the events (a new column computed from

@@ -417,6 +417,19 @@ impl Journal {
         )
     }
 
+    /// Every node enrolment held, oldest first, with the node that signed it.
+    pub fn enrolments(&self) -> Result<Vec<(String, Event)>, JournalError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT enrolled_by, doc FROM p_nodes ORDER BY pos")?;
+        let rows = st
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(by, d)| Ok((by, parse("node enrolment", &d)?)))
+            .collect()
+    }
+
     /// Every readiness decision, oldest first.
     pub fn all_decisions(&self) -> Result<Vec<Event>, JournalError> {
         self.docs("decision", "SELECT doc FROM p_decisions ORDER BY pos", [])

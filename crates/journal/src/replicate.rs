@@ -3,7 +3,7 @@
 
 use crate::projections::{self as projection, At};
 use crate::record::{GENESIS, StoredEvent};
-use crate::verify::{SELECT_EVENTS, load_keys, read_stored_event};
+use crate::verify::{SELECT_EVENTS, load_keys, read_stored_event, trusted_nodes, untrusted};
 use crate::{Journal, JournalError, identity};
 use lantern_core::event::Event;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
@@ -68,14 +68,39 @@ impl Journal {
 
     /// Apply events from another node: each is checked (chain, hash, signature, payload) and
     /// projected; events already held are skipped, so applying twice changes nothing. All or none.
+    /// Only events of trusted nodes are taken: this node, the nodes enrolled by nodes it trusts
+    /// (enrolments held or in the batch), and `vouched` (nodes the caller enrols in the same
+    /// operation, as an import of a whole export does).
     pub fn apply_foreign(
         &mut self,
         keys: &BTreeMap<String, String>,
         events: &[StoredEvent],
     ) -> Result<ApplyReport, JournalError> {
+        self.apply_foreign_vouched(keys, events, &[])
+    }
+
+    pub(crate) fn apply_foreign_vouched(
+        &mut self,
+        keys: &BTreeMap<String, String>,
+        events: &[StoredEvent],
+        vouched: &[String],
+    ) -> Result<ApplyReport, JournalError> {
+        let local = self.node_id().to_string();
         let _writer = crate::write_lock();
         let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
         let mut known = load_keys(&tx)?;
+        // The signers' keys for reading enrolments: those held, and those sent that are their
+        // node's own.
+        let mut signers = known.clone();
+        for (node, k) in keys {
+            if let Ok(key) = identity::parse_public_key(k)
+                && identity::node_id_for(&key) == *node
+            {
+                signers.entry(node.clone()).or_insert(key);
+            }
+        }
+        let mut trusted = trusted_nodes(&tx, &local, &signers, events.iter())?;
+        trusted.extend(vouched.iter().cloned());
         let mut last_data = None;
         let mut report = ApplyReport::default();
         for ev in events {
@@ -101,6 +126,9 @@ impl Journal {
                         .into(),
                 )),
                 None => {}
+            }
+            if !trusted.contains(&ev.node_id) {
+                return Err(bad(untrusted(&ev.node_id, &signers)));
             }
             if !known.contains_key(&ev.node_id) {
                 let hex_key = keys

@@ -1,5 +1,6 @@
-//! Web sessions: outside the journal by design (credentials in use, not records), keyed by a hash
-//! of the session token so a copied database gives no live session away.
+//! Web sessions: outside the journal by design (credentials in use, not records), keyed by a MAC
+//! of the session token under a key derived from `node.key` ([`Journal::session_mac`]), so a copied
+//! database gives no live session away and a forged row opens none.
 
 use crate::{Journal, JournalError};
 use rusqlite::{OptionalExtension, params};
@@ -16,6 +17,14 @@ pub struct SessionRow {
 }
 
 impl Journal {
+    /// What a session token is kept as: HMAC-SHA-256 keyed by a secret derived from this node's
+    /// key, so a row written into `sessions` by someone who can edit the database but does not
+    /// hold `node.key` opens nothing.
+    pub fn session_mac(&self, token: &str) -> String {
+        let key = self.identity.derived_key("session");
+        hex::encode(crate::identity::hmac_sha256(&key, token.as_bytes()))
+    }
+
     /// Store a new session.
     pub fn create_session(
         &self,

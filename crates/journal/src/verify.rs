@@ -7,7 +7,7 @@ use ed25519_dalek::VerifyingKey;
 use lantern_core::event::Event;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a successful verification covered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +156,70 @@ pub(crate) fn load_keys(conn: &Connection) -> Result<BTreeMap<String, VerifyingK
     Ok(keys)
 }
 
+/// The nodes a journal trusts: `local` (its own key), and every node enrolled by a
+/// `node_enrolled` event whose seal holds and whose signer is trusted, to a fixed point. Events
+/// held and `batch` (events about to be applied) are both read; `keys` are the signers' keys.
+pub(crate) fn trusted_nodes<'a>(
+    conn: &Connection,
+    local: &str,
+    keys: &BTreeMap<String, VerifyingKey>,
+    batch: impl Iterator<Item = &'a StoredEvent>,
+) -> Result<BTreeSet<String>, JournalError> {
+    let mut enrolments: Vec<StoredEvent> = Vec::new();
+    {
+        let mut st = conn.prepare(&format!(
+            "{SELECT_EVENTS} WHERE kind = 'node_enrolled' ORDER BY pos"
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(row) = rows.next()? {
+            // An unreadable row is reported by the full check; it enrols nobody.
+            if let Ok(ev) = read_stored_event(row) {
+                enrolments.push(ev);
+            }
+        }
+    }
+    enrolments.extend(batch.filter(|e| e.kind == "node_enrolled").cloned());
+    let vouched: Vec<(String, String)> = enrolments
+        .iter()
+        .filter_map(|ev| {
+            let key = keys.get(&ev.node_id)?;
+            ev.check_seal(key).ok()?;
+            match crate::event_format::decode(&ev.payload).ok()? {
+                Event::NodeEnrolled {
+                    node, public_key, ..
+                } => {
+                    let k = identity::parse_public_key(&public_key).ok()?;
+                    (identity::node_id_for(&k) == node).then(|| (ev.node_id.clone(), node))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    let mut trusted = BTreeSet::from([local.to_string()]);
+    loop {
+        let before = trusted.len();
+        for (by, node) in &vouched {
+            if trusted.contains(by) {
+                trusted.insert(node.clone());
+            }
+        }
+        if trusted.len() == before {
+            return Ok(trusted);
+        }
+    }
+}
+
+/// Why an event's node is refused: it is not among the trusted.
+pub(crate) fn untrusted(node: &str, keys: &BTreeMap<String, VerifyingKey>) -> String {
+    let key = keys
+        .get(node)
+        .map(|k| hex::encode(k.to_bytes()))
+        .unwrap_or_else(|| "unknown".into());
+    format!(
+        "signed by node {node} (public key {key}), which no trusted node enrolled: a node trusts only its own key and the nodes enrolled by nodes it trusts (forged, or from a node never enrolled)"
+    )
+}
+
 fn fresh_projection_db() -> Result<Connection, JournalError> {
     let mut fresh = Connection::open_in_memory()?;
     migrations::run(&mut fresh)?;
@@ -179,10 +243,18 @@ pub(crate) fn table_rows(conn: &Connection, table: &str) -> Result<Vec<Vec<Value
 }
 
 impl Journal {
+    /// The nodes this journal trusts: its own and those enrolled, directly or through a chain of
+    /// enrolments, by nodes it trusts.
+    pub fn trusted_nodes(&self) -> Result<BTreeSet<String>, JournalError> {
+        let keys = load_keys(&self.conn)?;
+        trusted_nodes(&self.conn, self.node_id(), &keys, std::iter::empty())
+    }
+
     /// Verify everything: every event's chain link, hash and signature in local order, the heads,
     /// and that every projection equals a fresh rebuild. `Ok(Err(..))` names the first problem.
     pub fn verify(&self) -> Result<Result<VerifyReport, VerifyFailure>, JournalError> {
         let keys = load_keys(&self.conn)?;
+        let trusted = trusted_nodes(&self.conn, self.node_id(), &keys, std::iter::empty())?;
         let fresh = fresh_projection_db()?;
         let mut heads: BTreeMap<String, (u64, String)> = BTreeMap::new();
         let mut last_data = None;
@@ -235,6 +307,10 @@ impl Journal {
                             break;
                         }
                     };
+                    if !trusted.contains(&ev.node_id) {
+                        other = fail(id, untrusted(&ev.node_id, &keys));
+                        break;
+                    }
                     let at = At {
                         pos,
                         node_id: &ev.node_id,

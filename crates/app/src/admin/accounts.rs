@@ -10,7 +10,6 @@ use lantern_core::event::Event;
 use lantern_core::org::Staff;
 use lantern_core::role::Role;
 use lantern_journal::NewEvent;
-use sha2::{Digest, Sha256};
 
 /// How long a session lasts: a long shift.
 pub const SESSION_HOURS: i64 = 14;
@@ -69,10 +68,6 @@ fn verify_password(password: &str, phc: &str) -> bool {
             .verify_password(password.as_bytes(), &h)
             .is_ok()
     })
-}
-
-fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 impl App {
@@ -172,7 +167,7 @@ impl App {
             .checked_add(SignedDuration::from_hours(SESSION_HOURS))
             .unwrap_or(Timestamp::MAX);
         self.journal.create_session(
-            &token_hash(&token),
+            &self.journal.session_mac(&token),
             account.username.as_str(),
             &csrf,
             now,
@@ -190,7 +185,10 @@ impl App {
 
     /// The signed-in user for a session token, if the session is live.
     pub fn session(&self, token: &str) -> Result<Option<SignedIn>, AppError> {
-        let Some(row) = self.journal.session(&token_hash(token), self.now())? else {
+        let Some(row) = self
+            .journal
+            .session(&self.journal.session_mac(token), self.now())?
+        else {
             return Ok(None);
         };
         let Some((account, _)) = self.journal.account(&row.username)? else {
@@ -208,7 +206,9 @@ impl App {
 
     /// End a session.
     pub fn sign_out(&self, token: &str) -> Result<(), AppError> {
-        Ok(self.journal.delete_session(&token_hash(token))?)
+        Ok(self
+            .journal
+            .delete_session(&self.journal.session_mac(token))?)
     }
 
     /// Change one's own password (the current one is required); ends the account's other sessions.
@@ -257,7 +257,7 @@ impl App {
         self.journal
             .append(NewEvent::now(who.actor().journal_name(), ev), self.now())?;
         self.journal
-            .delete_sessions_of(username.as_str(), Some(&token_hash(token)))?;
+            .delete_sessions_of(username.as_str(), Some(&self.journal.session_mac(token)))?;
         Ok(())
     }
 }

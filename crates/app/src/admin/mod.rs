@@ -4,4 +4,5 @@
 pub mod accounts;
 pub mod demo;
 pub(crate) mod init;
+pub mod nodes;
 pub(crate) mod org;

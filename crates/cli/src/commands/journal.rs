@@ -62,8 +62,30 @@ pub fn demo(ctx: &Ctx, people: usize) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn verify(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+pub fn verify(ctx: &Ctx, against: Option<&std::path::PathBuf>) -> anyhow::Result<ExitCode> {
     let app = ctx.open()?;
+    if let Some(path) = against {
+        let text = std::fs::read(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let checks = app.check_checkpoints(&String::from_utf8_lossy(&text))?;
+        if let Some(bad) = checks.iter().find(|c| !c.ok) {
+            let problem = bad.problem.clone().unwrap_or_default();
+            if ctx.cli.json {
+                out::json(
+                    &serde_json::json!({"ok": false, "checkpoint": bad.checkpoint, "problem": problem}),
+                )?;
+            } else {
+                eprintln!("VERIFY FAILED against {}: {problem}", path.display());
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+        if !ctx.cli.json {
+            println!(
+                "Checkpoints: the journal holds all {} in {}",
+                checks.len(),
+                path.display()
+            );
+        }
+    }
     match app.verify()? {
         Ok(r) => {
             if ctx.cli.json {

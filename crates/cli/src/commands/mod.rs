@@ -7,6 +7,7 @@ pub mod bench;
 pub mod disruption;
 pub mod interop;
 pub mod journal;
+pub mod nodes;
 pub mod people;
 pub mod printing;
 pub mod readiness;

@@ -40,3 +40,142 @@ fn rebuild_repairs_projections_edited_behind_lantern() {
     lantern(d).arg("rebuild").assert().success();
     lantern(d).arg("verify").assert().success();
 }
+
+/// Issue 15: a checkpoint written to a witness file outside the database catches the newest
+/// events deleted and the head rewound, even after `rebuild` makes `verify` alone pass.
+#[test]
+fn verify_against_a_witness_file_catches_truncation_after_rebuild() {
+    let dir = demo();
+    let d = dir.path();
+    let w = tempfile::tempdir().unwrap();
+    let witness = w.path().join("checkpoints.log");
+    let c = json(d, &["checkpoint", "--witness", witness.to_str().unwrap()]);
+    assert!(
+        c["checkpoint"]
+            .as_str()
+            .unwrap()
+            .starts_with("lantern-checkpoint v1 ")
+    );
+    lantern(d)
+        .args(["verify", "--against", witness.to_str().unwrap()])
+        .assert()
+        .success();
+    let db = rusqlite::Connection::open(d.join("lantern.db")).unwrap();
+    db.execute_batch("DROP TRIGGER events_append_only_delete;")
+        .unwrap();
+    let max: i64 = db
+        .query_row("SELECT max(pos) FROM events", [], |r| r.get(0))
+        .unwrap();
+    db.execute("DELETE FROM events WHERE pos > ?1", [max - 3])
+        .unwrap();
+    db.execute(
+        "UPDATE node_heads SET seq = (SELECT seq FROM events WHERE pos = ?1), hash = (SELECT hash FROM events WHERE pos = ?1)",
+        [max - 3],
+    )
+    .unwrap();
+    drop(db);
+    lantern(d).arg("rebuild").assert().success();
+    lantern(d).arg("verify").assert().success();
+    let err = fails(d, &["verify", "--against", witness.to_str().unwrap()]);
+    assert!(err.contains("rolled back or truncated"), "{err}");
+}
+
+/// Issue 15: events signed by a key added straight into `nodes` fail `verify`, naming the node;
+/// a key enrolled by an admin is trusted, and `node enrol` refuses a malformed key.
+#[test]
+fn only_enrolled_nodes_are_trusted() {
+    let dir = demo();
+    let d = dir.path();
+    let other = tempfile::tempdir().unwrap();
+    let o = other.path().join("node");
+    lantern(&o)
+        .args(["init", "--org", "Elsewhere"])
+        .assert()
+        .success();
+    let shown = json(&o, &["node", "show"]);
+    let (oid, okey) = (
+        shown["node_id"].as_str().unwrap().to_string(),
+        shown["public_key"].as_str().unwrap().to_string(),
+    );
+    let err = fails(
+        d,
+        &[
+            "--as",
+            "s-sam-morgan",
+            "node",
+            "enrol",
+            "--public-key",
+            "abc",
+            "--name",
+            "x",
+            "--role",
+            "office",
+            "--reason",
+            "y",
+        ],
+    );
+    assert!(
+        err.contains("public_key") && err.contains("Ed25519"),
+        "{err}"
+    );
+    // Mallory's events copied in with her key in `nodes`, no enrolment.
+    let src = rusqlite::Connection::open(o.join("lantern.db")).unwrap();
+    let rows: Vec<Vec<rusqlite::types::Value>> = {
+        let mut st = src
+            .prepare("SELECT node_id, seq, occurred_at, recorded_at, actor, kind, payload, prev_hash, hash, signature FROM events ORDER BY pos")
+            .unwrap();
+        st.query_map([], |r| (0..10).map(|i| r.get(i)).collect())
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    drop(src);
+    let db = rusqlite::Connection::open(d.join("lantern.db")).unwrap();
+    db.execute(
+        "INSERT INTO nodes (node_id, public_key, is_local) VALUES (?1, ?2, 0)",
+        (&oid, &okey),
+    )
+    .unwrap();
+    for r in &rows {
+        db.execute(
+            "INSERT INTO events (node_id, seq, occurred_at, recorded_at, actor, kind, payload, prev_hash, hash, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            rusqlite::params_from_iter(r.iter()),
+        )
+        .unwrap();
+    }
+    let last = rows.last().unwrap();
+    db.execute(
+        "INSERT INTO node_heads (node_id, seq, hash) VALUES (?1, ?2, ?3)",
+        rusqlite::params![last[0], last[1], last[8]],
+    )
+    .unwrap();
+    drop(db);
+    let err = fails(d, &["verify"]);
+    assert!(
+        err.contains("no trusted node enrolled") && err.contains(&oid),
+        "{err}"
+    );
+    // Enrolled by an admin (on a node with no forged rows): trusted, listed, and it verifies.
+    let clean = demo();
+    let d = clean.path();
+    json(
+        d,
+        &[
+            "--as",
+            "s-sam-morgan",
+            "node",
+            "enrol",
+            "--public-key",
+            &okey,
+            "--name",
+            "Elsewhere laptop",
+            "--role",
+            "laptop",
+            "--reason",
+            "issued to the on-call manager",
+        ],
+    );
+    lantern(d).arg("verify").assert().success();
+    let list = json(d, &["--as", "s-sam-morgan", "node", "list"]);
+    assert!(list.to_string().contains("Elsewhere laptop"), "{list}");
+}

@@ -3,8 +3,24 @@
 use super::*;
 
 /// Apply one event of this area to its projections (routed here by `projections::apply`).
-pub(crate) fn project(conn: &Connection, _at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
+pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
     match ev {
+        Event::NodeEnrolled {
+            node, public_key, ..
+        } => {
+            // The key, for checking its events (the table every node keeps of keys it has seen),
+            // and the enrolment itself, for listing trusted nodes.
+            exec(
+                conn,
+                "INSERT OR IGNORE INTO nodes (node_id, public_key, is_local) VALUES (?1, ?2, 0)",
+                params![node, public_key],
+            )?;
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_nodes (node_id, enrolled_by, pos, doc) VALUES (?1, ?2, ?3, ?4)",
+                params![node, at.node_id, at.pos, json(ev)],
+            )?;
+        }
         Event::OrgInitialised { name } => {
             exec(
                 conn,

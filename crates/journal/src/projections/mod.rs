@@ -75,6 +75,7 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::PartnerAdded(_)
         | Event::ContactAdded(_)
         | Event::AccountCreated { .. }
+        | Event::NodeEnrolled { .. }
         | Event::PasswordChanged { .. } => admin::project(conn, at, ev)?,
         Event::PersonAdded(_)
         | Event::MeiSectionSet { .. }

@@ -4,6 +4,25 @@ use lantern_core::ids::PersonId;
 use lantern_core::mei::{Method, Mobility, Provenance, SectionContent, SectionStatus};
 use lantern_journal::{Journal, NewEvent, VersionVector};
 
+/// `who` enrols `other`'s key: from then on it takes `other`'s events.
+fn enrol(who: &mut Journal, other: &Journal) {
+    let public_key = other.node_keys().unwrap()[other.node_id()].clone();
+    who.append(
+        NewEvent::now(
+            "staff:s-admin",
+            Event::NodeEnrolled {
+                node: other.node_id().to_string(),
+                public_key,
+                name: "peer".into(),
+                role: "office".into(),
+                reason: "test".into(),
+            },
+        ),
+        now(),
+    )
+    .unwrap();
+}
+
 fn sync(from: &Journal, to: &mut Journal) -> usize {
     let evs = from.events_after(&to.version_vector().unwrap()).unwrap();
     to.apply_foreign(&from.node_keys().unwrap(), &evs)
@@ -36,6 +55,13 @@ fn applying_foreign_events_is_idempotent_and_verifies() {
     let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = populated(da.path(), 2);
     let mut b = Journal::create(db.path()).unwrap();
+    // Not enrolled: refused, naming the node, and nothing lands.
+    let evs = a.events_after(&VersionVector::new()).unwrap();
+    let e = b.apply_foreign(&a.node_keys().unwrap(), &evs).unwrap_err();
+    assert!(e.to_string().contains("no trusted node enrolled"), "{e}");
+    assert!(e.to_string().contains(a.node_id()), "{e}");
+    assert_eq!(b.event_count().unwrap(), 0);
+    enrol(&mut b, &a);
     b.append(NewEvent::now("b", degraded(true)), now()).unwrap();
     assert_eq!(sync(&a, &mut b), 5);
     // Applying the same events again changes nothing.
@@ -56,10 +82,11 @@ fn a_forged_foreign_event_is_refused_and_nothing_lands() {
     let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = populated(da.path(), 2);
     let mut b = Journal::create(db.path()).unwrap();
+    enrol(&mut b, &a);
     let mut evs = a.events_after(&VersionVector::new()).unwrap();
     evs[3].actor = "someone else".into();
     assert!(b.apply_foreign(&a.node_keys().unwrap(), &evs).is_err());
-    assert_eq!(b.event_count().unwrap(), 0);
+    assert_eq!(b.event_count().unwrap(), 1);
 }
 
 #[test]
@@ -67,6 +94,8 @@ fn concurrent_edits_of_a_section_become_a_visible_conflict_on_both_nodes() {
     let (da, db) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut a = populated(da.path(), 1);
     let mut b = Journal::create(db.path()).unwrap();
+    enrol(&mut b, &a);
+    enrol(&mut a, &b);
     sync(&a, &mut b);
     let base = a.mei("p-0000").unwrap()[0].1.version.clone();
     let edit = |aid: &str| Event::MeiSectionSet {

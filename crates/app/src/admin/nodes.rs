@@ -1,0 +1,179 @@
+//! The nodes this organisation trusts (the trust anchors) and signed checkpoints of the journal's
+//! head kept outside the database.
+
+use crate::{Actor, App, AppError};
+use lantern_core::FieldError;
+use lantern_core::event::Event;
+use lantern_core::role::Role;
+use lantern_journal::{Checkpoint, NewEvent};
+use serde::Serialize;
+
+/// Node roles.
+pub const NODE_ROLES: [&str; 3] = ["hub", "office", "laptop"];
+
+/// A node this one trusts.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeLine {
+    /// Its id.
+    pub node: String,
+    /// Its name ("this node" for the local one).
+    pub name: String,
+    /// Its role.
+    pub role: String,
+    /// Which node enrolled it (none for this node: its own key is the root).
+    pub enrolled_by: Option<String>,
+}
+
+/// What checking one checkpoint found.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckpointCheck {
+    /// The checkpoint, as its line.
+    pub checkpoint: String,
+    /// Whether the journal holds what it says.
+    pub ok: bool,
+    /// Why not.
+    pub problem: Option<String>,
+}
+
+impl App {
+    /// Enrol another node's key: its signed events are then this organisation's own. Admins and
+    /// the local operator only; the enrolment is itself a signed event of this node.
+    pub fn enrol_node(
+        &mut self,
+        actor: &Actor,
+        public_key: &str,
+        name: &str,
+        role: &str,
+        reason: &str,
+    ) -> Result<String, AppError> {
+        actor.require(|r| r == Role::Admin, "enrol nodes")?;
+        let rec = "node enrolment";
+        let public_key = public_key.trim().to_lowercase();
+        let node = lantern_journal::node_id_for_key(&public_key).map_err(|e| {
+            FieldError::new(
+                rec,
+                "public_key",
+                format!("an Ed25519 public key, 64 hexadecimal characters ({e})"),
+                &public_key,
+            )
+        })?;
+        if node == self.journal.node_id() || self.journal.trusted_nodes()?.contains(&node) {
+            return Err(
+                FieldError::new(rec, "public_key", "a node not already trusted", &node).into(),
+            );
+        }
+        if !NODE_ROLES.contains(&role) {
+            return Err(FieldError::new(rec, "role", "hub, office or laptop", role).into());
+        }
+        for (field, v) in [("name", name), ("reason", reason)] {
+            if v.trim().is_empty() {
+                return Err(FieldError::new(rec, field, "a non-empty value", v).into());
+            }
+        }
+        let ev = Event::NodeEnrolled {
+            node: node.clone(),
+            public_key,
+            name: name.trim().to_string(),
+            role: role.to_string(),
+            reason: reason.trim().to_string(),
+        };
+        self.journal
+            .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
+        Ok(node)
+    }
+
+    /// The nodes this one trusts: itself, then each enrolled node.
+    pub fn nodes(&self, actor: &Actor) -> Result<Vec<NodeLine>, AppError> {
+        actor.require(
+            |r| r == Role::Admin || r.may_read_audit(),
+            "see the trusted nodes",
+        )?;
+        let mut out = vec![NodeLine {
+            node: self.journal.node_id().to_string(),
+            name: "this node".into(),
+            role: "this node (its own key is the root of trust)".into(),
+            enrolled_by: None,
+        }];
+        let trusted = self.journal.trusted_nodes()?;
+        for (by, ev) in self.journal.enrolments()? {
+            if let Event::NodeEnrolled {
+                node, name, role, ..
+            } = ev
+                && trusted.contains(&node)
+            {
+                out.push(NodeLine {
+                    node,
+                    name,
+                    role,
+                    enrolled_by: Some(by),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// A signed checkpoint of this node's head now (to keep outside the database).
+    pub fn checkpoint(&self) -> Result<Checkpoint, AppError> {
+        Ok(self.journal.checkpoint(self.now())?)
+    }
+
+    /// Check the journal against every checkpoint in `text` (a witness file, a pack's page).
+    pub fn check_checkpoints(&self, text: &str) -> Result<Vec<CheckpointCheck>, AppError> {
+        let all = Checkpoint::all_in(text)
+            .map_err(|e| FieldError::new("checkpoints", "against", e, ""))?;
+        if all.is_empty() {
+            return Err(FieldError::new(
+                "checkpoints",
+                "against",
+                "at least one line 'lantern-checkpoint v1 …'",
+                "none found",
+            )
+            .into());
+        }
+        all.into_iter()
+            .map(|c| {
+                let r = self.journal.check_against(&c)?;
+                Ok(CheckpointCheck {
+                    checkpoint: c.line(),
+                    ok: r.is_ok(),
+                    problem: r.err(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Append a checkpoint line to a witness file (created if need be), synced to disk.
+pub fn witness(path: &std::path::Path, c: &Checkpoint) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    writeln!(f, "{}", c.line())?;
+    f.sync_all()
+}
+
+/// While serving: every `every`, append a checkpoint to the witness file when the head moved.
+pub fn witness_forever(
+    dir: std::path::PathBuf,
+    clock: crate::Clock,
+    path: std::path::PathBuf,
+    every: std::time::Duration,
+) {
+    let mut last: Option<(u64, String)> = None;
+    loop {
+        match App::open(&dir, clock).and_then(|app| app.checkpoint()) {
+            Ok(c) => {
+                if last.as_ref() != Some(&(c.seq, c.hash.clone())) {
+                    match witness(&path, &c) {
+                        Ok(()) => last = Some((c.seq, c.hash.clone())),
+                        Err(e) => eprintln!("witness {}: {e}", path.display()),
+                    }
+                }
+            }
+            Err(e) => eprintln!("witness: {e}"),
+        }
+        std::thread::sleep(every);
+    }
+}
