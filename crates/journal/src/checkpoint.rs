@@ -45,36 +45,73 @@ impl Checkpoint {
         )
     }
 
-    /// Read a checkpoint line (surrounding text, such as a PDF's, is ignored).
-    pub fn parse(line: &str) -> Result<Checkpoint, String> {
-        let at = line
+    /// As printed on paper: the signature in groups of 32 so the line wraps cleanly.
+    pub fn printed(&self) -> String {
+        let groups: Vec<&str> = self
+            .signature
+            .as_bytes()
+            .chunks(32)
+            .map(|c| std::str::from_utf8(c).unwrap_or_default())
+            .collect();
+        format!(
+            "{CHECKPOINT_TAG} v1 {} {} {} {} {}",
+            self.node,
+            self.seq,
+            self.hash,
+            self.at,
+            groups.join(" ")
+        )
+    }
+
+    /// Read a checkpoint from text that starts with one (what follows it is ignored; the
+    /// signature may be split into groups, as printed, and across lines).
+    pub fn parse(text: &str) -> Result<Checkpoint, String> {
+        let at = text
             .find(CHECKPOINT_TAG)
-            .ok_or_else(|| format!("expected a line starting '{CHECKPOINT_TAG} v1'"))?;
-        let w: Vec<&str> = line[at..].split_whitespace().collect();
-        if w.len() < 7 || w[1] != "v1" {
-            return Err(format!(
-                "expected '{CHECKPOINT_TAG} v1 NODE SEQ HASH TIME SIGNATURE', found {:?}",
-                &line[at..]
-            ));
+            .ok_or_else(|| format!("expected text starting '{CHECKPOINT_TAG} v1'"))?;
+        let mut w = text[at..].split_whitespace();
+        let mut next = |what: &str| {
+            w.next().map(str::to_string).ok_or_else(|| {
+                format!(
+                    "expected '{CHECKPOINT_TAG} v1 NODE SEQ HASH TIME SIGNATURE': {what} missing"
+                )
+            })
+        };
+        let (_, version) = (next("tag")?, next("version")?);
+        if version != "v1" {
+            return Err(format!("version: expected v1, found {version:?}"));
         }
-        let seq = w[3]
+        let node = next("node")?;
+        let seq = next("sequence")?;
+        let seq = seq
             .parse()
-            .map_err(|_| format!("sequence: expected a number, found {:?}", w[3]))?;
+            .map_err(|_| format!("sequence: expected a number, found {seq:?}"))?;
+        let (hash, time) = (next("hash")?, next("time")?);
+        let mut signature = String::new();
+        while signature.len() < 128 {
+            let part = next("signature")?;
+            if !part.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Err(format!("signature: expected hexadecimal, found {part:?}"));
+            }
+            signature.push_str(&part);
+        }
         Ok(Checkpoint {
-            node: w[2].into(),
+            node,
             seq,
-            hash: w[4].into(),
-            at: w[5].into(),
-            signature: w[6].into(),
+            hash,
+            at: time,
+            signature,
         })
     }
 
-    /// Every checkpoint line in a text (a witness file holds one per line).
+    /// Every checkpoint in a text (a witness file holds one per line; a printed pack's text has
+    /// one on its cover).
     pub fn all_in(text: &str) -> Result<Vec<Checkpoint>, String> {
-        text.lines()
+        text.match_indices(CHECKPOINT_TAG)
             .enumerate()
-            .filter(|(_, l)| l.contains(CHECKPOINT_TAG))
-            .map(|(i, l)| Checkpoint::parse(l).map_err(|e| format!("line {}: {e}", i + 1)))
+            .map(|(i, (at, _))| {
+                Checkpoint::parse(&text[at..]).map_err(|e| format!("checkpoint {}: {e}", i + 1))
+            })
             .collect()
     }
 }

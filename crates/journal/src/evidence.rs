@@ -45,6 +45,9 @@ pub struct Bundle {
     pub events: Vec<StoredEvent>,
     /// For each origin node, every link from its first included event to its head.
     pub chain: BTreeMap<String, Vec<Link>>,
+    /// The signed enrolments that make each other node trusted by the signing node.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enrolments: Vec<StoredEvent>,
 }
 
 /// The signed manifest.
@@ -125,6 +128,28 @@ impl Journal {
         now: jiff::Timestamp,
     ) -> Result<Bundle, JournalError> {
         let keys = self.node_keys()?;
+        // Only the organisation's own events go into evidence: a node nobody trusted enrolled
+        // is refused here, as `verify` refuses it.
+        let trusted = self.trusted_nodes()?;
+        if let Some(r) = rows.iter().find(|r| !trusted.contains(&r.stored.node_id)) {
+            let parsed = crate::verify::load_keys(&self.conn)?;
+            return Err(JournalError::corrupt(
+                format!("event {}/{}", r.stored.node_id, r.stored.seq),
+                crate::verify::untrusted(&r.stored.node_id, &parsed),
+            ));
+        }
+        let enrolments: Vec<StoredEvent> = if keys.len() > 1 {
+            self.event_rows(
+                &format!("{SELECT_EVENTS} WHERE kind = 'node_enrolled' ORDER BY pos"),
+                [],
+            )?
+            .into_iter()
+            .map(|r| r.stored)
+            .filter(|e| trusted.contains(&e.node_id))
+            .collect()
+        } else {
+            Vec::new()
+        };
         let mut first: BTreeMap<String, u64> = BTreeMap::new();
         for r in rows {
             let e = first
@@ -159,6 +184,11 @@ impl Journal {
                 nodes.insert(node.clone(), k.clone());
             }
         }
+        for e in &enrolments {
+            if let Some(k) = keys.get(&e.node_id) {
+                nodes.insert(e.node_id.clone(), k.clone());
+            }
+        }
         Ok(Bundle {
             format: EVIDENCE_FORMAT.into(),
             scope: scope.to_string(),
@@ -166,6 +196,7 @@ impl Journal {
             nodes,
             events: rows.iter().map(|r| r.stored.clone()).collect(),
             chain,
+            enrolments,
         })
     }
 
@@ -300,8 +331,40 @@ pub fn verify_evidence(dir: &Path) -> Result<EvidenceReport, String> {
         }
         keys.insert(node.as_str(), key);
     }
+    // Trusted: the signing node, and the nodes it enrolled (or nodes it trusts enrolled), by
+    // enrolments whose seal holds.
+    let mut trusted: std::collections::BTreeSet<String> = [m.node_id.clone()].into();
+    loop {
+        let before = trusted.len();
+        for e in &b.enrolments {
+            let Some(k) = keys
+                .get(e.node_id.as_str())
+                .filter(|_| trusted.contains(&e.node_id))
+            else {
+                continue;
+            };
+            e.check_seal(k)
+                .map_err(|x| format!("bundle.json: enrolment {}/{}: {x}", e.node_id, e.seq))?;
+            if let Ok(lantern_core::event::Event::NodeEnrolled {
+                node, public_key, ..
+            }) = crate::event_format::decode(&e.payload)
+                && crate::identity::node_id_for_key(&public_key).as_deref() == Ok(node.as_str())
+            {
+                trusted.insert(node);
+            }
+        }
+        if trusted.len() == before {
+            break;
+        }
+    }
     for (i, ev) in b.events.iter().enumerate() {
         let at = format!("bundle.json: event {} ({}/{})", i + 1, ev.node_id, ev.seq);
+        if !trusted.contains(&ev.node_id) {
+            return Err(format!(
+                "{at}: signed by node {}, which the pack's signing node {} did not enrol: not the organisation's own",
+                ev.node_id, m.node_id
+            ));
+        }
         let k = keys
             .get(ev.node_id.as_str())
             .ok_or(format!("{at}: no public key for its node"))?;

@@ -82,6 +82,9 @@ struct PackOut {
     version: u32,
     reprint_of: Option<String>,
     destroy_by: String,
+    /// A signed checkpoint of the journal as printed: the paper copy is a witness that
+    /// `lantern verify --against` can check the journal against later.
+    checkpoint: String,
     legend: Vec<(&'static str, &'static str)>,
     people: Vec<PersonOut>,
     contacts: Vec<[String; 4]>,
@@ -422,6 +425,7 @@ impl App {
             reprint_of: reprint_of.map(str::to_string),
             destroy_by: (today + jiff::Span::new().days(lantern_core::print::PACK_KEEP_DAYS))
                 .to_string(),
+            checkpoint: self.checkpoint()?.printed(),
             legend: LEGEND.to_vec(),
             people: out_people,
             contacts,

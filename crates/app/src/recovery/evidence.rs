@@ -337,6 +337,10 @@ impl App {
             }
         }
         data.proof.push((
+            "Checkpoint (keep a copy)".into(),
+            self.checkpoint()?.printed(),
+        ));
+        data.proof.push((
             "How to check".into(),
             "lantern verify-evidence FOLDER — on any machine, without the database; one changed byte fails".into(),
         ));

@@ -79,6 +79,18 @@ fn the_pack_has_every_part_and_a_page_is_kept_as_png() {
     ] {
         assert!(t.contains(needle), "cover lacks {needle:?}");
     }
+    // The cover carries a signed checkpoint of the journal: the paper copy is a witness the
+    // journal can be checked against later.
+    assert!(
+        t.contains("lantern-checkpoint v1"),
+        "cover lacks the checkpoint"
+    );
+    let witness = out.path().join("pack.txt");
+    std::fs::write(&witness, &t).unwrap();
+    lantern(d.path())
+        .args(["verify", "--against", witness.to_str().unwrap()])
+        .assert()
+        .success();
     // Each person's essentials, with markers that are words: Edith's mobility is STALE.
     assert!(t.contains("Edith Marlow"));
     assert!(
@@ -155,7 +167,15 @@ fn the_rota_lists_the_days_visits_with_priorities_in_words() {
 
 #[test]
 fn the_same_data_and_clock_give_the_same_bytes() {
-    let (a, b) = (demo_at(NOW), demo_at(NOW));
+    // A copy of one node (the same key: the cover's signed checkpoint names the node).
+    let a = demo_at(NOW);
+    let b = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(a.path()).unwrap() {
+        let f = f.unwrap();
+        if f.file_type().unwrap().is_file() {
+            std::fs::copy(f.path(), b.path().join(f.file_name())).unwrap();
+        }
+    }
     let out = tempfile::tempdir().unwrap();
     let mut bytes = Vec::new();
     for (i, d) in [&a, &b].into_iter().enumerate() {

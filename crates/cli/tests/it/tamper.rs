@@ -155,6 +155,26 @@ fn only_enrolled_nodes_are_trusted() {
         err.contains("no trusted node enrolled") && err.contains(&oid),
         "{err}"
     );
+    // Nor do they go into evidence: a period pack is refused, naming the node.
+    let pack = other.path().join("pack");
+    let err = fails(
+        d,
+        &[
+            "--as",
+            "s-sam-morgan",
+            "evidence",
+            "--from",
+            "2000-01-01 00:00",
+            "--to",
+            "2100-01-01 00:00",
+            "--out",
+            pack.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        err.contains("no trusted node enrolled") && err.contains(&oid),
+        "{err}"
+    );
     // Enrolled by an admin (on a node with no forged rows): trusted, listed, and it verifies.
     let clean = demo();
     let d = clean.path();

@@ -127,3 +127,40 @@ fn concurrent_edits_of_a_section_become_a_visible_conflict_on_both_nodes() {
     assert_eq!(ra.conflicts.len(), 1);
     assert!(a.verify().unwrap().is_ok() && b.verify().unwrap().is_ok());
 }
+
+/// Issue 15: an evidence pack holding another node's events carries the enrolment that makes
+/// that node trusted, and verifies anywhere; without the enrolment it is refused.
+#[test]
+fn evidence_with_an_enrolled_nodes_events_verifies_and_without_it_is_refused() {
+    let (da, db, dp) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let b = populated(db.path(), 1);
+    let mut a = Journal::create(da.path()).unwrap();
+    enrol(&mut a, &b);
+    sync(&b, &mut a);
+    let rows = a.select_events(|_| true).unwrap();
+    let bundle = a.evidence_bundle("everything", &rows, now()).unwrap();
+    assert_eq!(bundle.enrolments.len(), 1);
+    let (_, files) = a
+        .evidence_files(&bundle, vec![("evidence.pdf", b"%PDF".to_vec())])
+        .unwrap();
+    let ok = dp.path().join("ok");
+    lantern_journal::write_evidence(&ok, &files).unwrap();
+    lantern_journal::verify_evidence(&ok).unwrap();
+    // The same pack made without the enrolment (signed again by A): refused, naming B.
+    let mut stripped = bundle.clone();
+    stripped.enrolments.clear();
+    let (_, files) = a
+        .evidence_files(&stripped, vec![("evidence.pdf", b"%PDF".to_vec())])
+        .unwrap();
+    let bad = dp.path().join("bad");
+    lantern_journal::write_evidence(&bad, &files).unwrap();
+    let e = lantern_journal::verify_evidence(&bad).unwrap_err();
+    assert!(
+        e.contains(b.node_id()) && e.contains("did not enrol"),
+        "{e}"
+    );
+}
