@@ -124,6 +124,15 @@ impl Person {
             if self.access_note.is_some() {
                 self.access_note = Some(WITHHELD.to_string());
             }
+            // Family names and numbers can say where a person is: withheld too, saying so
+            // (never an empty list that reads as "no contacts").
+            if !self.key_contacts.is_empty() {
+                self.key_contacts = vec![KeyContact {
+                    name: WITHHELD.to_string(),
+                    relationship: format!("{} contact(s) withheld", self.key_contacts.len()),
+                    phone: None,
+                }];
+            }
         }
         self
     }

@@ -131,8 +131,10 @@ impl Role {
     }
 
     /// Export records (FHIR of records made in Lantern; the whole journal for supplier exit).
+    /// Not auditors: they see evidence, figures and the audit trail, never a file of everyone's
+    /// essential information.
     pub fn may_export(self) -> bool {
-        matches!(self, Role::RegisteredManager | Role::Admin | Role::Auditor)
+        matches!(self, Role::RegisteredManager | Role::Admin)
     }
 
     pub fn may_manage_accounts(self) -> bool {

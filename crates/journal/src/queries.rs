@@ -417,6 +417,28 @@ impl Journal {
         )
     }
 
+    /// The latest break-glass opening of `person` by `actor` recorded at or after `since`
+    /// (RFC 3339): when, and the reason given.
+    pub fn break_glass_since(
+        &self,
+        actor: &str,
+        person: &str,
+        since: &str,
+    ) -> Result<Option<(String, String)>, JournalError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT recorded_at, break_glass FROM p_audit
+                 WHERE person = ?1 AND actor = ?2 AND break_glass IS NOT NULL AND recorded_at >= ?3
+                 ORDER BY pos DESC LIMIT 1",
+            )?
+            .query_row(params![person, actor, since], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
+    }
+
     /// Every node enrolment held, oldest first, with the node that signed it.
     pub fn enrolments(&self) -> Result<Vec<(String, Event)>, JournalError> {
         let mut st = self

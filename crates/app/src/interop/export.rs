@@ -5,7 +5,7 @@ use lantern_core::FieldError;
 use lantern_core::event::Event;
 use lantern_core::mei::SectionKind;
 use lantern_core::role::Role;
-use lantern_journal::{ImportAllError, Journal, Manifest};
+use lantern_journal::{ImportAllError, Journal, Manifest, NewEvent};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -38,7 +38,7 @@ impl App {
     /// and records changed since then. What the reader may not see of a restricted person
     /// (address, access) is left out.
     pub fn export_fhir(
-        &self,
+        &mut self,
         actor: &Actor,
         person: Option<&str>,
         since: Option<&str>,
@@ -50,8 +50,19 @@ impl App {
             })
             .transpose()?;
         if let Some(p) = person {
-            self.person(p)?;
+            self.ensure_in_reach(actor, p)?;
         }
+        // Only the people in the actor's scope (or the one named, reached by break-glass).
+        let scope = self.scope(actor)?;
+        let in_scope = |p: &lantern_core::person::Person| {
+            person.is_some_and(|x| x == p.id.as_str()) || (person.is_none() && scope.includes(p))
+        };
+        let everyone = self.journal.people(None)?;
+        let allowed: HashSet<&str> = everyone
+            .iter()
+            .filter(|p| in_scope(p))
+            .map(|p| p.id.as_str())
+            .collect();
         let rows = self.journal.events_of_kinds(&[
             "mei_section_set",
             "mei_section_confirmed",
@@ -65,6 +76,9 @@ impl App {
         for row in rows {
             let who = row.event.person().map(|p| p.as_str().to_string());
             if person.is_some() && who.as_deref() != person {
+                continue;
+            }
+            if who.as_deref().is_some_and(|w| !allowed.contains(w)) {
                 continue;
             }
             let time = |s: &str, what: &str| {
@@ -94,10 +108,12 @@ impl App {
             });
         }
         let mut people = Vec::new();
-        for p in self.journal.people(None)? {
-            if person.is_some_and(|x| x != p.id.as_str()) {
-                continue;
-            }
+        let mut reads = Vec::new();
+        for p in everyone
+            .iter()
+            .filter(|p| allowed.contains(p.id.as_str()))
+            .cloned()
+        {
             let id = p.id.to_string();
             let sections: Vec<_> = self
                 .journal
@@ -113,6 +129,16 @@ impl App {
                 continue;
             }
             let withheld = p.restricted && !actor.may_see_restricted();
+            // Every person whose essential information leaves in the file is a read, audited.
+            reads.push(NewEvent::now(
+                actor.journal_name(),
+                Event::MeiViewed {
+                    person: p.id.clone(),
+                    sections: sections.iter().map(|r| r.content.kind()).collect(),
+                    channel: "export:fhir".into(),
+                    break_glass: None,
+                },
+            ));
             people.push(lantern_fhir::export::PersonOut {
                 person: if withheld { p.withheld() } else { p },
                 withheld,
@@ -121,6 +147,8 @@ impl App {
         }
         let names = self.staff_names()?;
         let org = self.journal.org_name()?.unwrap_or_default();
+        // Durable before the file is handed over.
+        self.journal.append_batch(reads, self.now())?;
         Ok(lantern_fhir::export::bundle(
             &people,
             &history,

@@ -10,6 +10,10 @@ use lantern_core::person::Person;
 use lantern_core::role::Role;
 use lantern_journal::{AuditRow, NewEvent};
 
+/// How long a break-glass opening lets a manager act on that person (edit, check, call) before
+/// a reason is asked again.
+pub const BREAK_GLASS_HOURS: i64 = 8;
+
 /// An audit event of a read, prepared by [`App::authorize_view`] and made durable by
 /// [`App::append_prepared`] before the read is shown. Opaque: nobody outside app builds events.
 #[derive(Debug)]
@@ -46,8 +50,9 @@ impl App {
         person: &str,
         channel: &str,
         shown: &[lantern_core::mei::SectionKind],
+        break_glass: Option<&str>,
     ) -> Result<PersonView, AppError> {
-        let mut audit = self.authorize_view(actor, person, channel, None)?;
+        let mut audit = self.authorize_view(actor, person, channel, break_glass)?;
         if let Event::MeiViewed { sections, .. } = &mut audit.0.event {
             *sections = shown.to_vec();
         }
@@ -85,6 +90,20 @@ impl App {
             PersonAccess::Denied => return Err(not_found()),
             PersonAccess::BreakGlass => {
                 let reason = break_glass.map(str::trim).unwrap_or("");
+                // Opened with a reason within the last hours: a continuation, audited as such.
+                if reason.is_empty()
+                    && let Ok((_, Some(continuing))) = self.reach(actor, person)
+                {
+                    return Ok(AuditEvent(NewEvent::now(
+                        actor.journal_name(),
+                        Event::MeiViewed {
+                            person: p.id,
+                            sections: ALL_SECTIONS.to_vec(),
+                            channel: channel.to_string(),
+                            break_glass: Some(continuing),
+                        },
+                    )));
+                }
                 if reason.len() < 10 {
                     return Err(AppError::BreakGlassRequired(FieldError::new(
                         format!("person {person}"),
@@ -105,19 +124,15 @@ impl App {
         Ok(AuditEvent(NewEvent::now(actor.journal_name(), ev)))
     }
 
-    /// The person an authorised read names (see [`App::authorize_view`]), with their sections,
-    /// as the actor may see them.
-    pub fn show_authorized(
+    /// A person whose read was authorised (see [`App::authorize_view`]), with their sections as
+    /// the actor may see them.
+    pub fn show_person_in_reach(
         &self,
         actor: &Actor,
-        audit: &AuditEvent,
+        person: &str,
     ) -> Result<PersonView, AppError> {
-        match &audit.0.event {
-            Event::MeiViewed { person, .. } => {
-                Ok(self.show_person(person.as_str())?.shown_to(actor))
-            }
-            _ => Err(AppError::not_found("person", "", "")),
-        }
+        self.reach(actor, person)?;
+        Ok(self.show_person(person)?.shown_to(actor))
     }
 
     /// Append audit events prepared elsewhere (the server's group commit of audit events),
@@ -158,16 +173,89 @@ impl App {
         Ok(Scope::of(s, assigned))
     }
 
-    /// Check that the actor may act on this person (in scope, or a manager who may break glass);
-    /// anyone else is told the person does not exist.
+    /// Check that the actor may act on this person: in scope, or a manager who broke glass to
+    /// open them (with a reason, audited) within the last [`BREAK_GLASS_HOURS`]; a manager who has
+    /// not is asked for the reason first, and anyone else is told the person does not exist.
     pub(crate) fn ensure_in_reach(&self, actor: &Actor, person: &str) -> Result<Person, AppError> {
+        Ok(self.reach(actor, person)?.0)
+    }
+
+    /// [`App::ensure_in_reach`], with the break-glass reason it relies on (none in scope).
+    fn reach(&self, actor: &Actor, person: &str) -> Result<(Person, Option<String>), AppError> {
         let p = self
             .journal
             .person(person)?
             .ok_or_else(|| AppError::not_found("person", person, ""))?;
         match self.person_access(actor, &p)? {
-            PersonAccess::Allowed | PersonAccess::BreakGlass => Ok(p),
+            PersonAccess::Allowed => Ok((p, None)),
             PersonAccess::Denied => Err(AppError::not_found("person", person, "")),
+            PersonAccess::BreakGlass => {
+                let since = self
+                    .now()
+                    .checked_sub(jiff::SignedDuration::from_hours(BREAK_GLASS_HOURS))
+                    .unwrap_or(self.now());
+                match self.journal.break_glass_since(
+                    &actor.journal_name(),
+                    person,
+                    &since.to_string(),
+                )? {
+                    Some((at, reason)) => Ok((
+                        p,
+                        Some(format!(
+                            "continuing break-glass opened at {}: {reason}",
+                            lantern_core::time::show(at.parse().unwrap_or(self.now()))
+                        )),
+                    )),
+                    None => Err(AppError::BreakGlassRequired(FieldError::new(
+                        format!("person {person}"),
+                        "reason",
+                        "the person opened first with a reason (break glass): they are outside your service",
+                        "",
+                    ))),
+                }
+            }
         }
+    }
+
+    /// A person's name, when they are within the actor's reach (no essential information).
+    pub fn name_in_reach(&self, actor: &Actor, person: &str) -> Option<String> {
+        let p = self.journal.person(person).ok()??;
+        match self.person_access(actor, &p).ok()? {
+            PersonAccess::Denied => None,
+            _ => Some(p.display_name()),
+        }
+    }
+
+    /// Open a person's page for an action (an edit form, a readiness check): the same reach as
+    /// acting on them, and the read recorded in the journal before it is shown, as a
+    /// continuation of any break-glass it relies on.
+    pub fn person_in_reach(
+        &mut self,
+        actor: &Actor,
+        person: &str,
+        channel: &str,
+    ) -> Result<PersonView, AppError> {
+        self.record_read(actor, person, channel)?;
+        Ok(self.show_person(person)?.shown_to(actor))
+    }
+
+    /// Check reach as [`App::person_in_reach`] does and record the read of a person's essential
+    /// information (or what is derived from it, such as readiness reasons) before it is shown.
+    pub fn record_read(
+        &mut self,
+        actor: &Actor,
+        person: &str,
+        channel: &str,
+    ) -> Result<(), AppError> {
+        let (p, break_glass) = self.reach(actor, person)?;
+        let ev = Event::MeiViewed {
+            person: p.id,
+            sections: ALL_SECTIONS.to_vec(),
+            channel: channel.to_string(),
+            break_glass,
+        };
+        self.journal
+            .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
+        Ok(())
     }
 }

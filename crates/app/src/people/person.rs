@@ -99,14 +99,6 @@ impl App {
             .collect())
     }
 
-    /// One person within the actor's reach, with their sections, for forms that act on them
-    /// (the section edit form, the readiness check). Opening a person's essential information to
-    /// read goes through [`App::view_person`], which records the read.
-    pub fn person_in_reach(&self, actor: &Actor, id: &str) -> Result<PersonView, AppError> {
-        self.ensure_in_reach(actor, id)?;
-        Ok(self.show_person(id)?.shown_to(actor))
-    }
-
     /// People within the actor's reach who are likely the same as this one (same names and
     /// birth date, no conflicting NHS numbers): id and name, for the person page.
     pub fn likely_duplicates_of(

@@ -101,7 +101,7 @@ fn every_use_case_on_a_person_checks_scope_itself() {
         other => panic!("{what} on a person outside scope: {other:?}"),
     };
     not_found(
-        app.person_in_reach(&sub, &outside).map(drop),
+        app.person_in_reach(&sub, &outside, "test").map(drop),
         "person_in_reach",
     );
     not_found(
@@ -159,7 +159,7 @@ fn every_use_case_on_a_person_checks_scope_itself() {
     );
     // Inside scope the same calls work.
     let mine = theirs[0].person.id.to_string();
-    app.person_in_reach(&sub, &mine).unwrap();
+    app.person_in_reach(&sub, &mine, "test").unwrap();
     app.evaluate_readiness(&sub, &mine, "rapid-start").unwrap();
 }
 
@@ -179,7 +179,10 @@ fn a_fhir_export_read_into_a_fresh_node_gives_the_same_essential_information() {
         "Daughter to confirm LPA",
     )
     .unwrap();
-    let bundle = app.export_fhir(&manager, None, None).unwrap();
+    // The local operator sees every service (a registered manager exports only their own).
+    let bundle = app
+        .export_fhir(&Actor::LocalOperator("t".into()), None, None)
+        .unwrap();
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), serde_json::to_vec(&bundle).unwrap()).unwrap();
     // `scripts/test.sh` checks it with the two third-party validators.

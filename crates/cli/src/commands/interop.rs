@@ -86,7 +86,7 @@ pub fn export(ctx: &Ctx, cmd: &ExportCmd) -> anyhow::Result<ExitCode> {
             person,
             since,
         } => {
-            let app = ctx.open()?;
+            let mut app = ctx.open()?;
             let actor = ctx.actor(&app)?;
             let bundle = app.export_fhir(&actor, person.as_deref(), since.as_deref())?;
             let text = serde_json::to_string_pretty(&bundle)?;

@@ -385,7 +385,11 @@ fn deceased_invalid_nhs_numbers_and_restricted_records_are_kept_flagged_and_hand
             people_in("9449310394", "Hidden", json!({"meta": {
                 "lastUpdated": "2026-11-30T10:00:00Z",
                 "security": [{"system": "http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "code": "R", "display": "restricted"}]
-            }})),
+            }, "contact": [{
+                "relationship": [{"text": "sister"}],
+                "name": {"family": "Marsh", "given": ["Olive"]},
+                "telecom": [{"system": "phone", "value": "01632 960777"}]
+            }]})),
         ]
     });
     let f = write(files.path(), "pds.json", &b);
@@ -449,9 +453,20 @@ fn deceased_invalid_nhs_numbers_and_restricted_records_are_kept_flagged_and_hand
         "{as_coordinator}"
     );
     assert!(!as_coordinator.to_string().contains("Quiet Close"));
+    // Her contacts too (they can say where she is), saying they are withheld, not "none". (The
+    // escalation route, confirmed for her care, stays: carers must be able to escalate.)
+    let contacts = as_coordinator["person"]["key_contacts"].to_string();
+    assert!(
+        !contacts.contains("Marsh") && !contacts.contains("960777"),
+        "{contacts}"
+    );
+    assert!(contacts.contains("1 contact(s) withheld"), "{contacts}");
     let as_manager = json(d.path(), &["--as", "s-amara-osei", "mei", "show", &hidden]);
     assert!(
-        as_manager.to_string().contains("Quiet Close"),
+        as_manager.to_string().contains("Quiet Close")
+            && as_manager["person"]["key_contacts"]
+                .to_string()
+                .contains("Marsh"),
         "{as_manager}"
     );
 }

@@ -1044,6 +1044,19 @@ fn mei_changes_during_an_outage_are_on_the_reconciliation_board() {
         "p-0001",
         "Stand-aid with two carers since the fall",
     );
+    // Willow House is outside Amara's service: she breaks glass first, with a reason.
+    as_at(
+        data,
+        now,
+        "s-amara-osei",
+        &[
+            "person",
+            "show",
+            "p-0050",
+            "--break-glass",
+            "Daughter phoned the office about a fall",
+        ],
+    );
     set_mobility(data, now, "p-0050", "Hoist for all transfers");
     let recs = mei_records(data, now, &real);
     assert_eq!(recs.len(), 1, "{recs:?}");

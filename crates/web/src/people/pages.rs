@@ -213,9 +213,8 @@ fn person_page(
         duplicate_decisions: app.duplicate_decisions(&user.actor(), p.id.as_str())?,
         merged_into: p.merged_into.as_ref().map(|m| {
             let name = app
-                .person_in_reach(&user.actor(), m.as_str())
-                .map(|v| v.person.display_name())
-                .unwrap_or_else(|_| "a record outside your service".into());
+                .name_in_reach(&user.actor(), m.as_str())
+                .unwrap_or_else(|| "a record outside your service".into());
             (m.to_string(), name)
         }),
         can_decide_duplicates: role.may_import(),
@@ -255,7 +254,13 @@ async fn open(
     let r = async {
         let (page, audit) = state
             .run(move |app| -> Result<_, AppError> {
-                let audit = app.authorize_view(&user.actor(), &pid, "web", reason.as_deref())?;
+                let mut audit =
+                    Some(app.authorize_view(&user.actor(), &pid, "web", reason.as_deref())?);
+                if reason.is_some() {
+                    // Breaking glass is rare: its reason is made durable before anything of the
+                    // person is put together, and what follows reads as its continuation.
+                    app.append_prepared(audit.take().into_iter().collect())?;
+                }
                 // The page's content depends only on the data, the minute (staleness) and what
                 // the role may do; the viewer's own parts are filled in after.
                 let version = app.data_version()?;
@@ -264,7 +269,7 @@ async fn open(
                 let mut page = match cache.person_pages().get(&key, version, minute) {
                     Some(p) => p,
                     None => {
-                        let view = app.show_authorized(&user.actor(), &audit)?;
+                        let view = app.show_person_in_reach(&user.actor(), &pid)?;
                         let p = person_page(app, &user, view, None, None, vec![])?;
                         cache.person_pages().put(key, version, minute, p.clone());
                         p
@@ -281,7 +286,9 @@ async fn open(
             })
             .await?;
         // The page is shown only once the read is in the journal.
-        state.record_audit(audit).await?;
+        if let Some(audit) = audit {
+            state.record_audit(audit).await?;
+        }
         Ok::<_, AppError>(page)
     }
     .await;
@@ -399,7 +406,7 @@ pub async fn decide_duplicate(
             let err = FormError::from_app("duplicates", &e);
             let r = state
                 .run(move |app| -> Result<Response, AppError> {
-                    let view = app.person_in_reach(&user.actor(), &id)?;
+                    let view = app.person_in_reach(&user.actor(), &id, "web")?;
                     let mut page = person_page(app, &user, view, None, None, vec![err])?;
                     page.duplicate_reason = reason;
                     Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page))
@@ -453,7 +460,7 @@ pub async fn confirm_section(
                         )?;
                         return Ok(render(&page));
                     }
-                    let view = app.person_in_reach(&user.actor(), &id)?;
+                    let view = app.person_in_reach(&user.actor(), &id, "web")?;
                     Ok(render(&person_page(
                         app,
                         &user,
@@ -483,7 +490,7 @@ struct Typed<'a> {
 }
 
 fn edit_page(
-    app: &App,
+    app: &mut App,
     user: &SignedIn,
     id: &str,
     section: &str,
@@ -491,7 +498,7 @@ fn edit_page(
     typed: Option<Typed>,
 ) -> Result<SectionEditPage, AppError> {
     let kind = SectionKind::parse(section)?;
-    let view = app.person_in_reach(&user.actor(), id)?;
+    let view = app.person_in_reach(&user.actor(), id, "web:edit")?;
     let p = &view.person;
     let current = view
         .sections

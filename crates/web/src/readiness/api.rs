@@ -18,7 +18,11 @@ pub async fn readiness(
     let user = cur.user.clone();
     reply(
         state
-            .run(move |app| app.evaluate_readiness(&user.actor(), &id, &handover))
+            .run(move |app| {
+                let actor = user.actor();
+                app.record_read(&actor, &id, "api:readiness")?;
+                app.evaluate_readiness(&actor, &id, &handover)
+            })
             .await,
     )
 }

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 /// Build the check page for a person and handover point.
 pub(crate) fn check_page(
-    app: &App,
+    app: &mut App,
     user: &SignedIn,
     id: &str,
     handover: &str,
@@ -24,7 +24,7 @@ pub(crate) fn check_page(
     errors: Vec<FormError>,
 ) -> Result<CheckPage, AppError> {
     let actor = user.actor();
-    let view = app.person_in_reach(&actor, id)?;
+    let view = app.person_in_reach(&actor, id, "web:check")?;
     let p = &view.person;
     let now = app.evaluate_readiness(&actor, id, handover)?;
     let last = app.last_readiness(&actor, id, now.handover)?;

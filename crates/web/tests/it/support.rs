@@ -120,6 +120,11 @@ impl Site {
     pub async fn event_count(&self) -> u64 {
         self.state.run(|app| app.event_count().unwrap()).await
     }
+
+    /// Where the last event that changed data is (audited reads do not move it).
+    pub async fn data_version(&self) -> i64 {
+        self.state.run(|app| app.data_version().unwrap()).await
+    }
 }
 
 /// One demo account per role.

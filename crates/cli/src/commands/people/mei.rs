@@ -45,7 +45,11 @@ pub fn read_input(path: &std::path::Path) -> anyhow::Result<String> {
 
 pub fn run(ctx: &Ctx, cmd: &MeiCmd) -> anyhow::Result<ExitCode> {
     match cmd {
-        MeiCmd::Show { person, section } => show(ctx, person, section.as_deref()),
+        MeiCmd::Show {
+            person,
+            section,
+            break_glass,
+        } => show(ctx, person, section.as_deref(), break_glass.as_deref()),
         MeiCmd::Set {
             person,
             section,
@@ -117,7 +121,12 @@ fn done(
 }
 
 /// Show a person and their sections (or one section).
-pub fn show(ctx: &Ctx, person: &str, section: Option<&str>) -> anyhow::Result<ExitCode> {
+pub fn show(
+    ctx: &Ctx,
+    person: &str,
+    section: Option<&str>,
+    break_glass: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let kind = section
         .map(lantern_app::core::mei::SectionKind::parse)
         .transpose()
@@ -129,7 +138,7 @@ pub fn show(ctx: &Ctx, person: &str, section: Option<&str>) -> anyhow::Result<Ex
         Some(k) => vec![k],
         None => lantern_app::core::mei::ALL_SECTIONS.to_vec(),
     };
-    let view = app.view_person_sections(&actor, person, "cli", &shown)?;
+    let view = app.view_person_sections(&actor, person, "cli", &shown, break_glass)?;
     let sections: Vec<_> = view
         .sections
         .iter()
@@ -221,6 +230,10 @@ pub enum MeiCmd {
         person: String,
         /// One section: risks, medication, mobility, communication, consent, escalation.
         section: Option<String>,
+        /// A person outside your service: why you must open them (audited, listed for review;
+        /// you may then act on them for the next hours without giving it again).
+        #[arg(long, value_name = "REASON")]
+        break_glass: Option<String>,
     },
     /// Set a section's content from JSON, with provenance.
     Set {

@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, cmd: &PersonCmd) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        PersonCmd::Show { id } => cmd_mei::show(ctx, id, None),
+        PersonCmd::Show { id, break_glass } => cmd_mei::show(ctx, id, None, break_glass.as_deref()),
         PersonCmd::Add(a) => {
             let mut app = ctx.open()?;
             let actor = ctx.actor(&app)?;
@@ -171,6 +171,10 @@ pub enum PersonCmd {
     Show {
         /// Person identifier.
         id: String,
+        /// A person outside your service: why you must open them (audited, listed for review;
+        /// you may then act on them for the next hours without giving it again).
+        #[arg(long, value_name = "REASON")]
+        break_glass: Option<String>,
     },
     /// Add a person.
     Add(PersonAddArgs),
