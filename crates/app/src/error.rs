@@ -28,6 +28,9 @@ pub enum AppError {
     /// The actor may not do this. Nothing was written.
     #[error("not permitted: {0}")]
     Forbidden(String),
+    /// Too many failed attempts: paused for a while. Nothing was written.
+    #[error("{0}")]
+    Throttled(String),
     /// The journal or database failed.
     #[error(transparent)]
     Journal(#[from] JournalError),

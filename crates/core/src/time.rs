@@ -17,15 +17,34 @@ pub fn show(ts: Timestamp) -> String {
 }
 
 /// Parse an instant: RFC 3339 (`2026-11-21T09:30:00Z`) or London wall-clock time (`2026-11-21 09:30`).
+/// Years a time typed into Lantern may fall in: anything else is a typing slip (year 0000,
+/// 20226), never a real event of adult social care.
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i16> = 1900..=2200;
+
 pub fn parse_instant(field: &str, s: &str) -> Result<Timestamp, FieldError> {
-    if let Ok(ts) = s.parse::<Timestamp>() {
+    let parsed = s.parse::<Timestamp>().ok().or_else(|| {
+        let civil = s.replace(' ', "T");
+        civil
+            .parse::<jiff::civil::DateTime>()
+            .ok()
+            .and_then(|dt| dt.to_zoned(london()).ok())
+            .map(|z| z.timestamp())
+    });
+    if let Some(ts) = parsed {
+        let year = ts.to_zoned(TimeZone::UTC).year();
+        if !PLAUSIBLE_YEARS.contains(&year) {
+            return Err(FieldError::new(
+                "input",
+                field,
+                format!(
+                    "a date and time between the years {} and {}",
+                    PLAUSIBLE_YEARS.start(),
+                    PLAUSIBLE_YEARS.end()
+                ),
+                s,
+            ));
+        }
         return Ok(ts);
-    }
-    let civil = s.replace(' ', "T");
-    if let Ok(dt) = civil.parse::<jiff::civil::DateTime>()
-        && let Ok(z) = dt.to_zoned(london())
-    {
-        return Ok(z.timestamp());
     }
     Err(FieldError::new(
         "input",

@@ -322,6 +322,13 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         doc         TEXT NOT NULL
     );
     "#,
+    // 10: sign-in failures kept in the database (a throttle that survives a restart), and when
+    // each session was last used (the idle timeout). Neither is a record: not journaled.
+    r#"
+    CREATE TABLE signin_failures (key TEXT NOT NULL, at TEXT NOT NULL);
+    CREATE INDEX signin_failures_key ON signin_failures (key, at);
+    ALTER TABLE sessions ADD COLUMN last_seen TEXT;
+    "#,
 ];
 
 /// Steps after which the projections are rebuilt from the events (a new column computed from

@@ -45,11 +45,12 @@ pub fn token(headers: &HeaderMap) -> Option<(String, bool)> {
         .map(|(_, v)| (v.to_string(), false))
 }
 
-/// A `Set-Cookie` value for a new session (or an expired one to clear it).
-pub fn session_cookie(token: Option<&str>) -> String {
+/// A `Set-Cookie` value for a new session (or an expired one to clear it); `Secure` under TLS.
+pub fn session_cookie(token: Option<&str>, tls: bool) -> String {
+    let secure = if tls { "; Secure" } else { "" };
     match token {
-        Some(t) => format!("{COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict"),
-        None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+        Some(t) => format!("{COOKIE}={t}; Path=/; HttpOnly; SameSite=Strict{secure}"),
+        None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
     }
 }
 
@@ -77,14 +78,24 @@ pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) ->
     };
     let method = req.method().clone();
     let Some(action) = crate::route_table::policy_for(&method, &path) else {
-        // A route without a policy is a bug; refuse rather than serve it unprotected.
-        return WebError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "error",
-            format!("no policy for {method} {path}"),
+        // The path exists but not with this method: 405, saying which methods it has.
+        let allowed = crate::route_table::methods_for(&path);
+        let allow = allowed
+            .iter()
+            .map(Method::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut r = WebError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!("{method} is not allowed on {path}: use {allow}"),
             api,
         )
         .into_response();
+        if let Ok(v) = axum::http::HeaderValue::from_str(&allow) {
+            r.headers_mut().insert(header::ALLOW, v);
+        }
+        return r;
     };
     if action == Action::Public {
         return next.run(req).await;

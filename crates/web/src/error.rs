@@ -33,6 +33,7 @@ impl WebError {
             ),
             AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found", None),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", None),
+            AppError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled", None),
             AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", None),
             AppError::Journal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error", None),
         };

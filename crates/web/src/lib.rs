@@ -10,6 +10,7 @@ mod auth;
 mod cache;
 mod disruption;
 mod error;
+mod headers;
 mod home;
 mod interop;
 mod openapi;

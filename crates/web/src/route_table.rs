@@ -449,6 +449,19 @@ pub fn policy_for(method: &Method, path: &str) -> Option<Action> {
     t.get(&(m, path)).copied()
 }
 
+/// The methods a path answers (for `405` and its `Allow` header).
+pub fn methods_for(path: &str) -> Vec<Method> {
+    let mut m: Vec<Method> = route_table()
+        .into_iter()
+        .filter(|r| r.path == path)
+        .map(|r| r.method)
+        .collect();
+    if m.contains(&Method::GET) {
+        m.push(Method::HEAD);
+    }
+    m
+}
+
 /// Build the router from the table, with the enforcing middleware on every route.
 pub fn router(state: AppState) -> Router {
     let mut r: Router<AppState> = Router::new();
@@ -457,5 +470,9 @@ pub fn router(state: AppState) -> Router {
     }
     r.route_layer(axum::middleware::from_fn_with_state(state.clone(), enforce))
         .fallback(home::pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::headers::security_headers,
+        ))
         .with_state(state)
 }

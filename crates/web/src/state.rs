@@ -1,12 +1,11 @@
 //! Shared state: a small pool of open `App`s (one SQLite connection each) used from blocking
-//! threads, and the sign-in throttle.
+//! threads, the audit writer and page caches. (The sign-in throttle is in the database.)
 
 use crate::cache::PageCache;
 use lantern_app::{App, AppError, AuditEvent, Clock};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
 
 /// Everything a request handler needs.
 #[derive(Clone)]
@@ -19,7 +18,8 @@ struct Inner {
     /// behind one long job (a dashboard rebuild) while other connections are free.
     free: Mutex<Vec<App>>,
     freed: Condvar,
-    throttle: Mutex<HashMap<String, (u32, Instant)>>,
+    /// Served over TLS: cookies are `Secure` and HSTS is sent.
+    tls: std::sync::atomic::AtomicBool,
     /// Dashboards by scope.
     pub(crate) dashboards: PageCache<crate::home::view::DashboardPage>,
     audit: Mutex<std::sync::mpsc::Sender<AuditJob>>,
@@ -89,11 +89,6 @@ impl Drop for Lease<'_> {
     }
 }
 
-/// Failed sign-ins allowed per name (and per client address) in the window before a pause.
-pub const MAX_FAILURES: u32 = 5;
-/// The throttle window.
-pub const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
-
 impl AppState {
     /// Open `connections` handles on the data directory.
     pub fn open(dir: &Path, clock: Clock, connections: usize) -> Result<AppState, AppError> {
@@ -110,7 +105,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 free: Mutex::new(apps),
                 freed: Condvar::new(),
-                throttle: Mutex::new(HashMap::new()),
+                tls: std::sync::atomic::AtomicBool::new(false),
                 dashboards: PageCache::new(1000),
                 audit: Mutex::new(tx),
                 dashboard_locks: Mutex::new(HashMap::new()),
@@ -161,29 +156,16 @@ impl AppState {
         }
     }
 
-    /// Whether sign-in for this key (a name or an address) is paused after repeated failures.
-    pub fn throttled(&self, key: &str) -> bool {
-        let t = self
-            .inner
-            .throttle
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        t.get(key)
-            .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < THROTTLE_WINDOW)
+    /// Whether this server answers over TLS.
+    pub fn tls(&self) -> bool {
+        self.inner.tls.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Count a failed sign-in.
-    pub fn failed(&self, key: &str) {
-        let mut t = self
-            .inner
-            .throttle
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        let e = t.entry(key.to_string()).or_insert((0, Instant::now()));
-        if e.1.elapsed() >= THROTTLE_WINDOW {
-            *e = (0, Instant::now());
-        }
-        e.0 += 1;
+    /// Say the server answers over TLS (`Secure` cookies, HSTS).
+    pub fn set_tls(&self) {
+        self.inner
+            .tls
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The dashboard cache.
@@ -208,14 +190,5 @@ impl AppState {
             l.clear();
         }
         l.entry(scope.to_string()).or_default().clone()
-    }
-
-    /// Forget failures after a successful sign-in.
-    pub fn succeeded(&self, key: &str) {
-        self.inner
-            .throttle
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(key);
     }
 }

@@ -90,6 +90,7 @@ pub async fn serve_tls(
     config: rustls::ServerConfig,
     ready: impl FnOnce(SocketAddr),
 ) -> std::io::Result<()> {
+    state.set_tls();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = tokio::net::TcpListener::bind(listen).await?;
     ready(listener.local_addr()?);

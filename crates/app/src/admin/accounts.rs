@@ -70,6 +70,28 @@ fn verify_password(password: &str, phc: &str) -> bool {
     })
 }
 
+/// Failed sign-ins for one account from one address before that pair is paused.
+pub const FAILURES_PER_ADDRESS: u32 = 5;
+/// Failed sign-ins for one account from anywhere (or for unknown names from one address) before
+/// it is paused.
+pub const FAILURES_PER_ACCOUNT: u32 = 20;
+/// How long failures count.
+pub const THROTTLE_MINUTES: i64 = 15;
+/// The idle timeout when `LANTERN_IDLE_MINUTES` does not say (minutes).
+pub const DEFAULT_IDLE_MINUTES: i64 = 30;
+
+/// The idle timeout: `LANTERN_IDLE_MINUTES` (5 to 720), else [`DEFAULT_IDLE_MINUTES`].
+pub fn idle_minutes() -> i64 {
+    static IDLE: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+    *IDLE.get_or_init(|| {
+        std::env::var("LANTERN_IDLE_MINUTES")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .filter(|m| (5..=720).contains(m))
+            .unwrap_or(DEFAULT_IDLE_MINUTES)
+    })
+}
+
 impl App {
     /// Create an account for a member of staff; returns the account and a one-time password that
     /// must be changed at first sign-in. Only an admin (or the local operator) may.
@@ -141,6 +163,61 @@ impl App {
 
     /// Check a sign-in name and password; on success start a session and return its token.
     /// Failure says only that the name or password is wrong, and takes as long either way.
+    /// Sign in from a source address, throttled in the database (so a restart does not reset
+    /// it): five failures for one account from one address pause that pair; twenty for one
+    /// account from anywhere pause that account; twenty for names that are no account from one
+    /// address pause those. A different account is never locked out by someone else's failures.
+    pub fn sign_in_from(
+        &self,
+        username: &str,
+        password: &str,
+        source: &str,
+    ) -> Result<(String, SignedIn), AppError> {
+        let name = username.trim().to_ascii_lowercase();
+        let known = Username::parse(&name)
+            .ok()
+            .map(|u| self.journal.account(u.as_str()))
+            .transpose()?
+            .flatten()
+            .is_some();
+        let pair = format!("pair:{name}|{source}");
+        let account = format!("account:{name}");
+        let unknown = format!("unknown-names:{source}");
+        let since = self
+            .now()
+            .checked_sub(SignedDuration::from_mins(THROTTLE_MINUTES))
+            .unwrap_or(self.now());
+        let over = |key: &str, limit: u32| -> Result<bool, AppError> {
+            Ok(self.journal.signin_failures(key, since)? >= limit)
+        };
+        let paused = if known {
+            over(&pair, FAILURES_PER_ADDRESS)? || over(&account, FAILURES_PER_ACCOUNT)?
+        } else {
+            over(&unknown, FAILURES_PER_ACCOUNT)?
+        };
+        if paused {
+            return Err(AppError::Throttled(format!(
+                "too many failed sign-ins: wait {THROTTLE_MINUTES} minutes, or ask an administrator"
+            )));
+        }
+        match self.sign_in(username, password) {
+            Ok(ok) => {
+                self.journal.clear_signin_failures(&pair)?;
+                Ok(ok)
+            }
+            Err(e) => {
+                let keys = if known {
+                    vec![pair, account]
+                } else {
+                    vec![unknown]
+                };
+                self.journal.record_signin_failure(&keys, self.now())?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Sign in (no throttle: see [`App::sign_in_from`]).
     pub fn sign_in(&self, username: &str, password: &str) -> Result<(String, SignedIn), AppError> {
         const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3C8Jv0Yv2x1r0p7V3yqz2lHq5GZ6wE0uH1yJXbJ9Q8M";
         let wrong = || AppError::Unauthenticated("the sign-in name or password is wrong".into());
@@ -185,12 +262,20 @@ impl App {
 
     /// The signed-in user for a session token, if the session is live.
     pub fn session(&self, token: &str) -> Result<Option<SignedIn>, AppError> {
-        let Some(row) = self
-            .journal
-            .session(&self.journal.session_mac(token), self.now())?
-        else {
+        let mac = self.journal.session_mac(token);
+        let Some(row) = self.journal.session(&mac, self.now())? else {
             return Ok(None);
         };
+        // Idle too long: the session ends (a shared office PC left signed in).
+        let last: Timestamp = row.last_seen.parse().unwrap_or(Timestamp::UNIX_EPOCH);
+        let idle = self.now().duration_since(last);
+        if idle > SignedDuration::from_mins(idle_minutes()) {
+            self.journal.delete_session(&mac)?;
+            return Ok(None);
+        }
+        if idle > SignedDuration::from_secs(60) {
+            self.journal.touch_session(&mac, self.now())?;
+        }
         let Some((account, _)) = self.journal.account(&row.username)? else {
             return Ok(None);
         };

@@ -40,6 +40,17 @@ impl App {
                 lantern_core::time::parse_instant("review_at", s).map_err(|e| e.in_record(&rec))
             })
             .transpose()?;
+        if let Some(t) = review_at
+            && t < self.now()
+        {
+            return Err(FieldError::new(
+                &rec,
+                "review_at",
+                "a review time that has not passed yet",
+                lantern_core::time::show(t),
+            )
+            .into());
+        }
         let n = self.journal.decisions(person)?.len() + 1;
         let node = self.journal.node_id();
         let id = DecisionId::parse(&format!("d-{person}-{n}-{}", &node[1..7]))

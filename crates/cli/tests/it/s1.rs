@@ -85,8 +85,9 @@ fn s1_rapid_start_with_a_partial_referral() {
             "Start today with a senior carer; manual handling paused",
             "--rationale",
             "Rapid start due within 24 hours; daughter present; mobility to be confirmed with the discharge team",
+            // A review time must not have passed (this test runs on the real clock).
             "--review-at",
-            "2026-11-23 10:00",
+            "2199-11-23 10:00",
         ],
     );
     assert_eq!(

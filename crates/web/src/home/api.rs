@@ -4,43 +4,35 @@ use crate::api::{JsonBody, reply};
 use crate::auth::Current;
 use crate::error::WebError;
 use crate::state::AppState;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, State};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
+use std::net::SocketAddr;
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SignIn {
     username: String,
     password: String,
 }
 
-/// `POST /api/v1/session`.
-pub async fn sign_in(State(state): State<AppState>, JsonBody(s): JsonBody<SignIn>) -> Response {
-    let key = format!("user:{}", s.username.trim().to_ascii_lowercase());
-    if state.throttled(&key) {
-        return WebError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "throttled",
-            "too many failed sign-ins: wait 15 minutes",
-            true,
-        )
-        .into_response();
-    }
+/// `POST /api/v1/session`: throttled as the sign-in page is.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    addr: Option<Extension<ConnectInfo<SocketAddr>>>,
+    JsonBody(s): JsonBody<SignIn>,
+) -> Response {
+    let ip = addr
+        .map(|a| a.0.0.ip().to_string())
+        .unwrap_or_else(|| "local".into());
     match state
-        .run(move |app| app.sign_in(&s.username, &s.password))
+        .run(move |app| app.sign_in_from(&s.username, &s.password, &ip))
         .await
     {
-        Ok((token, user)) => {
-            state.succeeded(&key);
-            Json(json!({"token": token, "csrf": user.csrf, "username": user.account.username, "role": user.staff.role, "must_change_password": user.account.must_change_password})).into_response()
-        }
-        Err(e) => {
-            state.failed(&key);
-            WebError::from_app(e, true).into_response()
-        }
+        Ok((token, user)) => Json(json!({"token": token, "csrf": user.csrf, "username": user.account.username, "role": user.staff.role, "must_change_password": user.account.must_change_password})).into_response(),
+        Err(e) => WebError::from_app(e, true).into_response(),
     }
 }
 

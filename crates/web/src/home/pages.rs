@@ -45,7 +45,7 @@ pub struct LoginForm {
     password: String,
 }
 
-/// `POST /login`: throttled per name and per address.
+/// `POST /login`: throttled per account and address, in the database (`App::sign_in_from`).
 pub async fn login(
     State(state): State<AppState>,
     addr: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -54,10 +54,6 @@ pub async fn login(
     let ip = addr
         .map(|a| a.0.0.ip().to_string())
         .unwrap_or_else(|| "local".into());
-    let keys = [
-        format!("user:{}", f.username.trim().to_ascii_lowercase()),
-        format!("ip:{ip}"),
-    ];
     let fail = |msg: &str, status: StatusCode| {
         render_status(
             status,
@@ -68,31 +64,27 @@ pub async fn login(
             },
         )
     };
-    if keys.iter().any(|k| state.throttled(k)) {
-        return fail(
-            "Too many failed sign-ins: wait 15 minutes, or ask an administrator.",
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-    }
     let (u, p) = (f.username.clone(), f.password.clone());
-    match state.run(move |app| app.sign_in(&u, &p)).await {
+    match state.run(move |app| app.sign_in_from(&u, &p, &ip)).await {
         Ok((token, user)) => {
-            keys.iter().for_each(|k| state.succeeded(k));
             let to = if user.account.must_change_password {
                 "/account/password"
             } else {
                 "/"
             };
             (
-                [(header::SET_COOKIE, session_cookie(Some(&token)))],
+                [(
+                    header::SET_COOKIE,
+                    session_cookie(Some(&token), state.tls()),
+                )],
                 Redirect::to(to),
             )
                 .into_response()
         }
-        Err(e) => {
-            keys.iter().for_each(|k| state.failed(k));
-            fail(&e.to_string(), StatusCode::UNAUTHORIZED)
+        Err(e @ lantern_app::AppError::Throttled(_)) => {
+            fail(&format!("{e}."), StatusCode::TOO_MANY_REQUESTS)
         }
+        Err(e) => fail(&e.to_string(), StatusCode::UNAUTHORIZED),
     }
 }
 
@@ -101,7 +93,7 @@ pub async fn logout(State(state): State<AppState>, Extension(cur): Extension<Cur
     let token = cur.token.clone();
     let _ = state.run(move |app| app.sign_out(&token)).await;
     (
-        [(header::SET_COOKIE, session_cookie(None))],
+        [(header::SET_COOKIE, session_cookie(None, state.tls()))],
         Redirect::to("/login"),
     )
         .into_response()

@@ -64,6 +64,7 @@ pub async fn person(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Provenance {
     source: String,
     method: String,
@@ -93,11 +94,25 @@ impl Provenance {
     }
 }
 
-#[derive(Deserialize)]
+/// The section's content beside its provenance's fields (any other field is refused by name).
 pub struct SetSection {
     content: Value,
-    #[serde(flatten)]
     provenance: Provenance,
+}
+
+impl<'de> Deserialize<'de> for SetSection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut v = serde_json::Map::<String, Value>::deserialize(d)?;
+        let content = v
+            .remove("content")
+            .ok_or_else(|| D::Error::missing_field("content"))?;
+        let provenance = Provenance::deserialize(Value::Object(v)).map_err(D::Error::custom)?;
+        Ok(SetSection {
+            content,
+            provenance,
+        })
+    }
 }
 
 /// `PUT /api/v1/people/{id}/mei/{section}`.
@@ -143,6 +158,7 @@ pub async fn confirm_section(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CallBody {
     direction: String,
     party: String,

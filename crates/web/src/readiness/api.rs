@@ -45,6 +45,7 @@ pub async fn record_check(
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Decision {
     handover: String,
     decision: String,
