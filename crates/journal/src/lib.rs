@@ -61,6 +61,11 @@ impl Journal {
             return Err(JournalError::AlreadyInitialised(dir.to_path_buf()));
         }
         std::fs::create_dir_all(dir).map_err(|e| JournalError::Io(dir.to_path_buf(), e))?;
+        // The database holds health data and password hashes: only this account may read it.
+        // SQLite gives its -wal and -shm files the database file's mode, so it is made 0600
+        // before SQLite opens it.
+        create_private(&db)?;
+        secure_files(dir)?;
         let identity = NodeIdentity::create(&dir.join(KEY_FILE))?;
         let mut conn = Connection::open(&db)?;
         configure(&conn)?;
@@ -82,6 +87,8 @@ impl Journal {
         if !db.exists() {
             return Err(JournalError::NotInitialised(dir.to_path_buf()));
         }
+        // Best effort: a copy owned by someone else, or on a read-only mount, still opens.
+        let _ = secure_files(dir);
         let identity = NodeIdentity::load(&dir.join(KEY_FILE))?;
         let mut conn = Connection::open_with_flags(
             &db,
@@ -133,6 +140,50 @@ impl Journal {
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
+}
+
+/// Create an empty file readable and writable by this account only.
+fn create_private(path: &Path) -> Result<(), JournalError> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts.open(path)
+        .map(drop)
+        .map_err(|e| JournalError::Io(path.to_path_buf(), e))
+}
+
+/// The data directory 0700 and the database, its WAL and shared-memory files and the key 0600
+/// (tightened on every open, for data directories made before this rule).
+fn secure_files(dir: &Path) -> Result<(), JournalError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let set = |p: &Path, mode: u32| -> Result<(), JournalError> {
+            match std::fs::metadata(p) {
+                Ok(m) if m.permissions().mode() & 0o777 != mode => {
+                    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode))
+                        .map_err(|e| JournalError::Io(p.to_path_buf(), e))
+                }
+                _ => Ok(()),
+            }
+        };
+        set(dir, 0o700)?;
+        for f in [
+            DB_FILE.to_string(),
+            format!("{DB_FILE}-wal"),
+            format!("{DB_FILE}-shm"),
+            KEY_FILE.to_string(),
+        ] {
+            set(&dir.join(f), 0o600)?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
 }
 
 /// Writers in this process queue here rather than in SQLite's busy handler, which sleeps in

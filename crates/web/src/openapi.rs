@@ -10,6 +10,9 @@ fn summary(method: &str, path: &str) -> &'static str {
     match (method, path) {
         ("post", "/api/v1/session") => "Sign in; returns a bearer token",
         ("delete", "/api/v1/session") => "Sign out",
+        ("post", "/api/v1/account/password") => {
+            "Change your password (a one-time password first of all); ends your other sessions"
+        }
         ("get", "/api/v1/people") => "People in your scope with the status of their six sections",
         ("get", "/api/v1/people/{id}") => "A person's essential information (audited)",
         ("put", "/api/v1/people/{id}/mei/{section}") => "Set a section's content with provenance",

@@ -358,6 +358,12 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             delete(home::api::sign_out),
         ),
         (
+            Method::POST,
+            "/api/v1/account/password",
+            SignedIn,
+            post(home::api::change_password),
+        ),
+        (
             Method::GET,
             "/api/v1/people",
             ViewPeople,

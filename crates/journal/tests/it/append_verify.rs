@@ -122,3 +122,25 @@ fn a_bad_signature_is_named_at_its_position_even_with_later_damage() {
     assert_eq!(f.pos, Some(3), "{f}");
     assert!(f.problem.contains("signature"), "{f}");
 }
+
+/// Issue 15: the data directory is 0700 and the database, its WAL and shared-memory files and the
+/// key are 0600 (health data and password hashes); a looser directory is tightened on open.
+#[cfg(unix)]
+#[test]
+fn the_data_directory_and_database_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("data");
+    let j = populated(&dir, 2);
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    for f in ["lantern.db", "lantern.db-wal", "lantern.db-shm", "node.key"] {
+        let p = dir.join(f);
+        assert!(p.exists(), "{f}");
+        assert_eq!(mode(&p), 0o600, "{f}");
+    }
+    drop(j);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let _j = lantern_journal::Journal::open(&dir).unwrap();
+    assert_eq!(mode(&dir), 0o700);
+}

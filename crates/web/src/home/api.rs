@@ -48,3 +48,27 @@ pub async fn sign_out(
             .await,
     )
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPassword {
+    current: String,
+    new: String,
+}
+
+/// `POST /api/v1/account/password`: the same checks as the password page.
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    JsonBody(p): JsonBody<NewPassword>,
+) -> Response {
+    let (user, token) = (cur.user.clone(), cur.token.clone());
+    reply(
+        state
+            .run(move |app| {
+                app.change_password(&user, &token, &p.current, &p.new, &p.new)
+                    .map(|_| json!({"changed": true}))
+            })
+            .await,
+    )
+}
