@@ -65,6 +65,23 @@ pub enum Command {
         #[arg(long)]
         against: Option<PathBuf>,
     },
+    /// Take a backup into a new file: a consistent snapshot while the server keeps writing, with
+    /// the node key, verified by restoring it before it is put in place (admin).
+    Backup {
+        /// The backup file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into the (new or empty) data directory `--data`, verified first.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+    },
+    /// Restore a backup into a scratch directory, verify it, and record the test in the journal.
+    RestoreTest {
+        /// The backup file.
+        file: PathBuf,
+    },
     /// Sign a checkpoint of this node's head now, to keep outside the database.
     Checkpoint {
         /// Also append it to this witness file.
@@ -243,6 +260,15 @@ pub enum Command {
         /// (every 30 s at most): keep it on another disk or share, for `verify --against`.
         #[arg(long, env = "LANTERN_WITNESS")]
         witness: Option<PathBuf>,
+        /// Take a verified backup into this folder every --backup-every minutes.
+        #[arg(long, env = "LANTERN_BACKUP_DIR")]
+        backup_dir: Option<PathBuf>,
+        /// Minutes between scheduled backups.
+        #[arg(long, default_value_t = 60)]
+        backup_every: u64,
+        /// How many scheduled backups to keep (the oldest go).
+        #[arg(long, default_value_t = 48)]
+        backup_keep: usize,
     },
     /// Sign-in accounts.
     #[command(subcommand)]

@@ -61,6 +61,9 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Init { org } => commands::journal::init(ctx, org),
         Command::Demo { people } => commands::journal::demo(ctx, *people),
         Command::Verify { against } => commands::journal::verify(ctx, against.as_ref()),
+        Command::Backup { out } => commands::backup::backup(ctx, out),
+        Command::Restore { file } => commands::backup::restore(ctx, file),
+        Command::RestoreTest { file } => commands::backup::restore_test(ctx, file),
         Command::Checkpoint { witness } => commands::nodes::checkpoint(ctx, witness.as_ref()),
         Command::Node(c) => commands::nodes::node(ctx, c),
         Command::Rebuild => commands::journal::rebuild(ctx),
@@ -131,7 +134,22 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             print_folder,
             print_at,
             witness,
+            backup_dir,
+            backup_every,
+            backup_keep,
         } => {
+            if let Some(folder) = backup_dir {
+                let (dir, clock, folder) = (ctx.cli.data.clone(), ctx.clock, folder.clone());
+                let (every, keep) = (
+                    std::time::Duration::from_secs(backup_every.max(&1) * 60),
+                    *backup_keep,
+                );
+                std::thread::Builder::new()
+                    .name("scheduled-backup".into())
+                    .spawn(move || {
+                        lantern_app::admin::backup::backup_forever(dir, clock, folder, every, keep)
+                    })?;
+            }
             if let Some(w) = witness {
                 let (dir, clock, w) = (ctx.cli.data.clone(), ctx.clock, w.clone());
                 std::thread::Builder::new()

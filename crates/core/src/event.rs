@@ -203,6 +203,20 @@ pub enum Event {
     },
     /// A source system Lantern keeps in step with was registered.
     SourceAdded(Source),
+    /// A backup was restored into a scratch directory and verified (evidence that restores
+    /// work, for supplier-exit and DSPT continuity questions).
+    RestoreTested {
+        /// SHA-256 of the backup file.
+        backup_sha256: String,
+        /// When the backup was made.
+        made_at: jiff::Timestamp,
+        /// Events it held.
+        events: u64,
+        /// Whether the restored copy verified.
+        verified: bool,
+        /// What `verify` said.
+        detail: String,
+    },
     /// A node's key was enrolled: from now on its signed events are the organisation's own. The
     /// signature of the node that appends this is the trust: a node trusts its own key and the
     /// nodes enrolled by nodes it trusts, nothing else.
@@ -402,6 +416,7 @@ impl Event {
             Event::DuplicateDecided { .. } => "duplicate_decided",
             Event::SourceAdded(_) => "source_added",
             Event::NodeEnrolled { .. } => "node_enrolled",
+            Event::RestoreTested { .. } => "restore_tested",
             Event::Printed(_) => "printed",
             Event::PrintDestroyed { .. } => "print_destroyed",
             Event::DependencyRegistered(_) => "dependency_registered",

@@ -80,6 +80,27 @@ impl Journal {
         Ok(out)
     }
 
+    /// A consistent copy of the whole database, taken while others keep writing (one read
+    /// transaction: `VACUUM INTO`), written to `to` (which must not exist) with mode 0600.
+    pub fn snapshot_to(&self, to: &Path) -> Result<(), JournalError> {
+        if to.exists() {
+            return Err(JournalError::Io(
+                to.to_path_buf(),
+                std::io::Error::new(std::io::ErrorKind::AlreadyExists, "already exists"),
+            ));
+        }
+        let p = to
+            .to_str()
+            .ok_or_else(|| JournalError::corrupt("backup", "the path is not UTF-8"))?;
+        self.conn.execute("VACUUM INTO ?1", [p])?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o600)).map_err(io(to))?;
+        }
+        Ok(())
+    }
+
     /// Write the whole journal to `out` (created; must be empty if it exists).
     pub fn export_all(&self, out: &Path, now: jiff::Timestamp) -> Result<Manifest, JournalError> {
         std::fs::create_dir_all(out).map_err(io(out))?;
@@ -92,6 +113,9 @@ impl Journal {
                 ),
             ));
         }
+        // One read transaction for the events, the keys and the projections' digest, so an
+        // export taken while the server writes is one consistent moment and imports cleanly.
+        let tx = self.conn.unchecked_transaction()?;
         let events_path = out.join("events.jsonl");
         let mut w = BufWriter::new(std::fs::File::create(&events_path).map_err(io(&events_path))?);
         let mut by_kind: BTreeMap<String, u64> = BTreeMap::new();
@@ -130,6 +154,8 @@ impl Journal {
             projections: self.projection_digest()?,
             files,
         };
+        // Read only: ending it changes nothing.
+        tx.rollback()?;
         let mpath = out.join("manifest.json");
         std::fs::write(
             &mpath,

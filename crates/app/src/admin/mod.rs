@@ -2,6 +2,7 @@
 //! contacts), accounts and sessions, and the demo organisation.
 
 pub mod accounts;
+pub mod backup;
 pub mod demo;
 pub(crate) mod init;
 pub mod nodes;

@@ -41,3 +41,68 @@ pub fn tar(dir: &str, files: &[(String, Vec<u8>)], mtime: jiff::Timestamp) -> Ve
     out.resize(out.len() + 1024, 0);
     out
 }
+
+/// Read an archive [`tar`] wrote: each file's name (without its folder) and bytes. Refuses
+/// anything else by saying where it stopped making sense.
+pub fn untar(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at + 512 <= bytes.len() {
+        let h = &bytes[at..at + 512];
+        if h.iter().all(|b| *b == 0) {
+            return Ok(out);
+        }
+        let text = |from: usize, len: usize| {
+            let f = &h[from..from + len];
+            let end = f.iter().position(|b| *b == 0).unwrap_or(len);
+            String::from_utf8_lossy(&f[..end]).trim().to_string()
+        };
+        let stored: u32 = u32::from_str_radix(text(148, 8).trim(), 8)
+            .map_err(|_| format!("entry at byte {at}: not a tar header"))?;
+        let sum: u32 = h
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                if (148..156).contains(&i) {
+                    32
+                } else {
+                    u32::from(*b)
+                }
+            })
+            .sum();
+        if sum != stored {
+            return Err(format!(
+                "entry at byte {at}: its header checksum does not match"
+            ));
+        }
+        let path = text(0, 100);
+        let size = usize::from_str_radix(&text(124, 12), 8)
+            .map_err(|_| format!("{path}: size is not a number"))?;
+        let start = at + 512;
+        let end = start
+            .checked_add(size)
+            .filter(|e| *e <= bytes.len())
+            .ok_or_else(|| format!("{path}: the archive ends before the file does"))?;
+        let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+        out.push((name, bytes[start..end].to_vec()));
+        at = start + size.div_ceil(512) * 512;
+    }
+    Err("the archive ends without its closing blocks (cut short?)".into())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn what_tar_writes_untar_reads_and_a_cut_archive_is_refused() {
+        let files = vec![
+            ("a.txt".to_string(), b"hello".to_vec()),
+            ("b.bin".to_string(), vec![7u8; 1300]),
+        ];
+        let t = super::tar("x", &files, jiff::Timestamp::UNIX_EPOCH);
+        assert_eq!(super::untar(&t).unwrap(), files);
+        assert!(super::untar(&t[..700]).is_err());
+        let mut bad = t.clone();
+        bad[10] ^= 1;
+        assert!(super::untar(&bad).unwrap_err().contains("checksum"));
+    }
+}

@@ -1,7 +1,7 @@
 //! S8 supplier exit: the whole journal out, and into an empty node with an identical state.
 
 use crate::import_fhir::{ALFRED, fhir};
-use crate::support::{demo, json, lantern};
+use crate::support::{demo, fails, json, lantern};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -97,4 +97,54 @@ fn export_all_then_import_all_reproduces_the_state_and_a_changed_byte_is_refused
     let err = String::from_utf8_lossy(&out4.stderr);
     assert!(err.contains("hash does not match"), "{err}");
     assert!(!node4.join("lantern.db").exists());
+}
+
+/// Issue 15: `lantern backup` then `lantern restore` on another directory gives a node that
+/// verifies, with the same people; `restore-test` is recorded.
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let d = demo();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("b.backup");
+    let r = json(
+        d.path(),
+        &[
+            "--as",
+            "s-sam-morgan",
+            "backup",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(r["verified"].as_str().unwrap().starts_with("OK"), "{r}");
+    let target = out.path().join("restored");
+    json(&target, &["restore", file.to_str().unwrap()]);
+    lantern(&target).arg("verify").assert().success();
+    assert_eq!(
+        json(&target, &["person", "list"]),
+        json(d.path(), &["person", "list"])
+    );
+    json(
+        d.path(),
+        &[
+            "--as",
+            "s-sam-morgan",
+            "restore-test",
+            file.to_str().unwrap(),
+        ],
+    );
+    let log = json(d.path(), &["log", "--limit", "2"]).to_string();
+    assert!(log.contains("restore_tested"), "{log}");
+    // A coordinator may not take backups.
+    let err = fails(
+        d.path(),
+        &[
+            "--as",
+            "s-lucy-turner",
+            "backup",
+            "--out",
+            out.path().join("x").to_str().unwrap(),
+        ],
+    );
+    assert!(err.contains("may not"), "{err}");
 }
