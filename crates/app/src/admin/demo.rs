@@ -185,7 +185,14 @@ impl App {
         let mut app = match App::open(dir, clock) {
             Ok(app) => app,
             Err(AppError::Journal(lantern_journal::JournalError::NotInitialised(_))) => {
-                App::init(dir, DEMO_ORG, "demo", clock)?
+                // The whole demo is built aside and moved into place when complete.
+                let app = super::init::build_in_place(dir, clock, |d| {
+                    let mut app = App::init_here(d, DEMO_ORG, "demo", clock)?;
+                    app.load_demo(people)?;
+                    Ok(app)
+                })?;
+                let s = app.summary(true)?;
+                return Ok((app, s));
             }
             Err(e) => return Err(e),
         };

@@ -131,3 +131,46 @@ fn commands_on_a_missing_directory_say_so() {
     }
     assert!(!d.exists(), "a read command must not create the directory");
 }
+
+/// Issue 15: `lantern demo` killed (SIGKILL) at any moment leaves either no data directory or a
+/// complete node that verifies; running it again afterwards always works.
+#[test]
+fn a_demo_killed_part_way_leaves_nothing_or_a_complete_node() {
+    let root = tempfile::tempdir().unwrap();
+    let mut outcomes = (0, 0);
+    for (i, ms) in [5u64, 40, 120, 250, 400, 700, 1200].into_iter().enumerate() {
+        let d = root.path().join(format!("data{i}"));
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lantern"))
+            .env("LANTERN_DATA", &d)
+            .env_remove("LANTERN_NOW")
+            .arg("demo")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        if d.join("lantern.db").exists() {
+            outcomes.1 += 1;
+            let out = lantern(&d).arg("verify").output().unwrap();
+            assert!(
+                out.status.success(),
+                "killed after {ms} ms, the node does not verify: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        } else {
+            outcomes.0 += 1;
+        }
+        // Either way, the demo runs (again) to completion.
+        lantern(&d).arg("demo").assert().success();
+        lantern(&d).arg("verify").assert().success();
+        let leftovers: Vec<_> = std::fs::read_dir(root.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(".partial-"))
+            .collect();
+        assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+    }
+    eprintln!("absent: {}, complete: {}", outcomes.0, outcomes.1);
+}
