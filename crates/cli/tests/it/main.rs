@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod disruption;
+mod durability;
 mod evidence;
 mod export_all;
 mod export_fhir;
