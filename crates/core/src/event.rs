@@ -149,6 +149,12 @@ pub enum Event {
         /// The reason given when the person was outside the viewer's scope (break-glass).
         break_glass: Option<String>,
     },
+    /// Reads of essential information made durable together in one commit (a busy server's
+    /// group of page views): each as [`Event::MeiViewed`] would record it, with who read.
+    MeiReads {
+        /// The reads, in the order they were made.
+        reads: Vec<Read>,
+    },
     /// A call about a person was logged.
     CallLogged(Call),
     /// A person's details were changed (by an import from the main record, say).
@@ -407,6 +413,7 @@ impl Event {
             Event::AccountCreated { .. } => "account_created",
             Event::PasswordChanged { .. } => "password_changed",
             Event::MeiViewed { .. } => "mei_viewed",
+            Event::MeiReads { .. } => "mei_reads",
             Event::CallLogged(_) => "call_logged",
             Event::PersonUpdated(_) => "person_updated",
             Event::SourceRecordsImported { .. } => "source_records_imported",
@@ -499,4 +506,20 @@ impl Event {
             _ => None,
         }
     }
+}
+
+/// One read of a person's essential information, inside [`Event::MeiReads`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Read {
+    /// Who read (as the journal names actors).
+    pub actor: String,
+    /// Whose information.
+    pub person: PersonId,
+    /// Which sections were shown.
+    pub sections: Vec<SectionKind>,
+    /// Where: `web`, `api`, `cli`...
+    pub channel: String,
+    /// The break-glass reason, when the person was outside the reader's scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub break_glass: Option<String>,
 }

@@ -329,11 +329,28 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX signin_failures_key ON signin_failures (key, at);
     ALTER TABLE sessions ADD COLUMN last_seen TEXT;
     "#,
+    // 11: the audit trail keyed by event and place in it, so one event can carry a group commit's
+    // reads (`mei_reads`). Rows are filled by the rebuild that follows (see `REBUILD_AFTER`).
+    r#"
+    DROP TABLE p_audit;
+    CREATE TABLE p_audit (
+        pos         INTEGER NOT NULL,
+        n           INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        person      TEXT NOT NULL,
+        sections    TEXT NOT NULL,
+        channel     TEXT NOT NULL,
+        break_glass TEXT,
+        PRIMARY KEY (pos, n)
+    );
+    CREATE INDEX p_audit_person ON p_audit (person, pos);
+    "#,
 ];
 
 /// Steps after which the projections are rebuilt from the events (a new column computed from
 /// content that existing rows cannot fill in SQL).
-pub(crate) const REBUILD_AFTER: [u32; 2] = [7, 8];
+pub(crate) const REBUILD_AFTER: [u32; 3] = [7, 8, 11];
 
 /// Bring the schema up to date, each step in its own transaction. Returns whether a step ran
 /// that needs the projections rebuilt.

@@ -431,7 +431,7 @@ impl Journal {
             .prepare_cached(
                 "SELECT recorded_at, break_glass FROM p_audit
                  WHERE person = ?1 AND actor = ?2 AND break_glass IS NOT NULL AND recorded_at >= ?3
-                 ORDER BY pos DESC LIMIT 1",
+                 ORDER BY pos DESC, n DESC LIMIT 1",
             )?
             .query_row(params![person, actor, since], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -571,7 +571,7 @@ impl Journal {
         let mut st = self.conn.prepare_cached(
             "SELECT pos, recorded_at, actor, person, sections, channel, break_glass FROM p_audit
              WHERE (?1 IS NULL OR person = ?1) AND (?2 = 0 OR break_glass IS NOT NULL)
-             ORDER BY pos DESC LIMIT ?3",
+             ORDER BY pos DESC, n DESC LIMIT ?3",
         )?;
         let rows = st.query_map(params![person, break_glass_only, limit], |r| {
             Ok((

@@ -26,6 +26,7 @@ pub fn run(ctx: &Ctx, cmd: &BenchCmd) -> anyhow::Result<ExitCode> {
         BenchCmd::Import { paths, rounds } => (paths, rounds),
         BenchCmd::Print { people } => return bench_print(ctx, *people),
         BenchCmd::Disruption { records } => return bench_disruption(*records),
+        BenchCmd::Reads { views, concurrency } => return bench_reads(*views, *concurrency),
     };
     let files =
         lantern_app::interop::import::fhir_files(paths).map_err(lantern_app::AppError::from)?;
@@ -244,6 +245,17 @@ fn bench_disruption(records: usize) -> anyhow::Result<ExitCode> {
 /// `lantern bench ...`
 #[derive(Subcommand, Debug)]
 pub enum BenchCmd {
+    /// Audited reads of essential information as the server makes them (prepare, group commit),
+    /// from concurrent readers: events, bytes and time per 1,000 reads, then `verify` — beside one
+    /// event per read, as before reads were grouped.
+    Reads {
+        /// How many reads.
+        #[arg(long, default_value_t = 1000)]
+        views: usize,
+        /// How many readers at once.
+        #[arg(long, default_value_t = 50)]
+        concurrency: usize,
+    },
     /// A long disruption: the cost of each downtime record as the disruption grows, and of
     /// reading it back (console, timeline).
     Disruption {
@@ -266,4 +278,95 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 10)]
         rounds: u32,
     },
+}
+
+/// Bytes of a data directory's database (with its WAL).
+fn db_bytes(dir: &std::path::Path) -> u64 {
+    ["lantern.db", "lantern.db-wal"]
+        .iter()
+        .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn bench_reads(views: usize, concurrency: usize) -> anyhow::Result<ExitCode> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    println!(
+        "{views} audited reads by {concurrency} concurrent readers, each durable before it is shown:"
+    );
+    for grouped in [false, true] {
+        let dir = tempfile::tempdir()?;
+        let (app, _) = App::demo(dir.path(), Clock::System)?;
+        let people: Vec<String> = app
+            .list_people(&Actor::LocalOperator("bench".into()), None)?
+            .into_iter()
+            .map(|p| p.person.id.to_string())
+            .collect();
+        let events0 = app.event_count()?;
+        drop(app);
+        // Measured with every connection closed (the WAL folded into the database).
+        let bytes0 = db_bytes(dir.path());
+        let state = lantern_web::AppState::open(dir.path(), Clock::System, 4)?;
+        let t = Instant::now();
+        rt.block_on(async {
+            let per = views.div_ceil(concurrency.max(1));
+            let tasks: Vec<_> = (0..concurrency.max(1))
+                .map(|c| {
+                    let (state, people) = (state.clone(), people.clone());
+                    tokio::spawn(async move {
+                        for i in 0..per {
+                            let who = people[(c * per + i) % people.len()].clone();
+                            let audit = state
+                                .run(move |app| {
+                                    app.authorize_view(
+                                        &Actor::LocalOperator("bench".into()),
+                                        &who,
+                                        "bench",
+                                        None,
+                                    )
+                                })
+                                .await?;
+                            if grouped {
+                                state.record_audit(audit).await?;
+                            } else {
+                                // As before reads were grouped: one event, one commit, per read.
+                                state.run(move |app| app.append_prepared_one(audit)).await?;
+                            }
+                        }
+                        Ok::<_, lantern_app::AppError>(())
+                    })
+                })
+                .collect();
+            for t in tasks {
+                t.await.map_err(|e| anyhow::anyhow!(e))??;
+            }
+            Ok::<_, anyhow::Error>(())
+        })?;
+        let took = t.elapsed();
+        drop(state);
+        let app = App::open(dir.path(), Clock::System)?;
+        let events = app.event_count()? - events0;
+        let t = Instant::now();
+        let ok = app.verify()?.is_ok();
+        let verify = t.elapsed();
+        drop(app);
+        let bytes = db_bytes(dir.path()).saturating_sub(bytes0);
+        let per_k = |x: u64| x as f64 * 1000.0 / views as f64;
+        println!(
+            "  {:<22} {:>7.0} events and {:>9.0} KB per 1,000 reads; {:>6.0} reads/s; verify {} in {:.2} s",
+            if grouped {
+                "grouped (mei_reads)"
+            } else {
+                "one event per read"
+            },
+            per_k(events),
+            per_k(bytes) / 1024.0,
+            views as f64 / took.as_secs_f64(),
+            if ok { "OK" } else { "FAILED" },
+            verify.as_secs_f64()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

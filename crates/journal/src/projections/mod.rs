@@ -57,7 +57,7 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
     // Reads are in the audit trail, not in a person's history of changes.
     if let Some(p) = ev
         .person()
-        .filter(|_| !matches!(ev, Event::MeiViewed { .. }))
+        .filter(|_| !matches!(ev, Event::MeiViewed { .. } | Event::MeiReads { .. }))
     {
         exec(
             conn,
@@ -84,6 +84,7 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::MeiSectionMarked { .. }
         | Event::VisitPlanned(_)
         | Event::MeiViewed { .. }
+        | Event::MeiReads { .. }
         | Event::PersonUpdated(_)
         | Event::DuplicateDecided { .. }
         | Event::CallLogged(_) => people::project(conn, at, ev)?,
@@ -117,7 +118,10 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::ActionsScheduled { .. }
         | Event::ActionUpdated { .. } => recovery::project(conn, at, ev)?,
     }
-    Ok(!matches!(ev, Event::MeiViewed { .. }))
+    Ok(!matches!(
+        ev,
+        Event::MeiViewed { .. } | Event::MeiReads { .. }
+    ))
 }
 
 pub(crate) fn exec(

@@ -142,10 +142,20 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
         } => {
             exec(
                 conn,
-                "INSERT INTO p_audit (pos, recorded_at, actor, person, sections, channel, break_glass)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO p_audit (pos, n, recorded_at, actor, person, sections, channel, break_glass)
+                 VALUES (?1, 0, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![at.pos, at.recorded_at, at.actor, person.as_str(), json(sections), channel, break_glass],
             )?;
+        }
+        Event::MeiReads { reads } => {
+            for (n, r) in reads.iter().enumerate() {
+                exec(
+                    conn,
+                    "INSERT INTO p_audit (pos, n, recorded_at, actor, person, sections, channel, break_glass)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![at.pos, n as i64, at.recorded_at, r.actor, r.person.as_str(), json(&r.sections), r.channel, r.break_glass],
+                )?;
+            }
         }
         Event::DuplicateDecided {
             person,

@@ -727,3 +727,37 @@ async fn a_one_time_password_is_changed_through_the_api() {
         .await;
     assert_eq!(st, StatusCode::OK);
 }
+
+/// Issue 15: reads made at the same moment are committed together as one `mei_reads` event; the
+/// audit trail still lists every read, with its reader, and the journal verifies.
+#[tokio::test]
+async fn concurrent_reads_are_each_audited_in_fewer_events() {
+    let site = Site::demo();
+    let s = site.login("lucy").await;
+    let before = site.event_count().await;
+    let reads: Vec<_> = (0..24)
+        .map(|_| site.page(Some(&s), Method::GET, "/people/p-edith-marlow", &[], false))
+        .collect();
+    for r in futures_util::future::join_all(reads).await {
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let added = site.event_count().await - before;
+    assert!(added <= 24, "{added}");
+    let m = site.login("amara").await;
+    let (_, audit) = site
+        .api(
+            Some(&m),
+            Method::GET,
+            "/api/v1/audit?person=p-edith-marlow",
+            None,
+        )
+        .await;
+    let by_lucy = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["actor"] == "staff:s-lucy-turner")
+        .count();
+    assert_eq!(by_lucy, 24, "{audit}");
+    assert!(site.state.run(|app| app.verify().unwrap().is_ok()).await);
+}
