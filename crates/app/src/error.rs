@@ -37,6 +37,11 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// A file-system error about `path`, for `map_err`.
+    pub(crate) fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> AppError + '_ {
+        move |e| AppError::Journal(JournalError::Io(path.to_path_buf(), e))
+    }
+
     pub(crate) fn not_found(what: &'static str, id: impl Into<String>, hint: &str) -> Self {
         AppError::NotFound {
             what,

@@ -216,6 +216,29 @@ pub struct DisruptionView {
 pub type FoldError = String;
 
 impl DisruptionView {
+    /// The doses recorded for `person` in this disruption (paper MAR entries), as the MAR checks
+    /// read them: the drug, the round it was due at, what happened and when.
+    pub fn doses_of(&self, person: &crate::ids::PersonId) -> Vec<crate::mar_check::Dose<'_>> {
+        self.records
+            .iter()
+            .filter(|r| r.record.people.contains(person))
+            .filter_map(|r| match &r.record.body {
+                crate::downtime::RecordBody::Medication {
+                    medicine,
+                    due_at,
+                    outcome,
+                    ..
+                } => Some(crate::mar_check::Dose {
+                    medicine,
+                    due_at: *due_at,
+                    outcome: *outcome,
+                    at: r.occurred_at,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Start a view from the event that creates it.
     pub fn start(meta: &Meta, ev: &Event) -> Result<DisruptionView, FoldError> {
         let id = match ev {

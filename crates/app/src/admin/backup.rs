@@ -51,10 +51,6 @@ fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-fn io(p: &Path) -> impl Fn(std::io::Error) -> AppError + '_ {
-    move |e| AppError::Journal(lantern_journal::JournalError::Io(p.to_path_buf(), e))
-}
-
 /// A scratch directory beside `near` (same filesystem, so a rename is atomic), removed on drop.
 struct Scratch(PathBuf);
 
@@ -70,7 +66,7 @@ impl Scratch {
             .unwrap_or_default();
         let p = parent.join(format!(".{name}.{what}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).map_err(io(&p))?;
+        std::fs::create_dir_all(&p).map_err(AppError::io(&p))?;
         Ok(Scratch(p))
     }
 }
@@ -99,7 +95,7 @@ fn verify_copy(dir: &Path) -> Result<(u64, String), String> {
 /// Unpack and check a backup file into `dir` (which must not exist): every file's hash against
 /// the manifest, then `verify` of the copy.
 fn unpack(file: &Path, dir: &Path) -> Result<(BackupManifest, String, u64, String), AppError> {
-    let bytes = std::fs::read(file).map_err(io(file))?;
+    let bytes = std::fs::read(file).map_err(AppError::io(file))?;
     let bad = |why: String| FieldError::new(format!("backup {}", file.display()), "file", why, "");
     let files = untar(&bytes).map_err(|e| bad(format!("a Lantern backup ({e})")))?;
     let get = |name: &str| {
@@ -114,7 +110,7 @@ fn unpack(file: &Path, dir: &Path) -> Result<(BackupManifest, String, u64, Strin
     if m.format != BACKUP_FORMAT {
         return Err(bad(format!("format {BACKUP_FORMAT}, not {}", m.format)).into());
     }
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    std::fs::create_dir_all(dir).map_err(AppError::io(dir))?;
     for name in [DB_FILE, KEY_FILE] {
         let b = get(name)?;
         if m.sha256.get(name) != Some(&sha(&b)) {
@@ -134,7 +130,7 @@ fn unpack(file: &Path, dir: &Path) -> Result<(BackupManifest, String, u64, Strin
         use std::io::Write;
         opts.open(&p)
             .and_then(|mut f| f.write_all(&b).and_then(|_| f.sync_all()))
-            .map_err(io(&p))?;
+            .map_err(AppError::io(&p))?;
     }
     let (events, verified) = verify_copy(dir).map_err(bad)?;
     if events != m.events {
@@ -166,8 +162,8 @@ impl App {
         let db = scratch.0.join(DB_FILE);
         self.journal.snapshot_to(&db)?;
         let key_path = self.journal.dir().join(KEY_FILE);
-        let key = std::fs::read(&key_path).map_err(io(&key_path))?;
-        let db_bytes = std::fs::read(&db).map_err(io(&db))?;
+        let key = std::fs::read(&key_path).map_err(AppError::io(&key_path))?;
+        let db_bytes = std::fs::read(&db).map_err(AppError::io(&db))?;
         let made_at = self.now();
         let mut manifest = BackupManifest {
             format: BACKUP_FORMAT.into(),
@@ -184,9 +180,9 @@ impl App {
         // The snapshot itself says what it holds: its own count and checkpoint.
         {
             let copy = scratch.0.join("copy");
-            std::fs::create_dir_all(&copy).map_err(io(&copy))?;
-            std::fs::write(copy.join(DB_FILE), &db_bytes).map_err(io(&copy))?;
-            std::fs::write(copy.join(KEY_FILE), &key).map_err(io(&copy))?;
+            std::fs::create_dir_all(&copy).map_err(AppError::io(&copy))?;
+            std::fs::write(copy.join(DB_FILE), &db_bytes).map_err(AppError::io(&copy))?;
+            std::fs::write(copy.join(KEY_FILE), &key).map_err(AppError::io(&copy))?;
             let (events, _) = verify_copy(&copy).map_err(|e| {
                 FieldError::new("backup", "snapshot", "a snapshot that verifies", e)
             })?;
@@ -205,15 +201,15 @@ impl App {
         let archive = tar("lantern-backup", &files, made_at);
         // Written beside, checked by restoring it, then moved into place.
         let partial = scratch.0.join("backup.tar");
-        std::fs::write(&partial, &archive).map_err(io(&partial))?;
+        std::fs::write(&partial, &archive).map_err(AppError::io(&partial))?;
         let (m, sha256, bytes, verified) = unpack(&partial, &scratch.0.join("restored"))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o600))
-                .map_err(io(&partial))?;
+                .map_err(AppError::io(&partial))?;
         }
-        std::fs::rename(&partial, out).map_err(io(out))?;
+        std::fs::rename(&partial, out).map_err(AppError::io(out))?;
         Ok(BackupReport {
             file: out.to_path_buf(),
             sha256,
@@ -228,7 +224,7 @@ impl App {
         actor.require(|r| r == Role::Admin, "test restores")?;
         let scratch = Scratch::beside(file, "restore-test")?;
         let result = unpack(file, &scratch.0.join("data"));
-        let bytes = std::fs::read(file).map_err(io(file))?;
+        let bytes = std::fs::read(file).map_err(AppError::io(file))?;
         let (verified, detail, made_at, events) = match &result {
             Ok((m, _, _, v)) => (true, v.clone(), m.made_at, m.events),
             Err(e) => (false, e.to_string(), jiff::Timestamp::UNIX_EPOCH, 0),
@@ -260,7 +256,12 @@ impl App {
 /// Restore a backup into `dir` (new, or empty): checked and verified in a scratch directory
 /// beside it, then moved into place, so a failed or interrupted restore leaves nothing.
 pub fn restore(file: &Path, dir: &Path, clock: Clock) -> Result<(App, BackupReport), AppError> {
-    if dir.exists() && std::fs::read_dir(dir).map_err(io(dir))?.next().is_some() {
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map_err(AppError::io(dir))?
+            .next()
+            .is_some()
+    {
         return Err(FieldError::new(
             "restore",
             "data",
@@ -273,9 +274,9 @@ pub fn restore(file: &Path, dir: &Path, clock: Clock) -> Result<(App, BackupRepo
     let staged = scratch.0.join("data");
     let (manifest, sha256, bytes, verified) = unpack(file, &staged)?;
     if dir.exists() {
-        std::fs::remove_dir(dir).map_err(io(dir))?;
+        std::fs::remove_dir(dir).map_err(AppError::io(dir))?;
     }
-    std::fs::rename(&staged, dir).map_err(io(dir))?;
+    std::fs::rename(&staged, dir).map_err(AppError::io(dir))?;
     let app = App::open(dir, clock)?;
     Ok((
         app,

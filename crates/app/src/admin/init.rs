@@ -15,10 +15,7 @@ pub(crate) fn build_in_place(
     clock: Clock,
     build: impl FnOnce(&Path) -> Result<App, AppError>,
 ) -> Result<App, AppError> {
-    let io = |p: &Path| {
-        let p = p.to_path_buf();
-        move |e| AppError::Journal(lantern_journal::JournalError::Io(p.clone(), e))
-    };
+    let io = AppError::io;
     if dir.join(lantern_journal::DB_FILE).exists() {
         return Err(lantern_journal::JournalError::AlreadyInitialised(dir.to_path_buf()).into());
     }

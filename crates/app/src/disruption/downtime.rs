@@ -267,25 +267,7 @@ impl App {
             });
         // The summary view carries no records: read this disruption's in full.
         let full = self.journal.disruption(v.id.as_str())?;
-        let earlier: Vec<Dose<'_>> = full
-            .iter()
-            .flat_map(|f| f.records.iter())
-            .filter(|r| r.record.people.contains(person))
-            .filter_map(|r| match &r.record.body {
-                RecordBody::Medication {
-                    medicine,
-                    due_at,
-                    outcome,
-                    ..
-                } => Some(Dose {
-                    medicine,
-                    due_at: *due_at,
-                    outcome: *outcome,
-                    at: r.occurred_at,
-                }),
-                _ => None,
-            })
-            .collect();
+        let earlier: Vec<Dose<'_>> = full.iter().flat_map(|f| f.doses_of(person)).collect();
         let dose = Dose {
             medicine,
             due_at: *due_at,

@@ -310,25 +310,7 @@ impl App {
                 if !m.medicines.iter().any(|x| x.time_critical) {
                     continue;
                 }
-                let recorded: Vec<mar_check::Dose> = v
-                    .records
-                    .iter()
-                    .filter(|r| r.record.people.contains(&p.id))
-                    .filter_map(|r| match &r.record.body {
-                        RecordBody::Medication {
-                            medicine,
-                            due_at,
-                            outcome,
-                            ..
-                        } => Some(mar_check::Dose {
-                            medicine,
-                            due_at: *due_at,
-                            outcome: *outcome,
-                            at: r.occurred_at,
-                        }),
-                        _ => None,
-                    })
-                    .collect();
+                let recorded = v.doses_of(&p.id);
                 for u in mar_check::unrecorded_time_critical(m, &recorded, from, now) {
                     let by = u
                         .due_at

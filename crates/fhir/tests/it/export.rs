@@ -19,6 +19,26 @@ fn at(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
+/// Each record's source, as the importer names it.
+fn sources_of(doc: &lantern_fhir::Document) -> Vec<FactSource> {
+    doc.records
+        .iter()
+        .map(|r| r.fact_source("lantern"))
+        .collect()
+}
+
+/// Every fact read, beside the record it came from.
+fn facts_of<'a>(
+    doc: &'a lantern_fhir::Document,
+    sources: &'a [FactSource],
+) -> Vec<(&'a FactSource, &'a Fact)> {
+    doc.records
+        .iter()
+        .zip(sources)
+        .flat_map(|(r, s)| r.facts.iter().map(move |f| (s, f)))
+        .collect()
+}
+
 fn edith() -> Person {
     Person {
         id: PersonId::parse("p-edith-marlow").unwrap(),
@@ -86,17 +106,8 @@ fn no_known_allergies_is_exported_coded_and_reads_back_as_a_statement() {
         "coded as SNOMED CT No known allergy"
     );
     let doc = read_document("export", text.as_bytes()).unwrap();
-    let sources: Vec<_> = doc
-        .records
-        .iter()
-        .map(|r| r.fact_source("lantern"))
-        .collect();
-    let facts: Vec<(&FactSource, &Fact)> = doc
-        .records
-        .iter()
-        .zip(&sources)
-        .flat_map(|(r, s)| r.facts.iter().map(move |f| (s, f)))
-        .collect();
+    let sources = sources_of(&doc);
+    let facts = facts_of(&doc, &sources);
     assert!(
         facts
             .iter()
@@ -251,17 +262,8 @@ fn every_kind_exports_as_valid_r4_and_reads_back() {
         assert!(held.contains(target), "{r:?} names nothing in the bundle");
     }
     // Read back, every section is what was exported.
-    let sources: Vec<_> = doc
-        .records
-        .iter()
-        .map(|r| r.fact_source("lantern"))
-        .collect();
-    let facts: Vec<(&FactSource, &Fact)> = doc
-        .records
-        .iter()
-        .zip(&sources)
-        .flat_map(|(r, s)| r.facts.iter().map(move |f| (s, f)))
-        .collect();
+    let sources = sources_of(&doc);
+    let facts = facts_of(&doc, &sources);
     for s in &sections {
         let kind = s.content.kind();
         let back = compose(kind, None, "lantern", &facts, &Lookup::default()).unwrap();
