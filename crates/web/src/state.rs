@@ -20,6 +20,9 @@ struct Inner {
     freed: Condvar,
     /// Served over TLS: cookies are `Secure` and HSTS is sent.
     tls: std::sync::atomic::AtomicBool,
+    /// Reads per account in the current minute, and the limit.
+    reads: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+    read_limit: std::sync::atomic::AtomicU32,
     /// Dashboards by scope.
     pub(crate) dashboards: PageCache<crate::home::view::DashboardPage>,
     audit: Mutex<std::sync::mpsc::Sender<AuditJob>>,
@@ -89,6 +92,9 @@ impl Drop for Lease<'_> {
     }
 }
 
+/// Reads of essential information one account may make a minute.
+pub const READS_PER_MINUTE: u32 = 600;
+
 impl AppState {
     /// Open `connections` handles on the data directory.
     pub fn open(dir: &Path, clock: Clock, connections: usize) -> Result<AppState, AppError> {
@@ -106,6 +112,8 @@ impl AppState {
                 free: Mutex::new(apps),
                 freed: Condvar::new(),
                 tls: std::sync::atomic::AtomicBool::new(false),
+                reads: Mutex::new(HashMap::new()),
+                read_limit: std::sync::atomic::AtomicU32::new(READS_PER_MINUTE),
                 dashboards: PageCache::new(1000),
                 audit: Mutex::new(tx),
                 dashboard_locks: Mutex::new(HashMap::new()),
@@ -133,6 +141,7 @@ impl AppState {
     /// Record an audit event durably (grouped with others waiting), before the read it audits is
     /// shown.
     pub async fn record_audit(&self, event: AuditEvent) -> Result<(), AppError> {
+        self.count_read(event.reader())?;
         let (tx, rx) = tokio::sync::oneshot::channel();
         let sent = self
             .inner
@@ -154,6 +163,39 @@ impl AppState {
                 "the audit writer has stopped; reads cannot be audited".into(),
             )),
         }
+    }
+
+    /// One account may read at most the limit a minute: a runaway script cannot fill the
+    /// journal with its reads (people read a few a minute).
+    fn count_read(&self, reader: &str) -> Result<(), AppError> {
+        let limit = self
+            .inner
+            .read_limit
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let mut m = self.inner.reads.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() > 10_000 {
+            m.retain(|_, (_, since)| since.elapsed().as_secs() < 60);
+        }
+        let e = m
+            .entry(reader.to_string())
+            .or_insert((0, std::time::Instant::now()));
+        if e.1.elapsed().as_secs() >= 60 {
+            *e = (0, std::time::Instant::now());
+        }
+        if e.0 >= limit {
+            return Err(AppError::Throttled(format!(
+                "more than {limit} reads of essential information a minute by one account: wait a minute"
+            )));
+        }
+        e.0 += 1;
+        Ok(())
+    }
+
+    /// Set how many reads one account may make a minute (default [`READS_PER_MINUTE`]).
+    pub fn set_read_limit(&self, per_minute: u32) {
+        self.inner
+            .read_limit
+            .store(per_minute.max(1), std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Whether this server answers over TLS.

@@ -22,6 +22,13 @@ pub const BREAK_GLASS_HOURS: i64 = 8;
 #[derive(Debug)]
 pub struct AuditEvent(pub(crate) NewEvent);
 
+impl AuditEvent {
+    /// Who is reading (as the journal names actors), for limiting how fast one account reads.
+    pub fn reader(&self) -> &str {
+        &self.0.actor
+    }
+}
+
 impl App {
     /// Whether the actor may open this person's essential information.
     pub fn person_access(&self, actor: &Actor, person: &Person) -> Result<PersonAccess, AppError> {

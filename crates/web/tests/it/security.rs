@@ -761,3 +761,38 @@ async fn concurrent_reads_are_each_audited_in_fewer_events() {
     assert_eq!(by_lucy, 24, "{audit}");
     assert!(site.state.run(|app| app.verify().unwrap().is_ok()).await);
 }
+
+/// Issue 15: one account may read only so much a minute (a runaway script cannot fill the
+/// journal with its reads); another account reads on.
+#[tokio::test]
+async fn one_account_reading_too_fast_is_paused_and_others_are_not() {
+    let site = Site::demo();
+    site.state.set_read_limit(5);
+    let s = site.login("lucy").await;
+    for _ in 0..5 {
+        let r = site
+            .page(Some(&s), Method::GET, "/people/p-edith-marlow", &[], false)
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let r = site
+        .page(Some(&s), Method::GET, "/people/p-edith-marlow", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    let (st, v) = site
+        .api(Some(&s), Method::GET, "/api/v1/people/p-edith-marlow", None)
+        .await;
+    assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(v["error"]["kind"], "throttled");
+    let other = site.login("amara").await;
+    let r = site
+        .page(
+            Some(&other),
+            Method::GET,
+            "/people/p-edith-marlow",
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
