@@ -294,17 +294,25 @@ async fn open(
     .await;
     match r {
         Ok(p) => render(&p),
-        Err(AppError::BreakGlassRequired(f)) => {
+        Err(e) => error_or_break_glass(&cur, &id, e),
+    }
+}
+
+/// An error for a page about a person: a person outside the user's service whom they may open
+/// gets the break-glass form (a reason, then the person), anything else the error page.
+pub(crate) fn error_or_break_glass(cur: &Current, id: &str, e: AppError) -> Response {
+    match e {
+        AppError::BreakGlassRequired(f) => {
             let page = BreakGlassPage {
                 nav: Some(Nav::for_user(&cur.user)),
                 csrf: cur.user.csrf.clone(),
-                person_id: id,
+                person_id: id.to_string(),
                 reason: f.got.clone(),
                 error: (!f.got.is_empty()).then(|| format!("Expected {}.", f.expected)),
             };
             render_status(StatusCode::FORBIDDEN, &page)
         }
-        Err(e) => WebError::from_app(e, false).into_response(),
+        e => WebError::from_app(e, false).into_response(),
     }
 }
 
@@ -565,13 +573,13 @@ pub async fn edit_form(
     Path((id, section)): Path<(String, String)>,
     Query(q): Query<BackQuery>,
 ) -> Response {
-    let user = cur.user.clone();
+    let (user, pid) = (cur.user.clone(), id.clone());
     match state
-        .run(move |app| edit_page(app, &user, &id, &section, &q.back, None))
+        .run(move |app| edit_page(app, &user, &pid, &section, &q.back, None))
         .await
     {
         Ok(p) => render(&p),
-        Err(e) => WebError::from_app(e, false).into_response(),
+        Err(e) => error_or_break_glass(&cur, &id, e),
     }
 }
 

@@ -130,13 +130,13 @@ pub async fn page(
     Path((id, handover)): Path<(String, String)>,
     Query(q): Query<DoneQuery>,
 ) -> Response {
-    let user = cur.user.clone();
+    let (user, pid) = (cur.user.clone(), id.clone());
     match state
-        .run(move |app| check_page(app, &user, &id, &handover, q.flash(), vec![]))
+        .run(move |app| check_page(app, &user, &pid, &handover, q.flash(), vec![]))
         .await
     {
         Ok(p) => render(&p),
-        Err(e) => WebError::from_app(e, false).into_response(),
+        Err(e) => crate::people::pages::error_or_break_glass(&cur, &id, e),
     }
 }
 

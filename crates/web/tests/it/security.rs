@@ -486,6 +486,12 @@ async fn out_of_scope_edit_check_and_readiness_need_break_glass_and_are_audited(
     ] {
         let r = site.page(Some(&s), Method::GET, path, &[], false).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+        // The page asks for the reason there and then.
+        assert!(
+            r.body.contains("action=\"/people/p-0045/break-glass\""),
+            "{path}: {}",
+            r.body
+        );
     }
     let (st, _) = site
         .api(
