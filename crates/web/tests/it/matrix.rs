@@ -9,6 +9,33 @@ use std::collections::BTreeSet;
 /// A person every role with people access can reach: Riverside, with Northgate evening visits.
 const PERSON: &str = "p-0005";
 
+/// Routes that show a person's essential information (or what is read from it): a successful
+/// answer must have put a read in the audit trail first — the matrix's "reads are audited" column.
+const READS_ESSENTIAL_INFORMATION: [&str; 6] = [
+    "/people/{id}",
+    "/people/{id}/mei/{section}/edit",
+    "/people/{id}/check/{handover}",
+    "/api/v1/people/{id}",
+    "/api/v1/people/{id}/readiness/{handover}",
+    "/export/fhir",
+];
+
+/// Reads of `PERSON` in the audit trail.
+async fn reads_of_person(site: &Site) -> usize {
+    site.state
+        .run(|app| {
+            app.audit_log(
+                &lantern_app::Actor::LocalOperator("matrix".into()),
+                Some(PERSON),
+                false,
+                1_000_000,
+            )
+            .unwrap()
+            .len()
+        })
+        .await
+}
+
 fn fill(path: &str) -> String {
     path.replace("{id}", PERSON)
         .replace("{section}", "mobility")
@@ -29,6 +56,7 @@ async fn every_route_for_every_role_is_allowed_or_denied_by_its_policy() {
         .collect();
     assert_eq!(unique.len(), table.len());
     let mut checked = 0;
+    let mut audited_reads = 0;
     for (role_name, user) in ROLES {
         let role = Role::parse(role_name).unwrap();
         let s = site.login(user).await;
@@ -38,6 +66,12 @@ async fn every_route_for_every_role_is_allowed_or_denied_by_its_policy() {
                 continue;
             }
             let path = fill(r.path);
+            let audited = r.method == Method::GET && READS_ESSENTIAL_INFORMATION.contains(&r.path);
+            let reads_before = if audited {
+                reads_of_person(&site).await
+            } else {
+                0
+            };
             let status = if r.path.starts_with("/api/") {
                 let body =
                     matches!(r.method, Method::POST | Method::PUT).then(|| serde_json::json!({}));
@@ -68,10 +102,22 @@ async fn every_route_for_every_role_is_allowed_or_denied_by_its_policy() {
                     r.action
                 );
             }
+            if audited && status == StatusCode::OK {
+                assert!(
+                    reads_of_person(&site).await > reads_before,
+                    "{role_name}: {} {path} answered without auditing the read",
+                    r.method
+                );
+                audited_reads += 1;
+            }
             checked += 1;
         }
     }
     assert!(checked >= 9 * 30, "checked {checked}");
+    assert!(
+        audited_reads >= 10,
+        "audited reads checked: {audited_reads}"
+    );
 }
 
 #[tokio::test]
