@@ -333,30 +333,23 @@ pub fn verify_evidence(dir: &Path) -> Result<EvidenceReport, String> {
     }
     // Trusted: the signing node, and the nodes it enrolled (or nodes it trusts enrolled), by
     // enrolments whose seal holds.
-    let mut trusted: std::collections::BTreeSet<String> = [m.node_id.clone()].into();
-    loop {
-        let before = trusted.len();
-        for e in &b.enrolments {
-            let Some(k) = keys
-                .get(e.node_id.as_str())
-                .filter(|_| trusted.contains(&e.node_id))
-            else {
-                continue;
-            };
-            e.check_seal(k)
-                .map_err(|x| format!("bundle.json: enrolment {}/{}: {x}", e.node_id, e.seq))?;
-            if let Ok(lantern_core::event::Event::NodeEnrolled {
-                node, public_key, ..
-            }) = crate::event_format::decode(&e.payload)
-                && crate::identity::node_id_for_key(&public_key).as_deref() == Ok(node.as_str())
-            {
-                trusted.insert(node);
-            }
-        }
-        if trusted.len() == before {
-            break;
+    let mut vouched = Vec::new();
+    for e in &b.enrolments {
+        let k = keys.get(e.node_id.as_str()).ok_or(format!(
+            "bundle.json: enrolment {}/{}: no public key for its node",
+            e.node_id, e.seq
+        ))?;
+        e.check_seal(k)
+            .map_err(|x| format!("bundle.json: enrolment {}/{}: {x}", e.node_id, e.seq))?;
+        if let Ok(lantern_core::event::Event::NodeEnrolled {
+            node, public_key, ..
+        }) = crate::event_format::decode(&e.payload)
+            && crate::identity::node_id_for_key(&public_key).as_deref() == Ok(node.as_str())
+        {
+            vouched.push((e.node_id.clone(), node));
         }
     }
+    let trusted = crate::verify::trust_closure(&m.node_id, &vouched);
     for (i, ev) in b.events.iter().enumerate() {
         let at = format!("bundle.json: event {} ({}/{})", i + 1, ev.node_id, ev.seq);
         if !trusted.contains(&ev.node_id) {

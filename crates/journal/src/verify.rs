@@ -229,16 +229,22 @@ pub(crate) fn trusted_nodes<'a>(
             }
         })
         .collect();
-    let mut trusted = BTreeSet::from([local.to_string()]);
+    Ok(trust_closure(local, &vouched))
+}
+
+/// Who is trusted from `root`, given who vouched for whom (`(by, node)`): the root, and every
+/// node vouched for by a trusted node, to a fixed point.
+pub(crate) fn trust_closure(root: &str, vouched: &[(String, String)]) -> BTreeSet<String> {
+    let mut trusted = BTreeSet::from([root.to_string()]);
     loop {
         let before = trusted.len();
-        for (by, node) in &vouched {
+        for (by, node) in vouched {
             if trusted.contains(by) {
                 trusted.insert(node.clone());
             }
         }
         if trusted.len() == before {
-            return Ok(trusted);
+            return trusted;
         }
     }
 }

@@ -45,6 +45,14 @@ pub fn token(headers: &HeaderMap) -> Option<(String, bool)> {
         .map(|(_, v)| (v.to_string(), false))
 }
 
+/// The client's address, as the sign-in throttle counts it ("local" when unknown, as in tests).
+pub fn client_ip(
+    addr: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+) -> String {
+    addr.map(|a| a.0.0.ip().to_string())
+        .unwrap_or_else(|| "local".into())
+}
+
 /// A `Set-Cookie` value for a new session (or an expired one to clear it); `Secure` under TLS.
 pub fn session_cookie(token: Option<&str>, tls: bool) -> String {
     let secure = if tls { "; Secure" } else { "" };

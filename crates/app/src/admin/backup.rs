@@ -2,6 +2,7 @@
 //! node key beside it, verified before the file is called a backup; restoring one into a new data
 //! directory (verified before it is put in place); and a restore test recorded in the journal.
 
+use super::staging::{Scratch, ensure_new_or_empty, move_into_place};
 use crate::recovery::archive::{tar, untar};
 use crate::{Actor, App, AppError, Clock};
 use lantern_core::FieldError;
@@ -51,30 +52,19 @@ fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// A scratch directory beside `near` (same filesystem, so a rename is atomic), removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn beside(near: &Path, what: &str) -> Result<Scratch, AppError> {
-        let parent = near
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = near
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let p = parent.join(format!(".{name}.{what}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).map_err(AppError::io(&p))?;
-        Ok(Scratch(p))
+/// Write a new file readable by this account only, synced to disk.
+fn write_private(p: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
     }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    use std::io::Write;
+    opts.open(p)
+        .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()))
+        .map_err(AppError::io(p))
 }
 
 /// Open a data directory's copy and verify it; the report's words, or why it failed.
@@ -119,18 +109,7 @@ fn unpack(file: &Path, dir: &Path) -> Result<(BackupManifest, String, u64, Strin
             ))
             .into());
         }
-        let p = dir.join(name);
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        use std::io::Write;
-        opts.open(&p)
-            .and_then(|mut f| f.write_all(&b).and_then(|_| f.sync_all()))
-            .map_err(AppError::io(&p))?;
+        write_private(&dir.join(name), &b)?;
     }
     let (events, verified) = verify_copy(dir).map_err(bad)?;
     if events != m.events {
@@ -158,37 +137,32 @@ impl App {
             )
             .into());
         }
-        let scratch = Scratch::beside(out, "backup")?;
-        let db = scratch.0.join(DB_FILE);
+        let scratch = Scratch::beside(out, "backup", false)?;
+        let copy = scratch.0.join("copy");
+        std::fs::create_dir_all(&copy).map_err(AppError::io(&copy))?;
+        let db = copy.join(DB_FILE);
         self.journal.snapshot_to(&db)?;
         let key_path = self.journal.dir().join(KEY_FILE);
         let key = std::fs::read(&key_path).map_err(AppError::io(&key_path))?;
+        // The bytes archived are read before anything opens the copy.
         let db_bytes = std::fs::read(&db).map_err(AppError::io(&db))?;
+        write_private(&copy.join(KEY_FILE), &key)?;
         let made_at = self.now();
-        let mut manifest = BackupManifest {
+        // What the snapshot holds, said by the snapshot itself.
+        let snapshot = Journal::open(&copy)?;
+        let manifest = BackupManifest {
             format: BACKUP_FORMAT.into(),
             node: self.journal.node_id().to_string(),
             made_at,
-            events: 0,
+            events: snapshot.event_count()?,
             sha256: [
                 (DB_FILE.to_string(), sha(&db_bytes)),
                 (KEY_FILE.to_string(), sha(&key)),
             ]
             .into(),
-            checkpoint: String::new(),
+            checkpoint: snapshot.checkpoint(made_at)?.line(),
         };
-        // The snapshot itself says what it holds: its own count and checkpoint.
-        {
-            let copy = scratch.0.join("copy");
-            std::fs::create_dir_all(&copy).map_err(AppError::io(&copy))?;
-            std::fs::write(copy.join(DB_FILE), &db_bytes).map_err(AppError::io(&copy))?;
-            std::fs::write(copy.join(KEY_FILE), &key).map_err(AppError::io(&copy))?;
-            let (events, _) = verify_copy(&copy).map_err(|e| {
-                FieldError::new("backup", "snapshot", "a snapshot that verifies", e)
-            })?;
-            manifest.events = events;
-            manifest.checkpoint = Journal::open(&copy)?.checkpoint(made_at)?.line();
-        }
+        drop(snapshot);
         let files = vec![
             (DB_FILE.to_string(), db_bytes),
             (KEY_FILE.to_string(), key),
@@ -199,7 +173,8 @@ impl App {
             ),
         ];
         let archive = tar("lantern-backup", &files, made_at);
-        // Written beside, checked by restoring it, then moved into place.
+        // Written beside, checked by restoring and verifying it (the one `verify`), then moved
+        // into place.
         let partial = scratch.0.join("backup.tar");
         std::fs::write(&partial, &archive).map_err(AppError::io(&partial))?;
         let (m, sha256, bytes, verified) = unpack(&partial, &scratch.0.join("restored"))?;
@@ -222,7 +197,7 @@ impl App {
     /// Restore a backup in a scratch directory, verify it, and record the test in the journal.
     pub fn test_restore(&mut self, actor: &Actor, file: &Path) -> Result<BackupReport, AppError> {
         actor.require(|r| r == Role::Admin, "test restores")?;
-        let scratch = Scratch::beside(file, "restore-test")?;
+        let scratch = Scratch::beside(file, "restore-test", false)?;
         let result = unpack(file, &scratch.0.join("data"));
         let bytes = std::fs::read(file).map_err(AppError::io(file))?;
         let (verified, detail, made_at, events) = match &result {
@@ -256,27 +231,11 @@ impl App {
 /// Restore a backup into `dir` (new, or empty): checked and verified in a scratch directory
 /// beside it, then moved into place, so a failed or interrupted restore leaves nothing.
 pub fn restore(file: &Path, dir: &Path, clock: Clock) -> Result<(App, BackupReport), AppError> {
-    if dir.exists()
-        && std::fs::read_dir(dir)
-            .map_err(AppError::io(dir))?
-            .next()
-            .is_some()
-    {
-        return Err(FieldError::new(
-            "restore",
-            "data",
-            "a data directory that does not exist yet (or is empty)",
-            dir.display().to_string(),
-        )
-        .into());
-    }
-    let scratch = Scratch::beside(dir, "restore")?;
+    ensure_new_or_empty(dir, "restore")?;
+    let scratch = Scratch::beside(dir, "restore", false)?;
     let staged = scratch.0.join("data");
     let (manifest, sha256, bytes, verified) = unpack(file, &staged)?;
-    if dir.exists() {
-        std::fs::remove_dir(dir).map_err(AppError::io(dir))?;
-    }
-    std::fs::rename(&staged, dir).map_err(AppError::io(dir))?;
+    move_into_place(&staged, dir)?;
     let app = App::open(dir, clock)?;
     Ok((
         app,

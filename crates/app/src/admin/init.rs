@@ -1,5 +1,6 @@
 //! Setting up a new data directory.
 
+use super::staging::{Scratch, ensure_new_or_empty, move_into_place};
 use crate::{App, AppError, Clock};
 use lantern_core::FieldError;
 use lantern_core::event::Event;
@@ -15,53 +16,15 @@ pub(crate) fn build_in_place(
     clock: Clock,
     build: impl FnOnce(&Path) -> Result<App, AppError>,
 ) -> Result<App, AppError> {
-    let io = AppError::io;
     if dir.join(lantern_journal::DB_FILE).exists() {
         return Err(lantern_journal::JournalError::AlreadyInitialised(dir.to_path_buf()).into());
     }
-    if dir.exists() && std::fs::read_dir(dir).map_err(io(dir))?.next().is_some() {
-        return Err(FieldError::new(
-            "data directory",
-            "data",
-            "a directory that does not exist yet, or is empty",
-            dir.display().to_string(),
-        )
-        .into());
-    }
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "lantern-data".into());
-    std::fs::create_dir_all(parent).map_err(io(parent))?;
-    // What an interrupted set-up left behind is incomplete by construction: cleared.
-    let prefix = format!(".{name}.partial-");
-    if let Ok(rd) = std::fs::read_dir(parent) {
-        for e in rd.flatten() {
-            if e.file_name().to_string_lossy().starts_with(&prefix) {
-                let _ = std::fs::remove_dir_all(e.path());
-            }
-        }
-    }
-    let staging = parent.join(format!("{prefix}{}", std::process::id()));
-    let built = build(&staging);
-    match built {
-        Ok(app) => {
-            drop(app);
-            if dir.exists() {
-                std::fs::remove_dir(dir).map_err(io(dir))?;
-            }
-            std::fs::rename(&staging, dir).map_err(io(dir))?;
-            App::open(dir, clock)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            Err(e)
-        }
-    }
+    ensure_new_or_empty(dir, "data directory")?;
+    let scratch = Scratch::beside(dir, "partial", true)?;
+    let staged = scratch.0.join("data");
+    drop(build(&staged)?);
+    move_into_place(&staged, dir)?;
+    App::open(dir, clock)
 }
 
 impl App {

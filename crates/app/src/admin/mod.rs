@@ -7,3 +7,4 @@ pub mod demo;
 pub(crate) mod init;
 pub mod nodes;
 pub(crate) mod org;
+pub(crate) mod staging;

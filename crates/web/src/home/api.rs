@@ -24,9 +24,7 @@ pub async fn sign_in(
     addr: Option<Extension<ConnectInfo<SocketAddr>>>,
     JsonBody(s): JsonBody<SignIn>,
 ) -> Response {
-    let ip = addr
-        .map(|a| a.0.0.ip().to_string())
-        .unwrap_or_else(|| "local".into());
+    let ip = crate::auth::client_ip(addr);
     match state
         .run(move |app| app.sign_in_from(&s.username, &s.password, &ip))
         .await

@@ -51,9 +51,7 @@ pub async fn login(
     addr: Option<Extension<ConnectInfo<SocketAddr>>>,
     Form(f): Form<LoginForm>,
 ) -> Response {
-    let ip = addr
-        .map(|a| a.0.0.ip().to_string())
-        .unwrap_or_else(|| "local".into());
+    let ip = crate::auth::client_ip(addr);
     let fail = |msg: &str, status: StatusCode| {
         render_status(
             status,

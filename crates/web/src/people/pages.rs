@@ -523,13 +523,7 @@ fn edit_page(
             vec![],
         ),
         Some(t) => {
-            let content: Vec<(String, String)> = t
-                .fields
-                .iter()
-                .filter(|(n, _)| !NOT_CONTENT.contains(&n.as_str()))
-                .cloned()
-                .collect();
-            let typed = lantern_app::section_form_json(id, section, &content)
+            let typed = lantern_app::section_form_json(id, section, &content_fields(t.fields))
                 .ok()
                 .and_then(|j| serde_json::from_str(&j).ok());
             (
@@ -557,8 +551,15 @@ fn edit_page(
     })
 }
 
-/// Fields of the section editor that are not the section's content.
-const NOT_CONTENT: [&str; 5] = ["_csrf", "source", "method", "contact", "back"];
+/// The section editor's fields that are the section's content (not its provenance, the CSRF
+/// token or where to go back to).
+fn content_fields(form: &[(String, String)]) -> Vec<(String, String)> {
+    const NOT_CONTENT: [&str; 5] = ["_csrf", "source", "method", "contact", "back"];
+    form.iter()
+        .filter(|(n, _)| !NOT_CONTENT.contains(&n.as_str()))
+        .cloned()
+        .collect()
+}
 
 #[derive(Deserialize, Default)]
 pub struct BackQuery {
@@ -600,11 +601,7 @@ pub async fn save_section(
                 contact: Some(field(&form, "contact")).filter(|c| !c.is_empty()),
                 ..Default::default()
             };
-            let content: Vec<(String, String)> = form
-                .iter()
-                .filter(|(n, _)| !NOT_CONTENT.contains(&n.as_str()))
-                .cloned()
-                .collect();
+            let content = content_fields(&form);
             let back = back_to(&field(&form, "back"), &id);
             match app.set_section_from_form(&actor, &id, &section, &content, &input) {
                 Ok(_) => {
