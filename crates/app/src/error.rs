@@ -37,6 +37,20 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Why nothing can be written just now, when that is the failure: the disk is full, or the
+    /// node is open read-only. Reading still works in both.
+    pub fn unavailable(&self) -> Option<&'static str> {
+        match self {
+            AppError::Journal(e) if e.is_disk_full() => Some(
+                "the disk holding Lantern's data is full: nothing can be saved until space is freed (reading still works)",
+            ),
+            AppError::Journal(e) if e.is_read_only() => Some(
+                "this Lantern is open read-only (a copy, or a read-only mount): nothing can be changed here",
+            ),
+            _ => None,
+        }
+    }
+
     /// A file-system error about `path`, for `map_err`.
     pub(crate) fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> AppError + '_ {
         move |e| AppError::Journal(JournalError::Io(path.to_path_buf(), e))

@@ -46,11 +46,28 @@ pub struct App {
 
 impl App {
     /// Open an initialised data directory.
+    /// One that cannot be written (a read-only mount) is opened read-only: see
+    /// [`App::read_only`].
     pub fn open(dir: &Path, clock: Clock) -> Result<App, AppError> {
+        let journal = match Journal::open(dir) {
+            Err(lantern_journal::JournalError::ReadOnlyPlace(_)) => Journal::open_read_only(dir)?,
+            r => r?,
+        };
+        Ok(App { journal, clock })
+    }
+
+    /// Open a data directory for reading only (a restored copy looked at, say): nothing in it
+    /// changes and every change is refused with a message that says why.
+    pub fn open_read_only(dir: &Path, clock: Clock) -> Result<App, AppError> {
         Ok(App {
-            journal: Journal::open(dir)?,
+            journal: Journal::open_read_only(dir)?,
             clock,
         })
+    }
+
+    /// Whether this data directory is open read-only (asked for, or found on a read-only mount).
+    pub fn read_only(&self) -> bool {
+        self.journal.is_read_only()
     }
 
     /// The time now, by this app's clock.

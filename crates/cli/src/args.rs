@@ -37,6 +37,10 @@ pub struct Cli {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Open the data directory read-only (a restored copy, say): nothing in it changes and every
+    /// change is refused. A data directory on a read-only mount is opened so anyway.
+    #[arg(long, global = true, env = "LANTERN_READ_ONLY")]
+    pub read_only: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -25,8 +25,28 @@ pub struct Ctx {
 
 impl Ctx {
     /// Open the data directory.
+    /// `--read-only`, or a directory on a read-only mount, opens it read-only, saying so once.
     pub fn open(&self) -> Result<App, AppError> {
-        App::open(&self.cli.data, self.clock)
+        let app = if self.cli.read_only {
+            App::open_read_only(&self.cli.data, self.clock)?
+        } else {
+            App::open(&self.cli.data, self.clock)?
+        };
+        if app.read_only() {
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                eprintln!(
+                    "note: {} is open read-only{}: nothing can be changed, and reads are not recorded in its journal",
+                    self.cli.data.display(),
+                    if self.cli.read_only {
+                        ""
+                    } else {
+                        " (it cannot be written: a read-only mount?)"
+                    }
+                )
+            });
+        }
+        Ok(app)
     }
 
     /// The actor: `--as STAFF_ID`, or the local operator.
@@ -138,7 +158,19 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             backup_every,
             backup_keep,
         } => {
-            if let Some(folder) = backup_dir {
+            // A read-only node runs no scheduled work: it can record nothing.
+            if *demo && ctx.cli.read_only {
+                anyhow::bail!(
+                    "--demo loads the demo organisation: it cannot be used with --read-only"
+                );
+            }
+            let read_only = ctx.cli.read_only || (!*demo && ctx.open()?.read_only());
+            if read_only && (backup_dir.is_some() || witness.is_some() || print_folder.is_some()) {
+                eprintln!(
+                    "note: read-only: scheduled backups, the witness and scheduled printing are off"
+                );
+            }
+            if let Some(folder) = backup_dir.as_ref().filter(|_| !read_only) {
                 let (dir, clock, folder) = (ctx.cli.data.clone(), ctx.clock, folder.clone());
                 let (every, keep) = (
                     std::time::Duration::from_secs(backup_every.max(&1) * 60),
@@ -150,7 +182,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
                         lantern_app::admin::backup::backup_forever(dir, clock, folder, every, keep)
                     })?;
             }
-            if let Some(w) = witness {
+            if let Some(w) = witness.as_ref().filter(|_| !read_only) {
                 let (dir, clock, w) = (ctx.cli.data.clone(), ctx.clock, w.clone());
                 std::thread::Builder::new()
                     .name("witness".into())
@@ -163,7 +195,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
                         )
                     })?;
             }
-            if let (Some(folder), Some(at)) = (print_folder, print_at) {
+            if let (Some(folder), Some(at), false) = (print_folder, print_at, read_only) {
                 let at = lantern_app::core::time::parse_time_of_day("print_at", at)
                     .map_err(lantern_app::AppError::from)?;
                 let (dir, clock, folder) = (ctx.cli.data.clone(), ctx.clock, folder.clone());
@@ -178,7 +210,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 (_, _, true) => Some(lantern_web::self_signed(&ctx.cli.data)?),
                 _ => None,
             };
-            commands::serve::serve(ctx, *listen, *demo, *connections, tls)
+            commands::serve::serve(ctx, *listen, *demo, *connections, tls, read_only)
         }
         Command::User(c) => commands::serve::user(ctx, c),
     }

@@ -522,4 +522,8 @@ pub struct Read {
     /// The break-glass reason, when the person was outside the reader's scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub break_glass: Option<String>,
+    /// When the read was made, where that is before the event was recorded: reads made while
+    /// the disk was full were held by the server and recorded once space returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<jiff::Timestamp>,
 }

@@ -41,6 +41,7 @@ impl Journal {
         evs: Vec<NewEvent>,
         now: Timestamp,
     ) -> Result<Vec<StoredEvent>, JournalError> {
+        self.writable()?;
         let _writer = crate::write_lock();
         let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
         let node = self.identity.node_id().to_string();

@@ -60,6 +60,25 @@ pub enum JournalError {
         /// Detail.
         detail: String,
     },
+    /// The data directory cannot be written (a read-only mount, or files this account may not
+    /// write): it can be opened read-only.
+    #[error("{0} cannot be written (a read-only mount, or files this account may not write)")]
+    ReadOnlyPlace(PathBuf),
+    /// A write was asked of a node opened read-only.
+    #[error(
+        "this node ({0}) is open read-only (a copy, or a read-only mount): nothing can be changed here"
+    )]
+    ReadOnly(PathBuf),
+    /// A read-only copy written by an older Lantern, which would need migrating.
+    #[error(
+        "this copy's schema is version {found}, older than this Lantern's ({known}), and a read-only copy cannot be upgraded: restore it to a writable place (`lantern restore`) to open it"
+    )]
+    ReadOnlyNeedsUpgrade {
+        /// Found.
+        found: u32,
+        /// Known.
+        known: u32,
+    },
     /// The database was written by a newer Lantern.
     #[error(
         "the database schema is version {found}, newer than this Lantern understands ({known}); upgrade Lantern"
@@ -73,6 +92,29 @@ pub enum JournalError {
 }
 
 impl JournalError {
+    /// The disk (or the database's quota) is full: nothing more can be written until space is
+    /// freed. Reads still work.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            JournalError::Sql(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.code == rusqlite::ErrorCode::DiskFull
+            }
+            JournalError::Io(_, e) => e.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
+        }
+    }
+
+    /// The node is open read-only (asked for, or found on a read-only mount).
+    pub fn is_read_only(&self) -> bool {
+        match self {
+            JournalError::ReadOnly(_) => true,
+            JournalError::Sql(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.code == rusqlite::ErrorCode::ReadOnly
+            }
+            _ => false,
+        }
+    }
+
     /// Stored data that does not read back as it should.
     pub fn corrupt(what: impl Into<String>, detail: impl ToString) -> Self {
         JournalError::Corrupt {

@@ -51,6 +51,9 @@ pub struct Journal {
     conn: Connection,
     identity: NodeIdentity,
     dir: PathBuf,
+    /// Opened read-only: every append is refused (sessions and the sign-in throttle live in
+    /// this connection's temporary tables instead).
+    read_only: bool,
 }
 
 impl Journal {
@@ -78,6 +81,7 @@ impl Journal {
             conn,
             identity,
             dir: dir.to_path_buf(),
+            read_only: false,
         })
     }
 
@@ -87,7 +91,10 @@ impl Journal {
         if !db.exists() {
             return Err(JournalError::NotInitialised(dir.to_path_buf()));
         }
-        // Best effort: a copy owned by someone else, or on a read-only mount, still opens.
+        if cannot_write(&db) {
+            return Err(JournalError::ReadOnlyPlace(dir.to_path_buf()));
+        }
+        // Best effort: a copy owned by someone else still opens.
         let _ = secure_files(dir);
         let identity = NodeIdentity::load(&dir.join(KEY_FILE))?;
         let mut conn = Connection::open_with_flags(
@@ -96,27 +103,66 @@ impl Journal {
         )?;
         configure(&conn)?;
         let rebuild = migrations::run(&mut conn)?;
-        let stored: Option<String> = conn
-            .query_row("SELECT node_id FROM nodes WHERE is_local = 1", [], |r| {
-                r.get(0)
-            })
-            .ok();
-        if stored.as_deref() != Some(identity.node_id()) {
-            return Err(JournalError::IdentityMismatch {
-                key_file: dir.join(KEY_FILE),
-                in_db: stored.unwrap_or_default(),
-                from_key: identity.node_id().to_string(),
-            });
-        }
+        check_identity(&conn, &identity, dir)?;
         let mut j = Journal {
             conn,
             identity,
             dir: dir.to_path_buf(),
+            read_only: false,
         };
         if rebuild {
             j.rebuild()?;
         }
         Ok(j)
+    }
+
+    /// Open the journal in `dir` for reading only (a copy, or a read-only mount): nothing in the
+    /// directory is changed, every append is refused, and the schema must already be this
+    /// Lantern's. Sign-in sessions and the sign-in throttle are kept in this connection's
+    /// temporary tables, so people can still sign in to read.
+    pub fn open_read_only(dir: &Path) -> Result<Journal, JournalError> {
+        let db = dir.join(DB_FILE);
+        if !db.exists() {
+            return Err(JournalError::NotInitialised(dir.to_path_buf()));
+        }
+        let identity = NodeIdentity::load(&dir.join(KEY_FILE))?;
+        let conn = Connection::open_with_flags(
+            read_only_uri(dir, &db)?,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrations::check_current(&conn)?;
+        check_identity(&conn, &identity, dir)?;
+        for table in ["sessions", "signin_failures"] {
+            let sql: String = conn.query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [table],
+                |r| r.get(0),
+            )?;
+            let temp = sql.replacen("CREATE TABLE", "CREATE TEMP TABLE", 1);
+            conn.execute_batch(&temp)?;
+        }
+        Ok(Journal {
+            conn,
+            identity,
+            dir: dir.to_path_buf(),
+            read_only: true,
+        })
+    }
+
+    /// Whether this journal was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Refuse a write on a read-only journal, naming the node.
+    pub(crate) fn writable(&self) -> Result<(), JournalError> {
+        if self.read_only {
+            return Err(JournalError::ReadOnly(self.dir.clone()));
+        }
+        Ok(())
     }
 
     /// This node's identifier.
@@ -139,6 +185,81 @@ impl Journal {
         Ok(self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}
+
+/// The key file and the database must belong to the same node.
+fn check_identity(
+    conn: &Connection,
+    identity: &NodeIdentity,
+    dir: &Path,
+) -> Result<(), JournalError> {
+    let stored: Option<String> = conn
+        .query_row("SELECT node_id FROM nodes WHERE is_local = 1", [], |r| {
+            r.get(0)
+        })
+        .ok();
+    if stored.as_deref() != Some(identity.node_id()) {
+        return Err(JournalError::IdentityMismatch {
+            key_file: dir.join(KEY_FILE),
+            in_db: stored.unwrap_or_default(),
+            from_key: identity.node_id().to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether the database file cannot be opened for writing (a read-only mount, or a file this
+/// account may not write).
+fn cannot_write(db: &Path) -> bool {
+    match std::fs::OpenOptions::new().write(true).open(db) {
+        Ok(_) => false,
+        Err(e) => matches!(
+            e.kind(),
+            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+        ),
+    }
+}
+
+/// The URI that opens the database read-only. Where the directory cannot be written and SQLite
+/// has no shared-memory file to use, the database is opened as immutable — safe only when no
+/// write-ahead log holds commits the database file lacks, so such a copy is refused instead.
+fn read_only_uri(dir: &Path, db: &Path) -> Result<String, JournalError> {
+    let path = db.to_string_lossy();
+    let mut uri = String::from("file:");
+    for c in path.chars() {
+        match c {
+            '?' | '#' | '%' => uri.push_str(&format!("%{:02X}", c as u32)),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?mode=ro");
+    let side = |ext: &str| dir.join(format!("{DB_FILE}-{ext}"));
+    let wal_len = std::fs::metadata(side("wal")).map(|m| m.len()).unwrap_or(0);
+    let dir_writable = !cannot_write_dir(dir);
+    if !dir_writable && !side("shm").exists() {
+        if wal_len > 0 {
+            return Err(JournalError::Io(
+                side("wal"),
+                std::io::Error::other(
+                    "this copy has commits in its write-ahead log but no shared-memory file, on a place that cannot be written: copy the folder somewhere writable and open it there with --read-only",
+                ),
+            ));
+        }
+        uri.push_str("&immutable=1");
+    }
+    Ok(uri)
+}
+
+/// Whether files cannot be made in the directory.
+fn cannot_write_dir(dir: &Path) -> bool {
+    let probe = dir.join(format!(".lantern-write-probe-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            false
+        }
+        Err(_) => true,
     }
 }
 

@@ -352,6 +352,26 @@ pub(crate) const MIGRATIONS: &[&str] = &[
 /// content that existing rows cannot fill in SQL).
 pub(crate) const REBUILD_AFTER: [u32; 3] = [7, 8, 11];
 
+/// Check, without changing anything, that a database opened read-only is at this Lantern's
+/// schema: an older one would need its migrations, which a read-only copy cannot take.
+pub(crate) fn check_current(conn: &Connection) -> Result<(), JournalError> {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let known = MIGRATIONS.len() as u32;
+    if current > known {
+        return Err(JournalError::SchemaTooNew {
+            found: current,
+            known,
+        });
+    }
+    if current < known {
+        return Err(JournalError::ReadOnlyNeedsUpgrade {
+            found: current,
+            known,
+        });
+    }
+    Ok(())
+}
+
 /// Bring the schema up to date, each step in its own transaction. Returns whether a step ran
 /// that needs the projections rebuilt.
 pub(crate) fn run(conn: &mut Connection) -> Result<bool, JournalError> {

@@ -85,6 +85,7 @@ impl Journal {
         events: &[StoredEvent],
         vouched: &[String],
     ) -> Result<ApplyReport, JournalError> {
+        self.writable()?;
         let local = self.node_id().to_string();
         let _writer = crate::write_lock();
         let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;

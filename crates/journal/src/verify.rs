@@ -453,6 +453,7 @@ impl Journal {
 
     /// Rebuild every projection from the events, in one transaction. Returns the events replayed.
     pub fn rebuild(&mut self) -> Result<u64, JournalError> {
+        self.writable()?;
         let tx = self.conn.transaction()?;
         for t in projection::tables(&tx)? {
             tx.execute(&format!("DELETE FROM \"{t}\""), [])?;

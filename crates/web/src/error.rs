@@ -35,12 +35,18 @@ impl WebError {
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", None),
             AppError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled", None),
             AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", None),
+            AppError::Journal(_) if e.unavailable().is_some() => {
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", None)
+            }
             AppError::Journal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error", None),
         };
         WebError {
             status,
             kind,
-            message: e.to_string(),
+            message: e
+                .unavailable()
+                .map(str::to_string)
+                .unwrap_or_else(|| e.to_string()),
             field,
             api,
         }

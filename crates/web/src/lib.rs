@@ -11,6 +11,7 @@ mod cache;
 mod disruption;
 mod error;
 mod headers;
+mod health;
 mod home;
 mod interop;
 mod openapi;

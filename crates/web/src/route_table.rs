@@ -32,7 +32,7 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             Public,
             get(crate::assets::asset),
         ),
-        (Method::GET, "/healthz", Public, get(home::pages::healthz)),
+        (Method::GET, "/healthz", Public, get(crate::health::healthz)),
         (Method::GET, "/login", Public, get(home::pages::login_form)),
         (Method::POST, "/login", Public, post(home::pages::login)),
         (Method::POST, "/logout", SignedIn, post(home::pages::logout)),
@@ -476,6 +476,10 @@ pub fn router(state: AppState) -> Router {
     }
     r.route_layer(axum::middleware::from_fn_with_state(state.clone(), enforce))
         .fallback(home::pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::health::banner,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::headers::security_headers,

@@ -26,6 +26,10 @@ struct Inner {
     /// Dashboards by scope.
     pub(crate) dashboards: PageCache<crate::home::view::DashboardPage>,
     audit: Mutex<std::sync::mpsc::Sender<AuditJob>>,
+    held: Arc<Held>,
+    /// The data directory (for its free space) and whether it is open read-only.
+    dir: std::path::PathBuf,
+    read_only: bool,
     dashboard_locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Person-page content by person and role.
     pub(crate) person_pages: PageCache<crate::people::view::PersonPage>,
@@ -33,10 +37,39 @@ struct Inner {
 
 type AuditJob = (AuditEvent, tokio::sync::oneshot::Sender<Result<(), String>>);
 
+/// Reads shown while they could not be written to the journal (the disk full, or a read-only
+/// copy), each with the time it was made, and the most the server will hold: past that, reads
+/// are refused rather than shown unrecorded.
+struct Held {
+    reads: Mutex<Vec<(AuditEvent, jiff::Timestamp)>>,
+}
+
+/// At most this many reads are held while the disk is full.
+pub const MAX_HELD_READS: usize = 100_000;
+
+impl Held {
+    fn len(&self) -> usize {
+        self.reads.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}
+
 /// The group-commit writer for audit events: one thread with its own connection takes every
 /// event waiting, appends them in one transaction (one fsync), then answers each request.
-fn audit_writer(mut app: App, rx: std::sync::mpsc::Receiver<AuditJob>) {
-    while let Ok(first) = rx.recv() {
+/// When the disk is full (or the node is a read-only copy) the reads are held, each logged, and
+/// the page is shown; held reads are recorded, with the times they were made, once a write
+/// succeeds again (tried every few seconds).
+fn audit_writer(mut app: App, rx: std::sync::mpsc::Receiver<AuditJob>, held: Arc<Held>) {
+    let read_only = app.read_only();
+    loop {
+        let first = match rx.recv_timeout(std::time::Duration::from_secs(5)) {
+            Ok(j) => Some(j),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => None,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if !read_only {
+            flush_held(&mut app, &held);
+        }
+        let Some(first) = first else { continue };
         let mut jobs = vec![first];
         while jobs.len() < 512 {
             match rx.try_recv() {
@@ -45,10 +78,69 @@ fn audit_writer(mut app: App, rx: std::sync::mpsc::Receiver<AuditJob>) {
             }
         }
         let (events, replies): (Vec<_>, Vec<_>) = jobs.into_iter().unzip();
-        let result = app.append_prepared(events).map_err(|e| e.to_string());
+        let result = match app.append_prepared(events.clone()) {
+            Ok(()) => Ok(()),
+            Err(_) if read_only => {
+                // A read-only copy's journal cannot take them: the server's log is their record.
+                for e in &events {
+                    eprintln!("read of a read-only copy: {}", e.describe(app.now()));
+                }
+                Ok(())
+            }
+            Err(e) if e.unavailable().is_some() => hold(&held, events, app.now(), &e),
+            Err(e) => Err(e.to_string()),
+        };
         for r in replies {
             let _ = r.send(result.clone());
         }
+    }
+}
+
+/// Hold reads that could not be written, logging each (who, whom, when) so that the server's
+/// log has them even if the process ends before they reach the journal.
+fn hold(
+    held: &Held,
+    events: Vec<AuditEvent>,
+    now: jiff::Timestamp,
+    why: &AppError,
+) -> Result<(), String> {
+    let mut h = held.reads.lock().unwrap_or_else(|p| p.into_inner());
+    if h.len() + events.len() > MAX_HELD_READS {
+        return Err(format!(
+            "{why}; {} reads are already held unrecorded, the most this server will hold",
+            h.len()
+        ));
+    }
+    for e in events {
+        eprintln!(
+            "read held, not yet in the journal ({}): {}",
+            why,
+            e.describe(now)
+        );
+        h.push((e, now));
+    }
+    Ok(())
+}
+
+/// Record held reads if the journal takes writes again.
+fn flush_held(app: &mut App, held: &Held) {
+    let batch: Vec<_> = {
+        let h = held.reads.lock().unwrap_or_else(|p| p.into_inner());
+        if h.is_empty() {
+            return;
+        }
+        h.clone()
+    };
+    if app.append_held(&batch).is_ok() {
+        held.reads
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..batch.len());
+        eprintln!(
+            "{} held read{} now recorded in the journal",
+            batch.len(),
+            if batch.len() == 1 { "" } else { "s" }
+        );
     }
 }
 
@@ -98,14 +190,47 @@ pub const READS_PER_MINUTE: u32 = 600;
 impl AppState {
     /// Open `connections` handles on the data directory.
     pub fn open(dir: &Path, clock: Clock, connections: usize) -> Result<AppState, AppError> {
+        Self::open_with(dir, clock, connections, false)
+    }
+
+    /// Open the data directory read-only (`serve --read-only`): see [`App::open_read_only`].
+    pub fn open_read_only(
+        dir: &Path,
+        clock: Clock,
+        connections: usize,
+    ) -> Result<AppState, AppError> {
+        Self::open_with(dir, clock, connections, true)
+    }
+
+    fn open_with(
+        dir: &Path,
+        clock: Clock,
+        connections: usize,
+        read_only: bool,
+    ) -> Result<AppState, AppError> {
+        let open = |dir: &Path| {
+            if read_only {
+                App::open_read_only(dir, clock)
+            } else {
+                App::open(dir, clock)
+            }
+        };
         let (tx, rx) = std::sync::mpsc::channel();
-        let writer = App::open(dir, clock)?;
+        let writer = open(dir)?;
+        // A read-only node keeps sign-in sessions in its connection's temporary tables, so it
+        // serves from one connection.
+        let read_only = writer.read_only();
+        let connections = if read_only { 1 } else { connections.max(1) };
+        let held = Arc::new(Held {
+            reads: Mutex::new(Vec::new()),
+        });
+        let h = held.clone();
         std::thread::Builder::new()
             .name("lantern-audit-writer".into())
-            .spawn(move || audit_writer(writer, rx))
+            .spawn(move || audit_writer(writer, rx, h))
             .map_err(|e| AppError::Forbidden(format!("cannot start the audit writer: {e}")))?;
-        let apps = (0..connections.max(1))
-            .map(|_| App::open(dir, clock))
+        let apps = (0..connections)
+            .map(|_| open(dir))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(AppState {
             inner: Arc::new(Inner {
@@ -116,6 +241,9 @@ impl AppState {
                 read_limit: std::sync::atomic::AtomicU32::new(READS_PER_MINUTE),
                 dashboards: PageCache::new(1000),
                 audit: Mutex::new(tx),
+                held,
+                dir: dir.to_path_buf(),
+                read_only,
                 dashboard_locks: Mutex::new(HashMap::new()),
                 person_pages: PageCache::new(5000),
             }),
@@ -196,6 +324,20 @@ impl AppState {
         self.inner
             .read_limit
             .store(per_minute.max(1), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether the node is open read-only.
+    pub fn read_only(&self) -> bool {
+        self.inner.read_only
+    }
+
+    /// The node's health now: read-only, the disk full or nearly, reads held unrecorded.
+    pub fn health(&self) -> lantern_app::admin::health::Health {
+        lantern_app::admin::health::Health::of(
+            &self.inner.dir,
+            self.inner.read_only,
+            self.inner.held.len(),
+        )
     }
 
     /// Whether this server answers over TLS.

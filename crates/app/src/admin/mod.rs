@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod backup;
 pub mod demo;
+pub mod health;
 pub(crate) mod init;
 pub mod nodes;
 pub(crate) mod org;

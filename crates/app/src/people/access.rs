@@ -19,13 +19,35 @@ pub const BREAK_GLASS_HOURS: i64 = 8;
 
 /// An audit event of a read, prepared by [`App::authorize_view`] and made durable by
 /// [`App::append_prepared`] before the read is shown. Opaque: nobody outside app builds events.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct AuditEvent(pub(crate) NewEvent);
 
 impl AuditEvent {
     /// Who is reading (as the journal names actors), for limiting how fast one account reads.
     pub fn reader(&self) -> &str {
         &self.0.actor
+    }
+
+    /// The read in words for a log line: who read whose information, where and when (no
+    /// essential information itself).
+    pub fn describe(&self, at: jiff::Timestamp) -> String {
+        match &self.0.event {
+            Event::MeiViewed {
+                person,
+                channel,
+                break_glass,
+                ..
+            } => format!(
+                "{} read {} ({channel}) at {at}{}",
+                self.0.actor,
+                person.as_str(),
+                break_glass
+                    .as_deref()
+                    .map(|r| format!(", break-glass: {r}"))
+                    .unwrap_or_default()
+            ),
+            other => format!("{} {} at {at}", self.0.actor, other.kind()),
+        }
     }
 }
 
@@ -48,7 +70,7 @@ impl App {
         break_glass: Option<&str>,
     ) -> Result<PersonView, AppError> {
         let (view, audit) = self.prepare_view(actor, person, channel, break_glass)?;
-        self.journal.append(audit.0, self.now())?;
+        self.record_audit(audit)?;
         Ok(view)
     }
 
@@ -67,7 +89,7 @@ impl App {
             *sections = shown.to_vec();
         }
         let view = self.show_person(person)?.shown_to(actor);
-        self.journal.append(audit.0, self.now())?;
+        self.record_audit(audit)?;
         Ok(view)
     }
 
@@ -154,27 +176,30 @@ impl App {
         if events.len() > 1 {
             let reads = events
                 .iter()
-                .filter_map(|e| match &e.event {
-                    Event::MeiViewed {
-                        person,
-                        sections,
-                        channel,
-                        break_glass,
-                    } => Some(lantern_core::event::Read {
-                        actor: e.actor.clone(),
-                        person: person.clone(),
-                        sections: sections.clone(),
-                        channel: channel.clone(),
-                        break_glass: break_glass.clone(),
-                    }),
-                    _ => None,
-                })
+                .filter_map(|e| as_read(e, None))
                 .collect::<Vec<_>>();
             if reads.len() == events.len() {
                 events = vec![NewEvent::now(AUDIT_ACTOR, Event::MeiReads { reads })];
             }
         }
         self.journal.append_batch(events, self.now())?;
+        Ok(())
+    }
+
+    /// Record reads that were shown while they could not be written (the disk full), each with
+    /// the time it was made: one `mei_reads` event, all or none.
+    pub fn append_held(&mut self, held: &[(AuditEvent, jiff::Timestamp)]) -> Result<(), AppError> {
+        let reads: Vec<_> = held
+            .iter()
+            .filter_map(|(e, at)| as_read(&e.0, Some(*at)))
+            .collect();
+        if reads.is_empty() {
+            return Ok(());
+        }
+        self.journal.append(
+            NewEvent::now(AUDIT_ACTOR, Event::MeiReads { reads }),
+            self.now(),
+        )?;
         Ok(())
     }
 
@@ -195,6 +220,26 @@ impl App {
     ) -> Result<Vec<AuditRow>, AppError> {
         actor.require(Role::may_read_audit, "read the audit log")?;
         Ok(self.journal.audit(person, break_glass_only, limit)?)
+    }
+}
+
+/// A prepared read as one entry of a `mei_reads` event.
+fn as_read(e: &NewEvent, at: Option<jiff::Timestamp>) -> Option<lantern_core::event::Read> {
+    match &e.event {
+        Event::MeiViewed {
+            person,
+            sections,
+            channel,
+            break_glass,
+        } => Some(lantern_core::event::Read {
+            actor: e.actor.clone(),
+            person: person.clone(),
+            sections: sections.clone(),
+            channel: channel.clone(),
+            break_glass: break_glass.clone(),
+            at,
+        }),
+        _ => None,
     }
 }
 
@@ -296,8 +341,18 @@ impl App {
             channel: channel.to_string(),
             break_glass,
         };
-        self.journal
-            .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
+        self.record_audit(AuditEvent(NewEvent::now(actor.journal_name(), ev)))
+    }
+
+    /// Record a read in the journal before it is shown. A read-only copy's journal cannot take
+    /// it: the read is written to the standard error stream (the command's or server's log)
+    /// instead, naming who read whom.
+    fn record_audit(&mut self, audit: AuditEvent) -> Result<(), AppError> {
+        if self.read_only() {
+            eprintln!("read of a read-only copy: {}", audit.describe(self.now()));
+            return Ok(());
+        }
+        self.journal.append(audit.0, self.now())?;
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ pub fn serve(
     demo: bool,
     connections: usize,
     tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
+    read_only: bool,
 ) -> anyhow::Result<ExitCode> {
     if demo {
         let (_, summary) = App::demo(&ctx.cli.data, ctx.clock)?;
@@ -34,18 +35,26 @@ pub fn serve(
             }
         }
     }
-    let state = lantern_web::AppState::open(&ctx.cli.data, ctx.clock, connections)?;
-    // Live sync from registered sources runs beside the server, on its own connection.
-    let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
-    std::thread::Builder::new()
-        .name("sync".into())
-        .spawn(move || lantern_app::interop::sync::poll_forever(dir, clock))?;
-    let notifier =
-        lantern_app::disruption::notify::Notifier::from_env().map_err(|e| anyhow::anyhow!(e))?;
-    let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
-    std::thread::Builder::new()
-        .name("probes-and-ladders".into())
-        .spawn(move || lantern_app::disruption::escalation::run_forever(dir, clock, notifier))?;
+    let state = if read_only {
+        lantern_web::AppState::open_read_only(&ctx.cli.data, ctx.clock, connections)?
+    } else {
+        lantern_web::AppState::open(&ctx.cli.data, ctx.clock, connections)?
+    };
+    if !read_only {
+        // Live sync from registered sources runs beside the server, on its own connection.
+        let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
+        std::thread::Builder::new()
+            .name("sync".into())
+            .spawn(move || lantern_app::interop::sync::poll_forever(dir, clock))?;
+        let notifier = lantern_app::disruption::notify::Notifier::from_env()
+            .map_err(|e| anyhow::anyhow!(e))?;
+        let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
+        std::thread::Builder::new()
+            .name("probes-and-ladders".into())
+            .spawn(move || {
+                lantern_app::disruption::escalation::run_forever(dir, clock, notifier)
+            })?;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

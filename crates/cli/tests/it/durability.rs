@@ -3,20 +3,10 @@
 //! `verify` passes. `LANTERN_DURABILITY_TRIALS` sets the number of kills (3 in the suite; see the
 //! README for a long run and its figures).
 
-use crate::support::demo;
+use crate::support::{Server, agent, demo};
 use serde_json::json;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(10)))
-        .http_status_as_error(false)
-        .build()
-        .into()
-}
 
 #[test]
 fn every_acknowledged_write_survives_kill_9() {
@@ -29,32 +19,9 @@ fn every_acknowledged_write_survives_kill_9() {
     let data = d.path();
     let mut acknowledged_total = 0usize;
     for trial in 0..trials {
-        let mut server = Command::new(assert_cmd::cargo::cargo_bin("lantern"))
-            .env("LANTERN_DATA", data)
-            .env_remove("LANTERN_NOW")
-            .args(["--json", "serve", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(server.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let base = serde_json::from_str::<serde_json::Value>(&line).unwrap()["listening"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let token = {
-            let mut r = agent()
-                .post(&format!("{base}/api/v1/session"))
-                .header("Content-Type", "application/json")
-                .send(json!({"username": "amara", "password": lantern_app::admin::demo::DEMO_PASSWORD}).to_string())
-                .unwrap();
-            let v: serde_json::Value =
-                serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
-            v["token"].as_str().unwrap().to_string()
-        };
+        let mut server = Server::start(data, &[], None);
+        let base = server.base.clone();
+        let token = server.sign_in("amara");
         let acked = Arc::new(Mutex::new(Vec::<String>::new()));
         let stop_at = Instant::now() + Duration::from_millis(400 + 300 * (trial as u64 % 4));
         let threads: Vec<_> = (0..writers)
@@ -85,8 +52,8 @@ fn every_acknowledged_write_survives_kill_9() {
         while Instant::now() < stop_at {
             std::thread::sleep(Duration::from_millis(20));
         }
-        server.kill().unwrap();
-        server.wait().unwrap();
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
         for t in threads {
             t.join().unwrap();
         }

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `lantern` binary: one test binary, a module per feature.
 
 mod bad_input;
+mod degraded;
 mod disruption;
 mod durability;
 mod evidence;

@@ -64,3 +64,97 @@ pub fn init_home(d: &Path) {
         .assert()
         .success();
 }
+
+/// An HTTP client that returns error statuses as answers and gives up after ten seconds.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(10)))
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// `lantern serve` on a free port, on the system clock; its standard error goes to `log` (or
+/// nowhere). Killed when dropped.
+pub struct Server {
+    /// The process.
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl Server {
+    /// Start serving `data` with these extra arguments.
+    pub fn start(data: &Path, extra: &[&str], log: Option<&Path>) -> Server {
+        use std::io::{BufRead, BufReader};
+        let stderr = match log {
+            Some(p) => std::process::Stdio::from(std::fs::File::create(p).unwrap()),
+            None => std::process::Stdio::null(),
+        };
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("lantern"))
+            .env("LANTERN_DATA", data)
+            .env_remove("LANTERN_NOW")
+            .env_remove("LANTERN_AS")
+            .args(["--json", "serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = serde_json::from_str::<Value>(&line)
+            .unwrap_or_else(|e| panic!("serve did not start ({e}): {line:?}"))["listening"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        Server { child, base }
+    }
+
+    /// Sign a demo account in through the API; returns the bearer token.
+    pub fn sign_in(&self, username: &str) -> String {
+        let mut r = agent()
+            .post(&format!("{}/api/v1/session", self.base))
+            .header("Content-Type", "application/json")
+            .send(
+                serde_json::json!({"username": username, "password": lantern_app::admin::demo::DEMO_PASSWORD})
+                    .to_string(),
+            )
+            .unwrap();
+        let v: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+        v["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("sign-in of {username} failed: {v}"))
+            .to_string()
+    }
+
+    /// GET a path with a bearer token: status and body.
+    pub fn get(&self, token: &str, path: &str) -> (u16, String) {
+        let mut r = agent()
+            .get(&format!("{}{path}", self.base))
+            .header("Authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    }
+
+    /// POST JSON with a bearer token: status and body.
+    pub fn post(&self, token: &str, path: &str, body: &Value) -> (u16, String) {
+        let mut r = agent()
+            .post(&format!("{}{path}", self.base))
+            .header("Content-Type", "application/json")
+            .header("Authorization", &format!("Bearer {token}"))
+            .send(body.to_string())
+            .unwrap();
+        (r.status().as_u16(), r.body_mut().read_to_string().unwrap())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

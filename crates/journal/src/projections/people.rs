@@ -153,7 +153,7 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                     conn,
                     "INSERT INTO p_audit (pos, n, recorded_at, actor, person, sections, channel, break_glass)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![at.pos, n as i64, at.recorded_at, r.actor, r.person.as_str(), json(&r.sections), r.channel, r.break_glass],
+                    params![at.pos, n as i64, r.at.map(|t| t.to_string()).unwrap_or_else(|| at.recorded_at.to_string()), r.actor, r.person.as_str(), json(&r.sections), r.channel, r.break_glass],
                 )?;
             }
         }

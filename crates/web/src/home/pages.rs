@@ -12,11 +12,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::net::SocketAddr;
 
-/// `GET /healthz`.
-pub async fn healthz() -> &'static str {
-    "ok"
-}
-
 /// Anything unmatched.
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     WebError::new(

@@ -16,15 +16,23 @@ pub async fn readiness(
     Path((id, handover)): Path<(String, String)>,
 ) -> Response {
     let user = cur.user.clone();
-    reply(
-        state
+    let r = async {
+        let (result, audit) = state
             .run(move |app| {
                 let actor = user.actor();
-                app.record_read(&actor, &id, "api:readiness")?;
-                app.evaluate_readiness(&actor, &id, &handover)
+                let audit = app.authorize_view(&actor, &id, "api:readiness", None)?;
+                Ok::<_, lantern_app::AppError>((
+                    app.evaluate_readiness(&actor, &id, &handover)?,
+                    audit,
+                ))
             })
-            .await,
-    )
+            .await?;
+        // The reasons (drawn from essential information) are sent once the read is recorded.
+        state.record_audit(audit).await?;
+        Ok(result)
+    }
+    .await;
+    reply(r)
 }
 
 /// `POST /api/v1/people/{id}/readiness/{handover}`: record a check.
