@@ -95,3 +95,7 @@ validate target/fhir-export
 # Browser end-to-end tests: the real `lantern serve --demo` in headless Chromium, with axe-core.
 # Screenshots go to target/screenshots/.
 (cd browser-tests && npm ci --no-audit --no-fund --loglevel=error && LANTERN_BIN="$PWD/../target/debug/lantern" node --test --test-concurrency=1)
+
+# Fuzzing: a short run of each cargo fuzz target (FHIR documents, CSV files, evidence packs) with
+# seeds from the fixtures; any crash fails the suite. scripts/fuzz.sh SECONDS runs a longer one.
+bash scripts/fuzz.sh "${LANTERN_FUZZ_SECONDS:-15}"

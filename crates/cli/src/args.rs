@@ -260,10 +260,11 @@ pub enum Command {
         /// When the scheduled print runs, HH:MM London time.
         #[arg(long, requires = "print_folder")]
         print_at: Option<String>,
-        /// Append a signed checkpoint of the journal's head to this file whenever it moves
-        /// (every 30 s at most): keep it on another disk or share, for `verify --against`.
-        #[arg(long, env = "LANTERN_WITNESS")]
-        witness: Option<PathBuf>,
+        /// Send a signed checkpoint of the journal's head whenever it moves (every 30 s at most)
+        /// to a witness, for `verify --against`: a file (on another disk or share), an
+        /// `https://` webhook, or `mailto:ADDRESS` (through LANTERN_SMTP_URL). Repeatable.
+        #[arg(long, env = "LANTERN_WITNESS", value_delimiter = ',')]
+        witness: Vec<String>,
         /// Take a verified backup into this folder every --backup-every minutes.
         #[arg(long, env = "LANTERN_BACKUP_DIR")]
         backup_dir: Option<PathBuf>,

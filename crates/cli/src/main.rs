@@ -165,7 +165,8 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 );
             }
             let read_only = ctx.cli.read_only || (!*demo && ctx.open()?.read_only());
-            if read_only && (backup_dir.is_some() || witness.is_some() || print_folder.is_some()) {
+            if read_only && (backup_dir.is_some() || !witness.is_empty() || print_folder.is_some())
+            {
                 eprintln!(
                     "note: read-only: scheduled backups, the witness and scheduled printing are off"
                 );
@@ -182,15 +183,22 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
                         lantern_app::admin::backup::backup_forever(dir, clock, folder, every, keep)
                     })?;
             }
-            if let Some(w) = witness.as_ref().filter(|_| !read_only) {
-                let (dir, clock, w) = (ctx.cli.data.clone(), ctx.clock, w.clone());
+            if !witness.is_empty() && !read_only {
+                let witnesses = witness
+                    .iter()
+                    .map(|w| lantern_app::admin::nodes::Witness::parse(w))
+                    .collect();
+                let notifier = lantern_app::disruption::notify::Notifier::from_env()
+                    .map_err(|e| anyhow::anyhow!(e))?;
+                let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
                 std::thread::Builder::new()
                     .name("witness".into())
                     .spawn(move || {
                         lantern_app::admin::nodes::witness_forever(
                             dir,
                             clock,
-                            w,
+                            witnesses,
+                            notifier,
                             std::time::Duration::from_secs(30),
                         )
                     })?;

@@ -106,7 +106,12 @@ impl Checkpoint {
 
     /// Every checkpoint in a text (a witness file holds one per line; a printed pack's text has
     /// one on its cover).
+    ///
+    /// A saved email (quoted-printable wraps long lines with a trailing `=`) reads the same
+    /// as its text: checkpoint lines hold no `=`, so soft line breaks are simply joined.
     pub fn all_in(text: &str) -> Result<Vec<Checkpoint>, String> {
+        let joined = text.replace("=\r\n", "").replace("=\n", "");
+        let text = joined.as_str();
         text.match_indices(CHECKPOINT_TAG)
             .enumerate()
             .map(|(i, (at, _))| {

@@ -279,9 +279,17 @@ pub fn write_evidence(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Jou
 /// node its key names, every file's size and hash, every event's hash and origin signature, and
 /// each event's place in its node's chain up to the signed head. Says what failed first.
 pub fn verify_evidence(dir: &Path) -> Result<EvidenceReport, String> {
-    let read = |name: &str| {
+    verify_evidence_files(|name: &str| {
         std::fs::read(dir.join(name)).map_err(|e| format!("{name}: cannot be read ({e})"))
-    };
+    })
+}
+
+/// [`verify_evidence`] over files given by name (`read`), so that a pack can be checked
+/// wherever its bytes are (and fuzzed without a file system). The names the manifest lists must
+/// be plain file names: a pack never points outside itself.
+pub fn verify_evidence_files(
+    read: impl Fn(&str) -> Result<Vec<u8>, String>,
+) -> Result<EvidenceReport, String> {
     let m: EvidenceManifest = serde_json::from_slice(&read("manifest.json")?)
         .map_err(|e| format!("manifest.json: not a Lantern evidence manifest ({e})"))?;
     if m.format != EVIDENCE_FORMAT {
@@ -309,6 +317,12 @@ pub fn verify_evidence(dir: &Path) -> Result<EvidenceReport, String> {
         }
     }
     for f in &m.files {
+        if f.name.is_empty() || f.name.contains(['/', '\\']) || f.name == ".." || f.name == "." {
+            return Err(format!(
+                "manifest.json lists {:?}: expected a plain file name inside the pack",
+                f.name
+            ));
+        }
         let bytes = read(&f.name)?;
         if bytes.len() as u64 != f.bytes || sha(&bytes) != f.sha256 {
             return Err(format!(

@@ -24,7 +24,7 @@ pub use checkpoint::{CHECKPOINT_TAG, Checkpoint};
 pub use error::JournalError;
 pub use evidence::{
     Bundle, EVIDENCE_FORMAT, EvidenceManifest, EvidenceReport, Link, PackFiles, verify_evidence,
-    write_evidence,
+    verify_evidence_files, write_evidence,
 };
 pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
 pub use identity::{NodeIdentity, node_id_for_key};

@@ -154,21 +154,80 @@ pub fn witness(path: &std::path::Path, c: &Checkpoint) -> std::io::Result<()> {
     f.sync_all()
 }
 
-/// While serving: every `every`, append a checkpoint to the witness file when the head moved.
+/// Where checkpoints are sent while serving, so that a copy of the journal's head is held where
+/// someone who controls this machine cannot rewrite it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Witness {
+    /// A file (on another disk or a share), appended to and synced.
+    File(std::path::PathBuf),
+    /// An HTTP(S) endpoint, sent `{"checkpoint": LINE, "node", "seq"}` by POST.
+    Webhook(String),
+    /// An email address (`mailto:`), sent the line through the SMTP server of `LANTERN_SMTP_URL`.
+    Email(String),
+}
+
+impl Witness {
+    /// `https://…` or `http://…` is a webhook, `mailto:ADDRESS` an email, anything else a file.
+    pub fn parse(s: &str) -> Witness {
+        let t = s.trim();
+        if t.starts_with("https://") || t.starts_with("http://") {
+            Witness::Webhook(t.to_string())
+        } else if let Some(to) = t.strip_prefix("mailto:") {
+            Witness::Email(to.to_string())
+        } else {
+            Witness::File(std::path::PathBuf::from(s))
+        }
+    }
+
+    /// Send one checkpoint; returns what to log on failure.
+    pub fn send(
+        &self,
+        c: &Checkpoint,
+        notifier: &crate::disruption::notify::Notifier,
+    ) -> Result<(), String> {
+        match self {
+            Witness::File(p) => witness(p, c).map_err(|e| format!("{}: {e}", p.display())),
+            Witness::Webhook(url) => notifier
+                .webhook(
+                    url,
+                    &serde_json::json!({"checkpoint": c.line(), "node": c.node, "seq": c.seq}),
+                )
+                .map(drop)
+                .map_err(|e| format!("{url}: {e}")),
+            Witness::Email(to) => notifier
+                .email(
+                    to,
+                    &format!("Lantern checkpoint: node {} at event {}", c.node, c.seq),
+                    &format!(
+                        "Keep this message. It lets `lantern verify --against` prove later that the journal was not rolled back or cut short.\n\n{}\n",
+                        c.line()
+                    ),
+                )
+                .map(drop)
+                .map_err(|e| format!("{to}: {e}")),
+        }
+    }
+}
+
+/// While serving: every `every`, send a checkpoint to each witness when the head moved (a
+/// witness that failed is tried again next time).
 pub fn witness_forever(
     dir: std::path::PathBuf,
     clock: crate::Clock,
-    path: std::path::PathBuf,
+    witnesses: Vec<Witness>,
+    notifier: crate::disruption::notify::Notifier,
     every: std::time::Duration,
 ) {
-    let mut last: Option<(u64, String)> = None;
+    let mut last: Vec<Option<(u64, String)>> = vec![None; witnesses.len()];
     loop {
         match App::open(&dir, clock).and_then(|app| app.checkpoint()) {
             Ok(c) => {
-                if last.as_ref() != Some(&(c.seq, c.hash.clone())) {
-                    match witness(&path, &c) {
-                        Ok(()) => last = Some((c.seq, c.hash.clone())),
-                        Err(e) => eprintln!("witness {}: {e}", path.display()),
+                for (w, last) in witnesses.iter().zip(last.iter_mut()) {
+                    if last.as_ref() != Some(&(c.seq, c.hash.clone())) {
+                        match w.send(&c, &notifier) {
+                            Ok(()) => *last = Some((c.seq, c.hash.clone())),
+                            Err(e) => eprintln!("witness {e}"),
+                        }
                     }
                 }
             }

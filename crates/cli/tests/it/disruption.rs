@@ -557,7 +557,7 @@ fn s3_safeguarding_allegation_during_an_email_outage() {
 
 /// A minimal SMTP server on loopback: accepts (or, with `fail`, refuses every sender with 451),
 /// and keeps each message received.
-fn smtp_server(fail: bool) -> (u16, Arc<Mutex<Vec<String>>>) {
+pub(crate) fn smtp_server(fail: bool) -> (u16, Arc<Mutex<Vec<String>>>) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     let got = Arc::new(Mutex::new(Vec::new()));

@@ -199,3 +199,107 @@ fn only_enrolled_nodes_are_trusted() {
     let list = json(d, &["--as", "s-sam-morgan", "node", "list"]);
     assert!(list.to_string().contains("Elsewhere laptop"), "{list}");
 }
+
+/// A webhook receiver on loopback that keeps each request's body.
+fn webhook_receiver() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/witness", l.local_addr().unwrap());
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let g = got.clone();
+    std::thread::spawn(move || {
+        for s in l.incoming() {
+            let Ok(mut s) = s else { continue };
+            let mut req = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Read the head, then as many body bytes as Content-Length says.
+            let body = loop {
+                let n = s.read(&mut buf).unwrap_or(0);
+                if n == 0 {
+                    break None;
+                }
+                req.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&req).to_string();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if body.len() >= len {
+                        break Some(body.to_string());
+                    }
+                }
+            };
+            if let Some(b) = body {
+                g.lock().unwrap().push(b);
+            }
+            let _ = s.write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+        }
+    });
+    (url, got)
+}
+
+/// Issue 15: `serve --witness` sends checkpoints to a webhook and by email as well as to a file;
+/// what a witness received is enough for `verify --against`.
+#[test]
+fn checkpoints_reach_webhook_and_email_witnesses() {
+    let dir = demo();
+    let d = dir.path();
+    let (url, hooks) = webhook_receiver();
+    let (port, inbox) = crate::disruption::smtp_server(false);
+    let w = tempfile::tempdir().unwrap();
+    let file = w.path().join("checkpoints.log");
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("lantern"))
+        .env("LANTERN_DATA", d)
+        .env_remove("LANTERN_NOW")
+        .env("LANTERN_SMTP_URL", format!("smtp://127.0.0.1:{port}"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--witness"])
+        .arg(format!(
+            "{},{url},mailto:witness@example.org",
+            file.display()
+        ))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while (hooks.lock().unwrap().is_empty() || inbox.lock().unwrap().is_empty() || !file.exists())
+        && std::time::Instant::now() < until
+    {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let hook = hooks
+        .lock()
+        .unwrap()
+        .first()
+        .cloned()
+        .expect("the webhook got a checkpoint");
+    let hook: serde_json::Value = serde_json::from_str(&hook).unwrap();
+    let mail = inbox
+        .lock()
+        .unwrap()
+        .first()
+        .cloned()
+        .expect("the witness address got a checkpoint");
+    assert!(mail.contains("Subject: Lantern checkpoint"), "{mail}");
+    // The message as saved (an .eml file, quoted-printable and all) is a witness as it stands.
+    for received in [hook["checkpoint"].as_str().unwrap().to_string(), mail] {
+        let kept = w.path().join("received.txt");
+        std::fs::write(&kept, &received).unwrap();
+        lantern(d)
+            .args(["verify", "--against", kept.to_str().unwrap()])
+            .assert()
+            .success();
+    }
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("lantern-checkpoint v1 ")
+    );
+}
