@@ -28,7 +28,7 @@ mkdir -p "$corpus"/{fhir_document,csv,evidence_pack,evidence_bundle}
 # FHIR: the project's fixtures, good and broken, and small files of the external corpus.
 find tests/fixtures/fhir -name '*.json' -exec cp {} "$corpus/fhir_document/" \;
 if [ -d ../shared/data/fhir ]; then
-  find ../shared/data/fhir -name '*.json' -size -64k | head -200 | while read -r f; do
+  find ../shared/data/fhir -name '*.json' -size -64k | sort | sed -n '1,200p' | while read -r f; do
     cp "$f" "$corpus/fhir_document/ext-$(basename "$f")"
   done
 fi

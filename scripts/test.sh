@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 # check what Lantern exports.
 need_debs=(chromium poppler-utils)
 command -v node >/dev/null 2>&1 || need_debs+=(nodejs npm)
+command -v curl >/dev/null 2>&1 || need_debs+=(curl)
 command -v python3 >/dev/null 2>&1 || need_debs+=(python3)
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need_debs+=(python3-venv)
 if [ ${#need_debs[@]} -gt 0 ]; then
@@ -95,6 +96,10 @@ validate target/fhir-export
 # Browser end-to-end tests: the real `lantern serve --demo` in headless Chromium, with axe-core.
 # Screenshots go to target/screenshots/.
 (cd browser-tests && npm ci --no-audit --no-fund --loglevel=error && LANTERN_BIN="$PWD/../target/debug/lantern" node --test --test-concurrency=1)
+
+# The JSON API against its own OpenAPI document (schemathesis, from PyPI): no 5xx, no answer
+# outside the documented schema.
+bash scripts/schemathesis.sh 25
 
 # Fuzzing: a short run of each cargo fuzz target (FHIR documents, CSV files, evidence packs) with
 # seeds from the fixtures; any crash fails the suite. scripts/fuzz.sh SECONDS runs a longer one.

@@ -17,7 +17,7 @@ pub const ATTENTION_SHOWN: usize = 50;
 pub const VISITS_SHOWN: usize = 100;
 
 /// The dashboard of one actor, at one handover point's rules.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Dashboard {
     /// The organisation's name.
     pub org: String,
@@ -42,7 +42,7 @@ pub struct Dashboard {
 }
 
 /// A readiness decision due for review.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReviewLine {
     /// The person's id (for the link).
     pub person: String,
@@ -59,7 +59,7 @@ pub struct ReviewLine {
 }
 
 /// An open disruption on the dashboard.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DisruptionLine {
     /// Its id (for the link).
     pub id: String,
@@ -70,7 +70,7 @@ pub struct DisruptionLine {
 }
 
 /// Readiness of one service's people.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ServiceReadiness {
     /// The service's name.
     pub name: String,
@@ -85,7 +85,7 @@ pub struct ServiceReadiness {
 }
 
 /// A person whose essential information is missing, stale or disputed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AttentionLine {
     /// Their id (for the link).
     pub person: String,
@@ -98,7 +98,7 @@ pub struct AttentionLine {
 }
 
 /// One of today's high-priority visits.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct VisitLine {
     /// Start, London time (HH:MM).
     pub time: String,

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 pub const KEY_FILE: &str = lantern_journal::KEY_FILE;
 
 /// One observation of a dependency's probe (a failure, or the first success after failures).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ProbeObservation {
     /// When (RFC 3339, UTC).
     pub at: String,

@@ -6,7 +6,7 @@ use lantern_journal::{VerifyFailure, VerifyReport};
 use serde::Serialize;
 
 /// One event as shown in a history.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct HistoryEntry {
     /// Local journal position.
     pub pos: i64,

@@ -25,6 +25,7 @@ pub use history::HistoryEntry;
 pub use interop::import::{ImportOptions, ImportReport};
 pub use interop::import_csv::csv_template;
 pub use lantern_core::access::Scope;
+pub use lantern_journal::AuditRow;
 pub use people::access::AuditEvent;
 pub use people::calls::CallInput;
 pub use people::duplicates::PairView;

@@ -6,7 +6,7 @@ use crate::phone::PhoneNumber;
 use serde::{Deserialize, Serialize};
 
 /// Which way a call went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// We called them.
@@ -16,7 +16,7 @@ pub enum Direction {
 }
 
 /// A logged call. When it happened is the event's `occurred_at`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Call {
     /// Whom it concerned.
     pub person: PersonId,

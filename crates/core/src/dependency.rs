@@ -8,7 +8,7 @@ use crate::rules::HandoverPoint;
 use serde::{Deserialize, Serialize};
 
 /// Who runs a dependency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Owner {
     /// The provider itself.
@@ -20,7 +20,9 @@ pub enum Owner {
 }
 
 /// How much care depends on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Criticality {
     /// Care is unsafe without a fallback within the hour.
@@ -32,7 +34,19 @@ pub enum Criticality {
 }
 
 /// A way of reaching someone, which an outage can take away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// Email (sent by SMTP).
@@ -55,7 +69,7 @@ impl Channel {
 }
 
 /// What a probe tries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ProbeTarget {
     /// An HTTP(S) GET; any status below 400 (or exactly `expect_status`) is up.
@@ -81,7 +95,7 @@ pub enum ProbeTarget {
 }
 
 /// A scheduled probe of a dependency.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Probe {
     /// What to try.
     pub target: ProbeTarget,
@@ -96,7 +110,7 @@ pub struct Probe {
 }
 
 /// One entry in the dependency register.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Dependency {
     /// Identifier, such as `referral-portal`.
     pub id: DependencyId,
@@ -205,7 +219,7 @@ impl Dependency {
 }
 
 /// What one probe found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProbeStatus {
     /// Answered in time.
@@ -217,7 +231,7 @@ pub enum ProbeStatus {
 }
 
 /// One probe's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProbeResult {
     /// Up, slow or down.
     pub status: ProbeStatus,

@@ -25,7 +25,7 @@ pub struct Meta {
 }
 
 /// A proposal from a failing probe.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Proposal {
     /// The failing dependency.
     pub dependency: DependencyId,
@@ -36,7 +36,7 @@ pub struct Proposal {
 }
 
 /// A stage reached.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StageEntry {
     /// Which.
     pub stage: Stage,
@@ -49,7 +49,7 @@ pub struct StageEntry {
 }
 
 /// A role taken.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DutyEntry {
     /// Which role.
     pub duty: Duty,
@@ -62,7 +62,7 @@ pub struct DutyEntry {
 }
 
 /// A playbook step ticked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TickEntry {
     /// Step index.
     pub step: usize,
@@ -75,7 +75,7 @@ pub struct TickEntry {
 }
 
 /// A downtime record with its times.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecordEntry {
     /// The record.
     pub record: DowntimeRecord,
@@ -90,7 +90,7 @@ pub struct RecordEntry {
 }
 
 /// A step taken by a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StepEntry {
     /// Step index.
     pub step: usize,
@@ -105,7 +105,7 @@ pub struct StepEntry {
 }
 
 /// A notification attempt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AttemptEntry {
     /// Step index.
     pub step: usize,
@@ -124,7 +124,7 @@ pub struct AttemptEntry {
 }
 
 /// An acknowledgement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AckEntry {
     /// When.
     pub at: Timestamp,
@@ -135,7 +135,7 @@ pub struct AckEntry {
 }
 
 /// A ladder run and all it did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EscalationView {
     /// The run.
     pub escalation: Escalation,
@@ -173,7 +173,7 @@ impl EscalationView {
 }
 
 /// One line of the timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TimelineEntry {
     /// When it happened.
     pub at: Timestamp,
@@ -188,7 +188,7 @@ pub struct TimelineEntry {
 }
 
 /// A disruption as its events describe it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DisruptionView {
     /// Identifier.
     pub id: DisruptionId,

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// One downtime record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DowntimeRecord {
     /// Identifier.
     pub id: RecordId,
@@ -37,7 +37,7 @@ pub struct DowntimeRecord {
 }
 
 /// The kinds of downtime record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RecordBody {
     /// A decision.
@@ -145,7 +145,7 @@ pub enum RecordBody {
 }
 
 /// A follow-up an instruction requires; missing it by `due_at` starts `ladder`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FollowUp {
     /// What must be logged ("call at the end of the visit").
     pub what: String,
@@ -156,7 +156,7 @@ pub struct FollowUp {
 }
 
 /// The Regulation 18 prompt's answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reg18 {
     /// Notifiable: the CQC must be told.
@@ -168,7 +168,7 @@ pub enum Reg18 {
 }
 
 /// How a visit was verified.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VerifyMethod {
     /// By phone.
@@ -180,7 +180,7 @@ pub enum VerifyMethod {
 }
 
 /// A dose's outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DoseOutcome {
     /// Given.
@@ -198,7 +198,7 @@ that stops the service running safely)";
 
 /// The kinds of downtime record people make. (A change to essential information made during an
 /// outage is also a record, kind `mei`, but Lantern writes it itself; nobody makes one by hand.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordKind {
     /// A decision (and any restriction it imposes).

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub type LinkKey = (String, String);
 
 /// What was decided about a pair of records.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "decision", rename_all = "snake_case")]
 pub enum DuplicateDecision {
     /// The same person: the other record leaves the caseload pointing at the kept one, and the
@@ -44,7 +44,7 @@ impl DuplicateDecision {
 }
 
 /// A decision as held for a pair: `person` is the record kept (for a merge) or the first named.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PairDecision {
     /// The record kept, or the first named.
     pub person: String,

@@ -17,7 +17,7 @@ use crate::visit::Visit;
 use serde::{Deserialize, Serialize};
 
 /// A change, as recorded in the journal. The `kind` tag names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum Event {
     /// The organisation was set up on this node.
@@ -509,7 +509,7 @@ impl Event {
 }
 
 /// One read of a person's essential information, inside [`Event::MeiReads`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Read {
     /// Who read (as the journal names actors).
     pub actor: String,

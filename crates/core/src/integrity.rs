@@ -29,7 +29,7 @@ pub enum Held {
 }
 
 /// One person-day where the main system falls short.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     /// Whose.
     pub person: String,
@@ -68,7 +68,7 @@ impl Finding {
 }
 
 /// An integrity audit's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IntegrityAudit {
     /// The disruption audited, if any.
     pub disruption: Option<DisruptionId>,

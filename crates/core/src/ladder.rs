@@ -8,7 +8,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// One rung.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Step {
     /// Who: a role, person or organisation ("Safeguarding hub, Northshire County Council").
     pub target: String,
@@ -21,7 +21,7 @@ pub struct Step {
 }
 
 /// An escalation ladder.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Ladder {
     /// Identifier.
     pub id: LadderId,
@@ -90,7 +90,7 @@ impl Ladder {
 
 /// One run of a ladder: about something, for a disruption. The ladder is copied in, so later
 /// edits to it do not change what this run did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Escalation {
     /// Identifier.
     pub id: EscalationId,
@@ -113,7 +113,7 @@ pub struct Escalation {
 }
 
 /// What happened at a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepOutcome {
     /// The message was sent (email, webhook).

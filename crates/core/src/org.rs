@@ -6,7 +6,7 @@ use crate::role::Role;
 use serde::{Deserialize, Serialize};
 
 /// The kind of a service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceKind {
     /// A homecare (domiciliary care) branch.
@@ -18,7 +18,7 @@ pub enum ServiceKind {
 }
 
 /// A service the organisation runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Service {
     /// Identifier.
     pub id: ServiceId,
@@ -29,7 +29,7 @@ pub struct Service {
 }
 
 /// A member of staff, ours or a subcontractor's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Staff {
     /// Identifier.
     pub id: StaffId,
@@ -46,7 +46,7 @@ pub struct Staff {
 }
 
 /// The kind of a partner organisation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PartnerKind {
     /// Local authority (adult social care, duty line).
@@ -68,7 +68,7 @@ pub enum PartnerKind {
 }
 
 /// A partner organisation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Partner {
     /// Identifier.
     pub id: PartnerId,
@@ -81,7 +81,7 @@ pub struct Partner {
 }
 
 /// A named contact at a partner organisation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Contact {
     /// Identifier.
     pub id: ContactId,

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// A person supported by a service.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Person {
     /// Identifier.
     pub id: PersonId,
@@ -68,7 +68,7 @@ pub fn name_and_birth(given: &str, family: &str, born: Date) -> (String, String,
 }
 
 /// That a person has died, as a source recorded it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Deceased {
     /// When, when the source says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,7 +89,7 @@ impl std::fmt::Display for Deceased {
 pub const WITHHELD: &str = "RESTRICTED RECORD: withheld (a manager can see it)";
 
 /// A family member or other key contact of a person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KeyContact {
     /// Name.
     pub name: String,

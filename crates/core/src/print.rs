@@ -9,7 +9,7 @@ use crate::visit::Visit;
 use serde::{Deserialize, Serialize};
 
 /// Which document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PrintKind {
     /// A downtime pack.
@@ -19,7 +19,7 @@ pub enum PrintKind {
 }
 
 /// A section as printed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PrintedSection {
     /// Which.
     pub kind: SectionKind,
@@ -33,7 +33,7 @@ pub struct PrintedSection {
 }
 
 /// A person as printed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PrintedPerson {
     /// Their details then.
     pub details: Person,
@@ -42,7 +42,7 @@ pub struct PrintedPerson {
 }
 
 /// The register entry of one print.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PrintRecord {
     /// Serial, such as `PK-20261122-a1b2c3`.
     pub serial: String,
@@ -69,7 +69,7 @@ pub struct PrintRecord {
 }
 
 /// What changed since a print, in words, person by person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     /// Whose pages (none: the rota as a whole).
     pub person: Option<PersonId>,

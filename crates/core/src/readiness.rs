@@ -7,7 +7,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// Whether care can start or continue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Go.
@@ -30,7 +42,7 @@ impl Outcome {
 }
 
 /// Why the outcome is what it is: one rule that fired.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reason {
     /// The rule.
     pub rule: String,
@@ -48,7 +60,7 @@ pub struct Reason {
 }
 
 /// The restrictions in force, merged over all rules that fired.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Restrictions {
     /// Tasks paused.
     pub paused_tasks: Vec<String>,
@@ -78,7 +90,7 @@ impl Restrictions {
 }
 
 /// The result of a readiness check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Readiness {
     /// Handover point checked.
     pub handover: HandoverPoint,

@@ -6,7 +6,7 @@ use crate::ids::RecordId;
 use serde::{Deserialize, Serialize};
 
 /// A record exported for back-entry, with the SHA-256 of its content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Exported {
     /// Which record.
     pub record: RecordId,
@@ -15,7 +15,7 @@ pub struct Exported {
 }
 
 /// How records were settled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Settled {
     /// Entered into the main record.
@@ -31,7 +31,7 @@ pub enum Settled {
 }
 
 /// Where a record stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReconState {
     /// Not yet exported.

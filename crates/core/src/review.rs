@@ -8,7 +8,7 @@ use crate::text::{optional, required};
 use serde::{Deserialize, Serialize};
 
 /// An improvement action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImprovementAction {
     /// Identifier (made when the review is recorded if absent).
     #[serde(default)]
@@ -22,7 +22,7 @@ pub struct ImprovementAction {
 }
 
 /// Where an action stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStatus {
     /// Not started.
@@ -59,7 +59,7 @@ impl ActionStatus {
 }
 
 /// A post-incident review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     /// The disruption reviewed.

@@ -8,7 +8,19 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 /// A point in a pathway where care starts or passes between hands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum HandoverPoint {
     /// A rapid-start referral (care must begin within 24 hours).
@@ -63,7 +75,7 @@ impl fmt::Display for HandoverPoint {
 }
 
 /// What a gap means for care.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "effect", rename_all = "snake_case")]
 pub enum Effect {
     /// Care must not start.
@@ -85,7 +97,7 @@ pub enum Effect {
 }
 
 /// One rule: when a section is in one of these states, this is what it means.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Short identifier, unique in the set.
@@ -113,7 +125,7 @@ pub struct Rule {
 }
 
 /// A versioned rule set for one handover point.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleSet {
     /// Which handover point.
     pub handover: HandoverPoint,

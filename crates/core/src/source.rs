@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Where one imported fact came from: the system, the resource and its version.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct FactSource {
     /// The source system, as registered (`care-planning`, `csv`).
     pub system: String,
@@ -53,7 +55,7 @@ pub fn from_suffix(src: &Option<FactSource>) -> String {
 }
 
 /// One thing Lantern understands in a source record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "fact", rename_all = "snake_case")]
 pub enum Fact {
     /// Who the person is (from a Patient).
@@ -158,7 +160,7 @@ pub enum Fact {
 }
 
 /// Identity facts from a Patient.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PersonFacts {
     /// Given name(s).
     pub given_name: String,
@@ -200,7 +202,7 @@ pub struct PersonFacts {
 }
 
 /// One record as taken from a source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceRecord {
     /// Resource type (`Patient`) or CSV kind.
     pub resource_type: String,
@@ -250,7 +252,7 @@ impl SourceRecord {
 }
 
 /// A source system registered for live sync.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Source {
     /// Its name, used as the source system of everything taken from it.
     pub id: crate::ids::DependencyId,
@@ -288,7 +290,7 @@ impl Source {
 }
 
 /// A patient in a source system known to be a person in Lantern.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceLink {
     /// `Patient/<id>` in the source.
     pub patient: String,
@@ -316,7 +318,7 @@ impl SourceRecord {
 
 /// Why a record taken from a source was held back: kept whole and visible, changing nothing
 /// current.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "why", rename_all = "snake_case")]
 pub enum HeldReason {
     /// An older version than the one held (by `meta.versionId`, else `meta.lastUpdated`).
@@ -344,7 +346,7 @@ pub enum HeldReason {
 }
 
 /// A record held back, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HeldRecord {
     /// The record, whole.
     pub record: SourceRecord,
@@ -353,7 +355,7 @@ pub struct HeldRecord {
 }
 
 /// How a person resolved an identity conflict.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "resolution", rename_all = "snake_case")]
 pub enum IdentityResolution {
     /// The record is not about anyone Lantern supports (or is wrong): it stays held, visible.

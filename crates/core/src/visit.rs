@@ -5,7 +5,19 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Why a visit must not be missed. Printed as a symbol plus a word, never colour alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// A time-critical medicine is due.
@@ -34,7 +46,7 @@ impl Priority {
 }
 
 /// A planned visit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Visit {
     /// Identifier.
     pub id: VisitId,

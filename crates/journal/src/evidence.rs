@@ -20,7 +20,7 @@ pub type PackFiles = Vec<(String, Vec<u8>)>;
 pub const EVIDENCE_FORMAT: &str = "lantern-evidence/1";
 
 /// One link of a node's hash chain (no contents: other people's data stays out of the pack).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Link {
     /// Sequence.
     pub seq: u64,
@@ -31,7 +31,7 @@ pub struct Link {
 }
 
 /// The machine-readable bundle: the events themselves and their proof.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Bundle {
     /// `lantern-evidence/1`.
     pub format: String,
@@ -51,7 +51,7 @@ pub struct Bundle {
 }
 
 /// The signed manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EvidenceManifest {
     /// `lantern-evidence/1`.
     pub format: String,
@@ -87,7 +87,7 @@ impl EvidenceManifest {
 }
 
 /// What a successful check found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EvidenceReport {
     /// What the pack covers.
     pub scope: String,

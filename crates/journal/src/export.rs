@@ -19,7 +19,7 @@ const FILES: [&str; 3] = ["events.jsonl", "nodes.json", "schema.json"];
 pub type ExportContents = (Manifest, BTreeMap<String, String>, Vec<StoredEvent>);
 
 /// One exported file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FileEntry {
     /// File name in the export folder.
     pub name: String,
@@ -30,7 +30,7 @@ pub struct FileEntry {
 }
 
 /// The manifest written beside the files.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Manifest {
     /// [`FORMAT`].
     pub format: String,

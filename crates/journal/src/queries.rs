@@ -44,7 +44,7 @@ pub struct DependencyRow {
 }
 
 /// One read of a person's essential information.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct AuditRow {
     /// Journal position.
     pub pos: i64,
@@ -63,7 +63,7 @@ pub struct AuditRow {
 }
 
 /// A logged call with when it happened and who logged it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct CallRow {
     /// Journal position.
     pub pos: i64,

@@ -4,65 +4,213 @@
 use crate::policy::Action;
 use crate::route_table::route_table;
 use axum::Json;
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Value, json};
 
-fn summary(method: &str, path: &str) -> &'static str {
+/// A schema, written into the generator's definitions where the type is named.
+type Body = fn(&mut SchemaGenerator) -> Schema;
+
+fn of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    g.subschema_for::<T>()
+}
+
+/// Any JSON object (this document).
+fn any_object(_: &mut SchemaGenerator) -> Schema {
+    schemars::json_schema!({"type": "object"})
+}
+
+/// What one API operation is: a summary, the Rust type its body is read into (if it takes
+/// one) and the Rust type it answers with. Every API route must have one (a test checks).
+pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Option<Body>, Body)> {
+    use crate::disruption::api as d;
+    use crate::home::api as h;
+    use crate::people::api as p;
+    use crate::readiness::api as r;
+    use lantern_app::core;
+    Some(match (method, path) {
+        ("post", "/api/v1/session") => (
+            "Sign in; returns a bearer token",
+            Some(of::<h::SignIn>),
+            of::<h::SessionAnswer>,
+        ),
+        ("delete", "/api/v1/session") => ("Sign out", None, of::<h::SignedOut>),
+        ("post", "/api/v1/account/password") => (
+            "Change your password (a one-time password first of all); ends your other sessions",
+            Some(of::<h::NewPassword>),
+            of::<h::PasswordChanged>,
+        ),
+        ("get", "/api/v1/people") => (
+            "People in your scope with the status of their six sections",
+            None,
+            of::<Vec<p::PersonSummary>>,
+        ),
+        ("get", "/api/v1/people/{id}") => (
+            "A person's essential information (audited)",
+            None,
+            of::<lantern_app::PersonView>,
+        ),
+        ("put", "/api/v1/people/{id}/mei/{section}") => (
+            "Set a section's content with provenance",
+            Some(of::<p::SetSection>),
+            of::<core::mei::SectionRecord>,
+        ),
+        ("post", "/api/v1/people/{id}/mei/{section}/confirm") => (
+            "Confirm a section unchanged",
+            Some(of::<p::Provenance>),
+            of::<core::mei::SectionRecord>,
+        ),
+        ("get", "/api/v1/people/{id}/readiness/{handover}") => (
+            "Evaluate readiness now (not recorded; the read is audited)",
+            None,
+            of::<core::readiness::Readiness>,
+        ),
+        ("post", "/api/v1/people/{id}/readiness/{handover}") => (
+            "Record a readiness check",
+            None,
+            of::<lantern_app::CheckResult>,
+        ),
+        ("post", "/api/v1/people/{id}/decisions") => (
+            "Record a manager's decision",
+            Some(of::<r::Decision>),
+            of::<core::event::Event>,
+        ),
+        ("post", "/api/v1/people/{id}/calls") => (
+            "Log a call",
+            Some(of::<p::CallBody>),
+            of::<core::call::Call>,
+        ),
+        ("get", "/api/v1/rules/{handover}") => (
+            "The current rule set for a handover point",
+            None,
+            of::<r::RuleSetAnswer>,
+        ),
+        ("get", "/api/v1/audit") => (
+            "Who viewed essential information",
+            None,
+            of::<Vec<lantern_app::AuditRow>>,
+        ),
+        ("get", "/api/v1/openapi.json") => ("This document", None, any_object),
+        ("get", "/api/v1/dependencies") => (
+            "The dependency register with status now",
+            None,
+            of::<Vec<lantern_app::disruption::register::DependencyView>>,
+        ),
+        ("get", "/api/v1/disruptions") => (
+            "Disruptions with figures (drills counted apart)",
+            None,
+            of::<d::DisruptionList>,
+        ),
+        ("post", "/api/v1/disruptions") => (
+            "Declare a disruption (or confirm a probe's proposal)",
+            Some(of::<d::DeclareBody>),
+            of::<core::disruption_view::DisruptionView>,
+        ),
+        ("get", "/api/v1/disruptions/{id}") => (
+            "A disruption: stages, roles, playbook, records, escalations, timeline",
+            None,
+            of::<core::disruption_view::DisruptionView>,
+        ),
+        ("post", "/api/v1/disruptions/{id}/stage") => (
+            "Move a disruption to another stage",
+            Some(of::<d::StageBody>),
+            of::<core::disruption_view::DisruptionView>,
+        ),
+        ("post", "/api/v1/disruptions/{id}/records") => (
+            "Make a downtime record (decision, call, incident, visit, mar, instruction, comms)",
+            Some(of::<lantern_app::disruption::downtime::RecordInput>),
+            of::<core::disruption_view::RecordEntry>,
+        ),
+        ("post", "/api/v1/disruptions/{id}/escalations") => (
+            "Start an escalation ladder",
+            Some(of::<d::EscalateBody>),
+            of::<d::Escalated>,
+        ),
+        ("get", "/api/v1/disruptions/{id}/watch") => (
+            "The high-priority watch and visit verification report",
+            None,
+            of::<d::WatchAnswer>,
+        ),
+        _ => return None,
+    })
+}
+
+/// The example disruption in the document (`scripts/schemathesis.sh` declares it, so that the
+/// examples reach real records).
+pub const EXAMPLE_DISRUPTION: &str = "d-emar-outage";
+
+/// A path parameter: the handover points and sections are the closed lists they are; an
+/// identifier has an example from the demo organisation.
+fn path_parameter(path: &str, name: &str) -> Value {
+    use lantern_app::core::{mei::ALL_SECTIONS, rules::ALL_HANDOVERS};
+    let schema = match name {
+        "handover" => {
+            json!({"type": "string", "enum": ALL_HANDOVERS.iter().map(|h| h.as_str()).collect::<Vec<_>>()})
+        }
+        "section" => {
+            json!({"type": "string", "enum": ALL_SECTIONS.iter().map(|k| k.as_str()).collect::<Vec<_>>()})
+        }
+        _ if path.starts_with("/api/v1/people/") => {
+            json!({"type": "string", "minLength": 1, "examples": ["p-edith-marlow"]})
+        }
+        _ if path.starts_with("/api/v1/disruptions/") => {
+            json!({"type": "string", "minLength": 1, "examples": [EXAMPLE_DISRUPTION]})
+        }
+        _ => json!({"type": "string", "minLength": 1}),
+    };
+    json!({"name": name, "in": "path", "required": true, "schema": schema})
+}
+
+/// Query parameters some reads take.
+fn query_parameters(method: &str, path: &str) -> Vec<Value> {
+    let q = |name: &str, schema: Value, what: &str| json!({"name": name, "in": "query", "required": false, "schema": schema, "description": what});
     match (method, path) {
-        ("post", "/api/v1/session") => "Sign in; returns a bearer token",
-        ("delete", "/api/v1/session") => "Sign out",
-        ("post", "/api/v1/account/password") => {
-            "Change your password (a one-time password first of all); ends your other sessions"
-        }
-        ("get", "/api/v1/people") => "People in your scope with the status of their six sections",
-        ("get", "/api/v1/people/{id}") => "A person's essential information (audited)",
-        ("put", "/api/v1/people/{id}/mei/{section}") => "Set a section's content with provenance",
-        ("post", "/api/v1/people/{id}/mei/{section}/confirm") => "Confirm a section unchanged",
-        ("get", "/api/v1/people/{id}/readiness/{handover}") => {
-            "Evaluate readiness now (not recorded)"
-        }
-        ("post", "/api/v1/people/{id}/readiness/{handover}") => "Record a readiness check",
-        ("post", "/api/v1/people/{id}/decisions") => "Record a manager's decision",
-        ("post", "/api/v1/people/{id}/calls") => "Log a call",
-        ("get", "/api/v1/rules/{handover}") => "The current rule set for a handover point",
-        ("get", "/api/v1/audit") => "Who viewed essential information",
-        ("get", "/api/v1/openapi.json") => "This document",
-        ("get", "/api/v1/dependencies") => "The dependency register with status now",
-        ("get", "/api/v1/disruptions") => "Disruptions with figures (drills counted apart)",
-        ("post", "/api/v1/disruptions") => "Declare a disruption (or confirm a probe's proposal)",
-        ("get", "/api/v1/disruptions/{id}") => {
-            "A disruption: stages, roles, playbook, records, escalations, timeline"
-        }
-        ("post", "/api/v1/disruptions/{id}/stage") => "Move a disruption to another stage",
-        ("post", "/api/v1/disruptions/{id}/records") => {
-            "Make a downtime record (decision, call, incident, visit, mar, instruction, comms)"
-        }
-        ("post", "/api/v1/disruptions/{id}/escalations") => "Start an escalation ladder",
-        ("get", "/api/v1/disruptions/{id}/watch") => {
-            "The high-priority watch and visit verification report"
-        }
-        _ => "",
+        ("get", "/api/v1/people/{id}") => vec![q(
+            "break_glass",
+            json!({"type": "string"}),
+            "The reason for opening a person outside your service (at least 10 characters)",
+        )],
+        ("get", "/api/v1/audit") => vec![
+            q(
+                "person",
+                json!({"type": "string"}),
+                "Only reads of this person",
+            ),
+            q(
+                "break_glass",
+                json!({"type": "boolean"}),
+                "Only break-glass reads",
+            ),
+        ],
+        _ => Vec::new(),
     }
 }
 
 /// The document.
 pub fn build() -> Value {
+    let mut settings = SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    let mut g = settings.into_generator();
     let mut paths = serde_json::Map::new();
     for r in route_table()
         .into_iter()
         .filter(|r| r.path.starts_with("/api/v1/"))
     {
         let method = r.method.as_str().to_ascii_lowercase();
-        let params: Vec<Value> = r
+        let mut params: Vec<Value> = r
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .map(|name| path_parameter(r.path, name))
             .collect();
+        params.extend(query_parameters(&method, r.path));
+        let (summary, request, response) =
+            operation(&method, r.path).unwrap_or(("", None, any_object));
         let mut op = json!({
-            "summary": summary(&method, r.path),
+            "summary": summary,
             "parameters": params,
             "responses": {
-                "200": {"description": "OK", "content": {"application/json": {}}},
+                "200": {"description": "OK", "content": {"application/json": {"schema": response(&mut g)}}},
                 "default": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
             }
         });
@@ -70,21 +218,27 @@ pub fn build() -> Value {
             op["security"] = json!([{"bearer": []}]);
             op["x-lantern-policy"] = json!(format!("{:?}", r.action));
         }
-        if matches!(method.as_str(), "post" | "put") && !r.path.ends_with("/readiness/{handover}") {
-            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": {"type": "object"}}}});
+        if let Some(request) = request {
+            op["requestBody"] = json!({"required": true, "content": {"application/json": {"schema": request(&mut g)}}});
         }
         paths.entry(r.path.to_string()).or_insert_with(|| json!({}))[method] = op;
     }
+    let mut schemas = g.take_definitions(true);
+    schemas.insert(
+        "Error".into(),
+        json!({"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["kind", "message"], "properties": {
+            "kind": {"type": "string"}, "message": {"type": "string"},
+            "field": {"type": ["object", "null"], "properties": {"record": {"type": "string"}, "field": {"type": "string"}, "expected": {"type": "string"}, "got": {"type": "string"}}}
+        }}}}),
+    );
     json!({
         "openapi": "3.1.0",
         "info": {"title": "Lantern API", "version": env!("CARGO_PKG_VERSION")},
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["kind", "message"], "properties": {
-                "kind": {"type": "string"}, "message": {"type": "string"},
-                "field": {"type": ["object", "null"], "properties": {"record": {"type": "string"}, "field": {"type": "string"}, "expected": {"type": "string"}, "got": {"type": "string"}}}
-            }}}}}
+            "schemas": schemas,
         }
     })
 }

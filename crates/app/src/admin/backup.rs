@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 pub const BACKUP_FORMAT: &str = "lantern-backup/1";
 
 /// What a backup holds, written beside the database in the archive.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BackupManifest {
     /// [`BACKUP_FORMAT`].
     pub format: String,
@@ -34,7 +34,7 @@ pub struct BackupManifest {
 }
 
 /// What checking a backup found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BackupReport {
     /// The file.
     pub file: PathBuf,

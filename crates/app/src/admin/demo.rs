@@ -47,7 +47,7 @@ pub const DEMO_ACCOUNTS: [(&str, &str); 10] = [
 pub const DEMO_PEOPLE: usize = 60;
 
 /// What the demo loaded.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DemoSummary {
     /// Whether data was loaded now (false: the directory already held it).
     pub loaded: bool,
@@ -258,7 +258,7 @@ impl App {
 }
 
 /// The demo organisation's fixed data (`demo/organisation.json`).
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct DemoData {
     services: Vec<Service>,
     partners: Vec<Partner>,
@@ -271,7 +271,7 @@ struct DemoData {
 }
 
 /// Names the generated caseload is drawn from.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct Names {
     given: Vec<String>,
     family: Vec<String>,
@@ -279,7 +279,7 @@ struct Names {
 }
 
 /// A medicine a generated person may take.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct DemoMedicine {
     name: String,
     dose: String,
@@ -288,14 +288,14 @@ struct DemoMedicine {
 }
 
 /// An allergy a generated person may have.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct DemoAllergy {
     substance: String,
     reaction: String,
 }
 
 /// The S1 person, their sections as the referral left them, and the degraded portal.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct S1 {
     person: Person,
     sections: Vec<S1Section>,
@@ -304,14 +304,14 @@ struct S1 {
 }
 
 /// One of the S1 person's sections.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct S1Section {
     content: SectionContent,
     provenance: DemoProvenance,
 }
 
 /// A provenance relative to the demo's clock.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct DemoProvenance {
     source: String,
     days_ago: i64,
@@ -321,14 +321,14 @@ struct DemoProvenance {
 }
 
 /// A mark on one of the S1 person's sections.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct S1Mark {
     section: SectionKind,
     mark: Mark,
 }
 
 /// The dependency the S1 referral came through, as degraded.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 struct S1Dependency {
     dependency: DependencyId,
     degraded: bool,

@@ -12,7 +12,7 @@ use serde::Serialize;
 pub const NODE_ROLES: [&str; 3] = ["hub", "office", "laptop"];
 
 /// A node this one trusts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NodeLine {
     /// Its id.
     pub node: String,
@@ -25,7 +25,7 @@ pub struct NodeLine {
 }
 
 /// What checking one checkpoint found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CheckpointCheck {
     /// The checkpoint, as its line.
     pub checkpoint: String,

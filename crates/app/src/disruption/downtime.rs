@@ -20,7 +20,7 @@ use lantern_journal::NewEvent;
 use std::collections::BTreeMap;
 
 /// A downtime record as typed (CLI flags, a web form or JSON): its kind's fields by name.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordInput {
     /// `decision`, `call`, `incident`, `visit`, `mar`, `instruction` or `comms`.

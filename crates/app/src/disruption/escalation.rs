@@ -31,7 +31,7 @@ pub const VISIT_LADDER: &str = "high-priority-visit";
 pub const REVIEW_LADDER: &str = "missed-follow-up";
 
 /// What a tick did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct TickReport {
     /// Escalations started for missed follow-ups.
     pub started: Vec<String>,

@@ -34,7 +34,7 @@ pub struct DeclareInput {
 }
 
 /// Figures over disruptions, drills kept apart.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Figures {
     /// Real disruptions declared.
     pub disruptions: usize,

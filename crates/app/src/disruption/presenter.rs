@@ -40,7 +40,7 @@ pub fn call_now(e: &EscalationView) -> Option<(String, String)> {
 }
 
 /// One line of a disruption's timeline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TimelineLine {
     /// When it happened (London time).
     pub at: String,

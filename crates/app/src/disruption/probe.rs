@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 pub const PROBE_ACTOR: &str = "system:probe";
 
 /// What a probe run did for one dependency.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct ProbeReport {
     /// Which.
     pub dependency: String,

@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// A register entry with its status now.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DependencyView {
     /// The entry.
     pub dependency: Dependency,
@@ -153,7 +153,7 @@ impl App {
 
 /// The demo organisation's dependency register and ladders (`crates/app/demo/resilience.json`).
 pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
-    #[derive(serde::Deserialize)]
+    #[derive(serde::Deserialize, schemars::JsonSchema)]
     struct Demo {
         dependencies: Vec<Dependency>,
         ladders: Vec<Ladder>,

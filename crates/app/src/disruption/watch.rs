@@ -10,7 +10,7 @@ use lantern_core::visit::Visit;
 use serde::Serialize;
 
 /// Where a planned visit stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VisitState {
     /// Took place, and a record says how it was verified.
@@ -36,7 +36,7 @@ impl VisitState {
 }
 
 /// One planned visit in the window.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct WatchRow {
     /// The visit.
     pub visit: Visit,
@@ -51,7 +51,7 @@ pub struct WatchRow {
 }
 
 /// The watch over a disruption's window.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct WatchReport {
     /// The disruption.
     pub disruption: String,

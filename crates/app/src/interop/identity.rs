@@ -15,7 +15,7 @@ use lantern_journal::{ConflictRow, HeldRow, NewEvent};
 use serde::Serialize;
 
 /// An identity conflict as people read it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ConflictView {
     /// Its id (`lantern identity resolve ID`).
     pub id: String,
@@ -44,7 +44,7 @@ pub struct ConflictView {
 }
 
 /// A held record as people read it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct HeldView {
     /// Where it came from (source, type/id, version).
     pub from: String,

@@ -36,7 +36,7 @@ pub const SYNC_TYPES: [&str; 15] = [
 pub const SYNC_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What a pull did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PullReport {
     /// The import report over every page.
     pub import: ImportReport,

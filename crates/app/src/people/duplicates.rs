@@ -21,7 +21,7 @@ use lantern_journal::NewEvent;
 use serde::Serialize;
 
 /// A decision about a pair as people read it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PairView {
     /// The other record of the pair (seen from the person asked about).
     pub other: String,

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 pub const MAX_SECTION_BYTES: usize = 256 * 1024;
 
 /// One section as shown: its status now, and the record when held.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SectionView {
     /// Which section.
     pub section: SectionKind,

@@ -10,7 +10,7 @@ use lantern_journal::NewEvent;
 use serde::Serialize;
 
 /// A person with the status of each of their six sections.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PersonView {
     /// The person.
     pub person: Person,

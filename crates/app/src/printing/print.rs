@@ -26,7 +26,7 @@ pub struct Printed {
 }
 
 /// A print in the register with what has changed since.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PrintStatus {
     /// The print.
     pub row: PrintRow,
@@ -38,7 +38,7 @@ pub struct PrintStatus {
     pub expired: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct SectionOut {
     title: &'static str,
     status: &'static str,
@@ -46,7 +46,7 @@ struct SectionOut {
     lines: Vec<(String, String)>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct MedicineOut {
     name: String,
     dose: String,
@@ -55,7 +55,7 @@ struct MedicineOut {
     notes: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct PersonOut {
     id: String,
     name: String,
@@ -71,7 +71,7 @@ struct PersonOut {
     allergies: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct PackOut {
     org: String,
     service: String,
@@ -92,7 +92,7 @@ struct PackOut {
     mar_days: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct VisitOut {
     start: String,
     end: String,
@@ -104,7 +104,7 @@ struct VisitOut {
     carers: Vec<(String, String)>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct RotaOut {
     org: String,
     service: String,

@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// A readiness check and what changed since the last recorded one.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CheckResult {
     /// Whose.
     pub person: String,

@@ -31,13 +31,13 @@ pub enum EvidenceScope {
     },
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct Row {
     at: String,
     cells: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct PdfData {
     org: String,
     title: String,

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
 /// One record on the board.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReconItem {
     /// The record.
     pub entry: RecordEntry,
@@ -27,7 +27,7 @@ pub struct ReconItem {
 }
 
 /// Figures for a disruption's reconciliation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReconFigures {
     /// Records.
     pub total: usize,
@@ -77,7 +77,7 @@ impl ReconItem {
 }
 
 /// The board.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReconBoard {
     /// The disruption.
     pub disruption: String,
@@ -90,7 +90,7 @@ pub struct ReconBoard {
 }
 
 /// What the no-loss check found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CheckReport {
     /// The disruption.
     pub disruption: String,

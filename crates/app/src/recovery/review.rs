@@ -10,7 +10,7 @@ use lantern_core::role::Role;
 use lantern_journal::{ActionRow, NewEvent};
 
 /// An improvement action as pages show it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct ActionLine {
     /// Its id.
     pub id: String,

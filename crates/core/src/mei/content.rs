@@ -7,7 +7,7 @@ use crate::source::from_suffix as from;
 use serde::{Deserialize, Serialize};
 
 /// Content of one section, tagged by which section it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "section", rename_all = "snake_case")]
 pub enum SectionContent {
     /// Section 1.
@@ -305,7 +305,7 @@ fn non_empty(record: &str, field: &str, v: &str) -> Result<(), FieldError> {
 }
 
 /// Section 1: current risks and triggers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Risks {
     /// Each risk with its triggers and what helps.
@@ -323,7 +323,7 @@ pub struct Risks {
 }
 
 /// One risk.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Risk {
     /// What the risk is.
@@ -340,7 +340,7 @@ pub struct Risk {
 }
 
 /// Safeguarding status.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Safeguarding {
     /// The status.
@@ -352,7 +352,9 @@ pub struct Safeguarding {
 }
 
 /// Safeguarding flag.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SafeguardingStatus {
     /// No concern known.
@@ -367,7 +369,7 @@ pub enum SafeguardingStatus {
 }
 
 /// Section 2: medication support.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Medication {
     /// Level of support.
@@ -392,7 +394,9 @@ impl Medication {
 }
 
 /// Level of medication support.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SupportLevel {
     /// The source listed medicines but did not say what support is needed: a gap to confirm,
@@ -445,7 +449,7 @@ impl SupportLevel {
 }
 
 /// One medicine.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Medicine {
     /// Name and strength.
@@ -468,7 +472,7 @@ pub struct Medicine {
 }
 
 /// An allergy.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Allergy {
     /// Substance.
@@ -482,7 +486,7 @@ pub struct Allergy {
 }
 
 /// Section 3: mobility and falls.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mobility {
     /// Aids used indoors (frame...).
@@ -506,7 +510,9 @@ pub struct Mobility {
 }
 
 /// Falls risk level.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum FallsRisk {
     /// The source did not say: never read as low.
@@ -533,7 +539,7 @@ impl FallsRisk {
 }
 
 /// Section 4: communication.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Communication {
     /// Preferred language.
@@ -557,7 +563,7 @@ pub struct Communication {
 }
 
 /// Section 5: consent and capacity.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     /// Capacity per decision.
@@ -575,7 +581,7 @@ pub struct Consent {
 }
 
 /// Capacity for one decision.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CapacityNote {
     /// The decision.
@@ -588,7 +594,7 @@ pub struct CapacityNote {
 }
 
 /// Section 6: escalation route.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Escalation {
     /// Named contacts in order.
@@ -596,7 +602,7 @@ pub struct Escalation {
 }
 
 /// One step of the escalation route.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationStep {
     /// Name.

@@ -7,7 +7,19 @@ use super::content::*;
 use serde::{Deserialize, Serialize};
 
 /// A condition of a section's content that rules can test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ContentCondition {
     /// Risks: the safeguarding status is "to confirm".
@@ -58,7 +70,9 @@ impl ContentCondition {
 }
 
 /// A set of content conditions, small enough to keep beside a section's status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Conditions(pub u16);
 
 impl Conditions {
@@ -84,7 +98,7 @@ impl FromIterator<ContentCondition> for Conditions {
 }
 
 /// One thing the content says that needs attention, with the words that say it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     /// Which condition.
     pub condition: ContentCondition,

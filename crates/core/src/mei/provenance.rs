@@ -5,7 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// How information was confirmed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum Method {
     /// Read from a partner's or our own system (referral portal, care-planning system).
@@ -24,7 +24,7 @@ pub enum Method {
 }
 
 /// The kind of a [`Method`] without its details, for rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MethodKind {
     /// See [`Method::Portal`].
@@ -89,7 +89,7 @@ impl Method {
 }
 
 /// Provenance of a section: source, confirmation and how long it stays fresh.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Provenance {
     /// Source system or partner (`referral-portal`, `Northshire General Hospital`).
     pub source: String,

@@ -5,7 +5,9 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Identity of the event that produced a section version: `(node_id, seq)`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct VersionRef {
     /// Origin node.
     pub node: String,
@@ -14,7 +16,7 @@ pub struct VersionRef {
 }
 
 /// A reason a section needs attention even when recently confirmed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "mark", rename_all = "snake_case")]
 pub enum Mark {
     /// Known to be out of date (after a hospital admission, say) until reconfirmed.
@@ -30,7 +32,7 @@ pub enum Mark {
 }
 
 /// The kind of a [`Mark`], without its reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MarkKind {
     /// See [`Mark::Stale`].
@@ -77,7 +79,7 @@ pub fn derive_status(
 }
 
 /// The current record of one section of one person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SectionRecord {
     /// The content.
     pub content: SectionContent,
@@ -92,7 +94,19 @@ pub struct SectionRecord {
 }
 
 /// The derived status of a section.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SectionStatus {
     /// Present and confirmed within its freshness period.

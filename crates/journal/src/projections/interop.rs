@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use std::collections::{HashMap, HashSet};
 
 /// A stored source record, without its raw document.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct SourceRecordRow {
     /// Source system.
     pub source: String,
@@ -77,7 +77,7 @@ pub struct HeldVersion {
 }
 
 /// A record held back from an import.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct HeldRow {
     /// Source system.
     pub source: String,
@@ -96,7 +96,7 @@ pub struct HeldRow {
 }
 
 /// An identity conflict: a source's patient that did not match the person it was linked to.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct ConflictRow {
     /// Its id.
     pub id: String,

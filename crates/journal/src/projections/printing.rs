@@ -4,7 +4,7 @@ use super::*;
 use crate::{Journal, JournalError};
 
 /// A print in the register.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct PrintRow {
     /// What was printed.
     pub record: lantern_core::print::PrintRecord,

@@ -117,7 +117,7 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
 
 /// Where one downtime record stands in reconciliation (only records exported or settled have a
 /// row; the rest are outstanding).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct ReconRow {
     /// The record.
     pub record: String,
@@ -194,7 +194,7 @@ impl Journal {
 }
 
 /// An improvement action in the quality improvement plan, with where it stands.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct ActionRow {
     /// The action.
     pub action: lantern_core::review::ImprovementAction,

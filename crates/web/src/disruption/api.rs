@@ -6,11 +6,15 @@ use crate::state::AppState;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use lantern_app::core::disruption_view::DisruptionView;
+use lantern_app::core::ladder::Escalation;
 use lantern_app::disruption::downtime::RecordInput;
+use lantern_app::disruption::escalation::TickReport;
 use lantern_app::disruption::lifecycle::DeclareInput;
+use lantern_app::disruption::lifecycle::Figures;
 use lantern_app::disruption::watch::VisitState;
-use serde::Deserialize;
-use serde_json::json;
+use lantern_app::disruption::watch::WatchReport;
+use serde::{Deserialize, Serialize};
 
 /// `GET /api/v1/dependencies`: the register with status now.
 pub async fn dependencies(
@@ -25,6 +29,13 @@ pub async fn dependencies(
     )
 }
 
+/// Figures (drills counted apart) and every disruption.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct DisruptionList {
+    figures: Figures,
+    disruptions: Vec<DisruptionView>,
+}
+
 /// `GET /api/v1/disruptions`: figures (drills apart) and every disruption.
 pub async fn list(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
     let user = cur.user.clone();
@@ -32,13 +43,16 @@ pub async fn list(State(state): State<AppState>, Extension(cur): Extension<Curre
         state
             .run(move |app| {
                 let a = user.actor();
-                Ok(json!({"figures": app.disruption_figures(&a)?, "disruptions": app.disruptions(&a)?}))
+                Ok(DisruptionList {
+                    figures: app.disruption_figures(&a)?,
+                    disruptions: app.disruptions(&a)?,
+                })
             })
             .await,
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeclareBody {
     #[serde(default)]
@@ -92,7 +106,7 @@ pub async fn show(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StageBody {
     to: String,
@@ -131,13 +145,20 @@ pub async fn record(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EscalateBody {
     ladder: String,
     about: String,
     #[serde(default)]
     people: Vec<String>,
+}
+
+/// The escalation started and what its first tick did.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Escalated {
+    escalation: Escalation,
+    tick: TickReport,
 }
 
 /// `POST /api/v1/disruptions/{id}/escalations`: start a ladder; its first steps are taken at once.
@@ -153,10 +174,22 @@ pub async fn escalate(
             .run(move |app| {
                 let (e, tick) =
                     app.escalate_now(&user.actor(), Some(&id), &b.ladder, &b.about, &b.people)?;
-                Ok(json!({"escalation": e, "tick": tick}))
+                Ok(Escalated {
+                    escalation: e,
+                    tick,
+                })
             })
             .await,
     )
+}
+
+/// The watch: counts, the visits on the board (by id) and the full report.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct WatchAnswer {
+    not_yet_verified: usize,
+    missed_or_unverified: usize,
+    board: Vec<String>,
+    report: WatchReport,
 }
 
 /// `GET /api/v1/disruptions/{id}/watch`: every planned visit in the window.
@@ -171,12 +204,12 @@ pub async fn watch(
             .run(move |app| {
                 let w = app.watch(&user.actor(), &id)?;
                 let board: Vec<String> = w.board().iter().map(|r| r.visit.id.to_string()).collect();
-                Ok(json!({
-                    "not_yet_verified": w.count(VisitState::NotYetVerified),
-                    "missed_or_unverified": w.count(VisitState::MissedOrUnverified),
-                    "board": board,
-                    "report": w,
-                }))
+                Ok(WatchAnswer {
+                    not_yet_verified: w.count(VisitState::NotYetVerified),
+                    missed_or_unverified: w.count(VisitState::MissedOrUnverified),
+                    board,
+                    report: w,
+                })
             })
             .await,
     )

@@ -7,15 +7,39 @@ use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
     username: String,
     password: String,
+}
+
+/// A new session.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct SessionAnswer {
+    /// Send as `Authorization: Bearer TOKEN`.
+    token: String,
+    /// For forms (not needed with a bearer token).
+    csrf: String,
+    username: String,
+    role: lantern_app::core::role::Role,
+    /// A one-time password must be changed first (`POST /api/v1/account/password`).
+    must_change_password: bool,
+}
+
+/// `{"signed_out": true}`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct SignedOut {
+    signed_out: bool,
+}
+
+/// `{"changed": true}`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct PasswordChanged {
+    changed: bool,
 }
 
 /// `POST /api/v1/session`: throttled as the sign-in page is.
@@ -29,7 +53,14 @@ pub async fn sign_in(
         .run(move |app| app.sign_in_from(&s.username, &s.password, &ip))
         .await
     {
-        Ok((token, user)) => Json(json!({"token": token, "csrf": user.csrf, "username": user.account.username, "role": user.staff.role, "must_change_password": user.account.must_change_password})).into_response(),
+        Ok((token, user)) => Json(SessionAnswer {
+            token,
+            csrf: user.csrf,
+            username: user.account.username.to_string(),
+            role: user.staff.role,
+            must_change_password: user.account.must_change_password,
+        })
+        .into_response(),
         Err(e) => WebError::from_app(e, true).into_response(),
     }
 }
@@ -42,12 +73,12 @@ pub async fn sign_out(
     let t = cur.token.clone();
     reply(
         state
-            .run(move |app| app.sign_out(&t).map(|_| json!({"signed_out": true})))
+            .run(move |app| app.sign_out(&t).map(|_| SignedOut { signed_out: true }))
             .await,
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPassword {
     current: String,
@@ -65,7 +96,7 @@ pub async fn change_password(
         state
             .run(move |app| {
                 app.change_password(&user, &token, &p.current, &p.new, &p.new)
-                    .map(|_| json!({"changed": true}))
+                    .map(|_| PasswordChanged { changed: true })
             })
             .await,
     )

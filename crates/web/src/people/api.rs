@@ -6,38 +6,58 @@ use crate::state::AppState;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use lantern_app::core::mei::SectionStatus;
 use lantern_app::{AppError, CallInput, SectionInput};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One person in `GET /api/v1/people`: who, where, and each section's status.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct PersonSummary {
+    id: String,
+    name: String,
+    service: String,
+    /// Each of the six sections by name: confirmed, stale, disputed or missing.
+    sections: BTreeMap<String, SectionStatus>,
+}
 
 /// `GET /api/v1/people`: people in the caller's scope with section statuses.
 pub async fn people(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
     let user = cur.user.clone();
     reply(
         state
-            .run(move |app| -> Result<Value, AppError> {
+            .run(move |app| -> Result<Vec<PersonSummary>, AppError> {
                 let states = app.section_states_in_reach(&user.actor())?;
-                let people: Vec<Value> = app
+                Ok(app
                     .people_in_reach(&user.actor())?
                     .into_iter()
                     .map(|p| {
-                        let sections: serde_json::Map<String, Value> = lantern_app::core::mei::ALL_SECTIONS
+                        let sections = lantern_app::core::mei::ALL_SECTIONS
                             .iter()
                             .map(|k| {
-                                let st = states.get(&p.id).and_then(|v| v.iter().find(|s| s.kind == *k)).map(|s| s.status.as_str()).unwrap_or("missing");
-                                (k.as_str().to_string(), Value::String(st.into()))
+                                let st = states
+                                    .get(&p.id)
+                                    .and_then(|v| v.iter().find(|s| s.kind == *k))
+                                    .map(|s| s.status)
+                                    .unwrap_or(SectionStatus::Missing);
+                                (k.as_str().to_string(), st)
                             })
                             .collect();
-                        json!({"id": p.id, "name": p.display_name(), "service": p.service, "sections": sections})
+                        PersonSummary {
+                            id: p.id.to_string(),
+                            name: p.display_name(),
+                            service: p.service.to_string(),
+                            sections,
+                        }
                     })
-                    .collect();
-                Ok(Value::Array(people))
+                    .collect())
             })
             .await,
     )
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 pub struct PersonQuery {
     #[serde(default)]
     break_glass: Option<String>,
@@ -63,7 +83,7 @@ pub async fn person(
     reply(r)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
     source: String,
@@ -115,6 +135,27 @@ impl<'de> Deserialize<'de> for SetSection {
     }
 }
 
+/// What [`SetSection`] reads, for the OpenAPI document: the content (its shape is the
+/// section's: see the section's type in a person's answer) beside the provenance's fields.
+#[derive(schemars::JsonSchema)]
+#[allow(dead_code)]
+struct SetSectionBody {
+    /// The section's content, as a person's answer shows it.
+    content: Value,
+    #[serde(flatten)]
+    provenance: Provenance,
+}
+
+impl schemars::JsonSchema for SetSection {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SetSection".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        SetSectionBody::json_schema(g)
+    }
+}
+
 /// `PUT /api/v1/people/{id}/mei/{section}`.
 pub async fn set_section(
     State(state): State<AppState>,
@@ -157,7 +198,7 @@ pub async fn confirm_section(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CallBody {
     direction: String,

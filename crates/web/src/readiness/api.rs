@@ -6,8 +6,7 @@ use crate::state::AppState;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 /// `GET /api/v1/people/{id}/readiness/{handover}`: evaluate without recording.
 pub async fn readiness(
@@ -52,7 +51,7 @@ pub async fn record_check(
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     handover: String,
@@ -87,12 +86,26 @@ pub async fn decide(
     )
 }
 
+/// The rule set in force at a handover point and who published it, when and why.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct RuleSetAnswer {
+    rule_set: lantern_app::core::rules::RuleSet,
+    reason: String,
+    author: String,
+    published_at: String,
+}
+
 /// `GET /api/v1/rules/{handover}`.
 pub async fn rules(State(state): State<AppState>, Path(h): Path<String>) -> Response {
     reply(
         state
             .run(move |app| {
-                app.rule_set(&h, None).map(|r| json!({"rule_set": r.rule_set, "reason": r.reason, "author": r.author, "published_at": r.published_at}))
+                app.rule_set(&h, None).map(|r| RuleSetAnswer {
+                    rule_set: r.rule_set,
+                    reason: r.reason,
+                    author: r.author,
+                    published_at: r.published_at,
+                })
             })
             .await,
     )

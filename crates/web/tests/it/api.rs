@@ -35,6 +35,45 @@ async fn the_openapi_document_matches_the_routes() {
                 !op["summary"].as_str().unwrap().is_empty(),
                 "every operation has a summary"
             );
+            // Every answer is described by the Rust type it is made from.
+            let answer = &op["responses"]["200"]["content"]["application/json"]["schema"];
+            assert!(
+                answer.get("$ref").is_some() || answer.get("type").is_some(),
+                "every operation's answer has a schema: {op}"
+            );
+            if let Some(r) = answer["$ref"].as_str() {
+                let name = r.trim_start_matches("#/components/schemas/");
+                assert!(
+                    doc["components"]["schemas"][name].is_object(),
+                    "{r} is defined"
+                );
+            }
+        }
+    }
+    // Request bodies are the types the handlers read: a call's fields, required ones named.
+    let call = &doc["paths"]["/api/v1/people/{id}/calls"]["post"]["requestBody"]["content"]["application/json"]
+        ["schema"]["$ref"];
+    assert_eq!(call, "#/components/schemas/CallBody");
+    let body = &doc["components"]["schemas"]["CallBody"];
+    for f in ["direction", "party", "purpose", "outcome"] {
+        assert!(
+            body["required"].as_array().unwrap().iter().any(|r| r == f),
+            "{f} is required: {body}"
+        );
+    }
+    assert_eq!(
+        body["additionalProperties"], false,
+        "unknown fields are refused"
+    );
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (m, op) in ops.as_object().unwrap() {
+            // Recording a readiness check is the one write that takes no body.
+            if (m == "put" || m == "post") && !path.ends_with("/readiness/{handover}") {
+                assert!(
+                    op["requestBody"].is_object(),
+                    "{m} {path} documents its body"
+                );
+            }
         }
     }
 }

@@ -31,7 +31,7 @@ pub struct ImportOptions {
 }
 
 /// Counts for one resource type.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct TypeCounts {
     /// New, and mapped into Lantern.
     pub imported: u64,
@@ -51,7 +51,7 @@ pub struct TypeCounts {
 }
 
 /// A reference to something neither in the import nor already held.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Dangling {
     /// The resource holding it.
     pub from: String,
@@ -64,7 +64,7 @@ pub struct Dangling {
 }
 
 /// What an import did, per resource type and in total.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct ImportReport {
     /// The source system.
     pub source: String,
