@@ -19,16 +19,17 @@ fi
 fuzz() { RUSTC_BOOTSTRAP=1 cargo fuzz "$@"; }
 
 # The lantern binary (for the evidence seeds), then the fuzz targets (in fuzz/target).
-cargo build -p lantern-cli --locked
+cargo build -p lantern-cli -p lantern-testkit --locked
 fuzz build -O
 lantern=target/debug/lantern
 
 corpus=fuzz/corpus
 mkdir -p "$corpus"/{fhir_document,csv,evidence_pack,evidence_bundle}
-# FHIR: the project's fixtures, good and broken, and small files of the external corpus.
+# FHIR: the project's fixtures, good and broken, and small files of the external corpus when
+# its locator finds it.
 find tests/fixtures/fhir -name '*.json' -exec cp {} "$corpus/fhir_document/" \;
-if [ -d ../shared/data/fhir ]; then
-  find ../shared/data/fhir -name '*.json' -size -64k | sort | sed -n '1,200p' | while read -r f; do
+if ext=$(target/debug/fhir-corpus 2>/dev/null); then
+  find "$ext" -name '*.json' -size -64k | sort | sed -n '1,200p' | while read -r f; do
     cp "$f" "$corpus/fhir_document/ext-$(basename "$f")"
   done
 fi
