@@ -31,6 +31,19 @@ pub enum CsvKind {
     Visits,
 }
 
+/// Every kind's name, in the order the documentation lists them.
+pub const KIND_NAMES: [&str; 9] = [
+    "people",
+    "risks",
+    "medication",
+    "mobility",
+    "communication",
+    "consent",
+    "escalation",
+    "contacts",
+    "visits",
+];
+
 impl CsvKind {
     /// Parse a kind name.
     pub fn parse(s: &str) -> Result<CsvKind, FieldError> {

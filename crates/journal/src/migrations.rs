@@ -352,9 +352,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
 /// content that existing rows cannot fill in SQL).
 pub(crate) const REBUILD_AFTER: [u32; 3] = [7, 8, 11];
 
-/// Check, without changing anything, that a database opened read-only is at this Lantern's
-/// schema: an older one would need its migrations, which a read-only copy cannot take.
-pub(crate) fn check_current(conn: &Connection) -> Result<(), JournalError> {
+/// The schema version stored and the one this Lantern knows; a newer stored one is refused.
+fn versions(conn: &Connection) -> Result<(u32, u32), JournalError> {
     let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let known = MIGRATIONS.len() as u32;
     if current > known {
@@ -363,6 +362,13 @@ pub(crate) fn check_current(conn: &Connection) -> Result<(), JournalError> {
             known,
         });
     }
+    Ok((current, known))
+}
+
+/// Check, without changing anything, that a database opened read-only is at this Lantern's
+/// schema: an older one would need its migrations, which a read-only copy cannot take.
+pub(crate) fn check_current(conn: &Connection) -> Result<(), JournalError> {
+    let (current, known) = versions(conn)?;
     if current < known {
         return Err(JournalError::ReadOnlyNeedsUpgrade {
             found: current,
@@ -375,14 +381,7 @@ pub(crate) fn check_current(conn: &Connection) -> Result<(), JournalError> {
 /// Bring the schema up to date, each step in its own transaction. Returns whether a step ran
 /// that needs the projections rebuilt.
 pub(crate) fn run(conn: &mut Connection) -> Result<bool, JournalError> {
-    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let known = MIGRATIONS.len() as u32;
-    if current > known {
-        return Err(JournalError::SchemaTooNew {
-            found: current,
-            known,
-        });
-    }
+    let (current, _) = versions(conn)?;
     let mut rebuild = false;
     for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction()?;

@@ -1,20 +1,8 @@
 //! docs/csv-import.md is generated from the column sets in code, so it cannot drift from them.
 //! Run with `LANTERN_BLESS=1` to rewrite it after changing columns.
 
-use lantern_fhir::csv_in::CsvKind;
+use lantern_fhir::csv_in::{CsvKind, KIND_NAMES as KINDS};
 use std::path::Path;
-
-const KINDS: [&str; 9] = [
-    "people",
-    "risks",
-    "medication",
-    "mobility",
-    "communication",
-    "consent",
-    "escalation",
-    "contacts",
-    "visits",
-];
 
 fn render() -> String {
     let mut s = String::from(
