@@ -368,3 +368,49 @@ test('S3 on a phone: email down, the ladder skips email, the phone referral and 
   await page.screenshot({ path: join(shots, 's3-timeline-phone.png'), fullPage: true });
   await context.close();
 });
+
+test('the disruption console updates by itself, without a reload and without losing what is typed', async () => {
+  // A second person (through the API) records a call while the manager watches the console.
+  const api = async (path, body, token) => {
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    assert.equal(res.status, 200, `${path}: ${text}`);
+    return JSON.parse(text);
+  };
+  const { token } = await api('/api/v1/session', { username: 'daniel', password: PASSWORD });
+  const { context, page } = await signIn('amara', { csp: true });
+  // The dashboard, open in another tab, shows the new disruption by itself too.
+  const dashboard = await context.newPage();
+  await dashboard.goto(`${base}/`);
+  await dashboard.evaluate(() => { window.notReloaded = true; });
+  const d = await api('/api/v1/disruptions', { title: 'Rota tool down (live console drill)', dependencies: ['rota-tool'], drill: true }, token);
+  const violations = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') violations.push(msg.text());
+  });
+  await page.goto(`${base}/disruptions/${d.id}`);
+  const stamp = await page.textContent('#live-stamp');
+  await page.evaluate(() => { window.notReloaded = true; });
+  await page.fill('#e-about', 'Half-typed note that must survive');
+  await api(`/api/v1/disruptions/${d.id}/records`, {
+    kind: 'call',
+    fields: { direction: 'incoming', party: 'Rota supplier', purpose: 'Outage update', outcome: 'Back by 14:00' },
+  }, token);
+  await page.waitForFunction(
+    () => document.querySelector('#live-records')?.textContent.includes('Rota supplier'),
+    null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => window.notReloaded), true, 'the page was not reloaded');
+  assert.equal(await page.inputValue('#e-about'), 'Half-typed note that must survive');
+  assert.match(await page.textContent('#live-timeline'), /Rota supplier/);
+  assert.notEqual(await page.textContent('#live-stamp'), stamp, 'the "updated" time moved on');
+  assert.deepEqual(violations, [], 'no console errors (CSP enforced)');
+  await dashboard.waitForFunction(
+    () => document.querySelector('#disruption-banner')?.textContent.includes('Rota tool down'),
+    null, { timeout: 45000 });
+  assert.equal(await dashboard.evaluate(() => window.notReloaded), true, 'the dashboard was not reloaded');
+  await context.close();
+});

@@ -16,6 +16,12 @@ pub fn show(ts: Timestamp) -> String {
         .to_string()
 }
 
+/// The London clock time of an instant to the second, such as `13:51:20` (how fresh a live page
+/// is).
+pub fn show_clock(ts: Timestamp) -> String {
+    ts.to_zoned(london()).strftime("%H:%M:%S").to_string()
+}
+
 /// Parse an instant: RFC 3339 (`2026-11-21T09:30:00Z`) or London wall-clock time (`2026-11-21 09:30`).
 /// Years a time typed into Lantern may fall in: anything else is a typing slip (year 0000,
 /// 20226), never a real event of adult social care.

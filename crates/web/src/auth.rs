@@ -112,7 +112,9 @@ pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) ->
         return unauthenticated(api);
     };
     let t = tok.clone();
-    let user = match state.run(move |app| app.session(&t)).await {
+    // A live page's own refresh (`hx-headers` on its poller) is not the person's activity.
+    let by_person = !req.headers().contains_key("x-lantern-refresh");
+    let user = match state.run(move |app| app.session_seen(&t, by_person)).await {
         Ok(Some(u)) => u,
         Ok(None) => return unauthenticated(api),
         Err(e) => return WebError::from_app(e, api).into_response(),

@@ -260,8 +260,16 @@ impl App {
         ))
     }
 
-    /// The signed-in user for a session token, if the session is live.
+    /// The signed-in user for a session token, if the session is live; the request counts as
+    /// the person's activity (see [`App::session_seen`]).
     pub fn session(&self, token: &str) -> Result<Option<SignedIn>, AppError> {
+        self.session_seen(token, true)
+    }
+
+    /// The signed-in user for a session token, if the session is live. Only what a person does
+    /// (`by_person`) keeps a session from its idle timeout: a page refreshing itself in the
+    /// background on a PC left signed in must not keep it open for ever.
+    pub fn session_seen(&self, token: &str, by_person: bool) -> Result<Option<SignedIn>, AppError> {
         let mac = self.journal.session_mac(token);
         let Some(row) = self.journal.session(&mac, self.now())? else {
             return Ok(None);
@@ -273,7 +281,7 @@ impl App {
             self.journal.delete_session(&mac)?;
             return Ok(None);
         }
-        if idle > SignedDuration::from_secs(60) {
+        if by_person && idle > SignedDuration::from_secs(60) {
             self.journal.touch_session(&mac, self.now())?;
         }
         let Some((account, _)) = self.journal.account(&row.username)? else {

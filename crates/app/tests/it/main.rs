@@ -638,3 +638,35 @@ fn a_backup_under_fifty_concurrent_writers_restores_and_verifies() {
     // A backup never overwrites a file.
     assert!(app.backup(&op, &file).is_err());
 }
+
+/// A page refreshing itself in the background does not keep a session from its idle timeout;
+/// what a person does does.
+#[test]
+fn background_refreshes_do_not_keep_an_idle_session_open() {
+    let (d, app) = demo();
+    let password = lantern_app::admin::demo::DEMO_PASSWORD;
+    let (polled, _) = app.sign_in_from("amara", password, "127.0.0.1").unwrap();
+    let (used, _) = app.sign_in_from("amara", password, "127.0.0.1").unwrap();
+    drop(app);
+    let at = |mins: i64| {
+        let t: jiff::Timestamp = "2026-11-21T08:00:00Z".parse().unwrap();
+        App::open(
+            d.path(),
+            Clock::Fixed(t + jiff::SignedDuration::from_mins(mins)),
+        )
+        .unwrap()
+    };
+    let idle = lantern_app::admin::accounts::idle_minutes();
+    let mid = at(idle - 5);
+    assert!(mid.session_seen(&polled, false).unwrap().is_some());
+    assert!(mid.session_seen(&used, true).unwrap().is_some());
+    let late = at(idle + 5);
+    assert!(
+        late.session_seen(&polled, false).unwrap().is_none(),
+        "only refreshed in the background: ended by the idle timeout"
+    );
+    assert!(
+        late.session_seen(&used, false).unwrap().is_some(),
+        "used by the person ten minutes ago: still open"
+    );
+}

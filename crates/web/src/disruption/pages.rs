@@ -158,6 +158,7 @@ fn console(
     Ok(DisruptionPage {
         nav: Some(crate::view::Nav::for_user(user)),
         csrf: user.csrf.clone(),
+        updated: lantern_app::core::time::show_clock(app.now()),
         flash,
         id: v.id.to_string(),
         title: d

@@ -45,6 +45,8 @@ pub struct RecordForm {
 pub struct DisruptionPage {
     pub nav: Option<Nav>,
     pub csrf: String,
+    /// When this page was made (London time): the live parts say how fresh they are.
+    pub updated: String,
     pub flash: Option<String>,
     pub id: String,
     pub title: String,

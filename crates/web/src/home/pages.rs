@@ -180,6 +180,7 @@ pub async fn dashboard(
             let page = DashboardPage {
                 nav: None,
                 d: app.dashboard(&actor, "routine-visit")?,
+                as_of: lantern_app::core::time::show_clock(app.now()),
             };
             cache.dashboards().put(key, version, minute, page.clone());
             Ok(with_nav(page))

@@ -31,6 +31,8 @@ pub struct DashboardPage {
     pub nav: Option<Nav>,
     /// Built by app's dashboard presenter (the same as `lantern dashboard`).
     pub d: lantern_app::dashboard::Dashboard,
+    /// When these figures were made (London time); the page refreshes them by itself.
+    pub as_of: String,
 }
 
 crate::view::form_errors!(PasswordPage);
