@@ -351,11 +351,17 @@ test('S3 on a phone: email down, the ladder skips email, the phone referral and 
   await page.click('#record-incident button[type=submit]');
   await page.waitForLoadState('load');
   assert.match(await page.textContent('#record-incident .field-error'), /occurred_at.*not in the future/);
-  await page.fill('#incident-key_facts', 'Neighbour reported a visitor taking the bank card');
-  await page.fill('#incident-protective_actions', 'Card cancelled; visitor asked to leave');
-  await page.fill('#incident-told', 'Daughter; safeguarding hub');
-  await page.fill('#incident-reg18', 'notifiable');
-  await page.fill('#incident-paper_ref', 'IF-0457');
+  // Nothing typed is lost, and the problem is said at the top of the page, linking to the form.
+  const summary = await page.locator('#error-summary').boundingBox();
+  assert.ok(summary && summary.y < 600, `the error summary is at the top (y=${summary?.y})`);
+  assert.match(await page.textContent('#error-summary'), /There is a problem: nothing was saved/);
+  assert.equal(await page.getAttribute('#error-summary a', 'href'), '#record-incident');
+  assert.equal(await page.inputValue('#incident-key_facts'), 'Neighbour reported a visitor taking the bank card');
+  assert.equal(await page.inputValue('#incident-protective_actions'), 'Card cancelled; visitor asked to leave');
+  assert.equal(await page.inputValue('#incident-restriction'), 'Visitor not admitted alone');
+  assert.equal(await page.inputValue('#incident-told'), 'Daughter; safeguarding hub');
+  assert.equal(await page.inputValue('#incident-reg18'), 'notifiable');
+  assert.equal(await page.inputValue('#incident-paper_ref'), 'IF-0457');
   await page.fill('#incident-occurred_at', londonAgo(3600e3));
   await page.click('#record-incident button[type=submit]');
   await page.waitForLoadState('load');
@@ -412,5 +418,34 @@ test('the disruption console updates by itself, without a reload and without los
     () => document.querySelector('#disruption-banner')?.textContent.includes('Rota tool down'),
     null, { timeout: 45000 });
   assert.equal(await dashboard.evaluate(() => window.notReloaded), true, 'the dashboard was not reloaded');
+  await context.close();
+});
+
+test('a refused call keeps everything typed and says what is wrong at the top', async () => {
+  const { context, page } = await signIn('amara');
+  await page.goto(`${base}/people/p-edith-marlow/check/rapid-start`);
+  await page.selectOption('#direction', 'incoming');
+  await page.fill('#party', 'Dr Patel, Riverside Surgery');
+  await page.fill('#number', 'ring the surgery');
+  await page.fill('#purpose', 'Medication review');
+  await page.fill('#outcome', 'Dose unchanged');
+  await page.fill('#reference', 'RS-2211');
+  await page.click('#log-call');
+  await page.waitForLoadState('load');
+  const summary = await page.locator('#error-summary').boundingBox();
+  assert.ok(summary && summary.y < 400, `the error summary is at the top (y=${summary?.y})`);
+  assert.equal(await page.getAttribute('#error-summary a', 'href'), '#number');
+  assert.equal(await page.inputValue('#direction'), 'incoming');
+  assert.equal(await page.inputValue('#party'), 'Dr Patel, Riverside Surgery');
+  assert.equal(await page.inputValue('#number'), 'ring the surgery');
+  assert.equal(await page.inputValue('#purpose'), 'Medication review');
+  assert.equal(await page.inputValue('#outcome'), 'Dose unchanged');
+  assert.equal(await page.inputValue('#reference'), 'RS-2211');
+  await axe(page, 'check page with a refused call');
+  // Corrected, it is saved.
+  await page.fill('#number', '01632 960123');
+  await page.click('#log-call');
+  await page.waitForLoadState('load');
+  assert.match(await page.textContent('#calls'), /Dr Patel, Riverside Surgery/);
   await context.close();
 });

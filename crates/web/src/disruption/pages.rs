@@ -137,6 +137,7 @@ fn console(
     id: &str,
     flash: Option<String>,
     error: Option<(String, String)>,
+    typed: Vec<(String, String)>,
 ) -> Result<DisruptionPage, AppError> {
     let actor = user.actor();
     let v = app.disruption(&actor, id)?;
@@ -227,6 +228,7 @@ fn console(
             })
             .collect(),
         error,
+        typed,
         reg18: lantern_app::core::downtime::REG18_PROMPT,
         recon_summary,
         recon,
@@ -381,7 +383,7 @@ pub async fn show_page(
 ) -> Response {
     let user = cur.user.clone();
     state
-        .run(move |app| console(app, &user, &id, q.flash(), None))
+        .run(move |app| console(app, &user, &id, q.flash(), None, Vec::new()))
         .await
         .map(|p| render(&p))
         .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
@@ -395,6 +397,7 @@ pub(crate) async fn act(
     id: String,
     form: &'static str,
     done: &'static str,
+    typed: Vec<(String, String)>,
     f: impl FnOnce(&mut App, &lantern_app::Actor) -> Result<(), AppError> + Send + 'static,
 ) -> Response {
     let user = cur.user.clone();
@@ -410,6 +413,7 @@ pub(crate) async fn act(
                     &id,
                     None,
                     Some((form.to_string(), e.to_string())),
+                    typed,
                 )?)),
                 Err(e) => Err(e),
             }
@@ -433,7 +437,8 @@ pub async fn stage(
     Form(f): Form<StageForm>,
 ) -> Response {
     let i = id.clone();
-    act(state, cur, id, "stage", "stage", move |app, a| {
+    let typed = vec![("to".into(), f.to.clone()), ("note".into(), f.note.clone())];
+    act(state, cur, id, "stage", "stage", typed, move |app, a| {
         app.change_stage(a, &i, &f.to, &f.note).map(|_| ())
     })
     .await
@@ -453,7 +458,11 @@ pub async fn duty(
     Form(f): Form<DutyForm>,
 ) -> Response {
     let i = id.clone();
-    act(state, cur, id, "duty", "duty", move |app, a| {
+    let typed = vec![
+        ("role".into(), f.role.clone()),
+        ("who".into(), f.who.clone()),
+    ];
+    act(state, cur, id, "duty", "duty", typed, move |app, a| {
         app.assign_duty(a, &i, &f.role, &f.who).map(|_| ())
     })
     .await
@@ -474,9 +483,16 @@ pub async fn tick(
     Form(f): Form<TickForm>,
 ) -> Response {
     let i = id.clone();
-    act(state, cur, id, "playbook", "ticked", move |app, a| {
-        app.tick_playbook(a, &i, f.step, &f.note).map(|_| ())
-    })
+    let typed = vec![("note".into(), f.note.clone())];
+    act(
+        state,
+        cur,
+        id,
+        "playbook",
+        "ticked",
+        typed,
+        move |app, a| app.tick_playbook(a, &i, f.step, &f.note).map(|_| ()),
+    )
     .await
 }
 
@@ -512,7 +528,7 @@ pub async fn record(
             .filter_map(|(n, _, _)| get(n).map(|v| (n.to_string(), v)))
             .collect(),
     };
-    act(state, cur, id, form, "recorded", move |app, a| {
+    act(state, cur, id, form, "recorded", f, move |app, a| {
         app.record_downtime(a, &input).map(|_| ())
     })
     .await
@@ -534,10 +550,23 @@ pub async fn escalate(
     Form(f): Form<EscalationForm>,
 ) -> Response {
     let i = id.clone();
-    act(state, cur, id, "escalation", "escalation", move |app, a| {
-        app.escalate_now(a, Some(&i), &f.ladder, &f.about, &ids(&f.people))?;
-        Ok(())
-    })
+    let typed = vec![
+        ("ladder".into(), f.ladder.clone()),
+        ("about".into(), f.about.clone()),
+        ("people".into(), f.people.clone()),
+    ];
+    act(
+        state,
+        cur,
+        id,
+        "escalation",
+        "escalation",
+        typed,
+        move |app, a| {
+            app.escalate_now(a, Some(&i), &f.ladder, &f.about, &ids(&f.people))?;
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -553,7 +582,8 @@ pub async fn ack(
     Path((id, escalation)): Path<(String, String)>,
     Form(f): Form<AckForm>,
 ) -> Response {
-    act(state, cur, id, "ack", "ack", move |app, a| {
+    let typed = vec![("note".into(), f.note.clone())];
+    act(state, cur, id, "ack", "ack", typed, move |app, a| {
         app.acknowledge_escalation(a, &escalation, &f.note)
     })
     .await
@@ -630,6 +660,7 @@ pub async fn reconcile(
                         &i,
                         None,
                         Some(("reconcile".into(), e.to_string())),
+                        f,
                     )?)),
                     Err(e) => Err(e),
                 }
@@ -646,8 +677,14 @@ pub async fn reconcile(
         },
     };
     let i = id.clone();
-    act(state, cur, id, "reconcile", "reconciled", move |app, a| {
-        app.reconcile_settle(a, &i, &records, settled).map(|_| ())
-    })
+    act(
+        state,
+        cur,
+        id,
+        "reconcile",
+        "reconciled",
+        f.clone(),
+        move |app, a| app.reconcile_settle(a, &i, &records, settled).map(|_| ()),
+    )
     .await
 }

@@ -81,6 +81,8 @@ pub struct DisruptionPage {
     pub timeline: Vec<(String, String, String, String)>,
     /// Which form the error belongs to, and the message naming record, field and expectation.
     pub error: Option<(String, String)>,
+    /// What was typed into the form that failed, to show again.
+    pub typed: Vec<(String, String)>,
     pub reg18: &'static str,
     /// Reconciliation figures in words.
     pub recon_summary: String,
@@ -93,6 +95,35 @@ pub struct DisruptionPage {
 }
 
 impl DisruptionPage {
+    /// What was typed into `name` of `form`, when that form was refused (else nothing).
+    pub fn typed(&self, form: &str, name: &str) -> String {
+        if self.err_for(form).is_none() {
+            return String::new();
+        }
+        crate::view::field(&self.typed, name)
+    }
+
+    /// Whether a value was among those typed into `name` of `form` (ticked boxes, selections).
+    pub fn was_typed(&self, form: &str, name: &str, value: &str) -> bool {
+        self.err_for(form).is_some() && self.typed.iter().any(|(n, v)| n == name && v == value)
+    }
+
+    /// Where the refused form is on the page, for the error summary's link.
+    pub fn error_anchor(&self) -> String {
+        match self.error.as_ref().map(|(f, _)| f.as_str()) {
+            Some("review") => "review-form".into(),
+            Some("escalation") => "escalate".into(),
+            Some("stage") => "stage-form".into(),
+            Some("reconcile") => "reconcile".into(),
+            Some("audit") => "audit-form".into(),
+            Some("duty") => "duty-form".into(),
+            Some(f) if lantern_app::core::downtime::RecordKind::parse(f).is_ok() => {
+                format!("record-{f}")
+            }
+            _ => "main".into(),
+        }
+    }
+
     /// The error for a form, if any.
     pub fn err_for(&self, form: &str) -> Option<&str> {
         self.error

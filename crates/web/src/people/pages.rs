@@ -454,11 +454,20 @@ pub async fn confirm_section(
             let form = section.clone();
             let err = FormError::from_app(&form, &e);
             let back = f.back.clone();
+            let kept: Vec<(String, String)> = [
+                ("source", &f.source),
+                ("method", &f.method),
+                ("contact", &f.contact),
+                ("still_stands", &f.still_stands),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect();
             let r = state
                 .run(move |app| -> Result<Response, AppError> {
                     if back.contains("/check/") {
                         let handover = back.rsplit('/').next().unwrap_or("rapid-start").to_string();
-                        let page = crate::readiness::pages::check_page(
+                        let mut page = crate::readiness::pages::check_page(
                             app,
                             &user,
                             &id,
@@ -466,7 +475,9 @@ pub async fn confirm_section(
                             None,
                             vec![err],
                         )?;
-                        return Ok(render(&page));
+                        page.kept_for = form;
+                        page.kept = kept;
+                        return Ok(crate::view::render_invalid(&page));
                     }
                     let view = app.person_in_reach(&user.actor(), &id, "web")?;
                     Ok(render(&person_page(

@@ -98,6 +98,8 @@ pub(crate) fn check_page(
     Ok(CheckPage {
         nav: Some(Nav::for_user(user)),
         csrf: user.csrf.clone(),
+        kept: Vec::new(),
+        kept_for: String::new(),
         flash,
         degraded: now
             .degraded
@@ -263,7 +265,7 @@ pub async fn log_call(
                         .into_response(),
                 ),
                 Err(e @ AppError::Invalid(_)) => {
-                    let page = check_page(
+                    let mut page = check_page(
                         app,
                         &user,
                         &id,
@@ -271,6 +273,20 @@ pub async fn log_call(
                         None,
                         vec![FormError::from_app("call", &e)],
                     )?;
+                    // Everything typed is shown again.
+                    page.kept_for = "call".into();
+                    page.kept = [
+                        ("direction", &f.direction),
+                        ("party", &f.party),
+                        ("number", &f.number),
+                        ("at", &f.at),
+                        ("purpose", &f.purpose),
+                        ("outcome", &f.outcome),
+                        ("reference", &f.reference),
+                    ]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect();
                     Ok(render_invalid(&page))
                 }
                 Err(e) => Err(e),

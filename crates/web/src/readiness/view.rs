@@ -65,6 +65,9 @@ impl ReadinessCard {
 pub struct CheckPage {
     pub nav: Option<Nav>,
     pub csrf: String,
+    /// What was typed into the form that was refused (`kept_for`), to show again.
+    pub kept: Vec<(String, String)>,
+    pub kept_for: String,
     pub flash: Option<String>,
     pub degraded: String,
     pub person_id: String,
@@ -101,6 +104,32 @@ pub struct RulesPage {
 }
 
 crate::view::form_errors!(CheckPage, RulesPage);
+
+impl CheckPage {
+    /// What was typed into `name` of a refused `form` (else nothing).
+    pub fn kept(&self, form: &str, name: &str) -> String {
+        if self.kept_for != form {
+            return String::new();
+        }
+        crate::view::field(&self.kept, name)
+    }
+
+    /// Whether `value` was chosen in `name` of a refused `form`.
+    pub fn kept_is(&self, form: &str, name: &str, value: &str) -> bool {
+        self.kept_for == form && crate::view::field(&self.kept, name) == value
+    }
+
+    /// Where an error's field is on the page, for the summary at the top.
+    pub fn anchor(&self, e: &FormError) -> String {
+        match (e.form.as_str(), e.field.as_str()) {
+            ("call" | "decision", f) => f.to_string(),
+            (key, "source") => format!("source-{key}"),
+            (key, "contact") => format!("contact-{key}"),
+            (key, "still_stands") => format!("still-{key}"),
+            (key, _) => format!("c-{key}"),
+        }
+    }
+}
 
 /// A section a reason names, offered for confirmation with what it says.
 pub struct ToConfirm {

@@ -37,7 +37,7 @@ pub async fn record(
         "restrictive_practice_review": opt("restrictive_practice_review"), "actions": actions,
     })
     .to_string();
-    act(state, cur, id, "review", "reviewed", move |app, a| {
+    act(state, cur, id, "review", "reviewed", f, move |app, a| {
         app.record_review(a, &body).map(|_| ())
     })
     .await
@@ -92,9 +92,15 @@ pub async fn audit(
             }
         }
     }
-    act(state, cur, id, "audit", "audited", move |app, a| {
-        app.integrity_audit(a, &input).map(|_| ())
-    })
+    act(
+        state,
+        cur,
+        id,
+        "audit",
+        "audited",
+        Vec::new(),
+        move |app, a| app.integrity_audit(a, &input).map(|_| ()),
+    )
     .await
 }
 
