@@ -312,7 +312,7 @@ test('S3 on a phone: email down, the ladder skips email, the phone referral and 
   // Start the safeguarding ladder: email is skipped and the phone referral is prompted.
   await page.selectOption('#e-ladder', 'safeguarding');
   await page.fill('#e-about', 'Allegation of financial abuse by a visitor');
-  await page.fill('#e-people', 'p-edith-marlow');
+  await page.selectOption('#e-people', 'p-edith-marlow');
   await page.click('#escalate button[type=submit]');
   await page.waitForLoadState('load');
   const alert = await page.textContent('.callnow');
@@ -324,15 +324,15 @@ test('S3 on a phone: email down, the ladder skips email, the phone referral and 
   await page.screenshot({ path: join(shots, 's3-console-phone.png'), fullPage: false });
   // The referral by phone, with its reference, answers the ladder.
   await page.click('#record-call summary');
-  await page.fill('#call-direction', 'outgoing');
+  await page.selectOption('#call-direction', 'outgoing');
   await page.fill('#call-party', 'Grace Adeyemi');
   await page.fill('#call-organisation', 'Northshire Safeguarding Adults Hub');
   await page.fill('#call-number', '01632 960301');
   await page.fill('#call-purpose', 'Safeguarding referral');
   await page.fill('#call-outcome', 'Referral accepted');
   await page.fill('#call-reference', 'SG-2026-1142');
-  await page.fill('#call-people', 'p-edith-marlow');
-  await page.fill('#call-escalation', esc);
+  await page.selectOption('#call-people', 'p-edith-marlow');
+  await page.selectOption('#call-escalation', esc);
   await page.click('#record-call button[type=submit]');
   await page.waitForLoadState('load');
   assert.match(await page.textContent('.flash'), /Record saved/);
@@ -345,7 +345,7 @@ test('S3 on a phone: email down, the ladder skips email, the phone referral and 
   await page.fill('#incident-restriction', 'Visitor not admitted alone');
   await page.fill('#incident-restriction_rationale', 'Risk of further financial abuse');
   await page.fill('#incident-told', 'Daughter; safeguarding hub');
-  await page.fill('#incident-reg18', 'notifiable');
+  await page.selectOption('#incident-reg18', 'notifiable');
   await page.fill('#incident-paper_ref', 'IF-0457');
   await page.fill('#incident-occurred_at', londonAgo(-3 * 3600e3));
   await page.click('#record-incident button[type=submit]');

@@ -264,6 +264,33 @@ impl RecordKind {
         matches!(self, RecordKind::Decision | RecordKind::Instruction)
     }
 
+    /// A field whose value is one of a closed list: each value with its words, for pickers
+    /// (empty for free text).
+    pub fn choices(self, field: &str) -> &'static [(&'static str, &'static str)] {
+        match (self, field) {
+            (RecordKind::Call, "direction") => &[
+                ("outgoing", "We called them"),
+                ("incoming", "They called us"),
+            ],
+            (RecordKind::Incident, "reg18") => &[
+                ("undecided", "Not decided yet"),
+                ("notifiable", "Notifiable to the CQC"),
+                ("not_notifiable", "Not notifiable"),
+            ],
+            (RecordKind::Visit, "method") => &[
+                ("phone", "By phone"),
+                ("in_person", "In person"),
+                ("paper", "Paper record"),
+            ],
+            (RecordKind::Mar, "outcome") => &[
+                ("given", "Given"),
+                ("refused", "Refused"),
+                ("not_given", "Not given"),
+            ],
+            _ => &[],
+        }
+    }
+
     /// The fields this kind takes, for forms and help: `(name, label, required)`.
     pub fn fields(self) -> &'static [(&'static str, &'static str, bool)] {
         match self {

@@ -3,7 +3,9 @@
 //! watch, record forms, timeline). Usable on a phone-sized screen: one column, big buttons.
 
 use crate::auth::Current;
-use crate::disruption::view::{DisruptionPage, DisruptionsPage, EscalationRow, RecordForm};
+use crate::disruption::view::{
+    DisruptionPage, DisruptionsPage, EscalationRow, FieldSpec, RecordForm,
+};
 use crate::error::WebError;
 use crate::state::AppState;
 use crate::view::{DoneQuery, render, render_invalid};
@@ -160,6 +162,29 @@ fn console(
         nav: Some(crate::view::Nav::for_user(user)),
         csrf: user.csrf.clone(),
         updated: lantern_app::core::time::show_clock(app.now()),
+        people_choices: people_choices(app, &v)?,
+        escalation_choices: v
+            .escalations
+            .iter()
+            .filter(|e| present::escalation_state(e) == "RUNNING")
+            .map(|e| {
+                (
+                    e.escalation.id.to_string(),
+                    format!("{}: {}", e.escalation.ladder.name, e.escalation.about),
+                )
+            })
+            .collect(),
+        instruction_choices: v
+            .records
+            .iter()
+            .filter_map(|r| match &r.record.body {
+                lantern_app::core::downtime::RecordBody::Instruction { .. } => Some((
+                    r.record.id.to_string(),
+                    format!("{} ({})", r.record.body.summary(), show(r.occurred_at)),
+                )),
+                _ => None,
+            })
+            .collect(),
         flash,
         id: v.id.to_string(),
         title: d
@@ -213,7 +238,24 @@ fn console(
             .filter(|k| role.may_decide() || !k.needs_decider())
             .map(|k| RecordForm {
                 kind: k.as_str(),
-                fields: k.fields(),
+                fields: k
+                    .fields()
+                    .iter()
+                    .map(|(name, label, required)| {
+                        let choices = k.choices(name);
+                        FieldSpec {
+                            name,
+                            // A picker shows its choices in words: the label's list of values goes.
+                            label: if choices.is_empty() {
+                                label
+                            } else {
+                                label.split(" (").next().unwrap_or(label)
+                            },
+                            required: *required,
+                            choices,
+                        }
+                    })
+                    .collect(),
             })
             .collect(),
         records: record_rows(&v),
@@ -374,6 +416,30 @@ fn record_rows(v: &DisruptionView) -> Vec<Row5> {
         .collect()
 }
 
+/// The people a record may concern: those the disruption affects, by name with their birth
+/// date (two people may share a name).
+fn people_choices(app: &App, v: &DisruptionView) -> Result<Vec<(String, String)>, AppError> {
+    if v.disruption.is_none() {
+        return Ok(Vec::new());
+    }
+    let mut people: Vec<(String, String)> = app
+        .affected_people(v)?
+        .into_iter()
+        .map(|p| {
+            (
+                p.id.to_string(),
+                format!(
+                    "{} (born {})",
+                    p.display_name(),
+                    p.date_of_birth.strftime("%-d %b %Y")
+                ),
+            )
+        })
+        .collect();
+    people.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(people)
+}
+
 /// `GET /disruptions/{id}`.
 pub async fn show_page(
     State(state): State<AppState>,
@@ -518,7 +584,12 @@ pub async fn record(
         kind: kind.clone(),
         disruption: Some(id.clone()),
         occurred_at: get("occurred_at"),
-        people: ids(&get("people").unwrap_or_default()),
+        // Picked from the list (one value each) or typed (comma-separated).
+        people: f
+            .iter()
+            .filter(|(n, _)| n == "people")
+            .flat_map(|(_, v)| ids(v))
+            .collect(),
         paper_ref: get("paper_ref"),
         fulfils: get("fulfils"),
         escalation: get("escalation"),
@@ -534,36 +605,32 @@ pub async fn record(
     .await
 }
 
-#[derive(Deserialize)]
-pub struct EscalationForm {
-    ladder: String,
-    about: String,
-    #[serde(default)]
-    people: String,
-}
-
 /// `POST /disruptions/{id}/escalations`: start a ladder and take its first steps at once.
 pub async fn escalate(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Path(id): Path<String>,
-    Form(f): Form<EscalationForm>,
+    Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
     let i = id.clone();
-    let typed = vec![
-        ("ladder".into(), f.ladder.clone()),
-        ("about".into(), f.about.clone()),
-        ("people".into(), f.people.clone()),
-    ];
+    let (ladder, about) = (
+        crate::view::field(&f, "ladder"),
+        crate::view::field(&f, "about"),
+    );
+    let people: Vec<String> = f
+        .iter()
+        .filter(|(n, _)| n == "people")
+        .flat_map(|(_, v)| ids(v))
+        .collect();
     act(
         state,
         cur,
         id,
         "escalation",
         "escalation",
-        typed,
+        f,
         move |app, a| {
-            app.escalate_now(a, Some(&i), &f.ladder, &f.about, &ids(&f.people))?;
+            app.escalate_now(a, Some(&i), &ladder, &about, &people)?;
             Ok(())
         },
     )

@@ -36,7 +36,15 @@ pub struct EscalationRow {
 /// A downtime record form: kind, its fields `(name, label, required)`.
 pub struct RecordForm {
     pub kind: &'static str,
-    pub fields: &'static [(&'static str, &'static str, bool)],
+    pub fields: Vec<FieldSpec>,
+}
+
+/// One field of a record form: a closed list is a picker in words, anything else is typed.
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub required: bool,
+    pub choices: &'static [(&'static str, &'static str)],
 }
 
 /// The disruption console.
@@ -47,6 +55,12 @@ pub struct DisruptionPage {
     pub csrf: String,
     /// When this page was made (London time): the live parts say how fresh they are.
     pub updated: String,
+    /// People a record may concern (the disruption's), by name and birth date.
+    pub people_choices: Vec<(String, String)>,
+    /// Escalations still running, by ladder and what they are about.
+    pub escalation_choices: Vec<(String, String)>,
+    /// Instructions a follow-up may fulfil, by whom and what.
+    pub instruction_choices: Vec<(String, String)>,
     pub flash: Option<String>,
     pub id: String,
     pub title: String,
