@@ -449,3 +449,28 @@ test('a refused call keeps everything typed and says what is wrong at the top', 
   assert.match(await page.textContent('#calls'), /Dr Patel, Riverside Surgery/);
   await context.close();
 });
+
+test('on a phone the person page opens with what to know first, readiness one line each', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('#username', 'lucy');
+  await page.fill('#password', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForLoadState('load');
+  await page.goto(`${base}/people/p-edith-marlow`);
+  const critical = await page.locator('#critical').boundingBox();
+  assert.ok(critical && critical.y + critical.height < 844, `"Know this first" is on the first screen (y=${critical?.y}, h=${critical?.height})`);
+  const text = await page.textContent('#critical');
+  for (const label of ['Allergies', 'Time-critical medicines', 'Safeguarding', 'Falls risk', 'DNACPR / ReSPECT']) {
+    assert.match(text, new RegExp(label), label);
+  }
+  assert.equal(await page.locator('#readiness details[open]').count(), 0, 'readiness lines start closed');
+  const lines = await page.locator('#readiness > li').count();
+  assert.equal(lines, 5, 'one line per handover point');
+  const sections = await page.locator('#section-risks').boundingBox();
+  assert.ok(sections.y < 1400, `the six sections start soon after (y=${sections.y})`);
+  await axe(page, 'person page on a phone');
+  await page.screenshot({ path: join(shots, 'person-phone.png'), fullPage: false });
+  await context.close();
+});

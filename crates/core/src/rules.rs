@@ -55,6 +55,18 @@ impl HandoverPoint {
             HandoverPoint::Transfer => "transfer",
         }
     }
+
+    /// In words, for people: "Rapid start".
+    pub fn words(self) -> &'static str {
+        match self {
+            HandoverPoint::RapidStart => "Rapid start",
+            HandoverPoint::HospitalDischarge => "Hospital discharge",
+            HandoverPoint::SubcontractedVisit => "Subcontracted visit",
+            HandoverPoint::RoutineVisit => "Routine visit",
+            HandoverPoint::Transfer => "Transfer",
+        }
+    }
+
     /// Parse a handover name.
     pub fn parse(s: &str) -> Result<Self, FieldError> {
         ALL_HANDOVERS.into_iter().find(|h| h.as_str() == s).ok_or_else(|| {

@@ -194,14 +194,20 @@ fn person_page(
         })
         .collect();
     let role = user.staff.role;
+    let critical = lantern_app::core::mei::critical_summary(
+        view.sections
+            .iter()
+            .filter_map(|s| s.record.as_ref().map(|r| &r.content)),
+    );
     Ok(PersonPage {
         nav: Some(Nav::for_user(user)),
         csrf: user.csrf.clone(),
+        critical,
         back: format!("/people/{id}"),
         flash,
         break_glass,
         name: p.display_name(),
-        dob: p.date_of_birth.to_string(),
+        dob: p.date_of_birth.strftime("%-d %B %Y").to_string(),
         nhs: p.nhs_shown(),
         service,
         address: p.address.clone(),

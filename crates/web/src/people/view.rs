@@ -124,6 +124,8 @@ pub struct PersonPage {
     /// The reason typed when a duplicate decision was refused.
     pub duplicate_reason: String,
     pub readiness: Vec<ReadinessCard>,
+    /// What to know first (allergies, time-critical medicines, safeguarding...).
+    pub critical: Vec<lantern_app::core::mei::CriticalLine>,
     pub can_check: bool,
     pub can_edit: bool,
     pub sections: Vec<SectionCard>,

@@ -10,6 +10,8 @@ use lantern_app::core::readiness::{Readiness, Restrictions};
 pub struct ReadinessCard {
     /// Handover point key.
     pub handover: String,
+    /// The handover point in words.
+    pub handover_words: &'static str,
     /// CSS class.
     pub class: String,
     /// Outcome label.
@@ -36,6 +38,7 @@ impl ReadinessCard {
     pub fn from(r: &Readiness) -> ReadinessCard {
         ReadinessCard {
             handover: r.handover.to_string(),
+            handover_words: r.handover.words(),
             class: serde_json::to_value(r.outcome)
                 .ok()
                 .and_then(|v| v.as_str().map(String::from))
