@@ -97,7 +97,7 @@ test('no page breaks its Content-Security-Policy', async () => {
   });
   for (const path of ['/', '/people', '/people/p-edith-marlow', '/people/p-edith-marlow/check/rapid-start',
     '/people/p-edith-marlow/mei/medication/edit', '/disruptions', '/rules', '/audit', '/printing', '/qi',
-    '/interop', '/account/password']) {
+    '/interop', '/account/password', '/evidence/check']) {
     await page.goto(`${base}${path}`);
     await page.waitForLoadState('load');
   }

@@ -32,7 +32,7 @@ pub use people::duplicates::PairView;
 pub use people::mei::{SectionInput, SectionView, section_form_json};
 pub use people::person::PersonView;
 pub use readiness::check::CheckResult;
-pub use recovery::evidence::{EvidenceReport, verify_evidence};
+pub use recovery::evidence::{EvidenceReport, verify_evidence, verify_evidence_archive};
 
 use lantern_journal::Journal;
 use std::path::Path;

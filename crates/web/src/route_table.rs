@@ -290,6 +290,18 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             Evidence,
             get(disruption::pages::evidence),
         ),
+        (
+            Method::GET,
+            "/evidence/check",
+            Evidence,
+            get(recovery::pages::evidence_check_form),
+        ),
+        (
+            Method::POST,
+            "/evidence/check",
+            Evidence,
+            post(recovery::pages::evidence_check),
+        ),
         // JSON API
         (
             Method::GET,

@@ -41,6 +41,9 @@ impl Nav {
         if r.may_print() {
             links.push(("/printing", "Printing"));
         }
+        if r.may_produce_evidence() {
+            links.push(("/evidence/check", "Check evidence"));
+        }
         if r.may_import() {
             links.push(("/interop", "Import & sync"));
         } else if r.may_export() {

@@ -77,6 +77,24 @@ pub fn verify_evidence(dir: &std::path::Path) -> Result<EvidenceReport, String> 
     lantern_journal::verify_evidence(dir)
 }
 
+/// Check an evidence pack as the one file the console offers (`evidence-….tar`), unpacked in
+/// memory and checked exactly as [`verify_evidence`] checks a folder: for checking in the browser
+/// on any machine that runs Lantern.
+pub fn verify_evidence_archive(bytes: &[u8]) -> Result<EvidenceReport, String> {
+    let files = crate::recovery::archive::untar(bytes)
+        .map_err(|e| format!("not an evidence pack downloaded from Lantern (a .tar): {e}"))?;
+    let by_name: std::collections::BTreeMap<String, Vec<u8>> = files
+        .into_iter()
+        .map(|(n, b)| (n.rsplit('/').next().unwrap_or(&n).to_string(), b))
+        .collect();
+    lantern_journal::verify_evidence_files(|name| {
+        by_name
+            .get(name)
+            .cloned()
+            .ok_or_else(|| format!("{name}: not in the archive"))
+    })
+}
+
 impl App {
     /// Write an evidence pack into `out` (a new or empty folder): `evidence.pdf`, `bundle.json`
     /// and the signed `manifest.json`. Registered managers, quality leads, admins and auditors.

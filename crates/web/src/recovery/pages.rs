@@ -3,7 +3,7 @@
 use crate::auth::Current;
 use crate::disruption::pages::act;
 use crate::error::WebError;
-use crate::recovery::view::QiPage;
+use crate::recovery::view::{EvidenceCheckPage, QiPage};
 use crate::state::AppState;
 use crate::view::{DoneQuery, render, render_invalid};
 use axum::Extension;
@@ -180,4 +180,60 @@ pub async fn update(
         })
         .await
         .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}
+
+/// `GET /evidence/check`: the form to check a downloaded evidence pack.
+pub async fn evidence_check_form(Extension(cur): Extension<Current>) -> Response {
+    render(&EvidenceCheckPage {
+        nav: Some(crate::view::Nav::for_user(&cur.user)),
+        csrf: cur.user.csrf.clone(),
+        file: String::new(),
+        verified: None,
+        failed: None,
+    })
+}
+
+/// `POST /evidence/check`: check an uploaded pack (the `.tar` the console offers) exactly as
+/// `lantern verify-evidence` checks a folder, and say what it holds or why it fails.
+pub async fn evidence_check(Extension(cur): Extension<Current>, mut form: Multipart) -> Response {
+    let mut file = String::new();
+    let mut bytes = Vec::new();
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("pack") {
+            file = field.file_name().unwrap_or("upload").to_string();
+            match field.bytes().await {
+                Ok(b) => bytes = b.to_vec(),
+                Err(_) => break,
+            }
+        }
+    }
+    let mut page = EvidenceCheckPage {
+        nav: Some(crate::view::Nav::for_user(&cur.user)),
+        csrf: cur.user.csrf.clone(),
+        file: file.clone(),
+        verified: None,
+        failed: None,
+    };
+    if bytes.is_empty() {
+        page.failed = Some("Choose the evidence pack file (evidence-….tar) to check.".into());
+        return render_invalid(&page);
+    }
+    match lantern_app::verify_evidence_archive(&bytes) {
+        Ok(r) => {
+            let kinds = r
+                .kinds
+                .iter()
+                .map(|(k, n)| format!("{n} {}", k.replace('_', " ")))
+                .collect::<Vec<_>>()
+                .join(", ");
+            page.verified = Some(vec![
+                ("Covers".into(), r.scope),
+                ("Signed by node".into(), r.node_id),
+                ("Events".into(), format!("{} ({kinds})", r.events)),
+                ("Files".into(), r.files.join(", ")),
+            ]);
+        }
+        Err(e) => page.failed = Some(e),
+    }
+    render(&page)
 }

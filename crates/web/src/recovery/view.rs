@@ -17,3 +17,17 @@ pub struct QiPage {
     /// When, accuracy, whole of expected, scope, source.
     pub trend: Vec<(String, String, String, String, String)>,
 }
+
+/// Check an evidence pack in the browser: the upload form, and the result once a pack is sent.
+#[derive(Template)]
+#[template(path = "evidence_check.html")]
+pub struct EvidenceCheckPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    /// The file checked.
+    pub file: String,
+    /// The pack holds: what it covers, the signing node, events and their kinds, heads.
+    pub verified: Option<Vec<(String, String)>>,
+    /// Why the pack fails, in words.
+    pub failed: Option<String>,
+}

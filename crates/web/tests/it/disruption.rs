@@ -341,6 +341,44 @@ async fn s3_through_the_api_and_the_console() {
         report.events > 5 && report.kinds.contains_key("downtime_recorded"),
         "{report:?}"
     );
+    // The same file checks in the browser, and a changed byte is caught there too.
+    let check = |pack: Vec<u8>| {
+        let boundary = "----lantern-evidence";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"pack\"; filename=\"evidence.tar\"\r\nContent-Type: application/x-tar\r\n\r\n",
+            a.csrf
+        )
+        .into_bytes();
+        body.extend_from_slice(&pack);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/evidence/check")
+            .header("cookie", format!("lantern_session={}", a.token))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(axum::body::Body::from(body))
+            .unwrap()
+    };
+    let ok = site.send(check(r.bytes.clone())).await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(ok.body.contains("the pack verifies"), "{}", ok.body);
+    let mut forged = r.bytes.clone();
+    let at = forged
+        .windows(b"downtime_recorded".len())
+        .position(|w| w == b"downtime_recorded")
+        .unwrap();
+    forged[at] = b'D';
+    let bad = site.send(check(forged)).await;
+    assert!(bad.body.contains("does NOT verify"), "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("differ from what the signed manifest records"),
+        "{}",
+        bad.body
+    );
     let w = site.login("emma").await;
     let r = site
         .page(
