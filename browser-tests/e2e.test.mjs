@@ -45,10 +45,11 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function signIn(user, { csp = false } = {}) {
+async function signIn(user, { csp = false, phone = false } = {}) {
   // axe is injected as a script tag, which Lantern's Content-Security-Policy rightly blocks: the
   // accessibility runs bypass it; the CSP test does not.
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, bypassCSP: !csp });
+  const viewport = phone ? { width: 390, height: 844 } : { width: 1200, height: 900 };
+  const context = await browser.newContext({ viewport, isMobile: phone, bypassCSP: !csp });
   const page = await context.newPage();
   // Nothing may be fetched from any host but the server itself.
   page.on('request', (req) => {
@@ -63,6 +64,18 @@ async function signIn(user, { csp = false } = {}) {
   await page.click('button[type=submit]');
   await page.waitForLoadState('load');
   return { context, page };
+}
+
+// A refused form: the summary at the top says so and links to the form or field, and every
+// field still holds what was typed.
+async function assertRefusedAndKept(page, { href, maxY, kept }) {
+  const summary = await page.locator('#error-summary').boundingBox();
+  assert.ok(summary && summary.y < maxY, `the error summary is at the top (y=${summary?.y})`);
+  assert.match(await page.textContent('#error-summary'), /There is a problem: nothing was saved/);
+  assert.equal(await page.getAttribute('#error-summary a', 'href'), href);
+  for (const [selector, value] of Object.entries(kept)) {
+    assert.equal(await page.inputValue(selector), value, `${selector} kept`);
+  }
 }
 
 async function axe(page, label) {
@@ -293,13 +306,7 @@ function londonAgo(ms) {
 }
 
 test('S3 on a phone: email down, the ladder skips email, the phone referral and a paper incident are recorded', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('#username', 'daniel');
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForLoadState('load');
+  const { context, page } = await signIn('daniel', { phone: true });
   await page.goto(`${base}/disruptions`);
   await axe(page, 'disruptions page');
   await page.fill('#d-title', 'Email down across the organisation');
@@ -352,16 +359,18 @@ test('S3 on a phone: email down, the ladder skips email, the phone referral and 
   await page.waitForLoadState('load');
   assert.match(await page.textContent('#record-incident .field-error'), /occurred_at.*not in the future/);
   // Nothing typed is lost, and the problem is said at the top of the page, linking to the form.
-  const summary = await page.locator('#error-summary').boundingBox();
-  assert.ok(summary && summary.y < 600, `the error summary is at the top (y=${summary?.y})`);
-  assert.match(await page.textContent('#error-summary'), /There is a problem: nothing was saved/);
-  assert.equal(await page.getAttribute('#error-summary a', 'href'), '#record-incident');
-  assert.equal(await page.inputValue('#incident-key_facts'), 'Neighbour reported a visitor taking the bank card');
-  assert.equal(await page.inputValue('#incident-protective_actions'), 'Card cancelled; visitor asked to leave');
-  assert.equal(await page.inputValue('#incident-restriction'), 'Visitor not admitted alone');
-  assert.equal(await page.inputValue('#incident-told'), 'Daughter; safeguarding hub');
-  assert.equal(await page.inputValue('#incident-reg18'), 'notifiable');
-  assert.equal(await page.inputValue('#incident-paper_ref'), 'IF-0457');
+  await assertRefusedAndKept(page, {
+    href: '#record-incident',
+    maxY: 600,
+    kept: {
+      '#incident-key_facts': 'Neighbour reported a visitor taking the bank card',
+      '#incident-protective_actions': 'Card cancelled; visitor asked to leave',
+      '#incident-restriction': 'Visitor not admitted alone',
+      '#incident-told': 'Daughter; safeguarding hub',
+      '#incident-reg18': 'notifiable',
+      '#incident-paper_ref': 'IF-0457',
+    },
+  });
   await page.fill('#incident-occurred_at', londonAgo(3600e3));
   await page.click('#record-incident button[type=submit]');
   await page.waitForLoadState('load');
@@ -432,15 +441,18 @@ test('a refused call keeps everything typed and says what is wrong at the top', 
   await page.fill('#reference', 'RS-2211');
   await page.click('#log-call');
   await page.waitForLoadState('load');
-  const summary = await page.locator('#error-summary').boundingBox();
-  assert.ok(summary && summary.y < 400, `the error summary is at the top (y=${summary?.y})`);
-  assert.equal(await page.getAttribute('#error-summary a', 'href'), '#number');
-  assert.equal(await page.inputValue('#direction'), 'incoming');
-  assert.equal(await page.inputValue('#party'), 'Dr Patel, Riverside Surgery');
-  assert.equal(await page.inputValue('#number'), 'ring the surgery');
-  assert.equal(await page.inputValue('#purpose'), 'Medication review');
-  assert.equal(await page.inputValue('#outcome'), 'Dose unchanged');
-  assert.equal(await page.inputValue('#reference'), 'RS-2211');
+  await assertRefusedAndKept(page, {
+    href: '#number',
+    maxY: 400,
+    kept: {
+      '#direction': 'incoming',
+      '#party': 'Dr Patel, Riverside Surgery',
+      '#number': 'ring the surgery',
+      '#purpose': 'Medication review',
+      '#outcome': 'Dose unchanged',
+      '#reference': 'RS-2211',
+    },
+  });
   await axe(page, 'check page with a refused call');
   // Corrected, it is saved.
   await page.fill('#number', '01632 960123');
@@ -451,13 +463,7 @@ test('a refused call keeps everything typed and says what is wrong at the top', 
 });
 
 test('on a phone the person page opens with what to know first, readiness one line each', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('#username', 'lucy');
-  await page.fill('#password', PASSWORD);
-  await page.click('button[type=submit]');
-  await page.waitForLoadState('load');
+  const { context, page } = await signIn('lucy', { phone: true });
   await page.goto(`${base}/people/p-edith-marlow`);
   const critical = await page.locator('#critical').boundingBox();
   assert.ok(critical && critical.y + critical.height < 844, `"Know this first" is on the first screen (y=${critical?.y}, h=${critical?.height})`);
