@@ -209,15 +209,14 @@ fn check_identity(
     Ok(())
 }
 
-/// Whether the database file cannot be opened for writing (a read-only mount, or a file this
-/// account may not write).
+/// Whether the database file cannot be written (a read-only mount, or a file this account may
+/// not write). Asked with access(2), never by opening the file: closing a descriptor of an open
+/// SQLite database drops every POSIX lock this process holds on it, which other connections in
+/// the process rely on.
 fn cannot_write(db: &Path) -> bool {
-    match std::fs::OpenOptions::new().write(true).open(db) {
-        Ok(_) => false,
-        Err(e) => matches!(
-            e.kind(),
-            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
-        ),
+    match rustix::fs::access(db, rustix::fs::Access::WRITE_OK) {
+        Ok(()) => false,
+        Err(e) => e == rustix::io::Errno::ROFS || e == rustix::io::Errno::ACCESS,
     }
 }
 
