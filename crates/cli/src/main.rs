@@ -158,67 +158,23 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             backup_every,
             backup_keep,
         } => {
-            // A read-only node runs no scheduled work: it can record nothing.
-            if *demo && ctx.cli.read_only {
-                anyhow::bail!(
-                    "--demo loads the demo organisation: it cannot be used with --read-only"
-                );
-            }
-            let read_only = ctx.cli.read_only || (!*demo && ctx.open()?.read_only());
-            if read_only && (backup_dir.is_some() || !witness.is_empty() || print_folder.is_some())
-            {
-                eprintln!(
-                    "note: read-only: scheduled backups, the witness and scheduled printing are off"
-                );
-            }
-            if let Some(folder) = backup_dir.as_ref().filter(|_| !read_only) {
-                let (dir, clock, folder) = (ctx.cli.data.clone(), ctx.clock, folder.clone());
-                let (every, keep) = (
-                    std::time::Duration::from_secs(backup_every.max(&1) * 60),
-                    *backup_keep,
-                );
-                std::thread::Builder::new()
-                    .name("scheduled-backup".into())
-                    .spawn(move || {
-                        lantern_app::admin::backup::backup_forever(dir, clock, folder, every, keep)
-                    })?;
-            }
-            if !witness.is_empty() && !read_only {
-                let witnesses = witness
-                    .iter()
-                    .map(|w| lantern_app::admin::nodes::Witness::parse(w))
-                    .collect();
-                let notifier = lantern_app::disruption::notify::Notifier::from_env()
-                    .map_err(|e| anyhow::anyhow!(e))?;
-                let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
-                std::thread::Builder::new()
-                    .name("witness".into())
-                    .spawn(move || {
-                        lantern_app::admin::nodes::witness_forever(
-                            dir,
-                            clock,
-                            witnesses,
-                            notifier,
-                            std::time::Duration::from_secs(30),
-                        )
-                    })?;
-            }
-            if let (Some(folder), Some(at), false) = (print_folder, print_at, read_only) {
-                let at = lantern_app::core::time::parse_time_of_day("print_at", at)
-                    .map_err(lantern_app::AppError::from)?;
-                let (dir, clock, folder) = (ctx.cli.data.clone(), ctx.clock, folder.clone());
-                std::thread::Builder::new()
-                    .name("scheduled-print".into())
-                    .spawn(move || {
-                        lantern_app::printing::print::schedule_forever(dir, clock, folder, at)
-                    })?;
-            }
+            let scheduled = commands::serve::Scheduled {
+                backup: backup_dir.clone().map(|folder| {
+                    (
+                        folder,
+                        std::time::Duration::from_secs(backup_every.max(&1) * 60),
+                        *backup_keep,
+                    )
+                }),
+                witness: witness.clone(),
+                print: print_folder.clone().zip(print_at.clone()),
+            };
             let tls = match (tls_cert, tls_key, tls_self_signed) {
                 (Some(c), Some(k), _) => Some((c.clone(), k.clone())),
                 (_, _, true) => Some(lantern_web::self_signed(&ctx.cli.data)?),
                 _ => None,
             };
-            commands::serve::serve(ctx, *listen, *demo, *connections, tls, read_only)
+            commands::serve::serve(ctx, *listen, *demo, *connections, tls, scheduled)
         }
         Command::User(c) => commands::serve::user(ctx, c),
     }

@@ -240,6 +240,14 @@ pub fn download(content_type: &str, filename: &str, body: Vec<u8>) -> axum::resp
         .into_response()
 }
 
+/// A form's fields as name and value, to show again after it was refused.
+pub fn pairs(fields: &[(&str, &String)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), (*v).clone()))
+        .collect()
+}
+
 /// A form posted as name/value pairs (a name may repeat, as ticked records do): the first value
 /// of `name`, trimmed, or empty when the form has none.
 pub fn field(form: &[(String, String)], name: &str) -> String {

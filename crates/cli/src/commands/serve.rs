@@ -7,14 +7,27 @@ use lantern_app::admin::demo::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+/// Work `serve` runs on a schedule beside the pages: backups (folder, interval, how many to
+/// keep), checkpoint witnesses, and the daily print (folder, HH:MM).
+pub struct Scheduled {
+    pub backup: Option<(std::path::PathBuf, std::time::Duration, usize)>,
+    pub witness: Vec<String>,
+    pub print: Option<(std::path::PathBuf, String)>,
+}
+
 pub fn serve(
     ctx: &Ctx,
     listen: SocketAddr,
     demo: bool,
     connections: usize,
     tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
-    read_only: bool,
+    scheduled: Scheduled,
 ) -> anyhow::Result<ExitCode> {
+    if demo && ctx.cli.read_only {
+        anyhow::bail!("--demo loads the demo organisation: it cannot be used with --read-only");
+    }
+    // A read-only node runs no background work: it can record nothing.
+    let read_only = ctx.cli.read_only || (!demo && ctx.open()?.read_only());
     if demo {
         let (_, summary) = App::demo(&ctx.cli.data, ctx.clock)?;
         eprintln!(
@@ -40,20 +53,15 @@ pub fn serve(
     } else {
         lantern_web::AppState::open(&ctx.cli.data, ctx.clock, connections)?
     };
-    if !read_only {
-        // Live sync from registered sources runs beside the server, on its own connection.
-        let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
-        std::thread::Builder::new()
-            .name("sync".into())
-            .spawn(move || lantern_app::interop::sync::poll_forever(dir, clock))?;
-        let notifier = lantern_app::disruption::notify::Notifier::from_env()
-            .map_err(|e| anyhow::anyhow!(e))?;
-        let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
-        std::thread::Builder::new()
-            .name("probes-and-ladders".into())
-            .spawn(move || {
-                lantern_app::disruption::escalation::run_forever(dir, clock, notifier)
-            })?;
+    if read_only {
+        if scheduled.backup.is_some() || !scheduled.witness.is_empty() || scheduled.print.is_some()
+        {
+            eprintln!(
+                "note: read-only: scheduled backups, the witness and scheduled printing are off"
+            );
+        }
+    } else {
+        start_background(ctx, scheduled)?;
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -90,6 +98,64 @@ pub fn serve(
         None => rt.block_on(lantern_web::serve(state, listen, ready))?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Everything that runs beside the server, each on its own thread and connection: live sync
+/// from registered sources, probes and escalation ladders, and the scheduled work asked for.
+fn start_background(ctx: &Ctx, scheduled: Scheduled) -> anyhow::Result<()> {
+    let spawn = |name: &str, f: Box<dyn FnOnce(std::path::PathBuf, lantern_app::Clock) + Send>| {
+        let (dir, clock) = (ctx.cli.data.clone(), ctx.clock);
+        std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || f(dir, clock))
+            .map(drop)
+    };
+    let notifier =
+        lantern_app::disruption::notify::Notifier::from_env().map_err(|e| anyhow::anyhow!(e))?;
+    spawn("sync", Box::new(lantern_app::interop::sync::poll_forever))?;
+    let n = notifier.clone();
+    spawn(
+        "probes-and-ladders",
+        Box::new(move |dir, clock| lantern_app::disruption::escalation::run_forever(dir, clock, n)),
+    )?;
+    if let Some((folder, every, keep)) = scheduled.backup {
+        spawn(
+            "scheduled-backup",
+            Box::new(move |dir, clock| {
+                lantern_app::admin::backup::backup_forever(dir, clock, folder, every, keep)
+            }),
+        )?;
+    }
+    if !scheduled.witness.is_empty() {
+        let witnesses = scheduled
+            .witness
+            .iter()
+            .map(|w| lantern_app::admin::nodes::Witness::parse(w))
+            .collect();
+        spawn(
+            "witness",
+            Box::new(move |dir, clock| {
+                lantern_app::admin::nodes::witness_forever(
+                    dir,
+                    clock,
+                    witnesses,
+                    notifier,
+                    std::time::Duration::from_secs(30),
+                )
+            }),
+        )?;
+    }
+    if let Some((folder, at)) = scheduled.print {
+        let at = lantern_app::core::time::parse_time_of_day("print_at", &at)
+            .map_err(lantern_app::AppError::from)?;
+        spawn(
+            "scheduled-print",
+            Box::new(move |dir, clock| {
+                lantern_app::printing::print::schedule_forever(dir, clock, folder, at)
+            }),
+        )?;
+    }
+    Ok(())
 }
 
 pub fn user(ctx: &Ctx, cmd: &UserCmd) -> anyhow::Result<ExitCode> {

@@ -460,15 +460,12 @@ pub async fn confirm_section(
             let form = section.clone();
             let err = FormError::from_app(&form, &e);
             let back = f.back.clone();
-            let kept: Vec<(String, String)> = [
+            let kept = crate::view::pairs(&[
                 ("source", &f.source),
                 ("method", &f.method),
                 ("contact", &f.contact),
                 ("still_stands", &f.still_stands),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect();
+            ]);
             let r = state
                 .run(move |app| -> Result<Response, AppError> {
                     if back.contains("/check/") {

@@ -275,7 +275,7 @@ pub async fn log_call(
                     )?;
                     // Everything typed is shown again.
                     page.kept_for = "call".into();
-                    page.kept = [
+                    page.kept = crate::view::pairs(&[
                         ("direction", &f.direction),
                         ("party", &f.party),
                         ("number", &f.number),
@@ -283,10 +283,7 @@ pub async fn log_call(
                         ("purpose", &f.purpose),
                         ("outcome", &f.outcome),
                         ("reference", &f.reference),
-                    ]
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect();
+                    ]);
                     Ok(render_invalid(&page))
                 }
                 Err(e) => Err(e),
