@@ -134,7 +134,7 @@ test('a wrong password is refused with a message', async () => {
 test('dashboard, people list and person page are accessible; person page screenshot', async () => {
   const { context, page } = await signIn('amara');
   await axe(page, 'dashboard');
-  assert.match(await page.textContent('#disruption-banner'), /referral-portal/);
+  assert.match(await page.textContent('#disruption-banner'), /Council referral portal/);
   await page.goto(`${base}/people`);
   await axe(page, 'people list');
   await page.fill('input[name=q]', 'Marlow');

@@ -21,7 +21,7 @@ pub const VISITS_SHOWN: usize = 100;
 pub struct Dashboard {
     /// The organisation's name.
     pub org: String,
-    /// Dependencies degraded now.
+    /// Dependencies degraded now, by name.
     pub degraded: Vec<String>,
     /// Open disruptions and proposals (only for roles that may see disruptions).
     pub disruptions: Vec<DisruptionLine>,
@@ -108,8 +108,31 @@ pub struct VisitLine {
     pub name: String,
     /// Carers.
     pub carers: String,
-    /// Priorities, each marked "!".
+    /// The markers that make it high priority, each marked "!".
     pub priorities: String,
+    /// "upcoming", or "under way or overdue" once its start has passed.
+    pub due: String,
+}
+
+impl Dashboard {
+    /// Readiness by service as a picture (SVG): one bar per service, go / with restrictions /
+    /// do not start.
+    pub fn readiness_chart(&self) -> String {
+        use crate::charts::{Bar, Segment, Tone, stacked_bars};
+        let bars: Vec<Bar> = self
+            .services
+            .iter()
+            .map(|s| Bar {
+                label: s.name.clone(),
+                segments: vec![
+                    Segment::new("Go", s.go, Tone::Good),
+                    Segment::new("Go with restrictions", s.restricted, Tone::Caution),
+                    Segment::new("Do not start", s.do_not_start, Tone::Stop),
+                ],
+            })
+            .collect();
+        stacked_bars("Readiness by service (routine visits)", &bars)
+    }
 }
 
 impl App {
@@ -137,8 +160,13 @@ impl App {
             degraded: self
                 .degraded()?
                 .into_iter()
-                .map(|d| d.to_string())
-                .collect(),
+                .map(|d| {
+                    Ok(self
+                        .journal
+                        .registered_dependency(d.as_str())?
+                        .map_or_else(|| d.to_string(), |x| x.name))
+                })
+                .collect::<Result<_, AppError>>()?,
             disruptions,
             show_people: !matches!(scope, lantern_core::access::Scope::Nothing),
             services: vec![],
@@ -220,11 +248,22 @@ impl App {
             });
         }
         let (start, end) = self.today_in_london();
-        for v in self.visits_in_reach(actor, start, end)? {
+        let today = self.visits_in_reach(actor, start, end)?;
+        let sole = lantern_core::triage::sole_contacts(&today);
+        let now = self.now();
+        for v in &today {
             let Some(p) = people.get(&v.person) else {
                 continue;
             };
-            if !v.is_high_priority() {
+            let decisive = lantern_core::triage::decisive(v, sole.contains(&v.id));
+            // What is still to come, and what should have started within the last two hours:
+            // a visit long past is the watch's business, not the day's list.
+            if decisive.is_empty()
+                || v.end
+                    < now
+                        .saturating_sub(jiff::SignedDuration::from_hours(2))
+                        .unwrap_or(now)
+            {
                 continue;
             }
             dash.visits_total += 1;
@@ -241,15 +280,38 @@ impl App {
                     .map(|c| c.to_string())
                     .collect::<Vec<_>>()
                     .join(", "),
-                priorities: v
-                    .priorities
+                priorities: decisive
                     .iter()
                     .map(|x| format!("! {}", x.label()))
                     .collect::<Vec<_>>()
                     .join(", "),
+                due: if v.start <= now {
+                    "under way or overdue"
+                } else {
+                    "upcoming"
+                }
+                .to_string(),
             });
         }
         Ok(dash)
+    }
+
+    /// Visits that are their person's only contact of the day, over the London days that
+    /// `[from, to)` touches.
+    pub(crate) fn sole_contacts_around(
+        &self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> Result<std::collections::HashSet<lantern_core::ids::VisitId>, AppError> {
+        let midnight = |t: jiff::Timestamp, next: bool| {
+            let d = t.to_zoned(london()).date();
+            let d = if next { d.tomorrow().unwrap_or(d) } else { d };
+            d.to_zoned(london()).map(|z| z.timestamp()).unwrap_or(t)
+        };
+        let day = self
+            .journal
+            .visits_between(midnight(from, false), midnight(to, true))?;
+        Ok(lantern_core::triage::sole_contacts(&day))
     }
 
     /// Today, midnight to midnight in London, as instants.

@@ -3,6 +3,7 @@
 
 mod actor;
 pub mod admin;
+pub mod charts;
 mod clock;
 pub mod dashboard;
 mod directory;
@@ -11,6 +12,7 @@ mod error;
 mod history;
 pub mod interop;
 mod json;
+pub mod names;
 pub mod people;
 pub mod printing;
 pub mod readiness;

@@ -401,7 +401,12 @@ impl RecordBody {
                     .as_ref()
                     .map(|r| format!(" (ref {r})"))
                     .unwrap_or_default();
-                format!("Call {dir} {party}, {organisation}: {outcome}{r}")
+                let org = if organisation.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(", {organisation}")
+                };
+                format!("Call {dir} {party}{org}: {outcome}{r}")
             }
             RecordBody::Incident { key_facts, .. } => format!("Incident: {key_facts}"),
             RecordBody::Visit {

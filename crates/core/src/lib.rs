@@ -33,6 +33,7 @@ pub mod rules;
 pub mod source;
 pub mod text;
 pub mod time;
+pub mod triage;
 pub mod visit;
 
 pub use error::FieldError;

@@ -9,11 +9,22 @@ pub fn london() -> TimeZone {
     TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC)
 }
 
-/// Show an instant as London wall-clock time, such as `2026-11-21 09:30 GMT`.
+/// Show an instant as people read a time: London wall-clock time with the weekday, such as
+/// `Tue 1 Dec 2026 13:51`. The zone is named (`01:30 BST`, `01:30 GMT`) only in the hour the
+/// clocks go back, when the same wall-clock time happens twice.
 pub fn show(ts: Timestamp) -> String {
-    ts.to_zoned(london())
-        .strftime("%Y-%m-%d %H:%M %Z")
-        .to_string()
+    let z = ts.to_zoned(london());
+    let base = z.strftime("%a %-d %b %Y %H:%M").to_string();
+    if london().to_ambiguous_zoned(z.datetime()).is_ambiguous() {
+        format!("{base} {}", z.strftime("%Z"))
+    } else {
+        base
+    }
+}
+
+/// A London calendar date as people read it, such as `Tue 1 Dec 2026`.
+pub fn show_date(d: jiff::civil::Date) -> String {
+    d.strftime("%a %-d %b %Y").to_string()
 }
 
 /// The London clock time of an instant to the second, such as `13:51:20` (how fresh a live page
@@ -125,7 +136,13 @@ mod tests {
         assert_eq!(summer.to_string(), "2026-07-01T08:00:00Z");
         let winter = parse_instant("at", "2026-12-01 09:00").unwrap();
         assert_eq!(winter.to_string(), "2026-12-01T09:00:00Z");
-        assert_eq!(show(winter), "2026-12-01 09:00 GMT");
+        assert_eq!(show(winter), "Tue 1 Dec 2026 09:00");
+        assert_eq!(show(summer), "Wed 1 Jul 2026 09:00");
+        // The hour the clocks go back happens twice: the zone tells which.
+        let first = "2026-10-25T00:30:00Z".parse::<Timestamp>().unwrap();
+        let second = "2026-10-25T01:30:00Z".parse::<Timestamp>().unwrap();
+        assert_eq!(show(first), "Sun 25 Oct 2026 01:30 BST");
+        assert_eq!(show(second), "Sun 25 Oct 2026 01:30 GMT");
         assert!(parse_instant("at", "yesterday").is_err());
         assert!(parse_date("dob", "1941-02-30").is_err());
         assert!(parse_time_of_day("times[0]", "8am").is_err());

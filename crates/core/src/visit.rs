@@ -65,10 +65,3 @@ pub struct Visit {
     /// Tasks planned (personal care, medication, meal...).
     pub tasks: Vec<String>,
 }
-
-impl Visit {
-    /// High priority: any marker at all.
-    pub fn is_high_priority(&self) -> bool {
-        !self.priorities.is_empty()
-    }
-}

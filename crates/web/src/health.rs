@@ -21,7 +21,7 @@ pub async fn healthz(State(state): State<AppState>) -> String {
 }
 
 /// Where the banner goes: at the top of the page's main content.
-const MAIN: &str = "<main id=\"main\">";
+const MAIN: &str = "<main class=\"nhsuk-main-wrapper nhsuk-main-wrapper--s\" id=\"main\">";
 
 /// The middleware: pages (HTML) carry the banner while anything is wrong.
 pub async fn banner(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -43,7 +43,8 @@ pub async fn banner(State(state): State<AppState>, req: Request, next: Next) -> 
         return Response::from_parts(parts, Body::empty());
     };
     let page = String::from_utf8_lossy(&bytes);
-    let mut notice = String::from("<div class=\"banner\" role=\"alert\" id=\"health\">");
+    let mut notice =
+        String::from("<div class=\"nhsuk-warning-callout banner\" role=\"alert\" id=\"health\">");
     for p in &problems {
         notice.push_str("<p>");
         notice.push_str(&escape(p));

@@ -26,6 +26,7 @@ mod state;
 mod tls;
 mod view;
 
+pub use assets::{VENDORED, without_font_faces};
 pub use plain_pages::plain_pages_html;
 pub use policy::{Action, allows};
 pub use route_table::{RouteInfo, route_table};

@@ -32,6 +32,12 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             Public,
             get(crate::assets::asset),
         ),
+        (
+            Method::GET,
+            "/assets/images/{file}",
+            Public,
+            get(crate::assets::image),
+        ),
         (Method::GET, "/healthz", Public, get(crate::health::healthz)),
         (Method::GET, "/login", Public, get(home::pages::login_form)),
         (Method::POST, "/login", Public, post(home::pages::login)),

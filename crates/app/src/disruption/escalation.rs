@@ -204,7 +204,7 @@ impl App {
             if end > now || started {
                 continue;
             }
-            let priorities: Vec<&str> = row.visit.priorities.iter().map(|p| p.label()).collect();
+            let priorities: Vec<&str> = row.decisive.iter().map(|p| p.label()).collect();
             due.push((
                 format!(
                     "High-priority visit not verified: {} at {} ({}); no record of it by {}",

@@ -42,6 +42,8 @@ pub struct WatchRow {
     pub visit: Visit,
     /// The person's name.
     pub person_name: String,
+    /// The markers that make it high priority (none: routine; see `lantern_core::triage`).
+    pub decisive: Vec<lantern_core::visit::Priority>,
     /// Where it stands.
     pub state: VisitState,
     /// The record that settles it, and what it says.
@@ -73,8 +75,37 @@ impl WatchReport {
     pub fn board(&self) -> Vec<&WatchRow> {
         self.visits
             .iter()
-            .filter(|r| r.visit.is_high_priority() && r.state == VisitState::NotYetVerified)
+            .filter(|r| !r.decisive.is_empty() && r.state == VisitState::NotYetVerified)
             .collect()
+    }
+
+    /// Visit verification as a picture (SVG): every visit in the window by where it stands.
+    pub fn chart(&self) -> String {
+        use crate::charts::{Bar, Segment, Tone, stacked_bars};
+        stacked_bars(
+            "Visits in the disruption's window",
+            &[Bar {
+                label: format!("{} planned visits", self.visits.len()),
+                segments: vec![
+                    Segment::new("Verified", self.count(VisitState::Verified), Tone::Good),
+                    Segment::new(
+                        "Explained",
+                        self.count(VisitState::Explained),
+                        Tone::Caution,
+                    ),
+                    Segment::new(
+                        "Not yet verified",
+                        self.count(VisitState::NotYetVerified),
+                        Tone::Neutral,
+                    ),
+                    Segment::new(
+                        "Missed or unverified",
+                        self.count(VisitState::MissedOrUnverified),
+                        Tone::Stop,
+                    ),
+                ],
+            }],
+        )
     }
 
     /// Visits in this state.
@@ -122,6 +153,11 @@ impl App {
             self.journal.visits_between(from, to)?
         } else {
             vec![]
+        };
+        let sole = if affects_visits {
+            self.sole_contacts_around(from, to)?
+        } else {
+            Default::default()
         };
         for visit in planned {
             if !services.contains(&visit.service) {
@@ -180,9 +216,11 @@ impl App {
                 .person(visit.person.as_str())?
                 .map(|p| p.display_name())
                 .unwrap_or_default();
+            let decisive = lantern_core::triage::decisive(&visit, sole.contains(&visit.id));
             rows.push(WatchRow {
                 visit,
                 person_name,
+                decisive,
                 state,
                 record,
                 detail,

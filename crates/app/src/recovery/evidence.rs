@@ -64,6 +64,8 @@ struct PdfData {
     timeline: Vec<Row>,
     proof: Vec<(String, String)>,
     events: usize,
+    /// Pictures: title and SVG (the same charts the console shows).
+    charts: Vec<(String, String)>,
 }
 
 /// Kinds never put in a pack: they carry password hashes.
@@ -161,6 +163,19 @@ impl App {
         };
         let bundle = self.journal.evidence_bundle(&scope_text, &rows, now)?;
         let data = self.pdf_data(actor, &scope_text, view.as_ref(), &rows, &bundle)?;
+        // Written for people: every identifier put together from the records becomes its name
+        // (the proof keeps the node's, which is what a checker compares).
+        let mut data = serde_json::to_value(&data).map_err(|e| {
+            AppError::Journal(lantern_journal::JournalError::corrupt("evidence", e))
+        })?;
+        let names = self.names()?;
+        if let Some(fields) = data.as_object_mut() {
+            for (k, v) in fields.iter_mut() {
+                if !matches!(k.as_str(), "proof" | "charts") {
+                    humanise_all(&names, v);
+                }
+            }
+        }
         let ident = format!("evidence-{}", &bundle.generated_at);
         let (pdf, _) = lantern_print::render(lantern_print::Template::Evidence, &data, &ident, now)
             .map_err(|e| {
@@ -313,6 +328,7 @@ impl App {
             timeline: vec![],
             proof: vec![],
             events: rows.len(),
+            charts: vec![],
         };
         self.event_rows(&mut data, rows)?;
         if v.is_none() {
@@ -375,6 +391,10 @@ impl App {
         let board = self.reconciliation(actor, v.id.as_str())?;
         data.facts
             .push(("Reconciliation".into(), board.figures.describe()));
+        if board.figures.total > 0 {
+            data.charts
+                .push(("Reconciliation progress".into(), board.figures.chart()));
+        }
         for i in &board.items {
             let detail = i.detail();
             let when = i
@@ -384,7 +404,11 @@ impl App {
                     format!(
                         "{} {}; content SHA-256 {}",
                         r.settled_by.clone().unwrap_or_default(),
-                        r.settled_at.clone().unwrap_or_default(),
+                        r.settled_at
+                            .as_deref()
+                            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                            .map(show)
+                            .unwrap_or_default(),
                         r.hash
                     )
                 })
@@ -393,7 +417,14 @@ impl App {
                 i.entry.occurred_at,
                 vec![
                     format!("{} {}", i.entry.record.id, i.entry.record.body.summary()),
-                    format!("{}: {detail}", i.state.as_str().to_uppercase()),
+                    if detail.is_empty() {
+                        i.state.as_str().replace('_', " ").to_uppercase()
+                    } else {
+                        format!(
+                            "{}: {detail}",
+                            i.state.as_str().replace('_', " ").to_uppercase()
+                        )
+                    },
                     when,
                 ],
             ));
@@ -446,6 +477,9 @@ impl App {
                 "Visits in the window".into(),
                 crate::disruption::presenter::watch_summary(&w),
             ));
+            if !w.visits.is_empty() {
+                data.charts.push(("Visit verification".into(), w.chart()));
+            }
         }
     }
 
@@ -544,7 +578,7 @@ impl App {
                     at,
                     vec![
                         format!("{:?} {} ({})", c.direction, c.party, c.person),
-                        format!("{} → {}", c.purpose, c.outcome),
+                        format!("{}; outcome: {}", c.purpose, c.outcome),
                         c.reference.clone().unwrap_or_default(),
                     ],
                 )),
@@ -717,12 +751,26 @@ fn record_row(data: &mut PdfData, v: &DisruptionView, r: &RecordEntry) {
         } => data.calls.push(row(
             at,
             vec![
-                format!(
-                    "{direction:?} {party}, {organisation} {}",
-                    number.as_ref().map(|n| n.to_string()).unwrap_or_default()
-                ),
-                format!("{purpose} → {outcome}"),
-                format!("{} {who}", reference.clone().unwrap_or_default()),
+                [
+                    format!(
+                        "{} {party}",
+                        match direction {
+                            lantern_core::call::Direction::Outgoing => "Called",
+                            lantern_core::call::Direction::Incoming => "Call from",
+                        }
+                    ),
+                    organisation.clone(),
+                    number.as_ref().map(|n| n.to_string()).unwrap_or_default(),
+                ]
+                .into_iter()
+                .filter(|x| !x.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+                format!("{purpose}; outcome: {outcome}"),
+                match reference {
+                    Some(r) => format!("ref {r}; {who}"),
+                    None => who.clone(),
+                },
             ],
         )),
         RecordBody::Incident {
@@ -869,4 +917,14 @@ fn timeline_rows(data: &mut PdfData, v: &DisruptionView) {
             ],
         })
         .collect();
+}
+
+/// Every string in `v` with identifiers replaced by names.
+fn humanise_all(names: &crate::names::Names, v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = names.humanise(s),
+        serde_json::Value::Array(xs) => xs.iter_mut().for_each(|x| humanise_all(names, x)),
+        serde_json::Value::Object(m) => m.values_mut().for_each(|x| humanise_all(names, x)),
+        _ => {}
+    }
 }

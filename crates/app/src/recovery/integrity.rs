@@ -299,3 +299,28 @@ impl App {
         Ok(self.journal.integrity_audits()?)
     }
 }
+
+/// The integrity-audit trend as a picture (SVG): each audit's accuracy, oldest first, labelled
+/// with its London date.
+pub fn trend_chart(trend: &[(String, lantern_core::integrity::IntegrityAudit)]) -> String {
+    let points: Vec<(String, f64)> = trend
+        .iter()
+        .map(|(at, a)| {
+            let label = at
+                .parse::<jiff::Timestamp>()
+                .map(|t| {
+                    t.to_zoned(lantern_core::time::london())
+                        .strftime("%-d %b")
+                        .to_string()
+                })
+                .unwrap_or_else(|_| at.clone());
+            (label, a.accuracy_percent())
+        })
+        .collect();
+    crate::charts::columns(
+        "Integrity audits: records whole in the main system",
+        &points,
+        100.0,
+        "%",
+    )
+}

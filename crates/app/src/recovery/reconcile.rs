@@ -46,6 +46,26 @@ pub struct ReconFigures {
 }
 
 impl ReconFigures {
+    /// Reconciliation progress as a picture (SVG).
+    pub fn chart(&self) -> String {
+        use crate::charts::{Bar, Segment, Tone, stacked_bars};
+        stacked_bars(
+            "Reconciliation into the main record",
+            &[Bar {
+                label: format!(
+                    "{} records, {:.0}% settled",
+                    self.total, self.complete_percent
+                ),
+                segments: vec![
+                    Segment::new("Confirmed entered", self.confirmed, Tone::Good),
+                    Segment::new("Exported, not yet confirmed", self.exported, Tone::Caution),
+                    Segment::new("Outstanding", self.outstanding, Tone::Stop),
+                    Segment::new("Not applicable", self.not_applicable, Tone::Quiet),
+                ],
+            }],
+        )
+    }
+
     /// In words.
     pub fn describe(&self) -> String {
         format!(

@@ -28,6 +28,24 @@ pub struct ActionLine {
     pub note: String,
 }
 
+/// Improvement actions by status as a picture (SVG).
+pub fn actions_chart(lines: &[ActionLine]) -> String {
+    use crate::charts::{Bar, Segment, Tone, stacked_bars};
+    let count = |s: &str| lines.iter().filter(|l| l.status == s).count();
+    stacked_bars(
+        "Improvement actions by status",
+        &[Bar {
+            label: format!("{} actions", lines.len()),
+            segments: vec![
+                Segment::new("Done", count("DONE"), Tone::Good),
+                Segment::new("In progress", count("IN PROGRESS"), Tone::Caution),
+                Segment::new("Open", count("OPEN"), Tone::Neutral),
+                Segment::new("Dropped", count("DROPPED"), Tone::Quiet),
+            ],
+        }],
+    )
+}
+
 impl App {
     /// Record the review of a recovered or closed disruption (JSON, as in docs/disruptions.md).
     /// Wherever a restriction was used, the restrictive-practice review is required.

@@ -526,7 +526,7 @@ fn s3_safeguarding_allegation_during_an_email_outage() {
             && pos("Incident: Neighbour reported") < pos("Escalation started")
     );
     assert!(
-        status.contains("[from paper IF-0457] (entered 2026-11-22 09:00 GMT)"),
+        status.contains("[from paper IF-0457] (entered Sun 22 Nov 2026 09:00)"),
         "{status}"
     );
     assert!(status.contains("ACKNOWLEDGED"));
@@ -1828,7 +1828,9 @@ fn overdue_high_priority_visits_and_restriction_reviews_escalate_once() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| !r["visit"]["priorities"].as_array().unwrap().is_empty())
+        // High priority: a marker that changes a decision (living alone only for the day's
+        // only visit).
+        .filter(|r| !r["decisive"].as_array().unwrap().is_empty())
         .filter(|r| {
             r["visit"]["start"]
                 .as_str()

@@ -72,7 +72,7 @@ fn the_pack_has_every_part_and_a_page_is_kept_as_png() {
         "DOWNTIME PACK",
         "Riverside Homecare",
         "Data as of",
-        "2026-11-22 06:00 GMT",
+        "Sun 22 Nov 2026 06:00",
         serial,
         "DESTROY BY 2026-11-29",
         &format!("Pages                            {pages}"),
@@ -119,7 +119,7 @@ fn the_pack_has_every_part_and_a_page_is_kept_as_png() {
     assert!(t.contains(&format!("Page {pages} of {pages}")));
     assert_eq!(
         t.matches(&format!(
-            "Pack {serial} v1 · Data as of 2026-11-22 06:00 GMT"
+            "Pack {serial} v1 · Data as of Sun 22 Nov 2026 06:00"
         ))
         .count() as u64,
         pages

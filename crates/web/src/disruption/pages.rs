@@ -151,8 +151,8 @@ fn console(
     };
     let facts = present::facts(&v, affected);
     let escalations = escalation_rows(&v);
-    let (board, watch, watch_summary) = watch_rows(app, &actor, id)?;
-    let (recon_summary, recon) = reconciliation_rows(app, &actor, id)?;
+    let (board, watch, watch_summary, watch_chart) = watch_rows(app, &actor, id)?;
+    let (recon_summary, recon, recon_chart) = reconciliation_rows(app, &actor, id)?;
     let review = app
         .review(&actor, id)?
         .map(|(r, at, by)| lantern_app::recovery::review::review_lines(&r, &at, &by))
@@ -233,6 +233,7 @@ fn console(
         board,
         watch,
         watch_summary,
+        watch_chart,
         forms: RecordKind::ALL
             .into_iter()
             .filter(|k| role.may_decide() || !k.needs_decider())
@@ -273,6 +274,7 @@ fn console(
         typed,
         reg18: lantern_app::core::downtime::REG18_PROMPT,
         recon_summary,
+        recon_chart,
         recon,
         review,
         actions,
@@ -282,9 +284,9 @@ fn console(
 type Row4 = (String, String, String, String);
 type Row5 = (String, String, String, String, String);
 /// The watch board, every watched visit, and the summary line.
-type WatchRows = (Vec<Row4>, Vec<Row5>, String);
+type WatchRows = (Vec<Row4>, Vec<Row5>, String, String);
 /// The reconciliation figures in words, and each record's row.
-type ReconRows = (String, Vec<Row5>);
+type ReconRows = (String, Vec<Row5>, String);
 
 /// The console's escalations: each ladder's state, steps and any "Call X on N now" prompt.
 fn escalation_rows(v: &DisruptionView) -> Vec<EscalationRow> {
@@ -321,8 +323,7 @@ fn watch_rows(app: &App, actor: &Actor, id: &str) -> Result<WatchRows, AppError>
                         show(r.visit.start),
                         r.visit.id.to_string(),
                         r.person_name.clone(),
-                        r.visit
-                            .priorities
+                        r.decisive
                             .iter()
                             .map(|p| p.label())
                             .collect::<Vec<_>>()
@@ -343,9 +344,9 @@ fn watch_rows(app: &App, actor: &Actor, id: &str) -> Result<WatchRows, AppError>
                     )
                 })
                 .collect();
-            (board, rows, present::watch_summary(&w))
+            (board, rows, present::watch_summary(&w), w.chart())
         }
-        Err(AppError::NotFound { .. }) => (vec![], vec![], String::new()),
+        Err(AppError::NotFound { .. }) => (vec![], vec![], String::new(), String::new()),
         Err(e) => return Err(e),
     })
 }
@@ -368,7 +369,7 @@ fn reconciliation_rows(app: &App, actor: &Actor, id: &str) -> Result<ReconRows, 
             )
         })
         .collect();
-    Ok((recon_summary, recon))
+    Ok((recon_summary, recon, recon_board.figures.chart()))
 }
 
 /// The playbook's steps, each with who ticked it and when.

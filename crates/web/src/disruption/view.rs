@@ -88,6 +88,8 @@ pub struct DisruptionPage {
     /// Watch report: state, time, visit, person, detail.
     pub watch: Vec<(String, String, String, String, String)>,
     pub watch_summary: String,
+    /// The watch as a picture (SVG made by the app; empty before the disruption is declared).
+    pub watch_chart: String,
     pub forms: Vec<RecordForm>,
     /// Id, occurred, entered, by, summary.
     pub records: Vec<(String, String, String, String, String)>,
@@ -100,6 +102,8 @@ pub struct DisruptionPage {
     pub reg18: &'static str,
     /// Reconciliation figures in words.
     pub recon_summary: String,
+    /// Reconciliation progress as a picture (SVG made by the app).
+    pub recon_chart: String,
     /// Record, state, happened, summary, detail.
     pub recon: Vec<(String, String, String, String, String)>,
     /// The post-incident review, as label and text.

@@ -177,9 +177,11 @@ pub async fn dashboard(
             if let Some(page) = cache.dashboards().get(&key, version, minute) {
                 return Ok(with_nav(page));
             }
+            let d = app.dashboard(&actor, "routine-visit")?;
             let page = DashboardPage {
                 nav: None,
-                d: app.dashboard(&actor, "routine-visit")?,
+                readiness_chart: d.readiness_chart(),
+                d,
                 as_of: lantern_app::core::time::show_clock(app.now()),
             };
             cache.dashboards().put(key, version, minute, page.clone());

@@ -33,6 +33,8 @@ pub struct DashboardPage {
     pub d: lantern_app::dashboard::Dashboard,
     /// When these figures were made (London time); the page refreshes them by itself.
     pub as_of: String,
+    /// Readiness by service, drawn (SVG made by the app from the figures above).
+    pub readiness_chart: String,
 }
 
 crate::view::form_errors!(PasswordPage);

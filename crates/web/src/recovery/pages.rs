@@ -112,12 +112,16 @@ fn qi_page(
 ) -> Result<QiPage, AppError> {
     let actor = user.actor();
     let rows = app.qi_lines(&actor, None)?;
-    let trend = app
-        .integrity_trend(&actor)?
+    let audits = app.integrity_trend(&actor)?;
+    let trend_chart = lantern_app::recovery::integrity::trend_chart(&audits);
+    let actions_chart = lantern_app::recovery::review::actions_chart(&rows);
+    let trend = audits
         .into_iter()
         .map(|(at, a)| {
             (
-                at,
+                at.parse::<jiff::Timestamp>()
+                    .map(lantern_app::core::time::show)
+                    .unwrap_or(at),
                 format!("{}%", a.accuracy_percent()),
                 format!("{} of {} whole", a.whole, a.expected),
                 a.scope,
@@ -133,6 +137,8 @@ fn qi_page(
         may_update: user.staff.role.may_review(),
         rows,
         trend,
+        trend_chart,
+        actions_chart,
     })
 }
 

@@ -16,6 +16,10 @@ pub struct QiPage {
     pub rows: Vec<lantern_app::recovery::review::ActionLine>,
     /// When, accuracy, whole of expected, scope, source.
     pub trend: Vec<(String, String, String, String, String)>,
+    /// The trend drawn (SVG made by the app).
+    pub trend_chart: String,
+    /// Actions by status drawn (SVG made by the app).
+    pub actions_chart: String,
 }
 
 /// Check an evidence pack in the browser: the upload form, and the result once a pack is sent.
