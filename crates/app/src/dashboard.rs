@@ -250,6 +250,12 @@ impl App {
         let (start, end) = self.today_in_london();
         let today = self.visits_in_reach(actor, start, end)?;
         let sole = lantern_core::triage::sole_contacts(&today);
+        let staff: HashMap<String, String> = self
+            .journal
+            .staff()?
+            .into_iter()
+            .map(|s| (s.id.to_string(), s.name))
+            .collect();
         let now = self.now();
         for v in &today {
             let Some(p) = people.get(&v.person) else {
@@ -277,7 +283,12 @@ impl App {
                 carers: v
                     .carers
                     .iter()
-                    .map(|c| c.to_string())
+                    .map(|c| {
+                        staff
+                            .get(c.as_str())
+                            .cloned()
+                            .unwrap_or_else(|| c.to_string())
+                    })
                     .collect::<Vec<_>>()
                     .join(", "),
                 priorities: decisive

@@ -125,8 +125,10 @@ impl Names {
 }
 
 impl App {
-    /// The names of everyone and everything the organisation's records mention.
-    pub fn names(&self) -> Result<Names, AppError> {
+    /// The names of the staff, services and dependencies the organisation's records mention,
+    /// and with `people`, of everyone supported (a read of every person: for documents, not for
+    /// every page).
+    pub fn names(&self, people: bool) -> Result<Names, AppError> {
         let mut names = Names::default();
         for s in self.journal.staff()? {
             names.staff.insert(s.id.to_string(), s.name);
@@ -136,6 +138,9 @@ impl App {
         }
         for d in self.journal.dependency_register()? {
             names.dependencies.insert(d.id.to_string(), d.name);
+        }
+        if !people {
+            return Ok(names);
         }
         let people = self.journal.people(None)?;
         let mut by_name: BTreeMap<String, usize> = BTreeMap::new();

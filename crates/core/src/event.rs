@@ -527,3 +527,37 @@ pub struct Read {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<jiff::Timestamp>,
 }
+
+/// An event kind (as [`Event::kind`] names it) in words for a reader, such as "Essential
+/// information confirmed" for `mei_section_confirmed`.
+pub fn kind_words(kind: &str) -> String {
+    let words = match kind {
+        "org_initialised" => "Organisation set up",
+        "mei_section_set" => "Essential information changed",
+        "mei_section_confirmed" => "Essential information confirmed",
+        "mei_section_marked" => "Essential information marked",
+        "mei_viewed" | "mei_reads" => "Essential information read",
+        "rule_set_published" => "Handover rules published",
+        "dependency_status_set" => "Dependency status changed",
+        "readiness_checked" => "Readiness checked",
+        "decision_recorded" => "Decision recorded",
+        "visit_planned" => "Visit planned",
+        "call_logged" => "Call logged",
+        "person_added" => "Person added",
+        "person_updated" => "Person's details changed",
+        "source_records_imported" => "Records imported from another system",
+        "source_records_missing" => "Records no longer in their source",
+        "source_records_held" => "Records held for an identity check",
+        "identity_conflict_resolved" => "Identity check settled",
+        "duplicate_decided" => "Possible duplicate decided",
+        "downtime_recorded" => "Downtime record made",
+        "escalation_started" => "Escalation started",
+        "escalation_acknowledged" => "Escalation acknowledged",
+        "records_exported" => "Records exported for back-entry",
+        "records_reconciled" => "Records reconciled",
+        "printed" => "Printed",
+        "print_destroyed" => "Printed copy destroyed",
+        other => return crate::text::sentence(&other.replace('_', " ")),
+    };
+    words.to_string()
+}

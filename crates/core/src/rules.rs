@@ -136,6 +136,62 @@ pub struct Rule {
     pub message: String,
 }
 
+impl Rule {
+    /// The rule in a sentence for a reader: when it applies, what it means, what staff see.
+    /// A dependency is named by its id (a page puts its name in).
+    pub fn describe(&self) -> String {
+        let mut when: Vec<String> = Vec::new();
+        if !self.when.is_empty() {
+            let s: Vec<&str> = self.when.iter().map(|s| s.as_str()).collect();
+            when.push(format!("is {}", s.join(" or ")));
+        }
+        if !self.not_confirmed_via.is_empty() {
+            let m: Vec<&str> = self.not_confirmed_via.iter().map(|m| m.words()).collect();
+            when.push(format!("was confirmed only through {}", m.join(" or ")));
+        }
+        if !self.when_content.is_empty() {
+            let c: Vec<&str> = self.when_content.iter().map(|c| c.label()).collect();
+            when.push(format!("shows that {}", c.join(", or ")));
+        }
+        let mut out = format!(
+            "When {} {}",
+            self.section.title().to_lowercase(),
+            when.join(", or ")
+        );
+        if let Some(d) = &self.only_when_degraded {
+            out.push_str(&format!(" (only while {d} is down)"));
+        }
+        out.push_str(": ");
+        out.push_str(&match &self.effect {
+            Effect::DoNotStart => "do not start".to_string(),
+            Effect::Warning => "start, with a warning".to_string(),
+            Effect::Restrict {
+                paused_tasks,
+                staffing,
+                actions,
+            } => {
+                let mut parts = Vec::new();
+                if !paused_tasks.is_empty() {
+                    parts.push(format!("pause {}", paused_tasks.join(", ")));
+                }
+                if !staffing.is_empty() {
+                    parts.push(staffing.join(", "));
+                }
+                if !actions.is_empty() {
+                    parts.push(actions.join(", "));
+                }
+                if parts.is_empty() {
+                    "start with restrictions".to_string()
+                } else {
+                    format!("start with restrictions ({})", parts.join("; "))
+                }
+            }
+        });
+        out.push_str(&format!(". Staff see: \u{201c}{}\u{201d}", self.message));
+        out
+    }
+}
+
 /// A versioned rule set for one handover point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleSet {

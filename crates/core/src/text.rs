@@ -22,3 +22,12 @@ pub fn optional(record: &str, field: &str, v: &str, max: usize) -> Result<(), Fi
     }
     Ok(())
 }
+
+/// `s` with its first letter a capital, as a sentence starts ("mei section set" → "Mei section
+/// set").
+pub fn sentence(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}

@@ -149,6 +149,12 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             get(interop::pages::page_get),
         ),
         (
+            Method::GET,
+            "/interop/csv-template/{kind}",
+            Import,
+            get(interop::pages::csv_template),
+        ),
+        (
             Method::POST,
             "/interop/identity/{id}",
             Import,

@@ -71,6 +71,15 @@ impl App {
                 "publish one with `lantern rules publish`",
             )
         })?;
+        self.readiness_under(person, &rules.rule_set)
+    }
+
+    /// Readiness for a person now under a given rule set (the caller has checked scope).
+    pub(crate) fn readiness_under(
+        &self,
+        person: &str,
+        rules: &lantern_core::rules::RuleSet,
+    ) -> Result<Readiness, AppError> {
         let now = self.now();
         let held = self.journal.mei(person)?;
         let states: Vec<SectionState> = ALL_SECTIONS
@@ -82,7 +91,7 @@ impl App {
                     .unwrap_or(SectionState::missing(k))
             })
             .collect();
-        Ok(evaluate(&rules.rule_set, &states, &self.degraded()?))
+        Ok(evaluate(rules, &states, &self.degraded()?))
     }
 
     /// Name the content that made each content rule fire, in its own words (the check a person

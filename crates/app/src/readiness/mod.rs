@@ -2,4 +2,5 @@
 
 pub(crate) mod check;
 pub(crate) mod decisions;
+pub mod rule_form;
 pub(crate) mod rules;

@@ -3,6 +3,7 @@
 use crate::{Actor, App, AppError};
 use lantern_core::FieldError;
 use lantern_core::event::Event;
+use lantern_core::readiness::Readiness;
 use lantern_core::role::Role;
 use lantern_core::rules::{HandoverPoint, Rule, RuleSet};
 use lantern_journal::{NewEvent, RuleSetRow};
@@ -75,5 +76,70 @@ impl App {
         self.journal
             .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
         Ok(rule_set)
+    }
+
+    /// Publish a new version from the structured form's fields (see `rule_form`).
+    pub fn publish_rule_set_from_form(
+        &mut self,
+        actor: &Actor,
+        handover: &str,
+        fields: &[(String, String)],
+        reason: &str,
+    ) -> Result<RuleSet, AppError> {
+        let rules = self.rules_of_form(handover, fields)?;
+        let json = serde_json::to_string(&rules).map_err(|e| {
+            FieldError::new(
+                "rule set",
+                "rules",
+                "rules that can be stored",
+                e.to_string(),
+            )
+        })?;
+        self.publish_rule_set(actor, handover, &json, reason)
+    }
+
+    /// What a draft rule set from the form would decide for one person now, beside what the
+    /// rules in force decide: nothing is published or recorded; the read of the person's
+    /// essential information is audited (channel `web:rules-preview`) like any check.
+    pub fn preview_rules(
+        &mut self,
+        actor: &Actor,
+        handover: &str,
+        fields: &[(String, String)],
+        person: &str,
+    ) -> Result<(Readiness, Readiness), AppError> {
+        actor.require_staff(Role::may_publish_rules, "try out handover rules")?;
+        let rules = self.rules_of_form(handover, fields)?;
+        let h = HandoverPoint::parse(handover)?;
+        let current = self.rule_set(handover, None)?;
+        let draft = RuleSet {
+            handover: h,
+            version: current.rule_set.version + 1,
+            rules,
+        };
+        draft.validate()?;
+        self.person_in_reach(actor, person, "web:rules-preview")?;
+        let now = self.readiness_of(person, handover)?;
+        let with_draft = self.readiness_under(person, &draft)?;
+        Ok((now, with_draft))
+    }
+
+    /// The draft's rules, checked as a new version of `handover`'s set would be.
+    fn rules_of_form(
+        &self,
+        handover: &str,
+        fields: &[(String, String)],
+    ) -> Result<Vec<Rule>, AppError> {
+        let h = HandoverPoint::parse(handover)?;
+        let next = self
+            .journal
+            .rule_set(h, None)?
+            .map(|r| r.rule_set.version)
+            .unwrap_or(0)
+            + 1;
+        Ok(crate::readiness::rule_form::rules_from_form(
+            &format!("rule set {h} v{next}"),
+            fields,
+        )?)
     }
 }

@@ -168,7 +168,7 @@ impl App {
         let mut data = serde_json::to_value(&data).map_err(|e| {
             AppError::Journal(lantern_journal::JournalError::corrupt("evidence", e))
         })?;
-        let names = self.names()?;
+        let names = self.names(true)?;
         if let Some(fields) = data.as_object_mut() {
             for (k, v) in fields.iter_mut() {
                 if !matches!(k.as_str(), "proof" | "charts") {

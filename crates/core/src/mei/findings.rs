@@ -42,6 +42,32 @@ pub enum ContentCondition {
 }
 
 impl ContentCondition {
+    /// Every condition, in the order a form lists them.
+    pub const ALL: [ContentCondition; 8] = [
+        ContentCondition::SafeguardingToConfirm,
+        ContentCondition::SafeguardingActive,
+        ContentCondition::SupportUnknown,
+        ContentCondition::AllergiesNotStated,
+        ContentCondition::FallsRiskUnknown,
+        ContentCondition::MobilityUnknown,
+        ContentCondition::PendingNote,
+        ContentCondition::NoDialableNumber,
+    ];
+
+    /// As stored (`safeguarding_to_confirm`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContentCondition::SafeguardingToConfirm => "safeguarding_to_confirm",
+            ContentCondition::SafeguardingActive => "safeguarding_active",
+            ContentCondition::SupportUnknown => "support_unknown",
+            ContentCondition::FallsRiskUnknown => "falls_risk_unknown",
+            ContentCondition::MobilityUnknown => "mobility_unknown",
+            ContentCondition::PendingNote => "pending_note",
+            ContentCondition::NoDialableNumber => "no_dialable_number",
+            ContentCondition::AllergiesNotStated => "allergies_not_stated",
+        }
+    }
+
     /// As shown beside a reason.
     pub fn label(self) -> &'static str {
         match self {

@@ -39,6 +39,39 @@ pub enum MethodKind {
     Import,
 }
 
+impl MethodKind {
+    /// Every kind, in the order a form lists them.
+    pub const ALL: [MethodKind; 5] = [
+        MethodKind::Portal,
+        MethodKind::Phone,
+        MethodKind::InPerson,
+        MethodKind::Document,
+        MethodKind::Import,
+    ];
+
+    /// As stored (`in_person`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MethodKind::Portal => "portal",
+            MethodKind::Phone => "phone",
+            MethodKind::InPerson => "in_person",
+            MethodKind::Document => "document",
+            MethodKind::Import => "import",
+        }
+    }
+
+    /// In words, for a form.
+    pub fn words(self) -> &'static str {
+        match self {
+            MethodKind::Portal => "a partner's portal",
+            MethodKind::Phone => "a phone call",
+            MethodKind::InPerson => "in person",
+            MethodKind::Document => "a document",
+            MethodKind::Import => "an import from another system",
+        }
+    }
+}
+
 impl Method {
     /// The kind.
     pub fn kind(&self) -> MethodKind {

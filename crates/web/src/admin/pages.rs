@@ -3,7 +3,7 @@
 use crate::admin::view::{AuditPage, UsersPage};
 use crate::auth::Current;
 use crate::error::WebError;
-use crate::readiness::view::RulesPage;
+use crate::readiness::view::{ReadinessCard, RulesPage};
 use crate::state::AppState;
 use crate::view::{DoneQuery, FormError, Nav, render, render_invalid};
 use axum::Extension;
@@ -20,12 +20,22 @@ fn when(s: &str) -> String {
         .unwrap_or_else(|_| s.to_string())
 }
 
+/// What a refused or previewed form held, to show again: its fields, the reason, and the
+/// preview's person and result.
+#[derive(Default)]
+struct RulesDraft {
+    fields: Option<Vec<(String, String)>>,
+    reason: String,
+    person: String,
+    preview: Option<(ReadinessCard, ReadinessCard)>,
+}
+
 fn rules_page(
     app: &App,
     user: &SignedIn,
     handover: Option<&str>,
     flash: Option<String>,
-    draft: Option<String>,
+    draft: RulesDraft,
     errors: Vec<FormError>,
 ) -> Result<RulesPage, AppError> {
     let mut rows = Vec::new();
@@ -33,16 +43,29 @@ fn rules_page(
         if let Ok(r) = app.rule_set(h.as_str(), None) {
             rows.push((
                 h.to_string(),
+                h.words().to_string(),
                 r.rule_set.version,
                 when(&r.published_at),
                 r.reason,
             ));
         }
     }
-    let (mut versions, mut json) = (vec![], String::new());
+    let names = app.names(false)?;
+    let (mut versions, mut current, mut fields, mut handover_words) =
+        (vec![], vec![], vec![], String::new());
+    let (mut people, mut dependencies) = (vec![], vec![]);
     if let Some(h) = handover {
-        let current = app.rule_set(h, None)?;
-        json = serde_json::to_string_pretty(&current.rule_set.rules).unwrap_or_default();
+        handover_words = lantern_app::core::rules::HandoverPoint::parse(h)?
+            .words()
+            .to_string();
+        let set = app.rule_set(h, None)?;
+        current = set
+            .rule_set
+            .rules
+            .iter()
+            .map(|r| names.humanise(&r.describe()))
+            .collect();
+        fields = lantern_app::readiness::rule_form::rules_to_form(&set.rule_set.rules);
         versions = app
             .rule_set_versions(h)?
             .into_iter()
@@ -50,21 +73,68 @@ fn rules_page(
                 (
                     r.rule_set.version,
                     when(&r.published_at),
-                    format!("{} ({})", r.reason, r.author),
+                    format!("{} ({})", r.reason, names.actor(&r.author)),
                 )
             })
             .collect();
+        if user.staff.role.may_publish_rules() {
+            people = app
+                .list_people(&user.actor(), None)?
+                .into_iter()
+                .map(|v| {
+                    let p = &v.person;
+                    (
+                        p.id.to_string(),
+                        format!(
+                            "{} (born {})",
+                            p.display_name(),
+                            lantern_app::core::time::show_date(p.date_of_birth)
+                        ),
+                    )
+                })
+                .collect();
+            people.sort_by(|a: &(String, String), b| a.1.cmp(&b.1));
+            dependencies = app
+                .dependency_register(&user.actor())?
+                .into_iter()
+                .map(|d| (d.dependency.id.to_string(), d.dependency.name))
+                .collect();
+        }
     }
+    let fields = draft.fields.unwrap_or(fields);
+    let rule_rows = fields
+        .iter()
+        .filter_map(|(k, _)| {
+            k.strip_prefix("rule")?
+                .split_once('_')?
+                .0
+                .parse::<usize>()
+                .ok()
+        })
+        .max()
+        .map_or(0, |n| n + 1)
+        + 2;
     Ok(RulesPage {
         nav: Some(Nav::for_user(user)),
         csrf: user.csrf.clone(),
         flash,
         rows,
         handover: handover.map(String::from),
+        handover_words,
         versions,
-        draft: draft.unwrap_or_else(|| json.clone()),
-        json,
+        current,
         can_publish: user.staff.role.may_publish_rules(),
+        fields,
+        rule_rows,
+        reason: draft.reason,
+        sections: lantern_app::core::mei::ALL_SECTIONS
+            .iter()
+            .map(|k| (k.as_str(), k.title()))
+            .collect(),
+        dependencies,
+        people,
+        preview_person: draft.person,
+        preview: draft.preview,
         errors,
     })
 }
@@ -73,7 +143,7 @@ fn rules_page(
 pub async fn rules(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
     let user = cur.user.clone();
     match state
-        .run(move |app| rules_page(app, &user, None, None, None, vec![]))
+        .run(move |app| rules_page(app, &user, None, None, RulesDraft::default(), vec![]))
         .await
     {
         Ok(p) => render(&p),
@@ -91,7 +161,7 @@ pub async fn rule_set(
     let user = cur.user.clone();
     let flash = q.flash();
     match state
-        .run(move |app| rules_page(app, &user, Some(&h), flash, None, vec![]))
+        .run(move |app| rules_page(app, &user, Some(&h), flash, RulesDraft::default(), vec![]))
         .await
     {
         Ok(p) => render(&p),
@@ -99,34 +169,51 @@ pub async fn rule_set(
     }
 }
 
-#[derive(Deserialize)]
-pub struct PublishForm {
-    #[serde(default)]
-    rules: String,
-    #[serde(default)]
-    reason: String,
-}
-
-/// `POST /rules/{handover}`.
+/// `POST /rules/{handover}`: the structured form, to preview on a person (`action=preview`) or
+/// to publish as the next version.
 pub async fn publish(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Path(h): Path<String>,
-    Form(f): Form<PublishForm>,
+    Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
     let user = cur.user.clone();
     let r = state
         .run(move |app| -> Result<Response, AppError> {
-            match app.publish_rule_set(&user.actor(), &h, &f.rules, &f.reason) {
-                Ok(_) => Ok(Redirect::to(&format!("/rules/{h}?done=published")).into_response()),
-                Err(e @ AppError::Invalid(_)) => {
-                    let mut err = FormError::from_app("rules", &e);
-                    if err.field != "reason" {
-                        err.field = "rules".into();
-                        err.message = e.to_string();
-                    }
-                    let page =
-                        rules_page(app, &user, Some(&h), None, Some(f.rules.clone()), vec![err])?;
+            let get = |k: &str| crate::view::field(&f, k);
+            let (reason, person) = (get("reason"), get("person"));
+            let mut draft = RulesDraft {
+                fields: Some(f.clone()),
+                reason: reason.clone(),
+                person: person.clone(),
+                preview: None,
+            };
+            let result = if get("action") == "preview" {
+                app.preview_rules(&user.actor(), &h, &f, &person)
+                    .map(|(now, with)| {
+                        draft.preview =
+                            Some((ReadinessCard::from(&now), ReadinessCard::from(&with)));
+                        None
+                    })
+            } else {
+                app.publish_rule_set_from_form(&user.actor(), &h, &f, &reason)
+                    .map(|_| {
+                        Some(Redirect::to(&format!("/rules/{h}?done=published")).into_response())
+                    })
+            };
+            match result {
+                Ok(Some(done)) => Ok(done),
+                Ok(None) => Ok(render(&rules_page(
+                    app,
+                    &user,
+                    Some(&h),
+                    None,
+                    draft,
+                    vec![],
+                )?)),
+                Err(e @ (AppError::Invalid(_) | AppError::NotFound { .. })) => {
+                    let err = FormError::from_app("rules", &e);
+                    let page = rules_page(app, &user, Some(&h), None, draft, vec![err])?;
                     Ok(render_invalid(&page))
                 }
                 Err(e) => Err(e),
@@ -237,6 +324,20 @@ pub struct AuditQuery {
     person: String,
 }
 
+/// Where a read was made, in words.
+fn channel_words(channel: &str) -> String {
+    match channel {
+        "web" => "person page".into(),
+        "web:check" => "readiness check page".into(),
+        "web:edit" => "section editor".into(),
+        "api" => "API".into(),
+        "cli" => "command line".into(),
+        "evidence" => "evidence pack".into(),
+        "export:fhir" => "FHIR export".into(),
+        other => other.replace(':', " "),
+    }
+}
+
 /// `GET /audit`.
 pub async fn audit(
     State(state): State<AppState>,
@@ -247,6 +348,7 @@ pub async fn audit(
     let r = state
         .run(move |app| {
             let person = Some(q.person.as_str()).filter(|p| !p.is_empty());
+            let names = app.names(true)?;
             app.audit_log(&user.actor(), person, !q.break_glass.is_empty(), 500)
                 .map(|rows| AuditPage {
                     nav: Some(Nav::for_user(&user)),
@@ -254,13 +356,13 @@ pub async fn audit(
                         .into_iter()
                         .map(|a| {
                             let sections: Vec<&str> =
-                                a.sections.iter().map(|s| s.as_str()).collect();
+                                a.sections.iter().map(|s| s.title()).collect();
                             (
                                 when(&a.recorded_at),
-                                a.actor,
-                                a.person,
+                                names.actor(&a.actor),
+                                names.person(&a.person),
                                 sections.join(", "),
-                                a.channel,
+                                channel_words(&a.channel),
                                 a.break_glass.unwrap_or_default(),
                             )
                         })

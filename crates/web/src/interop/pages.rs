@@ -7,7 +7,7 @@ use crate::state::AppState;
 use crate::view::{DoneQuery, FormError, Nav, render, render_invalid};
 use axum::Extension;
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use lantern_app::{App, AppError, ImportOptions, ImportReport, SignedIn};
 use serde::Deserialize;
@@ -303,6 +303,25 @@ pub async fn export_fhir(
             "lantern-export.json",
             serde_json::to_vec_pretty(&bundle).unwrap_or_default(),
         ),
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
+}
+
+/// `GET /interop/csv-template/{kind}`: the header row and an example row of a CSV import, as a
+/// file to fill in (in Excel, say) and upload on the import form.
+pub async fn csv_template(Path(kind): Path<String>) -> Response {
+    match lantern_app::csv_template(&kind) {
+        Ok(text) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"lantern-{kind}-template.csv\""),
+                ),
+            ],
+            text,
+        )
+            .into_response(),
         Err(e) => WebError::from_app(e, false).into_response(),
     }
 }

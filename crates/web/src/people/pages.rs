@@ -23,7 +23,14 @@ pub struct ListQuery {
     service: String,
     #[serde(default)]
     status: String,
+    /// Which page of [`PAGE_SIZE`] rows (from 1).
+    #[serde(default)]
+    page: Option<usize>,
 }
+
+/// Rows per page of the people list: the search, the filters and the paging are done here, so
+/// a browser never receives ten thousand rows.
+pub const PAGE_SIZE: usize = 50;
 
 /// `GET /people`: search by name, ID or NHS number; filter by service and MEI status.
 pub async fn list(
@@ -84,20 +91,32 @@ pub async fn list(
                         .find(|s| s.id == p.service)
                         .map(|s| s.name.clone())
                         .unwrap_or_default();
-                    rows.push((
-                        p.id.to_string(),
-                        shown,
+                    rows.push(crate::people::view::PersonRow {
+                        id: p.id.to_string(),
+                        name: shown,
+                        born: lantern_app::core::time::show_date(p.date_of_birth),
                         service,
-                        if issues.is_empty() {
+                        issues: if issues.is_empty() {
                             "none".into()
                         } else {
                             issues.join("; ")
                         },
-                    ));
+                    });
                 }
             }
+            let total = rows.len();
+            let pages = total.div_ceil(PAGE_SIZE).max(1);
+            let page = q.page.unwrap_or(1).clamp(1, pages);
+            let rows: Vec<_> = rows
+                .into_iter()
+                .skip((page - 1) * PAGE_SIZE)
+                .take(PAGE_SIZE)
+                .collect();
             Ok(PeoplePage {
                 nav: Some(Nav::for_user(&user)),
+                total,
+                page,
+                pages,
                 q: q.q.clone(),
                 service: q.service.clone(),
                 status: q.status.clone(),
@@ -154,6 +173,7 @@ fn person_page(
             )
         })
         .collect();
+    let names = app.names(false)?;
     let history = app
         .person_history_latest(&id, 50)?
         .into_iter()
@@ -163,7 +183,12 @@ fn person_page(
                 .parse::<jiff::Timestamp>()
                 .map(show_time)
                 .unwrap_or(h.recorded_at.clone());
-            (h.pos, when, h.kind.replace('_', " "), h.actor)
+            (
+                h.pos,
+                when,
+                lantern_app::core::event::kind_words(&h.kind),
+                names.actor(&h.actor),
+            )
         })
         .collect();
     let imported = app
@@ -228,7 +253,11 @@ fn person_page(
         readiness,
         can_check: role.may_check_readiness(),
         can_edit: role.may_edit_mei(),
-        sections: view.sections.iter().map(SectionCard::from_view).collect(),
+        sections: view
+            .sections
+            .iter()
+            .map(|v| SectionCard::from_view(v, &names))
+            .collect(),
         calls,
         imported,
         history,

@@ -32,13 +32,16 @@ pub struct SectionCard {
 /// The status word for a status.
 impl SectionCard {
     /// Build from a section view.
-    pub fn from_view(v: &lantern_app::SectionView) -> SectionCard {
+    pub fn from_view(
+        v: &lantern_app::SectionView,
+        names: &lantern_app::names::Names,
+    ) -> SectionCard {
         let (lines, provenance, mark, conflicts) = match &v.record {
             None => (vec![], None, None, 0),
             Some(r) => {
                 let p = &r.provenance;
                 let prov = {
-                    let l = p.line();
+                    let l = names.humanise(&p.line());
                     let mut c = l.chars();
                     c.next()
                         .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
@@ -88,7 +91,57 @@ pub struct PeoplePage {
     pub service: String,
     pub status: String,
     pub services: Vec<(String, String)>,
-    pub rows: Vec<(String, String, String, String)>,
+    /// This page's rows.
+    pub rows: Vec<PersonRow>,
+    /// How many people match in all.
+    pub total: usize,
+    /// This page (from 1) and how many there are.
+    pub page: usize,
+    pub pages: usize,
+}
+
+impl PeoplePage {
+    /// The position of this page's first row among all that match (from 1).
+    pub fn first_shown(&self) -> usize {
+        (self.page - 1) * crate::people::pages::PAGE_SIZE + 1
+    }
+
+    /// The position of this page's last row.
+    pub fn last_shown(&self) -> usize {
+        (self.page - 1) * crate::people::pages::PAGE_SIZE + self.rows.len()
+    }
+
+    /// The list's address at another page, keeping the search and filters.
+    pub fn page_href(&self, page: usize) -> String {
+        let enc = |s: &str| {
+            s.bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        (b as char).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect::<String>()
+        };
+        format!(
+            "/people?q={}&service={}&status={}&page={page}",
+            enc(&self.q),
+            enc(&self.service),
+            enc(&self.status)
+        )
+    }
+}
+
+/// One person in the list.
+#[derive(Clone)]
+pub struct PersonRow {
+    pub id: String,
+    /// Name, with "(merged into …)" or "(deceased)" when out of the caseload.
+    pub name: String,
+    /// Birth date, which tells apart two people of one name.
+    pub born: String,
+    pub service: String,
+    pub issues: String,
 }
 
 /// Person page.

@@ -101,12 +101,13 @@ pub(crate) fn check_page(
         kept: Vec::new(),
         kept_for: String::new(),
         flash,
-        degraded: now
-            .degraded
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        degraded: {
+            let names = app.names(false)?;
+            names.list(now.degraded.iter().map(|d| d.as_str()), |n, d| {
+                n.dependency(d)
+            })
+        },
+        handover_words: now.handover.words().to_string(),
         person_id: id.to_string(),
         name: p.display_name(),
         handover: now.handover.to_string(),

@@ -73,6 +73,8 @@ pub struct CheckPage {
     pub kept_for: String,
     pub flash: Option<String>,
     pub degraded: String,
+    /// The handover point in words ("Rapid start").
+    pub handover_words: String,
     pub person_id: String,
     pub name: String,
     pub handover: String,
@@ -90,20 +92,94 @@ pub struct CheckPage {
     pub errors: Vec<FormError>,
 }
 
-/// Rules.
+/// Rules: the rule sets in force, and for one handover point its versions, its rules in words
+/// and the structured form that edits them (with a preview on one person before publishing).
 #[derive(Template)]
 #[template(path = "rules.html")]
 pub struct RulesPage {
     pub nav: Option<Nav>,
     pub csrf: String,
     pub flash: Option<String>,
-    pub rows: Vec<(String, u32, String, String)>,
+    /// Handover point (for the link), in words, version, published, reason.
+    pub rows: Vec<(String, String, u32, String, String)>,
+    /// The handover point shown, and in words.
     pub handover: Option<String>,
+    pub handover_words: String,
     pub versions: Vec<(u32, String, String)>,
-    pub json: String,
+    /// The rules in force, each in a sentence.
+    pub current: Vec<String>,
     pub can_publish: bool,
-    pub draft: String,
+    /// The form's fields: the rules in force, or what was typed into a refused or previewed
+    /// form.
+    pub fields: Vec<(String, String)>,
+    /// How many rule rows the form shows (the rules and two spare).
+    pub rule_rows: usize,
+    /// The reason typed.
+    pub reason: String,
+    /// Choices: sections, dependencies, people to preview on (id, words).
+    pub sections: Vec<(&'static str, &'static str)>,
+    pub dependencies: Vec<(String, String)>,
+    pub people: Vec<(String, String)>,
+    /// The person the preview was on, and what it showed.
+    pub preview_person: String,
+    pub preview: Option<(ReadinessCard, ReadinessCard)>,
     pub errors: Vec<FormError>,
+}
+
+impl RulesPage {
+    /// The value of a rule row's field.
+    pub fn v(&self, row: &usize, field: &str) -> String {
+        let name = format!("rule{row}_{field}");
+        self.fields
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether `value` is chosen or ticked in a rule row's field.
+    pub fn on(&self, row: &usize, field: &str, value: &str) -> bool {
+        let name = format!("rule{row}_{field}");
+        self.fields.iter().any(|(k, v)| *k == name && v == value)
+    }
+
+    /// The effect chosen in a row (a spare row offers "restrict").
+    pub fn effect_is(&self, row: &usize, value: &str) -> bool {
+        let chosen = self.v(row, "effect");
+        if chosen.is_empty() {
+            value == "restrict"
+        } else {
+            chosen == value
+        }
+    }
+
+    /// The statuses, confirmation methods and content conditions a rule can be triggered by.
+    pub fn statuses(&self) -> Vec<(&'static str, &'static str)> {
+        lantern_app::readiness::rule_form::STATUSES
+            .iter()
+            .map(|s| (s.as_str(), s.word()))
+            .collect()
+    }
+
+    pub fn methods(&self) -> Vec<(&'static str, &'static str)> {
+        lantern_app::core::mei::MethodKind::ALL
+            .iter()
+            .map(|m| (m.as_str(), m.words()))
+            .collect()
+    }
+
+    pub fn conditions(&self) -> Vec<(&'static str, &'static str)> {
+        lantern_app::core::mei::ContentCondition::ALL
+            .iter()
+            .map(|c| (c.as_str(), c.label()))
+            .collect()
+    }
+
+    /// The rows of the form, numbered from 0.
+    pub fn row_numbers(&self) -> std::ops::Range<usize> {
+        0..self.rule_rows
+    }
 }
 
 crate::view::form_errors!(CheckPage, RulesPage);

@@ -1,0 +1,202 @@
+//! Issue 16: pages speak of people, staff, services and dependencies by name, times as people
+//! read them, and the people list pages on the server.
+
+use crate::support::Site;
+use axum::http::{Method, StatusCode};
+
+/// `html` without every `open`…`close` block.
+fn without(html: &str, open: &str, close: &str) -> String {
+    let mut kept = String::new();
+    let mut rest = html;
+    while let Some(a) = rest.find(open) {
+        kept.push_str(&rest[..a]);
+        rest = rest[a..]
+            .find(close)
+            .map_or("", |b| &rest[a + b + close.len()..]);
+    }
+    kept.push_str(rest);
+    kept
+}
+
+/// The text a reader sees: tags, scripts and drawings taken out.
+fn visible(html: &str) -> String {
+    let html = without(&without(html, "<script", "</script>"), "<svg", "</svg>");
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Identifiers a reader should never have to read.
+fn ids_in(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for word in
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':' || c == '_'))
+    {
+        let w = word.trim_end_matches(':');
+        let looks_like_id = w.starts_with("staff:")
+            || w.starts_with("local:")
+            || (w.starts_with("s-") && w.matches('-').count() >= 2)
+            || (w.starts_with("p-") && w.len() > 2)
+            || [
+                "riverside-homecare",
+                "maple-court",
+                "willow-house",
+                "referral-portal",
+                "rota-tool",
+                "rapid-start",
+                "routine-visit",
+                "registered_manager",
+                "care_worker",
+            ]
+            .contains(&w)
+            // An RFC 3339 instant.
+            || (w.len() >= 16 && w.as_bytes()[4] == b'-' && w.contains('T') && w.contains(':'));
+        if looks_like_id {
+            found.push(w.to_string());
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+#[tokio::test]
+async fn pages_name_people_staff_services_and_dependencies_never_their_ids() {
+    let site = Site::demo();
+    let s = site.login("amara").await;
+    for path in [
+        "/",
+        "/people",
+        "/people/p-edith-marlow",
+        "/people/p-edith-marlow/check/rapid-start",
+        "/disruptions",
+        "/audit",
+        "/qi",
+        "/printing",
+        "/rules",
+    ] {
+        let r = site.page(Some(&s), Method::GET, path, &[], false).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        let text = visible(&r.body);
+        assert_eq!(
+            ids_in(&text),
+            Vec::<String>::new(),
+            "{path} shows identifiers"
+        );
+    }
+    // Times as people read them: weekday, day, month, year, clock.
+    let person = site
+        .page(Some(&s), Method::GET, "/people/p-edith-marlow", &[], false)
+        .await;
+    let year = jiff::Zoned::now().year().to_string();
+    assert!(
+        ["Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun "]
+            .iter()
+            .any(|d| visible(&person.body).contains(d))
+            && person.body.contains(&year),
+        "London times with the weekday"
+    );
+}
+
+#[tokio::test]
+async fn the_people_list_pages_on_the_server_and_keeps_the_search() {
+    let site = Site::demo();
+    // The quality lead sees all 60 demo people.
+    let s = site.login("nadia").await;
+    let first = site
+        .page(Some(&s), Method::GET, "/people", &[], false)
+        .await;
+    assert!(
+        first.body.contains("people: showing 1 to 50."),
+        "{}",
+        visible(&first.body)
+    );
+    assert_eq!(first.body.matches("class=\"nhsuk-table__row\"").count(), 50);
+    assert!(first.body.contains("id=\"page-next\""));
+    assert!(!first.body.contains("id=\"page-previous\""));
+    let second = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/people?q=&service=&status=&page=2",
+            &[],
+            false,
+        )
+        .await;
+    assert!(
+        second.body.contains("showing 51 to"),
+        "{}",
+        visible(&second.body)
+    );
+    assert!(second.body.contains("id=\"page-previous\""));
+    // A page past the end shows the last; the search is kept in the links.
+    let narrowed = site
+        .page(Some(&s), Method::GET, "/people?q=marlow&page=9", &[], false)
+        .await;
+    assert!(narrowed.body.contains("Edith Marlow"));
+    assert!(!narrowed.body.contains("id=\"page-next\""));
+    // Born, not an id, tells two people of one name apart.
+    assert!(visible(&narrowed.body).contains("2 Mar 1941"));
+}
+
+#[tokio::test]
+async fn csv_templates_download_from_the_import_page() {
+    let site = Site::demo();
+    let s = site.login("amara").await;
+    let page = site
+        .page(Some(&s), Method::GET, "/interop", &[], false)
+        .await;
+    assert!(page.body.contains("/interop/csv-template/visits"));
+    assert!(
+        !page.body.contains("--template"),
+        "no page sends people to the command line"
+    );
+    let csv = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/interop/csv-template/people",
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.body.lines().next().unwrap().contains("family_name"),
+        "{}",
+        csv.body
+    );
+    let bad = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/interop/csv-template/nonsense",
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    // A care worker may not import.
+    let emma = site.login("emma").await;
+    let r = site
+        .page(
+            Some(&emma),
+            Method::GET,
+            "/interop/csv-template/people",
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
