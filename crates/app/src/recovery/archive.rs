@@ -1,5 +1,7 @@
-//! A minimal POSIX ustar writer, so an evidence pack downloads as one file that any `tar` (and
-//! Windows 10's built-in `tar`) unpacks into the folder `lantern verify-evidence` checks.
+//! One file holding several: a minimal POSIX ustar writer (backups; any `tar` unpacks it) and a
+//! minimal ZIP writer (evidence packs: Windows and macOS open a `.zip` with a double click), with
+//! readers for what each writes. ZIP entries are stored, not compressed: the PDF is compressed
+//! already and the pack stays byte-for-byte what the manifest signs.
 
 /// Archive `files` under the folder `dir`.
 pub fn tar(dir: &str, files: &[(String, Vec<u8>)], mtime: jiff::Timestamp) -> Vec<u8> {
@@ -90,8 +92,168 @@ pub fn untar(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     Err("the archive ends without its closing blocks (cut short?)".into())
 }
 
+/// CRC-32 (IEEE, as ZIP uses).
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// MS-DOS date and time, as ZIP keeps them (UTC: ZIP has no zone).
+fn dos_time(t: jiff::Timestamp) -> (u16, u16) {
+    let d = t.to_zoned(jiff::tz::TimeZone::UTC).datetime();
+    let year = (i32::from(d.year()) - 1980).clamp(0, 127) as u16;
+    let date = (year << 9) | ((d.month() as u16) << 5) | d.day() as u16;
+    let time = ((d.hour() as u16) << 11) | ((d.minute() as u16) << 5) | (d.second() as u16 / 2);
+    (time, date)
+}
+
+/// Archive `files` under the folder `dir` as a ZIP file (stored entries, UTF-8 names).
+pub fn zip(dir: &str, files: &[(String, Vec<u8>)], mtime: jiff::Timestamp) -> Vec<u8> {
+    let (time, date) = dos_time(mtime);
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    let le16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
+    let le32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+    for (name, bytes) in files {
+        let path = format!("{dir}/{name}");
+        let crc = crc32(bytes);
+        let size = bytes.len() as u32;
+        let offset = out.len() as u32;
+        // Local file header: version 2.0, UTF-8 names (bit 11), stored.
+        le32(&mut out, 0x0403_4b50);
+        for x in [20, 0x0800, 0, time, date] {
+            le16(&mut out, x);
+        }
+        for x in [crc, size, size] {
+            le32(&mut out, x);
+        }
+        le16(&mut out, path.len() as u16);
+        le16(&mut out, 0);
+        out.extend_from_slice(path.as_bytes());
+        out.extend_from_slice(bytes);
+        // Its central directory entry.
+        le32(&mut central, 0x0201_4b50);
+        for x in [20, 20, 0x0800, 0, time, date] {
+            le16(&mut central, x);
+        }
+        for x in [crc, size, size] {
+            le32(&mut central, x);
+        }
+        for x in [path.len() as u16, 0, 0, 0, 0] {
+            le16(&mut central, x);
+        }
+        le32(&mut central, 0o100644 << 16);
+        le32(&mut central, offset);
+        central.extend_from_slice(path.as_bytes());
+    }
+    let (at, len) = (out.len() as u32, central.len() as u32);
+    out.extend_from_slice(&central);
+    le32(&mut out, 0x0605_4b50);
+    for x in [0, 0, files.len() as u16, files.len() as u16] {
+        le16(&mut out, x);
+    }
+    le32(&mut out, len);
+    le32(&mut out, at);
+    le16(&mut out, 0);
+    out
+}
+
+/// Read a ZIP file [`zip`] wrote (stored entries, each checked against its CRC): each file's
+/// name (without its folder) and bytes.
+pub fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let u16_at = |at: usize| -> Result<u16, String> {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .ok_or_else(|| format!("the archive ends at byte {} (cut short?)", bytes.len()))
+    };
+    let u32_at = |at: usize| -> Result<u32, String> {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .ok_or_else(|| format!("the archive ends at byte {} (cut short?)", bytes.len()))
+    };
+    let mut out = Vec::new();
+    let mut at = 0;
+    while u32_at(at)? == 0x0403_4b50 {
+        let method = u16_at(at + 8)?;
+        let flags = u16_at(at + 6)?;
+        let crc = u32_at(at + 14)?;
+        let size = u32_at(at + 18)? as usize;
+        let name_len = u16_at(at + 26)? as usize;
+        let extra = u16_at(at + 28)? as usize;
+        let name_at = at + 30;
+        let path = bytes
+            .get(name_at..name_at + name_len)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .ok_or("the archive ends inside a file name (cut short?)")?;
+        if method != 0 || flags & 0x0008 != 0 {
+            return Err(format!(
+                "{path}: compressed or streamed (Lantern's packs store their files as they are; was the pack repacked?)"
+            ));
+        }
+        let start = name_at + name_len + extra;
+        let data = bytes
+            .get(start..start + size)
+            .ok_or_else(|| format!("{path}: the archive ends before the file does"))?;
+        if crc32(data) != crc {
+            return Err(format!(
+                "{path}: its CRC does not match (the file was changed or damaged)"
+            ));
+        }
+        let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+        out.push((name, data.to_vec()));
+        at = start + size;
+    }
+    if u32_at(at)? != 0x0201_4b50 {
+        return Err(format!(
+            "byte {at}: neither a file nor the archive's directory"
+        ));
+    }
+    Ok(out)
+}
+
+/// Read an archive either writer made, told apart by its first bytes.
+pub fn unpack(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        unzip(bytes)
+    } else {
+        untar(bytes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn what_zip_writes_unzip_reads_and_a_changed_byte_is_refused() {
+        let files = vec![
+            ("a.txt".to_string(), b"hello".to_vec()),
+            ("b.bin".to_string(), vec![7u8; 1300]),
+        ];
+        let z = super::zip("x", &files, "2026-12-01T13:51:00Z".parse().unwrap());
+        assert_eq!(super::unpack(&z).unwrap(), files);
+        assert_eq!(
+            super::crc32(b"123456789"),
+            0xCBF4_3926,
+            "the standard check value"
+        );
+        assert!(super::unzip(&z[..40]).is_err());
+        let mut bad = z.clone();
+        let at = z.windows(5).position(|w| w == b"hello").unwrap();
+        bad[at] ^= 1;
+        assert!(super::unzip(&bad).unwrap_err().contains("CRC"));
+    }
+
     #[test]
     fn what_tar_writes_untar_reads_and_a_cut_archive_is_refused() {
         let files = vec![

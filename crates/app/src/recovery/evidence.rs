@@ -79,12 +79,13 @@ pub fn verify_evidence(dir: &std::path::Path) -> Result<EvidenceReport, String> 
     lantern_journal::verify_evidence(dir)
 }
 
-/// Check an evidence pack as the one file the console offers (`evidence-….tar`), unpacked in
-/// memory and checked exactly as [`verify_evidence`] checks a folder: for checking in the browser
+/// Check an evidence pack as the one file the console offers (`evidence-….zip`; a `.tar` from
+/// an earlier release is read too), unpacked in memory and checked exactly as [`verify_evidence`] checks a folder: for checking in the browser
 /// on any machine that runs Lantern.
 pub fn verify_evidence_archive(bytes: &[u8]) -> Result<EvidenceReport, String> {
-    let files = crate::recovery::archive::untar(bytes)
-        .map_err(|e| format!("not an evidence pack downloaded from Lantern (a .tar): {e}"))?;
+    let files = crate::recovery::archive::unpack(bytes).map_err(|e| {
+        format!("not an evidence pack downloaded from Lantern (a .zip or .tar): {e}")
+    })?;
     let by_name: std::collections::BTreeMap<String, Vec<u8>> = files
         .into_iter()
         .map(|(n, b)| (n.rsplit('/').next().unwrap_or(&n).to_string(), b))
@@ -111,7 +112,7 @@ impl App {
         Ok(m)
     }
 
-    /// An evidence pack as one tar archive (a folder `NAME/` with the three files), for download.
+    /// An evidence pack as one ZIP file (a folder `NAME/` with the three files), for download.
     pub fn evidence_archive(
         &mut self,
         actor: &Actor,
@@ -119,7 +120,7 @@ impl App {
         name: &str,
     ) -> Result<Vec<u8>, AppError> {
         let (_, files) = self.evidence_files(actor, scope)?;
-        Ok(crate::recovery::archive::tar(name, &files, self.now()))
+        Ok(crate::recovery::archive::zip(name, &files, self.now()))
     }
 
     /// The pack's files, in memory.

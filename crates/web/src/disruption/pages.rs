@@ -676,7 +676,7 @@ pub async fn evidence(
         .await;
     match r {
         Ok((name, bytes)) => {
-            crate::view::download("application/x-tar", &format!("{name}.tar"), bytes)
+            crate::view::download("application/zip", &format!("{name}.zip"), bytes)
         }
         Err(e) => WebError::from_app(e, false).into_response(),
     }

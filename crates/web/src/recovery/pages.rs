@@ -199,7 +199,7 @@ pub async fn evidence_check_form(Extension(cur): Extension<Current>) -> Response
     })
 }
 
-/// `POST /evidence/check`: check an uploaded pack (the `.tar` the console offers) exactly as
+/// `POST /evidence/check`: check an uploaded pack (the `.zip` the console offers) exactly as
 /// `lantern verify-evidence` checks a folder, and say what it holds or why it fails.
 pub async fn evidence_check(Extension(cur): Extension<Current>, mut form: Multipart) -> Response {
     let mut file = String::new();
@@ -221,7 +221,7 @@ pub async fn evidence_check(Extension(cur): Extension<Current>, mut form: Multip
         failed: None,
     };
     if bytes.is_empty() {
-        page.failed = Some("Choose the evidence pack file (evidence-….tar) to check.".into());
+        page.failed = Some("Choose the evidence pack file (evidence-….zip) to check.".into());
         return render_invalid(&page);
     }
     match lantern_app::verify_evidence_archive(&bytes) {

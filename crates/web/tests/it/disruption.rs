@@ -327,15 +327,26 @@ async fn s3_through_the_api_and_the_console() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.headers["content-type"], "application/x-tar");
+    assert_eq!(r.headers["content-type"], "application/zip");
+    assert!(
+        r.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .ends_with(".zip\""),
+        "a .zip, which Windows opens with a double click"
+    );
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("pack.tar"), &r.bytes).unwrap();
-    let st = std::process::Command::new("tar")
-        .args(["xf", "pack.tar"])
-        .current_dir(tmp.path())
-        .status()
-        .unwrap();
-    assert!(st.success());
+    std::fs::write(tmp.path().join("pack.zip"), &r.bytes).unwrap();
+    // An independent reader (Python's zipfile) tests every entry's CRC and unpacks it.
+    for args in [["-t", "pack.zip", ""], ["-e", "pack.zip", "."]] {
+        let st = std::process::Command::new("python3")
+            .args(["-m", "zipfile"])
+            .args(args.iter().filter(|a| !a.is_empty()))
+            .current_dir(tmp.path())
+            .status()
+            .unwrap();
+        assert!(st.success(), "python3 -m zipfile {args:?}");
+    }
     let report = lantern_app::verify_evidence(&tmp.path().join(format!("evidence-{id}"))).unwrap();
     assert!(
         report.events > 5 && report.kinds.contains_key("downtime_recorded"),
@@ -345,7 +356,7 @@ async fn s3_through_the_api_and_the_console() {
     let check = |pack: Vec<u8>| {
         let boundary = "----lantern-evidence";
         let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"pack\"; filename=\"evidence.tar\"\r\nContent-Type: application/x-tar\r\n\r\n",
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"pack\"; filename=\"evidence.zip\"\r\nContent-Type: application/zip\r\n\r\n",
             a.csrf
         )
         .into_bytes();
@@ -371,6 +382,28 @@ async fn s3_through_the_api_and_the_console() {
         .position(|w| w == b"downtime_recorded")
         .unwrap();
     forged[at] = b'D';
+    let bad = site.send(check(forged)).await;
+    assert!(bad.body.contains("does NOT verify"), "{}", bad.body);
+    assert!(bad.body.contains("CRC does not match"), "{}", bad.body);
+    // Repacked by another tool with the CRCs made right (Python's zipfile, stored entries): the
+    // signed manifest still catches the changed event.
+    let repack = r#"
+import sys, zipfile
+src = zipfile.ZipFile(sys.argv[1])
+with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_STORED) as out:
+    for info in src.infolist():
+        data = src.read(info)
+        if info.filename.endswith("bundle.json"):
+            data = data.replace(b"downtime_recorded", b"Downtime_recorded", 1)
+        out.writestr(info.filename, data)
+"#;
+    let st = std::process::Command::new("python3")
+        .args(["-c", repack, "pack.zip", "forged.zip"])
+        .current_dir(tmp.path())
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let forged = std::fs::read(tmp.path().join("forged.zip")).unwrap();
     let bad = site.send(check(forged)).await;
     assert!(bad.body.contains("does NOT verify"), "{}", bad.body);
     assert!(
