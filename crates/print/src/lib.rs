@@ -73,6 +73,18 @@ pub fn render<T: Serialize>(
         timestamp,
         ..typst_pdf::PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options).map_err(|d| diagnostics(&d))?;
+    let mut pdf = typst_pdf::pdf(&document, &options).map_err(|d| diagnostics(&d))?;
+    quiet_suspects(&mut pdf);
     Ok((pdf, pages))
+}
+
+/// Blank out the catalog's `/Suspects false` (the default, so the meaning is unchanged) with
+/// spaces of the same length, keeping every byte offset: poppler (at least to 22.12) reports a
+/// false `Suspects` as "Syntax Error: Suspects object is wrong type (boolean)" on every page a
+/// viewer or `pdftotext` opens, which reads as a broken file to whoever checks one.
+fn quiet_suspects(pdf: &mut [u8]) {
+    const KEY: &[u8] = b"/Suspects false";
+    if let Some(at) = pdf.windows(KEY.len()).position(|w| w == KEY) {
+        pdf[at..at + KEY.len()].fill(b' ');
+    }
 }

@@ -59,6 +59,11 @@ struct MedicineOut {
 struct PersonOut {
     id: String,
     name: String,
+    /// For the contents, by surname: family name, given name.
+    surname: String,
+    given: String,
+    /// Where to find them: the first line of the address (a room or flat in a home).
+    area: String,
     dob: String,
     nhs: String,
     address: String,
@@ -97,8 +102,10 @@ struct VisitOut {
     start: String,
     end: String,
     person: String,
-    person_id: String,
+    /// Every marker of the visit, symbol and word.
     priorities: Vec<(&'static str, &'static str)>,
+    /// High priority: a marker that changes a decision (`lantern_core::triage`).
+    high: bool,
     address: String,
     access: Option<String>,
     carers: Vec<(String, String)>,
@@ -114,6 +121,18 @@ struct RotaOut {
     printed_at: String,
     printed_by: String,
     legend: Vec<(&'static str, &'static str)>,
+    /// How many visits in all.
+    visits: usize,
+    /// Each carer's run: their visits, high-priority first, then by time.
+    runs: Vec<RunOut>,
+}
+
+/// One carer's run on the rota.
+#[derive(Serialize, schemars::JsonSchema)]
+struct RunOut {
+    carer: String,
+    phone: String,
+    high: usize,
     visits: Vec<VisitOut>,
 }
 
@@ -368,7 +387,10 @@ impl App {
             out_people.push(PersonOut {
                 id: p.id.to_string(),
                 name: p.display_name(),
-                dob: p.date_of_birth.to_string(),
+                surname: p.family_name.clone(),
+                given: p.given_name.clone(),
+                area: p.address.split(',').next().unwrap_or("").trim().to_string(),
+                dob: lantern_core::time::show_date(p.date_of_birth),
                 nhs: p.nhs_shown(),
                 address: p.address.clone(),
                 access: p.access_note.clone(),
@@ -414,6 +436,21 @@ impl App {
                 ]
             })
             .collect();
+        // People in the order of the contents: by surname, then given name and birth date.
+        out_people.sort_by(|a, b| {
+            (
+                a.surname.to_lowercase(),
+                a.given.to_lowercase(),
+                &a.dob,
+                &a.id,
+            )
+                .cmp(&(
+                    b.surname.to_lowercase(),
+                    b.given.to_lowercase(),
+                    &b.dob,
+                    &b.id,
+                ))
+        });
         let data = PackOut {
             org,
             service: service_name,
@@ -478,38 +515,60 @@ impl App {
         let serial = self.next_serial("RT")?;
         let staff = self.journal.staff()?;
         let show_access = actor.role() != Role::Subcontractor;
-        let mut out = Vec::new();
+        let sole = lantern_core::triage::sole_contacts(&visits);
+        let carer_of = |c: &lantern_core::ids::StaffId| {
+            let s = staff.iter().find(|s| s.id == *c);
+            (
+                s.map(|s| s.name.clone()).unwrap_or_else(|| c.to_string()),
+                s.and_then(|s| s.phone.as_ref().map(|p| p.to_string()))
+                    .unwrap_or_default(),
+            )
+        };
+        // Runs keyed by carer (a two-carer visit is in both runs; one with nobody assigned is in
+        // a run of its own), in the order of each run's first visit.
+        let mut runs: Vec<RunOut> = Vec::new();
         for v in &visits {
             // Never printed: a restricted record's address and access details.
             let p = self
                 .journal
                 .person(v.person.as_str())?
                 .map(|p| p.withheld());
-            out.push(VisitOut {
-                start: v.start.to_zoned(london()).strftime("%H:%M").to_string(),
-                end: v.end.to_zoned(london()).strftime("%H:%M").to_string(),
-                person: p.as_ref().map(|p| p.display_name()).unwrap_or_default(),
-                person_id: v.person.to_string(),
-                priorities: v.priorities.iter().map(|&x| priority_marker(x)).collect(),
-                address: p.as_ref().map(|p| p.address.clone()).unwrap_or_default(),
-                access: if show_access {
-                    p.as_ref().and_then(|p| p.access_note.clone())
-                } else {
-                    None
-                },
-                carers: v
-                    .carers
-                    .iter()
-                    .map(|c| {
-                        let s = staff.iter().find(|s| s.id == *c);
-                        (
-                            s.map(|s| s.name.clone()).unwrap_or_else(|| c.to_string()),
-                            s.and_then(|s| s.phone.as_ref().map(|p| p.to_string()))
-                                .unwrap_or_default(),
-                        )
-                    })
-                    .collect(),
-            });
+            let carers: Vec<(String, String)> = v.carers.iter().map(carer_of).collect();
+            let keys: Vec<(String, String)> = if carers.is_empty() {
+                vec![("Nobody assigned".to_string(), String::new())]
+            } else {
+                carers.clone()
+            };
+            for (name, phone) in keys {
+                let out = VisitOut {
+                    start: v.start.to_zoned(london()).strftime("%H:%M").to_string(),
+                    end: v.end.to_zoned(london()).strftime("%H:%M").to_string(),
+                    person: p.as_ref().map(|p| p.display_name()).unwrap_or_default(),
+                    priorities: v.priorities.iter().map(|&x| priority_marker(x)).collect(),
+                    high: lantern_core::triage::is_high_priority(v, sole.contains(&v.id)),
+                    address: p.as_ref().map(|p| p.address.clone()).unwrap_or_default(),
+                    access: if show_access {
+                        p.as_ref().and_then(|p| p.access_note.clone())
+                    } else {
+                        None
+                    },
+                    carers: carers.iter().filter(|c| c.0 != name).cloned().collect(),
+                };
+                match runs.iter_mut().find(|r| r.carer == name) {
+                    Some(r) => r.visits.push(out),
+                    None => runs.push(RunOut {
+                        carer: name,
+                        phone,
+                        high: 0,
+                        visits: vec![out],
+                    }),
+                }
+            }
+        }
+        for r in &mut runs {
+            // Stable: high priority first, each part still by time.
+            r.visits.sort_by_key(|v| !v.high);
+            r.high = r.visits.iter().filter(|v| v.high).count();
         }
         let data = RotaOut {
             org: self.journal.org_name()?.unwrap_or_default(),
@@ -526,7 +585,8 @@ impl App {
             printed_at: show(now),
             printed_by: actor.display_name(),
             legend: ROTA_LEGEND.to_vec(),
-            visits: out,
+            visits: visits.len(),
+            runs,
         };
         let (pdf, pages) = lantern_print::render(Template::Rota, &data, &serial, now)
             .map_err(|e| AppError::Journal(lantern_journal::JournalError::corrupt("rota", e)))?;

@@ -65,6 +65,23 @@ pub fn pack_verifies_and_tampering_fails(data: &Path, now: &str, id: &str) {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&pdf.stdout);
+    assert_eq!(String::from_utf8_lossy(&pdf.stderr), "", "poppler warns");
+    // Written for people: names, not the journal's identifiers; no glyph the fonts lack.
+    for never in [
+        "staff:",
+        "local:",
+        "s-daniel-hughes",
+        "riverside-homecare",
+        "→",
+        "[]",
+    ] {
+        assert!(!text.contains(never), "the PDF shows {never:?}:\n{text}");
+    }
+    // Pictures: the console's charts, drawn in the PDF too (their labels are text).
+    assert!(
+        text.contains("At a glance") && text.contains("Reconciliation progress"),
+        "{text}"
+    );
     for want in [
         "Decision trail",
         "Call log",

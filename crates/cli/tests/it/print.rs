@@ -40,7 +40,60 @@ fn text(pdf: &Path) -> String {
         .output()
         .expect("pdftotext (poppler-utils) is installed by scripts/test.sh");
     assert!(out.status.success());
+    // Clean: poppler has nothing to say about the file (it once said "Suspects object is
+    // wrong type" on every pack).
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "poppler warns");
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every word's font size in points, read back by poppler: a word's box is 1.362 em high in the
+/// bundled Noto Sans (ascender 1.069 + descender 0.293), so its size is the height / 1.362.
+fn word_sizes(pdf: &Path) -> Vec<(f64, String)> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let html = String::from_utf8(out.stdout).unwrap();
+    let attr = |w: &str, name: &str| -> f64 {
+        let at = w.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        w[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|w| {
+            let size = (attr(w, "yMax") - attr(w, "yMin")) / 1.362;
+            let word = w
+                .split('>')
+                .nth(1)
+                .unwrap_or("")
+                .split('<')
+                .next()
+                .unwrap_or("");
+            (size, word.to_string())
+        })
+        .collect()
+}
+
+/// No word smaller than 9 pt (markers and small print), body text at 10 pt or more; the signed
+/// checkpoint line on the cover, a machine's line for `verify --against`, is the one exception.
+fn assert_readable(pdf: &Path, checkpoint: &str) {
+    let sizes = word_sizes(pdf);
+    let small: Vec<&(f64, String)> = sizes
+        .iter()
+        .filter(|(s, w)| *s < 8.95 && !checkpoint.contains(w.as_str()))
+        .collect();
+    assert!(
+        small.is_empty(),
+        "words under 9 pt: {:?}",
+        &small[..small.len().min(10)]
+    );
+    let mut all: Vec<f64> = sizes.iter().map(|(s, _)| *s).collect();
+    all.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let median = all[all.len() / 2];
+    assert!(median >= 9.95, "body text at {median:.1} pt");
 }
 
 fn target() -> PathBuf {
@@ -75,10 +128,15 @@ fn the_pack_has_every_part_and_a_page_is_kept_as_png() {
         "Sun 22 Nov 2026 06:00",
         serial,
         "DESTROY BY 2026-11-29",
-        &format!("Pages                            {pages}"),
     ] {
         assert!(t.contains(needle), "cover lacks {needle:?}");
     }
+    assert!(
+        t.lines()
+            .any(|l| l.trim_start().starts_with("Pages")
+                && l.trim_end().ends_with(&format!(" {pages}"))),
+        "cover gives the page count"
+    );
     // The cover carries a signed checkpoint of the journal: the paper copy is a witness the
     // journal can be checked against later.
     assert!(
@@ -124,6 +182,31 @@ fn the_pack_has_every_part_and_a_page_is_kept_as_png() {
         .count() as u64,
         pages
     );
+    // A contents page by surname, each person with where to find them and their page.
+    let contents = t
+        .split("Contents — people by surname")
+        .nth(1)
+        .expect("a contents page");
+    let surnames: Vec<&str> = contents
+        .lines()
+        .skip(2)
+        .take_while(|l| !l.contains("Page 2 of"))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+        .collect();
+    let mut sorted = surnames.clone();
+    sorted.sort_by_key(|s| s.to_lowercase());
+    assert!(surnames.len() > 10 && surnames == sorted, "{surnames:?}");
+    assert!(contents.contains("Marlow") && contents.contains("4 Orchard Close"));
+    assert!(!t.contains("p-edith-marlow"), "names, not identifiers");
+    // The checkpoint cell, however the line wraps in it.
+    let checkpoint: String = t
+        .lines()
+        .skip_while(|l| !l.contains("lantern-checkpoint v1"))
+        .take_while(|l| !l.trim_start().starts_with("Pages"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_readable(&pdf, &checkpoint);
     // A page to look at.
     let png = target().join("pack-page");
     let s = Command::new("pdftoppm")
@@ -162,6 +245,23 @@ fn the_rota_lists_the_days_visits_with_priorities_in_words() {
         t.contains("Access:"),
         "address and access note for a permitted role"
     );
+    // One run per carer, its high-priority visits first.
+    assert!(t.contains("Run: Emma Clarke"), "{t}");
+    let run = t.split("Run: Emma Clarke").nth(1).unwrap();
+    let run = run.split("Run: ").next().unwrap();
+    let rows = run
+        .lines()
+        .filter(|l| {
+            l.trim_start()
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
+                && l.contains(':')
+        })
+        .count();
+    assert!(rows > 3, "{run}");
+    assert!(run.contains("HIGH"));
+    assert_readable(&pdf, "");
     std::fs::copy(&pdf, target().join("rota.pdf")).unwrap();
 }
 
