@@ -33,6 +33,8 @@ struct Inner {
     dashboard_locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Person-page content by person and role.
     pub(crate) person_pages: PageCache<crate::people::view::PersonPage>,
+    /// The people list's rows by scope and service, before search and paging.
+    pub(crate) people_lists: PageCache<Arc<Vec<crate::people::view::ListedPerson>>>,
 }
 
 type AuditJob = (AuditEvent, tokio::sync::oneshot::Sender<Result<(), String>>);
@@ -246,6 +248,7 @@ impl AppState {
                 read_only,
                 dashboard_locks: Mutex::new(HashMap::new()),
                 person_pages: PageCache::new(5000),
+                people_lists: PageCache::new(200),
             }),
         })
     }
@@ -360,6 +363,11 @@ impl AppState {
     /// The person-page cache.
     pub fn person_pages(&self) -> &PageCache<crate::people::view::PersonPage> {
         &self.inner.person_pages
+    }
+
+    /// The people-list cache.
+    pub fn people_lists(&self) -> &PageCache<Arc<Vec<crate::people::view::ListedPerson>>> {
+        &self.inner.people_lists
     }
 
     /// The lock that lets one request per scope rebuild a dashboard while others wait or are

@@ -4,6 +4,7 @@ use crate::people::mei::SectionView;
 use crate::{Actor, App, AppError};
 use lantern_core::FieldError;
 use lantern_core::event::Event;
+use lantern_core::mei::{ALL_SECTIONS, SectionKind, SectionStatus};
 use lantern_core::person::{Person, PersonInput};
 use lantern_core::role::Role;
 use lantern_journal::NewEvent;
@@ -95,6 +96,42 @@ impl App {
                     person: p,
                 }
                 .shown_to(actor)
+            })
+            .collect())
+    }
+
+    /// The people list as a page shows it: each person within the actor's reach (in `service`,
+    /// if given) with each section's status now, read from the statuses kept beside the
+    /// sections (no section document is parsed, so ten thousand people list quickly). A section
+    /// not held is missing.
+    pub fn people_lines(
+        &self,
+        actor: &Actor,
+        service: Option<&str>,
+    ) -> Result<Vec<(Person, Vec<(SectionKind, SectionStatus)>)>, AppError> {
+        if let Some(s) = service {
+            self.service_ref("people list", s)?;
+        }
+        let scope = self.scope(actor)?;
+        let mut people = self.journal.people(service)?;
+        people.retain(|p| scope.includes(p));
+        let mut states = self.journal.all_section_states(self.now())?;
+        Ok(people
+            .into_iter()
+            .map(|p| {
+                let held = states.remove(&p.id).unwrap_or_default();
+                let statuses = ALL_SECTIONS
+                    .iter()
+                    .map(|&k| {
+                        (
+                            k,
+                            held.iter()
+                                .find(|s| s.kind == k)
+                                .map_or(SectionStatus::Missing, |s| s.status),
+                        )
+                    })
+                    .collect();
+                (p, statuses)
             })
             .collect())
     }

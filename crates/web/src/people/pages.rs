@@ -2,7 +2,9 @@
 
 use crate::auth::Current;
 use crate::error::WebError;
-use crate::people::view::{BreakGlassPage, PeoplePage, PersonPage, SectionCard, SectionEditPage};
+use crate::people::view::{
+    BreakGlassPage, PeoplePage, PersonPage, PersonRow, SectionCard, SectionEditPage,
+};
 use crate::readiness::view::ReadinessCard;
 use crate::state::AppState;
 use crate::view::{DoneQuery, FormError, Nav, field, render, render_invalid, render_status};
@@ -32,78 +34,49 @@ pub struct ListQuery {
 /// a browser never receives ten thousand rows.
 pub const PAGE_SIZE: usize = 50;
 
-/// `GET /people`: search by name, ID or NHS number; filter by service and MEI status.
+/// `GET /people`: search by name, ID or NHS number; filter by service and MEI status; a page
+/// of [`PAGE_SIZE`] at a time. The rows of a scope and service are built once per data change
+/// (and minute, as statuses age) and searched in memory.
 pub async fn list(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,
     Query(q): Query<ListQuery>,
 ) -> Response {
     let user = cur.user.clone();
+    let cache = state.clone();
     let r = state
         .run(move |app| -> Result<PeoplePage, AppError> {
             let actor = user.actor();
             let services = app.services()?;
+            let scope = app.scope(&actor)?;
+            let key = format!("{scope:?}|{}", q.service);
+            let version = app.data_version()?;
+            let minute = app.now().as_second().div_euclid(60);
+            let listed = match cache.people_lists().get(&key, version, minute) {
+                Some(l) => l,
+                None => {
+                    let l = std::sync::Arc::new(listed_people(app, &actor, &q.service, &services)?);
+                    cache.people_lists().put(key, version, minute, l.clone());
+                    l
+                }
+            };
             let needle = q.q.trim().to_lowercase();
             let digits: String = needle.chars().filter(|c| c.is_ascii_digit()).collect();
-            let svc = (!q.service.is_empty()).then_some(q.service.as_str());
-            let mut rows = Vec::new();
-            let people = app.list_people(&actor, svc)?;
-            let names: std::collections::HashMap<String, String> = people
+            let rows: Vec<_> = listed
                 .iter()
-                .map(|v| (v.person.id.to_string(), v.person.display_name()))
-                .collect();
-            for v in people {
-                let p = &v.person;
-                let name = p.display_name();
-                // Out of the caseload, said beside the name rather than hidden.
-                let shown = match (&p.merged_into, &p.deceased) {
-                    (Some(m), _) => format!(
-                        "{name} (merged into {})",
-                        names
-                            .get(m.as_str())
-                            .cloned()
-                            .unwrap_or_else(|| "another record".into())
-                    ),
-                    (None, Some(d)) => format!("{name} ({d})"),
-                    (None, None) => name.clone(),
-                };
-                let matches = needle.is_empty()
-                    || name.to_lowercase().contains(&needle)
-                    || p.id.as_str().contains(&needle)
-                    || (digits.len() >= 3
-                        && p.nhs_number
-                            .as_ref()
-                            .is_some_and(|n| n.as_str().contains(&digits)));
-                let issues: Vec<String> = v
-                    .sections
-                    .iter()
-                    .filter(|s| s.status != lantern_app::core::mei::SectionStatus::Confirmed)
-                    .map(|s| format!("{} {}", s.title, s.status.word()))
-                    .collect();
-                let status_ok = match q.status.as_str() {
+                .filter(|l| {
+                    needle.is_empty()
+                        || l.name_lower.contains(&needle)
+                        || l.row.id.contains(&needle)
+                        || (digits.len() >= 3 && l.nhs_digits.contains(&digits))
+                })
+                .filter(|l| match q.status.as_str() {
                     "" => true,
-                    "attention" => !issues.is_empty(),
-                    st => v.sections.iter().any(|s| s.status.as_str() == st),
-                };
-                if matches && status_ok {
-                    let service = services
-                        .iter()
-                        .find(|s| s.id == p.service)
-                        .map(|s| s.name.clone())
-                        .unwrap_or_default();
-                    rows.push(crate::people::view::PersonRow {
-                        id: p.id.to_string(),
-                        name: shown,
-                        born: lantern_app::core::time::show_date(p.date_of_birth),
-                        service,
-                        issues: if issues.is_empty() {
-                            "none".into()
-                        } else {
-                            issues.join("; ")
-                        },
-                    });
-                }
-            }
+                    "attention" => l.statuses.iter().any(|s| *s != "confirmed"),
+                    st => l.statuses.contains(&st),
+                })
+                .map(|l| l.row.clone())
+                .collect();
             let total = rows.len();
             let pages = total.div_ceil(PAGE_SIZE).max(1);
             let page = q.page.unwrap_or(1).clamp(1, pages);
@@ -132,6 +105,69 @@ pub async fn list(
         Ok(p) => render(&p),
         Err(e) => WebError::from_app(e, false).into_response(),
     }
+}
+
+/// Every person of the list for a scope and service, with what a search matches against.
+fn listed_people(
+    app: &App,
+    actor: &lantern_app::Actor,
+    service: &str,
+    services: &[lantern_app::core::org::Service],
+) -> Result<Vec<crate::people::view::ListedPerson>, AppError> {
+    use lantern_app::core::mei::SectionStatus;
+    let svc = (!service.is_empty()).then_some(service);
+    let lines = app.people_lines(actor, svc)?;
+    let names: std::collections::HashMap<String, String> = lines
+        .iter()
+        .map(|(p, _)| (p.id.to_string(), p.display_name()))
+        .collect();
+    Ok(lines
+        .into_iter()
+        .map(|(p, statuses)| {
+            let name = p.display_name();
+            // Out of the caseload, said beside the name rather than hidden.
+            let shown = match (&p.merged_into, &p.deceased) {
+                (Some(m), _) => format!(
+                    "{name} (merged into {})",
+                    names
+                        .get(m.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| "another record".into())
+                ),
+                (None, Some(d)) => format!("{name} ({d})"),
+                (None, None) => name.clone(),
+            };
+            let issues: Vec<String> = statuses
+                .iter()
+                .filter(|(_, st)| *st != SectionStatus::Confirmed)
+                .map(|(k, st)| format!("{} {}", k.title(), st.word()))
+                .collect();
+            crate::people::view::ListedPerson {
+                name_lower: name.to_lowercase(),
+                nhs_digits: p
+                    .nhs_number
+                    .as_ref()
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default(),
+                statuses: statuses.iter().map(|(_, st)| st.as_str()).collect(),
+                row: PersonRow {
+                    id: p.id.to_string(),
+                    name: shown,
+                    born: lantern_app::core::time::show_date(p.date_of_birth),
+                    service: services
+                        .iter()
+                        .find(|s| s.id == p.service)
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default(),
+                    issues: if issues.is_empty() {
+                        "none".into()
+                    } else {
+                        issues.join("; ")
+                    },
+                },
+            }
+        })
+        .collect())
 }
 
 /// Build the person page from an audited view.

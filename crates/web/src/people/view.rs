@@ -132,6 +132,18 @@ impl PeoplePage {
     }
 }
 
+/// One person of the list as cached, before search and paging: the row, and what a search
+/// matches against.
+#[derive(Clone)]
+pub struct ListedPerson {
+    pub row: PersonRow,
+    /// The name in lower case, the id, the NHS number's digits.
+    pub name_lower: String,
+    pub nhs_digits: String,
+    /// Each section's status (`missing`, `stale`…), for the status filter.
+    pub statuses: Vec<&'static str>,
+}
+
 /// One person in the list.
 #[derive(Clone)]
 pub struct PersonRow {
