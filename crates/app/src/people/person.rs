@@ -10,6 +10,9 @@ use lantern_core::role::Role;
 use lantern_journal::NewEvent;
 use serde::Serialize;
 
+/// A person in the people list and each of their six sections' status now, in order.
+pub type PersonLine = (Person, Vec<(SectionKind, SectionStatus)>);
+
 /// A person with the status of each of their six sections.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PersonView {
@@ -108,7 +111,7 @@ impl App {
         &self,
         actor: &Actor,
         service: Option<&str>,
-    ) -> Result<Vec<(Person, Vec<(SectionKind, SectionStatus)>)>, AppError> {
+    ) -> Result<Vec<PersonLine>, AppError> {
         if let Some(s) = service {
             self.service_ref("people list", s)?;
         }
