@@ -272,6 +272,14 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
         ),
         (
             Method::POST,
+            "/disruptions/{id}/reconcile/check",
+            RunDisruption,
+            post(disruption::pages::reconcile_check).layer(axum::extract::DefaultBodyLimit::max(
+                crate::auth::MAX_UPLOAD,
+            )),
+        ),
+        (
+            Method::POST,
             "/disruptions/{id}/review",
             Review,
             post(recovery::pages::record),

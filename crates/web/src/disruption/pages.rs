@@ -684,6 +684,97 @@ pub async fn evidence(
 
 /// `POST /disruptions/{id}/reconcile`: the ticked records (`record`, repeated) exported as FHIR or
 /// CSV (a download), confirmed entered with `main_ref`, or set aside with `reason`.
+/// `POST /disruptions/{id}/reconcile/check`: the no-loss check of a back-entry file (the FHIR or
+/// CSV export, as the main system's staff worked from it) uploaded in the browser: every record
+/// exported must be in it, whole, field for field. The answer is the console with the result.
+pub async fn reconcile_check(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let mut file = Vec::new();
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_string();
+                match field.bytes().await {
+                    Ok(b) if name == "file" => file = b.to_vec(),
+                    Ok(_) => {}
+                    Err(_) => return upload_failed(),
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return upload_failed(),
+        }
+    }
+    let user = cur.user.clone();
+    state
+        .run(move |app| -> Result<Response, AppError> {
+            if file.is_empty() {
+                let msg = "Choose the back-entry file (the FHIR or CSV export) to check.";
+                return Ok(render_invalid(&console(
+                    app,
+                    &user,
+                    &id,
+                    None,
+                    Some(("reconcile-check".into(), msg.into())),
+                    vec![],
+                )?));
+            }
+            match app.reconcile_check(&user.actor(), &id, &file) {
+                Ok(r) if r.problems.is_empty() => Ok(render(&console(
+                    app,
+                    &user,
+                    &id,
+                    Some(format!(
+                        "The back-entry file holds every record exported, whole: {} of {}.",
+                        r.whole, r.expected
+                    )),
+                    None,
+                    vec![],
+                )?)),
+                Ok(r) => Ok(render_invalid(&console(
+                    app,
+                    &user,
+                    &id,
+                    None,
+                    Some((
+                        "reconcile-check".into(),
+                        format!(
+                            "The back-entry file does not hold every record whole ({} of {}): {}",
+                            r.whole,
+                            r.expected,
+                            r.problems.join("; ")
+                        ),
+                    )),
+                    vec![],
+                )?)),
+                Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&console(
+                    app,
+                    &user,
+                    &id,
+                    None,
+                    Some(("reconcile-check".into(), e.to_string())),
+                    vec![],
+                )?)),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}
+
+fn upload_failed() -> Response {
+    WebError::new(
+        axum::http::StatusCode::BAD_REQUEST,
+        "invalid",
+        "the upload could not be read: try again",
+        false,
+    )
+    .into_response()
+}
+
 pub async fn reconcile(
     State(state): State<AppState>,
     Extension(cur): Extension<Current>,

@@ -133,6 +133,7 @@ impl DisruptionPage {
             Some("escalation") => "escalate".into(),
             Some("stage") => "stage-form".into(),
             Some("reconcile") => "reconcile".into(),
+            Some("reconcile-check") => "reconcile-check".into(),
             Some("audit") => "audit-form".into(),
             Some("duty") => "duty-form".into(),
             Some(f) if lantern_app::core::downtime::RecordKind::parse(f).is_ok() => {

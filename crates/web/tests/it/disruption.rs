@@ -150,6 +150,45 @@ async fn s3_through_the_api_and_the_console() {
     assert_eq!(r.headers["content-type"], "application/fhir+json");
     let exported: serde_json::Value = serde_json::from_slice(&r.bytes).unwrap();
     assert_eq!(exported["resourceType"], "Bundle");
+    // The no-loss check of the file, in the browser: whole as exported; a changed field is named.
+    let check = format!("/disruptions/{id}/reconcile/check");
+    let ok = site
+        .upload(&s, &check, "file", "back-entry.json", &r.bytes)
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert!(
+        ok.body
+            .contains("holds every record exported, whole: 2 of 2"),
+        "{}",
+        ok.body
+    );
+    // One record left out of the file.
+    let mut short = exported.clone();
+    let entries = short["entry"].as_array_mut().unwrap();
+    let last = entries
+        .iter()
+        .rposition(|e| e["resource"]["resourceType"] == "DocumentReference")
+        .unwrap();
+    entries.remove(last);
+    let bad = site
+        .upload(
+            &s,
+            &check,
+            "file",
+            "back-entry.json",
+            short.to_string().as_bytes(),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body
+            .contains("does not hold every record whole (1 of 2)"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("href=\"#reconcile-check\""));
+    let empty = site.upload(&s, &check, "file", "", b"").await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     let ids: Vec<String> = v["records"]
         .as_array()
         .unwrap()
