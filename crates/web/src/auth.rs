@@ -179,8 +179,19 @@ pub async fn enforce(State(state): State<AppState>, req: Request, next: Next) ->
         }
         req = Request::from_parts(parts, Body::from(bytes));
     }
+    let writer =
+        (!matches!(method, Method::GET | Method::HEAD)).then(|| user.account.username.to_string());
     req.extensions_mut().insert(Current { user, token: tok });
-    next.run(req).await
+    let res = next.run(req).await;
+    // Whoever changed something sees it on their next page, however recently a caseload-wide
+    // page was made for others (see `cache`).
+    if let Some(who) = writer
+        && !res.status().is_client_error()
+        && !res.status().is_server_error()
+    {
+        state.wrote(&who);
+    }
+    res
 }
 
 fn unauthenticated(api: bool) -> Response {

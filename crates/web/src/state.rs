@@ -33,6 +33,8 @@ struct Inner {
     dashboard_locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Person-page content by person and role.
     pub(crate) person_pages: PageCache<crate::people::view::PersonPage>,
+    /// When each account last changed something (so it never gets a page older than that).
+    writes: Mutex<HashMap<String, std::time::Instant>>,
     /// The people list's rows by scope and service, before search and paging.
     pub(crate) people_lists: PageCache<Arc<Vec<crate::people::view::ListedPerson>>>,
 }
@@ -249,6 +251,7 @@ impl AppState {
                 dashboard_locks: Mutex::new(HashMap::new()),
                 person_pages: PageCache::new(5000),
                 people_lists: PageCache::new(200),
+                writes: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -363,6 +366,25 @@ impl AppState {
     /// The person-page cache.
     pub fn person_pages(&self) -> &PageCache<crate::people::view::PersonPage> {
         &self.inner.person_pages
+    }
+
+    /// Note that `account` has just changed something.
+    pub fn wrote(&self, account: &str) {
+        let mut w = self.inner.writes.lock().unwrap_or_else(|p| p.into_inner());
+        if w.len() > 10_000 {
+            w.clear();
+        }
+        w.insert(account.to_string(), std::time::Instant::now());
+    }
+
+    /// When `account` last changed something, if since this server started.
+    pub fn last_write(&self, account: &str) -> Option<std::time::Instant> {
+        self.inner
+            .writes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(account)
+            .copied()
     }
 
     /// The people-list cache.

@@ -221,7 +221,15 @@ impl App {
 pub fn review_lines(r: &Review, at: &str, by: &str) -> Vec<(String, String)> {
     let yes = |b: bool| if b { "yes" } else { "no" };
     let mut rows = vec![
-        ("Reviewed".to_string(), format!("{at} by {by}")),
+        (
+            "Reviewed".to_string(),
+            format!(
+                "{} by {by}",
+                at.parse::<jiff::Timestamp>()
+                    .map(lantern_core::time::show)
+                    .unwrap_or_else(|_| at.to_string())
+            ),
+        ),
         ("What went well".into(), r.went_well.clone()),
         ("What did not".into(), r.not_well.clone()),
         (

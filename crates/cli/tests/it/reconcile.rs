@@ -462,7 +462,7 @@ fn s1_portal_outage_review_publishes_a_stricter_rule_and_the_evidence_verifies()
         "Portal release truncated",
         "rapid-start v2",
         "Post-incident review of disruption",
-        "main record ref PORTAL-REF-2291",
+        "PORTAL-REF-2291",
         "Ask the council",
     ] {
         assert!(text.contains(want), "the PDF lacks {want}:\n{text}");

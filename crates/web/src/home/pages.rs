@@ -153,22 +153,28 @@ pub async fn dashboard(
             let key = format!("{scope:?}|{}", user.staff.role.may_view_disruptions());
             let version = app.data_version()?;
             let minute = app.now().as_second().div_euclid(60);
+            let mine = cache.last_write(&user.account.username.to_string());
             let with_nav = |mut page: DashboardPage| {
                 page.nav = Some(Nav::for_user(&user));
                 page
             };
-            if let Some(page) = cache.dashboards().get(&key, version, minute) {
+            if let Some(page) = cache.dashboards().get(&key, version, minute).or_else(|| {
+                cache
+                    .dashboards()
+                    .recent(&key, minute, crate::cache::REBUILD_EVERY, mine)
+            }) {
                 return Ok(with_nav(page));
             }
-            // One request per scope rebuilds; while it does, others get the same data from the
-            // previous minute (statuses at most two minutes old), or wait if there is none.
+            // One request per scope rebuilds; while it does, others get the last page made, or
+            // wait if there is none.
             let lock = cache.dashboard_lock(&key);
             let _guard = match lock.try_lock() {
                 Ok(g) => g,
                 Err(_) => {
-                    if let Some((m, page)) = cache.dashboards().get_of_version(&key, version)
-                        && minute - m <= 1
-                    {
+                    // Another request is rebuilding: the last page made (of this data or the
+                    // change before, at most a minute old; its "as of" time says when) rather
+                    // than a wait.
+                    if let Some(page) = cache.dashboards().latest(&key, minute, mine) {
                         return Ok(with_nav(page));
                     }
                     lock.lock().unwrap_or_else(|p| p.into_inner())

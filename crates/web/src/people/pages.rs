@@ -3,7 +3,7 @@
 use crate::auth::Current;
 use crate::error::WebError;
 use crate::people::view::{
-    BreakGlassPage, PeoplePage, PersonPage, PersonRow, SectionCard, SectionEditPage,
+    BreakGlassPage, ListedPerson, PeoplePage, PersonPage, PersonRow, SectionCard, SectionEditPage,
 };
 use crate::readiness::view::ReadinessCard;
 use crate::state::AppState;
@@ -52,58 +52,92 @@ pub async fn list(
             let key = format!("{scope:?}|{}", q.service);
             let version = app.data_version()?;
             let minute = app.now().as_second().div_euclid(60);
-            let listed = match cache.people_lists().get(&key, version, minute) {
+            let mine = cache.last_write(&user.account.username.to_string());
+            let page_of = |listed: std::sync::Arc<Vec<ListedPerson>>| {
+                Ok(people_page(&listed, &q, &user, &services))
+            };
+            let listed = match cache.people_lists().get(&key, version, minute).or_else(|| {
+                cache
+                    .people_lists()
+                    .recent(&key, minute, crate::cache::REBUILD_EVERY, mine)
+            }) {
                 Some(l) => l,
                 None => {
-                    let l = std::sync::Arc::new(listed_people(app, &actor, &q.service, &services)?);
-                    cache.people_lists().put(key, version, minute, l.clone());
-                    l
+                    // One request per scope rebuilds; the others meanwhile get the rows last
+                    // made (at most a minute old, perhaps before the latest change), or wait.
+                    let lock = cache.dashboard_lock(&format!("people|{key}"));
+                    let stale = cache.people_lists().latest(&key, minute, mine);
+                    let _guard = match (lock.try_lock(), stale) {
+                        (Err(_), Some(l)) => return page_of(l),
+                        (Ok(g), _) => g,
+                        (Err(_), None) => lock.lock().unwrap_or_else(|p| p.into_inner()),
+                    };
+                    match cache.people_lists().get(&key, version, minute) {
+                        Some(l) => l,
+                        None => {
+                            let l = std::sync::Arc::new(listed_people(
+                                app, &actor, &q.service, &services,
+                            )?);
+                            cache.people_lists().put(key, version, minute, l.clone());
+                            l
+                        }
+                    }
                 }
             };
-            let needle = q.q.trim().to_lowercase();
-            let digits: String = needle.chars().filter(|c| c.is_ascii_digit()).collect();
-            let rows: Vec<_> = listed
-                .iter()
-                .filter(|l| {
-                    needle.is_empty()
-                        || l.name_lower.contains(&needle)
-                        || l.row.id.contains(&needle)
-                        || (digits.len() >= 3 && l.nhs_digits.contains(&digits))
-                })
-                .filter(|l| match q.status.as_str() {
-                    "" => true,
-                    "attention" => l.statuses.iter().any(|s| *s != "confirmed"),
-                    st => l.statuses.contains(&st),
-                })
-                .map(|l| l.row.clone())
-                .collect();
-            let total = rows.len();
-            let pages = total.div_ceil(PAGE_SIZE).max(1);
-            let page = q.page.unwrap_or(1).clamp(1, pages);
-            let rows: Vec<_> = rows
-                .into_iter()
-                .skip((page - 1) * PAGE_SIZE)
-                .take(PAGE_SIZE)
-                .collect();
-            Ok(PeoplePage {
-                nav: Some(Nav::for_user(&user)),
-                total,
-                page,
-                pages,
-                q: q.q.clone(),
-                service: q.service.clone(),
-                status: q.status.clone(),
-                services: services
-                    .iter()
-                    .map(|s| (s.id.to_string(), s.name.clone()))
-                    .collect(),
-                rows,
-            })
+            page_of(listed)
         })
         .await;
     match r {
         Ok(p) => render(&p),
         Err(e) => WebError::from_app(e, false).into_response(),
+    }
+}
+
+/// One page of the list: the people matching the search and the status filter, counted in
+/// one pass, and only the page's rows copied.
+fn people_page(
+    listed: &[ListedPerson],
+    q: &ListQuery,
+    user: &SignedIn,
+    services: &[lantern_app::core::org::Service],
+) -> PeoplePage {
+    let needle = q.q.trim().to_lowercase();
+    let digits: String = needle.chars().filter(|c| c.is_ascii_digit()).collect();
+    let matching: Vec<&ListedPerson> = listed
+        .iter()
+        .filter(|l| {
+            (needle.is_empty()
+                || l.name_lower.contains(&needle)
+                || l.row.id.contains(&needle)
+                || (digits.len() >= 3 && l.nhs_digits.contains(&digits)))
+                && match q.status.as_str() {
+                    "" => true,
+                    "attention" => l.statuses.iter().any(|s| *s != "confirmed"),
+                    st => l.statuses.contains(&st),
+                }
+        })
+        .collect();
+    let total = matching.len();
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, pages);
+    PeoplePage {
+        nav: Some(Nav::for_user(user)),
+        rows: matching
+            .iter()
+            .skip((page - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|l| l.row.clone())
+            .collect(),
+        total,
+        page,
+        pages,
+        q: q.q.clone(),
+        service: q.service.clone(),
+        status: q.status.clone(),
+        services: services
+            .iter()
+            .map(|s| (s.id.to_string(), s.name.clone()))
+            .collect(),
     }
 }
 
@@ -113,7 +147,7 @@ fn listed_people(
     actor: &lantern_app::Actor,
     service: &str,
     services: &[lantern_app::core::org::Service],
-) -> Result<Vec<crate::people::view::ListedPerson>, AppError> {
+) -> Result<Vec<ListedPerson>, AppError> {
     use lantern_app::core::mei::SectionStatus;
     let svc = (!service.is_empty()).then_some(service);
     let lines = app.people_lines(actor, svc)?;
@@ -142,7 +176,7 @@ fn listed_people(
                 .filter(|(_, st)| *st != SectionStatus::Confirmed)
                 .map(|(k, st)| format!("{} {}", k.title(), st.word()))
                 .collect();
-            crate::people::view::ListedPerson {
+            ListedPerson {
                 name_lower: name.to_lowercase(),
                 nhs_digits: p
                     .nhs_number
