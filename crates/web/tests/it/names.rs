@@ -200,3 +200,42 @@ async fn csv_templates_download_from_the_import_page() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// The people list is built once per scope and served to many; whoever changes something sees
+/// it on their next page, however recently the list was made for others.
+#[tokio::test]
+async fn whoever_changes_something_sees_it_on_the_people_list_at_once() {
+    let site = Site::demo();
+    let s = site.login("amara").await;
+    let list = |s| {
+        let site = &site;
+        async move {
+            visible(
+                &site
+                    .page(Some(s), Method::GET, "/people?q=marlow", &[], false)
+                    .await
+                    .body,
+            )
+        }
+    };
+    assert!(list(&s).await.contains("Mobility and falls STALE"));
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/people/p-edith-marlow/mei/mobility/confirm",
+            &[
+                ("source", "Northshire General"),
+                ("method", "phone"),
+                ("contact", "Tom Reynolds"),
+                ("still_stands", "The ward confirms she walks with a frame"),
+            ],
+            true,
+        )
+        .await;
+    assert!(r.status.is_redirection(), "{}", r.body);
+    assert!(
+        !list(&s).await.contains("Mobility and falls STALE"),
+        "the list the confirmer sees is made after their change"
+    );
+}
