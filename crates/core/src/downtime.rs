@@ -179,6 +179,17 @@ pub enum VerifyMethod {
     Paper,
 }
 
+impl VerifyMethod {
+    /// In words ("by phone").
+    pub fn words(self) -> &'static str {
+        match self {
+            VerifyMethod::Phone => "by phone",
+            VerifyMethod::InPerson => "in person",
+            VerifyMethod::Paper => "from a paper record",
+        }
+    }
+}
+
 /// A dose's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -191,7 +191,8 @@ impl App {
                     VisitState::Verified,
                     Some(r.record.id.to_string()),
                     format!(
-                        "verified by {method:?} at {}{}",
+                        "verified {} at {}{}",
+                        method.words(),
                         lantern_core::time::show(*at),
                         dev.as_ref()
                             .map(|d| format!(

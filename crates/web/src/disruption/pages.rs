@@ -152,6 +152,21 @@ fn console(
     let facts = present::facts(&v, affected);
     let escalations = escalation_rows(&v);
     let (board, watch, watch_summary, watch_chart) = watch_rows(app, &actor, id)?;
+    // A visit record names one of the window's planned visits: its time, person and state.
+    let visit_choices: Vec<(String, String)> = watch
+        .iter()
+        .map(|w| {
+            (
+                w.2.clone(),
+                format!("{} — {} ({})", w.1, w.3, w.0.to_lowercase()),
+            )
+        })
+        .collect();
+    let ladder_choices: Vec<(String, String)> = app
+        .ladders(&actor)?
+        .into_iter()
+        .map(|l| (l.id.to_string(), l.name))
+        .collect();
     let (recon_summary, recon, recon_chart) = reconciliation_rows(app, &actor, id)?;
     let review = app
         .review(&actor, id)?
@@ -225,11 +240,7 @@ fn console(
             .collect(),
         playbook: playbook_rows(&v),
         escalations,
-        ladders: app
-            .ladders(&actor)?
-            .into_iter()
-            .map(|l| (l.id.to_string(), l.name))
-            .collect(),
+        ladders: ladder_choices.clone(),
         board,
         watch,
         watch_summary,
@@ -243,7 +254,21 @@ fn console(
                     .fields()
                     .iter()
                     .map(|(name, label, required)| {
-                        let choices = k.choices(name);
+                        // Closed lists in words; the planned visits of the window and the
+                        // ladders by name, never an identifier to type.
+                        let choices: Vec<(String, String)> = match *name {
+                            "visit" => visit_choices.clone(),
+                            "follow_up_ladder" => {
+                                std::iter::once((String::new(), "None".to_string()))
+                                    .chain(ladder_choices.iter().cloned())
+                                    .collect()
+                            }
+                            _ => k
+                                .choices(name)
+                                .iter()
+                                .map(|(v, w)| (v.to_string(), w.to_string()))
+                                .collect(),
+                        };
                         FieldSpec {
                             name,
                             // A picker shows its choices in words: the label's list of values goes.

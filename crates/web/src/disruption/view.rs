@@ -39,12 +39,13 @@ pub struct RecordForm {
     pub fields: Vec<FieldSpec>,
 }
 
-/// One field of a record form: a closed list is a picker in words, anything else is typed.
+/// One field of a record form: a closed list is a picker in words (values and the words shown),
+/// anything else is typed.
 pub struct FieldSpec {
     pub name: &'static str,
     pub label: &'static str,
     pub required: bool,
-    pub choices: &'static [(&'static str, &'static str)],
+    pub choices: Vec<(String, String)>,
 }
 
 /// The disruption console.

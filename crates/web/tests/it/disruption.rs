@@ -521,3 +521,95 @@ async fn an_mei_change_on_the_persons_page_lands_on_the_board() {
         page.body
     );
 }
+
+/// Issue 16: a visit record picks the visit from the window's planned visits by time, person and
+/// state, and a missed follow-up's ladder by name: no identifier is typed.
+#[tokio::test]
+async fn a_visit_is_picked_by_time_and_person_not_typed() {
+    let site = Site::demo_at("2026-11-22T10:00:00Z");
+    let s = site.login("daniel").await;
+    let (st, d) = site
+        .api(
+            Some(&s),
+            Method::POST,
+            "/api/v1/disruptions",
+            Some(
+                json!({"title": "Call monitoring down", "dependencies": ["call-monitoring"],
+                        "severity": "major", "started_at": "2026-11-22T07:00:00Z"}),
+            ),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{d}");
+    let id = d["id"].as_str().unwrap().to_string();
+    let console = site
+        .page(
+            Some(&s),
+            Method::GET,
+            &format!("/disruptions/{id}"),
+            &[],
+            false,
+        )
+        .await;
+    let select = console
+        .body
+        .split("id=\"visit-visit\"")
+        .nth(1)
+        .expect("the visit is a picker")
+        .split("</select>")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(select.contains("Sun 22 Nov 2026 07:30 — "), "{select}");
+    assert!(select.contains("(not yet verified)"), "{select}");
+    let value = select
+        .split("value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let ladder = console
+        .body
+        .split("id=\"instruction-follow_up_ladder\"")
+        .nth(1)
+        .expect("the ladder is a picker")
+        .split("</select>")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        ladder.contains(">None</option>") && !ladder.contains(">missed-follow-up<"),
+        "{ladder}"
+    );
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            &format!("/disruptions/{id}/records"),
+            &[
+                ("kind", "visit"),
+                ("visit", &value),
+                ("method", "phone"),
+                ("actual_at", "2026-11-22T07:35"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (_, w) = site
+        .api(
+            Some(&s),
+            Method::GET,
+            &format!("/api/v1/disruptions/{id}/watch"),
+            None,
+        )
+        .await;
+    let row = w["report"]["visits"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{w}"))
+        .iter()
+        .find(|r| r["visit"]["id"] == value.as_str())
+        .unwrap_or_else(|| panic!("{value} not in {w}"));
+    assert_eq!(row["state"], "verified", "{row}");
+}

@@ -24,9 +24,18 @@ pub struct Reply {
 
 impl Site {
     pub fn demo() -> Site {
+        Site::demo_with(Clock::System)
+    }
+
+    /// The demo organisation at a fixed time (its visits are planned around it).
+    pub fn demo_at(now: &str) -> Site {
+        Site::demo_with(Clock::Fixed(now.parse().unwrap()))
+    }
+
+    fn demo_with(clock: Clock) -> Site {
         let dir = tempfile::tempdir().unwrap();
-        App::demo(dir.path(), Clock::System).unwrap();
-        let state = AppState::open(dir.path(), Clock::System, 2).unwrap();
+        App::demo(dir.path(), clock).unwrap();
+        let state = AppState::open(dir.path(), clock, 2).unwrap();
         Site { _dir: dir, state }
     }
 
