@@ -79,7 +79,9 @@ impl Names {
     }
 
     /// `text` with every actor and identifier this organisation uses replaced by its name: for
-    /// text written for people that was put together from stored records.
+    /// text written for people that was put together from stored records. Only what looks like
+    /// an identifier (`staff:…`, `local:…`, or a word with a hyphen such as `p-0031` or
+    /// `riverside-homecare`) is replaced: a plain word is left as written.
     pub fn humanise(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
         let mut word = String::new();
@@ -109,6 +111,10 @@ impl Names {
         };
         let named = if core.starts_with("staff:") || core.starts_with("local:") {
             Some(self.actor(core))
+        } else if !core.contains('-') {
+            // A plain word ("email", "devices") is what someone wrote, even where a dependency
+            // has that id: text people typed is never reworded. Only identifiers are named.
+            None
         } else {
             self.staff
                 .get(core)
@@ -177,6 +183,15 @@ mod tests {
             "Wed 2 Dec 2026 04:22 by Emma Clarke: Ann Lee (born 2 Mar 1941) at Riverside Homecare; p-00310 stays"
         );
         assert_eq!(n.actor("local:demo"), "the demo set-up");
+        // A dependency whose id is a plain word: what people wrote keeps that word.
+        n.dependencies
+            .insert("devices".into(), "Care worker tablets".into());
+        n.dependencies
+            .insert("rota-tool".into(), "Rota platform".into());
+        assert_eq!(
+            n.humanise("Spare devices used; rota-tool down"),
+            "Spare devices used; Rota platform down"
+        );
         assert_eq!(n.actor("staff:s-unknown"), "s-unknown");
     }
 }
