@@ -553,7 +553,11 @@ impl App {
                 Event::RuleSetPublished { rule_set, reason } => data.rules.push(row(
                     at,
                     vec![
-                        format!("{} v{}", rule_set.handover, rule_set.version),
+                        format!(
+                            "{} rules, version {}",
+                            rule_set.handover.words(),
+                            rule_set.version
+                        ),
                         reason.clone(),
                         r.stored.actor.clone(),
                     ],

@@ -460,7 +460,7 @@ fn s1_portal_outage_review_publishes_a_stricter_rule_and_the_evidence_verifies()
     for want in [
         "Post-incident review",
         "Portal release truncated",
-        "rapid-start v2",
+        "Rapid start rules, version 2",
         "Post-incident review of disruption",
         "PORTAL-REF-2291",
         "Ask the council",
