@@ -28,10 +28,7 @@ impl Names {
                 format!("{user} (on this machine)")
             };
         }
-        self.staff
-            .get(actor)
-            .cloned()
-            .unwrap_or_else(|| actor.to_string())
+        named(&self.staff, actor)
     }
 
     /// A member of staff's name (their id when unknown).
@@ -128,6 +125,11 @@ impl Names {
             None => word.to_string(),
         }
     }
+}
+
+/// The name `names` holds for `id`, else the id itself.
+fn named(names: &HashMap<String, String>, id: &str) -> String {
+    names.get(id).cloned().unwrap_or_else(|| id.to_string())
 }
 
 impl App {

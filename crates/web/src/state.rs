@@ -30,7 +30,7 @@ struct Inner {
     /// The data directory (for its free space) and whether it is open read-only.
     dir: std::path::PathBuf,
     read_only: bool,
-    dashboard_locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    rebuild_locks: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Person-page content by person and role.
     pub(crate) person_pages: PageCache<crate::people::view::PersonPage>,
     /// When each account last changed something (so it never gets a page older than that).
@@ -248,7 +248,7 @@ impl AppState {
                 held,
                 dir: dir.to_path_buf(),
                 read_only,
-                dashboard_locks: Mutex::new(HashMap::new()),
+                rebuild_locks: Mutex::new(HashMap::new()),
                 person_pages: PageCache::new(5000),
                 people_lists: PageCache::new(200),
                 writes: Mutex::new(HashMap::new()),
@@ -392,12 +392,12 @@ impl AppState {
         &self.inner.people_lists
     }
 
-    /// The lock that lets one request per scope rebuild a dashboard while others wait or are
-    /// served the previous minute's.
-    pub fn dashboard_lock(&self, scope: &str) -> Arc<Mutex<()>> {
+    /// The lock that lets one request per key rebuild a caseload-wide page (the dashboard, the
+    /// people list) while others are served the last one made.
+    pub fn rebuild_lock(&self, scope: &str) -> Arc<Mutex<()>> {
         let mut l = self
             .inner
-            .dashboard_locks
+            .rebuild_locks
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         if l.len() > 1000 {

@@ -82,12 +82,7 @@ impl App {
         actor: &Actor,
         service: Option<&str>,
     ) -> Result<Vec<PersonView>, AppError> {
-        if let Some(s) = service {
-            self.service_ref("people list", s)?;
-        }
-        let scope = self.scope(actor)?;
-        let mut people = self.journal.people(service)?;
-        people.retain(|p| scope.includes(p));
+        let people = self.people_listed(actor, service)?;
         let mut all = self.journal.all_mei()?;
         let now = self.now();
         Ok(people
@@ -103,6 +98,17 @@ impl App {
             .collect())
     }
 
+    /// The people within the actor's reach, in `service` if given (which must exist).
+    fn people_listed(&self, actor: &Actor, service: Option<&str>) -> Result<Vec<Person>, AppError> {
+        if let Some(s) = service {
+            self.service_ref("people list", s)?;
+        }
+        let scope = self.scope(actor)?;
+        let mut people = self.journal.people(service)?;
+        people.retain(|p| scope.includes(p));
+        Ok(people)
+    }
+
     /// The people list as a page shows it: each person within the actor's reach (in `service`,
     /// if given) with each section's status now, read from the statuses kept beside the
     /// sections (no section document is parsed, so ten thousand people list quickly). A section
@@ -112,12 +118,7 @@ impl App {
         actor: &Actor,
         service: Option<&str>,
     ) -> Result<Vec<PersonLine>, AppError> {
-        if let Some(s) = service {
-            self.service_ref("people list", s)?;
-        }
-        let scope = self.scope(actor)?;
-        let mut people = self.journal.people(service)?;
-        people.retain(|p| scope.includes(p));
+        let people = self.people_listed(actor, service)?;
         let mut states = self.journal.all_section_states(self.now())?;
         Ok(people
             .into_iter()

@@ -87,41 +87,19 @@ pub fn rules_from_form(record: &str, fields: &[(String, String)]) -> Result<Vec<
         }
         let section = SectionKind::parse(one("section"))
             .map_err(|e| FieldError::new(record, field("section"), e.expected, one("section")))?;
-        let pick = |f: &str, what: &str, known: &[&str]| -> Result<Vec<String>, FieldError> {
-            all(f)
-                .into_iter()
-                .map(|v| {
-                    if known.contains(&v) {
-                        Ok(v.to_string())
-                    } else {
-                        Err(FieldError::new(
-                            record,
-                            field(f),
-                            format!("one of {what}"),
-                            v,
-                        ))
-                    }
-                })
-                .collect()
-        };
-        let when = pick(
-            "when",
-            "missing, stale, disputed",
-            &["missing", "stale", "disputed"],
-        )?
-        .into_iter()
-        .filter_map(|v| STATUSES.into_iter().find(|s| s.as_str() == v))
-        .collect();
-        let via_known: Vec<&str> = MethodKind::ALL.iter().map(|m| m.as_str()).collect();
-        let not_confirmed_via = pick("via", "the confirmation methods listed", &via_known)?
-            .into_iter()
-            .filter_map(|v| MethodKind::ALL.into_iter().find(|m| m.as_str() == v))
-            .collect();
-        let content_known: Vec<&str> = ContentCondition::ALL.iter().map(|c| c.as_str()).collect();
-        let when_content = pick("content", "the content conditions listed", &content_known)?
-            .into_iter()
-            .filter_map(|v| ContentCondition::ALL.into_iter().find(|c| c.as_str() == v))
-            .collect();
+        let when = pick(record, &field("when"), all("when"), &STATUSES, |s| {
+            s.as_str()
+        })?;
+        let not_confirmed_via = pick(record, &field("via"), all("via"), &MethodKind::ALL, |m| {
+            m.as_str()
+        })?;
+        let when_content = pick(
+            record,
+            &field("content"),
+            all("content"),
+            &ContentCondition::ALL,
+            |c| c.as_str(),
+        )?;
         let only_when_degraded = match one("degraded") {
             "" => None,
             d => Some(
@@ -154,9 +132,6 @@ pub fn rules_from_form(record: &str, fields: &[(String, String)]) -> Result<Vec<
                 id,
             ));
         }
-        let when: Vec<SectionStatus> = when;
-        let (not_confirmed_via, when_content): (Vec<MethodKind>, Vec<ContentCondition>) =
-            (not_confirmed_via, when_content);
         if when.is_empty() && not_confirmed_via.is_empty() && when_content.is_empty() {
             return Err(FieldError::new(
                 record,
@@ -179,6 +154,30 @@ pub fn rules_from_form(record: &str, fields: &[(String, String)]) -> Result<Vec<
         });
     }
     Ok(rules)
+}
+
+/// Each ticked value as the item of `known` it names; anything else is refused naming the field
+/// and what it takes.
+fn pick<T: Copy>(
+    record: &str,
+    field: &str,
+    ticked: Vec<&str>,
+    known: &[T],
+    name: fn(T) -> &'static str,
+) -> Result<Vec<T>, FieldError> {
+    ticked
+        .into_iter()
+        .map(|v| {
+            known
+                .iter()
+                .copied()
+                .find(|k| name(*k) == v)
+                .ok_or_else(|| {
+                    let all: Vec<&str> = known.iter().map(|k| name(*k)).collect();
+                    FieldError::new(record, field, format!("one of {}", all.join(", ")), v)
+                })
+        })
+        .collect()
 }
 
 /// The form's fields holding `rules`, to show a rule set for editing.

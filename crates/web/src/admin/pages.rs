@@ -79,10 +79,9 @@ fn rules_page(
             .collect();
         if user.staff.role.may_publish_rules() {
             people = app
-                .list_people(&user.actor(), None)?
+                .people_lines(&user.actor(), None)?
                 .into_iter()
-                .map(|v| {
-                    let p = &v.person;
+                .map(|(p, _)| {
                     (
                         p.id.to_string(),
                         format!(

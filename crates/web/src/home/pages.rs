@@ -167,7 +167,7 @@ pub async fn dashboard(
             }
             // One request per scope rebuilds; while it does, others get the last page made, or
             // wait if there is none.
-            let lock = cache.dashboard_lock(&key);
+            let lock = cache.rebuild_lock(&key);
             let _guard = match lock.try_lock() {
                 Ok(g) => g,
                 Err(_) => {

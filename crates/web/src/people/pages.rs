@@ -65,7 +65,7 @@ pub async fn list(
                 None => {
                     // One request per scope rebuilds; the others meanwhile get the rows last
                     // made (at most a minute old, perhaps before the latest change), or wait.
-                    let lock = cache.dashboard_lock(&format!("people|{key}"));
+                    let lock = cache.rebuild_lock(&format!("people|{key}"));
                     let stale = cache.people_lists().latest(&key, minute, mine);
                     let _guard = match (lock.try_lock(), stale) {
                         (Err(_), Some(l)) => return page_of(l),
