@@ -1,17 +1,18 @@
 //! Printed packs and rotas as PDF: typst as a library, templates and fonts embedded, nothing read
 //! from disk or the network. The same data and the same time give the same bytes.
 
+mod pack;
 mod world;
+
+pub use pack::render_pack;
 
 use serde::Serialize;
 use typst::diag::SourceDiagnostic;
 use typst::foundations::Smart;
 
-/// Which document.
+/// Which document (the downtime pack, laid out in parts, is [`render_pack`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Template {
-    /// The downtime pack.
-    Pack,
     /// The day's rota backup.
     Rota,
     /// An evidence pack's human-readable part.
@@ -23,7 +24,6 @@ pub enum Template {
 impl Template {
     fn source(self) -> &'static str {
         match self {
-            Template::Pack => include_str!("../templates/pack.typ"),
             Template::Rota => include_str!("../templates/rota.typ"),
             Template::Evidence => include_str!("../templates/evidence.typ"),
             Template::BackEntry => include_str!("../templates/backentry.typ"),
@@ -54,10 +54,28 @@ pub fn render<T: Serialize>(
     created: jiff::Timestamp,
 ) -> Result<(Vec<u8>, usize), PrintError> {
     let json = serde_json::to_string(data).map_err(|e| PrintError(e.to_string()))?;
-    let world = world::PrintWorld::new(template.source(), json);
-    let document: typst_layout::PagedDocument =
-        typst::compile(&world).output.map_err(|d| diagnostics(&d))?;
+    let document = compile(template.source().to_string(), vec![("data", json)])?;
     let pages = document.pages().len();
+    Ok((export(&document, ident, created, true)?, pages))
+}
+
+/// Lay out one typst document from its source and `sys.inputs`.
+fn compile(
+    source: String,
+    inputs: Vec<(&str, String)>,
+) -> Result<typst_layout::PagedDocument, PrintError> {
+    let world = world::PrintWorld::new(source, inputs);
+    typst::compile(&world).output.map_err(|d| diagnostics(&d))
+}
+
+/// The PDF of a laid-out document, stamped with `ident` and `created` so the bytes are the same
+/// for the same document; `tagged` adds the structure tree screen readers follow.
+fn export(
+    document: &typst_layout::PagedDocument,
+    ident: &str,
+    created: jiff::Timestamp,
+    tagged: bool,
+) -> Result<Vec<u8>, PrintError> {
     let dt = created.to_zoned(jiff::tz::TimeZone::UTC).datetime();
     let timestamp = typst::foundations::Datetime::from_ymd_hms(
         dt.year() as i32,
@@ -71,11 +89,12 @@ pub fn render<T: Serialize>(
     let options = typst_pdf::PdfOptions {
         ident: Smart::Custom(ident.to_string()),
         timestamp,
+        tagged,
         ..typst_pdf::PdfOptions::default()
     };
-    let mut pdf = typst_pdf::pdf(&document, &options).map_err(|d| diagnostics(&d))?;
+    let mut pdf = typst_pdf::pdf(document, &options).map_err(|d| diagnostics(&d))?;
     quiet_suspects(&mut pdf);
-    Ok((pdf, pages))
+    Ok(pdf)
 }
 
 /// Blank out the catalog's `/Suspects false` (the default, so the meaning is unchanged) with

@@ -1,5 +1,7 @@
-//! The typst World: one embedded template, the data as `sys.inputs.data`, two bundled fonts, and
-//! no files at all.
+//! The typst World: one embedded template, the data as `sys.inputs` (`data`, and for a part of a
+//! pack `part`), two bundled fonts, and no files at all.
+
+use std::sync::LazyLock;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Dict, Duration, IntoValue};
@@ -13,29 +15,32 @@ static FONTS: [&[u8]; 2] = [
     include_bytes!("../fonts/NotoSans-Bold.ttf"),
 ];
 
+/// The fonts, parsed once and shared by every world (parts of a pack are laid out in parallel).
+static LOADED: LazyLock<(LazyHash<FontBook>, Vec<Font>)> = LazyLock::new(|| {
+    let fonts: Vec<Font> = FONTS
+        .iter()
+        .flat_map(|b| Font::iter(Bytes::new(*b)))
+        .collect();
+    (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
+});
+
 pub struct PrintWorld {
     library: LazyHash<Library>,
-    book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
     main: Source,
 }
 
 impl PrintWorld {
-    pub fn new(template: &str, data: String) -> PrintWorld {
-        let fonts: Vec<Font> = FONTS
-            .iter()
-            .flat_map(|b| Font::iter(Bytes::new(*b)))
-            .collect();
-        let book = FontBook::from_fonts(&fonts);
-        let mut inputs = Dict::new();
-        inputs.insert("data".into(), data.into_value());
+    /// A world whose main file is `template` and whose `sys.inputs` are `inputs`.
+    pub fn new(template: String, inputs: Vec<(&str, String)>) -> PrintWorld {
+        let mut dict = Dict::new();
+        for (name, value) in inputs {
+            dict.insert(name.into(), value.into_value());
+        }
         let path = VirtualPath::new("main.typ").expect("a valid virtual path");
         let id = RootedPath::new(VirtualRoot::Project, path).intern();
         PrintWorld {
-            library: LazyHash::new(Library::builder().with_inputs(inputs).build()),
-            book: LazyHash::new(book),
-            fonts,
-            main: Source::new(id, template.to_string()),
+            library: LazyHash::new(Library::builder().with_inputs(dict).build()),
+            main: Source::new(id, template),
         }
     }
 }
@@ -45,7 +50,7 @@ impl World for PrintWorld {
         &self.library
     }
     fn book(&self) -> &LazyHash<FontBook> {
-        &self.book
+        &LOADED.0
     }
     fn main(&self) -> FileId {
         self.main.id()
@@ -62,7 +67,7 @@ impl World for PrintWorld {
         Err(FileError::AccessDenied)
     }
     fn font(&self, index: usize) -> Option<Font> {
-        self.fonts.get(index).cloned()
+        LOADED.1.get(index).cloned()
     }
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         // Dates come in the data; `datetime.today()` would make output depend on the clock.

@@ -91,7 +91,6 @@ struct PackOut {
     /// `lantern verify --against` can check the journal against later.
     checkpoint: String,
     legend: Vec<(&'static str, &'static str)>,
-    people: Vec<PersonOut>,
     contacts: Vec<[String; 4]>,
     on_call: Vec<[String; 3]>,
     mar_days: Vec<String>,
@@ -464,7 +463,6 @@ impl App {
                 .to_string(),
             checkpoint: self.checkpoint()?.printed(),
             legend: LEGEND.to_vec(),
-            people: out_people,
             contacts,
             on_call,
             mar_days: (0..7)
@@ -475,7 +473,7 @@ impl App {
                 })
                 .collect(),
         };
-        let (pdf, pages) = lantern_print::render(Template::Pack, &data, &serial, now)
+        let (pdf, pages) = lantern_print::render_pack(&data, &out_people, &serial, now)
             .map_err(|e| AppError::Journal(lantern_journal::JournalError::corrupt("pack", e)))?;
         let record = PrintRecord {
             serial,
