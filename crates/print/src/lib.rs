@@ -1,6 +1,7 @@
 //! Printed packs and rotas as PDF: typst as a library, templates and fonts embedded, nothing read
 //! from disk or the network. The same data and the same time give the same bytes.
 
+mod join;
 mod pack;
 mod world;
 

@@ -1,9 +1,10 @@
 //! The downtime pack, laid out in parts and joined. One typst document for a whole service grew
 //! with every person (1.6–1.9 MB each while laid out, and laid out twice over for its page
 //! numbers and contents). Here the people are laid out in batches, with the forms and the MAR
-//! sheets, on every core at once, the memo cache trimmed after each part; the front (cover and
-//! contents) is laid out once the page each person starts on is known, and "Page X of Y" is laid
-//! over the joined pages last.
+//! sheets, on every core at once; each part is written as a PDF as soon as it is laid out and
+//! its layout let go, so what is held is a few parts' layout and the PDF bytes, never the whole
+//! pack's layout. The front (cover and contents) is laid out once the page each person starts on
+//! is known, and "Page X of Y" is laid over every page as the parts are joined.
 
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
@@ -13,7 +14,6 @@ use serde::Serialize;
 use serde_json::json;
 use typst::foundations::{Label, Selector};
 use typst::introspection::Introspector;
-use typst::layout::Point;
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
@@ -26,11 +26,19 @@ const BACK: &str = include_str!("../templates/pack/back.typ");
 const MAR: &str = include_str!("../templates/pack/mar.typ");
 const NUMBERS: &str = include_str!("../templates/pack/numbers.typ");
 
-/// People per part: small enough to spread a service over the cores and to keep what is held
-/// while laying out small, large enough that starting a part costs little beside it.
-const PEOPLE_PER_PART: usize = 10;
+/// People per part: enough that each part's own copy of the font subsets adds little to the
+/// file, few enough that a part's layout is small and the parts spread over the cores.
+const PEOPLE_PER_PART: usize = 40;
 /// Pages per part of the page numbers.
-const NUMBERS_PER_PART: usize = 400;
+const NUMBERS_PER_PART: usize = 500;
+
+/// A part laid out and written: its PDF, its page count, and the page (from 1) each person in
+/// it starts on.
+struct Part {
+    pdf: Vec<u8>,
+    pages: usize,
+    starts: Vec<usize>,
+}
 
 /// Render a downtime pack: `common` is the pack-wide data (`sys.inputs.data` in the templates),
 /// `people` everyone in it in contents order. Answers the PDF and its page count. The same data
@@ -53,17 +61,18 @@ pub fn render_pack<C: Serialize, P: Serialize + Sync>(
         parts.push((MAR, to_json(&json!({ "people": chunk }))?));
     }
     let rest = in_parallel(&parts, |(template, part)| {
-        compile(
+        let doc = compile(
             format!("{COMMON}\n{template}"),
             vec![("data", data.clone()), ("part", part.clone())],
-        )
+        )?;
+        written(&doc, ident, created)
     })?;
     // The page each person starts on, counted from the end of the front.
     let mut starts = Vec::with_capacity(people.len());
     let mut before = 0;
-    for doc in &rest[..batches] {
-        starts.extend(person_starts(doc)?.into_iter().map(|p| before + p));
-        before += doc.pages().len();
+    for part in &rest[..batches] {
+        starts.extend(part.starts.iter().map(|p| before + p));
+        before += part.pages;
     }
     if starts.len() != people.len() {
         return Err(PrintError(format!(
@@ -72,7 +81,7 @@ pub fn render_pack<C: Serialize, P: Serialize + Sync>(
             people.len()
         )));
     }
-    let after: usize = rest.iter().map(|d| d.pages().len()).sum();
+    let after: usize = rest.iter().map(|p| p.pages).sum();
     let front = compile(
         format!("{COMMON}\n{FRONT}"),
         vec![
@@ -83,42 +92,43 @@ pub fn render_pack<C: Serialize, P: Serialize + Sync>(
             ),
         ],
     )?;
-    let total = front.pages().len() + after;
+    // The front is written last-but-one with the pack's own identifier: the joined PDF keeps
+    // its catalog, metadata and identifier.
+    let front = Part {
+        pages: front.pages().len(),
+        pdf: export(&front, ident, created, false)?,
+        starts: vec![],
+    };
+    let total = front.pages + after;
     let ranges: Vec<(usize, usize)> = (0..total)
         .step_by(NUMBERS_PER_PART)
         .map(|from| (from, (from + NUMBERS_PER_PART).min(total)))
         .collect();
     let numbers = in_parallel(&ranges, |(from, to)| {
-        compile(
+        let doc = compile(
             NUMBERS.to_string(),
             vec![(
                 "part",
                 to_json(&json!({ "from": from, "to": to, "total": total }))?,
             )],
-        )
+        )?;
+        written(&doc, ident, created)
     })?;
-    let mut pages = typst::ecow::EcoVec::with_capacity(total);
-    let laid = std::iter::once(&front)
-        .chain(rest.iter())
-        .flat_map(|d| d.pages().iter());
-    let numbered = numbers.iter().flat_map(|d| d.pages().iter());
-    for (i, (page, number)) in laid.zip(numbered).enumerate() {
-        let mut page = page.clone();
-        page.frame.push_frame(Point::zero(), number.frame.clone());
-        page.number = i as u64 + 1;
-        pages.push(page);
-    }
-    if pages.len() != total {
-        return Err(PrintError(format!(
-            "the pack has {} pages but {total} page numbers",
-            pages.len()
-        )));
-    }
-    let info = typst::model::Document::info(&front).clone();
-    drop((front, rest, numbers));
     typst::comemo::evict(0);
-    let document = PagedDocument::new(pages, info);
-    Ok((export(&document, ident, created, false)?, total))
+    let pdfs: Vec<Vec<u8>> = std::iter::once(front).chain(rest).map(|p| p.pdf).collect();
+    let numbers: Vec<Vec<u8>> = numbers.into_iter().map(|p| p.pdf).collect();
+    let mut pdf = crate::join::join(&pdfs, &numbers)?;
+    crate::quiet_suspects(&mut pdf);
+    Ok((pdf, total))
+}
+
+/// A laid-out part written as a PDF, with where its people start.
+fn written(doc: &PagedDocument, ident: &str, created: jiff::Timestamp) -> Result<Part, PrintError> {
+    Ok(Part {
+        pages: doc.pages().len(),
+        starts: person_starts(doc)?,
+        pdf: export(doc, ident, created, false)?,
+    })
 }
 
 fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, PrintError> {
@@ -146,11 +156,11 @@ fn person_starts(doc: &PagedDocument) -> Result<Vec<usize>, PrintError> {
 /// trimmed after each job, so what is held stays that of a few parts, not of the whole pack.
 fn in_parallel<J: Sync>(
     jobs: &[J],
-    lay_out: impl Fn(&J) -> Result<PagedDocument, PrintError> + Sync,
-) -> Result<Vec<PagedDocument>, PrintError> {
+    lay_out: impl Fn(&J) -> Result<Part, PrintError> + Sync,
+) -> Result<Vec<Part>, PrintError> {
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<Option<Result<PagedDocument, PrintError>>>> =
+    let done: Mutex<Vec<Option<Result<Part, PrintError>>>> =
         Mutex::new((0..jobs.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..cores.min(jobs.len()) {

@@ -458,3 +458,65 @@ fn the_scheduled_print_writes_tomorrows_rotas_and_superseded_pages_to_the_hot_fo
     ));
     assert!(rota.contains("2026-11-23"), "tomorrow's rota");
 }
+
+/// A service large enough that its people are laid out in several parts, joined afterwards: the
+/// contents sends the reader to the page each person's pages start on, and every page is
+/// numbered "Page i of N" in one run across the joins.
+#[test]
+fn a_pack_of_many_parts_is_numbered_in_one_run_and_its_contents_finds_everyone() {
+    let d = tempfile::tempdir().unwrap();
+    lantern(d.path())
+        .env("LANTERN_NOW", NOW)
+        .args(["demo", "--people", "200"])
+        .assert()
+        .success();
+    let out = tempfile::tempdir().unwrap();
+    let pdf = out.path().join("pack.pdf");
+    let r = print(
+        d.path(),
+        &[
+            "pack",
+            "--service",
+            "riverside-homecare",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let people = r["people"].as_array().unwrap().len();
+    assert!(people > 80, "{people} people fill more than two parts");
+    let total = r["pages"].as_u64().unwrap() as usize;
+    let t = text(&pdf);
+    let pages: Vec<&str> = t.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+    assert_eq!(pages.len(), total);
+    for (i, page) in pages.iter().enumerate() {
+        assert!(
+            page.contains(&format!("Page {} of {total}", i + 1)),
+            "page {} is numbered in the run: {page}",
+            i + 1
+        );
+    }
+    // Every contents row: surname, given name, …, the page the person's pages start on.
+    let rows: Vec<(String, String, usize)> = pages
+        .iter()
+        .filter(|p| p.contains("Contents · Riverside Homecare"))
+        .flat_map(|p| p.lines())
+        .filter(|l| !l.contains("Riverside Homecare"))
+        .filter_map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            let page = words.last()?.parse().ok()?;
+            let first = words.first()?;
+            (words.len() >= 4 && first.chars().next()?.is_uppercase() && *first != "Page")
+                .then(|| (first.to_string(), words[1].to_string(), page))
+        })
+        .collect();
+    assert_eq!(rows.len(), people, "a contents row for everyone");
+    for (surname, given, page) in &rows {
+        let heading = pages[page - 1].lines().find(|l| !l.trim().is_empty()).unwrap();
+        assert!(
+            heading.contains(surname.as_str()) && heading.contains(given.as_str()),
+            "the contents sends {given} {surname} to page {page}, which starts {heading:?}"
+        );
+    }
+    // The last person in the contents is laid out in a later part than the first.
+    assert!(rows.last().unwrap().2 > rows[0].2 + 80);
+}
