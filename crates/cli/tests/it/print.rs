@@ -32,6 +32,20 @@ fn print(data: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Riverside Homecare's pack, written to `pdf`.
+fn print_pack(data: &Path, pdf: &Path) -> serde_json::Value {
+    print(
+        data,
+        &[
+            "pack",
+            "--service",
+            "riverside-homecare",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    )
+}
+
 fn text(pdf: &Path) -> String {
     let out = Command::new("pdftotext")
         .args(["-layout"])
@@ -107,16 +121,7 @@ fn the_pack_has_every_part_and_a_page_is_kept_as_png() {
     let d = demo_at(NOW);
     let out = tempfile::tempdir().unwrap();
     let pdf = out.path().join("pack.pdf");
-    let r = print(
-        d.path(),
-        &[
-            "pack",
-            "--service",
-            "riverside-homecare",
-            "--out",
-            pdf.to_str().unwrap(),
-        ],
-    );
+    let r = print_pack(d.path(), &pdf);
     let serial = r["serial"].as_str().unwrap();
     let pages = r["pages"].as_u64().unwrap();
     let t = text(&pdf);
@@ -303,16 +308,7 @@ fn a_change_supersedes_the_pack_reprints_only_those_pages_and_destruction_is_rec
     let d = demo_at(NOW);
     let out = tempfile::tempdir().unwrap();
     let pdf = out.path().join("pack.pdf");
-    let first = print(
-        d.path(),
-        &[
-            "pack",
-            "--service",
-            "riverside-homecare",
-            "--out",
-            pdf.to_str().unwrap(),
-        ],
-    );
+    let first = print_pack(d.path(), &pdf);
     let serial = first["serial"].as_str().unwrap().to_string();
     let status = print(d.path(), &["status"]);
     assert_eq!(
@@ -472,16 +468,7 @@ fn a_pack_of_many_parts_is_numbered_in_one_run_and_its_contents_finds_everyone()
         .success();
     let out = tempfile::tempdir().unwrap();
     let pdf = out.path().join("pack.pdf");
-    let r = print(
-        d.path(),
-        &[
-            "pack",
-            "--service",
-            "riverside-homecare",
-            "--out",
-            pdf.to_str().unwrap(),
-        ],
-    );
+    let r = print_pack(d.path(), &pdf);
     let people = r["people"].as_array().unwrap().len();
     assert!(people > 80, "{people} people fill more than two parts");
     let total = r["pages"].as_u64().unwrap() as usize;
@@ -511,7 +498,10 @@ fn a_pack_of_many_parts_is_numbered_in_one_run_and_its_contents_finds_everyone()
         .collect();
     assert_eq!(rows.len(), people, "a contents row for everyone");
     for (surname, given, page) in &rows {
-        let heading = pages[page - 1].lines().find(|l| !l.trim().is_empty()).unwrap();
+        let heading = pages[page - 1]
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap();
         assert!(
             heading.contains(surname.as_str()) && heading.contains(given.as_str()),
             "the contents sends {given} {surname} to page {page}, which starts {heading:?}"
