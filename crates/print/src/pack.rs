@@ -92,8 +92,7 @@ pub fn render_pack<C: Serialize, P: Serialize + Sync>(
             ),
         ],
     )?;
-    // The front is written last-but-one with the pack's own identifier: the joined PDF keeps
-    // its catalog, metadata and identifier.
+    // The joined PDF keeps the front's catalog, metadata and identifier.
     let front = Part {
         pages: front.pages().len(),
         pdf: export(&front, ident, created, false)?,
