@@ -33,34 +33,22 @@ impl Names {
 
     /// A member of staff's name (their id when unknown).
     pub fn staff(&self, id: &str) -> String {
-        self.staff
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+        named(&self.staff, id)
     }
 
     /// A person's name, with their birth date when another person shares it.
     pub fn person(&self, id: &str) -> String {
-        self.people
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+        named(&self.people, id)
     }
 
     /// A service's name.
     pub fn service(&self, id: &str) -> String {
-        self.services
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+        named(&self.services, id)
     }
 
     /// A dependency's name.
     pub fn dependency(&self, id: &str) -> String {
-        self.dependencies
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| id.to_string())
+        named(&self.dependencies, id)
     }
 
     /// Several ids as names, joined with commas.

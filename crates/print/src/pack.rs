@@ -116,9 +116,8 @@ pub fn render_pack<C: Serialize, P: Serialize + Sync>(
     typst::comemo::evict(0);
     let pdfs: Vec<Vec<u8>> = std::iter::once(front).chain(rest).map(|p| p.pdf).collect();
     let numbers: Vec<Vec<u8>> = numbers.into_iter().map(|p| p.pdf).collect();
-    let mut pdf = crate::join::join(&pdfs, &numbers)?;
-    crate::quiet_suspects(&mut pdf);
-    Ok((pdf, total))
+    // Each part's catalog had `/Suspects` blanked when it was written (see `export`).
+    Ok((crate::join::join(&pdfs, &numbers)?, total))
 }
 
 /// A laid-out part written as a PDF, with where its people start.

@@ -183,7 +183,10 @@ impl App {
         people: usize,
     ) -> Result<(App, DemoSummary), AppError> {
         let mut app = match App::open(dir, clock) {
-            Ok(app) => app,
+            Ok(app) => {
+                super::staging::clear_stale_beside(dir, "partial");
+                app
+            }
             Err(AppError::Journal(lantern_journal::JournalError::NotInitialised(_))) => {
                 // The whole demo is built aside and moved into place when complete.
                 let app = super::init::build_in_place(dir, clock, |d| {

@@ -13,28 +13,43 @@ impl Scratch {
     /// `.NAME.WHAT-PID` beside `near`; with `clear_stale`, leftovers of the same kind from an
     /// earlier process (incomplete by construction) are removed first.
     pub(crate) fn beside(near: &Path, what: &str, clear_stale: bool) -> Result<Scratch, AppError> {
-        let parent = near
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = near
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
+        let (parent, prefix) = staging_prefix(near, what);
         std::fs::create_dir_all(parent).map_err(AppError::io(parent))?;
-        let prefix = format!(".{name}.{what}-");
-        if clear_stale && let Ok(rd) = std::fs::read_dir(parent) {
-            for e in rd.flatten() {
-                if e.file_name().to_string_lossy().starts_with(&prefix) {
-                    let _ = std::fs::remove_dir_all(e.path());
-                }
-            }
+        if clear_stale {
+            clear_stale_beside(near, what);
         }
         let p = parent.join(format!("{prefix}{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&p);
         std::fs::create_dir_all(&p).map_err(AppError::io(&p))?;
         Ok(Scratch(p))
     }
+}
+
+/// Remove the staging directories (`what`) left beside `near` by a process killed part way: one
+/// killed after moving its node into place but before clearing its (then empty) staging leaves
+/// one beside a complete node.
+pub(crate) fn clear_stale_beside(near: &Path, what: &str) {
+    let (parent, prefix) = staging_prefix(near, what);
+    if let Ok(rd) = std::fs::read_dir(parent) {
+        for e in rd.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+}
+
+/// The directory staging beside `near` lives in, and the `.NAME.WHAT-` its names start with.
+fn staging_prefix<'a>(near: &'a Path, what: &str) -> (&'a Path, String) {
+    let parent = near
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = near
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    (parent, format!(".{name}.{what}-"))
 }
 
 impl Drop for Scratch {
