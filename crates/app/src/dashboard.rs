@@ -157,16 +157,42 @@ impl App {
         };
         let mut dash = Dashboard {
             org: self.org_name()?.unwrap_or_default(),
-            degraded: self
-                .degraded()?
-                .into_iter()
-                .map(|d| {
-                    Ok(self
-                        .journal
-                        .registered_dependency(d.as_str())?
-                        .map_or_else(|| d.to_string(), |x| x.name))
-                })
-                .collect::<Result<_, AppError>>()?,
+            degraded: {
+                let down = self.degraded()?;
+                let services = self.journal.services()?;
+                let mut ids: Vec<lantern_core::ids::DependencyId> =
+                    down.everywhere.iter().cloned().collect();
+                ids.extend(
+                    down.limited
+                        .iter()
+                        .map(|(_, d)| d.clone())
+                        .filter(|d| !down.everywhere.contains(d)),
+                );
+                ids.dedup();
+                ids.into_iter()
+                    .map(|d| {
+                        let name = self
+                            .journal
+                            .registered_dependency(d.as_str())?
+                            .map_or_else(|| d.to_string(), |x| x.name);
+                        let only: Vec<String> = down
+                            .only_in(&d)
+                            .iter()
+                            .map(|s| {
+                                services
+                                    .iter()
+                                    .find(|x| &x.id == s)
+                                    .map_or_else(|| s.to_string(), |x| x.name.clone())
+                            })
+                            .collect();
+                        Ok(if only.is_empty() {
+                            name
+                        } else {
+                            format!("{name} (in {} only)", only.join(", "))
+                        })
+                    })
+                    .collect::<Result<_, AppError>>()?
+            },
             disruptions,
             show_people: !matches!(scope, lantern_core::access::Scope::Nothing),
             services: vec![],

@@ -9,6 +9,7 @@ pub mod dashboard;
 mod directory;
 pub mod disruption;
 mod error;
+pub mod governance;
 mod history;
 pub mod interop;
 mod json;

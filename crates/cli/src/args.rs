@@ -3,6 +3,7 @@
 use crate::commands::admin::{ContactCmd, PartnerCmd, ServiceCmd, StaffCmd};
 use crate::commands::bench::BenchCmd;
 use crate::commands::disruption::{DependencyCmd, DisruptionCmd, EscalationCmd, LadderCmd};
+use crate::commands::governance::{AssetCmd, GovernanceCmd};
 use crate::commands::interop::{ExportCmd, IdentityCmd, ImportCmd, SourceCmd};
 use crate::commands::nodes::NodeCmd;
 use crate::commands::people::mei::MeiCmd;
@@ -197,6 +198,12 @@ pub enum Command {
     /// The quality improvement plan: actions from reviews, with owners, due dates and status.
     #[command(subcommand)]
     Qi(QiCmd),
+    /// The asset register (devices per service, their log, spares, the replacement programme).
+    #[command(subcommand)]
+    Asset(AssetCmd),
+    /// Governance across the registers: `lantern governance due`.
+    #[command(subcommand)]
+    Governance(GovernanceCmd),
     /// Reconciliation into the main record: the board, export for back-entry, confirm, set
     /// aside, and the no-loss check.
     #[command(subcommand)]

@@ -126,6 +126,8 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Review(c) => commands::recovery::reconcile::review(ctx, c),
         Command::Audit(c) => commands::recovery::reconcile::audit(ctx, c),
         Command::Qi(c) => commands::recovery::reconcile::qi(ctx, c),
+        Command::Asset(c) => commands::governance::asset(ctx, c),
+        Command::Governance(c) => commands::governance::governance(ctx, c),
         Command::Evidence {
             disruption,
             from,

@@ -240,3 +240,67 @@ pub struct ProbeResult {
     /// What happened, in words ("HTTP 500", "connection refused", "timed out after 500 ms").
     pub detail: String,
 }
+
+/// The dependencies down now: everywhere (set by hand, a failing probe, a disruption of every
+/// service they feed) and in one service only (a disruption limited to it). Readiness asks for
+/// a person's service, so a tablet failing in one home restricts nobody elsewhere — and a
+/// disruption for every service is never narrowed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Degraded {
+    /// Down for everyone.
+    pub everywhere: std::collections::BTreeSet<DependencyId>,
+    /// Down for one service's people only.
+    pub limited: std::collections::BTreeSet<(ServiceId, DependencyId)>,
+}
+
+impl Degraded {
+    /// What is down for the people of a service.
+    pub fn for_service(&self, service: &ServiceId) -> std::collections::BTreeSet<DependencyId> {
+        let mut out = self.everywhere.clone();
+        out.extend(
+            self.limited
+                .iter()
+                .filter(|(s, _)| s == service)
+                .map(|(_, d)| d.clone()),
+        );
+        out
+    }
+
+    /// Whether a dependency is down anywhere (the register's status).
+    pub fn anywhere(&self, dep: &DependencyId) -> bool {
+        self.everywhere.contains(dep) || self.limited.iter().any(|(_, d)| d == dep)
+    }
+
+    /// The services a dependency is down in, when only some are.
+    pub fn only_in(&self, dep: &DependencyId) -> Vec<ServiceId> {
+        if self.everywhere.contains(dep) {
+            return Vec::new();
+        }
+        self.limited
+            .iter()
+            .filter(|(_, d)| d == dep)
+            .map(|(s, _)| s.clone())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod degraded_tests {
+    use super::*;
+
+    #[test]
+    fn a_limited_disruption_counts_only_for_its_service_and_never_narrows_a_wider_one() {
+        let dev = DependencyId::parse("devices").unwrap();
+        let mc = ServiceId::parse("maple-court").unwrap();
+        let rv = ServiceId::parse("riverside-homecare").unwrap();
+        let mut d = Degraded::default();
+        d.limited.insert((mc.clone(), dev.clone()));
+        assert!(d.for_service(&mc).contains(&dev));
+        assert!(!d.for_service(&rv).contains(&dev));
+        assert!(d.anywhere(&dev));
+        assert_eq!(d.only_in(&dev), vec![mc.clone()]);
+        d.everywhere.insert(dev.clone());
+        assert!(d.for_service(&rv).contains(&dev), "a wider outage still counts");
+        assert!(d.only_in(&dev).is_empty());
+    }
+}

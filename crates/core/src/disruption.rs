@@ -142,6 +142,10 @@ pub struct Disruption {
     pub dependencies: Vec<DependencyId>,
     /// The services they feed (and so the people affected).
     pub services: Vec<ServiceId>,
+    /// Declared for one service only (a tablet failing in one home): its dependencies count as
+    /// down for that service's people and nobody else's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limited_to: Option<ServiceId>,
     /// How bad.
     pub severity: Severity,
     /// A drill (scenario test): marked everywhere and kept out of real figures.

@@ -390,6 +390,37 @@ pub enum Event {
         /// How (a call logged, a reply).
         note: String,
     },
+    /// A device was added to the asset register, or its details changed.
+    DeviceRecorded {
+        /// The device as it now stands.
+        device: crate::asset::Device,
+        /// Why it changed (empty when added).
+        #[serde(default)]
+        reason: String,
+    },
+    /// Something happened to a device: maintenance, a failure, a repair, retirement.
+    DeviceLogged {
+        /// Which device.
+        device: crate::ids::AssetId,
+        /// What happened.
+        entry: crate::asset::LogKind,
+        /// In words.
+        note: String,
+        /// The disruption declared for it, if one was.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        disruption: Option<DisruptionId>,
+    },
+    /// A failed device was replaced from the service's spares: the spare takes its place.
+    DeviceReplaced {
+        /// The device replaced (it is retired).
+        failed: crate::ids::AssetId,
+        /// The spare now in use.
+        spare: crate::ids::AssetId,
+        /// In words.
+        note: String,
+    },
+    /// The fewest spares of a kind a service keeps was set.
+    SparesMinimumSet(crate::asset::SparesMinimum),
 }
 
 impl Event {
@@ -445,6 +476,10 @@ impl Event {
             Event::ActionUpdated { .. } => "action_updated",
             Event::IntegrityAudited(_) => "integrity_audited",
             Event::ActionsScheduled { .. } => "actions_scheduled",
+            Event::DeviceRecorded { .. } => "device_recorded",
+            Event::DeviceLogged { .. } => "device_logged",
+            Event::DeviceReplaced { .. } => "device_replaced",
+            Event::SparesMinimumSet(_) => "spares_minimum_set",
         }
     }
 

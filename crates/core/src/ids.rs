@@ -59,6 +59,9 @@ fn parse_slug(s: &str) -> Result<String, FieldError> {
 }
 
 slug_id!(
+    /// A device in the asset register (its asset tag, such as `mc-tab-03`).
+    AssetId, "asset_id");
+slug_id!(
     /// A person supported.
     PersonId, "person_id");
 slug_id!(

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod account;
+pub mod asset;
 pub mod call;
 pub mod compose;
 pub mod decision_review;
@@ -15,6 +16,7 @@ pub mod downtime;
 pub mod duplicate;
 pub mod error;
 pub mod event;
+pub mod governance;
 pub mod ids;
 pub mod integrity;
 pub mod ladder;

@@ -191,6 +191,33 @@ impl Role {
         self != Role::Subcontractor
     }
 
+    /// Read the governance registers and what is due (auditors read, never write; subcontractors
+    /// and care staff have no part in them).
+    pub fn may_view_governance(self) -> bool {
+        matches!(
+            self,
+            Role::Coordinator
+                | Role::OnCallManager
+                | Role::RegisteredManager
+                | Role::QualityLead
+                | Role::Admin
+                | Role::Auditor
+        )
+    }
+
+    /// Keep the asset register: devices, their log, replacements from spares, spares minima
+    /// (a coordinator or on-call manager swaps a failed tablet at any hour).
+    pub fn may_manage_assets(self) -> bool {
+        matches!(
+            self,
+            Role::Coordinator
+                | Role::OnCallManager
+                | Role::RegisteredManager
+                | Role::QualityLead
+                | Role::Admin
+        )
+    }
+
     /// Record post-incident reviews and run the quality improvement plan.
     pub fn may_review(self) -> bool {
         matches!(

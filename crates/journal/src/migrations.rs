@@ -346,6 +346,34 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX p_audit_person ON p_audit (person, pos);
     "#,
+    // 12: the asset register: devices (the document, with status and when it failed as columns),
+    // each device's log, and the spares minimum per service and kind.
+    r#"
+    CREATE TABLE p_devices (
+        id        TEXT PRIMARY KEY,
+        service   TEXT NOT NULL,
+        status    TEXT NOT NULL,
+        failed_at TEXT,
+        doc       TEXT NOT NULL
+    );
+    CREATE INDEX p_devices_service ON p_devices (service);
+    CREATE TABLE p_device_log (
+        device     TEXT NOT NULL,
+        pos        INTEGER NOT NULL,
+        at         TEXT NOT NULL,
+        actor      TEXT NOT NULL,
+        entry      TEXT NOT NULL,
+        note       TEXT NOT NULL,
+        disruption TEXT,
+        PRIMARY KEY (device, pos)
+    );
+    CREATE TABLE p_spares_minimum (
+        service TEXT NOT NULL,
+        kind    TEXT NOT NULL,
+        doc     TEXT NOT NULL,
+        PRIMARY KEY (service, kind)
+    );
+    "#,
 ];
 
 /// Steps after which the projections are rebuilt from the events (a new column computed from

@@ -31,6 +31,9 @@ pub struct DeclareInput {
     pub started_at: Option<String>,
     /// Note.
     pub note: String,
+    /// Limit it to one service (its identifier): the dependencies count as down for that
+    /// service's people only.
+    pub service: Option<String>,
 }
 
 /// Figures over disruptions, drills kept apart.
@@ -158,6 +161,27 @@ impl App {
                 }
             }
         }
+        let limited_to = match input.service.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => {
+                let sid = ServiceId::parse(s).map_err(|e| e.in_record(rec).with_field("service"))?;
+                if !services.contains(&sid) {
+                    let names: Vec<&str> = services.iter().map(|s| s.as_str()).collect();
+                    return Err(FieldError::new(
+                        rec,
+                        "service",
+                        format!(
+                            "a service the affected dependencies feed ({})",
+                            names.join(", ")
+                        ),
+                        s,
+                    )
+                    .into());
+                }
+                services = vec![sid.clone()];
+                Some(sid)
+            }
+        };
         let id = match given {
             Some(id) => id,
             None => {
@@ -165,7 +189,11 @@ impl App {
                     .to_zoned(lantern_core::time::london())
                     .strftime("%Y%m%d-%H%M")
                     .to_string();
-                let base = &deps[0].as_str()[..deps[0].as_str().len().min(40)];
+                let first = match &limited_to {
+                    Some(s) => format!("{}-{s}", deps[0]),
+                    None => deps[0].to_string(),
+                };
+                let base = &first[..first.len().min(40)].trim_end_matches('-');
                 let mut n = 1;
                 loop {
                     let cand = format!(
@@ -189,6 +217,7 @@ impl App {
             title: title.to_string(),
             dependencies: deps,
             services,
+            limited_to,
             severity,
             drill: input.drill,
             started_at,

@@ -19,6 +19,8 @@ pub struct DependencyView {
     pub dependency: Dependency,
     /// Counted as down now (by hand, probe or declared disruption).
     pub degraded: bool,
+    /// When it is down only in some services (a disruption limited to one), which.
+    pub only_in: Vec<lantern_core::ids::ServiceId>,
     /// The latest recorded probe result.
     pub probe: Option<ProbeResult>,
     /// Consecutive probe failures.
@@ -106,7 +108,8 @@ impl App {
             .map(|d| {
                 let p = probes.iter().find(|p| p.dependency == d.id.as_str());
                 DependencyView {
-                    degraded: degraded.contains(&d.id),
+                    degraded: degraded.anywhere(&d.id),
+                    only_in: degraded.only_in(&d.id),
                     probe: p.map(|p| p.result.clone()),
                     failures: p.map_or(0, |p| p.failures),
                     since: p.map(|p| p.since.clone()),
@@ -139,7 +142,8 @@ impl App {
         channel: Channel,
         extra: &[DependencyId],
     ) -> Result<Option<DependencyId>, AppError> {
-        let degraded = self.degraded()?;
+        // Org-wide channels: a device down in one service does not take them down.
+        let degraded = self.degraded()?.everywhere;
         Ok(self
             .journal
             .dependency_register()?
@@ -157,6 +161,10 @@ pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
     struct Demo {
         dependencies: Vec<Dependency>,
         ladders: Vec<Ladder>,
+        #[serde(default)]
+        devices: Vec<lantern_core::asset::DeviceInput>,
+        #[serde(default)]
+        spares: Vec<lantern_core::asset::SparesMinimum>,
     }
     let d: Demo = from_json(
         "demo resilience",
@@ -172,5 +180,12 @@ pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
         l.validate()?;
         out.push(Event::LadderDefined(l));
     }
+    for dev in d.devices {
+        out.push(Event::DeviceRecorded {
+            device: dev.parse()?,
+            reason: String::new(),
+        });
+    }
+    out.extend(d.spares.into_iter().map(Event::SparesMinimumSet));
     Ok(out)
 }

@@ -2,14 +2,13 @@
 
 use crate::{Actor, App, AppError};
 use lantern_core::event::Event;
-use lantern_core::ids::DependencyId;
+use lantern_core::dependency::Degraded;
 use lantern_core::mei::{ALL_SECTIONS, SectionState};
 use lantern_core::readiness::{Outcome, Readiness, Restrictions, evaluate};
 use lantern_core::role::Role;
 use lantern_core::rules::HandoverPoint;
 use lantern_journal::NewEvent;
 use serde::Serialize;
-use std::collections::BTreeSet;
 
 /// A readiness check and what changed since the last recorded one.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -30,19 +29,27 @@ impl App {
     /// Dependencies degraded now.
     /// A dependency is degraded when set so by hand, when its probe has failed at least its
     /// threshold times in a row, or while a (real, not drill) disruption of it is declared or
-    /// stable.
-    pub fn degraded(&self) -> Result<BTreeSet<DependencyId>, AppError> {
-        let mut out: BTreeSet<DependencyId> = self
-            .journal
-            .dependencies()?
-            .into_iter()
-            .filter(|d| d.degraded)
-            .map(|d| d.id)
-            .collect();
-        out.extend(self.probe_failing()?);
+    /// stable — for everyone, or for one service's people when the disruption is limited to it.
+    pub fn degraded(&self) -> Result<Degraded, AppError> {
+        let mut out = Degraded::default();
+        out.everywhere.extend(
+            self.journal
+                .dependencies()?
+                .into_iter()
+                .filter(|d| d.degraded)
+                .map(|d| d.id),
+        );
+        out.everywhere.extend(self.probe_failing()?);
         for d in self.journal.open_disruptions()? {
             if d.stage.is_active() && !d.is_drill() {
-                out.extend(d.disruption.into_iter().flat_map(|d| d.dependencies));
+                if let Some(dis) = d.disruption {
+                    match dis.limited_to {
+                        Some(s) => out
+                            .limited
+                            .extend(dis.dependencies.into_iter().map(|d| (s.clone(), d))),
+                        None => out.everywhere.extend(dis.dependencies),
+                    }
+                }
             }
         }
         Ok(out)
@@ -81,6 +88,7 @@ impl App {
         rules: &lantern_core::rules::RuleSet,
     ) -> Result<Readiness, AppError> {
         let now = self.now();
+        let service = self.person(person)?.service;
         let held = self.journal.mei(person)?;
         let states: Vec<SectionState> = ALL_SECTIONS
             .iter()
@@ -91,7 +99,11 @@ impl App {
                     .unwrap_or(SectionState::missing(k))
             })
             .collect();
-        Ok(evaluate(rules, &states, &self.degraded()?))
+        Ok(evaluate(
+            rules,
+            &states,
+            &self.degraded()?.for_service(&service),
+        ))
     }
 
     /// Name the content that made each content rule fire, in its own words (the check a person
@@ -181,7 +193,7 @@ impl App {
             .filter(|p| p.is_active())
             .map(|p| {
                 let s = states.remove(&p.id).unwrap_or_default();
-                let r = evaluate(&rules.rule_set, &s, &degraded);
+                let r = evaluate(&rules.rule_set, &s, &degraded.for_service(&p.service));
                 (p, r)
             })
             .collect())
@@ -192,7 +204,7 @@ impl App {
     /// Readiness at every handover point for a person already loaded (the person page), reading
     /// each rule set once and no section twice.
     pub fn readiness_for_view(&self, view: &crate::PersonView) -> Result<Vec<Readiness>, AppError> {
-        let degraded = self.degraded()?;
+        let degraded = self.degraded()?.for_service(&view.person.service);
         let states: Vec<SectionState> = view
             .sections
             .iter()

@@ -151,6 +151,7 @@ pub fn run(ctx: &Ctx, cmd: &DisruptionCmd) -> anyhow::Result<ExitCode> {
             started_at,
             id,
             note,
+            service,
         } => app.declare_disruption(
             &actor,
             &DeclareInput {
@@ -161,6 +162,7 @@ pub fn run(ctx: &Ctx, cmd: &DisruptionCmd) -> anyhow::Result<ExitCode> {
                 drill: *drill,
                 started_at: started_at.clone(),
                 note: note.clone(),
+                service: service.clone(),
             },
         )?,
         DisruptionCmd::Status { id: None } => {
@@ -620,6 +622,10 @@ pub enum DisruptionCmd {
         /// Note.
         #[arg(long, default_value = "")]
         note: String,
+        /// Limit it to one service (its identifier, such as maple-court): the dependencies
+        /// count as down for that service's people only.
+        #[arg(long)]
+        service: Option<String>,
     },
     /// Every disruption with figures, or one in full (timeline, roles, playbook, escalations).
     Status {

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod backup;
 pub mod bench;
 pub mod disruption;
+pub mod governance;
 pub mod interop;
 pub mod journal;
 pub mod nodes;

@@ -5,6 +5,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod disruption;
+pub(crate) mod governance;
 pub(crate) mod interop;
 pub(crate) mod people;
 pub(crate) mod printing;
@@ -117,6 +118,10 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::IntegrityAudited(_)
         | Event::ActionsScheduled { .. }
         | Event::ActionUpdated { .. } => recovery::project(conn, at, ev)?,
+        Event::DeviceRecorded { .. }
+        | Event::DeviceLogged { .. }
+        | Event::DeviceReplaced { .. }
+        | Event::SparesMinimumSet(_) => governance::project(conn, at, ev)?,
     }
     Ok(!matches!(
         ev,

@@ -67,6 +67,9 @@ pub struct DeclareBody {
     started_at: Option<String>,
     #[serde(default)]
     note: String,
+    /// Limit it to one service (identifier): its dependencies count as down there only.
+    #[serde(default)]
+    service: Option<String>,
 }
 
 /// `POST /api/v1/disruptions`.
@@ -84,6 +87,7 @@ pub async fn declare(
         drill: b.drill,
         started_at: b.started_at,
         note: b.note,
+        service: b.service,
     };
     reply(
         state

@@ -51,6 +51,11 @@ fn list_page(
             )
         })
         .collect();
+    let services: Vec<(String, String)> = app
+        .services()?
+        .into_iter()
+        .map(|s| (s.id.to_string(), s.name))
+        .collect();
     let deps = app
         .dependency_register(&actor)?
         .into_iter()
@@ -58,7 +63,19 @@ fn list_page(
             (
                 d.dependency.id.to_string(),
                 d.dependency.name.clone(),
-                if d.degraded {
+                if !d.only_in.is_empty() {
+                    let only: Vec<String> = d
+                        .only_in
+                        .iter()
+                        .map(|s| {
+                            services
+                                .iter()
+                                .find(|(id, _)| id == s.as_str())
+                                .map_or_else(|| s.to_string(), |(_, n)| n.clone())
+                        })
+                        .collect();
+                    format!("DOWN in {} only", only.join(", "))
+                } else if d.degraded {
                     "DOWN".to_string()
                 } else {
                     "ok".to_string()
@@ -82,6 +99,7 @@ fn list_page(
         ),
         rows,
         deps,
+        services,
         error,
     })
 }
@@ -116,6 +134,7 @@ pub async fn declare(
         drill: get("drill") == "on",
         started_at: Some(get("started_at")).filter(|s| !s.is_empty()),
         note: get("note"),
+        service: Some(get("service")).filter(|s| !s.is_empty()),
     };
     state
         .run(move |app| -> Result<Response, AppError> {

@@ -17,6 +17,8 @@ pub struct DisruptionsPage {
     pub rows: Vec<(String, String, bool, String, String)>,
     /// Id, name, status word, criticality, owner, fallback, probe.
     pub deps: Vec<(String, String, String, String, String, String, String)>,
+    /// Id and name of every service (to limit a disruption to one).
+    pub services: Vec<(String, String)>,
     pub error: Option<String>,
 }
 

@@ -1,0 +1,235 @@
+//! The governance registers: the asset register (devices, their log, spares minima).
+
+use super::*;
+use crate::Journal;
+use lantern_core::asset::{Device, DeviceStatus, SparesMinimum};
+
+fn load(conn: &Connection, id: &str) -> Result<Option<(Device, Option<String>)>, JournalError> {
+    let row: Option<(String, Option<String>)> = conn
+        .prepare_cached("SELECT doc, failed_at FROM p_devices WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    row.map(|(doc, f)| {
+        Ok((
+            serde_json::from_str(&doc).map_err(|e| JournalError::corrupt("device", e))?,
+            f,
+        ))
+    })
+    .transpose()
+}
+
+/// Store a device, keeping when it failed while it stays failed.
+fn store(
+    conn: &Connection,
+    at: &At<'_>,
+    d: &Device,
+    before: Option<&(Device, Option<String>)>,
+) -> Result<(), JournalError> {
+    let failed_at = match (d.status, before) {
+        (DeviceStatus::Failed, Some((b, Some(f)))) if b.status == DeviceStatus::Failed => {
+            Some(f.clone())
+        }
+        (DeviceStatus::Failed, _) => Some(at.occurred_at.to_string()),
+        _ => None,
+    };
+    exec(
+        conn,
+        "INSERT OR REPLACE INTO p_devices (id, service, status, failed_at, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            d.id.as_str(),
+            d.service.as_str(),
+            d.status.as_str(),
+            failed_at,
+            json(d)
+        ],
+    )?;
+    Ok(())
+}
+
+fn log(
+    conn: &Connection,
+    at: &At<'_>,
+    device: &str,
+    entry: &str,
+    note: &str,
+    disruption: Option<&str>,
+) -> Result<(), JournalError> {
+    exec(
+        conn,
+        "INSERT INTO p_device_log (device, pos, at, actor, entry, note, disruption) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![device, at.pos, at.occurred_at, at.actor, entry, note, disruption],
+    )?;
+    Ok(())
+}
+
+/// Apply one event of this area to its projections (routed here by `projections::apply`).
+pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
+    match ev {
+        Event::DeviceRecorded { device, reason } => {
+            let before = load(conn, device.id.as_str())?;
+            store(conn, at, device, before.as_ref())?;
+            let entry = if before.is_some() {
+                "edited"
+            } else {
+                "registered"
+            };
+            log(conn, at, device.id.as_str(), entry, reason, None)?;
+        }
+        Event::DeviceLogged {
+            device,
+            entry,
+            note,
+            disruption,
+        } => {
+            let before = load(conn, device.as_str())?
+                .ok_or_else(|| rejected(ev, format!("no device {device} in the register")))?;
+            let mut d = before.0.clone();
+            d.status = entry.status_after(d.status);
+            store(conn, at, &d, Some(&before))?;
+            log(
+                conn,
+                at,
+                device.as_str(),
+                entry.as_str(),
+                note,
+                disruption.as_ref().map(|d| d.as_str()),
+            )?;
+        }
+        Event::DeviceReplaced {
+            failed,
+            spare,
+            note,
+        } => {
+            let old = load(conn, failed.as_str())?
+                .ok_or_else(|| rejected(ev, format!("no device {failed} in the register")))?;
+            let new = load(conn, spare.as_str())?
+                .ok_or_else(|| rejected(ev, format!("no device {spare} in the register")))?;
+            let mut o = old.0.clone();
+            o.status = DeviceStatus::Retired;
+            let mut n = new.0.clone();
+            n.status = DeviceStatus::InUse;
+            n.assigned_to = o.assigned_to.clone();
+            store(conn, at, &o, Some(&old))?;
+            store(conn, at, &n, Some(&new))?;
+            let with = |s: &str| {
+                if note.is_empty() {
+                    s.to_string()
+                } else {
+                    format!("{s}: {note}")
+                }
+            };
+            log(
+                conn,
+                at,
+                failed.as_str(),
+                "replaced",
+                &with(&format!("replaced by spare {spare}")),
+                None,
+            )?;
+            log(
+                conn,
+                at,
+                spare.as_str(),
+                "brought_into_use",
+                &with(&format!("in place of {failed}")),
+                None,
+            )?;
+        }
+        Event::SparesMinimumSet(m) => {
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_spares_minimum (service, kind, doc) VALUES (?1, ?2, ?3)",
+                params![m.service.as_str(), m.kind.as_str(), json(m)],
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A device with when it failed, if it is failed now.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct DeviceRow {
+    /// The device as it stands.
+    pub device: Device,
+    /// When it failed (RFC 3339), while it is failed.
+    pub failed_at: Option<String>,
+}
+
+/// One entry of a device's log.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct DeviceLogRow {
+    /// When it happened (RFC 3339).
+    pub at: String,
+    /// Who recorded it.
+    pub actor: String,
+    /// registered, edited, maintenance, failure, sent_for_repair, repaired, retired, replaced,
+    /// brought_into_use.
+    pub entry: String,
+    /// In words.
+    pub note: String,
+    /// The disruption declared for it, if one was.
+    pub disruption: Option<String>,
+}
+
+impl Journal {
+    /// Every device in the register, by service and asset tag.
+    pub fn devices(&self) -> Result<Vec<DeviceRow>, JournalError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT doc, failed_at FROM p_devices ORDER BY service, id")?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(doc, failed_at)| {
+                Ok(DeviceRow {
+                    device: serde_json::from_str(&doc)
+                        .map_err(|e| JournalError::corrupt("device", e))?,
+                    failed_at,
+                })
+            })
+            .collect()
+    }
+
+    /// One device.
+    pub fn device(&self, id: &str) -> Result<Option<DeviceRow>, JournalError> {
+        Ok(load(&self.conn, id)?.map(|(device, failed_at)| DeviceRow { device, failed_at }))
+    }
+
+    /// A device's log, oldest first.
+    pub fn device_log(&self, id: &str) -> Result<Vec<DeviceLogRow>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT at, actor, entry, note, disruption FROM p_device_log WHERE device = ?1 ORDER BY pos",
+        )?;
+        let rows = st
+            .query_map([id], |r| {
+                Ok(DeviceLogRow {
+                    at: r.get(0)?,
+                    actor: r.get(1)?,
+                    entry: r.get(2)?,
+                    note: r.get(3)?,
+                    disruption: r.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The spares minimum of every service and kind that has one.
+    pub fn spares_minima(&self) -> Result<Vec<SparesMinimum>, JournalError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT doc FROM p_spares_minimum ORDER BY service, kind")?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|doc| {
+                serde_json::from_str(&doc).map_err(|e| JournalError::corrupt("spares minimum", e))
+            })
+            .collect()
+    }
+}
