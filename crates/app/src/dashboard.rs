@@ -39,6 +39,9 @@ pub struct Dashboard {
     pub visits_total: usize,
     /// Readiness decisions due for review (overdue, or due within the day), soonest first.
     pub reviews: Vec<ReviewLine>,
+    /// Governance items overdue and due soon across the registers (for those who may see
+    /// governance).
+    pub governance: Option<crate::governance::due::DueCounts>,
 }
 
 /// A readiness decision due for review.
@@ -201,6 +204,7 @@ impl App {
             visits: vec![],
             visits_total: 0,
             reviews: vec![],
+            governance: self.governance_counts(actor)?,
         };
         if !dash.show_people {
             return Ok(dash);

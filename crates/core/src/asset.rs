@@ -491,6 +491,11 @@ mod tests {
         s.parse().unwrap()
     }
 
+    type Set = Box<dyn Fn(&mut DeviceInput)>;
+    fn set(f: impl Fn(&mut DeviceInput) + 'static) -> Set {
+        Box::new(f)
+    }
+
     #[test]
     fn a_device_is_read_and_each_bad_field_is_named() {
         let d = input().parse().unwrap();
@@ -504,15 +509,15 @@ mod tests {
         };
         assert_eq!(spare.parse().unwrap().status, DeviceStatus::Spare);
         for (f, set) in [
-            ("id", Box::new(|i: &mut DeviceInput| i.id = "Tab 1".into()) as Box<dyn Fn(&mut _)>),
-            ("kind", Box::new(|i| i.kind = "toaster".into())),
-            ("model", Box::new(|i| i.model = " ".into())),
-            ("end_of_life", Box::new(|i| i.end_of_life = "soon".into())),
-            ("end_of_life", Box::new(|i| i.end_of_life = "2022-01-01".into())),
-            ("battery_health", Box::new(|i| i.battery_health = "140".into())),
-            ("battery_cycles", Box::new(|i| i.battery_cycles = "-3".into())),
-            ("status", Box::new(|i| i.status = "lost".into())),
-            ("owner", Box::new(|i| i.owner = "".into())),
+            ("id", set(|i| i.id = "Tab 1".into())),
+            ("kind", set(|i| i.kind = "toaster".into())),
+            ("model", set(|i| i.model = " ".into())),
+            ("end_of_life", set(|i| i.end_of_life = "soon".into())),
+            ("end_of_life", set(|i| i.end_of_life = "2022-01-01".into())),
+            ("battery_health", set(|i| i.battery_health = "140".into())),
+            ("battery_cycles", set(|i| i.battery_cycles = "-3".into())),
+            ("status", set(|i| i.status = "lost".into())),
+            ("owner", set(|i| i.owner = "".into())),
         ] {
             let mut i = input();
             set(&mut i);

@@ -615,6 +615,7 @@ mod tests {
             actor: "amara".into(),
         };
         let ev = Event::DisruptionDeclared(Disruption {
+            limited_to: None,
             id: DisruptionId::parse("d-emar").unwrap(),
             title: "eMAR down".into(),
             dependencies: vec![],

@@ -10,6 +10,7 @@ mod auth;
 mod cache;
 mod disruption;
 mod error;
+mod governance;
 mod headers;
 mod health;
 mod home;

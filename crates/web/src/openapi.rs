@@ -91,6 +91,41 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             of::<Vec<lantern_app::AuditRow>>,
         ),
         ("get", "/api/v1/openapi.json") => ("This document", None, any_object),
+        ("get", "/api/v1/governance/due") => (
+            "Everything overdue or due soon across the governance registers, overdue first",
+            None,
+            of::<Vec<lantern_app::governance::due::DueLine>>,
+        ),
+        ("get", "/api/v1/assets") => (
+            "The asset register: devices and spares per service, and the replacement programme",
+            None,
+            of::<lantern_app::governance::assets::AssetRegister>,
+        ),
+        ("post", "/api/v1/assets") => (
+            "Add a device to the asset register, or change one (saying why)",
+            Some(of::<crate::governance::api::DeviceBody>),
+            of::<core::asset::Device>,
+        ),
+        ("get", "/api/v1/assets/{asset}") => (
+            "A device with its log, what is due and the spares that could replace it",
+            None,
+            of::<lantern_app::governance::assets::DeviceView>,
+        ),
+        ("post", "/api/v1/assets/{asset}/log") => (
+            "Record what happened to a device; a failure may declare a disruption limited to its service",
+            Some(of::<lantern_app::governance::assets::LogInput>),
+            of::<lantern_app::governance::assets::Logged>,
+        ),
+        ("post", "/api/v1/assets/{asset}/replace") => (
+            "Replace a device from its service's spares",
+            Some(of::<crate::governance::api::ReplaceBody>),
+            of::<core::asset::Device>,
+        ),
+        ("post", "/api/v1/spares") => (
+            "Set a service's spares minimum for a kind of device",
+            Some(of::<lantern_app::governance::assets::SparesInput>),
+            of::<core::asset::SparesMinimum>,
+        ),
         ("get", "/api/v1/dependencies") => (
             "The dependency register with status now",
             None,

@@ -44,6 +44,10 @@ pub enum Action {
     Evidence,
     /// Record reviews, run integrity audits, move improvement actions on.
     Review,
+    /// Read the governance registers and what is due across them.
+    ViewGovernance,
+    /// Keep the asset register.
+    ManageAssets,
 }
 
 /// Whether a role may perform an action. The domain rules live on [`Role`].
@@ -67,5 +71,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::RecordDowntime => role.may_record_downtime(),
         Action::Evidence => role.may_produce_evidence(),
         Action::Review => role.may_review(),
+        Action::ViewGovernance => role.may_view_governance(),
+        Action::ManageAssets => role.may_manage_assets(),
     }
 }

@@ -5,7 +5,7 @@
 use crate::auth::enforce;
 use crate::policy::Action;
 use crate::state::AppState;
-use crate::{admin, disruption, home, interop, people, printing, readiness, recovery};
+use crate::{admin, disruption, governance, home, interop, people, printing, readiness, recovery};
 use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, delete, get, post, put};
@@ -303,6 +303,96 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             "/qi/{action}",
             Review,
             post(recovery::pages::update),
+        ),
+        (
+            Method::GET,
+            "/governance",
+            ViewGovernance,
+            get(governance::pages::governance),
+        ),
+        (
+            Method::GET,
+            "/governance/assets",
+            ViewGovernance,
+            get(governance::pages::assets),
+        ),
+        (
+            Method::POST,
+            "/governance/assets",
+            ManageAssets,
+            post(governance::pages::add_device),
+        ),
+        (
+            Method::GET,
+            "/governance/assets/{asset}",
+            ViewGovernance,
+            get(governance::pages::device),
+        ),
+        (
+            Method::POST,
+            "/governance/assets/{asset}",
+            ManageAssets,
+            post(governance::pages::edit_device),
+        ),
+        (
+            Method::POST,
+            "/governance/assets/{asset}/log",
+            ManageAssets,
+            post(governance::pages::log_device),
+        ),
+        (
+            Method::POST,
+            "/governance/assets/{asset}/replace",
+            ManageAssets,
+            post(governance::pages::replace_device),
+        ),
+        (
+            Method::POST,
+            "/governance/spares",
+            ManageAssets,
+            post(governance::pages::set_spares),
+        ),
+        (
+            Method::GET,
+            "/api/v1/governance/due",
+            ViewGovernance,
+            get(governance::api::due),
+        ),
+        (
+            Method::GET,
+            "/api/v1/assets",
+            ViewGovernance,
+            get(governance::api::list),
+        ),
+        (
+            Method::POST,
+            "/api/v1/assets",
+            ManageAssets,
+            post(governance::api::record),
+        ),
+        (
+            Method::GET,
+            "/api/v1/assets/{asset}",
+            ViewGovernance,
+            get(governance::api::show),
+        ),
+        (
+            Method::POST,
+            "/api/v1/assets/{asset}/log",
+            ManageAssets,
+            post(governance::api::log),
+        ),
+        (
+            Method::POST,
+            "/api/v1/assets/{asset}/replace",
+            ManageAssets,
+            post(governance::api::replace),
+        ),
+        (
+            Method::POST,
+            "/api/v1/spares",
+            ManageAssets,
+            post(governance::api::spares),
         ),
         (
             Method::GET,

@@ -38,6 +38,9 @@ impl Nav {
         if r.may_view_disruptions() {
             links.push(("/qi", "Improvement plan"));
         }
+        if r.may_view_governance() {
+            links.push(("/governance", "Governance"));
+        }
         if r.may_print() {
             links.push(("/printing", "Printing"));
         }
@@ -205,6 +208,10 @@ impl DoneQuery {
             "audited" => "Integrity audit recorded.",
             "action" => "Action updated.",
             "identity" => "Identity conflict resolved and recorded.",
+            "device" => "Device saved in the asset register.",
+            "logged" => "Recorded in the device's log.",
+            "replaced" => "Replaced from spares: this spare is now in use and the device it replaced is retired.",
+            "spares" => "Spares minimum set.",
             _ => return None,
         };
         Some(m.to_string())

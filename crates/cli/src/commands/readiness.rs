@@ -27,6 +27,12 @@ pub fn dashboard(ctx: &Ctx, handover: &str) -> anyhow::Result<ExitCode> {
     for x in &d.disruptions {
         println!("Disruption {} {} {}", x.id, x.stage, x.title);
     }
+    if let Some(g) = d.governance {
+        println!(
+            "Governance: {} overdue and {} due soon across the registers (lantern governance due).",
+            g.overdue, g.due_soon
+        );
+    }
     if !d.show_people {
         println!(
             "Your role has access to evidence and the audit log, not to people's essential information."

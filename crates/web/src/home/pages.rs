@@ -150,7 +150,11 @@ pub async fn dashboard(
             let actor = user.actor();
             let scope = app.scope(&actor)?;
             // Roles with the same scope may differ in whether they see disruptions.
-            let key = format!("{scope:?}|{}", user.staff.role.may_view_disruptions());
+            let key = format!(
+                "{scope:?}|{}|{}",
+                user.staff.role.may_view_disruptions(),
+                user.staff.role.may_view_governance()
+            );
             let version = app.data_version()?;
             let minute = app.now().as_second().div_euclid(60);
             let mine = cache.last_write(&user.account.username.to_string());

@@ -43,6 +43,7 @@ fn fill(path: &str) -> String {
         .replace("{file}", "lantern.css")
         .replace("{escalation}", "esc-1")
         .replace("{action}", "qi-none")
+        .replace("{asset}", "mc-tab-01")
 }
 
 #[tokio::test]

@@ -1,0 +1,7 @@
+//! Governance: the registers (the asset register so far) and what is due across them.
+//! Pages, their JSON API and their view models side by side; the route table
+//! (`crate::route_table`) says which route reaches which handler.
+
+pub(crate) mod api;
+pub(crate) mod pages;
+pub(crate) mod view;

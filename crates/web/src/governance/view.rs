@@ -1,0 +1,124 @@
+//! Page models of the governance area: plain data prepared for the askama templates.
+#![allow(missing_docs)]
+
+use crate::view::{FormError, Nav};
+use askama::Template;
+use lantern_app::governance::assets::{AssetRegister, DeviceView};
+use lantern_app::governance::due::{DueCounts, DueLine};
+
+/// What was typed into the one form that was refused, and why, so the page shows it again.
+#[derive(Clone, Debug, Default)]
+pub struct Typed {
+    /// Which form.
+    pub form: String,
+    /// Its fields as sent.
+    pub values: Vec<(String, String)>,
+    /// The errors, by field.
+    pub errors: Vec<FormError>,
+}
+
+impl Typed {
+    /// A refused form with its error.
+    pub fn refused(form: &str, values: Vec<(String, String)>, e: &lantern_app::AppError) -> Typed {
+        Typed {
+            form: form.into(),
+            values,
+            errors: vec![FormError::from_app(form, e)],
+        }
+    }
+}
+
+macro_rules! typed_forms {
+    ($($t:ty),*) => {$(
+        #[allow(dead_code)]
+        impl $t {
+            /// What was typed into a field of a form (empty unless that form was refused).
+            pub fn v(&self, form: &str, field: &str) -> String {
+                if self.typed.form != form {
+                    return String::new();
+                }
+                crate::view::field(&self.typed.values, field)
+            }
+            /// What was typed, or a default when the form is fresh.
+            pub fn v_or(&self, form: &str, field: &str, default: &str) -> String {
+                if self.typed.form == form {
+                    crate::view::field(&self.typed.values, field)
+                } else {
+                    default.to_string()
+                }
+            }
+            /// Whether a choice was the one typed.
+            pub fn is(&self, form: &str, field: &str, value: &str) -> bool {
+                self.v(form, field) == value
+            }
+            /// The error of a field, if any.
+            pub fn e(&self, form: &str, field: &str) -> Option<String> {
+                crate::view::err_for(&self.typed.errors, form, field)
+            }
+            /// The errors, for the summary at the top.
+            pub fn errors(&self) -> &[FormError] {
+                &self.typed.errors
+            }
+            /// The id of a field, for the summary's links.
+            pub fn anchor(&self, e: &FormError) -> String {
+                if e.field.is_empty() {
+                    format!("{}-form", e.form)
+                } else {
+                    format!("{}-{}", e.form, e.field)
+                }
+            }
+        }
+    )*};
+}
+
+/// The governance page: what is due across the registers.
+#[derive(Template)]
+#[template(path = "governance.html")]
+pub struct GovernancePage {
+    pub nav: Option<Nav>,
+    pub counts: DueCounts,
+    pub due: Vec<DueLine>,
+}
+
+/// The asset register.
+#[derive(Template)]
+#[template(path = "assets.html")]
+pub struct AssetsPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub register: AssetRegister,
+    /// Service id and name (form choices).
+    pub services: Vec<(String, String)>,
+    /// Staff id and name (form choices).
+    pub staff: Vec<(String, String)>,
+    /// Device kinds as stored and in words.
+    pub kinds: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+/// One device.
+#[derive(Template)]
+#[template(path = "device.html")]
+pub struct DevicePage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub v: DeviceView,
+    /// The device written back into the edit form's fields.
+    pub current: lantern_app::core::asset::DeviceInput,
+    /// Dependencies a failure may declare a disruption of (id, name), devices first.
+    pub dependencies: Vec<(String, String)>,
+    pub services: Vec<(String, String)>,
+    pub staff: Vec<(String, String)>,
+    pub kinds: Vec<(String, String)>,
+    /// Statuses as stored and in words.
+    pub statuses: Vec<(String, String)>,
+    /// Log entries as stored and in words.
+    pub entries: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+typed_forms!(AssetsPage, DevicePage);
