@@ -175,6 +175,27 @@ impl App {
             let p = p.trim();
             // Someone outside the recorder's reach is "not a person" to them, as everywhere.
             match self.ensure_in_reach(actor, p).ok() {
+                Some(person)
+                    if v
+                        .disruption
+                        .as_ref()
+                        .and_then(|d| d.limited_to.as_ref())
+                        .is_some_and(|s| s != &person.service) =>
+                {
+                    let only = v
+                        .disruption
+                        .as_ref()
+                        .and_then(|d| d.limited_to.as_ref())
+                        .map(|s| s.to_string())
+                        .unwrap_or_default();
+                    return Err(FieldError::new(
+                        &rec,
+                        format!("people[{i}]"),
+                        format!("a person of {only}, the one service this disruption affects"),
+                        p,
+                    )
+                    .into());
+                }
                 Some(person) if !people.contains(&person.id) => people.push(person.id),
                 Some(_) => {}
                 None => {

@@ -670,3 +670,94 @@ fn background_refreshes_do_not_keep_an_idle_session_open() {
         "used by the person ten minutes ago: still open"
     );
 }
+
+#[test]
+fn a_disruption_limited_to_one_service_restricts_that_services_people_and_nobody_elses() {
+    use lantern_app::core::readiness::Outcome;
+    use lantern_app::disruption::lifecycle::DeclareInput;
+    let (_d, mut app) = demo();
+    let lead = app.actor(Some("s-nadia-ali"), "t").unwrap();
+    // A rule that only applies while devices are down: medication confirmed by anything but
+    // a visit pauses medication support.
+    let mut rs = app.rule_set("routine-visit", None).unwrap().rule_set;
+    rs.rules.push(lantern_app::core::rules::Rule {
+        id: "devices-down-medication".into(),
+        section: lantern_app::core::mei::SectionKind::Medication,
+        when: {
+            use lantern_app::core::mei::SectionStatus::*;
+            vec![Confirmed, Stale, Missing, Disputed]
+        },
+        not_confirmed_via: vec![],
+        when_content: vec![],
+        only_when_degraded: Some(lantern_app::core::ids::DependencyId::parse("devices").unwrap()),
+        effect: lantern_app::core::rules::Effect::Restrict {
+            paused_tasks: vec!["medication from the eMAR".into()],
+            staffing: vec![],
+            actions: vec!["Use the printed MAR".into()],
+        },
+        message: "Devices down: medication from the paper MAR".into(),
+    });
+    app.publish_rule_set(
+        &lead,
+        "routine-visit",
+        &serde_json::to_string(&rs.rules).unwrap(),
+        "Devices down: paper MAR",
+    )
+    .unwrap();
+    let everyone = app.caseload_readiness("routine-visit").unwrap();
+    let fired = |all: &[(lantern_app::core::person::Person, lantern_app::core::readiness::Readiness)],
+                 service: &str| {
+        all.iter()
+            .filter(|(p, _)| p.service.as_str() == service)
+            .filter(|(_, r)| r.reasons.iter().any(|x| x.rule == "devices-down-medication"))
+            .count()
+    };
+    assert_eq!(fired(&everyone, "maple-court"), 0, "nothing is down yet");
+    let v = app
+        .declare_disruption(
+            &lead,
+            &DeclareInput {
+                title: "Tablet failed".into(),
+                dependencies: vec!["devices".into()],
+                service: Some("maple-court".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let after = app.caseload_readiness("routine-visit").unwrap();
+    let in_maple = after
+        .iter()
+        .filter(|(p, _)| p.service.as_str() == "maple-court")
+        .count();
+    assert!(in_maple > 0);
+    assert!(fired(&after, "maple-court") > 0, "Maple Court goes to paper");
+    assert_eq!(fired(&after, "riverside-homecare"), 0, "Riverside does not");
+    assert_eq!(fired(&after, "willow-house"), 0, "Willow House does not");
+    // Each person's own check agrees with the caseload (the person page and the API).
+    for (p, r) in &after {
+        assert_eq!(
+            &app.evaluate_readiness(&Actor::LocalOperator("t".into()), p.id.as_str(), "routine-visit")
+                .unwrap(),
+            r,
+            "{}",
+            p.id
+        );
+        if p.service.as_str() != "maple-court" {
+            assert_ne!(r.outcome, Outcome::DoNotStart, "{}", p.id);
+        }
+    }
+    // Limited to a service the dependency does not feed is refused, naming the field.
+    let e = app
+        .declare_disruption(
+            &lead,
+            &DeclareInput {
+                title: "Call monitoring down in Maple Court".into(),
+                dependencies: vec!["call-monitoring".into()],
+                service: Some("maple-court".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("field `service`"), "{e}");
+    assert_eq!(v.disruption.unwrap().services.len(), 1);
+}

@@ -18,6 +18,7 @@ mod print;
 mod reconcile;
 mod rules;
 mod s1;
+mod s6;
 mod scope;
 mod support;
 mod sync;
