@@ -487,7 +487,7 @@ const EVERY_PAGE = ['/', '/people', '/people?page=2', '/people/p-edith-marlow', 
   '/people/p-edith-marlow/check/routine-visit', ...['risks', 'medication', 'mobility', 'communication', 'consent', 'escalation']
     .map((s) => `/people/p-edith-marlow/mei/${s}/edit`),
   '/disruptions', '/rules', '/rules/rapid-start', '/audit', '/audit?break_glass=1', '/printing', '/qi', '/interop',
-  '/account/password', '/evidence/check'];
+  '/account/password', '/evidence/check', '/governance', '/governance/assets', '/governance/assets/mc-tab-03'];
 
 for (const phone of [false, true]) {
   test(`every page passes axe on a ${phone ? 'phone' : 'desktop'}`, async () => {
@@ -533,5 +533,45 @@ test('rules are changed through fields and previewed on a person before publishi
   await page.click('#publish-rules');
   await page.waitForLoadState('load');
   assert.match(await page.textContent('#current-rules'), /When mobility and falls is [^:]*: do not start/);
+  await context.close();
+});
+
+test('S6 in the browser: a tablet fails in Maple Court, a disruption for Maple Court only, the spare takes over', async () => {
+  const { context, page } = await signIn('nadia', { phone: true });
+  await page.goto(`${base}/governance`);
+  await axe(page, 'governance page (phone)');
+  assert.match(await page.textContent('#due'), /tablet mc-tab-03: battery health 71%/);
+  await page.goto(`${base}/governance/assets/mc-tab-03`);
+  await axe(page, 'device page (phone)');
+  // A failure with no note is refused, keeping what was chosen and typed.
+  await page.check('#entry-failure');
+  await page.fill('#log-at', '2026-12-01T08:05');
+  await page.selectOption('#log-declare_dependency', 'devices');
+  await page.click('#log-form button[type=submit]');
+  await page.waitForLoadState('load');
+  await assertRefusedAndKept(page, {
+    href: '#log-note',
+    maxY: 900,
+    kept: { '#log-at': '2026-12-01T08:05', '#log-declare_dependency': 'devices' },
+  });
+  assert.ok(await page.isChecked('#entry-failure'), 'the choice is kept');
+  await axe(page, 'device page with a refused record (phone)');
+  await page.fill('#log-note', 'Battery swelled during the 08:00 medication round');
+  await page.fill('#log-at', '');
+  await page.click('#log-form button[type=submit]');
+  await page.waitForLoadState('load');
+  assert.match(page.url(), /\/disruptions\/devices-maple-court-/);
+  assert.match(await page.textContent('h1'), /Tablet mc-tab-03 failed in Maple Court Supported Living/);
+  // Replaced from the spare.
+  await page.goto(`${base}/governance/assets/mc-tab-03`);
+  await page.selectOption('#replace-spare', 'mc-tab-04');
+  await page.click('#replace-form button[type=submit]');
+  await page.waitForLoadState('load');
+  assert.match(page.url(), /\/governance\/assets\/mc-tab-04\?done=replaced/);
+  assert.match(await page.textContent('#device-status'), /IN USE/);
+  await page.goto(`${base}/governance/assets`);
+  assert.match(await page.textContent('#spares-table'), /BELOW MINIMUM/);
+  await axe(page, 'asset register after the replacement (phone)');
+  await page.screenshot({ path: join(shots, 'asset-register-phone.png'), fullPage: false });
   await context.close();
 });

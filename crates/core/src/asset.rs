@@ -190,9 +190,8 @@ impl DeviceInput {
         let kind = DeviceKind::parse(&rec, "kind", &self.kind)?;
         crate::text::required(&rec, "model", &self.model, 200)?;
         crate::text::required(&rec, "serial", &self.serial, 100)?;
-        let date = |field: &str, s: &str| {
-            crate::time::parse_date(field, s).map_err(|e| e.in_record(&rec))
-        };
+        let date =
+            |field: &str, s: &str| crate::time::parse_date(field, s).map_err(|e| e.in_record(&rec));
         let bought = match self.bought.trim() {
             "" => None,
             s => Some(date("bought", s)?),
@@ -286,7 +285,12 @@ pub fn check_replacement(failed: &Device, spare: &Device) -> Result<(), FieldErr
         ));
     }
     if spare.id == failed.id {
-        return Err(FieldError::new(&rec, "spare", "another device", spare.id.as_str()));
+        return Err(FieldError::new(
+            &rec,
+            "spare",
+            "another device",
+            spare.id.as_str(),
+        ));
     }
     if spare.status != DeviceStatus::Spare {
         return Err(FieldError::new(
@@ -455,9 +459,10 @@ pub fn programme(
                 s.held,
                 s.minimum
             ),
-            owner: s.owner.clone().unwrap_or_else(|| {
-                StaffId::parse("unassigned").expect("a valid identifier")
-            }),
+            owner: s
+                .owner
+                .clone()
+                .unwrap_or_else(|| StaffId::parse("unassigned").expect("a valid identifier")),
             due: today,
             state: DueState::Overdue,
         });

@@ -300,7 +300,10 @@ mod degraded_tests {
         assert!(d.anywhere(&dev));
         assert_eq!(d.only_in(&dev), vec![mc.clone()]);
         d.everywhere.insert(dev.clone());
-        assert!(d.for_service(&rv).contains(&dev), "a wider outage still counts");
+        assert!(
+            d.for_service(&rv).contains(&dev),
+            "a wider outage still counts"
+        );
         assert!(d.only_in(&dev).is_empty());
     }
 }

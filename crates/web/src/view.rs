@@ -210,7 +210,9 @@ impl DoneQuery {
             "identity" => "Identity conflict resolved and recorded.",
             "device" => "Device saved in the asset register.",
             "logged" => "Recorded in the device's log.",
-            "replaced" => "Replaced from spares: this spare is now in use and the device it replaced is retired.",
+            "replaced" => {
+                "Replaced from spares: this spare is now in use and the device it replaced is retired."
+            }
             "spares" => "Spares minimum set.",
             _ => return None,
         };

@@ -176,8 +176,7 @@ impl App {
             // Someone outside the recorder's reach is "not a person" to them, as everywhere.
             match self.ensure_in_reach(actor, p).ok() {
                 Some(person)
-                    if v
-                        .disruption
+                    if v.disruption
                         .as_ref()
                         .and_then(|d| d.limited_to.as_ref())
                         .is_some_and(|s| s != &person.service) =>

@@ -164,7 +164,8 @@ impl App {
         let limited_to = match input.service.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(s) => {
-                let sid = ServiceId::parse(s).map_err(|e| e.in_record(rec).with_field("service"))?;
+                let sid =
+                    ServiceId::parse(s).map_err(|e| e.in_record(rec).with_field("service"))?;
                 if !services.contains(&sid) {
                     let names: Vec<&str> = services.iter().map(|s| s.as_str()).collect();
                     return Err(FieldError::new(

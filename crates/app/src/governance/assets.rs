@@ -199,7 +199,9 @@ impl App {
     }
 
     /// The replacement programme as the core rule gives it (every service).
-    pub(crate) fn asset_programme(&self) -> Result<Vec<lantern_core::governance::DueItem>, AppError> {
+    pub(crate) fn asset_programme(
+        &self,
+    ) -> Result<Vec<lantern_core::governance::DueItem>, AppError> {
         let rows = self.journal.devices()?;
         let devices: Vec<Device> = rows.iter().map(|r| r.device.clone()).collect();
         let failed = |id: &AssetId| {
@@ -231,7 +233,12 @@ impl App {
             .map(|s| {
                 let mut mine: Vec<&lantern_journal::DeviceRow> =
                     rows.iter().filter(|r| r.device.service == s.id).collect();
-                mine.sort_by_key(|r| (r.device.status == DeviceStatus::Retired, r.device.id.clone()));
+                mine.sort_by_key(|r| {
+                    (
+                        r.device.status == DeviceStatus::Retired,
+                        r.device.id.clone(),
+                    )
+                });
                 ServiceAssets {
                     id: s.id.to_string(),
                     name: s.name.clone(),
@@ -306,7 +313,13 @@ impl App {
             .map(|s| {
                 (
                     s.id.to_string(),
-                    format!("{} {} ({}, serial {})", s.kind.word(), s.id, s.model, s.serial),
+                    format!(
+                        "{} {} ({}, serial {})",
+                        s.kind.word(),
+                        s.id,
+                        s.model,
+                        s.serial
+                    ),
                 )
             })
             .collect();
@@ -321,10 +334,22 @@ impl App {
 
     fn check_refs(&self, rec: &str, service: &ServiceId, owner: &StaffId) -> Result<(), AppError> {
         if !self.journal.services()?.iter().any(|s| &s.id == service) {
-            return Err(FieldError::new(rec, "service", "a service of this organisation", service.as_str()).into());
+            return Err(FieldError::new(
+                rec,
+                "service",
+                "a service of this organisation",
+                service.as_str(),
+            )
+            .into());
         }
         if self.journal.staff_member(owner.as_str())?.is_none() {
-            return Err(FieldError::new(rec, "owner", "a member of staff (lantern staff list)", owner.as_str()).into());
+            return Err(FieldError::new(
+                rec,
+                "owner",
+                "a member of staff (lantern staff list)",
+                owner.as_str(),
+            )
+            .into());
         }
         Ok(())
     }
@@ -346,7 +371,13 @@ impl App {
         }
         lantern_core::text::optional(&rec, "reason", reason, 2_000)?;
         if existing.is_some_and(|e| e.device == d) {
-            return Err(FieldError::new(&rec, "id", "a change to the device's details (nothing differs from the register)", d.id.as_str()).into());
+            return Err(FieldError::new(
+                &rec,
+                "id",
+                "a change to the device's details (nothing differs from the register)",
+                d.id.as_str(),
+            )
+            .into());
         }
         self.journal.append(
             NewEvent::now(
@@ -377,7 +408,13 @@ impl App {
         let d = row.device;
         let entry = LogKind::parse(&rec, "entry", &input.entry)?;
         if d.status == DeviceStatus::Retired {
-            return Err(FieldError::new(&rec, "device", "a device still in the register's service (this one is retired)", id).into());
+            return Err(FieldError::new(
+                &rec,
+                "device",
+                "a device still in the register's service (this one is retired)",
+                id,
+            )
+            .into());
         }
         if matches!(entry, LogKind::Failure) {
             lantern_core::text::required(&rec, "note", &input.note, 5_000)?;
@@ -386,9 +423,12 @@ impl App {
         let now = self.now();
         let at = match input.at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => {
-                let t = lantern_core::time::parse_instant("at", s).map_err(|e| e.in_record(&rec))?;
+                let t =
+                    lantern_core::time::parse_instant("at", s).map_err(|e| e.in_record(&rec))?;
                 if t > now {
-                    return Err(FieldError::new(&rec, "at", "a time that is not in the future", s).into());
+                    return Err(
+                        FieldError::new(&rec, "at", "a time that is not in the future", s).into(),
+                    );
                 }
                 Some(t)
             }
@@ -400,41 +440,48 @@ impl App {
             .map(str::trim)
             .filter(|s| !s.is_empty());
         if dependency.is_some() && entry != LogKind::Failure {
-            return Err(FieldError::new(&rec, "declare_dependency", "a disruption declared only for a failure", input.entry.as_str()).into());
+            return Err(FieldError::new(
+                &rec,
+                "declare_dependency",
+                "a disruption declared only for a failure",
+                input.entry.as_str(),
+            )
+            .into());
         }
         let disruption: Option<DisruptionId> = match dependency {
             Some(dep) => {
                 let names = self.names(false)?;
-                let v = self.declare_disruption(
-                    actor,
-                    &DeclareInput {
-                        title: format!(
-                            "{} {} failed in {}",
-                            lantern_core::text::sentence(d.kind.word()),
-                            d.id,
-                            names.service(d.service.as_str())
-                        ),
-                        dependencies: vec![dep.to_string()],
-                        severity: "major".into(),
-                        started_at: at.map(|t| t.to_string()),
-                        note: input.note.trim().to_string(),
-                        service: Some(d.service.to_string()),
-                        ..Default::default()
-                    },
-                )
-                .map_err(|e| match e {
-                    AppError::Invalid(f) if f.field == "dependencies[0]" => {
-                        AppError::Invalid(f.in_record(&rec).with_field("declare_dependency"))
-                    }
-                    AppError::Invalid(f) if f.field == "service" => FieldError::new(
-                        &rec,
-                        "declare_dependency",
-                        "a dependency that feeds the device's service",
-                        dep,
+                let v = self
+                    .declare_disruption(
+                        actor,
+                        &DeclareInput {
+                            title: format!(
+                                "{} {} failed in {}",
+                                lantern_core::text::sentence(d.kind.word()),
+                                d.id,
+                                names.service(d.service.as_str())
+                            ),
+                            dependencies: vec![dep.to_string()],
+                            severity: "major".into(),
+                            started_at: at.map(|t| t.to_string()),
+                            note: input.note.trim().to_string(),
+                            service: Some(d.service.to_string()),
+                            ..Default::default()
+                        },
                     )
-                    .into(),
-                    e => e,
-                })?;
+                    .map_err(|e| match e {
+                        AppError::Invalid(f) if f.field == "dependencies[0]" => {
+                            AppError::Invalid(f.in_record(&rec).with_field("declare_dependency"))
+                        }
+                        AppError::Invalid(f) if f.field == "service" => FieldError::new(
+                            &rec,
+                            "declare_dependency",
+                            "a dependency that feeds the device's service",
+                            dep,
+                        )
+                        .into(),
+                        e => e,
+                    })?;
                 Some(v.id)
             }
             None => None,
@@ -476,11 +523,18 @@ impl App {
         })?;
         let spare = spare.trim();
         if spare.is_empty() {
-            return Err(FieldError::new(&rec, "spare", "the asset tag of a spare of the same kind in the same service", "").into());
+            return Err(FieldError::new(
+                &rec,
+                "spare",
+                "the asset tag of a spare of the same kind in the same service",
+                "",
+            )
+            .into());
         }
-        let s = self.journal.device(spare)?.ok_or_else(|| {
-            FieldError::new(&rec, "spare", "a device in the register", spare)
-        })?;
+        let s = self
+            .journal
+            .device(spare)?
+            .ok_or_else(|| FieldError::new(&rec, "spare", "a device in the register", spare))?;
         check_replacement(&failed.device, &s.device)?;
         lantern_core::text::optional(&rec, "note", note, 2_000)?;
         self.journal.append(
@@ -511,11 +565,22 @@ impl App {
         let service = ServiceId::parse(input.service.trim())
             .map_err(|e| e.in_record(rec).with_field("service"))?;
         let kind = DeviceKind::parse(rec, "kind", &input.kind)?;
-        let minimum = input.minimum.trim().parse::<u32>().ok().filter(|n| *n <= 1000).ok_or_else(|| {
-            FieldError::new(rec, "minimum", "a whole number of spares from 0 to 1000", &input.minimum)
-        })?;
-        let owner = StaffId::parse(input.owner.trim())
-            .map_err(|e| e.in_record(rec).with_field("owner"))?;
+        let minimum = input
+            .minimum
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= 1000)
+            .ok_or_else(|| {
+                FieldError::new(
+                    rec,
+                    "minimum",
+                    "a whole number of spares from 0 to 1000",
+                    &input.minimum,
+                )
+            })?;
+        let owner =
+            StaffId::parse(input.owner.trim()).map_err(|e| e.in_record(rec).with_field("owner"))?;
         self.check_refs(rec, &service, &owner)?;
         let m = SparesMinimum {
             service,

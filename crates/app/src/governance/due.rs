@@ -91,7 +91,10 @@ impl App {
             return Ok(None);
         }
         let items = self.due_items()?;
-        let overdue = items.iter().filter(|i| i.state == DueState::Overdue).count();
+        let overdue = items
+            .iter()
+            .filter(|i| i.state == DueState::Overdue)
+            .count();
         Ok(Some(DueCounts {
             overdue,
             due_soon: items.len() - overdue,

@@ -1,8 +1,8 @@
 //! Readiness checks at a handover point.
 
 use crate::{Actor, App, AppError};
-use lantern_core::event::Event;
 use lantern_core::dependency::Degraded;
+use lantern_core::event::Event;
 use lantern_core::mei::{ALL_SECTIONS, SectionState};
 use lantern_core::readiness::{Outcome, Readiness, Restrictions, evaluate};
 use lantern_core::role::Role;

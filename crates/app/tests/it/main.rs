@@ -705,11 +705,18 @@ fn a_disruption_limited_to_one_service_restricts_that_services_people_and_nobody
     )
     .unwrap();
     let everyone = app.caseload_readiness("routine-visit").unwrap();
-    let fired = |all: &[(lantern_app::core::person::Person, lantern_app::core::readiness::Readiness)],
+    let fired = |all: &[(
+        lantern_app::core::person::Person,
+        lantern_app::core::readiness::Readiness,
+    )],
                  service: &str| {
         all.iter()
             .filter(|(p, _)| p.service.as_str() == service)
-            .filter(|(_, r)| r.reasons.iter().any(|x| x.rule == "devices-down-medication"))
+            .filter(|(_, r)| {
+                r.reasons
+                    .iter()
+                    .any(|x| x.rule == "devices-down-medication")
+            })
             .count()
     };
     assert_eq!(fired(&everyone, "maple-court"), 0, "nothing is down yet");
@@ -730,14 +737,21 @@ fn a_disruption_limited_to_one_service_restricts_that_services_people_and_nobody
         .filter(|(p, _)| p.service.as_str() == "maple-court")
         .count();
     assert!(in_maple > 0);
-    assert!(fired(&after, "maple-court") > 0, "Maple Court goes to paper");
+    assert!(
+        fired(&after, "maple-court") > 0,
+        "Maple Court goes to paper"
+    );
     assert_eq!(fired(&after, "riverside-homecare"), 0, "Riverside does not");
     assert_eq!(fired(&after, "willow-house"), 0, "Willow House does not");
     // Each person's own check agrees with the caseload (the person page and the API).
     for (p, r) in &after {
         assert_eq!(
-            &app.evaluate_readiness(&Actor::LocalOperator("t".into()), p.id.as_str(), "routine-visit")
-                .unwrap(),
+            &app.evaluate_readiness(
+                &Actor::LocalOperator("t".into()),
+                p.id.as_str(),
+                "routine-visit"
+            )
+            .unwrap(),
             r,
             "{}",
             p.id

@@ -176,13 +176,7 @@ pub fn asset(ctx: &Ctx, cmd: &AssetCmd) -> anyhow::Result<ExitCode> {
                 for d in &s.devices {
                     println!(
                         "  {:<12} {:<8} {:<10} {:<28} end of life {:<16} battery {:<22} {}",
-                        d.id,
-                        d.kind,
-                        d.status,
-                        d.model,
-                        d.end_of_life,
-                        d.battery,
-                        d.assigned_to
+                        d.id, d.kind, d.status, d.model, d.end_of_life, d.battery, d.assigned_to
                     );
                 }
                 for sp in &s.spares {
@@ -209,9 +203,28 @@ pub fn asset(ctx: &Ctx, cmd: &AssetCmd) -> anyhow::Result<ExitCode> {
             }
             let l = &v.line;
             println!("{} {} ({}), {}", l.kind, l.id, l.model, l.service);
-            println!("  serial {}, bought {}, end of life {}", l.serial, l.bought, l.end_of_life);
-            println!("  battery {}, assigned to {}", l.battery, if l.assigned_to.is_empty() { "nobody" } else { &l.assigned_to });
-            println!("  status {}{}, owner {}", l.status, l.failed_since.as_ref().map(|f| format!(" since {f}")).unwrap_or_default(), l.owner);
+            println!(
+                "  serial {}, bought {}, end of life {}",
+                l.serial, l.bought, l.end_of_life
+            );
+            println!(
+                "  battery {}, assigned to {}",
+                l.battery,
+                if l.assigned_to.is_empty() {
+                    "nobody"
+                } else {
+                    &l.assigned_to
+                }
+            );
+            println!(
+                "  status {}{}, owner {}",
+                l.status,
+                l.failed_since
+                    .as_ref()
+                    .map(|f| format!(" since {f}"))
+                    .unwrap_or_default(),
+                l.owner
+            );
             println!("Log");
             for e in &v.log {
                 println!(
@@ -265,7 +278,13 @@ pub fn asset(ctx: &Ctx, cmd: &AssetCmd) -> anyhow::Result<ExitCode> {
             if ctx.cli.json {
                 return out::json(&r).map(|_| ExitCode::SUCCESS);
             }
-            println!("{} {}: {} recorded, now {}", r.device.kind.word(), r.device.id, entry, r.device.status.word());
+            println!(
+                "{} {}: {} recorded, now {}",
+                r.device.kind.word(),
+                r.device.id,
+                entry,
+                r.device.status.word()
+            );
             if let Some(d) = r.disruption {
                 println!("disruption {d} declared for this service only");
             }
@@ -275,7 +294,10 @@ pub fn asset(ctx: &Ctx, cmd: &AssetCmd) -> anyhow::Result<ExitCode> {
             if ctx.cli.json {
                 return out::json(&dev).map(|_| ExitCode::SUCCESS);
             }
-            println!("{id} retired; spare {} now in use ({})", dev.id, dev.assigned_to);
+            println!(
+                "{id} retired; spare {} now in use ({})",
+                dev.id, dev.assigned_to
+            );
         }
         AssetCmd::Spares {
             service,
@@ -295,7 +317,12 @@ pub fn asset(ctx: &Ctx, cmd: &AssetCmd) -> anyhow::Result<ExitCode> {
             if ctx.cli.json {
                 return out::json(&m).map(|_| ExitCode::SUCCESS);
             }
-            println!("{}: keep at least {} spare {}s", m.service, m.minimum, m.kind.word());
+            println!(
+                "{}: keep at least {} spare {}s",
+                m.service,
+                m.minimum,
+                m.kind.word()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -46,7 +46,11 @@ fn events(data: &Path) -> u64 {
         .args(["--json", "verify"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice::<Value>(&out.stdout).unwrap()["events"]
         .as_u64()
         .unwrap()
@@ -87,7 +91,9 @@ fn s6_a_tablet_fails_in_maple_court_and_only_maple_court_goes_to_paper() {
         "{subjects:?}"
     );
     assert!(
-        !subjects.iter().any(|(s, _)| s == "spares-maple-court-tablet"),
+        !subjects
+            .iter()
+            .any(|(s, _)| s == "spares-maple-court-tablet"),
         "Maple Court holds its spare: {subjects:?}"
     );
 
@@ -113,7 +119,10 @@ fn s6_a_tablet_fails_in_maple_court_and_only_maple_court_goes_to_paper() {
     let id = logged["disruption"].as_str().unwrap().to_string();
     let d = run(data, QUALITY_LEAD, &["disruption", "status", &id]);
     assert_eq!(d["disruption"]["limited_to"], "maple-court");
-    assert_eq!(d["disruption"]["services"], serde_json::json!(["maple-court"]));
+    assert_eq!(
+        d["disruption"]["services"],
+        serde_json::json!(["maple-court"])
+    );
     assert_eq!(d["disruption"]["started_at"], "2026-12-02T08:05:00Z");
 
     // Devices are down for Maple Court only: the register and the dashboard say so.
@@ -128,11 +137,10 @@ fn s6_a_tablet_fails_in_maple_court_and_only_maple_court_goes_to_paper() {
     assert_eq!(devices["only_in"], serde_json::json!(["maple-court"]));
     let dash = run(data, QUALITY_LEAD, &["dashboard"]);
     assert!(
-        dash["degraded"]
-            .as_array()
+        dash["degraded"].as_array().unwrap().iter().any(|x| x
+            .as_str()
             .unwrap()
-            .iter()
-            .any(|x| x.as_str().unwrap().contains("in Maple Court Supported Living only")),
+            .contains("in Maple Court Supported Living only")),
         "{}",
         dash["degraded"]
     );
@@ -206,10 +214,7 @@ fn s6_a_tablet_fails_in_maple_court_and_only_maple_court_goes_to_paper() {
             "given",
         ],
     );
-    assert!(
-        e.contains("people[0]") && e.contains("maple-court"),
-        "{e}"
-    );
+    assert!(e.contains("people[0]") && e.contains("maple-court"), "{e}");
 
     // The device is replaced from Maple Court's spare.
     let e = refused(
@@ -232,7 +237,10 @@ fn s6_a_tablet_fails_in_maple_court_and_only_maple_court_goes_to_paper() {
         ],
     );
     assert_eq!(spare["status"], "in_use");
-    assert_eq!(spare["assigned_to"], "Maple Court medication round (flat 9-12)");
+    assert_eq!(
+        spare["assigned_to"],
+        "Maple Court medication round (flat 9-12)"
+    );
 
     // The register: the failed tablet retired, the spare in use, spares below minimum, and the
     // programme due; governance lists it with its owner.
@@ -262,7 +270,10 @@ fn s6_a_tablet_fails_in_maple_court_and_only_maple_court_goes_to_paper() {
         .iter()
         .find(|s| s["kind"] == "tablet")
         .unwrap();
-    assert_eq!((tablets["held"].as_u64(), tablets["below_minimum"].as_bool()), (Some(0), Some(true)));
+    assert_eq!(
+        (tablets["held"].as_u64(), tablets["below_minimum"].as_bool()),
+        (Some(0), Some(true))
+    );
     let due = run(data, QUALITY_LEAD, &["governance", "due"]);
     let line = due
         .as_array()
@@ -358,19 +369,53 @@ fn the_asset_register_refuses_bad_input_naming_the_field_and_checks_roles() {
         (vec!["asset", "log", "mc-tab-06", "exploded"], "entry"),
         (vec!["asset", "log", "mc-tab-06", "failure"], "note"),
         (
-            vec!["asset", "log", "mc-tab-06", "repaired", "--declare", "devices"],
+            vec![
+                "asset",
+                "log",
+                "mc-tab-06",
+                "repaired",
+                "--declare",
+                "devices",
+            ],
             "declare_dependency",
         ),
         (
-            vec!["asset", "log", "mc-tab-06", "failure", "--note", "x", "--declare", "call-monitoring"],
+            vec![
+                "asset",
+                "log",
+                "mc-tab-06",
+                "failure",
+                "--note",
+                "x",
+                "--declare",
+                "call-monitoring",
+            ],
             "declare_dependency",
         ),
         (
-            vec!["asset", "log", "mc-tab-06", "maintenance", "--at", "2027-01-01 09:00"],
+            vec![
+                "asset",
+                "log",
+                "mc-tab-06",
+                "maintenance",
+                "--at",
+                "2027-01-01 09:00",
+            ],
             "at",
         ),
         (
-            vec!["asset", "spares", "--service", "maple-court", "--kind", "tablet", "--minimum", "a few", "--owner", MAPLE_SENIOR],
+            vec![
+                "asset",
+                "spares",
+                "--service",
+                "maple-court",
+                "--kind",
+                "tablet",
+                "--minimum",
+                "a few",
+                "--owner",
+                MAPLE_SENIOR,
+            ],
             "minimum",
         ),
     ] {
@@ -389,9 +434,20 @@ fn the_asset_register_refuses_bad_input_naming_the_field_and_checks_roles() {
     let e = refused(
         data,
         "s-peter-grant",
-        &["asset", "log", "mc-tab-06", "maintenance", "--note", "checked"],
+        &[
+            "asset",
+            "log",
+            "mc-tab-06",
+            "maintenance",
+            "--note",
+            "checked",
+        ],
     );
     assert!(e.contains("not permitted"), "{e}");
-    let e = refused(data, MAPLE_SENIOR, &["asset", "replace", "mc-tab-03", "--spare", "mc-tab-04"]);
+    let e = refused(
+        data,
+        MAPLE_SENIOR,
+        &["asset", "replace", "mc-tab-03", "--spare", "mc-tab-04"],
+    );
     assert!(e.contains("not permitted"), "{e}");
 }

@@ -57,7 +57,15 @@ fn log(
     exec(
         conn,
         "INSERT INTO p_device_log (device, pos, at, actor, entry, note, disruption) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![device, at.pos, at.occurred_at, at.actor, entry, note, disruption],
+        params![
+            device,
+            at.pos,
+            at.occurred_at,
+            at.actor,
+            entry,
+            note,
+            disruption
+        ],
     )?;
     Ok(())
 }

@@ -13,13 +13,21 @@ use serde::Deserialize;
 /// `GET /api/v1/governance/due`: everything overdue or due soon across the registers.
 pub async fn due(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
     let user = cur.user.clone();
-    reply(state.run(move |app| app.governance_due(&user.actor())).await)
+    reply(
+        state
+            .run(move |app| app.governance_due(&user.actor()))
+            .await,
+    )
 }
 
 /// `GET /api/v1/assets`: the asset register with the replacement programme.
 pub async fn list(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
     let user = cur.user.clone();
-    reply(state.run(move |app| app.asset_register(&user.actor())).await)
+    reply(
+        state
+            .run(move |app| app.asset_register(&user.actor()))
+            .await,
+    )
 }
 
 /// A device to add or change; a change says why.
@@ -54,7 +62,11 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Response {
     let user = cur.user.clone();
-    reply(state.run(move |app| app.device_view(&user.actor(), &id)).await)
+    reply(
+        state
+            .run(move |app| app.device_view(&user.actor(), &id))
+            .await,
+    )
 }
 
 /// `POST /api/v1/assets/{asset}/log`: record what happened to a device.

@@ -37,7 +37,10 @@ fn kinds() -> Pairs {
 }
 
 /// `GET /governance`: everything overdue or due soon across the registers.
-pub async fn governance(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
+pub async fn governance(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+) -> Response {
     let user = cur.user.clone();
     state
         .run(move |app| -> Result<GovernancePage, AppError> {

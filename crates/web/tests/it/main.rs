@@ -2,6 +2,7 @@
 
 mod api;
 mod disruption;
+mod governance;
 mod imported;
 mod matrix;
 mod names;

@@ -1,0 +1,347 @@
+//! The governance page and the asset register on the web: S6 through the forms, bad input shown
+//! at the top and beside its field with everything typed kept, and the API beside it.
+
+use crate::support::Site;
+use axum::http::{Method, StatusCode};
+
+const LOG: &str = "/governance/assets/mc-tab-03/log";
+
+#[tokio::test]
+async fn s6_through_the_pages_failure_declares_maple_court_only_and_the_spare_takes_over() {
+    let site = Site::demo();
+    let s = site.login("nadia").await;
+    // The governance page lists what the programme has due, with owners and names.
+    let r = site
+        .page(Some(&s), Method::GET, "/governance", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("tablet mc-tab-03: battery health 71%"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Joe Parker") && r.body.contains("Maple Court Supported Living"));
+    // The dashboard shows managers the count.
+    let r = site.page(Some(&s), Method::GET, "/", &[], false).await;
+    assert!(r.body.contains("id=\"governance-due\""), "{}", r.body);
+
+    // A failure with no note is refused: summary at the top, message beside the field, the
+    // choice and the time kept, nothing written.
+    let before = site.event_count().await;
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            LOG,
+            &[
+                ("entry", "failure"),
+                ("note", ""),
+                ("at", "2026-12-01T08:05"),
+                ("declare_dependency", "devices"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("There is a problem: nothing was saved"));
+    assert!(r.body.contains("href=\"#log-note\""), "{}", r.body);
+    assert!(r.body.contains("id=\"log-note-error\""));
+    assert!(
+        r.body.contains("value=\"2026-12-01T08:05\""),
+        "the time typed is kept"
+    );
+    assert!(
+        r.body.contains(
+            "id=\"entry-failure\" type=\"radio\" name=\"entry\" value=\"failure\" checked"
+        )
+    );
+    assert!(r.body.contains("<option value=\"devices\" selected>"));
+    assert_eq!(site.event_count().await, before);
+
+    // Recorded with a note: the disruption for Maple Court only opens in its console.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            LOG,
+            &[
+                ("entry", "failure"),
+                ("note", "Battery swelled during the 08:00 round"),
+                ("declare_dependency", "devices"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.headers["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with("/disruptions/devices-maple-court-"), "{to}");
+    let r = site.page(Some(&s), Method::GET, &to, &[], false).await;
+    assert!(
+        r.body
+            .contains("Tablet mc-tab-03 failed in Maple Court Supported Living")
+    );
+    let r = site
+        .page(Some(&s), Method::GET, "/disruptions", &[], false)
+        .await;
+    assert!(
+        r.body.contains("DOWN in Maple Court Supported Living only"),
+        "{}",
+        r.body
+    );
+
+    // Replaced from the spare: the spare's page says so, the register shows spares below
+    // minimum, and the governance page lists it.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/assets/mc-tab-03/replace",
+            &[("spare", "mc-tab-04"), ("note", "Set up with the eMAR app")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers["location"],
+        "/governance/assets/mc-tab-04?done=replaced"
+    );
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/assets/mc-tab-04",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains("brought into use from spares"));
+    assert!(r.body.contains(">IN USE<"));
+    let r = site
+        .page(Some(&s), Method::GET, "/governance/assets", &[], false)
+        .await;
+    assert!(r.body.contains("BELOW MINIMUM"));
+    assert!(r.body.contains("spare tablets: 0 held, minimum 1"));
+    let r = site
+        .page(Some(&s), Method::GET, "/governance", &[], false)
+        .await;
+    assert!(r.body.contains("spare tablets: 0 held, minimum 1"));
+    assert!(
+        !r.body.contains("tablet mc-tab-03"),
+        "retired: out of the programme"
+    );
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/assets/mc-tab-03",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains("RETIRED") && r.body.contains("replaced by spare mc-tab-04"));
+    assert!(
+        !r.body.contains("id=\"log-form\""),
+        "a retired device takes no records"
+    );
+}
+
+#[tokio::test]
+async fn adding_a_device_keeps_what_was_typed_and_names_the_field() {
+    let site = Site::demo();
+    let s = site.login("lucy").await;
+    let typed = [
+        ("id", "rv-ph-05"),
+        ("service", "riverside-homecare"),
+        ("kind", "phone"),
+        ("model", "Samsung Galaxy A35"),
+        ("serial", "RF8X10RV05"),
+        ("bought", "2026-11-30"),
+        ("end_of_life", "2026-11-01"),
+        ("battery_health", ""),
+        ("assigned_to", "Riverside care team (east round)"),
+        ("owner", "s-lucy-turner"),
+    ];
+    let before = site.event_count().await;
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/assets", &typed, true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("href=\"#device-end_of_life\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("a date after the device was bought"));
+    for v in [
+        "rv-ph-05",
+        "Samsung Galaxy A35",
+        "RF8X10RV05",
+        "Riverside care team (east round)",
+    ] {
+        assert!(r.body.contains(&format!("value=\"{v}\"")), "{v} kept");
+    }
+    assert!(r.body.contains("<option value=\"s-lucy-turner\" selected>"));
+    assert_eq!(site.event_count().await, before);
+    let mut ok = typed.to_vec();
+    ok[6] = ("end_of_life", "2029-11-30");
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/assets", &ok, true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/assets/rv-ph-05",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains("Samsung Galaxy A35") && r.body.contains("Lucy Turner"));
+    assert!(r.body.contains("battery") || r.body.contains("Battery"));
+    assert!(
+        r.body.contains("not known"),
+        "battery not stated stays not known"
+    );
+    // A change without a reason is refused; with one it is in the log.
+    let mut edit: Vec<(&str, &str)> = ok
+        .iter()
+        .filter(|(k, _)| !["id", "battery_health"].contains(k))
+        .cloned()
+        .collect();
+    edit.push(("status", "in_use"));
+    edit.push(("battery_health", "97"));
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/assets/rv-ph-05",
+            &edit,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#edit-reason\""), "{}", r.body);
+    assert!(r.body.contains("<details class=\"nhsuk-details\" open>"));
+    edit.push(("reason", "Battery checked at the office"));
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/assets/rv-ph-05",
+            &edit,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/assets/rv-ph-05",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains("Battery checked at the office"));
+    // The spares form names its field too.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/spares",
+            &[
+                ("service", "riverside-homecare"),
+                ("kind", "phone"),
+                ("minimum", "two"),
+                ("owner", "s-lucy-turner"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#spares-minimum\""));
+    assert!(r.body.contains("value=\"two\""));
+}
+
+#[tokio::test]
+async fn the_api_keeps_the_register_and_auditors_read_it_only() {
+    let site = Site::demo();
+    let s = site.login("daniel").await;
+    let (st, v) = site
+        .api(Some(&s), Method::GET, "/api/v1/assets", None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(v["programme"].as_array().unwrap().len() >= 3);
+    let (st, v) = site
+        .api(
+            Some(&s),
+            Method::POST,
+            "/api/v1/assets/rv-ph-03/log",
+            Some(serde_json::json!({"entry": "sent_for_repair", "note": "Screen cracked"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["device"]["status"], "in_repair");
+    let (st, v) = site
+        .api(
+            Some(&s),
+            Method::POST,
+            "/api/v1/assets",
+            Some(serde_json::json!({"device": {"id": "rv-ph-06", "service": "riverside-homecare", "kind": "phone",
+                "model": "x", "serial": "y", "end_of_life": "yesterday", "owner": "s-lucy-turner"}})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["field"]["field"], "end_of_life");
+    let (st, v) = site
+        .api(
+            Some(&s),
+            Method::POST,
+            "/api/v1/spares",
+            Some(serde_json::json!({"service": "riverside-homecare", "kind": "laptop", "minimum": "1", "owner": "s-amara-osei"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (_, due) = site
+        .api(Some(&s), Method::GET, "/api/v1/governance/due", None)
+        .await;
+    assert!(
+        due.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["subject"] == "spares-riverside-homecare-laptop"
+                && d["owner"] == "Amara Osei"),
+        "{due}"
+    );
+    let a = site.login("peter").await;
+    let (st, _) = site
+        .api(Some(&a), Method::GET, "/api/v1/governance/due", None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = site
+        .api(
+            Some(&a),
+            Method::POST,
+            "/api/v1/assets/rv-ph-03/log",
+            Some(serde_json::json!({"entry": "repaired"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let r = site
+        .page(
+            Some(&a),
+            Method::GET,
+            "/governance/assets/rv-ph-03",
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("id=\"log-form\""), "auditors see no forms");
+    let w = site.login("emma").await;
+    let r = site
+        .page(Some(&w), Method::GET, "/governance", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
