@@ -487,7 +487,8 @@ const EVERY_PAGE = ['/', '/people', '/people?page=2', '/people/p-edith-marlow', 
   '/people/p-edith-marlow/check/routine-visit', ...['risks', 'medication', 'mobility', 'communication', 'consent', 'escalation']
     .map((s) => `/people/p-edith-marlow/mei/${s}/edit`),
   '/disruptions', '/rules', '/rules/rapid-start', '/audit', '/audit?break_glass=1', '/printing', '/qi', '/interop',
-  '/account/password', '/evidence/check', '/governance', '/governance/assets', '/governance/assets/mc-tab-03'];
+  '/account/password', '/evidence/check', '/governance', '/governance/assets', '/governance/assets/mc-tab-03', '/governance/risks', '/governance/risks/r-emar',
+  '/governance/risks/new?draft=r-email', '/governance/risks/r-emar/edit'];
 
 for (const phone of [false, true]) {
   test(`every page passes axe on a ${phone ? 'phone' : 'desktop'}`, async () => {

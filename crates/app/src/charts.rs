@@ -263,3 +263,108 @@ mod tests {
         assert!(cols.contains(">98%</text>") && cols.contains("Nov: 97.5%"));
     }
 }
+
+/// A 5 × 5 risk heat map: impact up the side (5 at the top), likelihood along the bottom, each
+/// cell coloured by its band and carrying its count and its band's initial, so that nothing
+/// depends on colour. `grid[impact - 1][likelihood - 1]` is the count.
+pub fn heat_map(title: &str, grid: &[[usize; 5]; 5]) -> String {
+    let cell = 84.0;
+    let left = 150.0;
+    let top = 8.0;
+    let height = top + 5.0 * cell + 80.0;
+    let band = |l: usize, i: usize| match l * i {
+        0..=3 => ("Low", Tone::Good),
+        4..=6 => ("Moderate", Tone::Caution),
+        8..=12 => ("High", Tone::Caution),
+        _ => ("Extreme", Tone::Stop),
+    };
+    let mut parts = Vec::new();
+    for (i, row) in grid.iter().enumerate() {
+        for (l, n) in row.iter().enumerate() {
+            if *n > 0 {
+                parts.push(format!(
+                    "{n} at likelihood {} × impact {} ({})",
+                    l + 1,
+                    i + 1,
+                    band(l + 1, i + 1).0.to_lowercase()
+                ));
+            }
+        }
+    }
+    let desc = if parts.is_empty() {
+        "No open risks.".to_string()
+    } else {
+        parts.join("; ")
+    };
+    let mut out = String::new();
+    open(&mut out, height, title, &desc);
+    let impacts = ["Negligible", "Minor", "Moderate", "Major", "Catastrophic"];
+    let likelihoods = ["Rare", "Unlikely", "Possible", "Likely", "Certain"];
+    for i in (1..=5).rev() {
+        let y = top + (5 - i) as f64 * cell;
+        let _ = write!(
+            out,
+            r#"<text x="{}" y="{}" text-anchor="end">{} {}</text>"#,
+            left - 8.0,
+            y + cell / 2.0 + 5.0,
+            i,
+            impacts[i - 1]
+        );
+        for l in 1..=5 {
+            let x = left + (l - 1) as f64 * cell;
+            let (name, tone) = band(l, i);
+            // High is a deeper amber than moderate, and every cell says its band in a letter.
+            let fill = match (name, tone) {
+                ("High", _) => "#ed8b00",
+                (_, t) => t.fill(),
+            };
+            let n = grid[i - 1][l - 1];
+            let _ = write!(
+                out,
+                r##"<rect x="{x}" y="{y}" width="{w}" height="{w}" fill="{fill}" stroke="#ffffff" stroke-width="2"/><text x="{tx}" y="{ty}" font-size="11" fill="{ink}">{initial} {score}</text>"##,
+                w = cell,
+                tx = x + 6.0,
+                ty = y + 16.0,
+                ink = if matches!(name, "Extreme" | "Low") {
+                    "#ffffff"
+                } else {
+                    "#212b32"
+                },
+                initial = &name[..1],
+                score = l * i,
+            );
+            if n > 0 {
+                let _ = write!(
+                    out,
+                    r##"<text x="{}" y="{}" text-anchor="middle" font-size="26" font-weight="bold" fill="{}">{n}</text>"##,
+                    x + cell / 2.0,
+                    y + cell / 2.0 + 14.0,
+                    if matches!(name, "Extreme" | "Low") {
+                        "#ffffff"
+                    } else {
+                        "#212b32"
+                    }
+                );
+            }
+        }
+    }
+    for l in 1..=5 {
+        let _ = write!(
+            out,
+            r#"<text x="{}" y="{}" text-anchor="middle">{} {}</text>"#,
+            left + (l - 1) as f64 * cell + cell / 2.0,
+            top + 5.0 * cell + 20.0,
+            l,
+            likelihoods[l - 1]
+        );
+    }
+    let _ = write!(
+        out,
+        r#"<text x="{}" y="{}" text-anchor="middle">Likelihood →</text><text x="{}" y="{}" text-anchor="middle" font-size="12">L low, M moderate, H high, E extreme; the big number is how many risks</text></svg>"#,
+        left + 2.5 * cell,
+        top + 5.0 * cell + 44.0,
+        WIDTH / 2.0,
+        top + 5.0 * cell + 68.0
+    );
+    out
+}

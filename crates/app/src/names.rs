@@ -12,6 +12,7 @@ pub struct Names {
     people: HashMap<String, String>,
     services: HashMap<String, String>,
     dependencies: HashMap<String, String>,
+    partners: HashMap<String, String>,
 }
 
 impl Names {
@@ -49,6 +50,11 @@ impl Names {
     /// A dependency's name.
     pub fn dependency(&self, id: &str) -> String {
         named(&self.dependencies, id)
+    }
+
+    /// A partner organisation's name.
+    pub fn partner(&self, id: &str) -> String {
+        named(&self.partners, id)
     }
 
     /// Several ids as names, joined with commas.
@@ -134,6 +140,9 @@ impl App {
         }
         for d in self.journal.dependency_register()? {
             names.dependencies.insert(d.id.to_string(), d.name);
+        }
+        for p in self.journal.partners()? {
+            names.partners.insert(p.id.to_string(), p.name);
         }
         if !people {
             return Ok(names);

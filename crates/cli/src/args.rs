@@ -3,7 +3,7 @@
 use crate::commands::admin::{ContactCmd, PartnerCmd, ServiceCmd, StaffCmd};
 use crate::commands::bench::BenchCmd;
 use crate::commands::disruption::{DependencyCmd, DisruptionCmd, EscalationCmd, LadderCmd};
-use crate::commands::governance::{AssetCmd, GovernanceCmd};
+use crate::commands::governance::{AssetCmd, GovernanceCmd, RiskCmd};
 use crate::commands::interop::{ExportCmd, IdentityCmd, ImportCmd, SourceCmd};
 use crate::commands::nodes::NodeCmd;
 use crate::commands::people::mei::MeiCmd;
@@ -201,6 +201,9 @@ pub enum Command {
     /// The asset register (devices per service, their log, spares, the replacement programme).
     #[command(subcommand)]
     Asset(AssetCmd),
+    /// The pathway risk register (5 × 5 scores, controls, reviews) and digital risk assessments.
+    #[command(subcommand)]
+    Risk(RiskCmd),
     /// Governance across the registers: `lantern governance due`.
     #[command(subcommand)]
     Governance(GovernanceCmd),

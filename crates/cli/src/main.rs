@@ -127,6 +127,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Audit(c) => commands::recovery::reconcile::audit(ctx, c),
         Command::Qi(c) => commands::recovery::reconcile::qi(ctx, c),
         Command::Asset(c) => commands::governance::asset(ctx, c),
+        Command::Risk(c) => commands::governance::risk(ctx, c),
         Command::Governance(c) => commands::governance::governance(ctx, c),
         Command::Evidence {
             disruption,

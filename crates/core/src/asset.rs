@@ -13,36 +13,6 @@ pub const DUE_SOON_DAYS: i64 = 90;
 /// A battery below this health needs replacing (the manufacturers' usual threshold).
 pub const BATTERY_REPLACE_BELOW: u8 = 80;
 
-macro_rules! word_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $v:ident => $s:literal, $w:literal),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vdoc])* $v),* }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$v),*];
-            /// As stored and typed.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$v => $s),* }
-            }
-            /// In words, for people.
-            pub fn word(self) -> &'static str {
-                match self { $($name::$v => $w),* }
-            }
-            /// Parse what was typed (`in_use`, `in use` or `in-use`), naming the field otherwise.
-            pub fn parse(record: &str, field: &str, s: &str) -> Result<$name, FieldError> {
-                let t = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
-                Self::ALL.iter().copied().find(|v| v.as_str() == t).ok_or_else(|| {
-                    let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                    FieldError::new(record, field, format!("one of {}", names.join(", ")), s)
-                })
-            }
-        }
-    };
-}
-
 word_enum!(
     /// What a device is.
     DeviceKind {

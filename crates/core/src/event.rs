@@ -421,6 +421,29 @@ pub enum Event {
     },
     /// The fewest spares of a kind a service keeps was set.
     SparesMinimumSet(crate::asset::SparesMinimum),
+    /// A risk was added to the pathway risk register, or its details changed.
+    RiskRecorded {
+        /// The risk as it now stands.
+        risk: crate::risk::Risk,
+        /// Why it changed (empty when added).
+        #[serde(default)]
+        reason: String,
+    },
+    /// A risk was reviewed: its residual score, status and next review date.
+    RiskReviewed {
+        /// Which risk.
+        risk: crate::ids::RiskId,
+        /// The residual score now.
+        residual: crate::risk::Score,
+        /// Where it stands now.
+        status: crate::risk::RiskStatus,
+        /// The next review.
+        review_by: jiff::civil::Date,
+        /// What the review found.
+        note: String,
+    },
+    /// A digital risk assessment was recorded with its decision.
+    RiskAssessmentRecorded(crate::risk::Assessment),
 }
 
 impl Event {
@@ -480,6 +503,9 @@ impl Event {
             Event::DeviceLogged { .. } => "device_logged",
             Event::DeviceReplaced { .. } => "device_replaced",
             Event::SparesMinimumSet(_) => "spares_minimum_set",
+            Event::RiskRecorded { .. } => "risk_recorded",
+            Event::RiskReviewed { .. } => "risk_reviewed",
+            Event::RiskAssessmentRecorded(_) => "risk_assessment_recorded",
         }
     }
 

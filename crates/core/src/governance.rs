@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Register {
+    /// The pathway risk register.
+    Risks,
     /// Devices, spares and the replacement programme.
     Assets,
 }
@@ -19,6 +21,7 @@ impl Register {
     /// In words.
     pub fn word(self) -> &'static str {
         match self {
+            Register::Risks => "Risks",
             Register::Assets => "Assets",
         }
     }

@@ -62,6 +62,12 @@ slug_id!(
     /// A device in the asset register (its asset tag, such as `mc-tab-03`).
     AssetId, "asset_id");
 slug_id!(
+    /// A risk in the pathway risk register (`r-emar`).
+    RiskId, "risk_id");
+slug_id!(
+    /// A digital risk assessment (`dra-new-rota-tool`).
+    AssessmentId, "assessment_id");
+slug_id!(
     /// A person supported.
     PersonId, "person_id");
 slug_id!(

@@ -3,6 +3,38 @@
 //!
 //! Pure by design: nothing here does I/O, touches SQLite or HTTP, or knows FHIR JSON.
 
+/// An enum of words: stored as `snake_case`, shown in words, parsed from what people type
+/// (`in use`, `in-use`, `In_Use`) with a `FieldError` naming the field and the choices.
+macro_rules! word_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $v:ident => $s:literal, $w:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vdoc])* $v),* }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$v),*];
+            /// As stored and typed.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$v => $s),* }
+            }
+            /// In words, for people.
+            pub fn word(self) -> &'static str {
+                match self { $($name::$v => $w),* }
+            }
+            /// Parse what was typed (`in_use`, `in use` or `in-use`), naming the field otherwise.
+            pub fn parse(record: &str, field: &str, s: &str) -> Result<$name, $crate::FieldError> {
+                let t = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+                Self::ALL.iter().copied().find(|v| v.as_str() == t).ok_or_else(|| {
+                    let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                    $crate::FieldError::new(record, field, format!("one of {}", names.join(", ")), s)
+                })
+            }
+        }
+    };
+}
+
 pub mod access;
 pub mod account;
 pub mod asset;
@@ -30,6 +62,7 @@ pub mod print;
 pub mod readiness;
 pub mod reconcile;
 pub mod review;
+pub mod risk;
 pub mod role;
 pub mod rules;
 pub mod source;

@@ -218,6 +218,14 @@ impl Role {
         )
     }
 
+    /// Keep the pathway risk register and record digital risk assessments.
+    pub fn may_manage_risks(self) -> bool {
+        matches!(
+            self,
+            Role::RegisteredManager | Role::QualityLead | Role::Admin
+        )
+    }
+
     /// Record post-incident reviews and run the quality improvement plan.
     pub fn may_review(self) -> bool {
         matches!(

@@ -374,6 +374,31 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (service, kind)
     );
     "#,
+    // 13: the pathway risk register: risks (document, status and review date as columns), each
+    // risk's history, and digital risk assessments.
+    r#"
+    CREATE TABLE p_risks (
+        id        TEXT PRIMARY KEY,
+        status    TEXT NOT NULL,
+        review_by TEXT NOT NULL,
+        doc       TEXT NOT NULL
+    );
+    CREATE TABLE p_risk_history (
+        risk     TEXT NOT NULL,
+        pos      INTEGER NOT NULL,
+        at       TEXT NOT NULL,
+        actor    TEXT NOT NULL,
+        what     TEXT NOT NULL,
+        note     TEXT NOT NULL,
+        residual INTEGER NOT NULL,
+        PRIMARY KEY (risk, pos)
+    );
+    CREATE TABLE p_assessments (
+        id         TEXT PRIMARY KEY,
+        decided_on TEXT NOT NULL,
+        doc        TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Steps after which the projections are rebuilt from the events (a new column computed from

@@ -121,6 +121,31 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             Some(of::<crate::governance::api::ReplaceBody>),
             of::<core::asset::Device>,
         ),
+        ("get", "/api/v1/risks") => (
+            "The pathway risk register: risks, the heat map of residual risk, proposals, assessments",
+            None,
+            of::<lantern_app::governance::risks::RiskRegister>,
+        ),
+        ("post", "/api/v1/risks") => (
+            "Add a risk, or change one (saying why)",
+            Some(of::<crate::governance::api::RiskBody>),
+            of::<core::risk::Risk>,
+        ),
+        ("get", "/api/v1/risks/{risk}") => (
+            "A risk with what it concerns, its controls, history and assessments",
+            None,
+            of::<lantern_app::governance::risks::RiskView>,
+        ),
+        ("post", "/api/v1/risks/{risk}/review") => (
+            "Record a risk's review: residual score, status, finding, next review",
+            Some(of::<lantern_app::governance::risks::ReviewInput>),
+            of::<core::risk::Risk>,
+        ),
+        ("post", "/api/v1/assessments") => (
+            "Record a digital risk assessment with its decision",
+            Some(of::<core::risk::AssessmentInput>),
+            of::<core::risk::Assessment>,
+        ),
         ("post", "/api/v1/spares") => (
             "Set a service's spares minimum for a kind of device",
             Some(of::<lantern_app::governance::assets::SparesInput>),

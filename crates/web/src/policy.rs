@@ -48,6 +48,8 @@ pub enum Action {
     ViewGovernance,
     /// Keep the asset register.
     ManageAssets,
+    /// Keep the risk register and record risk assessments.
+    ManageRisks,
 }
 
 /// Whether a role may perform an action. The domain rules live on [`Role`].
@@ -73,5 +75,6 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::Review => role.may_review(),
         Action::ViewGovernance => role.may_view_governance(),
         Action::ManageAssets => role.may_manage_assets(),
+        Action::ManageRisks => role.may_manage_risks(),
     }
 }

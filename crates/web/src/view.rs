@@ -214,6 +214,9 @@ impl DoneQuery {
                 "Replaced from spares: this spare is now in use and the device it replaced is retired."
             }
             "spares" => "Spares minimum set.",
+            "risk" => "Risk saved in the register.",
+            "reviewed_risk" => "Review recorded in the risk's history.",
+            "assessment" => "Risk assessment recorded.",
             _ => return None,
         };
         Some(m.to_string())

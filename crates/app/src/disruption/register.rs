@@ -165,6 +165,10 @@ pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
         devices: Vec<lantern_core::asset::DeviceInput>,
         #[serde(default)]
         spares: Vec<lantern_core::asset::SparesMinimum>,
+        #[serde(default)]
+        risks: Vec<lantern_core::risk::RiskInput>,
+        #[serde(default)]
+        assessments: Vec<lantern_core::risk::AssessmentInput>,
     }
     let d: Demo = from_json(
         "demo resilience",
@@ -187,5 +191,14 @@ pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
         });
     }
     out.extend(d.spares.into_iter().map(Event::SparesMinimumSet));
+    for r in d.risks {
+        out.push(Event::RiskRecorded {
+            risk: r.parse()?,
+            reason: String::new(),
+        });
+    }
+    for a in d.assessments {
+        out.push(Event::RiskAssessmentRecorded(a.parse()?));
+    }
     Ok(out)
 }

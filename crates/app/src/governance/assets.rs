@@ -194,7 +194,7 @@ impl App {
         }
     }
 
-    fn today(&self) -> jiff::civil::Date {
+    pub(crate) fn today(&self) -> jiff::civil::Date {
         self.now().to_zoned(lantern_core::time::london()).date()
     }
 

@@ -38,6 +38,7 @@ impl DueLine {
                 format!("/governance/assets/{}", i.subject)
             }
             lantern_core::governance::Register::Assets => "/governance/assets#spares".into(),
+            lantern_core::governance::Register::Risks => format!("/governance/risks/{}", i.subject),
         };
         DueLine {
             register: i.register.word().to_string(),
@@ -69,6 +70,10 @@ pub struct DueCounts {
 impl App {
     fn due_items(&self) -> Result<Vec<DueItem>, AppError> {
         let mut items = self.asset_programme()?;
+        items.extend(lantern_core::risk::reviews_due(
+            &self.journal.risks()?,
+            self.today(),
+        ));
         sort(&mut items);
         Ok(items)
     }

@@ -1,4 +1,5 @@
-//! Governance: the registers (assets so far) and what is overdue or due soon across them.
+//! Governance: the registers (assets, pathway risks) and what is overdue or due soon across them.
 
 pub mod assets;
 pub mod due;
+pub mod risks;

@@ -451,3 +451,175 @@ fn the_asset_register_refuses_bad_input_naming_the_field_and_checks_roles() {
     );
     assert!(e.contains("not permitted"), "{e}");
 }
+
+#[test]
+fn the_risk_register_scores_reviews_and_refuses_bad_input_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    lantern(data)
+        .env("LANTERN_NOW", "2026-12-01T18:00:00Z")
+        .arg("demo")
+        .assert()
+        .success();
+    let proposals = run(data, QUALITY_LEAD, &["risk", "propose"]);
+    let ids: Vec<&str> = proposals
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"r-rota-tool") && !ids.contains(&"r-emar"),
+        "{ids:?}"
+    );
+    let add = [
+        "risk",
+        "add",
+        "r-rota-tool",
+        "--title",
+        "Rota tool unavailable at the start of a shift",
+        "--cause",
+        "The rota platform fails overnight",
+        "--effect",
+        "Carers do not know their runs; visits are missed",
+        "--dependency",
+        "rota-tool",
+        "--service",
+        "riverside-homecare",
+        "--inherent",
+        "3,4",
+        "--residual",
+        "2,4",
+        "--control",
+        "playbook|Print tomorrow's rotas at 18:00|rota-tool",
+        "--owner",
+        "s-lucy-turner",
+        "--review-by",
+        "2027-02-28",
+    ];
+    for (i, value, field) in [
+        (14, "3,9", "inherent_impact"),
+        (16, "4,4", "residual_likelihood"),
+        (18, "prayer|Hope|", "controls[0].kind"),
+        (
+            18,
+            "playbook|Print|no-such-dependency",
+            "controls[0].reference",
+        ),
+        (10, "no-such-dependency", "dependencies[0]"),
+        (20, "s-nobody", "owner"),
+        (22, "2026-11-01", "review_by"),
+    ] {
+        let mut a: Vec<&str> = add.to_vec();
+        a[i] = value;
+        let e = refused(data, QUALITY_LEAD, &a);
+        assert!(e.contains(&format!("field `{field}`")), "{value}: {e}");
+    }
+    let e = refused(data, "s-lucy-turner", &add);
+    assert!(
+        e.contains("not permitted"),
+        "coordinators read the register: {e}"
+    );
+    let r = run(data, QUALITY_LEAD, &add);
+    assert_eq!(
+        r["residual"],
+        serde_json::json!({"likelihood": 2, "impact": 4})
+    );
+    let e = refused(
+        data,
+        QUALITY_LEAD,
+        &[
+            "risk",
+            "review",
+            "r-rota-tool",
+            "--residual",
+            "2,3",
+            "--status",
+            "treating",
+            "--note",
+            "Printing tested",
+            "--review-by",
+            "2026-12-01",
+        ],
+    );
+    assert!(e.contains("field `review_by`"), "{e}");
+    let r = run(
+        data,
+        QUALITY_LEAD,
+        &[
+            "risk",
+            "review",
+            "r-rota-tool",
+            "--residual",
+            "2,3",
+            "--status",
+            "treating",
+            "--note",
+            "Printing tested in the drill",
+            "--review-by",
+            "2027-05-31",
+        ],
+    );
+    assert_eq!(r["review_by"], "2027-05-31");
+    let shown = run(data, "s-peter-grant", &["risk", "show", "r-rota-tool"]);
+    let what: Vec<&str> = shown["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["what"].as_str().unwrap())
+        .collect();
+    assert_eq!(what, ["added to the register", "reviewed"]);
+    assert_eq!(shown["line"]["residual"], "2×3 = 6 moderate");
+    let a = run(
+        data,
+        QUALITY_LEAD,
+        &[
+            "risk",
+            "assess",
+            "dra-rota-move",
+            "--title",
+            "New rota platform",
+            "--kind",
+            "new_system",
+            "--summary",
+            "UK hosted; offline app",
+            "--decision",
+            "Approved with a daily printed backup",
+            "--decided-by",
+            "s-amara-osei",
+            "--decided-on",
+            "2026-11-30",
+            "--risk",
+            "r-rota-tool",
+        ],
+    );
+    assert_eq!(a["risks"], serde_json::json!(["r-rota-tool"]));
+    let e = refused(
+        data,
+        QUALITY_LEAD,
+        &[
+            "risk",
+            "assess",
+            "dra-x",
+            "--title",
+            "t",
+            "--kind",
+            "whim",
+            "--summary",
+            "s",
+            "--decision",
+            "d",
+            "--decided-by",
+            "s-amara-osei",
+            "--decided-on",
+            "2026-11-30",
+        ],
+    );
+    assert!(e.contains("field `kind`"), "{e}");
+    // The overdue review of the demo's portal risk is in governance due.
+    let due = run(data, QUALITY_LEAD, &["governance", "due"]);
+    assert!(
+        due_subjects(&due).contains(&("r-referral-portal".into(), "OVERDUE".into())),
+        "{due}"
+    );
+}

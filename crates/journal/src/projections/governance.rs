@@ -1,8 +1,10 @@
-//! The governance registers: the asset register (devices, their log, spares minima).
+//! The governance registers: the asset register (devices, their log, spares minima) and the
+//! pathway risk register (risks, their history, digital risk assessments).
 
 use super::*;
 use crate::Journal;
 use lantern_core::asset::{Device, DeviceStatus, SparesMinimum};
+use lantern_core::risk::{Assessment, Risk};
 
 fn load(conn: &Connection, id: &str) -> Result<Option<(Device, Option<String>)>, JournalError> {
     let row: Option<(String, Option<String>)> = conn
@@ -143,6 +145,56 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                 None,
             )?;
         }
+        Event::RiskRecorded { risk, reason } => {
+            let before = load_risk(conn, risk.id.as_str())?;
+            store_risk(conn, risk)?;
+            exec(
+                conn,
+                "INSERT INTO p_risk_history (risk, pos, at, actor, what, note, residual) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    risk.id.as_str(),
+                    at.pos,
+                    at.occurred_at,
+                    at.actor,
+                    if before.is_some() { "edited" } else { "added" },
+                    reason,
+                    risk.residual.value()
+                ],
+            )?;
+        }
+        Event::RiskReviewed {
+            risk,
+            residual,
+            status,
+            review_by,
+            note,
+        } => {
+            let mut r = load_risk(conn, risk.as_str())?
+                .ok_or_else(|| rejected(ev, format!("no risk {risk} in the register")))?;
+            r.residual = *residual;
+            r.status = *status;
+            r.review_by = *review_by;
+            store_risk(conn, &r)?;
+            exec(
+                conn,
+                "INSERT INTO p_risk_history (risk, pos, at, actor, what, note, residual) VALUES (?1, ?2, ?3, ?4, 'reviewed', ?5, ?6)",
+                params![
+                    risk.as_str(),
+                    at.pos,
+                    at.occurred_at,
+                    at.actor,
+                    note,
+                    residual.value()
+                ],
+            )?;
+        }
+        Event::RiskAssessmentRecorded(a) => {
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_assessments (id, decided_on, doc) VALUES (?1, ?2, ?3)",
+                params![a.id.as_str(), a.decided_on.to_string(), json(a)],
+            )?;
+        }
         Event::SparesMinimumSet(m) => {
             exec(
                 conn,
@@ -153,6 +205,98 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
         _ => {}
     }
     Ok(())
+}
+
+fn load_risk(conn: &Connection, id: &str) -> Result<Option<Risk>, JournalError> {
+    let doc: Option<String> = conn
+        .prepare_cached("SELECT doc FROM p_risks WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    doc.map(|d| serde_json::from_str(&d).map_err(|e| JournalError::corrupt("risk", e)))
+        .transpose()
+}
+
+fn store_risk(conn: &Connection, r: &Risk) -> Result<(), JournalError> {
+    exec(
+        conn,
+        "INSERT OR REPLACE INTO p_risks (id, status, review_by, doc) VALUES (?1, ?2, ?3, ?4)",
+        params![
+            r.id.as_str(),
+            r.status.as_str(),
+            r.review_by.to_string(),
+            json(r)
+        ],
+    )?;
+    Ok(())
+}
+
+/// One entry of a risk's history.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct RiskHistoryRow {
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// added, edited or reviewed.
+    pub what: String,
+    /// Why, or what the review found.
+    pub note: String,
+    /// The residual score after it.
+    pub residual: u8,
+}
+
+impl Journal {
+    /// Every risk in the register, by identifier.
+    pub fn risks(&self) -> Result<Vec<Risk>, JournalError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT doc FROM p_risks ORDER BY id")?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|d| serde_json::from_str(&d).map_err(|e| JournalError::corrupt("risk", e)))
+            .collect()
+    }
+
+    /// One risk.
+    pub fn risk(&self, id: &str) -> Result<Option<Risk>, JournalError> {
+        load_risk(&self.conn, id)
+    }
+
+    /// A risk's history, oldest first.
+    pub fn risk_history(&self, id: &str) -> Result<Vec<RiskHistoryRow>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT at, actor, what, note, residual FROM p_risk_history WHERE risk = ?1 ORDER BY pos",
+        )?;
+        let rows = st
+            .query_map([id], |r| {
+                Ok(RiskHistoryRow {
+                    at: r.get(0)?,
+                    actor: r.get(1)?,
+                    what: r.get(2)?,
+                    note: r.get(3)?,
+                    residual: r.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Every digital risk assessment, newest decision first.
+    pub fn assessments(&self) -> Result<Vec<Assessment>, JournalError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT doc FROM p_assessments ORDER BY decided_on DESC, id")?;
+        let rows = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|d| {
+                serde_json::from_str(&d).map_err(|e| JournalError::corrupt("risk assessment", e))
+            })
+            .collect()
+    }
 }
 
 /// A device with when it failed, if it is failed now.

@@ -121,7 +121,10 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         Event::DeviceRecorded { .. }
         | Event::DeviceLogged { .. }
         | Event::DeviceReplaced { .. }
-        | Event::SparesMinimumSet(_) => governance::project(conn, at, ev)?,
+        | Event::SparesMinimumSet(_)
+        | Event::RiskRecorded { .. }
+        | Event::RiskReviewed { .. }
+        | Event::RiskAssessmentRecorded(_) => governance::project(conn, at, ev)?,
     }
     Ok(!matches!(
         ev,

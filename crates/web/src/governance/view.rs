@@ -40,7 +40,7 @@ macro_rules! typed_forms {
                 crate::view::field(&self.typed.values, field)
             }
             /// What was typed, or a default when the form is fresh.
-            pub fn v_or(&self, form: &str, field: &str, default: &str) -> String {
+            pub fn v_or(&self, form: &str, field: &str, default: impl std::fmt::Display) -> String {
                 if self.typed.form == form {
                     crate::view::field(&self.typed.values, field)
                 } else {
@@ -122,3 +122,72 @@ pub struct DevicePage {
 }
 
 typed_forms!(AssetsPage, DevicePage);
+
+/// The pathway risk register.
+#[derive(Template)]
+#[template(path = "risks.html")]
+pub struct RisksPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub register: lantern_app::governance::risks::RiskRegister,
+    pub staff: Vec<(String, String)>,
+    /// Risk id and title (assessment form choices).
+    pub risk_choices: Vec<(String, String)>,
+    /// Assessment kinds as stored and in words.
+    pub assessment_kinds: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+/// One risk, with its review form.
+#[derive(Template)]
+#[template(path = "risk.html")]
+pub struct RiskPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub v: lantern_app::governance::risks::RiskView,
+    pub statuses: Vec<(String, String)>,
+    pub scores: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+/// Add or change a risk: every field, filled from the risk, a proposal or what was typed.
+#[derive(Template)]
+#[template(path = "risk_form.html")]
+pub struct RiskFormPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    /// The risk being changed, or none for a new one.
+    pub editing: Option<String>,
+    /// The fields' values.
+    pub values: Vec<(String, String)>,
+    pub errors: Vec<FormError>,
+    pub dependencies: Vec<(String, String)>,
+    pub handovers: Vec<(String, String)>,
+    pub services: Vec<(String, String)>,
+    pub partners: Vec<(String, String)>,
+    pub staff: Vec<(String, String)>,
+    pub statuses: Vec<(String, String)>,
+    pub control_kinds: Vec<(String, String)>,
+    pub scores: Vec<(String, String)>,
+}
+
+impl RiskFormPage {
+    /// A field's value.
+    pub fn v(&self, field: &str) -> String {
+        crate::view::field(&self.values, field)
+    }
+    /// Whether a field holds this value (a ticked box among several).
+    pub fn has(&self, field: &str, value: &str) -> bool {
+        self.values.iter().any(|(k, v)| k == field && v == value)
+    }
+    /// The error of a field.
+    pub fn e(&self, field: &str) -> Option<String> {
+        crate::view::err_for(&self.errors, "risk", field)
+    }
+}
+
+typed_forms!(RisksPage, RiskPage);

@@ -345,3 +345,229 @@ async fn the_api_keeps_the_register_and_auditors_read_it_only() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_proposed_interface_risk_is_completed_added_reviewed_and_its_overdue_review_listed() {
+    let site = Site::demo_at("2026-12-02T09:00:00Z");
+    let s = site.login("nadia").await;
+    let r = site
+        .page(Some(&s), Method::GET, "/governance/risks", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("id=\"heat-map\"") && r.body.contains("<svg"));
+    assert!(
+        r.body
+            .contains("Email unavailable: <a href=\"/governance/risks/new?draft=r-email\">"),
+        "{}",
+        r.body
+    );
+    // The demo's referral-portal risk was due for review on 30 Nov: overdue on the governance page.
+    let r = site
+        .page(Some(&s), Method::GET, "/governance", &[], false)
+        .await;
+    assert!(
+        r.body
+            .contains("review the risk: Council referral portal sends partial referrals"),
+        "{}",
+        r.body
+    );
+    // The draft: everything filled but the owner and the review date.
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/risks/new?draft=r-email",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains("value=\"Email unavailable\""));
+    assert!(r.body.contains(
+        "id=\"dependencies-email\" type=\"checkbox\" name=\"dependencies\" value=\"email\" checked"
+    ));
+    let mut form: Vec<(&str, &str)> = vec![
+        ("id", "r-email"),
+        ("title", "Email unavailable"),
+        ("cause", "Microsoft 365 outage"),
+        (
+            "effect",
+            "Referrals and safeguarding alerts by email are not received",
+        ),
+        ("dependencies", "email"),
+        ("services", "riverside-homecare"),
+        ("services", "maple-court"),
+        ("inherent_likelihood", "3"),
+        ("inherent_impact", "3"),
+        ("residual_likelihood", "3"),
+        ("residual_impact", "4"),
+        ("control0_kind", "playbook"),
+        ("control0_what", "Phone routes for referrals"),
+        ("control0_reference", "email"),
+        ("control1_kind", "other"),
+        ("control1_what", ""),
+        ("control1_reference", ""),
+        ("control2_kind", "contract_clause"),
+        ("control2_what", ""),
+        ("control2_reference", "Schedule 4 clause 2"),
+        ("owner", ""),
+        ("review_by", "2027-03-31"),
+        ("status", "open"),
+    ];
+    let before = site.event_count().await;
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/risks", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("href=\"#risk-residual_likelihood\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("no higher than the inherent 9"));
+    assert!(r.body.contains("id=\"services-maple-court\" type=\"checkbox\" name=\"services\" value=\"maple-court\" checked"));
+    assert!(r.body.contains("value=\"Phone routes for referrals\""));
+    form.retain(|(k, _)| *k != "residual_impact");
+    form.push(("residual_impact", "3"));
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/risks", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("href=\"#risk-control2_what\""),
+        "the third row, where the empty control is: {}",
+        r.body
+    );
+    form.retain(|(k, _)| *k != "control2_what");
+    form.push(("control2_what", "Supplier restores email within 8 hours"));
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/risks", &form, true)
+        .await;
+    assert!(r.body.contains("href=\"#risk-owner\""), "{}", r.body);
+    assert_eq!(site.event_count().await, before, "nothing written");
+    form.retain(|(k, _)| *k != "owner");
+    form.push(("owner", "s-amara-osei"));
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/risks", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/risks/r-email",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains("9 HIGH"), "{}", r.body);
+    assert!(r.body.contains("Email playbook") && r.body.contains("Schedule 4 clause 2"));
+    let r = site
+        .page(Some(&s), Method::GET, "/governance/risks", &[], false)
+        .await;
+    assert!(!r.body.contains("draft=r-email"), "no longer proposed");
+    // A review without a finding is refused, keeping the scores chosen; with one, it is history.
+    let review = [
+        ("residual_likelihood", "2"),
+        ("residual_impact", "3"),
+        ("status", "treating"),
+        ("note", ""),
+        ("review_by", "2027-06-30"),
+    ];
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/risks/r-email/review",
+            &review,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#review-note\""));
+    assert!(r.body.contains("value=\"2027-06-30\""));
+    let mut review = review.to_vec();
+    review[3] = ("note", "Phone routes tested in the November drill");
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/risks/r-email/review",
+            &review,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/risks/r-email",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains("Phone routes tested in the November drill"));
+    assert!(r.body.contains("6 MODERATE"));
+    // An assessment linked to it.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/assessments",
+            &[
+                ("id", "dra-email-move"),
+                ("title", "Moving email to a new tenant"),
+                ("kind", "change"),
+                ("summary", "Cut-over on a Sunday with phone routes briefed"),
+                ("decision", "Approved"),
+                ("decided_by", "s-amara-osei"),
+                ("decided_on", "2026-12-01"),
+                ("risks", "r-email"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/risks/r-email",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains("Moving email to a new tenant"));
+    // Coordinators read the register but do not change it; auditors read it through the API.
+    let c = site.login("lucy").await;
+    let r = site
+        .page(
+            Some(&c),
+            Method::GET,
+            "/governance/risks/r-email",
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("id=\"review-form\""));
+    let a = site.login("peter").await;
+    let (st, v) = site.api(Some(&a), Method::GET, "/api/v1/risks", None).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        v["risks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == "r-email")
+    );
+    let (st, _) = site
+        .api(
+            Some(&a),
+            Method::POST,
+            "/api/v1/risks/r-email/review",
+            Some(serde_json::json!({"residual_likelihood": "1", "residual_impact": "1", "status": "closed", "note": "x"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+}

@@ -44,6 +44,7 @@ fn fill(path: &str) -> String {
         .replace("{escalation}", "esc-1")
         .replace("{action}", "qi-none")
         .replace("{asset}", "mc-tab-01")
+        .replace("{risk}", "r-emar")
 }
 
 #[tokio::test]
