@@ -3,7 +3,7 @@
 use crate::commands::admin::{ContactCmd, PartnerCmd, ServiceCmd, StaffCmd};
 use crate::commands::bench::BenchCmd;
 use crate::commands::disruption::{DependencyCmd, DisruptionCmd, EscalationCmd, LadderCmd};
-use crate::commands::governance::{AssetCmd, GovernanceCmd, RiskCmd};
+use crate::commands::governance::{AssetCmd, GovernanceCmd, RiskCmd, SupplierCmd};
 use crate::commands::interop::{ExportCmd, IdentityCmd, ImportCmd, SourceCmd};
 use crate::commands::nodes::NodeCmd;
 use crate::commands::people::mei::MeiCmd;
@@ -204,6 +204,10 @@ pub enum Command {
     /// The pathway risk register (5 × 5 scores, controls, reviews) and digital risk assessments.
     #[command(subcommand)]
     Risk(RiskCmd),
+    /// Suppliers and contracts: provisions, supplier events and reviews, exit plans, data export
+    /// tests.
+    #[command(subcommand)]
+    Supplier(SupplierCmd),
     /// Governance across the registers: `lantern governance due`.
     #[command(subcommand)]
     Governance(GovernanceCmd),

@@ -128,6 +128,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Qi(c) => commands::recovery::reconcile::qi(ctx, c),
         Command::Asset(c) => commands::governance::asset(ctx, c),
         Command::Risk(c) => commands::governance::risk(ctx, c),
+        Command::Supplier(c) => commands::governance::supplier(ctx, c),
         Command::Governance(c) => commands::governance::governance(ctx, c),
         Command::Evidence {
             disruption,

@@ -444,6 +444,41 @@ pub enum Event {
     },
     /// A digital risk assessment was recorded with its decision.
     RiskAssessmentRecorded(crate::risk::Assessment),
+    /// A supplier was added, or its details or contract changed.
+    SupplierRecorded {
+        /// The supplier as it now stands.
+        supplier: crate::supplier::Supplier,
+        /// Why it changed (empty when added).
+        #[serde(default)]
+        reason: String,
+    },
+    /// Something happened to a supplier (a change of ownership opens a review).
+    SupplierEventRecorded {
+        /// Which supplier.
+        supplier: crate::ids::SupplierId,
+        /// What happened.
+        happened: crate::supplier::SupplierEventKind,
+        /// When it happened.
+        on: jiff::civil::Date,
+        /// In words.
+        note: String,
+    },
+    /// A supplier review was concluded.
+    SupplierReviewClosed {
+        /// Which supplier.
+        supplier: crate::ids::SupplierId,
+        /// What the review concluded about exit clauses, data ownership and migration.
+        outcome: String,
+    },
+    /// A supplier's exit plan was drafted or updated.
+    ExitPlanSet {
+        /// Which supplier.
+        supplier: crate::ids::SupplierId,
+        /// The plan as it now stands.
+        plan: crate::supplier::ExitPlan,
+    },
+    /// A data export was tested: read into a scratch node and compared with what Lantern holds.
+    ExportTested(crate::supplier::ExportTest),
 }
 
 impl Event {
@@ -506,6 +541,11 @@ impl Event {
             Event::RiskRecorded { .. } => "risk_recorded",
             Event::RiskReviewed { .. } => "risk_reviewed",
             Event::RiskAssessmentRecorded(_) => "risk_assessment_recorded",
+            Event::SupplierRecorded { .. } => "supplier_recorded",
+            Event::SupplierEventRecorded { .. } => "supplier_event_recorded",
+            Event::SupplierReviewClosed { .. } => "supplier_review_closed",
+            Event::ExitPlanSet { .. } => "exit_plan_set",
+            Event::ExportTested(_) => "export_tested",
         }
     }
 

@@ -15,6 +15,8 @@ pub enum Register {
     Risks,
     /// Devices, spares and the replacement programme.
     Assets,
+    /// Suppliers, contracts, reviews, exit plans and export tests.
+    Suppliers,
 }
 
 impl Register {
@@ -23,6 +25,7 @@ impl Register {
         match self {
             Register::Risks => "Risks",
             Register::Assets => "Assets",
+            Register::Suppliers => "Suppliers",
         }
     }
 }

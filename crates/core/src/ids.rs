@@ -68,6 +68,9 @@ slug_id!(
     /// A digital risk assessment (`dra-new-rota-tool`).
     AssessmentId, "assessment_id");
 slug_id!(
+    /// A supplier (`medstrack`).
+    SupplierId, "supplier_id");
+slug_id!(
     /// A person supported.
     PersonId, "person_id");
 slug_id!(

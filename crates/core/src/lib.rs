@@ -66,6 +66,7 @@ pub mod risk;
 pub mod role;
 pub mod rules;
 pub mod source;
+pub mod supplier;
 pub mod text;
 pub mod time;
 pub mod triage;

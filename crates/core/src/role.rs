@@ -226,6 +226,15 @@ impl Role {
         )
     }
 
+    /// Keep the supplier register: contracts, supplier events and reviews, exit plans, export
+    /// tests.
+    pub fn may_manage_suppliers(self) -> bool {
+        matches!(
+            self,
+            Role::RegisteredManager | Role::QualityLead | Role::Admin
+        )
+    }
+
     /// Record post-incident reviews and run the quality improvement plan.
     pub fn may_review(self) -> bool {
         matches!(

@@ -29,7 +29,9 @@ pub use evidence::{
 pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
 pub use identity::{NodeIdentity, node_id_for_key};
 pub use projections::disruption::ProbeRow;
-pub use projections::governance::{DeviceLogRow, DeviceRow, RiskHistoryRow};
+pub use projections::governance::{
+    DeviceLogRow, DeviceRow, ExportTestRow, RiskHistoryRow, SupplierLogRow, SupplierRow,
+};
 pub use projections::interop::{ConflictRow, HeldRow, HeldVersion, SourceRecordRow};
 pub use projections::printing::PrintRow;
 pub use projections::recovery::{ActionRow, ReconRow};

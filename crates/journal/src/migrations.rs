@@ -399,6 +399,35 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         doc        TEXT NOT NULL
     );
     "#,
+    // 14: suppliers and contracts: each supplier (document, and the date a review opened while
+    // one is open), its log, its exit plan, and every data export test.
+    r#"
+    CREATE TABLE p_suppliers (
+        id            TEXT PRIMARY KEY,
+        review_opened TEXT,
+        doc           TEXT NOT NULL
+    );
+    CREATE TABLE p_supplier_log (
+        supplier TEXT NOT NULL,
+        pos      INTEGER NOT NULL,
+        at       TEXT NOT NULL,
+        actor    TEXT NOT NULL,
+        what     TEXT NOT NULL,
+        note     TEXT NOT NULL,
+        PRIMARY KEY (supplier, pos)
+    );
+    CREATE TABLE p_exit_plans (
+        supplier TEXT PRIMARY KEY,
+        doc      TEXT NOT NULL
+    );
+    CREATE TABLE p_export_tests (
+        pos      INTEGER PRIMARY KEY,
+        supplier TEXT NOT NULL,
+        at       TEXT NOT NULL,
+        actor    TEXT NOT NULL,
+        doc      TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Steps after which the projections are rebuilt from the events (a new column computed from

@@ -146,6 +146,36 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             Some(of::<core::risk::AssessmentInput>),
             of::<core::risk::Assessment>,
         ),
+        ("get", "/api/v1/suppliers") => (
+            "The supplier register and Lantern's own export tests",
+            None,
+            of::<lantern_app::governance::suppliers::SupplierRegister>,
+        ),
+        ("post", "/api/v1/suppliers") => (
+            "Add a supplier with its contract, or change one (saying why)",
+            Some(of::<crate::governance::api::SupplierBody>),
+            of::<core::supplier::Supplier>,
+        ),
+        ("get", "/api/v1/suppliers/{supplier}") => (
+            "A supplier: contract and provisions, log, exit plan, export tests, what is due",
+            None,
+            of::<lantern_app::governance::suppliers::SupplierView>,
+        ),
+        ("post", "/api/v1/suppliers/{supplier}/events") => (
+            "Record a supplier event; a change of ownership (and the like) opens a review",
+            Some(of::<lantern_app::governance::suppliers::SupplierEventInput>),
+            of::<crate::governance::api::EventRecorded>,
+        ),
+        ("post", "/api/v1/suppliers/{supplier}/exit-plan") => (
+            "Draft or update a supplier's exit plan",
+            Some(of::<lantern_app::governance::suppliers::ExitPlanInput>),
+            of::<core::supplier::ExitPlan>,
+        ),
+        ("post", "/api/v1/suppliers/{supplier}/export-test") => (
+            "Test a supplier's FHIR export against what Lantern holds; the result is recorded",
+            Some(of::<crate::governance::api::ExportBody>),
+            of::<core::supplier::ExportTest>,
+        ),
         ("post", "/api/v1/spares") => (
             "Set a service's spares minimum for a kind of device",
             Some(of::<lantern_app::governance::assets::SparesInput>),

@@ -50,6 +50,8 @@ pub enum Action {
     ManageAssets,
     /// Keep the risk register and record risk assessments.
     ManageRisks,
+    /// Keep the supplier register: contracts, events, reviews, exit plans, export tests.
+    ManageSuppliers,
 }
 
 /// Whether a role may perform an action. The domain rules live on [`Role`].
@@ -76,5 +78,6 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::ViewGovernance => role.may_view_governance(),
         Action::ManageAssets => role.may_manage_assets(),
         Action::ManageRisks => role.may_manage_risks(),
+        Action::ManageSuppliers => role.may_manage_suppliers(),
     }
 }

@@ -217,6 +217,14 @@ impl DoneQuery {
             "risk" => "Risk saved in the register.",
             "reviewed_risk" => "Review recorded in the risk's history.",
             "assessment" => "Risk assessment recorded.",
+            "supplier" => "Supplier saved in the register.",
+            "review_opened" => {
+                "Recorded: a review of exit clauses, data ownership and migration options is now open."
+            }
+            "supplier_event" => "Recorded in the supplier's log.",
+            "review_closed" => "Supplier review concluded.",
+            "exit_plan" => "Exit plan saved.",
+            "own_export" => "Lantern's own export tested and recorded.",
             _ => return None,
         };
         Some(m.to_string())

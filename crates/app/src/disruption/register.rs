@@ -169,6 +169,8 @@ pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
         risks: Vec<lantern_core::risk::RiskInput>,
         #[serde(default)]
         assessments: Vec<lantern_core::risk::AssessmentInput>,
+        #[serde(default)]
+        suppliers: Vec<lantern_core::supplier::SupplierInput>,
     }
     let d: Demo = from_json(
         "demo resilience",
@@ -199,6 +201,12 @@ pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
     }
     for a in d.assessments {
         out.push(Event::RiskAssessmentRecorded(a.parse()?));
+    }
+    for s in d.suppliers {
+        out.push(Event::SupplierRecorded {
+            supplier: s.parse()?,
+            reason: String::new(),
+        });
     }
     Ok(out)
 }

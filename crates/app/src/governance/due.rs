@@ -39,6 +39,9 @@ impl DueLine {
             }
             lantern_core::governance::Register::Assets => "/governance/assets#spares".into(),
             lantern_core::governance::Register::Risks => format!("/governance/risks/{}", i.subject),
+            lantern_core::governance::Register::Suppliers => {
+                format!("/governance/suppliers/{}", i.subject)
+            }
         };
         DueLine {
             register: i.register.word().to_string(),
@@ -70,6 +73,7 @@ pub struct DueCounts {
 impl App {
     fn due_items(&self) -> Result<Vec<DueItem>, AppError> {
         let mut items = self.asset_programme()?;
+        items.extend(self.supplier_due()?);
         items.extend(lantern_core::risk::reviews_due(
             &self.journal.risks()?,
             self.today(),

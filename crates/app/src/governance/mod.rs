@@ -3,3 +3,4 @@
 pub mod assets;
 pub mod due;
 pub mod risks;
+pub mod suppliers;

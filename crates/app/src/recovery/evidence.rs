@@ -604,8 +604,70 @@ impl App {
     ) -> Result<(), AppError> {
         let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
         let mut declared = Vec::new();
+        let mut governance: Vec<(String, String)> = Vec::new();
+        let supplier_name =
+            |id: Option<&lantern_core::ids::SupplierId>| -> Result<String, AppError> {
+                Ok(match id {
+                    None => "Lantern's own export".to_string(),
+                    Some(id) => self
+                        .journal
+                        .supplier(id.as_str())?
+                        .map_or_else(|| id.to_string(), |s| s.supplier.name),
+                })
+            };
         for r in rows {
             let label = match &r.event {
+                Event::SupplierEventRecorded {
+                    supplier,
+                    happened,
+                    on,
+                    note,
+                } => {
+                    governance.push((
+                        format!("Supplier event: {}", supplier_name(Some(supplier))?),
+                        format!(
+                            "{} on {}: {note}{}",
+                            lantern_core::text::sentence(happened.word()),
+                            lantern_core::time::show_date(*on),
+                            if happened.opens_review() {
+                                " (opened a review of exit clauses, data ownership and migration options)"
+                            } else {
+                                ""
+                            }
+                        ),
+                    ));
+                    continue;
+                }
+                Event::ExportTested(t) => {
+                    governance.push((
+                        format!("Data export test: {}", supplier_name(t.supplier.as_ref())?),
+                        format!(
+                            "{} (SHA-256 {}): {} of {} people, {} of {} sections; {}",
+                            t.file,
+                            t.sha256,
+                            t.people_found,
+                            t.people_expected,
+                            t.sections_found,
+                            t.sections_expected,
+                            if t.complete {
+                                "complete".to_string()
+                            } else {
+                                format!("{} gaps", t.missing.len())
+                            }
+                        ),
+                    ));
+                    continue;
+                }
+                Event::SupplierReviewClosed { .. } => "Supplier reviews concluded",
+                Event::ExitPlanSet { .. } => "Exit plan updates",
+                Event::RiskRecorded { .. } | Event::RiskReviewed { .. } => {
+                    "Risk register changes and reviews"
+                }
+                Event::DeviceLogged {
+                    entry: lantern_core::asset::LogKind::Failure,
+                    ..
+                } => "Device failures",
+                Event::DeviceReplaced { .. } => "Devices replaced from spares",
                 Event::DisruptionDeclared(d) => {
                     declared.push(d.id.clone());
                     continue;
@@ -668,6 +730,7 @@ impl App {
             ),
         ));
         data.facts.extend(real);
+        data.facts.extend(governance);
         for (label, n) in counts {
             data.facts.push((label.to_string(), n.to_string()));
         }

@@ -19,6 +19,7 @@ mod reconcile;
 mod rules;
 mod s1;
 mod s6;
+mod s8;
 mod scope;
 mod support;
 mod sync;

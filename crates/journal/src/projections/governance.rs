@@ -5,6 +5,7 @@ use super::*;
 use crate::Journal;
 use lantern_core::asset::{Device, DeviceStatus, SparesMinimum};
 use lantern_core::risk::{Assessment, Risk};
+use lantern_core::supplier::{ExitPlan, ExportTest, Supplier};
 
 fn load(conn: &Connection, id: &str) -> Result<Option<(Device, Option<String>)>, JournalError> {
     let row: Option<(String, Option<String>)> = conn
@@ -195,6 +196,90 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                 params![a.id.as_str(), a.decided_on.to_string(), json(a)],
             )?;
         }
+        Event::SupplierRecorded { supplier, reason } => {
+            let before = load_supplier(conn, supplier.id.as_str())?;
+            exec(
+                conn,
+                "INSERT INTO p_suppliers (id, review_opened, doc) VALUES (?1, NULL, ?2)
+                 ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                params![supplier.id.as_str(), json(supplier)],
+            )?;
+            let what = if before.is_some() { "edited" } else { "added" };
+            supplier_log(conn, at, supplier.id.as_str(), what, reason)?;
+        }
+        Event::SupplierEventRecorded {
+            supplier,
+            happened,
+            on,
+            note,
+        } => {
+            load_supplier(conn, supplier.as_str())?
+                .ok_or_else(|| rejected(ev, format!("no supplier {supplier}")))?;
+            if happened.opens_review() {
+                exec(
+                    conn,
+                    "UPDATE p_suppliers SET review_opened = COALESCE(review_opened, ?2) WHERE id = ?1",
+                    params![supplier.as_str(), on.to_string()],
+                )?;
+            }
+            supplier_log(conn, at, supplier.as_str(), happened.as_str(), note)?;
+        }
+        Event::SupplierReviewClosed { supplier, outcome } => {
+            load_supplier(conn, supplier.as_str())?
+                .ok_or_else(|| rejected(ev, format!("no supplier {supplier}")))?;
+            exec(
+                conn,
+                "UPDATE p_suppliers SET review_opened = NULL WHERE id = ?1",
+                params![supplier.as_str()],
+            )?;
+            supplier_log(conn, at, supplier.as_str(), "review_closed", outcome)?;
+        }
+        Event::ExitPlanSet { supplier, plan } => {
+            load_supplier(conn, supplier.as_str())?
+                .ok_or_else(|| rejected(ev, format!("no supplier {supplier}")))?;
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO p_exit_plans (supplier, doc) VALUES (?1, ?2)",
+                params![supplier.as_str(), json(plan)],
+            )?;
+            let done = plan.steps.iter().filter(|s| s.done).count();
+            supplier_log(
+                conn,
+                at,
+                supplier.as_str(),
+                "exit_plan",
+                &format!("{} steps ({done} done)", plan.steps.len()),
+            )?;
+        }
+        Event::ExportTested(t) => {
+            let sup = t.supplier.as_ref().map(|s| s.as_str()).unwrap_or("");
+            exec(
+                conn,
+                "INSERT INTO p_export_tests (pos, supplier, at, actor, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![at.pos, sup, at.occurred_at, at.actor, json(t)],
+            )?;
+            if !sup.is_empty() {
+                supplier_log(
+                    conn,
+                    at,
+                    sup,
+                    "export_tested",
+                    &format!(
+                        "{}: {} of {} people, {} of {} sections{}",
+                        t.file,
+                        t.people_found,
+                        t.people_expected,
+                        t.sections_found,
+                        t.sections_expected,
+                        if t.complete {
+                            ", complete"
+                        } else {
+                            ", gaps found"
+                        }
+                    ),
+                )?;
+            }
+        }
         Event::SparesMinimumSet(m) => {
             exec(
                 conn,
@@ -294,6 +379,144 @@ impl Journal {
         rows.into_iter()
             .map(|d| {
                 serde_json::from_str(&d).map_err(|e| JournalError::corrupt("risk assessment", e))
+            })
+            .collect()
+    }
+}
+
+fn load_supplier(conn: &Connection, id: &str) -> Result<Option<SupplierRow>, JournalError> {
+    let row: Option<(String, Option<String>)> = conn
+        .prepare_cached("SELECT doc, review_opened FROM p_suppliers WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    row.map(|(doc, review_opened)| {
+        Ok(SupplierRow {
+            supplier: serde_json::from_str(&doc)
+                .map_err(|e| JournalError::corrupt("supplier", e))?,
+            review_opened,
+        })
+    })
+    .transpose()
+}
+
+fn supplier_log(
+    conn: &Connection,
+    at: &At<'_>,
+    supplier: &str,
+    what: &str,
+    note: &str,
+) -> Result<(), JournalError> {
+    exec(
+        conn,
+        "INSERT INTO p_supplier_log (supplier, pos, at, actor, what, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![supplier, at.pos, at.occurred_at, at.actor, what, note],
+    )?;
+    Ok(())
+}
+
+/// A supplier with the date its open review began, if one is open.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct SupplierRow {
+    /// The supplier.
+    pub supplier: Supplier,
+    /// When the open review began (YYYY-MM-DD).
+    pub review_opened: Option<String>,
+}
+
+/// One entry of a supplier's log.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct SupplierLogRow {
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// added, edited, an event kind, review_closed, exit_plan, export_tested.
+    pub what: String,
+    /// In words.
+    pub note: String,
+}
+
+/// A data export test with when and by whom.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct ExportTestRow {
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What it found.
+    pub test: ExportTest,
+}
+
+impl Journal {
+    /// Every supplier, by identifier.
+    pub fn suppliers(&self) -> Result<Vec<SupplierRow>, JournalError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT id FROM p_suppliers ORDER BY id")?;
+        let ids = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.iter()
+            .filter_map(|id| load_supplier(&self.conn, id).transpose())
+            .collect()
+    }
+
+    /// One supplier.
+    pub fn supplier(&self, id: &str) -> Result<Option<SupplierRow>, JournalError> {
+        load_supplier(&self.conn, id)
+    }
+
+    /// A supplier's log, oldest first.
+    pub fn supplier_log(&self, id: &str) -> Result<Vec<SupplierLogRow>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT at, actor, what, note FROM p_supplier_log WHERE supplier = ?1 ORDER BY pos",
+        )?;
+        let rows = st
+            .query_map([id], |r| {
+                Ok(SupplierLogRow {
+                    at: r.get(0)?,
+                    actor: r.get(1)?,
+                    what: r.get(2)?,
+                    note: r.get(3)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// A supplier's exit plan, if drafted.
+    pub fn exit_plan(&self, supplier: &str) -> Result<Option<ExitPlan>, JournalError> {
+        let doc: Option<String> = self
+            .conn
+            .prepare_cached("SELECT doc FROM p_exit_plans WHERE supplier = ?1")?
+            .query_row([supplier], |r| r.get(0))
+            .optional()?;
+        doc.map(|d| serde_json::from_str(&d).map_err(|e| JournalError::corrupt("exit plan", e)))
+            .transpose()
+    }
+
+    /// Export tests, newest first: one supplier's, or Lantern's own with `""`, or all with `None`.
+    pub fn export_tests(&self, supplier: Option<&str>) -> Result<Vec<ExportTestRow>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT at, actor, doc FROM p_export_tests WHERE ?1 IS NULL OR supplier = ?1 ORDER BY pos DESC",
+        )?;
+        let rows = st
+            .query_map([supplier], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(at, actor, doc)| {
+                Ok(ExportTestRow {
+                    at,
+                    actor,
+                    test: serde_json::from_str(&doc)
+                        .map_err(|e| JournalError::corrupt("export test", e))?,
+                })
             })
             .collect()
     }

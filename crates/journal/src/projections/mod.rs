@@ -124,7 +124,12 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::SparesMinimumSet(_)
         | Event::RiskRecorded { .. }
         | Event::RiskReviewed { .. }
-        | Event::RiskAssessmentRecorded(_) => governance::project(conn, at, ev)?,
+        | Event::RiskAssessmentRecorded(_)
+        | Event::SupplierRecorded { .. }
+        | Event::SupplierEventRecorded { .. }
+        | Event::SupplierReviewClosed { .. }
+        | Event::ExitPlanSet { .. }
+        | Event::ExportTested(_) => governance::project(conn, at, ev)?,
     }
     Ok(!matches!(
         ev,

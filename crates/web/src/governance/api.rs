@@ -8,8 +8,10 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use lantern_app::core::asset::DeviceInput;
 use lantern_app::core::risk::{AssessmentInput, RiskInput};
+use lantern_app::core::supplier::SupplierInput;
 use lantern_app::governance::assets::{LogInput, SparesInput};
 use lantern_app::governance::risks::ReviewInput;
+use lantern_app::governance::suppliers::{ExitPlanInput, SupplierEventInput};
 use serde::Deserialize;
 
 /// `GET /api/v1/governance/due`: everything overdue or due soon across the registers.
@@ -196,6 +198,125 @@ pub async fn assessment(
     reply(
         state
             .run(move |app| app.record_assessment(&user.actor(), &b))
+            .await,
+    )
+}
+
+/// `GET /api/v1/suppliers`: the supplier register and Lantern's own export tests.
+pub async fn suppliers(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.supplier_register(&user.actor()))
+            .await,
+    )
+}
+
+/// A supplier to add or change; a change says why.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupplierBody {
+    /// The supplier's fields (and its contract's).
+    pub supplier: SupplierInput,
+    /// Why it changed (required when the identifier is already in the register).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /api/v1/suppliers`.
+pub async fn record_supplier(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    JsonBody(b): JsonBody<SupplierBody>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.record_supplier(&user.actor(), &b.supplier, &b.reason))
+            .await,
+    )
+}
+
+/// `GET /api/v1/suppliers/{supplier}`.
+pub async fn supplier(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.supplier_view(&user.actor(), &id))
+            .await,
+    )
+}
+
+/// Whether recording the event opened a review.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct EventRecorded {
+    /// A review of exit clauses, data ownership and migration options is now open.
+    pub review_opened: bool,
+}
+
+/// `POST /api/v1/suppliers/{supplier}/events`.
+pub async fn supplier_event(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<SupplierEventInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                app.record_supplier_event(&user.actor(), &id, &b)
+                    .map(|review_opened| EventRecorded { review_opened })
+            })
+            .await,
+    )
+}
+
+/// `POST /api/v1/suppliers/{supplier}/exit-plan`.
+pub async fn exit_plan(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<ExitPlanInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.set_exit_plan(&user.actor(), &id, &b))
+            .await,
+    )
+}
+
+/// A supplier's export to test: the file's name and the FHIR document it holds.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportBody {
+    /// The file's name, as recorded.
+    pub file: String,
+    /// The FHIR R4 document (a Bundle or one resource). Its hash is taken over this JSON as
+    /// sent; upload the file itself on the supplier's page to hash its exact bytes.
+    pub document: serde_json::Value,
+}
+
+/// `POST /api/v1/suppliers/{supplier}/export-test`.
+pub async fn export_test(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<ExportBody>,
+) -> Response {
+    let user = cur.user.clone();
+    let bytes = serde_json::to_vec(&b.document).unwrap_or_default();
+    reply(
+        state
+            .run(move |app| app.test_supplier_export(&user.actor(), &id, &b.file, &bytes))
             .await,
     )
 }

@@ -191,3 +191,69 @@ impl RiskFormPage {
 }
 
 typed_forms!(RisksPage, RiskPage);
+
+/// The supplier register.
+#[derive(Template)]
+#[template(path = "suppliers.html")]
+pub struct SuppliersPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub register: lantern_app::governance::suppliers::SupplierRegister,
+}
+
+/// One supplier with its forms.
+#[derive(Template)]
+#[template(path = "supplier.html")]
+pub struct SupplierPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub v: lantern_app::governance::suppliers::SupplierView,
+    /// Event kinds as stored and in words.
+    pub event_kinds: Vec<(String, String)>,
+    pub staff: Vec<(String, String)>,
+    /// The exit plan's step rows to show (its steps and two spare rows): what, owner, due, done.
+    pub steps: Vec<(String, String, String, bool)>,
+    /// The parallel-running checklist: item and done.
+    pub parallel: Vec<(String, bool)>,
+    /// The result of an export test just run: counts and gaps in names.
+    pub tested: Option<(String, bool, Vec<String>)>,
+    pub typed: Typed,
+}
+
+/// Add or change a supplier and its contract.
+#[derive(Template)]
+#[template(path = "supplier_form.html")]
+pub struct SupplierFormPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub editing: Option<String>,
+    pub values: Vec<(String, String)>,
+    pub errors: Vec<FormError>,
+    pub dependencies: Vec<(String, String)>,
+    pub staff: Vec<(String, String)>,
+    /// The five provisions: position, stored name, words.
+    pub provisions: Vec<(usize, String, String)>,
+    /// Coverage choices.
+    pub coverages: Vec<(String, String)>,
+}
+
+impl SupplierFormPage {
+    /// A field's value.
+    pub fn v(&self, field: &str) -> String {
+        crate::view::field(&self.values, field)
+    }
+    /// Whether a field holds this value.
+    pub fn has(&self, field: &str, value: &str) -> bool {
+        self.values.iter().any(|(k, v)| k == field && v == value)
+    }
+    /// The error of a field.
+    pub fn e(&self, field: &str) -> Option<String> {
+        crate::view::err_for(&self.errors, "supplier", field)
+    }
+}
+
+typed_forms!(SupplierPage);

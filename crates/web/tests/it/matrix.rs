@@ -45,6 +45,7 @@ fn fill(path: &str) -> String {
         .replace("{action}", "qi-none")
         .replace("{asset}", "mc-tab-01")
         .replace("{risk}", "r-emar")
+        .replace("{supplier}", "medstrack")
 }
 
 #[tokio::test]
