@@ -488,7 +488,8 @@ const EVERY_PAGE = ['/', '/people', '/people?page=2', '/people/p-edith-marlow', 
     .map((s) => `/people/p-edith-marlow/mei/${s}/edit`),
   '/disruptions', '/rules', '/rules/rapid-start', '/audit', '/audit?break_glass=1', '/printing', '/qi', '/interop',
   '/account/password', '/evidence/check', '/governance', '/governance/assets', '/governance/assets/mc-tab-03', '/governance/risks', '/governance/risks/r-emar',
-  '/governance/risks/new?draft=r-email', '/governance/risks/r-emar/edit'];
+  '/governance/risks/new?draft=r-email', '/governance/risks/r-emar/edit', '/governance/suppliers', '/governance/suppliers/medstrack',
+  '/governance/suppliers/new', '/governance/suppliers/medstrack/edit'];
 
 for (const phone of [false, true]) {
   test(`every page passes axe on a ${phone ? 'phone' : 'desktop'}`, async () => {

@@ -230,40 +230,6 @@ pub fn columns(title: &str, points: &[(String, f64)], max: f64, unit: &str) -> S
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bars_carry_their_numbers_a_legend_and_escaped_text() {
-        let svg = stacked_bars(
-            "Readiness <by> service",
-            &[
-                Bar {
-                    label: "Riverside & co".into(),
-                    segments: vec![
-                        Segment::new("Go", 30, Tone::Good),
-                        Segment::new("Do not start", 1, Tone::Stop),
-                    ],
-                },
-                Bar {
-                    label: "Maple".into(),
-                    segments: vec![Segment::new("Go", 0, Tone::Good)],
-                },
-            ],
-        );
-        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-        assert!(svg.contains("Readiness &lt;by&gt; service"));
-        assert!(svg.contains("Riverside &amp; co"));
-        assert!(svg.contains(">30</text>") && svg.contains(">31</text>"));
-        // "Go" once in the legend though two bars have it; an empty part draws nothing.
-        assert_eq!(svg.matches(">Go</text>").count(), 1);
-        assert!(svg.contains("Riverside &amp; co: 30 Go, 1 Do not start; Maple: 0 Go"));
-        let cols = columns("Accuracy", &[("Nov".into(), 97.5)], 100.0, "%");
-        assert!(cols.contains(">98%</text>") && cols.contains("Nov: 97.5%"));
-    }
-}
-
 /// A 5 × 5 risk heat map: impact up the side (5 at the top), likelihood along the bottom, each
 /// cell coloured by its band and carrying its count and its band's initial, so that nothing
 /// depends on colour. `grid[impact - 1][likelihood - 1]` is the count.
@@ -367,4 +333,38 @@ pub fn heat_map(title: &str, grid: &[[usize; 5]; 5]) -> String {
         top + 5.0 * cell + 68.0
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_carry_their_numbers_a_legend_and_escaped_text() {
+        let svg = stacked_bars(
+            "Readiness <by> service",
+            &[
+                Bar {
+                    label: "Riverside & co".into(),
+                    segments: vec![
+                        Segment::new("Go", 30, Tone::Good),
+                        Segment::new("Do not start", 1, Tone::Stop),
+                    ],
+                },
+                Bar {
+                    label: "Maple".into(),
+                    segments: vec![Segment::new("Go", 0, Tone::Good)],
+                },
+            ],
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("Readiness &lt;by&gt; service"));
+        assert!(svg.contains("Riverside &amp; co"));
+        assert!(svg.contains(">30</text>") && svg.contains(">31</text>"));
+        // "Go" once in the legend though two bars have it; an empty part draws nothing.
+        assert_eq!(svg.matches(">Go</text>").count(), 1);
+        assert!(svg.contains("Riverside &amp; co: 30 Go, 1 Do not start; Maple: 0 Go"));
+        let cols = columns("Accuracy", &[("Nov".into(), 97.5)], 100.0, "%");
+        assert!(cols.contains(">98%</text>") && cols.contains("Nov: 97.5%"));
+    }
 }

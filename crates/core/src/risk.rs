@@ -639,7 +639,8 @@ mod tests {
         assert_eq!(r.residual.value(), 10);
         assert_eq!(r.status, RiskStatus::Open);
         assert_eq!(RiskInput::from_risk(&r).parse().unwrap(), r);
-        let cases: Vec<(&str, Box<dyn Fn(&mut RiskInput)>)> = vec![
+        type Change = Box<dyn Fn(&mut RiskInput)>;
+        let cases: Vec<(&str, Change)> = vec![
             ("id", Box::new(|i| i.id = "R 1".into())),
             ("title", Box::new(|i| i.title = "".into())),
             ("dependencies", Box::new(|i| i.dependencies = vec![])),

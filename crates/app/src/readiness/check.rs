@@ -41,14 +41,15 @@ impl App {
         );
         out.everywhere.extend(self.probe_failing()?);
         for d in self.journal.open_disruptions()? {
-            if d.stage.is_active() && !d.is_drill() {
-                if let Some(dis) = d.disruption {
-                    match dis.limited_to {
-                        Some(s) => out
-                            .limited
-                            .extend(dis.dependencies.into_iter().map(|d| (s.clone(), d))),
-                        None => out.everywhere.extend(dis.dependencies),
-                    }
+            if d.stage.is_active()
+                && !d.is_drill()
+                && let Some(dis) = d.disruption
+            {
+                match dis.limited_to {
+                    Some(s) => out
+                        .limited
+                        .extend(dis.dependencies.into_iter().map(|d| (s.clone(), d))),
+                    None => out.everywhere.extend(dis.dependencies),
                 }
             }
         }

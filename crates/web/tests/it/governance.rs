@@ -571,3 +571,218 @@ async fn a_proposed_interface_risk_is_completed_added_reviewed_and_its_overdue_r
         .await;
     assert_eq!(st, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn s8_through_the_pages_review_exit_plan_and_an_uploaded_export_test() {
+    let site = Site::demo_at("2026-12-02T09:00:00Z");
+    let s = site.login("nadia").await;
+    let r = site
+        .page(Some(&s), Method::GET, "/governance/suppliers", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("MedsTrack Ltd") && r.body.contains("3 covered, 1 partly, 1 not"));
+    // A supplier event with no date is refused with what was typed kept.
+    let ev = "/governance/suppliers/medstrack/event";
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            ev,
+            &[
+                ("happened", "change_of_ownership"),
+                ("on", ""),
+                ("note", "Bought by Helix Health"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#event-on\""), "{}", r.body);
+    assert!(r.body.contains("value=\"Bought by Helix Health\""));
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            ev,
+            &[
+                ("happened", "change_of_ownership"),
+                ("on", "2026-11-28"),
+                ("note", "Bought by Helix Health"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(
+        r.headers["location"],
+        "/governance/suppliers/medstrack?done=review_opened"
+    );
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/suppliers/medstrack",
+            &[],
+            false,
+        )
+        .await;
+    assert!(
+        r.body
+            .contains("Supplier review open since Sat 28 Nov 2026")
+    );
+    assert!(r.body.contains("id=\"close-form\""));
+    // The exit plan: a bad date in the second row is named at that row.
+    let plan = [
+        ("step0_what", "Request a full FHIR export"),
+        ("step0_owner", "s-nadia-ali"),
+        ("step0_due", "2026-12-09"),
+        ("step1_what", "Load it into the candidate system"),
+        ("step1_owner", "s-amara-osei"),
+        ("step1_due", "mid January"),
+        ("parallel_done", "4"),
+    ];
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/suppliers/medstrack/exit-plan",
+            &plan,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#exit-step1_due\""), "{}", r.body);
+    assert!(r.body.contains("value=\"mid January\""));
+    let mut plan = plan.to_vec();
+    plan[5] = ("step1_due", "2027-01-15");
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/suppliers/medstrack/exit-plan",
+            &plan,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/suppliers/medstrack",
+            &[],
+            false,
+        )
+        .await;
+    assert!(
+        r.body
+            .contains("Load it into the candidate system (Amara Osei, by 2027-01-15)"),
+        "{}",
+        r.body
+    );
+    // An export uploaded: Lantern's FHIR export of one person stands in for the supplier's, so
+    // everyone else is a gap.
+    let a = site.login("amara").await;
+    let (_, bundle) = site
+        .api(Some(&a), Method::GET, "/export/fhir?person=p-0005", None)
+        .await;
+    let bytes = serde_json::to_vec(&bundle).unwrap();
+    let r = site
+        .upload(
+            &s,
+            "/governance/suppliers/medstrack/export-test",
+            "file",
+            "medstrack.json",
+            &bytes,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Export test: gaps found"), "{}", r.body);
+    assert!(r.body.contains("1 of 60 people"), "{}", r.body);
+    let r = site
+        .upload(
+            &s,
+            "/governance/suppliers/medstrack/export-test",
+            "file",
+            "empty.json",
+            b"",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#export-file\""), "{}", r.body);
+    // Lantern's own round trip from the register page.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/suppliers/own-export-test",
+            &[],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = site
+        .page(Some(&s), Method::GET, "/governance/suppliers", &[], false)
+        .await;
+    assert!(
+        r.body.contains("60 of 60 people") && r.body.contains("complete"),
+        "{}",
+        r.body
+    );
+    // A supplier added with a provision covered but no clause is refused at that provision.
+    let mut form: Vec<(&str, &str)> = vec![
+        ("id", "helix"),
+        ("name", "Helix Health Software"),
+        ("dependencies", "emar"),
+        ("owner", "s-nadia-ali"),
+        ("contract_reference", "HX-1"),
+        ("start", "2026-12-01"),
+        ("renewal", "2029-11-30"),
+        ("review_by", "2027-06-01"),
+        ("notice_days", "90"),
+        ("data_ownership", "Provider owns the data"),
+        ("export_format", "FHIR R4"),
+        ("exit_clauses", "Clause 20"),
+        ("coverage0", "covered"),
+        ("clauses0", "5.1"),
+        ("coverage1", "covered"),
+        ("clauses1", ""),
+        ("coverage2", "not"),
+        ("coverage3", "not"),
+        ("coverage4", "partly"),
+        ("clauses4", "8"),
+    ];
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/suppliers", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#supplier-clauses1\""), "{}", r.body);
+    assert!(r.body.contains("value=\"Helix Health Software\""));
+    form[15] = ("clauses1", "5.2");
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/suppliers", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Coordinators and auditors read; only managers change.
+    let c = site.login("lucy").await;
+    let r = site
+        .page(
+            Some(&c),
+            Method::GET,
+            "/governance/suppliers/helix",
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains("id=\"exit-form\""));
+    let r = site
+        .page(
+            Some(&c),
+            Method::POST,
+            "/governance/suppliers/own-export-test",
+            &[],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
