@@ -489,7 +489,7 @@ const EVERY_PAGE = ['/', '/people', '/people?page=2', '/people/p-edith-marlow', 
   '/disruptions', '/rules', '/rules/rapid-start', '/audit', '/audit?break_glass=1', '/printing', '/qi', '/interop',
   '/account/password', '/evidence/check', '/governance', '/governance/assets', '/governance/assets/mc-tab-03', '/governance/risks', '/governance/risks/r-emar',
   '/governance/risks/new?draft=r-email', '/governance/risks/r-emar/edit', '/governance/suppliers', '/governance/suppliers/medstrack',
-  '/governance/suppliers/new', '/governance/suppliers/medstrack/edit'];
+  '/governance/suppliers/new', '/governance/suppliers/medstrack/edit', '/governance/assurance', '/governance/assurance/northgate-care'];
 
 for (const phone of [false, true]) {
   test(`every page passes axe on a ${phone ? 'phone' : 'desktop'}`, async () => {
@@ -575,5 +575,19 @@ test('S6 in the browser: a tablet fails in Maple Court, a disruption for Maple C
   assert.match(await page.textContent('#spares-table'), /BELOW MINIMUM/);
   await axe(page, 'asset register after the replacement (phone)');
   await page.screenshot({ path: join(shots, 'asset-register-phone.png'), fullPage: false });
+  await context.close();
+});
+
+test('a subcontractor reads the downtime guidance on a phone and acknowledges it', async () => {
+  const { context, page } = await signIn('jo.fletcher', { phone: true });
+  await page.goto(`${base}/governance/assurance/northgate-care`);
+  await axe(page, 'assurance page for a subcontractor (phone)');
+  assert.match(await page.textContent('#current-guidance'), /printed rota backup/);
+  await page.click('#ack-form button[type=submit]');
+  await page.waitForLoadState('load');
+  assert.match(await page.textContent('.flash'), /acknowledgement is recorded/);
+  assert.match(await page.textContent('#ack-count'), /1 of 2 staff acknowledged version 1/);
+  assert.equal(await page.locator('#ack-form').count(), 0, 'asked once');
+  await axe(page, 'assurance page after acknowledging (phone)');
   await context.close();
 });

@@ -3,7 +3,7 @@
 use crate::commands::admin::{ContactCmd, PartnerCmd, ServiceCmd, StaffCmd};
 use crate::commands::bench::BenchCmd;
 use crate::commands::disruption::{DependencyCmd, DisruptionCmd, EscalationCmd, LadderCmd};
-use crate::commands::governance::{AssetCmd, GovernanceCmd, RiskCmd, SupplierCmd};
+use crate::commands::governance::{AssetCmd, AssuranceCmd, GovernanceCmd, RiskCmd, SupplierCmd};
 use crate::commands::interop::{ExportCmd, IdentityCmd, ImportCmd, SourceCmd};
 use crate::commands::nodes::NodeCmd;
 use crate::commands::people::mei::MeiCmd;
@@ -208,6 +208,9 @@ pub enum Command {
     /// tests.
     #[command(subcommand)]
     Supplier(SupplierCmd),
+    /// Subcontractor assurance: checks, downtime guidance by version, acknowledgements.
+    #[command(subcommand)]
+    Assurance(AssuranceCmd),
     /// Governance across the registers: `lantern governance due`.
     #[command(subcommand)]
     Governance(GovernanceCmd),

@@ -129,6 +129,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Asset(c) => commands::governance::asset(ctx, c),
         Command::Risk(c) => commands::governance::risk(ctx, c),
         Command::Supplier(c) => commands::governance::supplier(ctx, c),
+        Command::Assurance(c) => commands::governance::assurance(ctx, c),
         Command::Governance(c) => commands::governance::governance(ctx, c),
         Command::Evidence {
             disruption,

@@ -479,6 +479,25 @@ pub enum Event {
     },
     /// A data export was tested: read into a scratch node and compared with what Lantern holds.
     ExportTested(crate::supplier::ExportTest),
+    /// A subcontracted organisation's assurance check was recorded.
+    AssuranceChecked(crate::assurance::AssuranceCheck),
+    /// A new version of a subcontracted organisation's downtime guidance was published.
+    GuidancePublished {
+        /// The organisation.
+        partner: crate::ids::PartnerId,
+        /// Its version (1, 2, ...).
+        version: u32,
+        /// The guidance, in words.
+        text: String,
+    },
+    /// A member of a subcontractor's staff (the event's actor) acknowledged having read a
+    /// version of the downtime guidance.
+    GuidanceAcknowledged {
+        /// The organisation.
+        partner: crate::ids::PartnerId,
+        /// The version read.
+        version: u32,
+    },
 }
 
 impl Event {
@@ -546,6 +565,9 @@ impl Event {
             Event::SupplierReviewClosed { .. } => "supplier_review_closed",
             Event::ExitPlanSet { .. } => "exit_plan_set",
             Event::ExportTested(_) => "export_tested",
+            Event::AssuranceChecked(_) => "assurance_checked",
+            Event::GuidancePublished { .. } => "guidance_published",
+            Event::GuidanceAcknowledged { .. } => "guidance_acknowledged",
         }
     }
 

@@ -17,6 +17,8 @@ pub enum Register {
     Assets,
     /// Suppliers, contracts, reviews, exit plans and export tests.
     Suppliers,
+    /// Subcontractor assurance checks.
+    Assurance,
 }
 
 impl Register {
@@ -26,6 +28,7 @@ impl Register {
             Register::Risks => "Risks",
             Register::Assets => "Assets",
             Register::Suppliers => "Suppliers",
+            Register::Assurance => "Assurance",
         }
     }
 }

@@ -38,6 +38,7 @@ macro_rules! word_enum {
 pub mod access;
 pub mod account;
 pub mod asset;
+pub mod assurance;
 pub mod call;
 pub mod compose;
 pub mod decision_review;

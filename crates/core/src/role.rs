@@ -235,6 +235,17 @@ impl Role {
         )
     }
 
+    /// See subcontractor assurance: those who see governance (every subcontractor) and a
+    /// subcontractor's own staff (their organisation only, applied by the use case).
+    pub fn may_view_assurance(self) -> bool {
+        self.may_view_governance() || self == Role::Subcontractor
+    }
+
+    /// Acknowledge their organisation's downtime guidance (a subcontractor's staff).
+    pub fn may_acknowledge_guidance(self) -> bool {
+        self == Role::Subcontractor
+    }
+
     /// Record post-incident reviews and run the quality improvement plan.
     pub fn may_review(self) -> bool {
         matches!(

@@ -30,7 +30,8 @@ pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
 pub use identity::{NodeIdentity, node_id_for_key};
 pub use projections::disruption::ProbeRow;
 pub use projections::governance::{
-    DeviceLogRow, DeviceRow, ExportTestRow, RiskHistoryRow, SupplierLogRow, SupplierRow,
+    DeviceLogRow, DeviceRow, ExportTestRow, GuidanceRow, RiskHistoryRow, SupplierLogRow,
+    SupplierRow,
 };
 pub use projections::interop::{ConflictRow, HeldRow, HeldVersion, SourceRecordRow};
 pub use projections::printing::PrintRow;

@@ -428,6 +428,32 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         doc      TEXT NOT NULL
     );
     "#,
+    // 15: subcontractor assurance: checks, downtime guidance by version, and who acknowledged
+    // which version.
+    r#"
+    CREATE TABLE p_assurance_checks (
+        pos     INTEGER PRIMARY KEY,
+        partner TEXT NOT NULL,
+        kind    TEXT NOT NULL,
+        doc     TEXT NOT NULL
+    );
+    CREATE INDEX p_assurance_checks_partner ON p_assurance_checks (partner, kind, pos);
+    CREATE TABLE p_guidance (
+        partner      TEXT NOT NULL,
+        version      INTEGER NOT NULL,
+        text         TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        published_by TEXT NOT NULL,
+        PRIMARY KEY (partner, version)
+    );
+    CREATE TABLE p_guidance_acks (
+        partner TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        actor   TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        PRIMARY KEY (partner, version, actor)
+    );
+    "#,
 ];
 
 /// Steps after which the projections are rebuilt from the events (a new column computed from

@@ -146,6 +146,21 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             Some(of::<core::risk::AssessmentInput>),
             of::<core::risk::Assessment>,
         ),
+        ("get", "/api/v1/assurance") => (
+            "Subcontractor assurance in brief (a subcontractor sees their own organisation only)",
+            None,
+            of::<Vec<lantern_app::governance::assurance::AssuranceLine>>,
+        ),
+        ("get", "/api/v1/assurance/{partner}") => (
+            "One subcontracted organisation's checks, downtime guidance and acknowledgements",
+            None,
+            of::<lantern_app::governance::assurance::AssuranceView>,
+        ),
+        ("post", "/api/v1/assurance/{partner}/checks") => (
+            "Record an assurance check of a subcontracted organisation",
+            Some(of::<core::assurance::CheckInput>),
+            of::<core::assurance::AssuranceCheck>,
+        ),
         ("get", "/api/v1/suppliers") => (
             "The supplier register and Lantern's own export tests",
             None,

@@ -50,8 +50,13 @@ pub enum Action {
     ManageAssets,
     /// Keep the risk register and record risk assessments.
     ManageRisks,
-    /// Keep the supplier register: contracts, events, reviews, exit plans, export tests.
+    /// Keep the supplier register: contracts, events, reviews, exit plans, export tests; record
+    /// assurance checks and publish downtime guidance.
     ManageSuppliers,
+    /// See subcontractor assurance (a subcontractor: their own organisation's).
+    ViewAssurance,
+    /// Acknowledge their organisation's downtime guidance.
+    AcknowledgeGuidance,
 }
 
 /// Whether a role may perform an action. The domain rules live on [`Role`].
@@ -79,5 +84,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::ManageAssets => role.may_manage_assets(),
         Action::ManageRisks => role.may_manage_risks(),
         Action::ManageSuppliers => role.may_manage_suppliers(),
+        Action::ViewAssurance => role.may_view_assurance(),
+        Action::AcknowledgeGuidance => role.may_acknowledge_guidance(),
     }
 }

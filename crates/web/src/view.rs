@@ -40,6 +40,8 @@ impl Nav {
         }
         if r.may_view_governance() {
             links.push(("/governance", "Governance"));
+        } else if r.may_view_assurance() {
+            links.push(("/governance/assurance", "Downtime guidance"));
         }
         if r.may_print() {
             links.push(("/printing", "Printing"));
@@ -225,6 +227,9 @@ impl DoneQuery {
             "review_closed" => "Supplier review concluded.",
             "exit_plan" => "Exit plan saved.",
             "own_export" => "Lantern's own export tested and recorded.",
+            "assurance_check" => "Assurance check recorded.",
+            "guidance" => "New version of the guidance published: its staff are asked to read it.",
+            "acknowledged" => "Thank you: your acknowledgement is recorded.",
             _ => return None,
         };
         Some(m.to_string())

@@ -171,6 +171,22 @@ pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
         assessments: Vec<lantern_core::risk::AssessmentInput>,
         #[serde(default)]
         suppliers: Vec<lantern_core::supplier::SupplierInput>,
+        #[serde(default)]
+        assurance: Vec<DemoCheck>,
+        #[serde(default)]
+        guidance: Vec<DemoGuidance>,
+    }
+    #[derive(serde::Deserialize, schemars::JsonSchema)]
+    struct DemoCheck {
+        partner: lantern_core::ids::PartnerId,
+        checked_by: lantern_core::ids::StaffId,
+        #[serde(flatten)]
+        check: lantern_core::assurance::CheckInput,
+    }
+    #[derive(serde::Deserialize, schemars::JsonSchema)]
+    struct DemoGuidance {
+        partner: lantern_core::ids::PartnerId,
+        text: String,
     }
     let d: Demo = from_json(
         "demo resilience",
@@ -206,6 +222,18 @@ pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
         out.push(Event::SupplierRecorded {
             supplier: s.parse()?,
             reason: String::new(),
+        });
+    }
+    for c in d.assurance {
+        out.push(Event::AssuranceChecked(
+            c.check.parse(&c.partner, &c.checked_by)?,
+        ));
+    }
+    for g in d.guidance {
+        out.push(Event::GuidancePublished {
+            partner: g.partner,
+            version: 1,
+            text: g.text,
         });
     }
     Ok(out)

@@ -42,6 +42,9 @@ impl DueLine {
             lantern_core::governance::Register::Suppliers => {
                 format!("/governance/suppliers/{}", i.subject)
             }
+            lantern_core::governance::Register::Assurance => {
+                format!("/governance/assurance/{}", i.subject)
+            }
         };
         DueLine {
             register: i.register.word().to_string(),
@@ -74,6 +77,7 @@ impl App {
     fn due_items(&self) -> Result<Vec<DueItem>, AppError> {
         let mut items = self.asset_programme()?;
         items.extend(self.supplier_due()?);
+        items.extend(self.assurance_due()?);
         items.extend(lantern_core::risk::reviews_due(
             &self.journal.risks()?,
             self.today(),

@@ -1,6 +1,7 @@
 //! Governance: the registers (assets, pathway risks) and what is overdue or due soon across them.
 
 pub mod assets;
+pub mod assurance;
 pub mod due;
 pub mod risks;
 pub mod suppliers;

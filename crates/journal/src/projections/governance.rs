@@ -280,6 +280,33 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                 )?;
             }
         }
+        Event::AssuranceChecked(c) => {
+            exec(
+                conn,
+                "INSERT INTO p_assurance_checks (pos, partner, kind, doc) VALUES (?1, ?2, ?3, ?4)",
+                params![at.pos, c.partner.as_str(), c.check.as_str(), json(c)],
+            )?;
+        }
+        Event::GuidancePublished {
+            partner,
+            version,
+            text,
+        } => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_guidance (partner, version, text, published_at, published_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![partner.as_str(), version, text, at.occurred_at, at.actor],
+                "that version of the guidance",
+            )?;
+        }
+        Event::GuidanceAcknowledged { partner, version } => {
+            exec(
+                conn,
+                "INSERT OR IGNORE INTO p_guidance_acks (partner, version, actor, at) VALUES (?1, ?2, ?3, ?4)",
+                params![partner.as_str(), version, at.actor, at.occurred_at],
+            )?;
+        }
         Event::SparesMinimumSet(m) => {
             exec(
                 conn,
@@ -519,6 +546,92 @@ impl Journal {
                 })
             })
             .collect()
+    }
+}
+
+/// A version of a subcontractor's downtime guidance.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct GuidanceRow {
+    /// Its version.
+    pub version: u32,
+    /// The guidance.
+    pub text: String,
+    /// When published (RFC 3339).
+    pub published_at: String,
+    /// By whom.
+    pub published_by: String,
+}
+
+impl Journal {
+    /// The latest assurance check of each kind for an organisation.
+    pub fn latest_assurance(
+        &self,
+        partner: &str,
+    ) -> Result<Vec<lantern_core::assurance::AssuranceCheck>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT doc FROM p_assurance_checks c WHERE partner = ?1
+             AND pos = (SELECT MAX(pos) FROM p_assurance_checks d WHERE d.partner = c.partner AND d.kind = c.kind)
+             ORDER BY kind",
+        )?;
+        let rows = st
+            .query_map([partner], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|d| {
+                serde_json::from_str(&d).map_err(|e| JournalError::corrupt("assurance check", e))
+            })
+            .collect()
+    }
+
+    /// Every assurance check of an organisation, newest first, with who recorded it.
+    pub fn assurance_history(
+        &self,
+        partner: &str,
+    ) -> Result<Vec<lantern_core::assurance::AssuranceCheck>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT doc FROM p_assurance_checks WHERE partner = ?1 ORDER BY pos DESC",
+        )?;
+        let rows = st
+            .query_map([partner], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|d| {
+                serde_json::from_str(&d).map_err(|e| JournalError::corrupt("assurance check", e))
+            })
+            .collect()
+    }
+
+    /// An organisation's current downtime guidance (its highest version).
+    pub fn current_guidance(&self, partner: &str) -> Result<Option<GuidanceRow>, JournalError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT version, text, published_at, published_by FROM p_guidance WHERE partner = ?1 ORDER BY version DESC LIMIT 1",
+            )?
+            .query_row([partner], |r| {
+                Ok(GuidanceRow {
+                    version: r.get(0)?,
+                    text: r.get(1)?,
+                    published_at: r.get(2)?,
+                    published_by: r.get(3)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Who acknowledged a version of an organisation's guidance: actor and when.
+    pub fn guidance_acks(
+        &self,
+        partner: &str,
+        version: u32,
+    ) -> Result<Vec<(String, String)>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT actor, at FROM p_guidance_acks WHERE partner = ?1 AND version = ?2 ORDER BY at",
+        )?;
+        let rows = st
+            .query_map(params![partner, version], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 }
 

@@ -129,7 +129,10 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::SupplierEventRecorded { .. }
         | Event::SupplierReviewClosed { .. }
         | Event::ExitPlanSet { .. }
-        | Event::ExportTested(_) => governance::project(conn, at, ev)?,
+        | Event::ExportTested(_)
+        | Event::AssuranceChecked(_)
+        | Event::GuidancePublished { .. }
+        | Event::GuidanceAcknowledged { .. } => governance::project(conn, at, ev)?,
     }
     Ok(!matches!(
         ev,

@@ -320,3 +320,45 @@ pub async fn export_test(
             .await,
     )
 }
+
+/// `GET /api/v1/assurance`: subcontractor assurance (a subcontractor: their own organisation).
+pub async fn assurance_list(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.assurance_list(&user.actor()))
+            .await,
+    )
+}
+
+/// `GET /api/v1/assurance/{partner}`.
+pub async fn assurance(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(partner): Path<String>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.assurance_view(&user.actor(), &partner))
+            .await,
+    )
+}
+
+/// `POST /api/v1/assurance/{partner}/checks`: record an assurance check.
+pub async fn assurance_check(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(partner): Path<String>,
+    JsonBody(b): JsonBody<lantern_app::core::assurance::CheckInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.record_assurance_check(&user.actor(), &partner, &b))
+            .await,
+    )
+}

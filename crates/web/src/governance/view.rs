@@ -257,3 +257,28 @@ impl SupplierFormPage {
 }
 
 typed_forms!(SupplierPage);
+
+/// Subcontractor assurance: every organisation the viewer may see.
+#[derive(Template)]
+#[template(path = "assurance_list.html")]
+pub struct AssuranceListPage {
+    pub nav: Option<Nav>,
+    pub lines: Vec<lantern_app::governance::assurance::AssuranceLine>,
+}
+
+/// One subcontracted organisation's assurance, with its forms.
+#[derive(Template)]
+#[template(path = "assurance.html")]
+pub struct AssurancePage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub v: lantern_app::governance::assurance::AssuranceView,
+    /// Check kinds and outcomes as stored and in words.
+    pub kinds: Vec<(String, String)>,
+    pub outcomes: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+typed_forms!(AssurancePage);

@@ -786,3 +786,161 @@ async fn s8_through_the_pages_review_exit_plan_and_an_uploaded_export_test() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn subcontractor_staff_read_and_acknowledge_their_guidance_and_see_only_their_own_assurance()
+{
+    let site = Site::demo_at("2026-12-02T09:00:00Z");
+    let jo = site.login("jo.fletcher").await;
+    let r = site.page(Some(&jo), Method::GET, "/", &[], false).await;
+    assert!(
+        r.body.contains("href=\"/governance/assurance\""),
+        "the menu offers the guidance"
+    );
+    assert!(
+        !r.body.contains("id=\"governance-due\""),
+        "no governance count for subcontractors"
+    );
+    let r = site
+        .page(Some(&jo), Method::GET, "/governance", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = site
+        .page(
+            Some(&jo),
+            Method::GET,
+            "/governance/assurance/northgate-care",
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("I have read version 1"));
+    assert!(
+        !r.body.contains("id=\"check-form\""),
+        "subcontractors record no checks"
+    );
+    // An acknowledgement of a version that is not the current one is refused.
+    let ack = "/governance/assurance/northgate-care/acknowledge";
+    let r = site
+        .page(Some(&jo), Method::POST, ack, &[("version", "2")], true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("read it again: it has changed"),
+        "{}",
+        r.body
+    );
+    let r = site
+        .page(Some(&jo), Method::POST, ack, &[("version", "1")], true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = site
+        .page(
+            Some(&jo),
+            Method::GET,
+            "/governance/assurance/northgate-care",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains("1 of 2 staff acknowledged version 1"));
+    assert!(
+        !r.body.contains("I have read version 1"),
+        "acknowledged once"
+    );
+    // The manager records a check (bad input named and kept first), publishes version 2, and
+    // the acknowledgement count starts again.
+    let m = site.login("amara").await;
+    let chk = "/governance/assurance/northgate-care/check";
+    let form = [
+        ("check", "on_call_tested"),
+        ("outcome", "met"),
+        (
+            "evidence",
+            "Test call 01:40 answered in 2 rings (NG-OC-0412)",
+        ),
+        ("checked_on", "2026-12-02"),
+        ("next_due", "2026-11-02"),
+    ];
+    let r = site.page(Some(&m), Method::POST, chk, &form, true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#check-next_due\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("value=\"Test call 01:40 answered in 2 rings (NG-OC-0412)\"")
+    );
+    let mut form = form.to_vec();
+    form[4] = ("next_due", "2027-03-02");
+    let r = site.page(Some(&m), Method::POST, chk, &form, true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = site
+        .page(
+            Some(&m),
+            Method::POST,
+            "/governance/assurance/northgate-care/guidance",
+            &[(
+                "text",
+                "Version 2: ring 07700 900102 before every high-priority visit.",
+            )],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = site
+        .page(
+            Some(&m),
+            Method::GET,
+            "/governance/assurance/northgate-care",
+            &[],
+            false,
+        )
+        .await;
+    assert!(
+        r.body.contains("0 of 2 staff acknowledged version 2"),
+        "{}",
+        r.body
+    );
+    assert!(
+        !r.body.contains("24/7 on-call route tested (due again)"),
+        "checked just now"
+    );
+    let r = site
+        .page(Some(&jo), Method::POST, ack, &[("version", "1")], true)
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "version 1 is no longer current"
+    );
+    // Another subcontractor organisation's page is not theirs to see; care staff see none.
+    let (st, v) = site
+        .api(Some(&jo), Method::GET, "/api/v1/assurance", None)
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let r = site
+        .page(
+            Some(&jo),
+            Method::GET,
+            "/governance/assurance/brook-pharmacy",
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let w = site.login("emma").await;
+    let r = site
+        .page(Some(&w), Method::GET, "/governance/assurance", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let (st, _) = site
+        .api(
+            Some(&jo),
+            Method::POST,
+            "/api/v1/assurance/northgate-care/checks",
+            Some(serde_json::json!({"check": "mei_set", "outcome": "met", "evidence": "x", "checked_on": "2026-12-01", "next_due": "2027-01-01"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+}

@@ -46,6 +46,7 @@ fn fill(path: &str) -> String {
         .replace("{asset}", "mc-tab-01")
         .replace("{risk}", "r-emar")
         .replace("{supplier}", "medstrack")
+        .replace("{partner}", "northgate-care")
 }
 
 #[tokio::test]
