@@ -326,7 +326,7 @@ pub fn heat_map(title: &str, grid: &[[usize; 5]; 5]) -> String {
     }
     let _ = write!(
         out,
-        r#"<text x="{}" y="{}" text-anchor="middle">Likelihood →</text><text x="{}" y="{}" text-anchor="middle" font-size="12">L low, M moderate, H high, E extreme; the big number is how many risks</text></svg>"#,
+        r#"<text x="{}" y="{}" text-anchor="middle">Likelihood, rare to certain</text><text x="{}" y="{}" text-anchor="middle" font-size="12">L low, M moderate, H high, E extreme; the big number is how many risks</text></svg>"#,
         left + 2.5 * cell,
         top + 5.0 * cell + 44.0,
         WIDTH / 2.0,

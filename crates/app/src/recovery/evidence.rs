@@ -731,6 +731,18 @@ impl App {
         ));
         data.facts.extend(real);
         data.facts.extend(governance);
+        // The risk register's residual risk as it stands when the pack is made: the picture a
+        // governance meeting reads beside the period's events.
+        let risks = self.journal.risks()?;
+        if !risks.is_empty() {
+            data.charts.push((
+                "Residual risk (pathway risk register, now)".into(),
+                crate::charts::heat_map(
+                    "Residual risk: likelihood × impact of open risks",
+                    &lantern_core::risk::heat_map(&risks),
+                ),
+            ));
+        }
         for (label, n) in counts {
             data.facts.push((label.to_string(), n.to_string()));
         }

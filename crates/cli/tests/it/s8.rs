@@ -333,6 +333,7 @@ fn s8_a_change_of_ownership_opens_a_review_the_exit_plan_is_drafted_and_the_expo
         &format!("{} of {} people", with_meds - 1, with_meds),
         &format!("SHA-256 {}", t["sha256"].as_str().unwrap()).replace("SHA-256 ", ""),
         "2 gaps",
+        "Residual risk (pathway risk register, now)",
     ] {
         assert!(text.contains(want), "{want}: {text}");
     }
