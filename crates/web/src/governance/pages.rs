@@ -177,7 +177,30 @@ fn device_input(f: &[(String, String)]) -> DeviceInput {
     }
 }
 
-/// Run a change; on success go to `to`, on bad input show the page again with what was typed.
+/// Run a change: on success go where it says; on bad input show `page` again with what was
+/// typed and the error beside its field (422, nothing written); any other error as an error page.
+async fn refusable(
+    state: AppState,
+    cur: Current,
+    form: &'static str,
+    typed: Pairs,
+    f: impl FnOnce(&mut App, &lantern_app::Actor) -> Result<String, AppError> + Send + 'static,
+    page: impl FnOnce(&App, &SignedIn, Typed) -> Result<Response, AppError> + Send + 'static,
+) -> Response {
+    let user = cur.user.clone();
+    state
+        .run(move |app| -> Result<Response, AppError> {
+            match f(app, &user.actor()) {
+                Ok(to) => Ok(Redirect::to(&to).into_response()),
+                Err(e @ AppError::Invalid(_)) => page(app, &user, Typed::refused(form, typed, &e)),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}
+
+/// A change on the asset register (the register page) or one device (its page).
 async fn change(
     state: AppState,
     cur: Current,
@@ -186,23 +209,13 @@ async fn change(
     device: Option<String>,
     f: impl FnOnce(&mut App, &lantern_app::Actor) -> Result<String, AppError> + Send + 'static,
 ) -> Response {
-    let user = cur.user.clone();
-    state
-        .run(move |app| -> Result<Response, AppError> {
-            match f(app, &user.actor()) {
-                Ok(to) => Ok(Redirect::to(&to).into_response()),
-                Err(e @ AppError::Invalid(_)) => {
-                    let t = Typed::refused(form, typed, &e);
-                    Ok(match &device {
-                        Some(id) => render_invalid(&device_page(app, &user, id, None, t)?),
-                        None => render_invalid(&assets_page(app, &user, None, t)?),
-                    })
-                }
-                Err(e) => Err(e),
-            }
+    refusable(state, cur, form, typed, f, move |app, user, t| {
+        Ok(match &device {
+            Some(id) => render_invalid(&device_page(app, user, id, None, t)?),
+            None => render_invalid(&assets_page(app, user, None, t)?),
         })
-        .await
-        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+    })
+    .await
 }
 
 /// `POST /governance/assets`: add a device.
@@ -633,7 +646,6 @@ pub async fn review_risk(
     Path(id): Path<String>,
     Form(f): Form<Pairs>,
 ) -> Response {
-    let user = cur.user.clone();
     let input = ReviewInput {
         residual_likelihood: field(&f, "residual_likelihood"),
         residual_impact: field(&f, "residual_impact"),
@@ -641,26 +653,19 @@ pub async fn review_risk(
         review_by: field(&f, "review_by"),
         note: field(&f, "note"),
     };
-    state
-        .run(move |app| -> Result<Response, AppError> {
-            match app.review_risk(&user.actor(), &id, &input) {
-                Ok(r) => Ok(Redirect::to(&format!(
-                    "/governance/risks/{}?done=reviewed_risk",
-                    r.id
-                ))
-                .into_response()),
-                Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&risk_page(
-                    app,
-                    &user,
-                    &id,
-                    None,
-                    Typed::refused("review", f, &e),
-                )?)),
-                Err(e) => Err(e),
-            }
-        })
-        .await
-        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+    let rid = id.clone();
+    refusable(
+        state,
+        cur,
+        "review",
+        f,
+        move |app, a| {
+            let r = app.review_risk(a, &rid, &input)?;
+            Ok(format!("/governance/risks/{}?done=reviewed_risk", r.id))
+        },
+        move |app, user, t| Ok(render_invalid(&risk_page(app, user, &id, None, t)?)),
+    )
+    .await
 }
 
 /// `POST /governance/assessments`: record a digital risk assessment.
@@ -669,7 +674,6 @@ pub async fn add_assessment(
     Extension(cur): Extension<Current>,
     Form(f): Form<Pairs>,
 ) -> Response {
-    let user = cur.user.clone();
     let input = AssessmentInput {
         id: field(&f, "id"),
         title: field(&f, "title"),
@@ -684,23 +688,18 @@ pub async fn add_assessment(
             .map(|(_, v)| v.clone())
             .collect(),
     };
-    state
-        .run(move |app| -> Result<Response, AppError> {
-            match app.record_assessment(&user.actor(), &input) {
-                Ok(_) => Ok(
-                    Redirect::to("/governance/risks?done=assessment#assessments").into_response(),
-                ),
-                Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&risks_page(
-                    app,
-                    &user,
-                    None,
-                    Typed::refused("assessment", f, &e),
-                )?)),
-                Err(e) => Err(e),
-            }
-        })
-        .await
-        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+    refusable(
+        state,
+        cur,
+        "assessment",
+        f,
+        move |app, a| {
+            app.record_assessment(a, &input)?;
+            Ok("/governance/risks?done=assessment#assessments".to_string())
+        },
+        move |app, user, t| Ok(render_invalid(&risks_page(app, user, None, t)?)),
+    )
+    .await
 }
 
 fn suppliers_page(
@@ -978,7 +977,7 @@ pub async fn edit_supplier(
     save_supplier(state, cur, Some(id), f).await
 }
 
-/// Run a change on a supplier's page; on bad input show it again with what was typed.
+/// A change on a supplier's page.
 async fn supplier_change(
     state: AppState,
     cur: Current,
@@ -987,31 +986,20 @@ async fn supplier_change(
     typed: Pairs,
     f: impl FnOnce(&mut App, &lantern_app::Actor) -> Result<&'static str, AppError> + Send + 'static,
 ) -> Response {
-    let user = cur.user.clone();
-    state
-        .run(move |app| -> Result<Response, AppError> {
-            match f(app, &user.actor()) {
-                Ok(done) => Ok(
-                    Redirect::to(&format!("/governance/suppliers/{id}?done={done}"))
-                        .into_response(),
-                ),
-                Err(e @ AppError::Invalid(_)) => {
-                    let mut t = Typed::refused(form, typed, &e);
-                    if let (Some(fe), AppError::Invalid(inner)) = (t.errors.first_mut(), &e)
-                        && let Some(rest) = inner.field.strip_prefix("steps[")
-                        && let Some((i, name)) = rest.split_once("].")
-                    {
-                        fe.field = format!("step{i}_{name}");
-                    }
-                    Ok(render_invalid(&supplier_page(
-                        app, &user, &id, None, None, t,
-                    )?))
-                }
-                Err(e) => Err(e),
-            }
-        })
-        .await
-        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+    let to = format!("/governance/suppliers/{id}?done=");
+    refusable(
+        state,
+        cur,
+        form,
+        typed,
+        move |app, a| f(app, a).map(|done| format!("{to}{done}")),
+        move |app, user, t| {
+            Ok(render_invalid(&supplier_page(
+                app, user, &id, None, None, t,
+            )?))
+        },
+    )
+    .await
 }
 
 /// `POST /governance/suppliers/{supplier}/event`.
@@ -1226,7 +1214,7 @@ pub async fn assurance(
         .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
 }
 
-/// Run a change on an assurance page; on bad input show it again with what was typed.
+/// A change on an assurance page.
 async fn assurance_change(
     state: AppState,
     cur: Current,
@@ -1235,26 +1223,20 @@ async fn assurance_change(
     typed: Pairs,
     f: impl FnOnce(&mut App, &lantern_app::Actor) -> Result<&'static str, AppError> + Send + 'static,
 ) -> Response {
-    let user = cur.user.clone();
-    state
-        .run(move |app| -> Result<Response, AppError> {
-            match f(app, &user.actor()) {
-                Ok(done) => Ok(Redirect::to(&format!(
-                    "/governance/assurance/{partner}?done={done}"
-                ))
-                .into_response()),
-                Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&assurance_page(
-                    app,
-                    &user,
-                    &partner,
-                    None,
-                    Typed::refused(form, typed, &e),
-                )?)),
-                Err(e) => Err(e),
-            }
-        })
-        .await
-        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+    let to = format!("/governance/assurance/{partner}?done=");
+    refusable(
+        state,
+        cur,
+        form,
+        typed,
+        move |app, a| f(app, a).map(|done| format!("{to}{done}")),
+        move |app, user, t| {
+            Ok(render_invalid(&assurance_page(
+                app, user, &partner, None, t,
+            )?))
+        },
+    )
+    .await
 }
 
 /// `POST /governance/assurance/{partner}/check`.

@@ -18,12 +18,20 @@ pub struct Typed {
 }
 
 impl Typed {
-    /// A refused form with its error.
+    /// A refused form with its error. An error in a list of rows (`steps[1].due`) is put at
+    /// its row's field (`step1_due`), as the forms name them.
     pub fn refused(form: &str, values: Vec<(String, String)>, e: &lantern_app::AppError) -> Typed {
+        let mut error = FormError::from_app(form, e);
+        if let lantern_app::AppError::Invalid(f) = e
+            && let Some(rest) = f.field.strip_prefix("steps[")
+            && let Some((i, name)) = rest.split_once("].")
+        {
+            error.field = format!("step{i}_{name}");
+        }
         Typed {
             form: form.into(),
             values,
-            errors: vec![FormError::from_app(form, e)],
+            errors: vec![error],
         }
     }
 }
