@@ -1,0 +1,103 @@
+//! The governance pages: what is due across the registers (here), and each register in its own
+//! file. Shared here: the pickers, and `refusable`, how every register's form is refused with
+//! what was typed kept.
+
+use crate::auth::Current;
+use crate::error::WebError;
+use crate::governance::view::{
+    AssetsPage, AssuranceListPage, AssurancePage, DevicePage, GovernancePage, RiskFormPage,
+    RiskPage, RisksPage, SupplierFormPage, SupplierPage, SuppliersPage, Typed,
+};
+use crate::state::AppState;
+use crate::view::{DoneQuery, FormError, Nav, field, render, render_invalid};
+use axum::Extension;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use lantern_app::core::asset::{DeviceInput, DeviceKind, DeviceStatus, LogKind};
+use lantern_app::core::risk::{
+    AssessmentInput, AssessmentKind, ControlInput, ControlKind, RiskInput, RiskStatus,
+};
+use lantern_app::core::supplier::{Coverage, ExitStepInput, SupplierEventKind, SupplierInput};
+use lantern_app::governance::assets::{LogInput, SparesInput};
+use lantern_app::governance::risks::ReviewInput;
+use lantern_app::governance::suppliers::{ExitPlanInput, SupplierEventInput};
+use lantern_app::{App, AppError, SignedIn};
+
+type Pairs = Vec<(String, String)>;
+
+fn choices(app: &App) -> Result<(Pairs, Pairs), AppError> {
+    let services = app
+        .services()?
+        .into_iter()
+        .map(|s| (s.id.to_string(), s.name))
+        .collect();
+    let staff = app
+        .staff()?
+        .into_iter()
+        .filter(|s| s.partner.is_none())
+        .map(|s| (s.id.to_string(), s.name))
+        .collect();
+    Ok((services, staff))
+}
+
+fn kinds() -> Pairs {
+    DeviceKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), k.word().to_string()))
+        .collect()
+}
+
+/// `GET /governance`: everything overdue or due soon across the registers.
+pub async fn governance(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+) -> Response {
+    let user = cur.user.clone();
+    state
+        .run(move |app| -> Result<GovernancePage, AppError> {
+            let actor = user.actor();
+            let due = app.governance_due(&actor)?;
+            let counts = app.governance_counts(&actor)?.unwrap_or_default();
+            Ok(GovernancePage {
+                nav: Some(Nav::for_user(&user)),
+                counts,
+                due,
+            })
+        })
+        .await
+        .map(|p| render(&p))
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}
+
+/// Run a change: on success go where it says; on bad input show `page` again with what was
+/// typed and the error beside its field (422, nothing written); any other error as an error page.
+async fn refusable(
+    state: AppState,
+    cur: Current,
+    form: &'static str,
+    typed: Pairs,
+    f: impl FnOnce(&mut App, &lantern_app::Actor) -> Result<String, AppError> + Send + 'static,
+    page: impl FnOnce(&App, &SignedIn, Typed) -> Result<Response, AppError> + Send + 'static,
+) -> Response {
+    let user = cur.user.clone();
+    state
+        .run(move |app| -> Result<Response, AppError> {
+            match f(app, &user.actor()) {
+                Ok(to) => Ok(Redirect::to(&to).into_response()),
+                Err(e @ AppError::Invalid(_)) => page(app, &user, Typed::refused(form, typed, &e)),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}
+
+mod assets;
+mod assurance;
+mod risks;
+mod suppliers;
+
+pub(crate) use assets::*;
+pub(crate) use assurance::*;
+pub(crate) use risks::*;
+pub(crate) use suppliers::*;
