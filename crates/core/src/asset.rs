@@ -78,6 +78,38 @@ impl LogKind {
     }
 }
 
+/// Whether an entry may be logged against a device: not against a retired one; a failure says
+/// what happened; a disruption is declared only for a failure.
+pub fn check_entry(
+    record: &str,
+    device: &Device,
+    entry: LogKind,
+    note: &str,
+    declaring: bool,
+) -> Result<(), FieldError> {
+    if device.status == DeviceStatus::Retired {
+        return Err(FieldError::new(
+            record,
+            "device",
+            "a device still in the register's service (this one is retired)",
+            device.id.as_str(),
+        ));
+    }
+    if entry == LogKind::Failure {
+        crate::text::required(record, "note", note, 5_000)?;
+    }
+    crate::text::optional(record, "note", note, 5_000)?;
+    if declaring && entry != LogKind::Failure {
+        return Err(FieldError::new(
+            record,
+            "declare_dependency",
+            "a disruption declared only for a failure",
+            entry.as_str(),
+        ));
+    }
+    Ok(())
+}
+
 /// A device in the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Device {
@@ -415,9 +447,12 @@ pub fn programme(
             });
         }
     }
-    for s in spares(devices, minima)
+    // Only a service that set a minimum can be below it, so each shortfall has the owner who
+    // set it.
+    for (s, owner) in spares(devices, minima)
         .into_iter()
         .filter(SparesCount::below_minimum)
+        .filter_map(|s| s.owner.clone().map(|o| (s, o)))
     {
         out.push(DueItem {
             register: Register::Assets,
@@ -429,10 +464,7 @@ pub fn programme(
                 s.held,
                 s.minimum
             ),
-            owner: s
-                .owner
-                .clone()
-                .unwrap_or_else(|| StaffId::parse("unassigned").expect("a valid identifier")),
+            owner,
             due: today,
             state: DueState::Overdue,
         });

@@ -65,6 +65,23 @@ impl Score {
         }
     }
 
+    /// A residual score must be no higher than the inherent one: controls do not add risk (to
+    /// raise it, raise the inherent score by changing the risk).
+    pub fn within(self, record: &str, inherent: Score) -> Result<(), FieldError> {
+        if self.value() > inherent.value() {
+            return Err(FieldError::new(
+                record,
+                "residual_likelihood",
+                format!(
+                    "a residual score no higher than the inherent {} (controls do not add risk)",
+                    inherent.value()
+                ),
+                self.value().to_string(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Read two typed numbers, naming `{prefix}_likelihood` or `{prefix}_impact` if wrong.
     pub fn parse(record: &str, prefix: &str, l: &str, i: &str) -> Result<Score, FieldError> {
         let one = |field: String, s: &str| {
@@ -295,17 +312,7 @@ impl RiskInput {
             &self.residual_likelihood,
             &self.residual_impact,
         )?;
-        if residual.value() > inherent.value() {
-            return Err(FieldError::new(
-                &rec,
-                "residual_likelihood",
-                format!(
-                    "a residual score no higher than the inherent {} (controls do not add risk)",
-                    inherent.value()
-                ),
-                residual.value().to_string(),
-            ));
-        }
+        residual.within(&rec, inherent)?;
         let mut controls = Vec::new();
         for (i, c) in self
             .controls

@@ -446,6 +446,20 @@ pub struct Held {
     pub sections: Vec<SectionKind>,
 }
 
+/// How the export test matches a person: the NHS number, else both names and the birth date
+/// (never a name alone).
+pub fn identity_key(p: &crate::person::Person) -> String {
+    match &p.nhs_number {
+        Some(n) => n.to_string(),
+        None => format!(
+            "{}|{}|{}",
+            p.family_name.to_lowercase(),
+            p.given_name.to_lowercase(),
+            p.date_of_birth
+        ),
+    }
+}
+
 /// Compare what Lantern holds (restricted to `carried` sections, all six when empty) with what
 /// the export held, per person and section. Nothing is inferred: a person not found by NHS
 /// number (or, without one, by names and birth date) is missing whole.

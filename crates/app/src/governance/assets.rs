@@ -407,19 +407,12 @@ impl App {
         })?;
         let d = row.device;
         let entry = LogKind::parse(&rec, "entry", &input.entry)?;
-        if d.status == DeviceStatus::Retired {
-            return Err(FieldError::new(
-                &rec,
-                "device",
-                "a device still in the register's service (this one is retired)",
-                id,
-            )
-            .into());
-        }
-        if matches!(entry, LogKind::Failure) {
-            lantern_core::text::required(&rec, "note", &input.note, 5_000)?;
-        }
-        lantern_core::text::optional(&rec, "note", &input.note, 5_000)?;
+        let dependency = input
+            .declare_dependency
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        lantern_core::asset::check_entry(&rec, &d, entry, &input.note, dependency.is_some())?;
         let now = self.now();
         let at = match input.at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => {
@@ -434,20 +427,6 @@ impl App {
             }
             None => None,
         };
-        let dependency = input
-            .declare_dependency
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
-        if dependency.is_some() && entry != LogKind::Failure {
-            return Err(FieldError::new(
-                &rec,
-                "declare_dependency",
-                "a disruption declared only for a failure",
-                input.entry.as_str(),
-            )
-            .into());
-        }
         let disruption: Option<DisruptionId> = match dependency {
             Some(dep) => {
                 let names = self.names(false)?;

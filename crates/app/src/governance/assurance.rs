@@ -350,8 +350,17 @@ impl App {
         version: u32,
     ) -> Result<(), AppError> {
         let rec = format!("acknowledgement of downtime guidance for {partner}");
-        let staff = match actor {
-            Actor::Staff(s) if s.partner.as_ref().is_some_and(|p| p.as_str() == partner) => s,
+        // Their own organisation, as their staff record names it.
+        let (staff, own) = match actor {
+            Actor::Staff(s) => match &s.partner {
+                Some(p) if p.as_str() == partner => (s, p.clone()),
+                _ => {
+                    return Err(AppError::Forbidden(format!(
+                        "{} may acknowledge only their own organisation's guidance",
+                        actor.display_name()
+                    )));
+                }
+            },
             _ => {
                 return Err(AppError::Forbidden(format!(
                     "{} may acknowledge only their own organisation's guidance",
@@ -391,10 +400,7 @@ impl App {
             NewEvent::now(
                 actor.journal_name(),
                 Event::GuidanceAcknowledged {
-                    partner: staff
-                        .partner
-                        .clone()
-                        .unwrap_or_else(|| PartnerId::parse(partner).expect("checked above")),
+                    partner: own,
                     version,
                 },
             ),

@@ -446,18 +446,7 @@ impl App {
             &input.residual_likelihood,
             &input.residual_impact,
         )?;
-        if residual.value() > r.inherent.value() {
-            return Err(FieldError::new(
-                &rec,
-                "residual_likelihood",
-                format!(
-                    "a residual score no higher than the inherent {} (raise the inherent score by changing the risk)",
-                    r.inherent.value()
-                ),
-                residual.value().to_string(),
-            )
-            .into());
-        }
+        residual.within(&rec, r.inherent)?;
         let status = RiskStatus::parse(&rec, "status", &input.status)?;
         lantern_core::text::required(&rec, "note", &input.note, 5_000)?;
         let review_by = match input.review_by.trim() {

@@ -11,7 +11,7 @@ use lantern_core::governance::DueItem;
 use lantern_core::mei::{ALL_SECTIONS, SectionKind};
 use lantern_core::role::Role;
 use lantern_core::supplier::{
-    ChecklistItem, Coverage, ExitPlan, ExitStepInput, ExportTest, Held, Provision, Supplier,
+    ChecklistItem, Coverage, ExitPlan, ExitStepInput, ExportTest, Held, Supplier,
     SupplierEventKind, SupplierInput, compare_export, parallel_checklist, parse_steps,
 };
 use lantern_core::time::{show, show_date};
@@ -148,16 +148,7 @@ impl App {
                 t.people_found, t.people_expected, t.sections_found, t.sections_expected
             ),
             complete: t.complete,
-            missing: if see_people {
-                t.missing.iter().map(|m| names.humanise(m)).collect()
-            } else if t.missing.is_empty() {
-                vec![]
-            } else {
-                vec![format!(
-                    "{} gaps (who is named only to roles that see people)",
-                    t.missing.len()
-                )]
-            },
+            missing: gaps(names, see_people, t),
         }
     }
 
@@ -552,7 +543,7 @@ impl App {
                 .map(|(k, _)| k)
                 .collect();
             out.push(Held {
-                key: identity_key(&p),
+                key: lantern_core::supplier::identity_key(&p),
                 label: p.id.to_string(),
                 sections,
             });
@@ -712,37 +703,25 @@ impl App {
 impl App {
     /// An export test's gaps in names for people who may see them (counted for others).
     pub fn export_gaps(&self, actor: &Actor, t: &ExportTest) -> Result<Vec<String>, AppError> {
-        let names = self.names(true)?;
-        Ok(if Role::may_view_people(actor.role()) {
-            t.missing.iter().map(|m| names.humanise(m)).collect()
-        } else if t.missing.is_empty() {
-            vec![]
-        } else {
-            vec![format!(
-                "{} gaps (who is named only to roles that see people)",
-                t.missing.len()
-            )]
-        })
+        Ok(gaps(
+            &self.names(true)?,
+            Role::may_view_people(actor.role()),
+            t,
+        ))
     }
 }
 
-/// How the export test matches a person: NHS number, else names and birth date.
-fn identity_key(p: &lantern_core::person::Person) -> String {
-    match &p.nhs_number {
-        Some(n) => n.to_string(),
-        None => format!(
-            "{}|{}|{}",
-            p.family_name.to_lowercase(),
-            p.given_name.to_lowercase(),
-            p.date_of_birth
-        ),
+/// A test's gaps as a reader sees them: by name for roles that see people, as a count for the
+/// others (an auditor reads that gaps exist, never who).
+fn gaps(names: &Names, see_people: bool, t: &ExportTest) -> Vec<String> {
+    if see_people {
+        t.missing.iter().map(|m| names.humanise(m)).collect()
+    } else if t.missing.is_empty() {
+        vec![]
+    } else {
+        vec![format!(
+            "{} gaps (who is named only to roles that see people)",
+            t.missing.len()
+        )]
     }
-}
-
-/// The provisions in order, for forms.
-pub fn provisions() -> Vec<(String, String)> {
-    Provision::ALL
-        .iter()
-        .map(|p| (p.as_str().to_string(), p.word().to_string()))
-        .collect()
 }

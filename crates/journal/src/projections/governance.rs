@@ -360,15 +360,7 @@ pub struct RiskHistoryRow {
 impl Journal {
     /// Every risk in the register, by identifier.
     pub fn risks(&self) -> Result<Vec<Risk>, JournalError> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT doc FROM p_risks ORDER BY id")?;
-        let rows = st
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|d| serde_json::from_str(&d).map_err(|e| JournalError::corrupt("risk", e)))
-            .collect()
+        self.docs("risk", "SELECT doc FROM p_risks ORDER BY id", [])
     }
 
     /// One risk.
@@ -397,17 +389,11 @@ impl Journal {
 
     /// Every digital risk assessment, newest decision first.
     pub fn assessments(&self) -> Result<Vec<Assessment>, JournalError> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT doc FROM p_assessments ORDER BY decided_on DESC, id")?;
-        let rows = st
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|d| {
-                serde_json::from_str(&d).map_err(|e| JournalError::corrupt("risk assessment", e))
-            })
-            .collect()
+        self.docs(
+            "risk assessment",
+            "SELECT doc FROM p_assessments ORDER BY decided_on DESC, id",
+            [],
+        )
     }
 }
 
@@ -513,13 +499,13 @@ impl Journal {
 
     /// A supplier's exit plan, if drafted.
     pub fn exit_plan(&self, supplier: &str) -> Result<Option<ExitPlan>, JournalError> {
-        let doc: Option<String> = self
-            .conn
-            .prepare_cached("SELECT doc FROM p_exit_plans WHERE supplier = ?1")?
-            .query_row([supplier], |r| r.get(0))
-            .optional()?;
-        doc.map(|d| serde_json::from_str(&d).map_err(|e| JournalError::corrupt("exit plan", e)))
-            .transpose()
+        Ok(self
+            .docs(
+                "exit plan",
+                "SELECT doc FROM p_exit_plans WHERE supplier = ?1",
+                [supplier],
+            )?
+            .pop())
     }
 
     /// Export tests, newest first: one supplier's, or Lantern's own with `""`, or all with `None`.
@@ -568,19 +554,13 @@ impl Journal {
         &self,
         partner: &str,
     ) -> Result<Vec<lantern_core::assurance::AssuranceCheck>, JournalError> {
-        let mut st = self.conn.prepare_cached(
+        self.docs(
+            "assurance check",
             "SELECT doc FROM p_assurance_checks c WHERE partner = ?1
              AND pos = (SELECT MAX(pos) FROM p_assurance_checks d WHERE d.partner = c.partner AND d.kind = c.kind)
              ORDER BY kind",
-        )?;
-        let rows = st
-            .query_map([partner], |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|d| {
-                serde_json::from_str(&d).map_err(|e| JournalError::corrupt("assurance check", e))
-            })
-            .collect()
+            [partner],
+        )
     }
 
     /// Every assurance check of an organisation, newest first, with who recorded it.
@@ -588,17 +568,11 @@ impl Journal {
         &self,
         partner: &str,
     ) -> Result<Vec<lantern_core::assurance::AssuranceCheck>, JournalError> {
-        let mut st = self.conn.prepare_cached(
+        self.docs(
+            "assurance check",
             "SELECT doc FROM p_assurance_checks WHERE partner = ?1 ORDER BY pos DESC",
-        )?;
-        let rows = st
-            .query_map([partner], |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|d| {
-                serde_json::from_str(&d).map_err(|e| JournalError::corrupt("assurance check", e))
-            })
-            .collect()
+            [partner],
+        )
     }
 
     /// An organisation's current downtime guidance (its highest version).
@@ -708,16 +682,10 @@ impl Journal {
 
     /// The spares minimum of every service and kind that has one.
     pub fn spares_minima(&self) -> Result<Vec<SparesMinimum>, JournalError> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT doc FROM p_spares_minimum ORDER BY service, kind")?;
-        let rows = st
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|doc| {
-                serde_json::from_str(&doc).map_err(|e| JournalError::corrupt("spares minimum", e))
-            })
-            .collect()
+        self.docs(
+            "spares minimum",
+            "SELECT doc FROM p_spares_minimum ORDER BY service, kind",
+            [],
+        )
     }
 }

@@ -79,6 +79,25 @@ macro_rules! typed_forms {
     )*};
 }
 
+macro_rules! field_forms {
+    ($($t:ty => $form:literal),*) => {$(
+        impl $t {
+            /// A field's value.
+            pub fn v(&self, field: &str) -> String {
+                crate::view::field(&self.values, field)
+            }
+            /// Whether a field holds this value (a ticked box among several).
+            pub fn has(&self, field: &str, value: &str) -> bool {
+                self.values.iter().any(|(k, v)| k == field && v == value)
+            }
+            /// The error of a field.
+            pub fn e(&self, field: &str) -> Option<String> {
+                crate::view::err_for(&self.errors, $form, field)
+            }
+        }
+    )*};
+}
+
 /// The governance page: what is due across the registers.
 #[derive(Template)]
 #[template(path = "governance.html")]
@@ -183,21 +202,6 @@ pub struct RiskFormPage {
     pub scores: Vec<(String, String)>,
 }
 
-impl RiskFormPage {
-    /// A field's value.
-    pub fn v(&self, field: &str) -> String {
-        crate::view::field(&self.values, field)
-    }
-    /// Whether a field holds this value (a ticked box among several).
-    pub fn has(&self, field: &str, value: &str) -> bool {
-        self.values.iter().any(|(k, v)| k == field && v == value)
-    }
-    /// The error of a field.
-    pub fn e(&self, field: &str) -> Option<String> {
-        crate::view::err_for(&self.errors, "risk", field)
-    }
-}
-
 typed_forms!(RisksPage, RiskPage);
 
 /// The supplier register.
@@ -249,21 +253,6 @@ pub struct SupplierFormPage {
     pub coverages: Vec<(String, String)>,
 }
 
-impl SupplierFormPage {
-    /// A field's value.
-    pub fn v(&self, field: &str) -> String {
-        crate::view::field(&self.values, field)
-    }
-    /// Whether a field holds this value.
-    pub fn has(&self, field: &str, value: &str) -> bool {
-        self.values.iter().any(|(k, v)| k == field && v == value)
-    }
-    /// The error of a field.
-    pub fn e(&self, field: &str) -> Option<String> {
-        crate::view::err_for(&self.errors, "supplier", field)
-    }
-}
-
 typed_forms!(SupplierPage);
 
 /// Subcontractor assurance: every organisation the viewer may see.
@@ -290,3 +279,5 @@ pub struct AssurancePage {
 }
 
 typed_forms!(AssurancePage);
+
+field_forms!(RiskFormPage => "risk", SupplierFormPage => "supplier");
