@@ -3,7 +3,9 @@
 use crate::commands::admin::{ContactCmd, PartnerCmd, ServiceCmd, StaffCmd};
 use crate::commands::bench::BenchCmd;
 use crate::commands::disruption::{DependencyCmd, DisruptionCmd, EscalationCmd, LadderCmd};
-use crate::commands::governance::{AssetCmd, AssuranceCmd, GovernanceCmd, RiskCmd, SupplierCmd};
+use crate::commands::governance::{
+    AssetCmd, AssuranceCmd, GovernanceCmd, OnCallCmd, RiskCmd, SupplierCmd,
+};
 use crate::commands::interop::{ExportCmd, IdentityCmd, ImportCmd, SourceCmd};
 use crate::commands::nodes::NodeCmd;
 use crate::commands::people::mei::MeiCmd;
@@ -211,6 +213,9 @@ pub enum Command {
     /// Subcontractor assurance: checks, downtime guidance by version, acknowledgements.
     #[command(subcommand)]
     Assurance(AssuranceCmd),
+    /// The on-call rota: who is on call for each service when, hand-overs, gaps in cover.
+    #[command(subcommand, name = "on-call")]
+    OnCall(OnCallCmd),
     /// Governance across the registers: `lantern governance due`.
     #[command(subcommand)]
     Governance(GovernanceCmd),

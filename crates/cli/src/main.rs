@@ -131,6 +131,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Supplier(c) => commands::governance::supplier(ctx, c),
         Command::Assurance(c) => commands::governance::assurance(ctx, c),
         Command::Governance(c) => commands::governance::governance(ctx, c),
+        Command::OnCall(c) => commands::governance::on_call(ctx, c),
         Command::Evidence {
             disruption,
             from,

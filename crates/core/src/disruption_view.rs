@@ -102,6 +102,9 @@ pub struct StepEntry {
     pub outcome: StepOutcome,
     /// Why.
     pub detail: String,
+    /// Whom an on-call step reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reached: Option<crate::ladder::Reached>,
 }
 
 /// A notification attempt.
@@ -376,6 +379,7 @@ impl DisruptionView {
                 round,
                 outcome,
                 detail,
+                reached,
                 ..
             } => {
                 let run = self.escalation_mut(escalation)?;
@@ -384,7 +388,10 @@ impl DisruptionView {
                     .ladder
                     .steps
                     .get(*step)
-                    .map(|s| format!("{} by {}", s.target, s.channel.as_str()))
+                    .map(|s| {
+                        let who = reached.as_ref().map_or(s.target.as_str(), |r| &r.target);
+                        format!("{who} by {}", s.channel.as_str())
+                    })
                     .unwrap_or_default();
                 run.steps.push(StepEntry {
                     step: *step,
@@ -392,6 +399,7 @@ impl DisruptionView {
                     at: meta.occurred_at,
                     outcome: *outcome,
                     detail: detail.clone(),
+                    reached: reached.clone(),
                 });
                 let o = match outcome {
                     StepOutcome::Notified => "notified",

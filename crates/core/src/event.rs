@@ -318,6 +318,9 @@ pub enum Event {
         outcome: StepOutcome,
         /// Why, in words ("email is down: dependency email").
         detail: String,
+        /// Whom an on-call step reached, found in the rota when it fired.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reached: Option<crate::ladder::Reached>,
     },
     /// One attempt to send a notification.
     NotificationAttempted {
@@ -498,6 +501,24 @@ pub enum Event {
         /// The version read.
         version: u32,
     },
+    /// A shift added to the on-call rota (over the same hours it replaces an earlier one).
+    OnCallShiftAdded(crate::oncall::Shift),
+    /// A shift taken off the rota.
+    OnCallShiftCancelled {
+        /// Which.
+        shift: crate::ids::ShiftId,
+        /// Why.
+        reason: String,
+    },
+    /// An improvement action added to the plan from a source other than a disruption's review.
+    ActionAdded {
+        /// The action.
+        action: crate::review::ImprovementAction,
+        /// Where it came from.
+        source: crate::review::ActionSource,
+        /// Which one ("governance meeting of 3 Dec 2026", "near miss nm-4").
+        reference: String,
+    },
 }
 
 impl Event {
@@ -568,6 +589,9 @@ impl Event {
             Event::AssuranceChecked(_) => "assurance_checked",
             Event::GuidancePublished { .. } => "guidance_published",
             Event::GuidanceAcknowledged { .. } => "guidance_acknowledged",
+            Event::OnCallShiftAdded(_) => "on_call_shift_added",
+            Event::OnCallShiftCancelled { .. } => "on_call_shift_cancelled",
+            Event::ActionAdded { .. } => "action_added",
         }
     }
 

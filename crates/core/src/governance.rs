@@ -19,6 +19,10 @@ pub enum Register {
     Suppliers,
     /// Subcontractor assurance checks.
     Assurance,
+    /// The on-call rota: gaps in cover.
+    OnCall,
+    /// The quality improvement plan: actions past their due date.
+    Actions,
 }
 
 impl Register {
@@ -29,6 +33,8 @@ impl Register {
             Register::Assets => "Assets",
             Register::Suppliers => "Suppliers",
             Register::Assurance => "Assurance",
+            Register::OnCall => "On-call rota",
+            Register::Actions => "Improvement plan",
         }
     }
 }

@@ -109,3 +109,6 @@ slug_id!(
 slug_id!(
     /// An improvement action in the quality improvement plan.
     ActionId, "action");
+slug_id!(
+    /// One stretch of on-call cover in the rota.
+    ShiftId, "shift_id");

@@ -18,7 +18,23 @@ pub struct Step {
     pub address: String,
     /// Minutes to wait for acknowledgement before the next step.
     pub wait_minutes: u32,
+    /// Addressed to whoever is on call for the service concerned (else the organisation) when
+    /// the step fires, found in the on-call rota then; `target` and `address` are left empty.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub on_call: bool,
 }
+
+/// Who an on-call step reached when it fired (found in the on-call rota then).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Reached {
+    /// Who ("Daniel Hughes, on call for Maple Court until Thu 3 Dec 2026 08:00").
+    pub target: String,
+    /// The number or address used.
+    pub address: String,
+}
+
+/// How an on-call step reads before it fires.
+pub const ON_CALL_TARGET: &str = "the on-call manager for the service concerned";
 
 /// An escalation ladder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -56,8 +72,6 @@ impl Ladder {
         }
         for (i, s) in self.steps.iter().enumerate() {
             let f = |n: &str| format!("steps[{i}].{n}");
-            crate::text::required(&rec, &f("target"), &s.target, 200)?;
-            crate::text::required(&rec, &f("address"), &s.address, 500)?;
             if s.wait_minutes > 24 * 60 {
                 return Err(FieldError::new(
                     &rec,
@@ -66,6 +80,19 @@ impl Ladder {
                     s.wait_minutes.to_string(),
                 ));
             }
+            if s.on_call {
+                if s.channel == Channel::Webhook {
+                    return Err(FieldError::new(
+                        &rec,
+                        f("channel"),
+                        "phone or email (the on-call manager is called or emailed)",
+                        "webhook",
+                    ));
+                }
+                continue;
+            }
+            crate::text::required(&rec, &f("target"), &s.target, 200)?;
+            crate::text::required(&rec, &f("address"), &s.address, 500)?;
             let ok = match s.channel {
                 Channel::Email => {
                     s.address.contains('@') && !s.address.contains(char::is_whitespace)
@@ -183,6 +210,7 @@ mod tests {
             channel,
             address: address.into(),
             wait_minutes: wait,
+            on_call: false,
         };
         Ladder {
             id: LadderId::parse("safeguarding").unwrap(),

@@ -56,6 +56,7 @@ pub mod ladder;
 pub mod mar_check;
 pub mod mei;
 pub mod nhs;
+pub mod oncall;
 pub mod org;
 pub mod person;
 pub mod phone;

@@ -21,6 +21,26 @@ pub struct ImprovementAction {
     pub due: jiff::civil::Date,
 }
 
+word_enum!(
+    /// Where an improvement action not from a disruption's review came from.
+    ActionSource {
+        /// A governance meeting's minutes.
+        Meeting => "meeting", "governance meeting",
+        /// A near miss or incident outside an outage.
+        NearMiss => "near_miss", "near miss or incident",
+        /// A drill's lessons.
+        Drill => "drill", "drill",
+        /// An audit.
+        Audit => "audit", "audit",
+        /// An inspection or commissioner's visit.
+        Inspection => "inspection", "inspection or contract review",
+        /// A complaint or concern.
+        Complaint => "complaint", "complaint or concern",
+        /// Anything else.
+        Other => "other", "other",
+    }
+);
+
 /// Where an action stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -55,6 +75,79 @@ impl ActionStatus {
             ActionStatus::Done => "done",
             ActionStatus::Dropped => "dropped",
         }
+    }
+}
+
+/// An open or in-progress action this many days from its due date counts as due soon.
+pub const ACTION_DUE_SOON_DAYS: i64 = 7;
+
+/// Whether an action still to be done (open or in progress) is overdue or due soon on `today`.
+pub fn action_due(
+    status: ActionStatus,
+    due: jiff::civil::Date,
+    today: jiff::civil::Date,
+) -> Option<crate::governance::DueState> {
+    use crate::governance::DueState;
+    if !matches!(status, ActionStatus::Open | ActionStatus::InProgress) {
+        return None;
+    }
+    if due < today {
+        Some(DueState::Overdue)
+    } else if due <= today.saturating_add(jiff::Span::new().days(ACTION_DUE_SOON_DAYS)) {
+        Some(DueState::DueSoon)
+    } else {
+        None
+    }
+}
+
+/// An action added to the plan by hand, from any source, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ActionInput {
+    /// What will be done.
+    pub what: String,
+    /// Who owns it (a member of staff).
+    pub owner: String,
+    /// By when (YYYY-MM-DD).
+    pub due: String,
+    /// Where it came from: meeting, near_miss, drill, audit, inspection, complaint, other.
+    pub source: String,
+    /// Which one ("governance meeting of 3 Dec 2026").
+    pub reference: String,
+}
+
+impl ActionInput {
+    /// Check and convert what types cannot (the owner is checked against the staff list by the
+    /// caller); a due date before `today` is refused.
+    pub fn parse(
+        &self,
+        id: ActionId,
+        today: jiff::civil::Date,
+    ) -> Result<(ImprovementAction, ActionSource, String), FieldError> {
+        let rec = "improvement action";
+        required(rec, "what", &self.what, 2_000)?;
+        let owner =
+            StaffId::parse(self.owner.trim()).map_err(|e| e.in_record(rec).with_field("owner"))?;
+        let due = crate::time::parse_date("due", &self.due).map_err(|e| e.in_record(rec))?;
+        if due < today {
+            return Err(FieldError::new(
+                rec,
+                "due",
+                format!("a date from today ({today}) on"),
+                &self.due,
+            ));
+        }
+        let source = ActionSource::parse(rec, "source", &self.source)?;
+        required(rec, "reference", &self.reference, 300)?;
+        Ok((
+            ImprovementAction {
+                id: Some(id),
+                what: self.what.trim().to_string(),
+                owner,
+                due,
+            },
+            source,
+            self.reference.trim().to_string(),
+        ))
     }
 }
 

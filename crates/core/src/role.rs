@@ -218,6 +218,25 @@ impl Role {
         )
     }
 
+    /// Keep the on-call rota: add shifts, swaps and hand-overs, cancel a shift (a coordinator or
+    /// the on-call manager arranges a swap at any hour).
+    pub fn may_manage_on_call(self) -> bool {
+        self.may_manage_assets()
+    }
+
+    /// May be on call (a manager, coordinator or senior carer of our own; never a subcontractor,
+    /// auditor or administrator account).
+    pub fn may_be_on_call(self) -> bool {
+        matches!(
+            self,
+            Role::SeniorCarer
+                | Role::Coordinator
+                | Role::OnCallManager
+                | Role::RegisteredManager
+                | Role::QualityLead
+        )
+    }
+
     /// Keep the pathway risk register and record digital risk assessments.
     pub fn may_manage_risks(self) -> bool {
         matches!(

@@ -454,6 +454,20 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (partner, version, actor)
     );
     "#,
+    // 16: the resilience programme: the on-call rota; improvement actions from any source.
+    r#"
+    CREATE TABLE p_on_call (
+        pos       INTEGER PRIMARY KEY,
+        id        TEXT NOT NULL UNIQUE,
+        service   TEXT,
+        starts    INTEGER NOT NULL,
+        ends      INTEGER NOT NULL,
+        cancelled TEXT,
+        doc       TEXT NOT NULL
+    );
+    CREATE INDEX p_on_call_ends ON p_on_call (ends);
+    ALTER TABLE p_actions ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    "#,
 ];
 
 /// Steps after which the projections are rebuilt from the events (a new column computed from

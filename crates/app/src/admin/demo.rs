@@ -254,6 +254,7 @@ impl App {
                 .map(|e| NewEvent::now("local:demo", e)),
         );
         visits(&mut b, &people, generated, now);
+        on_call_rota(&mut b, &data.staff)?;
         accounts(&mut b)?;
         self.journal.append_batch(b.evs, now)?;
         Ok(())
@@ -840,6 +841,68 @@ fn visits(b: &mut Builder, people: &[Person], generated: usize, now: Timestamp) 
 }
 
 /// Sign-in accounts for every role, all with the published demo password.
+/// The on-call rota from yesterday to two weeks ahead: each service's own day on-call
+/// (08:00-20:00) and the organisation's night on-call (20:00-08:00, the two Riverside managers
+/// in turn), with one day left uncovered at Willow House five days ahead, so the rota shows a
+/// gap to fill.
+fn on_call_rota(b: &mut Builder, staff: &[Staff]) -> Result<(), AppError> {
+    use lantern_core::oncall::Shift;
+    let today = b.now.to_zoned(london()).date();
+    let phone = |id: &str| {
+        staff
+            .iter()
+            .find(|s| s.id.as_str() == id)
+            .and_then(|s| s.phone.clone())
+    };
+    let day_cover = [
+        ("riverside-homecare", "s-lucy-turner"),
+        ("maple-court", "s-joe-parker"),
+        ("willow-house", "s-mark-bennett"),
+    ];
+    let mut n = 0;
+    for d in -1..=lantern_core::oncall::GAP_HORIZON_DAYS {
+        let date = today
+            .checked_add(jiff::Span::new().days(d))
+            .unwrap_or(today);
+        let next = date.checked_add(jiff::Span::new().days(1)).unwrap_or(date);
+        let mut shifts: Vec<(Option<&str>, &str, Timestamp, Timestamp)> = day_cover
+            .iter()
+            .filter(|(svc, _)| !(d == 5 && *svc == "willow-house"))
+            .map(|(svc, who)| {
+                (
+                    Some(*svc),
+                    *who,
+                    at_local(date, 8, 0),
+                    at_local(date, 20, 0),
+                )
+            })
+            .collect();
+        let night = if d.rem_euclid(2) == 0 {
+            "s-daniel-hughes"
+        } else {
+            "s-amara-osei"
+        };
+        shifts.push((None, night, at_local(date, 20, 0), at_local(next, 8, 0)));
+        for (svc, who, from, to) in shifts {
+            let Some(phone) = phone(who) else { continue };
+            n += 1;
+            let s = Shift {
+                id: lantern_core::ids::ShiftId::parse(&format!("oc-{n}"))?,
+                service: svc.map(ServiceId::parse).transpose()?,
+                staff: StaffId::parse(who)?,
+                from,
+                to,
+                phone,
+                email: None,
+                note: String::new(),
+            };
+            s.validate()?;
+            b.push(Event::OnCallShiftAdded(s));
+        }
+    }
+    Ok(())
+}
+
 fn accounts(b: &mut Builder) -> Result<(), AppError> {
     let hash = crate::admin::accounts::hash_password(DEMO_PASSWORD)?;
     for (username, staff) in DEMO_ACCOUNTS {

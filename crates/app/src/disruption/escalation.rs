@@ -334,6 +334,25 @@ impl App {
         Ok(out)
     }
 
+    /// The service an escalation concerns, for its on-call steps: that of the first person it is
+    /// about, else the disruption's one service; none (the organisation's on-call) otherwise.
+    fn service_concerned(
+        &self,
+        v: &DisruptionView,
+        e: &Escalation,
+    ) -> Result<Option<lantern_core::ids::ServiceId>, AppError> {
+        for p in &e.people {
+            if let Some(p) = self.journal.person(p.as_str())? {
+                return Ok(Some(p.service));
+            }
+        }
+        let d = v.disruption.as_ref();
+        Ok(d.and_then(|d| d.limited_to.clone()).or_else(|| {
+            d.filter(|d| d.services.len() == 1)
+                .map(|d| d.services[0].clone())
+        }))
+    }
+
     /// Move every ladder and follow-up on to the time now.
     pub fn tick(&mut self, notifier: &Notifier) -> Result<TickReport, AppError> {
         let now = self.now();
@@ -402,7 +421,21 @@ impl App {
                     (at <= now).then(|| (e.clone(), step, round))
                 });
                 let Some((e, step, round)) = due else { break };
-                let s = e.escalation.ladder.steps[step].clone();
+                let mut s = e.escalation.ladder.steps[step].clone();
+                // "The on-call manager for this service": whoever the rota says, now.
+                let mut reached = None;
+                let mut unreached = None;
+                if s.on_call {
+                    let service = self.service_concerned(&v, &e.escalation)?;
+                    match self.reach_on_call(service.as_ref(), s.channel == Channel::Phone, now)? {
+                        Ok(r) => {
+                            s.target = r.target.clone();
+                            s.address = r.address.clone();
+                            reached = Some(r);
+                        }
+                        Err(why) => unreached = Some(why),
+                    }
+                }
                 let drill_deps: Vec<_> = v
                     .disruption
                     .as_ref()
@@ -410,9 +443,9 @@ impl App {
                     .map(|d| d.dependencies.clone())
                     .unwrap_or_default();
                 let mut evs = Vec::new();
-                let (outcome, detail) = if let Some(dep) =
-                    self.channel_down(s.channel, &drill_deps)?
-                {
+                let (outcome, detail) = if let Some(why) = unreached {
+                    (StepOutcome::Skipped, why)
+                } else if let Some(dep) = self.channel_down(s.channel, &drill_deps)? {
                     (
                         StepOutcome::Skipped,
                         format!(
@@ -544,6 +577,7 @@ impl App {
                         round,
                         outcome,
                         detail,
+                        reached,
                     },
                 ));
                 self.journal.append_batch(evs, now)?;

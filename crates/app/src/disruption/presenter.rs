@@ -31,12 +31,15 @@ pub fn call_now(e: &EscalationView) -> Option<(String, String)> {
         return None;
     }
     let st = e.escalation.ladder.steps.get(last.step)?;
-    let tel = st
-        .address
+    let (target, address) = match &last.reached {
+        Some(r) => (&r.target, &r.address),
+        None => (&st.target, &st.address),
+    };
+    let tel = address
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')
         .collect();
-    Some((format!("Call {} on {} now", st.target, st.address), tel))
+    Some((format!("Call {target} on {address} now"), tel))
 }
 
 /// One line of a disruption's timeline.

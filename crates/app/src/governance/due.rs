@@ -45,6 +45,10 @@ impl DueLine {
             lantern_core::governance::Register::Assurance => {
                 format!("/governance/assurance/{}", i.subject)
             }
+            lantern_core::governance::Register::OnCall => {
+                format!("/governance/on-call#cover-{}", i.subject)
+            }
+            lantern_core::governance::Register::Actions => format!("/qi#{}", i.subject),
         };
         DueLine {
             register: i.register.word().to_string(),
@@ -78,6 +82,8 @@ impl App {
         let mut items = self.asset_programme()?;
         items.extend(self.supplier_due()?);
         items.extend(self.assurance_due()?);
+        items.extend(self.on_call_due()?);
+        items.extend(self.actions_due()?);
         items.extend(lantern_core::risk::reviews_due(
             &self.journal.risks()?,
             self.today(),

@@ -3,5 +3,6 @@
 pub mod assets;
 pub mod assurance;
 pub mod due;
+pub mod oncall;
 pub mod risks;
 pub mod suppliers;

@@ -22,10 +22,14 @@ pub struct ActionLine {
     pub due: String,
     /// Its status in words (OPEN, IN PROGRESS, DONE, DROPPED).
     pub status: String,
-    /// The disruption whose review it came from.
+    /// The disruption whose review it came from (empty for another source).
     pub disruption: String,
+    /// Where it came from, in words.
+    pub source: String,
     /// The latest note.
     pub note: String,
+    /// OVERDUE or DUE SOON while still to be done; empty otherwise.
+    pub due_state: String,
 }
 
 /// Improvement actions by status as a picture (SVG).
@@ -116,6 +120,8 @@ impl App {
         actor: &Actor,
         disruption: Option<&str>,
     ) -> Result<Vec<ActionLine>, AppError> {
+        let names = self.names(false)?;
+        let today = self.today();
         Ok(self
             .qi_plan(actor)?
             .into_iter()
@@ -128,11 +134,83 @@ impl App {
                     .map(|x| x.to_string())
                     .unwrap_or_default(),
                 what: a.action.what.clone(),
-                owner: a.action.owner.to_string(),
-                due: a.action.due.to_string(),
+                owner: names.staff(a.action.owner.as_str()),
+                due: lantern_core::time::show_date(a.action.due),
                 status: a.status.replace('_', " ").to_uppercase(),
+                due_state: ActionStatus::parse(&a.status)
+                    .and_then(|s| lantern_core::review::action_due(s, a.action.due, today))
+                    .map(|s| s.word().to_string())
+                    .unwrap_or_default(),
                 disruption: a.disruption,
+                source: a.source,
                 note: a.note,
+            })
+            .collect())
+    }
+
+    /// Add an action to the improvement plan from any source (a meeting, a near miss, an
+    /// inspection): owner and due date required.
+    pub fn add_action(
+        &mut self,
+        actor: &Actor,
+        input: &lantern_core::review::ActionInput,
+    ) -> Result<lantern_core::review::ImprovementAction, AppError> {
+        actor.require(Role::may_review, "add improvement actions")?;
+        let n = self.journal.actions()?.len() + 1;
+        let kind = lantern_core::review::ActionSource::parse(
+            "improvement action",
+            "source",
+            &input.source,
+        )?;
+        let id = ActionId::parse(&format!("qi-{}-{n}", kind.as_str().replace('_', "-")))
+            .map_err(|e| e.in_record("improvement action"))?;
+        let (action, source, reference) = input.parse(id, self.today())?;
+        if self
+            .journal
+            .staff_member(action.owner.as_str())?
+            .is_none_or(|s| s.partner.is_some())
+        {
+            return Err(FieldError::new(
+                "improvement action",
+                "owner",
+                "a member of our staff (lantern staff list)",
+                &input.owner,
+            )
+            .into());
+        }
+        self.journal.append(
+            NewEvent::now(
+                actor.journal_name(),
+                Event::ActionAdded {
+                    action: action.clone(),
+                    source,
+                    reference,
+                },
+            ),
+            self.now(),
+        )?;
+        Ok(action)
+    }
+
+    /// Improvement actions overdue or due soon, for the governance list and the dashboard.
+    pub(crate) fn actions_due(&self) -> Result<Vec<lantern_core::governance::DueItem>, AppError> {
+        let today = self.today();
+        Ok(self
+            .journal
+            .actions()?
+            .into_iter()
+            .filter_map(|a| {
+                let status = ActionStatus::parse(&a.status)?;
+                let state = lantern_core::review::action_due(status, a.action.due, today)?;
+                Some(lantern_core::governance::DueItem {
+                    register: lantern_core::governance::Register::Actions,
+                    subject: a.action.id.as_ref()?.to_string(),
+                    service: None,
+                    what: format!("Improvement action: {} (from {})", a.action.what, a.source),
+                    owner: a.action.owner.clone(),
+                    due: a.action.due,
+                    state,
+                })
             })
             .collect())
     }

@@ -2,7 +2,7 @@
 //! probes against real local servers that fail in different ways, S2, S3, S5 and S7, ladder and
 //! follow-up timing, SMTP against a real listener on loopback, drills, and bad input.
 
-use crate::support::{event_count, lantern};
+use crate::support::{at, demo_at, event_count, lantern, ok, refused};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -12,49 +12,6 @@ use std::time::Duration;
 
 const ON_CALL: &str = "s-daniel-hughes";
 const COORDINATOR: &str = "s-lucy-turner";
-
-/// `lantern` at a fixed time, acting as someone.
-fn at(data: &Path, now: &str, who: &str, args: &[&str]) -> std::process::Output {
-    let mut c = lantern(data);
-    c.env("LANTERN_NOW", now);
-    if !who.is_empty() {
-        c.args(["--as", who]);
-    }
-    c.args(args).output().unwrap()
-}
-
-fn ok(data: &Path, now: &str, who: &str, args: &[&str]) -> Value {
-    let mut a = vec!["--json"];
-    a.extend_from_slice(args);
-    let out = at(data, now, who, &a);
-    assert!(
-        out.status.success(),
-        "lantern {args:?} failed: {}{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
-}
-
-fn refused(data: &Path, now: &str, who: &str, args: &[&str]) -> String {
-    let before = event_count(data);
-    let out = at(data, now, who, args);
-    assert!(
-        !out.status.success(),
-        "lantern {args:?} unexpectedly succeeded: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert_eq!(event_count(data), before, "a refused command wrote nothing");
-    String::from_utf8(out.stderr).unwrap()
-}
-
-/// The demo organisation as it stood at `now`.
-fn demo_at(now: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let out = at(dir.path(), now, "", &["demo"]);
-    assert!(out.status.success());
-    dir
-}
 
 fn text(data: &Path, now: &str, args: &[&str]) -> String {
     let out = at(data, now, ON_CALL, args);

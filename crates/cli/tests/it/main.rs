@@ -15,6 +15,7 @@ mod import_csv;
 mod import_fhir;
 mod init;
 mod print;
+mod programme;
 mod reconcile;
 mod rules;
 mod s1;

@@ -158,3 +158,46 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// `lantern` at a fixed time, acting as someone.
+pub fn at(data: &Path, now: &str, who: &str, args: &[&str]) -> std::process::Output {
+    let mut c = lantern(data);
+    c.env("LANTERN_NOW", now);
+    if !who.is_empty() {
+        c.args(["--as", who]);
+    }
+    c.args(args).output().unwrap()
+}
+
+pub fn ok(data: &Path, now: &str, who: &str, args: &[&str]) -> Value {
+    let mut a = vec!["--json"];
+    a.extend_from_slice(args);
+    let out = at(data, now, who, &a);
+    assert!(
+        out.status.success(),
+        "lantern {args:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+pub fn refused(data: &Path, now: &str, who: &str, args: &[&str]) -> String {
+    let before = event_count(data);
+    let out = at(data, now, who, args);
+    assert!(
+        !out.status.success(),
+        "lantern {args:?} unexpectedly succeeded: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(event_count(data), before, "a refused command wrote nothing");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// The demo organisation as it stood at `now`.
+pub fn demo_at(now: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = at(dir.path(), now, "", &["demo"]);
+    assert!(out.status.success());
+    dir
+}

@@ -9,6 +9,7 @@ pub(crate) mod governance;
 pub(crate) mod interop;
 pub(crate) mod people;
 pub(crate) mod printing;
+pub(crate) mod programme;
 pub(crate) mod readiness;
 pub(crate) mod recovery;
 
@@ -117,7 +118,8 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::ReviewRecorded(_)
         | Event::IntegrityAudited(_)
         | Event::ActionsScheduled { .. }
-        | Event::ActionUpdated { .. } => recovery::project(conn, at, ev)?,
+        | Event::ActionUpdated { .. }
+        | Event::ActionAdded { .. } => recovery::project(conn, at, ev)?,
         Event::DeviceRecorded { .. }
         | Event::DeviceLogged { .. }
         | Event::DeviceReplaced { .. }
@@ -133,6 +135,9 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::AssuranceChecked(_)
         | Event::GuidancePublished { .. }
         | Event::GuidanceAcknowledged { .. } => governance::project(conn, at, ev)?,
+        Event::OnCallShiftAdded(_) | Event::OnCallShiftCancelled { .. } => {
+            programme::project(conn, at, ev)?
+        }
     }
     Ok(!matches!(
         ev,

@@ -96,6 +96,27 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                 )?;
             }
         }
+        Event::ActionAdded {
+            action,
+            source,
+            reference,
+        } => {
+            let Some(id) = &action.id else {
+                return Err(rejected(ev, "an improvement action needs its id"));
+            };
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_actions (id, disruption, status, updated_at, note, doc, source) VALUES (?1, '', 'open', ?2, '', ?3, ?4)",
+                params![
+                    id.as_str(),
+                    at.occurred_at,
+                    json(action),
+                    format!("{}: {reference}", source.word())
+                ],
+                &format!("improvement action {id}"),
+            )?;
+        }
         Event::ActionUpdated {
             action,
             status,
@@ -198,8 +219,10 @@ impl Journal {
 pub struct ActionRow {
     /// The action.
     pub action: lantern_core::review::ImprovementAction,
-    /// From the review of this disruption.
+    /// From the review of this disruption (empty for an action from another source).
     pub disruption: String,
+    /// Where it came from, in words ("review of disruption d-…", "governance meeting: 3 Dec").
+    pub source: String,
     /// Status.
     pub status: String,
     /// Last updated.
@@ -234,24 +257,30 @@ impl Journal {
     /// The quality improvement plan: every action, by due date.
     pub fn actions(&self) -> Result<Vec<ActionRow>, JournalError> {
         let mut st = self.conn.prepare_cached(
-            "SELECT doc, disruption, status, updated_at, note FROM p_actions ORDER BY json_extract(doc, '$.due'), id",
+            "SELECT doc, disruption, status, updated_at, note, source FROM p_actions ORDER BY json_extract(doc, '$.due'), id",
         )?;
         let rows = st
             .query_map([], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
-                    r.get(1)?,
+                    r.get::<_, String>(1)?,
                     r.get(2)?,
                     r.get(3)?,
                     r.get(4)?,
+                    r.get::<_, String>(5)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter()
-            .map(|(doc, disruption, status, updated_at, note)| {
+            .map(|(doc, disruption, status, updated_at, note, source)| {
                 Ok(ActionRow {
                     action: serde_json::from_str(&doc)
                         .map_err(|e| JournalError::corrupt("action", e))?,
+                    source: if source.is_empty() {
+                        format!("review of disruption {disruption}")
+                    } else {
+                        source
+                    },
                     disruption,
                     status,
                     updated_at,

@@ -1,4 +1,5 @@
-//! `lantern asset`, `lantern risk`, `lantern supplier`, `lantern assurance` (one file each) and
+//! `lantern asset`, `lantern risk`, `lantern supplier`, `lantern assurance`, `lantern on-call` (one
+//! file each) and
 //! `lantern governance due` (here).
 
 use crate::{Ctx, out};
@@ -8,11 +9,13 @@ use std::process::ExitCode;
 
 mod asset;
 mod assurance;
+mod oncall;
 mod risk;
 mod supplier;
 
 pub use asset::{AssetCmd, asset};
 pub use assurance::{AssuranceCmd, assurance};
+pub use oncall::{OnCallCmd, on_call};
 pub use risk::{RiskCmd, risk};
 pub use supplier::{SupplierCmd, supplier};
 

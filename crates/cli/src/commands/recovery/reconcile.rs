@@ -199,15 +199,16 @@ pub fn qi(ctx: &Ctx, cmd: &QiCmd) -> anyhow::Result<ExitCode> {
             if ctx.cli.json {
                 out::json(&rows)?;
             } else {
-                for r in rows {
+                for r in app.qi_lines(&actor, None)? {
                     println!(
-                        "{:<40} {:<12} due {}  owner {:<18} {} (from {}){}",
-                        r.action.id.as_ref().map(|x| x.as_str()).unwrap_or(""),
-                        r.status.to_uppercase(),
-                        r.action.due,
-                        r.action.owner,
-                        r.action.what,
-                        r.disruption,
+                        "{:<40} {:<12} {:<9} due {}  owner {:<18} {} (from {}){}",
+                        r.id,
+                        r.status,
+                        r.due_state,
+                        r.due,
+                        r.owner,
+                        r.what,
+                        r.source,
                         if r.note.is_empty() {
                             String::new()
                         } else {
@@ -215,6 +216,35 @@ pub fn qi(ctx: &Ctx, cmd: &QiCmd) -> anyhow::Result<ExitCode> {
                         }
                     );
                 }
+            }
+        }
+        QiCmd::Add {
+            what,
+            owner,
+            due,
+            source,
+            reference,
+        } => {
+            let a = app.add_action(
+                &actor,
+                &lantern_core::review::ActionInput {
+                    what: what.clone(),
+                    owner: owner.clone(),
+                    due: due.clone(),
+                    source: source.clone(),
+                    reference: reference.clone(),
+                },
+            )?;
+            if ctx.cli.json {
+                out::json(&a)?;
+            } else {
+                println!(
+                    "{} added: {} (owner {}, due {})",
+                    a.id.as_ref().map(|x| x.as_str()).unwrap_or(""),
+                    a.what,
+                    a.owner,
+                    a.due
+                );
             }
         }
         QiCmd::Update {
@@ -406,6 +436,24 @@ pub enum ReviewCmd {
 pub enum QiCmd {
     /// Every improvement action.
     List,
+    /// Add an action from any source (a meeting, a near miss, a drill, an audit, an inspection,
+    /// a complaint).
+    Add {
+        /// What will be done.
+        what: String,
+        /// Who owns it (a member of staff).
+        #[arg(long)]
+        owner: String,
+        /// By when (YYYY-MM-DD).
+        #[arg(long)]
+        due: String,
+        /// meeting, near_miss, drill, audit, inspection, complaint or other.
+        #[arg(long)]
+        source: String,
+        /// Which one ("governance meeting of 3 Dec 2026").
+        #[arg(long)]
+        reference: String,
+    },
     /// Move an action on: open, in_progress, done, dropped (dropped needs a note).
     Update {
         /// Action.

@@ -1,0 +1,283 @@
+//! The on-call rota: shifts per service and for the organisation, who is on call now and next,
+//! gaps in cover ahead, and who an on-call ladder step reaches at the moment it fires.
+
+use super::due::DueLine;
+use crate::{Actor, App, AppError};
+use lantern_core::FieldError;
+use lantern_core::event::Event;
+use lantern_core::governance::DueItem;
+use lantern_core::ids::{ServiceId, ShiftId, StaffId};
+use lantern_core::ladder::Reached;
+use lantern_core::oncall::{GAP_HORIZON_DAYS, Shift, ShiftInput, on_call_at};
+use lantern_core::role::Role;
+use lantern_core::time::show;
+use lantern_journal::NewEvent;
+use serde::Serialize;
+
+/// Who covers one service (or the organisation) now and next.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct CoverLine {
+    /// The service's id; empty for the organisation.
+    pub service: String,
+    /// Its name ("Whole organisation").
+    pub name: String,
+    /// Who is on call now ("Daniel Hughes on 07700 900101 until Thu 3 Dec 2026 08:00"), or
+    /// empty when nobody is.
+    pub now: String,
+    /// Whether somebody is on call for it now (its own rota or the organisation's).
+    pub covered: bool,
+    /// The next hand-over ("Amara Osei from Thu 3 Dec 2026 08:00"), if any within the window.
+    pub next: String,
+}
+
+/// One shift as people read it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ShiftLine {
+    /// Its id.
+    pub id: String,
+    /// The service's name, or "Whole organisation".
+    pub cover: String,
+    /// Who.
+    pub who: String,
+    /// The number they answer.
+    pub phone: String,
+    /// From (London time).
+    pub from: String,
+    /// To.
+    pub to: String,
+    /// The hand-over note.
+    pub note: String,
+}
+
+/// The rota page.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct RotaView {
+    /// As of (London time).
+    pub as_of: String,
+    /// Each service, then the organisation.
+    pub covers: Vec<CoverLine>,
+    /// Shifts from now to the horizon, by start.
+    pub shifts: Vec<ShiftLine>,
+    /// Gaps in cover ahead, overdue (begun) first.
+    pub gaps: Vec<DueLine>,
+}
+
+const ORGANISATION: &str = "Whole organisation";
+
+impl App {
+    fn rota_window(&self) -> Result<(jiff::Timestamp, jiff::Timestamp, Vec<Shift>), AppError> {
+        let now = self.now();
+        let until = now
+            .checked_add(jiff::SignedDuration::from_hours(24 * GAP_HORIZON_DAYS))
+            .unwrap_or(now);
+        Ok((now, until, self.journal.on_call_shifts(now, until)?))
+    }
+
+    /// Add a shift to the rota (over the same hours it replaces an earlier one: a swap).
+    pub fn add_shift(&mut self, actor: &Actor, input: &ShiftInput) -> Result<Shift, AppError> {
+        actor.require(Role::may_manage_on_call, "keep the on-call rota")?;
+        let id = ShiftId::parse(&format!("oc-{}", self.journal.on_call_count()? + 1))
+            .map_err(|e| e.in_record("on-call shift"))?;
+        let rec = format!("on-call shift {id}");
+        let staff = self
+            .journal
+            .staff_member(input.staff.trim())?
+            .filter(|s| s.partner.is_none() && s.role.may_be_on_call())
+            .ok_or_else(|| {
+                FieldError::new(
+                    &rec,
+                    "staff",
+                    "a manager, coordinator or senior carer of ours (lantern staff list)",
+                    &input.staff,
+                )
+            })?;
+        let shift = input.parse(id, staff.phone.as_ref())?;
+        if let Some(s) = &shift.service
+            && !self.journal.services()?.iter().any(|x| &x.id == s)
+        {
+            return Err(FieldError::new(
+                &rec,
+                "service",
+                "a service (or none: the whole organisation)",
+                s.as_str(),
+            )
+            .into());
+        }
+        self.journal.append(
+            NewEvent::now(actor.journal_name(), Event::OnCallShiftAdded(shift.clone())),
+            self.now(),
+        )?;
+        Ok(shift)
+    }
+
+    /// Take a shift off the rota.
+    pub fn cancel_shift(&mut self, actor: &Actor, id: &str, reason: &str) -> Result<(), AppError> {
+        actor.require(Role::may_manage_on_call, "keep the on-call rota")?;
+        let rec = format!("on-call shift {id}");
+        lantern_core::text::required(&rec, "reason", reason, 2_000)?;
+        match self.journal.on_call_shift(id.trim())? {
+            None => {
+                return Err(AppError::not_found(
+                    "on-call shift",
+                    id,
+                    "see lantern on-call list",
+                ));
+            }
+            Some((_, Some(_))) => {
+                return Err(FieldError::new(&rec, "shift", "a shift not yet cancelled", id).into());
+            }
+            Some((s, None)) => self.journal.append(
+                NewEvent::now(
+                    actor.journal_name(),
+                    Event::OnCallShiftCancelled {
+                        shift: s.id,
+                        reason: reason.trim().to_string(),
+                    },
+                ),
+                self.now(),
+            )?,
+        };
+        Ok(())
+    }
+
+    /// Who is on call for a service (else the organisation) at an instant, as a ladder step
+    /// reaches them; `Err` says, in words, that nobody is (a gap in the rota).
+    pub(crate) fn reach_on_call(
+        &self,
+        service: Option<&ServiceId>,
+        phone: bool,
+        at: jiff::Timestamp,
+    ) -> Result<Result<Reached, String>, AppError> {
+        let shifts = self.journal.on_call_shifts(
+            at,
+            at.checked_add(jiff::SignedDuration::from_secs(1))
+                .unwrap_or(at),
+        )?;
+        let names = self.names(false)?;
+        let scope = service.map_or(ORGANISATION.to_string(), |s| names.service(s.as_str()));
+        let Some(s) = on_call_at(&shifts, service, at) else {
+            return Ok(Err(format!(
+                "nobody is on call for {scope} at {} (a gap in the on-call rota), so this step was skipped",
+                show(at)
+            )));
+        };
+        let covering = s
+            .service
+            .as_ref()
+            .map_or(ORGANISATION.to_string(), |x| names.service(x.as_str()));
+        let address = if phone {
+            s.phone.to_string()
+        } else {
+            match &s.email {
+                Some(e) => e.clone(),
+                None => {
+                    return Ok(Err(format!(
+                        "{} is on call for {covering} but has no email address on the rota, so this step was skipped",
+                        names.staff(s.staff.as_str())
+                    )));
+                }
+            }
+        };
+        Ok(Ok(Reached {
+            target: format!(
+                "{}, on call for {covering} until {}",
+                names.staff(s.staff.as_str()),
+                show(s.to)
+            ),
+            address,
+        }))
+    }
+
+    /// The rota from now to the horizon: who covers each service now and next, the shifts, and
+    /// the gaps.
+    pub fn on_call_rota(&self, actor: &Actor) -> Result<RotaView, AppError> {
+        actor.require(Role::may_view_governance, "see the on-call rota")?;
+        let (now, _, shifts) = self.rota_window()?;
+        let names = self.names(false)?;
+        let who = |s: &Shift| names.staff(s.staff.as_str());
+        let mut scopes: Vec<(Option<ServiceId>, String)> = self
+            .journal
+            .services()?
+            .into_iter()
+            .map(|s| (Some(s.id), s.name))
+            .collect();
+        scopes.push((None, ORGANISATION.to_string()));
+        let covers = scopes
+            .iter()
+            .map(|(id, name)| {
+                let current = on_call_at(&shifts, id.as_ref(), now);
+                // The next hand-over: the first start after now among the shifts that answer
+                // for this scope.
+                let next = shifts
+                    .iter()
+                    .filter(|s| s.from > now && (s.service.is_none() || s.service == *id))
+                    .filter(|s| {
+                        on_call_at(&shifts, id.as_ref(), s.from).map(|x| &x.id) == Some(&s.id)
+                    })
+                    .min_by_key(|s| s.from);
+                CoverLine {
+                    service: id.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+                    name: name.clone(),
+                    now: current
+                        .map(|s| format!("{} on {} until {}", who(s), s.phone, show(s.to)))
+                        .unwrap_or_default(),
+                    covered: current.is_some(),
+                    next: next
+                        .map(|s| format!("{} from {}", who(s), show(s.from)))
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        let mut sorted = shifts.clone();
+        sorted.sort_by_key(|s| s.from);
+        let shifts = sorted
+            .iter()
+            .map(|s| ShiftLine {
+                id: s.id.to_string(),
+                cover: s
+                    .service
+                    .as_ref()
+                    .map_or(ORGANISATION.to_string(), |x| names.service(x.as_str())),
+                who: who(s),
+                phone: s.phone.to_string(),
+                from: show(s.from),
+                to: show(s.to),
+                note: s.note.clone(),
+            })
+            .collect();
+        let gaps = self
+            .on_call_due()?
+            .iter()
+            .map(|i| DueLine::new(&names, i))
+            .collect();
+        Ok(RotaView {
+            as_of: show(now),
+            covers,
+            shifts,
+            gaps,
+        })
+    }
+
+    /// Gaps in on-call cover ahead, per service, owned by the service's registered manager.
+    pub(crate) fn on_call_due(&self) -> Result<Vec<DueItem>, AppError> {
+        let (now, _, shifts) = self.rota_window()?;
+        let staff = self.journal.staff()?;
+        let any_manager = staff
+            .iter()
+            .find(|s| s.role == Role::RegisteredManager)
+            .map(|s| s.id.clone());
+        let mut out = Vec::new();
+        for svc in self.journal.services()? {
+            let owner: Option<StaffId> = staff
+                .iter()
+                .find(|s| s.role == Role::RegisteredManager && s.service.as_ref() == Some(&svc.id))
+                .map(|s| s.id.clone())
+                .or_else(|| any_manager.clone());
+            let Some(owner) = owner else { continue };
+            out.extend(lantern_core::oncall::due(
+                &svc.id, &svc.name, &owner, &shifts, now,
+            ));
+        }
+        Ok(out)
+    }
+}

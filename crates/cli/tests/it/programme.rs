@@ -1,0 +1,420 @@
+//! The resilience programme on the command line, with a fixed clock: the on-call rota changes at
+//! 20:00 and a ladder firing at 21:00 calls the night on-call (a swap, the organisation's night
+//! cover, a gap); gaps are flagged ahead; improvement actions from any source, overdue once past
+//! their date; bad input refused naming the field with nothing written.
+
+use crate::support::{demo_at, ok, refused};
+use serde_json::Value;
+use std::path::Path;
+
+const QUALITY_LEAD: &str = "s-nadia-ali";
+const COORDINATOR: &str = "s-lucy-turner";
+const ON_CALL: &str = "s-daniel-hughes";
+const CARE_WORKER: &str = "s-emma-clarke";
+
+fn t(day: u8, hm: &str) -> String {
+    format!("2026-12-{day:02}T{hm}:00Z")
+}
+
+fn first_person(data: &Path, service: &str) -> String {
+    let v = ok(
+        data,
+        &t(2, "12:00"),
+        QUALITY_LEAD,
+        &["person", "list", "--service", service],
+    );
+    v[0]["person"]["id"].as_str().unwrap().to_string()
+}
+
+/// Start the on-call ladder about a person at `now` and tick: the steps this run took, in words.
+fn ladder_for(data: &Path, now: &str, person: &str, about: &str) -> Vec<String> {
+    let e = ok(
+        data,
+        now,
+        QUALITY_LEAD,
+        &[
+            "escalation",
+            "start",
+            "--ladder",
+            "on-call",
+            "--person",
+            person,
+            "--about",
+            about,
+        ],
+    );
+    let id = format!("{} ", e["escalation"]["id"].as_str().unwrap());
+    e["tick"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .filter(|s| s.starts_with(&id))
+        .collect()
+}
+
+fn due(data: &Path, now: &str) -> Vec<Value> {
+    ok(data, now, QUALITY_LEAD, &["governance", "due"])
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn the_rota_changes_at_20_00_and_a_ladder_at_21_00_calls_the_night_on_call() {
+    let d = demo_at(&t(2, "12:00"));
+    let data = d.path();
+    let maple = first_person(data, "maple-court");
+    let riverside = first_person(data, "riverside-homecare");
+
+    // Tonight Amara Osei covers Maple Court herself (a swap over the organisation's night cover).
+    let swap = ok(
+        data,
+        &t(2, "12:05"),
+        COORDINATOR,
+        &[
+            "on-call",
+            "add",
+            "--staff",
+            "s-amara-osei",
+            "--service",
+            "maple-court",
+            "--from",
+            "2026-12-02 20:00",
+            "--to",
+            "2026-12-03 08:00",
+            "--note",
+            "Maple Court's night: Amara knows the new admissions",
+        ],
+    );
+    assert_eq!(swap["phone"], "07700 900100", "her work phone by default");
+
+    ok(
+        data,
+        &t(2, "19:00"),
+        ON_CALL,
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "Shared care record unavailable",
+            "--dependency",
+            "shared-care-record",
+        ],
+    );
+    // 19:30: Maple Court's day on-call answers.
+    let steps = ladder_for(data, &t(2, "19:30"), &maple, "Family cannot reach the home");
+    assert!(
+        steps[0].contains("call Joe Parker, on call for Maple Court Supported Living until Wed 2 Dec 2026 20:00 on 07700 900105"),
+        "{steps:?}"
+    );
+    // 21:00, after the 20:00 hand-over: the night on-call for Maple Court is Amara (the swap);
+    // for Riverside it is the organisation's night on-call, Daniel.
+    let steps = ladder_for(data, &t(2, "21:00"), &maple, "Medication query at night");
+    assert!(
+        steps[0].contains("call Amara Osei, on call for Maple Court Supported Living until Thu 3 Dec 2026 08:00 on 07700 900100"),
+        "{steps:?}"
+    );
+    let steps = ladder_for(data, &t(2, "21:00"), &riverside, "Carer cannot get in");
+    assert!(
+        steps[0].contains("call Daniel Hughes, on call for Whole organisation until Thu 3 Dec 2026 08:00 on 07700 900101"),
+        "{steps:?}"
+    );
+    // What the console shows while the call waits: the person found in the rota.
+    let status = ok(data, &t(2, "21:01"), ON_CALL, &["disruption", "status"]);
+    let text = status.to_string();
+    assert!(
+        text.contains("Amara Osei, on call for Maple Court"),
+        "{text}"
+    );
+
+    // Tomorrow night's organisation cover is cancelled: the gap is flagged ahead of time,
+    // owned by each service's registered manager...
+    let rota = ok(data, &t(2, "21:05"), QUALITY_LEAD, &["on-call", "list"]);
+    let tomorrow_night = rota["shifts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["cover"] == "Whole organisation" && s["from"] == "Thu 3 Dec 2026 20:00")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(
+        data,
+        &t(2, "21:06"),
+        COORDINATOR,
+        &[
+            "on-call",
+            "cancel",
+            &tomorrow_night,
+            "--reason",
+            "Amara on leave",
+        ],
+    );
+    let gaps: Vec<String> = due(data, &t(2, "21:07"))
+        .iter()
+        .filter(|d| d["register"] == "On-call rota")
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["state"].as_str().unwrap(),
+                d["what"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        gaps.contains(&"DUE SOON Nobody on call for Riverside Homecare from Thu 3 Dec 2026 20:00 to Fri 4 Dec 2026 08:00".to_string()),
+        "{gaps:?}"
+    );
+    // ...and a ladder firing inside it skips the on-call step, saying why, and goes on.
+    let steps = ladder_for(
+        data,
+        &t(3, "21:00"),
+        &riverside,
+        "Carer cannot get in again",
+    );
+    assert!(
+        steps[0].contains("nobody is on call for Riverside Homecare at Thu 3 Dec 2026 21:00 (a gap in the on-call rota)"),
+        "{steps:?}"
+    );
+    assert!(
+        steps[1].contains("call Amara Osei, registered manager on 07700 900100"),
+        "{steps:?}"
+    );
+    // Once it has begun, the gap is overdue.
+    assert!(
+        due(data, &t(3, "20:30"))
+            .iter()
+            .any(|d| d["register"] == "On-call rota" && d["state"] == "OVERDUE"),
+    );
+}
+
+#[test]
+fn bad_shifts_are_refused_naming_the_field() {
+    let d = demo_at(&t(2, "12:00"));
+    let data = d.path();
+    let now = t(2, "12:05");
+    let add = |extra: &[&str]| {
+        let mut a = vec!["on-call", "add"];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let cases: [(&[&str], &str, &str); 6] = [
+        (
+            &[
+                "--staff",
+                "s-amara-osei",
+                "--from",
+                "2026-12-02 20:00",
+                "--to",
+                "2026-12-02 08:00",
+            ],
+            "to",
+            COORDINATOR,
+        ),
+        (
+            &[
+                "--staff",
+                "s-amara-osei",
+                "--from",
+                "2026-12-02 20:00",
+                "--to",
+                "2026-12-20 08:00",
+            ],
+            "to",
+            COORDINATOR,
+        ),
+        (
+            &[
+                "--staff",
+                "s-emma-clarke",
+                "--from",
+                "2026-12-02 20:00",
+                "--to",
+                "2026-12-03 08:00",
+            ],
+            "staff",
+            COORDINATOR,
+        ),
+        (
+            &[
+                "--staff",
+                "s-jo-fletcher",
+                "--from",
+                "2026-12-02 20:00",
+                "--to",
+                "2026-12-03 08:00",
+            ],
+            "staff",
+            COORDINATOR,
+        ),
+        (
+            &[
+                "--staff",
+                "s-amara-osei",
+                "--service",
+                "nowhere",
+                "--from",
+                "2026-12-02 20:00",
+                "--to",
+                "2026-12-03 08:00",
+            ],
+            "service",
+            COORDINATOR,
+        ),
+        (
+            &[
+                "--staff",
+                "s-amara-osei",
+                "--from",
+                "tonight",
+                "--to",
+                "2026-12-03 08:00",
+            ],
+            "from",
+            COORDINATOR,
+        ),
+    ];
+    for (args, field, who) in cases {
+        let a = add(args);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let err = refused(data, &now, who, &a);
+        assert!(err.contains(field), "{args:?}: {err}");
+    }
+    let a = add(&[
+        "--staff",
+        "s-amara-osei",
+        "--from",
+        "2026-12-02 20:00",
+        "--to",
+        "2026-12-03 08:00",
+    ]);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let err = refused(data, &now, CARE_WORKER, &a);
+    assert!(err.contains("may not"), "{err}");
+    let err = refused(
+        data,
+        &now,
+        COORDINATOR,
+        &["on-call", "cancel", "oc-99999", "--reason", "x"],
+    );
+    assert!(err.contains("oc-99999"), "{err}");
+}
+
+#[test]
+fn an_action_from_a_meeting_joins_the_plan_and_is_flagged_once_overdue() {
+    let d = demo_at(&t(2, "12:00"));
+    let data = d.path();
+    let a = ok(
+        data,
+        &t(2, "12:05"),
+        QUALITY_LEAD,
+        &[
+            "qi",
+            "add",
+            "Rehearse the paper MAR with night staff",
+            "--owner",
+            "s-amara-osei",
+            "--due",
+            "2026-12-10",
+            "--source",
+            "meeting",
+            "--reference",
+            "governance meeting of Wed 2 Dec 2026",
+        ],
+    );
+    let id = a["id"].as_str().unwrap().to_string();
+    let flagged = |now: &str| {
+        due(data, now)
+            .iter()
+            .find(|d| d["subject"] == id.as_str())
+            .map(|d| d["state"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        flagged(&t(2, "12:10")),
+        None,
+        "eight days ahead: nothing due yet"
+    );
+    assert_eq!(flagged(&t(4, "12:00")).as_deref(), Some("DUE SOON"));
+    assert_eq!(flagged(&t(11, "09:00")).as_deref(), Some("OVERDUE"));
+    let plan = ok(data, &t(11, "09:00"), QUALITY_LEAD, &["qi", "list"]);
+    let row = plan
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["action"]["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(
+        row["source"],
+        "governance meeting: governance meeting of Wed 2 Dec 2026"
+    );
+    // Done: no longer flagged.
+    ok(
+        data,
+        &t(11, "09:05"),
+        QUALITY_LEAD,
+        &["qi", "update", &id, "--status", "done"],
+    );
+    assert_eq!(flagged(&t(11, "09:10")), None);
+
+    for (args, field) in [
+        (
+            [
+                "--due",
+                "2026-11-01",
+                "--source",
+                "meeting",
+                "--owner",
+                "s-amara-osei",
+            ],
+            "due",
+        ),
+        (
+            [
+                "--due",
+                "2026-12-20",
+                "--source",
+                "gossip",
+                "--owner",
+                "s-amara-osei",
+            ],
+            "source",
+        ),
+        (
+            [
+                "--due",
+                "2026-12-20",
+                "--source",
+                "meeting",
+                "--owner",
+                "s-nobody",
+            ],
+            "owner",
+        ),
+    ] {
+        let mut a = vec!["qi", "add", "Something", "--reference", "x"];
+        a.extend_from_slice(&args);
+        let err = refused(data, &t(11, "09:20"), QUALITY_LEAD, &a);
+        assert!(err.contains(field), "{args:?}: {err}");
+    }
+    let err = refused(
+        data,
+        &t(11, "09:20"),
+        CARE_WORKER,
+        &[
+            "qi",
+            "add",
+            "x",
+            "--reference",
+            "x",
+            "--due",
+            "2026-12-20",
+            "--source",
+            "other",
+            "--owner",
+            "s-amara-osei",
+        ],
+    );
+    assert!(err.contains("may not"), "{err}");
+}
