@@ -489,7 +489,8 @@ const EVERY_PAGE = ['/', '/people', '/people?page=2', '/people/p-edith-marlow', 
   '/disruptions', '/rules', '/rules/rapid-start', '/audit', '/audit?break_glass=1', '/printing', '/qi', '/interop',
   '/account/password', '/evidence/check', '/governance', '/governance/assets', '/governance/assets/mc-tab-03', '/governance/risks', '/governance/risks/r-emar',
   '/governance/risks/new?draft=r-email', '/governance/risks/r-emar/edit', '/governance/suppliers', '/governance/suppliers/medstrack',
-  '/governance/suppliers/new', '/governance/suppliers/medstrack/edit', '/governance/assurance', '/governance/assurance/northgate-care'];
+  '/governance/suppliers/new', '/governance/suppliers/medstrack/edit', '/governance/assurance', '/governance/assurance/northgate-care',
+  '/governance/on-call'];
 
 for (const phone of [false, true]) {
   test(`every page passes axe on a ${phone ? 'phone' : 'desktop'}`, async () => {
@@ -589,5 +590,36 @@ test('a subcontractor reads the downtime guidance on a phone and acknowledges it
   assert.match(await page.textContent('#ack-count'), /1 of 2 staff acknowledged version 1/);
   assert.equal(await page.locator('#ack-form').count(), 0, 'asked once');
   await axe(page, 'assurance page after acknowledging (phone)');
+  await context.close();
+});
+
+test('a coordinator fills a gap in the on-call rota from a phone', async () => {
+  const { context, page } = await signIn('lucy', { phone: true });
+  await page.goto(`${base}/governance/on-call`);
+  await axe(page, 'on-call rota (phone)');
+  // The demo leaves Willow House without day cover five days ahead.
+  assert.match(await page.textContent('#gaps'), /Nobody on call for Willow House Care Home/);
+  assert.match(await page.textContent('#rota-chart'), /GAP/);
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' })
+    .format(new Date(Date.now() + 5 * 24 * 3600 * 1000));
+  await page.selectOption('#shift-staff', 's-mark-bennett');
+  await page.selectOption('#shift-service', 'willow-house');
+  await page.fill('#shift-from', `${day} 08:00`);
+  await page.fill('#shift-to', `${day} 07:00`);
+  await page.fill('#shift-note', 'Covering the gap');
+  await page.click('#shift-form button[type=submit]');
+  await page.waitForLoadState('load');
+  await assertRefusedAndKept(page, {
+    href: '#shift-to',
+    maxY: 900,
+    kept: { '#shift-from': `${day} 08:00`, '#shift-service': 'willow-house', '#shift-note': 'Covering the gap' },
+  });
+  await axe(page, 'on-call rota with a refused shift (phone)');
+  await page.fill('#shift-to', `${day} 20:00`);
+  await page.click('#shift-form button[type=submit]');
+  await page.waitForLoadState('load');
+  assert.match(await page.textContent('.flash'), /Shift added to the on-call rota/);
+  assert.match(await page.textContent('#gaps'), /Every service is covered around the clock/);
+  await page.screenshot({ path: join(shots, 'on-call-rota-phone.png'), fullPage: false });
   await context.close();
 });

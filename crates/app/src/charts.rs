@@ -368,3 +368,99 @@ mod tests {
         assert!(cols.contains(">98%</text>") && cols.contains("Nov: 97.5%"));
     }
 }
+
+/// One stretch of a timeline row: from and to as fractions of the window (0 to 1), its colour,
+/// a short mark to print inside when it fits (so nothing depends on colour), and what it is.
+#[derive(Debug, Clone)]
+pub struct Stretch {
+    /// Start, 0 to 1.
+    pub from: f64,
+    /// End, 0 to 1.
+    pub to: f64,
+    /// Its colour.
+    pub tone: Tone,
+    /// A mark printed inside when wide enough ("GAP").
+    pub mark: String,
+    /// What it is, for the tooltip and screen readers ("Daniel Hughes, Wed 20:00 to Thu 08:00").
+    pub title: String,
+}
+
+/// Rows of stretches across one window of time (an on-call rota): a label above each row, ticks
+/// with labels along the top (such as each day's midnight), and a legend.
+pub fn timeline(
+    title: &str,
+    ticks: &[(f64, String)],
+    rows: &[(String, Vec<Stretch>)],
+    legend: &[(&str, Tone)],
+) -> String {
+    let row = 50.0;
+    let top = 22.0;
+    let legend_y = top + rows.len() as f64 * row + 6.0;
+    let height = legend_y + 26.0;
+    let desc = rows
+        .iter()
+        .map(|(label, st)| {
+            let parts: Vec<&str> = st.iter().map(|s| s.title.as_str()).collect();
+            format!("{label}: {}", parts.join("; "))
+        })
+        .collect::<Vec<_>>()
+        .join(". ");
+    let mut out = String::new();
+    open(&mut out, height, title, &desc);
+    for (x, label) in ticks {
+        let x = x.clamp(0.0, 1.0) * WIDTH;
+        let _ = write!(
+            out,
+            r##"<line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{}" stroke="#768692" stroke-width="1"/><text x="{:.1}" y="14" fill="#212b32" font-size="12">{}</text>"##,
+            top - 4.0,
+            legend_y - 6.0,
+            x + 2.0,
+            esc(label)
+        );
+    }
+    for (i, (label, stretches)) in rows.iter().enumerate() {
+        let y = top + i as f64 * row;
+        let _ = write!(
+            out,
+            r##"<text x="0" y="{}" fill="#212b32" font-weight="600">{}</text>"##,
+            y + 14.0,
+            esc(label)
+        );
+        for s in stretches {
+            let x = s.from.clamp(0.0, 1.0) * WIDTH;
+            let w = (s.to.clamp(0.0, 1.0) * WIDTH - x).max(0.0);
+            let _ = write!(
+                out,
+                r#"<rect x="{x:.1}" y="{}" width="{w:.1}" height="24" fill="{}"><title>{}</title></rect>"#,
+                y + 20.0,
+                s.tone.fill(),
+                esc(&s.title)
+            );
+            if !s.mark.is_empty() && w >= 9.0 * s.mark.chars().count() as f64 + 6.0 {
+                let _ = write!(
+                    out,
+                    r#"<text x="{:.1}" y="{}" fill="{}" text-anchor="middle" font-size="12" font-weight="600">{}</text>"#,
+                    x + w / 2.0,
+                    y + 37.0,
+                    s.tone.ink(),
+                    esc(&s.mark)
+                );
+            }
+        }
+    }
+    let mut lx = 0.0;
+    for (label, tone) in legend {
+        let _ = write!(
+            out,
+            r##"<rect x="{lx:.1}" y="{}" width="14" height="14" fill="{}" stroke="#212b32" stroke-width="0.5"/><text x="{:.1}" y="{}" fill="#212b32">{}</text>"##,
+            legend_y + 4.0,
+            tone.fill(),
+            lx + 19.0,
+            legend_y + 16.0,
+            esc(label)
+        );
+        lx += 19.0 + 8.0 * label.chars().count() as f64 + 20.0;
+    }
+    out.push_str("</svg>");
+    out
+}

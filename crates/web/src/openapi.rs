@@ -161,6 +161,31 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             Some(of::<core::assurance::CheckInput>),
             of::<core::assurance::AssuranceCheck>,
         ),
+        ("get", "/api/v1/on-call") => (
+            "The on-call rota: who is on call now and next for each service, shifts, gaps in cover",
+            None,
+            of::<lantern_app::governance::oncall::RotaView>,
+        ),
+        ("post", "/api/v1/on-call") => (
+            "Add an on-call shift (over the same hours it replaces an earlier one: a swap)",
+            Some(of::<core::oncall::ShiftInput>),
+            of::<core::oncall::Shift>,
+        ),
+        ("post", "/api/v1/on-call/{shift}/cancel") => (
+            "Take a shift off the on-call rota, saying why",
+            Some(of::<crate::governance::api::CancelBody>),
+            of::<crate::governance::api::Cancelled>,
+        ),
+        ("get", "/api/v1/qi") => (
+            "The quality improvement plan, with overdue actions flagged",
+            None,
+            of::<Vec<lantern_app::recovery::review::ActionLine>>,
+        ),
+        ("post", "/api/v1/qi") => (
+            "Add an improvement action from any source (a meeting, a near miss, an inspection)",
+            Some(of::<core::review::ActionInput>),
+            of::<core::review::ImprovementAction>,
+        ),
         ("get", "/api/v1/suppliers") => (
             "The supplier register and Lantern's own export tests",
             None,

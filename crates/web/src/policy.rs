@@ -57,6 +57,8 @@ pub enum Action {
     ViewAssurance,
     /// Acknowledge their organisation's downtime guidance.
     AcknowledgeGuidance,
+    /// Keep the on-call rota.
+    ManageOnCall,
 }
 
 /// Whether a role may perform an action. The domain rules live on [`Role`].
@@ -86,5 +88,6 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::ManageSuppliers => role.may_manage_suppliers(),
         Action::ViewAssurance => role.may_view_assurance(),
         Action::AcknowledgeGuidance => role.may_acknowledge_guidance(),
+        Action::ManageOnCall => role.may_manage_on_call(),
     }
 }

@@ -230,6 +230,9 @@ impl DoneQuery {
             "assurance_check" => "Assurance check recorded.",
             "guidance" => "New version of the guidance published: its staff are asked to read it.",
             "acknowledged" => "Thank you: your acknowledgement is recorded.",
+            "shift" => "Shift added to the on-call rota.",
+            "shift_cancelled" => "Shift taken off the on-call rota.",
+            "action_added" => "Action added to the improvement plan.",
             _ => return None,
         };
         Some(m.to_string())

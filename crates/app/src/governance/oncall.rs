@@ -60,6 +60,95 @@ pub struct RotaView {
     pub shifts: Vec<ShiftLine>,
     /// Gaps in cover ahead, overdue (begun) first.
     pub gaps: Vec<DueLine>,
+    /// The next week as a picture (SVG): each service's own cover, the organisation's, gaps.
+    pub chart: String,
+}
+
+/// How many days ahead the rota's picture shows.
+pub const CHART_DAYS: i64 = 7;
+
+/// The next [`CHART_DAYS`] as a picture: a row per service, coloured by who answers (its own
+/// on-call, the organisation's, or nobody: a gap, marked so).
+fn rota_chart(
+    scopes: &[(Option<ServiceId>, String)],
+    shifts: &[Shift],
+    now: jiff::Timestamp,
+    names: &crate::names::Names,
+) -> String {
+    use crate::charts::{Stretch, Tone, timeline};
+    let end = now
+        .checked_add(jiff::SignedDuration::from_hours(24 * CHART_DAYS))
+        .unwrap_or(now);
+    let span = end.duration_since(now).as_secs_f64().max(1.0);
+    let frac = |t: jiff::Timestamp| t.duration_since(now).as_secs_f64() / span;
+    let mut bounds: Vec<jiff::Timestamp> = shifts
+        .iter()
+        .flat_map(|s| [s.from, s.to])
+        .filter(|t| *t > now && *t < end)
+        .collect();
+    bounds.push(now);
+    bounds.push(end);
+    bounds.sort();
+    bounds.dedup();
+    let rows = scopes
+        .iter()
+        .filter(|(id, _)| id.is_some())
+        .map(|(id, name)| {
+            // Runs of the same answer are one stretch: (from, to, tone, mark, who).
+            let mut runs: Vec<(jiff::Timestamp, jiff::Timestamp, Tone, &str, String)> = Vec::new();
+            for w in bounds.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                let (tone, mark, who) = match on_call_at(shifts, id.as_ref(), a) {
+                    None => (Tone::Stop, "GAP", "nobody on call".to_string()),
+                    Some(s) if s.service.is_some() => {
+                        (Tone::Good, "", names.staff(s.staff.as_str()))
+                    }
+                    Some(s) => (
+                        Tone::Neutral,
+                        "",
+                        format!("{} (organisation)", names.staff(s.staff.as_str())),
+                    ),
+                };
+                match runs.last_mut() {
+                    Some(last) if last.2 == tone && last.4 == who => last.1 = b,
+                    _ => runs.push((a, b, tone, mark, who)),
+                }
+            }
+            let stretches = runs
+                .into_iter()
+                .map(|(a, b, tone, mark, who)| Stretch {
+                    from: frac(a),
+                    to: frac(b),
+                    tone,
+                    mark: mark.to_string(),
+                    title: format!("{who}, {} to {}", show(a), show(b)),
+                })
+                .collect();
+            (name.clone(), stretches)
+        })
+        .collect::<Vec<_>>();
+    let today = now.to_zoned(lantern_core::time::london()).date();
+    let ticks = (1..=CHART_DAYS)
+        .filter_map(|d| {
+            let date = today.checked_add(jiff::Span::new().days(d)).ok()?;
+            let t = date
+                .to_zoned(lantern_core::time::london())
+                .ok()?
+                .timestamp();
+            Some((frac(t), date.strftime("%a %-d").to_string()))
+        })
+        .filter(|(x, _)| *x < 0.97)
+        .collect::<Vec<_>>();
+    timeline(
+        "On-call cover for the next 7 days",
+        &ticks,
+        &rows,
+        &[
+            ("Service's own on-call", Tone::Good),
+            ("Organisation's on-call", Tone::Neutral),
+            ("Nobody (GAP)", Tone::Stop),
+        ],
+    )
 }
 
 const ORGANISATION: &str = "Whole organisation";
@@ -228,6 +317,7 @@ impl App {
                 }
             })
             .collect();
+        let all = shifts.clone();
         let mut sorted = shifts.clone();
         sorted.sort_by_key(|s| s.from);
         let shifts = sorted
@@ -251,6 +341,7 @@ impl App {
             .map(|i| DueLine::new(&names, i))
             .collect();
         Ok(RotaView {
+            chart: rota_chart(&scopes, &all, now, &names),
             as_of: show(now),
             covers,
             shifts,

@@ -362,3 +362,78 @@ pub async fn assurance_check(
             .await,
     )
 }
+
+/// `GET /api/v1/on-call`: who is on call now and next, the shifts of the next 14 days, gaps.
+pub async fn on_call(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(state.run(move |app| app.on_call_rota(&user.actor())).await)
+}
+
+/// `POST /api/v1/on-call`: add a shift (over the same hours it replaces an earlier one).
+pub async fn add_shift(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    JsonBody(b): JsonBody<lantern_app::core::oncall::ShiftInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(state.run(move |app| app.add_shift(&user.actor(), &b)).await)
+}
+
+/// Why a shift is cancelled.
+#[derive(Deserialize, schemars::JsonSchema)]
+pub struct CancelBody {
+    /// Why.
+    pub reason: String,
+}
+
+/// The answer to a cancellation.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub struct Cancelled {
+    /// The shift taken off the rota.
+    pub cancelled: String,
+}
+
+/// `POST /api/v1/on-call/{shift}/cancel`.
+pub async fn cancel_shift(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(shift): Path<String>,
+    JsonBody(b): JsonBody<CancelBody>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                app.cancel_shift(&user.actor(), &shift, &b.reason)
+                    .map(|()| Cancelled { cancelled: shift })
+            })
+            .await,
+    )
+}
+
+/// `GET /api/v1/qi`: the quality improvement plan.
+pub async fn qi(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.qi_lines(&user.actor(), None))
+            .await,
+    )
+}
+
+/// `POST /api/v1/qi`: add an improvement action from any source.
+pub async fn add_action(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    JsonBody(b): JsonBody<lantern_app::core::review::ActionInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.add_action(&user.actor(), &b))
+            .await,
+    )
+}

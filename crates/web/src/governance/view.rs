@@ -64,11 +64,11 @@ macro_rules! typed_forms {
                 crate::view::err_for(&self.typed.errors, form, field)
             }
             /// The errors, for the summary at the top.
-            pub fn errors(&self) -> &[FormError] {
+            pub fn errors(&self) -> &[crate::view::FormError] {
                 &self.typed.errors
             }
             /// The id of a field, for the summary's links.
-            pub fn anchor(&self, e: &FormError) -> String {
+            pub fn anchor(&self, e: &crate::view::FormError) -> String {
                 if e.field.is_empty() {
                     format!("{}-form", e.form)
                 } else {
@@ -78,6 +78,7 @@ macro_rules! typed_forms {
         }
     )*};
 }
+pub(crate) use typed_forms;
 
 macro_rules! field_forms {
     ($($t:ty => $form:literal),*) => {$(
@@ -281,3 +282,20 @@ pub struct AssurancePage {
 typed_forms!(AssurancePage);
 
 field_forms!(RiskFormPage => "risk", SupplierFormPage => "supplier");
+
+/// The on-call rota, with its forms.
+#[derive(Template)]
+#[template(path = "on_call.html")]
+pub struct OnCallPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub v: lantern_app::governance::oncall::RotaView,
+    /// Services (id, name) and who may be on call (id, name).
+    pub services: Vec<(String, String)>,
+    pub staff: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+typed_forms!(OnCallPage);

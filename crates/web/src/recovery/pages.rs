@@ -109,6 +109,7 @@ fn qi_page(
     user: &lantern_app::SignedIn,
     flash: Option<String>,
     error: Option<String>,
+    typed: crate::governance::view::Typed,
 ) -> Result<QiPage, AppError> {
     let actor = user.actor();
     let rows = app.qi_lines(&actor, None)?;
@@ -139,7 +140,50 @@ fn qi_page(
         trend,
         trend_chart,
         actions_chart,
+        sources: lantern_app::core::review::ActionSource::ALL
+            .iter()
+            .map(|s| (s.as_str().to_string(), s.word().to_string()))
+            .collect(),
+        staff: app
+            .staff()?
+            .into_iter()
+            .filter(|s| s.partner.is_none())
+            .map(|s| (s.id.to_string(), s.name))
+            .collect(),
+        typed,
     })
+}
+
+/// `POST /qi`: add an action from any source.
+pub async fn add(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let input = lantern_app::core::review::ActionInput {
+        what: crate::view::field(&f, "what"),
+        owner: crate::view::field(&f, "owner"),
+        due: crate::view::field(&f, "due"),
+        source: crate::view::field(&f, "source"),
+        reference: crate::view::field(&f, "reference"),
+    };
+    let user = cur.user.clone();
+    state
+        .run(move |app| -> Result<Response, AppError> {
+            match app.add_action(&user.actor(), &input) {
+                Ok(_) => Ok(Redirect::to("/qi?done=action_added").into_response()),
+                Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&qi_page(
+                    app,
+                    &user,
+                    None,
+                    None,
+                    crate::governance::view::Typed::refused("action", f, &e),
+                )?)),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
 }
 
 /// `GET /qi`: the quality improvement plan and the integrity-audit trend.
@@ -150,7 +194,7 @@ pub async fn qi(
 ) -> Response {
     let user = cur.user.clone();
     state
-        .run(move |app| qi_page(app, &user, q.flash(), None))
+        .run(move |app| qi_page(app, &user, q.flash(), None, Default::default()))
         .await
         .map(|p| render(&p))
         .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
@@ -180,6 +224,7 @@ pub async fn update(
                     &user,
                     None,
                     Some(e.to_string()),
+                    Default::default(),
                 )?)),
                 Err(e) => Err(e),
             }

@@ -20,7 +20,13 @@ pub struct QiPage {
     pub trend_chart: String,
     /// Actions by status drawn (SVG made by the app).
     pub actions_chart: String,
+    /// The add-an-action form: sources and our staff (as stored, in words), what was typed.
+    pub sources: Vec<(String, String)>,
+    pub staff: Vec<(String, String)>,
+    pub typed: crate::governance::view::Typed,
 }
+
+crate::governance::view::typed_forms!(QiPage);
 
 /// Check an evidence pack in the browser: the upload form, and the result once a pack is sent.
 #[derive(Template)]

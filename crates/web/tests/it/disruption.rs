@@ -286,8 +286,9 @@ async fn s3_through_the_api_and_the_console() {
     assert!(qi.body.contains("Brief night staff on paper forms"));
     let action = qi
         .body
-        .split("<code>")
+        .split("<code id=\"")
         .nth(1)
+        .and_then(|s| s.split("\">").nth(1))
         .unwrap()
         .split("</code>")
         .next()

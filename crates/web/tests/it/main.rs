@@ -7,6 +7,7 @@ mod imported;
 mod matrix;
 mod names;
 mod printing;
+mod programme;
 mod rules;
 mod security;
 mod support;

@@ -47,6 +47,7 @@ fn fill(path: &str) -> String {
         .replace("{risk}", "r-emar")
         .replace("{supplier}", "medstrack")
         .replace("{partner}", "northgate-care")
+        .replace("{shift}", "oc-1")
 }
 
 #[tokio::test]

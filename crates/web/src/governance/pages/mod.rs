@@ -94,10 +94,12 @@ async fn refusable(
 
 mod assets;
 mod assurance;
+mod oncall;
 mod risks;
 mod suppliers;
 
 pub(crate) use assets::*;
 pub(crate) use assurance::*;
+pub(crate) use oncall::*;
 pub(crate) use risks::*;
 pub(crate) use suppliers::*;

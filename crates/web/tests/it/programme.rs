@@ -1,0 +1,185 @@
+//! The resilience programme on the web: the on-call rota (now and next, the week as a picture,
+//! gaps, a swap through the form, bad input kept and named), improvement actions from any source
+//! through the improvement plan's form, and the API beside them.
+
+use crate::support::Site;
+use axum::http::{Method, StatusCode};
+
+const NOW: &str = "2026-12-02T12:00:00Z";
+
+#[tokio::test]
+async fn the_rota_page_shows_who_is_on_call_the_week_and_gaps_and_takes_a_swap() {
+    let site = Site::demo_at(NOW);
+    let s = site.login("lucy").await;
+    let r = site
+        .page(Some(&s), Method::GET, "/governance/on-call", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("Joe Parker on 07700 900105 until Wed 2 Dec 2026 20:00"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("Next: Daniel Hughes from Wed 2 Dec 2026 20:00")
+    );
+    // The week as a picture, with the demo's gap marked in words as well as colour.
+    assert!(r.body.contains("<svg") && r.body.contains(">GAP</text>"));
+    assert!(r.body.contains(
+        "Nobody on call for Willow House Care Home from Mon 7 Dec 2026 08:00 to Mon 7 Dec 2026 20:00"
+    ));
+
+    // A swap with the end before the start: refused, named, everything typed kept.
+    let before = site.event_count().await;
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/on-call",
+            &[
+                ("staff", "s-mark-bennett"),
+                ("service", "willow-house"),
+                ("from", "2026-12-07 08:00"),
+                ("to", "2026-12-07 07:00"),
+                ("note", "Covering for the gap"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("There is a problem: nothing was saved"));
+    assert!(r.body.contains("href=\"#shift-to\""), "{}", r.body);
+    assert!(r.body.contains("id=\"shift-to-error\""));
+    assert!(r.body.contains("value=\"Covering for the gap\""));
+    assert!(r.body.contains("<option value=\"willow-house\" selected>"));
+    assert_eq!(site.event_count().await, before);
+
+    // Filled: the gap is gone.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/on-call",
+            &[
+                ("staff", "s-mark-bennett"),
+                ("service", "willow-house"),
+                ("from", "2026-12-07 08:00"),
+                ("to", "2026-12-07 20:00"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/on-call?done=shift",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains("Shift added to the on-call rota."));
+    assert!(
+        r.body
+            .contains("Every service is covered around the clock."),
+        "{}",
+        r.body
+    );
+
+    // The API says the same; a care worker may neither read nor change the rota.
+    let v = site
+        .api(Some(&s), Method::GET, "/api/v1/on-call", None)
+        .await;
+    assert_eq!(v.0, StatusCode::OK);
+    assert!(v.1["gaps"].as_array().unwrap().is_empty());
+    let emma = site.login("emma").await;
+    let r = site
+        .page(Some(&emma), Method::GET, "/governance/on-call", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_action_from_an_inspection_is_added_through_the_plan_and_flagged_overdue_later() {
+    let site = Site::demo_at(NOW);
+    let s = site.login("nadia").await;
+    let before = site.event_count().await;
+    let form = [
+        ("what", "Show staff where the paper MAR packs are kept"),
+        ("owner", "s-joe-parker"),
+        ("due", "2026-11-30"),
+        ("source", "inspection"),
+        ("reference", "CQC visit to Maple Court, 1 Dec 2026"),
+    ];
+    let r = site.page(Some(&s), Method::POST, "/qi", &form, true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#action-due\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("value=\"CQC visit to Maple Court, 1 Dec 2026\"")
+    );
+    assert!(r.body.contains("<option value=\"inspection\" selected>"));
+    assert_eq!(site.event_count().await, before);
+
+    let mut ok = form;
+    ok[2] = ("due", "2026-12-04");
+    let r = site.page(Some(&s), Method::POST, "/qi", &ok, true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = site.page(Some(&s), Method::GET, "/qi", &[], false).await;
+    assert!(
+        r.body
+            .contains("inspection or contract review: CQC visit to Maple Court")
+    );
+    assert!(r.body.contains("due-state\">DUE SOON"), "{}", r.body);
+
+    // Through the API as well; a care worker may not add one.
+    let (st, v) = site
+        .api(
+            Some(&s),
+            Method::POST,
+            "/api/v1/qi",
+            Some(serde_json::json!({
+                "what": "Repeat the night drill",
+                "owner": "s-daniel-hughes",
+                "due": "2026-12-20",
+                "source": "drill",
+                "reference": "night drill of 1 Dec 2026"
+            })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let emma = site.login("emma").await;
+    let (st, _) = site
+        .api(
+            Some(&emma),
+            Method::POST,
+            "/api/v1/qi",
+            Some(serde_json::json!({"what": "x", "owner": "s-joe-parker", "due": "2026-12-20", "source": "other", "reference": "x"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+
+    // A week later the first is overdue, on the plan and on the governance page.
+    let later = Site {
+        _dir: tempfile::tempdir().unwrap(),
+        state: lantern_web::AppState::open(
+            site._dir.path(),
+            lantern_app::Clock::Fixed("2026-12-09T09:00:00Z".parse().unwrap()),
+            2,
+        )
+        .unwrap(),
+    };
+    let s = later.login("nadia").await;
+    let r = later.page(Some(&s), Method::GET, "/qi", &[], false).await;
+    assert!(r.body.contains("due-state\">OVERDUE"), "{}", r.body);
+    let r = later
+        .page(Some(&s), Method::GET, "/governance", &[], false)
+        .await;
+    assert!(
+        r.body
+            .contains("Improvement action: Show staff where the paper MAR packs are kept")
+    );
+}
