@@ -4,7 +4,7 @@ use crate::commands::admin::{ContactCmd, PartnerCmd, ServiceCmd, StaffCmd};
 use crate::commands::bench::BenchCmd;
 use crate::commands::disruption::{DependencyCmd, DisruptionCmd, EscalationCmd, LadderCmd};
 use crate::commands::governance::{
-    AssetCmd, AssuranceCmd, GovernanceCmd, OnCallCmd, RiskCmd, SupplierCmd,
+    AssetCmd, AssuranceCmd, CommsCmd, GovernanceCmd, OnCallCmd, RiskCmd, SupplierCmd,
 };
 use crate::commands::interop::{ExportCmd, IdentityCmd, ImportCmd, SourceCmd};
 use crate::commands::nodes::NodeCmd;
@@ -216,6 +216,10 @@ pub enum Command {
     /// The on-call rota: who is on call for each service when, hand-overs, gaps in cover.
     #[command(subcommand, name = "on-call")]
     OnCall(OnCallCmd),
+    /// Communication protocols: who is told about which disruptions, by when and how; what a
+    /// disruption's protocol calls for.
+    #[command(subcommand)]
+    Comms(CommsCmd),
     /// Governance across the registers: `lantern governance due`.
     #[command(subcommand)]
     Governance(GovernanceCmd),

@@ -132,6 +132,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Assurance(c) => commands::governance::assurance(ctx, c),
         Command::Governance(c) => commands::governance::governance(ctx, c),
         Command::OnCall(c) => commands::governance::on_call(ctx, c),
+        Command::Comms(c) => commands::governance::comms(ctx, c),
         Command::Evidence {
             disruption,
             from,

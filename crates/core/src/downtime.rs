@@ -132,6 +132,9 @@ pub enum RecordBody {
         what: String,
         /// How (phone, email, letter, in person).
         channel: String,
+        /// The line of the communication protocol it answers, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rule: Option<crate::ids::CommsRuleId>,
     },
     /// A change to a person's essential information made in Lantern while the disruption was
     /// active: the main record does not have it until it is entered there. Written by Lantern
@@ -366,6 +369,11 @@ impl RecordKind {
                 ("who", "Who was told", true),
                 ("what", "What they were told", true),
                 ("channel", "How (phone, email, letter)", true),
+                (
+                    "rule",
+                    "The line of the communication protocol it answers",
+                    false,
+                ),
             ],
         }
     }
@@ -608,7 +616,9 @@ impl DowntimeRecord {
                     required(&rec, "follow_up", &f.what, LONG)?;
                 }
             }
-            RecordBody::Comms { who, what, channel } => {
+            RecordBody::Comms {
+                who, what, channel, ..
+            } => {
                 required(&rec, "who", who, SHORT)?;
                 required(&rec, "what", what, LONG)?;
                 required(&rec, "channel", channel, SHORT)?;

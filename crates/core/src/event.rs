@@ -510,6 +510,15 @@ pub enum Event {
         /// Why.
         reason: String,
     },
+    /// A line of a service's communication protocol added (or changed, keeping its id).
+    CommsRuleSet(crate::comms::CommsRule),
+    /// A line taken out of a communication protocol.
+    CommsRuleRemoved {
+        /// Which.
+        rule: crate::ids::CommsRuleId,
+        /// Why.
+        reason: String,
+    },
     /// An improvement action added to the plan from a source other than a disruption's review.
     ActionAdded {
         /// The action.
@@ -592,6 +601,8 @@ impl Event {
             Event::OnCallShiftAdded(_) => "on_call_shift_added",
             Event::OnCallShiftCancelled { .. } => "on_call_shift_cancelled",
             Event::ActionAdded { .. } => "action_added",
+            Event::CommsRuleSet(_) => "comms_rule_set",
+            Event::CommsRuleRemoved { .. } => "comms_rule_removed",
         }
     }
 

@@ -112,3 +112,6 @@ slug_id!(
 slug_id!(
     /// One stretch of on-call cover in the rota.
     ShiftId, "shift_id");
+slug_id!(
+    /// One line of a service's communication protocol.
+    CommsRuleId, "comms_rule_id");

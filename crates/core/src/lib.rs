@@ -40,6 +40,7 @@ pub mod account;
 pub mod asset;
 pub mod assurance;
 pub mod call;
+pub mod comms;
 pub mod compose;
 pub mod decision_review;
 pub mod dependency;

@@ -467,6 +467,12 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX p_on_call_ends ON p_on_call (ends);
     ALTER TABLE p_actions ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    CREATE TABLE p_comms_rules (
+        id      TEXT PRIMARY KEY,
+        service TEXT NOT NULL,
+        removed TEXT,
+        doc     TEXT NOT NULL
+    );
     "#,
 ];
 

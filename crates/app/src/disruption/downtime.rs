@@ -102,6 +102,39 @@ impl Fields<'_> {
 }
 
 impl App {
+    /// A communication record's body. Answering a line of the protocol (`rule`), who, what and
+    /// how default to the line's, and the line must be one this disruption calls for.
+    fn comms_body(&self, v: &DisruptionView, f: &Fields<'_>) -> Result<RecordBody, AppError> {
+        let Some(rule) = f.opt("rule") else {
+            return Ok(RecordBody::Comms {
+                who: f.req("who", "who was told")?,
+                what: f.req("what", "what they were told")?,
+                channel: f.req("channel", "how they were told")?,
+                rule: None,
+            });
+        };
+        let due = lantern_core::comms::due(&self.journal.comms_rules()?, v, f.now);
+        let Some(d) = due.iter().find(|d| d.rule.id.as_str() == rule) else {
+            return Err(FieldError::new(
+                &f.rec,
+                "rule",
+                "a communication this disruption's protocol calls for",
+                &rule,
+            )
+            .into());
+        };
+        let names = self.names(false)?;
+        let message = v.disruption.as_ref().map_or(String::new(), |x| {
+            d.rule.message(x, &names.service(d.rule.service.as_str()))
+        });
+        Ok(RecordBody::Comms {
+            who: f.opt("who").unwrap_or_else(|| d.rule.who.clone()),
+            what: f.opt("what").unwrap_or(message),
+            channel: f.opt("channel").unwrap_or_else(|| d.rule.how.clone()),
+            rule: Some(d.rule.id.clone()),
+        })
+    }
+
     /// Make a downtime record. Returns it as stored in its disruption.
     pub fn record_downtime(
         &mut self,
@@ -220,7 +253,7 @@ impl App {
                 body
             }
             RecordKind::Instruction => self.instruction_body(&f, occurred_at)?,
-            RecordKind::Comms => comms_body(&f)?,
+            RecordKind::Comms => self.comms_body(&v, &f)?,
         };
         let fulfils = self.record_fulfils(&v, &f, input.fulfils.as_deref())?;
         let escalation = record_escalation(&v, &f, input.escalation.as_deref())?;
@@ -652,15 +685,6 @@ fn mar_body(f: &Fields<'_>, people: &[PersonId]) -> Result<RecordBody, AppError>
         )?,
         reason: f.opt("reason"),
         warnings: vec![],
-    })
-}
-
-/// A communication record's body.
-fn comms_body(f: &Fields<'_>) -> Result<RecordBody, AppError> {
-    Ok(RecordBody::Comms {
-        who: f.req("who", "who was told")?,
-        what: f.req("what", "what they were told")?,
-        channel: f.req("channel", "how they were told")?,
     })
 }
 

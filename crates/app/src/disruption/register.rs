@@ -175,6 +175,8 @@ pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
         assurance: Vec<DemoCheck>,
         #[serde(default)]
         guidance: Vec<DemoGuidance>,
+        #[serde(default)]
+        comms: Vec<lantern_core::comms::CommsRule>,
     }
     #[derive(serde::Deserialize, schemars::JsonSchema)]
     struct DemoCheck {
@@ -229,6 +231,7 @@ pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
             c.check.parse(&c.partner, &c.checked_by)?,
         ));
     }
+    out.extend(d.comms.into_iter().map(Event::CommsRuleSet));
     for g in d.guidance {
         out.push(Event::GuidancePublished {
             partner: g.partner,

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod assurance;
+pub mod comms;
 pub mod due;
 pub mod oncall;
 pub mod risks;

@@ -939,6 +939,7 @@ fn record_row(data: &mut PdfData, v: &DisruptionView, r: &RecordEntry) {
             who: w,
             what,
             channel,
+            ..
         } => data
             .comms
             .push(row(at, vec![format!("{w} ({channel})"), what.clone(), who])),

@@ -418,3 +418,191 @@ fn an_action_from_a_meeting_joins_the_plan_and_is_flagged_once_overdue() {
     );
     assert!(err.contains("may not"), "{err}");
 }
+
+fn comms_states(data: &Path, now: &str, id: &str) -> Vec<(String, String)> {
+    ok(data, now, QUALITY_LEAD, &["comms", "due", id])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["rule"].as_str().unwrap().to_string(),
+                c["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_disruptions_protocol_lists_the_commissioner_due_in_2_hours_and_flags_it_at_2_h_1_min() {
+    let d = demo_at(&t(2, "08:00"));
+    let data = d.path();
+    let v = ok(
+        data,
+        &t(2, "09:00"),
+        ON_CALL,
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "Shared care record unavailable",
+            "--dependency",
+            "shared-care-record",
+            "--severity",
+            "major",
+        ],
+    );
+    let id = v["id"].as_str().unwrap().to_string();
+    let due = ok(data, &t(2, "09:01"), ON_CALL, &["comms", "due", &id]);
+    let first = &due[0];
+    assert_eq!(first["rule"], "cr-1");
+    assert_eq!(first["who"], "Northshire County Council commissioning team");
+    assert_eq!(first["due"], "Wed 2 Dec 2026 11:00");
+    assert!(
+        first["message"].as_str().unwrap().starts_with(
+            "Riverside Homecare: Shared care record unavailable since Wed 2 Dec 2026 09:00 (major)"
+        ),
+        "{first}"
+    );
+    // The commissioner of each service the shared care record feeds (Riverside, Maple Court:
+    // not Willow House), and Riverside's families; by due time.
+    let rules: Vec<String> = comms_states(data, &t(2, "09:01"), &id)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    assert_eq!(rules, ["cr-1", "cr-3", "cr-2"]);
+    let state = |now: &str| {
+        comms_states(data, now, &id)
+            .into_iter()
+            .find(|(r, _)| r == "cr-1")
+            .unwrap()
+            .1
+    };
+    assert_eq!(state(&t(2, "11:00")), "DUE");
+    assert_eq!(state(&t(2, "11:01")), "OVERDUE");
+    // Told at 11:05 (late, and recorded so): done, with the protocol's words.
+    let r = ok(
+        data,
+        &t(2, "11:05"),
+        ON_CALL,
+        &["comms", "told", &id, "--rule", "cr-1"],
+    );
+    assert_eq!(
+        r["record"]["body"]["who"], "Northshire County Council commissioning team",
+        "{r}"
+    );
+    assert_eq!(state(&t(2, "11:06")), "DONE");
+    // The line must be one this disruption calls for.
+    let err = refused(
+        data,
+        &t(2, "11:07"),
+        ON_CALL,
+        &["comms", "told", &id, "--rule", "cr-5"],
+    );
+    assert!(err.contains("`rule`"), "{err}");
+
+    // A minor eMAR outage at Willow House calls only for the GP practice, within the hour.
+    let v = ok(
+        data,
+        &t(2, "12:00"),
+        ON_CALL,
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "eMAR down",
+            "--dependency",
+            "emar",
+            "--severity",
+            "minor",
+            "--service",
+            "willow-house",
+        ],
+    );
+    let emar = v["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        comms_states(data, &t(2, "12:30"), &emar),
+        [("cr-5".to_string(), "DUE".to_string())]
+    );
+    assert_eq!(
+        comms_states(data, &t(2, "13:01"), &emar),
+        [("cr-5".to_string(), "OVERDUE".to_string())]
+    );
+}
+
+#[test]
+fn a_protocol_line_is_added_through_the_cli_and_bad_ones_refused_naming_the_field() {
+    let d = demo_at(&t(2, "08:00"));
+    let data = d.path();
+    let now = t(2, "08:05");
+    let base = |over: &[(&str, &str)]| {
+        let mut f = vec![
+            ("--service", "maple-court"),
+            ("--audience", "regulator"),
+            ("--who", "CQC"),
+            ("--trigger", "critical"),
+            ("--within-minutes", "1440"),
+            ("--how", "Notification through the provider portal"),
+            ("--template", "{service}: {title}"),
+        ];
+        for (k, v) in over {
+            f.iter_mut().find(|(x, _)| x == k).unwrap().1 = v;
+        }
+        let mut a = vec!["comms".to_string(), "add".to_string()];
+        for (k, v) in f {
+            a.push(k.to_string());
+            a.push(v.to_string());
+        }
+        a
+    };
+    for (over, field) in [
+        (("--within-minutes", "two hours"), "within_minutes"),
+        (("--trigger", "sometimes"), "trigger"),
+        (("--audience", "press"), "audience"),
+        (("--service", "nowhere"), "service"),
+        (("--template", " "), "template"),
+    ] {
+        let a = base(&[over]);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let err = refused(data, &now, QUALITY_LEAD, &a);
+        assert!(err.contains(field), "{over:?}: {err}");
+    }
+    let a = base(&[]);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let err = refused(data, &now, COORDINATOR, &a);
+    assert!(err.contains("may not"), "{err}");
+    let r = ok(data, &now, QUALITY_LEAD, &a);
+    assert_eq!(r["id"], "cr-6");
+    let list = ok(data, &now, QUALITY_LEAD, &["comms", "list"]);
+    let maple = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["service"] == "maple-court")
+        .unwrap();
+    assert!(
+        maple["rules"]
+            .to_string()
+            .contains("within 1 day of the declaration"),
+        "{maple}"
+    );
+    ok(
+        data,
+        &now,
+        QUALITY_LEAD,
+        &[
+            "comms",
+            "remove",
+            "cr-6",
+            "--reason",
+            "Covered by the regulator's own process",
+        ],
+    );
+    let err = refused(
+        data,
+        &now,
+        QUALITY_LEAD,
+        &["comms", "remove", "cr-6", "--reason", "again"],
+    );
+    assert!(err.contains("cr-6"), "{err}");
+}

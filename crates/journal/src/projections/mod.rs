@@ -135,9 +135,10 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::AssuranceChecked(_)
         | Event::GuidancePublished { .. }
         | Event::GuidanceAcknowledged { .. } => governance::project(conn, at, ev)?,
-        Event::OnCallShiftAdded(_) | Event::OnCallShiftCancelled { .. } => {
-            programme::project(conn, at, ev)?
-        }
+        Event::OnCallShiftAdded(_)
+        | Event::OnCallShiftCancelled { .. }
+        | Event::CommsRuleSet(_)
+        | Event::CommsRuleRemoved { .. } => programme::project(conn, at, ev)?,
     }
     Ok(!matches!(
         ev,

@@ -1,4 +1,4 @@
-//! The resilience programme: the on-call rota.
+//! The resilience programme: the on-call rota, the communication protocols.
 
 use super::*;
 use crate::Journal;
@@ -32,6 +32,27 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                 return Err(rejected(
                     ev,
                     format!("no on-call shift {shift} on the rota to cancel"),
+                ));
+            }
+        }
+        Event::CommsRuleSet(r) => {
+            exec(
+                conn,
+                "INSERT INTO p_comms_rules (id, service, removed, doc) VALUES (?1, ?2, NULL, ?3)
+                 ON CONFLICT (id) DO UPDATE SET service = excluded.service, removed = NULL, doc = excluded.doc",
+                params![r.id.as_str(), r.service.as_str(), json(r)],
+            )?;
+        }
+        Event::CommsRuleRemoved { rule, .. } => {
+            let n = exec(
+                conn,
+                "UPDATE p_comms_rules SET removed = ?2 WHERE id = ?1 AND removed IS NULL",
+                params![rule.as_str(), at.occurred_at],
+            )?;
+            if n == 0 {
+                return Err(rejected(
+                    ev,
+                    format!("no communication rule {rule} in force to remove"),
                 ));
             }
         }
@@ -70,6 +91,25 @@ impl Journal {
             ))
         })
         .transpose()
+    }
+
+    /// The communication rules in force, by service and id.
+    pub fn comms_rules(&self) -> Result<Vec<lantern_core::comms::CommsRule>, JournalError> {
+        self.docs(
+            "communication rule",
+            "SELECT doc FROM p_comms_rules WHERE removed IS NULL ORDER BY service, id",
+            [],
+        )
+    }
+
+    /// How many communication rules there have ever been (for the next identifier).
+    pub fn comms_rule_count(&self) -> Result<u64, JournalError> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM p_comms_rules", [], |r| {
+                r.get::<_, i64>(0)
+            })?
+            .max(0) as u64)
     }
 
     /// How many shifts the rota has ever had (for the next identifier).

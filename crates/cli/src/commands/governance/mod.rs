@@ -1,6 +1,5 @@
-//! `lantern asset`, `lantern risk`, `lantern supplier`, `lantern assurance`, `lantern on-call` (one
-//! file each) and
-//! `lantern governance due` (here).
+//! `lantern asset`, `lantern risk`, `lantern supplier`, `lantern assurance`, `lantern on-call`,
+//! `lantern comms` (one file each) and `lantern governance due` (here).
 
 use crate::{Ctx, out};
 use clap::Subcommand;
@@ -9,12 +8,14 @@ use std::process::ExitCode;
 
 mod asset;
 mod assurance;
+mod comms;
 mod oncall;
 mod risk;
 mod supplier;
 
 pub use asset::{AssetCmd, asset};
 pub use assurance::{AssuranceCmd, assurance};
+pub use comms::{CommsCmd, comms};
 pub use oncall::{OnCallCmd, on_call};
 pub use risk::{RiskCmd, risk};
 pub use supplier::{SupplierCmd, supplier};
