@@ -161,6 +161,21 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             Some(of::<core::assurance::CheckInput>),
             of::<core::assurance::AssuranceCheck>,
         ),
+        ("get", "/api/v1/comms") => (
+            "Every service's communication protocol",
+            None,
+            of::<Vec<lantern_app::governance::comms::ServiceProtocol>>,
+        ),
+        ("post", "/api/v1/comms") => (
+            "Add a line to a service's communication protocol",
+            Some(of::<core::comms::CommsRuleInput>),
+            of::<core::comms::CommsRule>,
+        ),
+        ("get", "/api/v1/disruptions/{id}/comms") => (
+            "The communications a disruption's protocol calls for: due, done or overdue",
+            None,
+            of::<Vec<lantern_app::governance::comms::CommsDueLine>>,
+        ),
         ("get", "/api/v1/on-call") => (
             "The on-call rota: who is on call now and next for each service, shifts, gaps in cover",
             None,

@@ -59,6 +59,8 @@ pub enum Action {
     AcknowledgeGuidance,
     /// Keep the on-call rota.
     ManageOnCall,
+    /// Configure resilience: communication protocols.
+    ConfigureResilience,
 }
 
 /// Whether a role may perform an action. The domain rules live on [`Role`].
@@ -89,5 +91,6 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::ViewAssurance => role.may_view_assurance(),
         Action::AcknowledgeGuidance => role.may_acknowledge_guidance(),
         Action::ManageOnCall => role.may_manage_on_call(),
+        Action::ConfigureResilience => role.may_configure_resilience(),
     }
 }

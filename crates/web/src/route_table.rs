@@ -337,6 +337,42 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
         ),
         (
             Method::GET,
+            "/governance/comms",
+            ViewGovernance,
+            get(governance::pages::comms),
+        ),
+        (
+            Method::POST,
+            "/governance/comms",
+            ConfigureResilience,
+            post(governance::pages::add_comms_rule),
+        ),
+        (
+            Method::POST,
+            "/governance/comms/{rule}/remove",
+            ConfigureResilience,
+            post(governance::pages::remove_comms_rule),
+        ),
+        (
+            Method::GET,
+            "/api/v1/comms",
+            ViewGovernance,
+            get(governance::api::comms),
+        ),
+        (
+            Method::POST,
+            "/api/v1/comms",
+            ConfigureResilience,
+            post(governance::api::add_comms_rule),
+        ),
+        (
+            Method::GET,
+            "/api/v1/disruptions/{id}/comms",
+            ViewDisruptions,
+            get(governance::api::comms_due),
+        ),
+        (
+            Method::GET,
             "/api/v1/on-call",
             ViewGovernance,
             get(governance::api::on_call),

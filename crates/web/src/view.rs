@@ -231,6 +231,8 @@ impl DoneQuery {
             "guidance" => "New version of the guidance published: its staff are asked to read it.",
             "acknowledged" => "Thank you: your acknowledgement is recorded.",
             "shift" => "Shift added to the on-call rota.",
+            "comms_rule" => "Line added to the communication protocol.",
+            "comms_rule_removed" => "Line taken out of the communication protocol.",
             "shift_cancelled" => "Shift taken off the on-call rota.",
             "action_added" => "Action added to the improvement plan.",
             _ => return None,

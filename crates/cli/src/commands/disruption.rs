@@ -235,11 +235,16 @@ pub fn run(ctx: &Ctx, cmd: &DisruptionCmd) -> anyhow::Result<ExitCode> {
             });
         }
     };
-    print_view(ctx, &app, &v)?;
+    print_view(ctx, &app, &actor, &v)?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_view(ctx: &Ctx, app: &App, v: &DisruptionView) -> anyhow::Result<()> {
+fn print_view(
+    ctx: &Ctx,
+    app: &App,
+    actor: &lantern_app::Actor,
+    v: &DisruptionView,
+) -> anyhow::Result<()> {
     if ctx.cli.json {
         return out::json(v);
     }
@@ -286,6 +291,25 @@ fn print_view(ctx: &Ctx, app: &App, v: &DisruptionView) -> anyhow::Result<()> {
                     Some(t) => println!("  [x] {}. {step} — {} at {}", i + 1, t.by, show(t.at)),
                     None => println!("  [ ] {}. {step}", i + 1),
                 }
+            }
+            let comms = app.comms_due(actor, v.id.as_str())?;
+            if !comms.is_empty() {
+                println!("Communications due (lantern comms due {}):", v.id);
+            }
+            for c in comms {
+                println!(
+                    "  {:<8} {} ({}) by {}: {}{}",
+                    c.state,
+                    c.who,
+                    c.audience,
+                    c.due,
+                    c.how,
+                    if c.done.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; {}", c.done)
+                    }
+                );
             }
         }
         None => {

@@ -192,6 +192,15 @@ fn console(
         .map(|(r, at, by)| lantern_app::recovery::review::review_lines(&r, &at, &by))
         .unwrap_or_default();
     let actions = app.qi_lines(&actor, Some(v.id.as_str()))?;
+    let comms = app.comms_due(&actor, id)?;
+    let rule_choices: Vec<(String, String)> = std::iter::once((String::new(), "None".into()))
+        .chain(comms.iter().filter(|c| c.state != "DONE").map(|c| {
+            (
+                c.rule.clone(),
+                format!("{} ({}), by {}", c.who, c.audience, c.due),
+            )
+        }))
+        .collect();
     Ok(DisruptionPage {
         nav: Some(crate::view::Nav::for_user(user)),
         csrf: user.csrf.clone(),
@@ -277,6 +286,7 @@ fn console(
                         // ladders by name, never an identifier to type.
                         let choices: Vec<(String, String)> = match *name {
                             "visit" => visit_choices.clone(),
+                            "rule" => rule_choices.clone(),
                             "follow_up_ladder" => {
                                 std::iter::once((String::new(), "None".to_string()))
                                     .chain(ladder_choices.iter().cloned())
@@ -322,6 +332,7 @@ fn console(
         recon,
         review,
         actions,
+        comms,
     })
 }
 

@@ -113,6 +113,8 @@ pub struct DisruptionPage {
     pub review: Vec<(String, String)>,
     /// Improvement actions from it.
     pub actions: Vec<lantern_app::recovery::review::ActionLine>,
+    /// The communications its services' protocols call for.
+    pub comms: Vec<lantern_app::governance::comms::CommsDueLine>,
 }
 
 impl DisruptionPage {

@@ -437,3 +437,41 @@ pub async fn add_action(
             .await,
     )
 }
+
+/// `GET /api/v1/comms`: every service's communication protocol.
+pub async fn comms(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.comms_protocols(&user.actor()))
+            .await,
+    )
+}
+
+/// `POST /api/v1/comms`: add a line to a service's protocol.
+pub async fn add_comms_rule(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    JsonBody(b): JsonBody<lantern_app::core::comms::CommsRuleInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.add_comms_rule(&user.actor(), &b))
+            .await,
+    )
+}
+
+/// `GET /api/v1/disruptions/{id}/comms`: the communications a disruption's protocol calls for.
+pub async fn comms_due(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.comms_due(&user.actor(), &id))
+            .await,
+    )
+}

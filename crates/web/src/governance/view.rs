@@ -299,3 +299,34 @@ pub struct OnCallPage {
 }
 
 typed_forms!(OnCallPage);
+
+/// The communication protocols, with their forms.
+#[derive(Template)]
+#[template(path = "comms.html")]
+pub struct CommsPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub protocols: Vec<lantern_app::governance::comms::ServiceProtocol>,
+    /// Choices as stored and in words.
+    pub services: Vec<(String, String)>,
+    pub audiences: Vec<(String, String)>,
+    pub triggers: Vec<(String, String)>,
+    pub dependencies: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+typed_forms!(CommsPage);
+
+impl CommsPage {
+    /// Whether a dependency was ticked in the refused form.
+    pub fn ticked(&self, id: &str) -> bool {
+        self.typed.form == "rule"
+            && self
+                .typed
+                .values
+                .iter()
+                .any(|(k, v)| k == "dependencies" && v == id)
+    }
+}

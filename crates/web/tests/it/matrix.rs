@@ -48,6 +48,7 @@ fn fill(path: &str) -> String {
         .replace("{supplier}", "medstrack")
         .replace("{partner}", "northgate-care")
         .replace("{shift}", "oc-1")
+        .replace("{rule}", "cr-1")
 }
 
 #[tokio::test]

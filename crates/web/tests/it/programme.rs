@@ -183,3 +183,130 @@ async fn an_action_from_an_inspection_is_added_through_the_plan_and_flagged_over
             .contains("Improvement action: Show staff where the paper MAR packs are kept")
     );
 }
+
+#[tokio::test]
+async fn the_console_lists_the_communications_due_and_records_one_as_told() {
+    let site = Site::demo_at(NOW);
+    let s = site.login("daniel").await;
+    let (st, d) = site
+        .api(
+            Some(&s),
+            Method::POST,
+            "/api/v1/disruptions",
+            Some(serde_json::json!({
+                "title": "Email down", "dependencies": ["email"], "severity": "major"
+            })),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{d}");
+    let id = d["id"].as_str().unwrap().to_string();
+    let console = format!("/disruptions/{id}");
+    let r = site.page(Some(&s), Method::GET, &console, &[], false).await;
+    assert!(r.body.contains("id=\"comms-cr-1\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("Northshire County Council commissioning team")
+    );
+    assert!(r.body.contains("by Wed 2 Dec 2026 14:00"), "{}", r.body);
+    // The button records a communication answering that line, in the protocol's words.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            &format!("{console}/records"),
+            &[("kind", "comms"), ("rule", "cr-1")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = site.page(Some(&s), Method::GET, &console, &[], false).await;
+    let item = r.body.split("id=\"comms-cr-1\"").nth(1).unwrap();
+    assert!(item[..200].contains(">DONE<"), "{item}");
+    // A line the disruption does not call for is refused, nothing written.
+    let before = site.event_count().await;
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            &format!("{console}/records"),
+            &[("kind", "comms"), ("rule", "cr-5")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains(
+            "field `rule`: expected a communication this disruption&#39;s protocol calls for"
+        ),
+        "{}",
+        r.body
+    );
+    assert_eq!(site.event_count().await, before);
+}
+
+#[tokio::test]
+async fn a_protocol_line_is_added_through_the_form_keeping_what_was_typed_when_refused() {
+    let site = Site::demo_at(NOW);
+    let s = site.login("amara").await;
+    let r = site
+        .page(Some(&s), Method::GET, "/governance/comms", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("Willow Surgery (the home&#39;s GP practice)"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("within 1 h of the declaration"));
+    let before = site.event_count().await;
+    let mut form = vec![
+        ("service", "maple-court"),
+        ("audience", "family"),
+        ("who", "Tenants' families"),
+        ("trigger", "major"),
+        ("dependencies", "emar"),
+        ("dependencies", "devices"),
+        ("within_minutes", "two hours"),
+        ("how", "Phone each key contact"),
+        ("template", "{service}: {title}"),
+    ];
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/comms", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("href=\"#rule-within_minutes\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains(
+        "id=\"rule-dep-emar\" name=\"dependencies\" type=\"checkbox\" value=\"emar\" checked"
+    ));
+    assert!(r.body.contains("<option value=\"family\" selected>"));
+    assert_eq!(site.event_count().await, before);
+    form[6] = ("within_minutes", "240");
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/comms", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let (_, v) = site.api(Some(&s), Method::GET, "/api/v1/comms", None).await;
+    let maple = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["service"] == "maple-court")
+        .unwrap();
+    assert!(
+        maple
+            .to_string()
+            .contains("major or critical disruptions; only of"),
+        "{maple}"
+    );
+    // A coordinator reads the protocols but may not change them.
+    let lucy = site.login("lucy").await;
+    let r = site
+        .page(Some(&lucy), Method::POST, "/governance/comms", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

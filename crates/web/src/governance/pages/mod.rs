@@ -94,12 +94,14 @@ async fn refusable(
 
 mod assets;
 mod assurance;
+mod comms;
 mod oncall;
 mod risks;
 mod suppliers;
 
 pub(crate) use assets::*;
 pub(crate) use assurance::*;
+pub(crate) use comms::*;
 pub(crate) use oncall::*;
 pub(crate) use risks::*;
 pub(crate) use suppliers::*;
