@@ -4,7 +4,7 @@ use crate::commands::admin::{ContactCmd, PartnerCmd, ServiceCmd, StaffCmd};
 use crate::commands::bench::BenchCmd;
 use crate::commands::disruption::{DependencyCmd, DisruptionCmd, EscalationCmd, LadderCmd};
 use crate::commands::governance::{
-    AssetCmd, AssuranceCmd, CommsCmd, GovernanceCmd, OnCallCmd, RiskCmd, SupplierCmd,
+    AssetCmd, AssuranceCmd, CommsCmd, GovernanceCmd, NearMissCmd, OnCallCmd, RiskCmd, SupplierCmd,
 };
 use crate::commands::interop::{ExportCmd, IdentityCmd, ImportCmd, SourceCmd};
 use crate::commands::nodes::NodeCmd;
@@ -220,6 +220,9 @@ pub enum Command {
     /// disruption's protocol calls for.
     #[command(subcommand)]
     Comms(CommsCmd),
+    /// Digital near misses and incidents outside an outage, with their review and learning.
+    #[command(subcommand, name = "near-miss")]
+    NearMiss(NearMissCmd),
     /// Governance across the registers: `lantern governance due`.
     #[command(subcommand)]
     Governance(GovernanceCmd),

@@ -133,6 +133,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Governance(c) => commands::governance::governance(ctx, c),
         Command::OnCall(c) => commands::governance::on_call(ctx, c),
         Command::Comms(c) => commands::governance::comms(ctx, c),
+        Command::NearMiss(c) => commands::governance::near_miss(ctx, c),
         Command::Evidence {
             disruption,
             from,

@@ -519,6 +519,10 @@ pub enum Event {
         /// Why.
         reason: String,
     },
+    /// A digital near miss or incident recorded (outside a disruption).
+    NearMissRecorded(crate::near_miss::NearMiss),
+    /// A near miss reviewed: root cause, learning, improvement actions (into the plan).
+    NearMissReviewed(crate::near_miss::NearMissReview),
     /// An improvement action added to the plan from a source other than a disruption's review.
     ActionAdded {
         /// The action.
@@ -602,6 +606,8 @@ impl Event {
             Event::OnCallShiftCancelled { .. } => "on_call_shift_cancelled",
             Event::ActionAdded { .. } => "action_added",
             Event::CommsRuleSet(_) => "comms_rule_set",
+            Event::NearMissRecorded(_) => "near_miss_recorded",
+            Event::NearMissReviewed(_) => "near_miss_reviewed",
             Event::CommsRuleRemoved { .. } => "comms_rule_removed",
         }
     }

@@ -23,6 +23,8 @@ pub enum Register {
     OnCall,
     /// The quality improvement plan: actions past their due date.
     Actions,
+    /// Near misses and incidents waiting for their review.
+    NearMisses,
 }
 
 impl Register {
@@ -35,6 +37,7 @@ impl Register {
             Register::Assurance => "Assurance",
             Register::OnCall => "On-call rota",
             Register::Actions => "Improvement plan",
+            Register::NearMisses => "Near misses",
         }
     }
 }

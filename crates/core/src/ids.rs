@@ -115,3 +115,6 @@ slug_id!(
 slug_id!(
     /// One line of a service's communication protocol.
     CommsRuleId, "comms_rule_id");
+slug_id!(
+    /// A digital near miss or incident recorded outside a disruption.
+    NearMissId, "near_miss_id");

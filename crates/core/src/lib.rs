@@ -56,6 +56,7 @@ pub mod integrity;
 pub mod ladder;
 pub mod mar_check;
 pub mod mei;
+pub mod near_miss;
 pub mod nhs;
 pub mod oncall;
 pub mod org;

@@ -467,6 +467,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX p_on_call_ends ON p_on_call (ends);
     ALTER TABLE p_actions ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    CREATE TABLE p_near_misses (
+        id          TEXT PRIMARY KEY,
+        service     TEXT,
+        occurred_at TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        reviewed_at TEXT,
+        reviewed_by TEXT,
+        review      TEXT,
+        doc         TEXT NOT NULL
+    );
     CREATE TABLE p_comms_rules (
         id      TEXT PRIMARY KEY,
         service TEXT NOT NULL,

@@ -49,6 +49,9 @@ impl DueLine {
                 format!("/governance/on-call#cover-{}", i.subject)
             }
             lantern_core::governance::Register::Actions => format!("/qi#{}", i.subject),
+            lantern_core::governance::Register::NearMisses => {
+                format!("/governance/near-misses/{}", i.subject)
+            }
         };
         DueLine {
             register: i.register.word().to_string(),
@@ -84,6 +87,7 @@ impl App {
         items.extend(self.assurance_due()?);
         items.extend(self.on_call_due()?);
         items.extend(self.actions_due()?);
+        items.extend(self.near_misses_due()?);
         items.extend(lantern_core::risk::reviews_due(
             &self.journal.risks()?,
             self.today(),

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod assurance;
 pub mod comms;
 pub mod due;
+pub mod near_miss;
 pub mod oncall;
 pub mod risks;
 pub mod suppliers;

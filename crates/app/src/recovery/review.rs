@@ -120,12 +120,26 @@ impl App {
         actor: &Actor,
         disruption: Option<&str>,
     ) -> Result<Vec<ActionLine>, AppError> {
+        actor.require(
+            Role::may_view_disruptions,
+            "see the quality improvement plan",
+        )?;
+        self.qi_lines_of(|a| disruption.is_none_or(|d| a.disruption == d))
+    }
+
+    /// The improvement actions that `keep` keeps, as pages show them (the caller checks who may
+    /// see them).
+    pub(crate) fn qi_lines_of(
+        &self,
+        keep: impl Fn(&ActionRow) -> bool,
+    ) -> Result<Vec<ActionLine>, AppError> {
         let names = self.names(false)?;
         let today = self.today();
         Ok(self
-            .qi_plan(actor)?
+            .journal
+            .actions()?
             .into_iter()
-            .filter(|a| disruption.is_none_or(|d| a.disruption == d))
+            .filter(|a| keep(a))
             .map(|a| ActionLine {
                 id: a
                     .action

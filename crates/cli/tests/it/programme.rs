@@ -606,3 +606,99 @@ fn a_protocol_line_is_added_through_the_cli_and_bad_ones_refused_naming_the_fiel
     );
     assert!(err.contains("cr-6"), "{err}");
 }
+
+#[test]
+fn a_near_miss_outside_an_outage_is_recorded_reviewed_and_its_action_joins_the_plan() {
+    let d = demo_at(&t(2, "08:00"));
+    let data = d.path();
+    let carer = "s-hannah-lee";
+    let n = ok(
+        data,
+        &t(2, "08:30"),
+        carer,
+        &[
+            "near-miss", "add", "--service", "maple-court", "--at", "2026-12-02 08:10", "--what",
+            "The tablet showed yesterday's round after a failed sync; a dose already given nearly was again",
+            "--dependency", "emar", "--action-taken", "Checked the paper MAR; did not give the dose",
+        ],
+    );
+    let id = n["id"].as_str().unwrap().to_string();
+    let review_state = |now: &str| {
+        due(data, now)
+            .iter()
+            .find(|d| d["subject"] == id.as_str())
+            .map(|d| d["state"].as_str().unwrap().to_string())
+    };
+    assert_eq!(review_state(&t(2, "09:00")).as_deref(), Some("DUE SOON"));
+    assert_eq!(review_state(&t(17, "09:00")).as_deref(), Some("OVERDUE"));
+    let shown = ok(data, &t(17, "09:00"), QUALITY_LEAD, &["near-miss", "show", &id]);
+    assert_eq!(shown["state"], "REVIEW OVERDUE");
+    assert_eq!(shown["systems"], "Electronic MAR", "{shown}");
+    assert!(shown["recorded"].as_str().unwrap().ends_with("by Hannah Lee"), "{shown}");
+
+    // Reviewed with an action: no longer due; the action is in the plan, from the near miss.
+    ok(
+        data,
+        &t(17, "09:30"),
+        QUALITY_LEAD,
+        &[
+            "near-miss", "review", &id, "--root-cause",
+            "The eMAR app shows its last synced round without saying how old it is", "--learning",
+            "Check the round's date on the tablet before any dose", "--training-needed", "--action",
+            "Ask MedsTrack to show the sync time on every round|s-nadia-ali|2026-12-31",
+        ],
+    );
+    assert_eq!(review_state(&t(17, "09:31")), None);
+    let plan = ok(data, &t(17, "09:31"), QUALITY_LEAD, &["qi", "list"]);
+    let row = plan
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["action"]["id"] == format!("qi-{id}-1"))
+        .unwrap();
+    assert_eq!(row["source"], format!("near miss or incident: {id}"));
+    let shown = ok(data, &t(17, "09:32"), QUALITY_LEAD, &["near-miss", "show", &id]);
+    assert_eq!(shown["state"], "REVIEWED");
+    assert_eq!(shown["actions"][0]["owner"], "Nadia Ali");
+
+    // Bad input, named, nothing written.
+    let add = |extra: &[&str]| {
+        let mut a = vec!["near-miss", "add", "--what", "x", "--action-taken", "y"];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    for (extra, field) in [
+        (&["--at", "2026-12-25 08:00"][..], "occurred_at"),
+        (&["--dependency", "telepathy"][..], "dependencies[0]"),
+        (&["--kind", "accident"][..], "kind"),
+        (&["--service", "nowhere"][..], "service"),
+    ] {
+        let a = add(extra);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let err = refused(data, &t(17, "10:00"), carer, &a);
+        assert!(err.contains(field), "{extra:?}: {err}");
+    }
+    let a = add(&[]);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let err = refused(data, &t(17, "10:00"), "s-peter-grant", &a);
+    assert!(err.contains("may not"), "{err}");
+    for (action, field) in [
+        ("Something|s-nadia-ali|2026-12-01", "actions[0].due"),
+        ("Something|s-nobody|2026-12-31", "actions[0].owner"),
+    ] {
+        let err = refused(
+            data,
+            &t(17, "10:00"),
+            QUALITY_LEAD,
+            &["near-miss", "review", &id, "--root-cause", "r", "--learning", "l", "--action", action],
+        );
+        assert!(err.contains(field), "{action}: {err}");
+    }
+    let err = refused(
+        data,
+        &t(17, "10:00"),
+        carer,
+        &["near-miss", "review", &id, "--root-cause", "r", "--learning", "l"],
+    );
+    assert!(err.contains("may not"), "{err}");
+}

@@ -138,7 +138,9 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         Event::OnCallShiftAdded(_)
         | Event::OnCallShiftCancelled { .. }
         | Event::CommsRuleSet(_)
-        | Event::CommsRuleRemoved { .. } => programme::project(conn, at, ev)?,
+        | Event::CommsRuleRemoved { .. }
+        | Event::NearMissRecorded(_)
+        | Event::NearMissReviewed(_) => programme::project(conn, at, ev)?,
     }
     Ok(!matches!(
         ev,

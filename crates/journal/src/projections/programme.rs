@@ -1,4 +1,4 @@
-//! The resilience programme: the on-call rota, the communication protocols.
+//! The resilience programme: the on-call rota, the communication protocols, near misses.
 
 use super::*;
 use crate::Journal;
@@ -33,6 +33,47 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                     ev,
                     format!("no on-call shift {shift} on the rota to cancel"),
                 ));
+            }
+        }
+        Event::NearMissRecorded(n) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_near_misses (id, service, occurred_at, recorded_at, recorded_by, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    n.id.as_str(),
+                    n.service.as_ref().map(|s| s.as_str()),
+                    n.occurred_at.to_string(),
+                    at.occurred_at,
+                    at.actor,
+                    json(n)
+                ],
+                &format!("near miss {}", n.id),
+            )?;
+        }
+        Event::NearMissReviewed(r) => {
+            let n = exec(
+                conn,
+                "UPDATE p_near_misses SET reviewed_at = ?2, reviewed_by = ?3, review = ?4 WHERE id = ?1",
+                params![r.near_miss.as_str(), at.occurred_at, at.actor, json(r)],
+            )?;
+            if n == 0 {
+                return Err(rejected(ev, format!("no near miss {}", r.near_miss)));
+            }
+            for a in &r.actions {
+                let Some(id) = &a.id else { continue };
+                // A repeated review keeps an action's progress.
+                exec(
+                    conn,
+                    "INSERT INTO p_actions (id, disruption, status, updated_at, note, doc, source) VALUES (?1, '', 'open', ?2, '', ?3, ?4)
+                     ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                    params![
+                        id.as_str(),
+                        at.occurred_at,
+                        json(a),
+                        format!("near miss or incident: {}", r.near_miss)
+                    ],
+                )?;
             }
         }
         Event::CommsRuleSet(r) => {
@@ -112,6 +153,59 @@ impl Journal {
             .max(0) as u64)
     }
 
+    /// Every near miss, newest first, with when and by whom it was recorded and its review (with
+    /// when and by whom) if it has one.
+    pub fn near_misses(&self) -> Result<Vec<NearMissRow>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT doc, recorded_at, recorded_by, review, reviewed_at, reviewed_by FROM p_near_misses ORDER BY occurred_at DESC, id",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(
+                |(doc, recorded_at, recorded_by, review, reviewed_at, reviewed_by)| {
+                    Ok(NearMissRow {
+                        near_miss: serde_json::from_str(&doc)
+                            .map_err(|e| JournalError::corrupt("near miss", e))?,
+                        recorded_at,
+                        recorded_by,
+                        review: review
+                            .map(|r| serde_json::from_str(&r))
+                            .transpose()
+                            .map_err(|e| JournalError::corrupt("near miss review", e))?
+                            .map(|r| {
+                                (
+                                    r,
+                                    reviewed_at.unwrap_or_default(),
+                                    reviewed_by.unwrap_or_default(),
+                                )
+                            }),
+                    })
+                },
+            )
+            .collect()
+    }
+
+    /// How many near misses there have been (for the next identifier).
+    pub fn near_miss_count(&self) -> Result<u64, JournalError> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM p_near_misses", [], |r| {
+                r.get::<_, i64>(0)
+            })?
+            .max(0) as u64)
+    }
+
     /// How many shifts the rota has ever had (for the next identifier).
     pub fn on_call_count(&self) -> Result<u64, JournalError> {
         Ok(self
@@ -119,4 +213,17 @@ impl Journal {
             .query_row("SELECT COUNT(*) FROM p_on_call", [], |r| r.get::<_, i64>(0))?
             .max(0) as u64)
     }
+}
+
+/// A near miss with when and by whom it was recorded, and its review (when, by whom) if any.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct NearMissRow {
+    /// As recorded.
+    pub near_miss: lantern_core::near_miss::NearMiss,
+    /// When it was recorded.
+    pub recorded_at: String,
+    /// By whom (journal actor).
+    pub recorded_by: String,
+    /// Its review, when and by whom.
+    pub review: Option<(lantern_core::near_miss::NearMissReview, String, String)>,
 }
