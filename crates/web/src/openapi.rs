@@ -161,6 +161,21 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             Some(of::<core::assurance::CheckInput>),
             of::<core::assurance::AssuranceCheck>,
         ),
+        ("get", "/api/v1/near-misses") => (
+            "Every digital near miss and incident, newest first, with its review",
+            None,
+            of::<Vec<lantern_app::governance::near_miss::NearMissLine>>,
+        ),
+        ("post", "/api/v1/near-misses") => (
+            "Record a digital near miss or incident (outside a disruption)",
+            Some(of::<core::near_miss::NearMissInput>),
+            of::<core::near_miss::NearMiss>,
+        ),
+        ("post", "/api/v1/near-misses/{near_miss}/review") => (
+            "Review a near miss: root cause, learning, actions into the improvement plan",
+            Some(of::<core::near_miss::NearMissReviewInput>),
+            of::<core::near_miss::NearMissReview>,
+        ),
         ("get", "/api/v1/comms") => (
             "Every service's communication protocol",
             None,

@@ -38,6 +38,9 @@ impl Nav {
         if r.may_view_disruptions() {
             links.push(("/qi", "Improvement plan"));
         }
+        if r.may_record_downtime() {
+            links.push(("/near-misses/new", "Report a near miss"));
+        }
         if r.may_view_governance() {
             links.push(("/governance", "Governance"));
         } else if r.may_view_assurance() {
@@ -232,6 +235,10 @@ impl DoneQuery {
             "acknowledged" => "Thank you: your acknowledgement is recorded.",
             "shift" => "Shift added to the on-call rota.",
             "comms_rule" => "Line added to the communication protocol.",
+            "near_miss" => {
+                "Thank you: recorded. A manager will review it, and what we learn goes into the improvement plan."
+            }
+            "near_miss_reviewed" => "Review recorded; its actions are in the improvement plan.",
             "comms_rule_removed" => "Line taken out of the communication protocol.",
             "shift_cancelled" => "Shift taken off the on-call rota.",
             "action_added" => "Action added to the improvement plan.",

@@ -255,6 +255,16 @@ impl App {
         );
         visits(&mut b, &people, generated, now);
         on_call_rota(&mut b, &data.staff)?;
+        // A near miss three days ago at Maple Court, waiting for its review.
+        b.push(Event::NearMissRecorded(lantern_core::near_miss::NearMiss {
+            id: lantern_core::ids::NearMissId::parse("nm-1")?,
+            kind: lantern_core::near_miss::NearMissKind::NearMiss,
+            service: Some(ServiceId::parse("maple-court")?),
+            occurred_at: now.checked_sub(days(3)).unwrap_or(now),
+            what_happened: "The medication tablet showed the previous day's round after a failed overnight sync; a carer nearly gave a dose already given".into(),
+            dependencies: vec![lantern_core::ids::DependencyId::parse("emar")?],
+            immediate_action: "Checked the paper MAR and the blister pack, did not give the dose, told the senior carer".into(),
+        }));
         accounts(&mut b)?;
         self.journal.append_batch(b.evs, now)?;
         Ok(())

@@ -155,6 +155,18 @@ impl App {
     }
 }
 
+impl App {
+    /// The registered dependencies by id and name, for pickers (names only: no status).
+    pub fn dependency_names(&self) -> Result<Vec<(String, String)>, AppError> {
+        Ok(self
+            .journal
+            .dependency_register()?
+            .into_iter()
+            .map(|d| (d.id.to_string(), d.name))
+            .collect())
+    }
+}
+
 /// The demo organisation's dependency register and ladders (`crates/app/demo/resilience.json`).
 pub(crate) fn demo_resilience() -> Result<Vec<Event>, AppError> {
     #[derive(serde::Deserialize, schemars::JsonSchema)]

@@ -617,9 +617,18 @@ fn a_near_miss_outside_an_outage_is_recorded_reviewed_and_its_action_joins_the_p
         &t(2, "08:30"),
         carer,
         &[
-            "near-miss", "add", "--service", "maple-court", "--at", "2026-12-02 08:10", "--what",
+            "near-miss",
+            "add",
+            "--service",
+            "maple-court",
+            "--at",
+            "2026-12-02 08:10",
+            "--what",
             "The tablet showed yesterday's round after a failed sync; a dose already given nearly was again",
-            "--dependency", "emar", "--action-taken", "Checked the paper MAR; did not give the dose",
+            "--dependency",
+            "emar",
+            "--action-taken",
+            "Checked the paper MAR; did not give the dose",
         ],
     );
     let id = n["id"].as_str().unwrap().to_string();
@@ -631,10 +640,21 @@ fn a_near_miss_outside_an_outage_is_recorded_reviewed_and_its_action_joins_the_p
     };
     assert_eq!(review_state(&t(2, "09:00")).as_deref(), Some("DUE SOON"));
     assert_eq!(review_state(&t(17, "09:00")).as_deref(), Some("OVERDUE"));
-    let shown = ok(data, &t(17, "09:00"), QUALITY_LEAD, &["near-miss", "show", &id]);
+    let shown = ok(
+        data,
+        &t(17, "09:00"),
+        QUALITY_LEAD,
+        &["near-miss", "show", &id],
+    );
     assert_eq!(shown["state"], "REVIEW OVERDUE");
     assert_eq!(shown["systems"], "Electronic MAR", "{shown}");
-    assert!(shown["recorded"].as_str().unwrap().ends_with("by Hannah Lee"), "{shown}");
+    assert!(
+        shown["recorded"]
+            .as_str()
+            .unwrap()
+            .ends_with("by Hannah Lee"),
+        "{shown}"
+    );
 
     // Reviewed with an action: no longer due; the action is in the plan, from the near miss.
     ok(
@@ -642,9 +662,15 @@ fn a_near_miss_outside_an_outage_is_recorded_reviewed_and_its_action_joins_the_p
         &t(17, "09:30"),
         QUALITY_LEAD,
         &[
-            "near-miss", "review", &id, "--root-cause",
-            "The eMAR app shows its last synced round without saying how old it is", "--learning",
-            "Check the round's date on the tablet before any dose", "--training-needed", "--action",
+            "near-miss",
+            "review",
+            &id,
+            "--root-cause",
+            "The eMAR app shows its last synced round without saying how old it is",
+            "--learning",
+            "Check the round's date on the tablet before any dose",
+            "--training-needed",
+            "--action",
             "Ask MedsTrack to show the sync time on every round|s-nadia-ali|2026-12-31",
         ],
     );
@@ -657,7 +683,12 @@ fn a_near_miss_outside_an_outage_is_recorded_reviewed_and_its_action_joins_the_p
         .find(|r| r["action"]["id"] == format!("qi-{id}-1"))
         .unwrap();
     assert_eq!(row["source"], format!("near miss or incident: {id}"));
-    let shown = ok(data, &t(17, "09:32"), QUALITY_LEAD, &["near-miss", "show", &id]);
+    let shown = ok(
+        data,
+        &t(17, "09:32"),
+        QUALITY_LEAD,
+        &["near-miss", "show", &id],
+    );
     assert_eq!(shown["state"], "REVIEWED");
     assert_eq!(shown["actions"][0]["owner"], "Nadia Ali");
 
@@ -690,7 +721,17 @@ fn a_near_miss_outside_an_outage_is_recorded_reviewed_and_its_action_joins_the_p
             data,
             &t(17, "10:00"),
             QUALITY_LEAD,
-            &["near-miss", "review", &id, "--root-cause", "r", "--learning", "l", "--action", action],
+            &[
+                "near-miss",
+                "review",
+                &id,
+                "--root-cause",
+                "r",
+                "--learning",
+                "l",
+                "--action",
+                action,
+            ],
         );
         assert!(err.contains(field), "{action}: {err}");
     }
@@ -698,7 +739,15 @@ fn a_near_miss_outside_an_outage_is_recorded_reviewed_and_its_action_joins_the_p
         data,
         &t(17, "10:00"),
         carer,
-        &["near-miss", "review", &id, "--root-cause", "r", "--learning", "l"],
+        &[
+            "near-miss",
+            "review",
+            &id,
+            "--root-cause",
+            "r",
+            "--learning",
+            "l",
+        ],
     );
     assert!(err.contains("may not"), "{err}");
 }

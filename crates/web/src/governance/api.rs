@@ -475,3 +475,41 @@ pub async fn comms_due(
             .await,
     )
 }
+
+/// `GET /api/v1/near-misses`: every near miss and incident, newest first.
+pub async fn near_misses(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(state.run(move |app| app.near_misses(&user.actor())).await)
+}
+
+/// `POST /api/v1/near-misses`: record a near miss or incident.
+pub async fn record_near_miss(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    JsonBody(b): JsonBody<lantern_app::core::near_miss::NearMissInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.record_near_miss(&user.actor(), &b))
+            .await,
+    )
+}
+
+/// `POST /api/v1/near-misses/{near_miss}/review`: review one.
+pub async fn review_near_miss(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<lantern_app::core::near_miss::NearMissReviewInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.review_near_miss(&user.actor(), &id, &b))
+            .await,
+    )
+}

@@ -22,11 +22,14 @@ impl Typed {
     /// its row's field (`step1_due`), as the forms name them.
     pub fn refused(form: &str, values: Vec<(String, String)>, e: &lantern_app::AppError) -> Typed {
         let mut error = FormError::from_app(form, e);
-        if let lantern_app::AppError::Invalid(f) = e
-            && let Some(rest) = f.field.strip_prefix("steps[")
-            && let Some((i, name)) = rest.split_once("].")
-        {
-            error.field = format!("step{i}_{name}");
+        if let lantern_app::AppError::Invalid(f) = e {
+            for (list, row) in [("steps[", "step"), ("actions[", "action")] {
+                if let Some(rest) = f.field.strip_prefix(list)
+                    && let Some((i, name)) = rest.split_once("].")
+                {
+                    error.field = format!("{row}{i}_{name}");
+                }
+            }
         }
         Typed {
             form: form.into(),
@@ -328,5 +331,66 @@ impl CommsPage {
                 .values
                 .iter()
                 .any(|(k, v)| k == "dependencies" && v == id)
+    }
+}
+
+/// The form to record a near miss or incident.
+#[derive(Template)]
+#[template(path = "near_miss_form.html")]
+pub struct NearMissFormPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    /// Choices as stored and in words.
+    pub kinds: Vec<(String, String)>,
+    pub services: Vec<(String, String)>,
+    pub dependencies: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+typed_forms!(NearMissFormPage);
+
+impl NearMissFormPage {
+    /// Whether a system was ticked in the refused form.
+    pub fn ticked(&self, id: &str) -> bool {
+        self.typed.form == "near_miss"
+            && self
+                .typed
+                .values
+                .iter()
+                .any(|(k, v)| k == "dependencies" && v == id)
+    }
+}
+
+/// Every near miss and incident.
+#[derive(Template)]
+#[template(path = "near_misses.html")]
+pub struct NearMissesPage {
+    pub nav: Option<Nav>,
+    pub lines: Vec<lantern_app::governance::near_miss::NearMissLine>,
+}
+
+/// One near miss, with its review form.
+#[derive(Template)]
+#[template(path = "near_miss.html")]
+pub struct NearMissPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_review: bool,
+    pub n: lantern_app::governance::near_miss::NearMissLine,
+    /// Our staff (id, name), for action owners.
+    pub staff: Vec<(String, String)>,
+    /// The action rows offered.
+    pub rows: Vec<usize>,
+    pub typed: Typed,
+}
+
+typed_forms!(NearMissPage);
+
+impl NearMissPage {
+    /// A row's field name (`action0_what`).
+    pub fn row(&self, i: &usize, name: &str) -> String {
+        format!("action{i}_{name}")
     }
 }

@@ -49,6 +49,7 @@ fn fill(path: &str) -> String {
         .replace("{partner}", "northgate-care")
         .replace("{shift}", "oc-1")
         .replace("{rule}", "cr-1")
+        .replace("{near_miss}", "nm-1")
 }
 
 #[tokio::test]

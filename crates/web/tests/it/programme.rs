@@ -310,3 +310,118 @@ async fn a_protocol_line_is_added_through_the_form_keeping_what_was_typed_when_r
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_carer_reports_a_near_miss_and_a_manager_reviews_it_with_an_action() {
+    let site = Site::demo_at(NOW);
+    let hannah = site.login("hannah").await;
+    let r = site.page(Some(&hannah), Method::GET, "/", &[], false).await;
+    assert!(
+        r.body.contains("href=\"/near-misses/new\""),
+        "a carer finds the form"
+    );
+    let before = site.event_count().await;
+    let mut form = vec![
+        ("kind", "near_miss"),
+        ("service", "maple-court"),
+        ("occurred_at", "2026-12-02 13:00"),
+        ("what_happened", "The tablet showed yesterday's round"),
+        ("dependencies", "emar"),
+        ("immediate_action", "Checked the paper MAR"),
+    ];
+    let r = site
+        .page(Some(&hannah), Method::POST, "/near-misses", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an hour ahead");
+    assert!(
+        r.body.contains("href=\"#near_miss-occurred_at\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("The tablet showed yesterday&#39;s round"));
+    assert!(r.body.contains("value=\"emar\" checked"));
+    assert_eq!(site.event_count().await, before);
+    form[2] = ("occurred_at", "2026-12-02 08:10");
+    let r = site
+        .page(Some(&hannah), Method::POST, "/near-misses", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers["location"], "/near-misses/new?done=near_miss");
+    // The carer may not read the register; the manager does, and reviews it.
+    let r = site
+        .page(
+            Some(&hannah),
+            Method::GET,
+            "/governance/near-misses",
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let amara = site.login("amara").await;
+    let r = site
+        .page(
+            Some(&amara),
+            Method::GET,
+            "/governance/near-misses",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains("AWAITING REVIEW"), "{}", r.body);
+    let review = [
+        (
+            "root_cause",
+            "The app shows its last synced round without its age",
+        ),
+        ("learning", "Check the round's date before any dose"),
+        ("training_needed", "yes"),
+        ("action0_what", "Ask MedsTrack to show the sync time"),
+        ("action0_owner", "s-nadia-ali"),
+        ("action0_due", "2026-11-01"),
+    ];
+    let r = site
+        .page(
+            Some(&amara),
+            Method::POST,
+            "/governance/near-misses/nm-1/review",
+            &review,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("href=\"#review-action0_due\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"review-training_needed\" name=\"training_needed\" type=\"checkbox\" value=\"yes\" checked"));
+    let mut review = review;
+    review[5] = ("action0_due", "2026-12-31");
+    let r = site
+        .page(
+            Some(&amara),
+            Method::POST,
+            "/governance/near-misses/nm-1/review",
+            &review,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = site
+        .page(
+            Some(&amara),
+            Method::GET,
+            "/governance/near-misses/nm-1",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains(">REVIEWED<"));
+    assert!(
+        r.body
+            .contains("Ask MedsTrack to show the sync time</a>: Nadia Ali"),
+        "{}",
+        r.body
+    );
+}

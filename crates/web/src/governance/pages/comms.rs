@@ -36,11 +36,7 @@ fn comms_page(
                 .map(|a| (a.as_str(), a.word()))
                 .collect::<Vec<_>>(),
         ),
-        dependencies: app
-            .dependency_register(&user.actor())?
-            .into_iter()
-            .map(|d| (d.dependency.id.to_string(), d.dependency.name))
-            .collect(),
+        dependencies: app.dependency_names()?,
         typed,
     })
 }

@@ -95,6 +95,7 @@ async fn refusable(
 mod assets;
 mod assurance;
 mod comms;
+mod near_miss;
 mod oncall;
 mod risks;
 mod suppliers;
@@ -102,6 +103,7 @@ mod suppliers;
 pub(crate) use assets::*;
 pub(crate) use assurance::*;
 pub(crate) use comms::*;
+pub(crate) use near_miss::*;
 pub(crate) use oncall::*;
 pub(crate) use risks::*;
 pub(crate) use suppliers::*;
