@@ -4,7 +4,8 @@ use crate::commands::admin::{ContactCmd, PartnerCmd, ServiceCmd, StaffCmd};
 use crate::commands::bench::BenchCmd;
 use crate::commands::disruption::{DependencyCmd, DisruptionCmd, EscalationCmd, LadderCmd};
 use crate::commands::governance::{
-    AssetCmd, AssuranceCmd, CommsCmd, GovernanceCmd, NearMissCmd, OnCallCmd, RiskCmd, SupplierCmd,
+    AssetCmd, AssuranceCmd, CommsCmd, DrillCmd, GovernanceCmd, NearMissCmd, OnCallCmd, RiskCmd,
+    SupplierCmd,
 };
 use crate::commands::interop::{ExportCmd, IdentityCmd, ImportCmd, SourceCmd};
 use crate::commands::nodes::NodeCmd;
@@ -223,6 +224,10 @@ pub enum Command {
     /// Digital near misses and incidents outside an outage, with their review and learning.
     #[command(subcommand, name = "near-miss")]
     NearMiss(NearMissCmd),
+    /// The drill programme: scheduled scenario tests per service, run as drill disruptions, held
+    /// with attendance, outcome, lessons and actions.
+    #[command(subcommand)]
+    Drill(DrillCmd),
     /// Governance across the registers: `lantern governance due`.
     #[command(subcommand)]
     Governance(GovernanceCmd),

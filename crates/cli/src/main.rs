@@ -134,6 +134,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::OnCall(c) => commands::governance::on_call(ctx, c),
         Command::Comms(c) => commands::governance::comms(ctx, c),
         Command::NearMiss(c) => commands::governance::near_miss(ctx, c),
+        Command::Drill(c) => commands::governance::drill(ctx, c),
         Command::Evidence {
             disruption,
             from,

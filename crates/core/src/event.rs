@@ -523,6 +523,17 @@ pub enum Event {
     NearMissRecorded(crate::near_miss::NearMiss),
     /// A near miss reviewed: root cause, learning, improvement actions (into the plan).
     NearMissReviewed(crate::near_miss::NearMissReview),
+    /// A drill scheduled in the programme.
+    DrillScheduled(crate::drill::Drill),
+    /// A scheduled drill run: the drill disruption it started.
+    DrillStarted {
+        /// Which.
+        drill: crate::ids::DrillId,
+        /// The drill disruption.
+        disruption: DisruptionId,
+    },
+    /// A drill held: attendance, outcome, lessons, actions (into the plan).
+    DrillHeld(crate::drill::DrillHeld),
     /// An improvement action added to the plan from a source other than a disruption's review.
     ActionAdded {
         /// The action.
@@ -607,6 +618,9 @@ impl Event {
             Event::ActionAdded { .. } => "action_added",
             Event::CommsRuleSet(_) => "comms_rule_set",
             Event::NearMissRecorded(_) => "near_miss_recorded",
+            Event::DrillScheduled(_) => "drill_scheduled",
+            Event::DrillStarted { .. } => "drill_started",
+            Event::DrillHeld(_) => "drill_held",
             Event::NearMissReviewed(_) => "near_miss_reviewed",
             Event::CommsRuleRemoved { .. } => "comms_rule_removed",
         }

@@ -25,6 +25,8 @@ pub enum Register {
     Actions,
     /// Near misses and incidents waiting for their review.
     NearMisses,
+    /// The drill programme: drills not yet held.
+    Drills,
 }
 
 impl Register {
@@ -38,6 +40,7 @@ impl Register {
             Register::OnCall => "On-call rota",
             Register::Actions => "Improvement plan",
             Register::NearMisses => "Near misses",
+            Register::Drills => "Drills",
         }
     }
 }

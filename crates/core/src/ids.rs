@@ -118,3 +118,6 @@ slug_id!(
 slug_id!(
     /// A digital near miss or incident recorded outside a disruption.
     NearMissId, "near_miss_id");
+slug_id!(
+    /// A scheduled drill.
+    DrillId, "drill_id");

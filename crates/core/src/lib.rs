@@ -47,6 +47,7 @@ pub mod dependency;
 pub mod disruption;
 pub mod disruption_view;
 pub mod downtime;
+pub mod drill;
 pub mod duplicate;
 pub mod error;
 pub mod event;

@@ -5,7 +5,8 @@
 
 use crate::FieldError;
 use crate::governance::{DueItem, DueState, Register};
-use crate::ids::{ActionId, DependencyId, NearMissId, ServiceId, StaffId};
+use crate::ids::{DependencyId, NearMissId, ServiceId, StaffId};
+pub use crate::review::ActionRowInput;
 use crate::review::ImprovementAction;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -129,20 +130,6 @@ pub struct NearMissReview {
     pub actions: Vec<ImprovementAction>,
 }
 
-/// One improvement action as typed on a review.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct ActionRowInput {
-    /// What will be done (empty: no action on this row).
-    #[serde(default)]
-    pub what: String,
-    /// Who owns it.
-    #[serde(default)]
-    pub owner: String,
-    /// By when.
-    #[serde(default)]
-    pub due: String,
-}
-
 /// A review as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NearMissReviewInput {
@@ -169,34 +156,8 @@ impl NearMissReviewInput {
         let rec = format!("review of near miss {near_miss}");
         crate::text::required(&rec, "root_cause", &self.root_cause, 10_000)?;
         crate::text::required(&rec, "learning", &self.learning, 10_000)?;
-        let mut actions = Vec::new();
-        for (i, a) in self.actions.iter().enumerate() {
-            if a.what.trim().is_empty() && a.owner.trim().is_empty() && a.due.trim().is_empty() {
-                continue;
-            }
-            let f = |n: &str| format!("actions[{i}].{n}");
-            crate::text::required(&rec, &f("what"), &a.what, 2_000)?;
-            let owner = StaffId::parse(a.owner.trim())
-                .map_err(|e| e.in_record(&rec).with_field(&f("owner")))?;
-            let due = crate::time::parse_date(&f("due"), &a.due).map_err(|e| e.in_record(&rec))?;
-            if due < today {
-                return Err(FieldError::new(
-                    &rec,
-                    f("due"),
-                    format!("a date from today ({today}) on"),
-                    &a.due,
-                ));
-            }
-            actions.push(ImprovementAction {
-                id: Some(
-                    ActionId::parse(&format!("qi-{near_miss}-{}", actions.len() + 1))
-                        .map_err(|e| e.in_record(&rec))?,
-                ),
-                what: a.what.trim().to_string(),
-                owner,
-                due,
-            });
-        }
+        let actions =
+            crate::review::parse_action_rows(&rec, &self.actions, today, near_miss.as_str())?;
         Ok(NearMissReview {
             near_miss: near_miss.clone(),
             root_cause: self.root_cause.trim().to_string(),

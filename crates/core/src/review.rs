@@ -151,6 +151,60 @@ impl ActionInput {
     }
 }
 
+/// One improvement action as typed on a form's row (a review, a drill, minutes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ActionRowInput {
+    /// What will be done (a row with nothing typed is skipped).
+    #[serde(default)]
+    pub what: String,
+    /// Who owns it.
+    #[serde(default)]
+    pub owner: String,
+    /// By when.
+    #[serde(default)]
+    pub due: String,
+}
+
+/// Improvement actions from a form's rows: rows with nothing typed are skipped; each kept one
+/// needs what, an owner and a due date from `today`; ids are `qi-{prefix}-{n}` (whether the
+/// owner is one of our staff is for the caller).
+pub fn parse_action_rows(
+    rec: &str,
+    rows: &[ActionRowInput],
+    today: jiff::civil::Date,
+    prefix: &str,
+) -> Result<Vec<ImprovementAction>, FieldError> {
+    let mut actions = Vec::new();
+    for (i, a) in rows.iter().enumerate() {
+        if a.what.trim().is_empty() && a.owner.trim().is_empty() && a.due.trim().is_empty() {
+            continue;
+        }
+        let f = |n: &str| format!("actions[{i}].{n}");
+        required(rec, &f("what"), &a.what, 2_000)?;
+        let owner =
+            StaffId::parse(a.owner.trim()).map_err(|e| e.in_record(rec).with_field(&f("owner")))?;
+        let due = crate::time::parse_date(&f("due"), &a.due).map_err(|e| e.in_record(rec))?;
+        if due < today {
+            return Err(FieldError::new(
+                rec,
+                f("due"),
+                format!("a date from today ({today}) on"),
+                &a.due,
+            ));
+        }
+        actions.push(ImprovementAction {
+            id: Some(
+                ActionId::parse(&format!("qi-{prefix}-{}", actions.len() + 1))
+                    .map_err(|e| e.in_record(rec))?,
+            ),
+            what: a.what.trim().to_string(),
+            owner,
+            due,
+        });
+    }
+    Ok(actions)
+}
+
 /// A post-incident review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -478,6 +478,14 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         review      TEXT,
         doc         TEXT NOT NULL
     );
+    CREATE TABLE p_drills (
+        id         TEXT PRIMARY KEY,
+        service    TEXT NOT NULL,
+        due        TEXT NOT NULL,
+        disruption TEXT,
+        held       TEXT,
+        doc        TEXT NOT NULL
+    );
     CREATE TABLE p_comms_rules (
         id      TEXT PRIMARY KEY,
         service TEXT NOT NULL,

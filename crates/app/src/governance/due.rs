@@ -49,6 +49,9 @@ impl DueLine {
                 format!("/governance/on-call#cover-{}", i.subject)
             }
             lantern_core::governance::Register::Actions => format!("/qi#{}", i.subject),
+            lantern_core::governance::Register::Drills => {
+                format!("/governance/drills#{}", i.subject)
+            }
             lantern_core::governance::Register::NearMisses => {
                 format!("/governance/near-misses/{}", i.subject)
             }
@@ -88,6 +91,7 @@ impl App {
         items.extend(self.on_call_due()?);
         items.extend(self.actions_due()?);
         items.extend(self.near_misses_due()?);
+        items.extend(self.drills_due()?);
         items.extend(lantern_core::risk::reviews_due(
             &self.journal.risks()?,
             self.today(),

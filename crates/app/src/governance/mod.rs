@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod assurance;
 pub mod comms;
+pub mod drills;
 pub mod due;
 pub mod near_miss;
 pub mod oncall;

@@ -96,22 +96,7 @@ impl App {
         actor.require(Role::may_review, "review near misses")?;
         let row = self.near_miss_row(id)?;
         let r = input.parse(&row.near_miss.id, self.today())?;
-        let rec = format!("review of near miss {id}");
-        for (i, a) in r.actions.iter().enumerate() {
-            if self
-                .journal
-                .staff_member(a.owner.as_str())?
-                .is_none_or(|s| s.partner.is_some())
-            {
-                return Err(FieldError::new(
-                    &rec,
-                    format!("actions[{i}].owner"),
-                    "a member of our staff",
-                    a.owner.as_str(),
-                )
-                .into());
-            }
-        }
+        self.check_action_owners(&format!("review of near miss {id}"), &r.actions)?;
         self.journal.append(
             NewEvent::now(actor.journal_name(), Event::NearMissReviewed(r.clone())),
             self.now(),

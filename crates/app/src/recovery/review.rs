@@ -206,6 +206,31 @@ impl App {
         Ok(action)
     }
 
+    /// Every action's owner must be one of our staff (`actions[i].owner` names the one that is
+    /// not).
+    pub(crate) fn check_action_owners(
+        &self,
+        rec: &str,
+        actions: &[lantern_core::review::ImprovementAction],
+    ) -> Result<(), AppError> {
+        for (i, a) in actions.iter().enumerate() {
+            if self
+                .journal
+                .staff_member(a.owner.as_str())?
+                .is_none_or(|s| s.partner.is_some())
+            {
+                return Err(FieldError::new(
+                    rec,
+                    format!("actions[{i}].owner"),
+                    "a member of our staff",
+                    a.owner.as_str(),
+                )
+                .into());
+            }
+        }
+        Ok(())
+    }
+
     /// Improvement actions overdue or due soon, for the governance list and the dashboard.
     pub(crate) fn actions_due(&self) -> Result<Vec<lantern_core::governance::DueItem>, AppError> {
         let today = self.today();

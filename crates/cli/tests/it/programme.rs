@@ -751,3 +751,209 @@ fn a_near_miss_outside_an_outage_is_recorded_reviewed_and_its_action_joins_the_p
     );
     assert!(err.contains("may not"), "{err}");
 }
+
+#[test]
+fn drills_are_scheduled_run_held_with_attendance_and_flagged_when_not_held() {
+    let d = demo_at(&t(1, "08:00"));
+    let data = d.path();
+    let now = t(1, "09:00");
+    let schedule = |scenario: &str, due: &str, every: &str| {
+        ok(
+            data,
+            &now,
+            QUALITY_LEAD,
+            &[
+                "drill",
+                "schedule",
+                "--service",
+                "maple-court",
+                "--scenario",
+                scenario,
+                "--due",
+                due,
+                "--invite",
+                "s-joe-parker",
+                "--invite",
+                COORDINATOR,
+                "--invite",
+                ON_CALL,
+                "--every-months",
+                every,
+                "--owner",
+                QUALITY_LEAD,
+            ],
+        )["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let quarterly = schedule("s6", "2026-12-15", "3");
+    let once = schedule("s4", "2026-12-20", "");
+    let states = |now: &str| -> Vec<(String, String)> {
+        ok(data, now, QUALITY_LEAD, &["drill", "list"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["id"].as_str().unwrap().to_string(),
+                    l["state"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        states(&t(1, "09:05")),
+        [
+            (quarterly.clone(), "DUE SOON".into()),
+            (once.clone(), "SCHEDULED".into())
+        ]
+    );
+
+    // Run on the 10th: a drill disruption of devices for Maple Court only.
+    let run = ok(
+        data,
+        &t(10, "10:00"),
+        ON_CALL,
+        &["drill", "run", &quarterly],
+    );
+    let dis = run["disruption"].as_str().unwrap().to_string();
+    let v = ok(
+        data,
+        &t(10, "10:01"),
+        ON_CALL,
+        &["disruption", "status", &dis],
+    );
+    assert_eq!(v["disruption"]["drill"], true);
+    assert_eq!(v["disruption"]["limited_to"], "maple-court");
+    assert_eq!(
+        v["disruption"]["dependencies"],
+        serde_json::json!(["devices"])
+    );
+    assert_eq!(states(&t(10, "10:02"))[0].1, "RUNNING");
+    // Held with two of the three invited, an action into the plan; the next one is scheduled.
+    ok(
+        data,
+        &t(10, "12:00"),
+        QUALITY_LEAD,
+        &[
+            "drill",
+            "held",
+            &quarterly,
+            "--attended",
+            "s-joe-parker",
+            "--attended",
+            ON_CALL,
+            "--outcome",
+            "Paper MARs found and in use within 10 minutes",
+            "--lessons",
+            "The spare tablet was not charged",
+            "--action",
+            "Charge the spare tablets every Monday|s-joe-parker|2026-12-14",
+        ],
+    );
+    let list = ok(data, &t(10, "12:01"), QUALITY_LEAD, &["drill", "list"]);
+    let held = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == quarterly.as_str())
+        .unwrap();
+    assert_eq!(held["state"], "HELD");
+    assert_eq!(held["absent"], "Lucy Turner");
+    let next = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["due"] == "Wed 10 Mar 2027")
+        .unwrap();
+    assert_eq!(next["state"], "SCHEDULED");
+    let plan = ok(data, &t(10, "12:02"), QUALITY_LEAD, &["qi", "list"]);
+    assert!(
+        plan.to_string().contains(&format!("drill: {quarterly}")),
+        "{plan}"
+    );
+
+    // The other was never held: overdue the day after its date, on the governance list.
+    let overdue: Vec<_> = due(data, &t(21, "09:00"))
+        .into_iter()
+        .filter(|d| d["register"] == "Drills")
+        .collect();
+    assert_eq!(overdue.len(), 1, "{overdue:?}");
+    assert_eq!(overdue[0]["subject"], once.as_str());
+    assert_eq!(overdue[0]["state"], "OVERDUE");
+
+    // Bad input, named, nothing written.
+    for (args, field) in [
+        (
+            vec![
+                "--scenario",
+                "s10",
+                "--invite",
+                COORDINATOR,
+                "--invite",
+                ON_CALL,
+            ],
+            "scenario",
+        ),
+        (
+            vec![
+                "--scenario",
+                "s7",
+                "--invite",
+                COORDINATOR,
+                "--invite",
+                ON_CALL,
+            ],
+            "scenario",
+        ),
+        (
+            vec!["--scenario", "s6", "--invite", "s-hannah-lee"],
+            "invited",
+        ),
+        (
+            vec![
+                "--scenario",
+                "s6",
+                "--invite",
+                COORDINATOR,
+                "--invite",
+                ON_CALL,
+                "--every-months",
+                "quarterly",
+            ],
+            "every_months",
+        ),
+    ] {
+        let mut a = vec![
+            "drill",
+            "schedule",
+            "--service",
+            "maple-court",
+            "--due",
+            "2027-01-10",
+            "--owner",
+            QUALITY_LEAD,
+        ];
+        a.extend(args.iter());
+        let err = refused(data, &t(21, "09:00"), QUALITY_LEAD, &a);
+        assert!(err.contains(field), "{args:?}: {err}");
+    }
+    let err = refused(
+        data,
+        &t(21, "09:00"),
+        QUALITY_LEAD,
+        &[
+            "drill",
+            "held",
+            &quarterly,
+            "--attended",
+            ON_CALL,
+            "--outcome",
+            "x",
+            "--lessons",
+            "y",
+        ],
+    );
+    assert!(err.contains("a drill not yet held"), "{err}");
+}

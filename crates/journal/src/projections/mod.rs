@@ -140,7 +140,10 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::CommsRuleSet(_)
         | Event::CommsRuleRemoved { .. }
         | Event::NearMissRecorded(_)
-        | Event::NearMissReviewed(_) => programme::project(conn, at, ev)?,
+        | Event::NearMissReviewed(_)
+        | Event::DrillScheduled(_)
+        | Event::DrillStarted { .. }
+        | Event::DrillHeld(_) => programme::project(conn, at, ev)?,
     }
     Ok(!matches!(
         ev,

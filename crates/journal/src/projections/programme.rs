@@ -1,4 +1,5 @@
-//! The resilience programme: the on-call rota, the communication protocols, near misses.
+//! The resilience programme: the on-call rota, the communication protocols, near misses, the
+//! drill programme.
 
 use super::*;
 use crate::Journal;
@@ -73,6 +74,58 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                         json(a),
                         format!("near miss or incident: {}", r.near_miss)
                     ],
+                )?;
+            }
+        }
+        Event::DrillScheduled(d) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_drills (id, service, due, doc) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    d.id.as_str(),
+                    d.service.as_str(),
+                    d.due.to_string(),
+                    json(d)
+                ],
+                &format!("drill {}", d.id),
+            )?;
+        }
+        Event::DrillStarted { drill, disruption } => {
+            let n = exec(
+                conn,
+                "UPDATE p_drills SET disruption = ?2 WHERE id = ?1",
+                params![drill.as_str(), disruption.as_str()],
+            )?;
+            if n == 0 {
+                return Err(rejected(ev, format!("no drill {drill}")));
+            }
+        }
+        Event::DrillHeld(h) => {
+            let n = exec(
+                conn,
+                "UPDATE p_drills SET held = ?2 WHERE id = ?1 AND held IS NULL",
+                params![h.drill.as_str(), json(h)],
+            )?;
+            if n == 0 {
+                return Err(rejected(
+                    ev,
+                    format!("no drill {} waiting to be held", h.drill),
+                ));
+            }
+            for a in &h.actions {
+                let Some(id) = &a.id else { continue };
+                insert_unique(
+                    conn,
+                    ev,
+                    "INSERT INTO p_actions (id, disruption, status, updated_at, note, doc, source) VALUES (?1, '', 'open', ?2, '', ?3, ?4)",
+                    params![
+                        id.as_str(),
+                        at.occurred_at,
+                        json(a),
+                        format!("drill: {}", h.drill)
+                    ],
+                    &format!("improvement action {id}"),
                 )?;
             }
         }
@@ -206,6 +259,44 @@ impl Journal {
             .max(0) as u64)
     }
 
+    /// Every drill, by due date: as scheduled, the drill disruption it started, and how it was
+    /// held (if it was).
+    pub fn drills(&self) -> Result<Vec<DrillRow>, JournalError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT doc, disruption, held FROM p_drills ORDER BY due, id")?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(doc, disruption, held)| {
+                Ok(DrillRow {
+                    drill: serde_json::from_str(&doc)
+                        .map_err(|e| JournalError::corrupt("drill", e))?,
+                    disruption,
+                    held: held
+                        .map(|h| serde_json::from_str(&h))
+                        .transpose()
+                        .map_err(|e| JournalError::corrupt("drill held", e))?,
+                })
+            })
+            .collect()
+    }
+
+    /// How many drills have been scheduled (for the next identifier).
+    pub fn drill_count(&self) -> Result<u64, JournalError> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM p_drills", [], |r| r.get::<_, i64>(0))?
+            .max(0) as u64)
+    }
+
     /// How many shifts the rota has ever had (for the next identifier).
     pub fn on_call_count(&self) -> Result<u64, JournalError> {
         Ok(self
@@ -226,4 +317,15 @@ pub struct NearMissRow {
     pub recorded_by: String,
     /// Its review, when and by whom.
     pub review: Option<(lantern_core::near_miss::NearMissReview, String, String)>,
+}
+
+/// A drill as scheduled, the drill disruption it started, and how it was held.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct DrillRow {
+    /// As scheduled.
+    pub drill: lantern_core::drill::Drill,
+    /// The drill disruption it started, if run.
+    pub disruption: Option<String>,
+    /// How it was held, if it was.
+    pub held: Option<lantern_core::drill::DrillHeld>,
 }

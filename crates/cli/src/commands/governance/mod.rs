@@ -1,5 +1,5 @@
 //! `lantern asset`, `lantern risk`, `lantern supplier`, `lantern assurance`, `lantern on-call`,
-//! `lantern comms`, `lantern near-miss` (one file each) and `lantern governance due` (here).
+//! `lantern comms`, `lantern near-miss`, `lantern drill` (one file each) and `lantern governance due` (here).
 
 use crate::{Ctx, out};
 use clap::Subcommand;
@@ -9,6 +9,7 @@ use std::process::ExitCode;
 mod asset;
 mod assurance;
 mod comms;
+mod drill;
 mod near_miss;
 mod oncall;
 mod risk;
@@ -17,6 +18,7 @@ mod supplier;
 pub use asset::{AssetCmd, asset};
 pub use assurance::{AssuranceCmd, assurance};
 pub use comms::{CommsCmd, comms};
+pub use drill::{DrillCmd, drill};
 pub use near_miss::{NearMissCmd, near_miss};
 pub use oncall::{OnCallCmd, on_call};
 pub use risk::{RiskCmd, risk};

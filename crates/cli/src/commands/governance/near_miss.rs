@@ -3,7 +3,7 @@
 use super::print_due;
 use crate::{Ctx, out};
 use clap::Subcommand;
-use lantern_core::near_miss::{ActionRowInput, NearMissInput, NearMissReviewInput};
+use lantern_core::near_miss::{NearMissInput, NearMissReviewInput};
 use std::process::ExitCode;
 
 /// Digital near misses and incidents, recorded at any time and reviewed with their learning.
@@ -158,19 +158,7 @@ pub fn near_miss(ctx: &Ctx, cmd: &NearMissCmd) -> anyhow::Result<ExitCode> {
             training_needed,
             actions,
         } => {
-            let actions = actions
-                .iter()
-                .map(|t| match t.split('|').collect::<Vec<_>>().as_slice() {
-                    [w, o, d] => Ok(ActionRowInput {
-                        what: w.to_string(),
-                        owner: o.to_string(),
-                        due: d.to_string(),
-                    }),
-                    _ => Err(anyhow::anyhow!(
-                        "--action: expected WHAT|OWNER|YYYY-MM-DD, got {t}"
-                    )),
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
+            let actions = super::drill::action_rows(actions)?;
             let r = app.review_near_miss(
                 &actor,
                 near_miss,
