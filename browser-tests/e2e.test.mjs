@@ -490,7 +490,8 @@ const EVERY_PAGE = ['/', '/people', '/people?page=2', '/people/p-edith-marlow', 
   '/account/password', '/evidence/check', '/governance', '/governance/assets', '/governance/assets/mc-tab-03', '/governance/risks', '/governance/risks/r-emar',
   '/governance/risks/new?draft=r-email', '/governance/risks/r-emar/edit', '/governance/suppliers', '/governance/suppliers/medstrack',
   '/governance/suppliers/new', '/governance/suppliers/medstrack/edit', '/governance/assurance', '/governance/assurance/northgate-care',
-  '/governance/on-call', '/governance/comms', '/governance/near-misses', '/governance/near-misses/nm-1', '/near-misses/new'];
+  '/governance/on-call', '/governance/comms', '/governance/near-misses', '/governance/near-misses/nm-1', '/near-misses/new',
+  '/governance/drills', '/governance/drills/drill-1', '/governance/drills/drill-3'];
 
 for (const phone of [false, true]) {
   test(`every page passes axe on a ${phone ? 'phone' : 'desktop'}`, async () => {

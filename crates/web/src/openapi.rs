@@ -161,6 +161,16 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             Some(of::<core::assurance::CheckInput>),
             of::<core::assurance::AssuranceCheck>,
         ),
+        ("get", "/api/v1/drills") => (
+            "The drill programme: scheduled, running, held (with attendance) and overdue drills",
+            None,
+            of::<Vec<lantern_app::governance::drills::DrillLine>>,
+        ),
+        ("post", "/api/v1/drills") => (
+            "Schedule a drill from the scenario library (s1 to s9) or a custom one",
+            Some(of::<core::drill::DrillInput>),
+            of::<core::drill::Drill>,
+        ),
         ("get", "/api/v1/near-misses") => (
             "Every digital near miss and incident, newest first, with its review",
             None,

@@ -337,6 +337,48 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
         ),
         (
             Method::GET,
+            "/governance/drills",
+            ViewGovernance,
+            get(governance::pages::drills),
+        ),
+        (
+            Method::POST,
+            "/governance/drills",
+            ConfigureResilience,
+            post(governance::pages::schedule_drill),
+        ),
+        (
+            Method::GET,
+            "/governance/drills/{drill}",
+            ViewGovernance,
+            get(governance::pages::drill),
+        ),
+        (
+            Method::POST,
+            "/governance/drills/{drill}/run",
+            RunDisruption,
+            post(governance::pages::run_drill),
+        ),
+        (
+            Method::POST,
+            "/governance/drills/{drill}/held",
+            ConfigureResilience,
+            post(governance::pages::hold_drill),
+        ),
+        (
+            Method::GET,
+            "/api/v1/drills",
+            ViewGovernance,
+            get(governance::api::drills),
+        ),
+        (
+            Method::POST,
+            "/api/v1/drills",
+            ConfigureResilience,
+            post(governance::api::schedule_drill),
+        ),
+        (
+            Method::GET,
             "/near-misses/new",
             RecordDowntime,
             get(governance::pages::near_miss_form),

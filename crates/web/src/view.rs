@@ -238,6 +238,10 @@ impl DoneQuery {
             "near_miss" => {
                 "Thank you: recorded. A manager will review it, and what we learn goes into the improvement plan."
             }
+            "drill" => "Drill scheduled.",
+            "drill_held" => {
+                "Drill recorded; its actions are in the improvement plan, and a recurring drill's next date is scheduled."
+            }
             "near_miss_reviewed" => "Review recorded; its actions are in the improvement plan.",
             "comms_rule_removed" => "Line taken out of the communication protocol.",
             "shift_cancelled" => "Shift taken off the on-call rota.",

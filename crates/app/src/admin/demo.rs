@@ -255,6 +255,7 @@ impl App {
         );
         visits(&mut b, &people, generated, now);
         on_call_rota(&mut b, &data.staff)?;
+        drill_programme(&mut b)?;
         // A near miss three days ago at Maple Court, waiting for its review.
         b.push(Event::NearMissRecorded(lantern_core::near_miss::NearMiss {
             id: lantern_core::ids::NearMissId::parse("nm-1")?,
@@ -910,6 +911,79 @@ fn on_call_rota(b: &mut Builder, staff: &[Staff]) -> Result<(), AppError> {
             b.push(Event::OnCallShiftAdded(s));
         }
     }
+    Ok(())
+}
+
+/// The drill programme: Riverside's quarterly email-outage drill held two months ago (one of
+/// those invited absent) with its next due in a month, and Maple Court's tablet drill five days
+/// overdue.
+fn drill_programme(b: &mut Builder) -> Result<(), AppError> {
+    use lantern_core::drill::{Drill, DrillHeld, LIBRARY, Scenario};
+    let today = b.now.to_zoned(london()).date();
+    let day = |n: i64| {
+        today
+            .checked_add(jiff::Span::new().days(n))
+            .unwrap_or(today)
+    };
+    let staff = |ids: &[&str]| {
+        ids.iter()
+            .map(|s| StaffId::parse(s))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let scenario = |key: &str| -> Result<Scenario, AppError> {
+        let s = LIBRARY.iter().find(|s| s.id == key).ok_or_else(|| {
+            lantern_core::FieldError::new("demo drill", "scenario", "s1 to s9", key)
+        })?;
+        Ok(Scenario {
+            key: s.id.into(),
+            title: s.title.into(),
+            dependencies: s
+                .dependencies
+                .iter()
+                .map(|d| lantern_core::ids::DependencyId::parse(d))
+                .collect::<Result<_, _>>()?,
+        })
+    };
+    let held_on = day(-62);
+    let email = Drill {
+        id: lantern_core::ids::DrillId::parse("drill-1")?,
+        service: ServiceId::parse("riverside-homecare")?,
+        scenario: scenario("s3")?,
+        due: day(-60),
+        invited: staff(&[
+            "s-lucy-turner",
+            "s-daniel-hughes",
+            "s-amara-osei",
+            "s-fatima-khan",
+        ])?,
+        every_months: Some(3),
+        owner: StaffId::parse("s-nadia-ali")?,
+    };
+    let next = lantern_core::drill::next_due(&email, held_on).unwrap_or(day(30));
+    b.push(Event::DrillScheduled(email.clone()));
+    b.push(Event::DrillHeld(DrillHeld {
+        drill: email.id.clone(),
+        held_on,
+        attended: staff(&["s-lucy-turner", "s-daniel-hughes", "s-amara-osei"])?,
+        outcome: "The ladder skipped email and reached the safeguarding hub by phone in 12 minutes"
+            .into(),
+        lessons: "Night staff did not know where the printed safeguarding numbers are kept".into(),
+        actions: vec![],
+    }));
+    b.push(Event::DrillScheduled(Drill {
+        id: lantern_core::ids::DrillId::parse("drill-2")?,
+        due: next,
+        ..email
+    }));
+    b.push(Event::DrillScheduled(Drill {
+        id: lantern_core::ids::DrillId::parse("drill-3")?,
+        service: ServiceId::parse("maple-court")?,
+        scenario: scenario("s6")?,
+        due: day(-5),
+        invited: staff(&["s-joe-parker", "s-lucy-turner", "s-daniel-hughes"])?,
+        every_months: Some(3),
+        owner: StaffId::parse("s-nadia-ali")?,
+    }));
     Ok(())
 }
 

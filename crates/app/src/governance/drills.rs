@@ -346,6 +346,13 @@ impl App {
             .collect()
     }
 
+    /// One drill.
+    pub fn drill(&self, actor: &Actor, id: &str) -> Result<DrillLine, AppError> {
+        actor.require(Role::may_view_governance, "see the drill programme")?;
+        let names = self.names(false)?;
+        self.drill_line(self.drill_row(id)?, &names)
+    }
+
     /// Drills not held by their date, or coming due.
     pub(crate) fn drills_due(&self) -> Result<Vec<DueItem>, AppError> {
         let names = self.names(false)?;

@@ -513,3 +513,23 @@ pub async fn review_near_miss(
             .await,
     )
 }
+
+/// `GET /api/v1/drills`: the drill programme.
+pub async fn drills(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
+    let user = cur.user.clone();
+    reply(state.run(move |app| app.drills(&user.actor())).await)
+}
+
+/// `POST /api/v1/drills`: schedule a drill.
+pub async fn schedule_drill(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    JsonBody(b): JsonBody<lantern_app::core::drill::DrillInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.schedule_drill(&user.actor(), &b))
+            .await,
+    )
+}

@@ -394,3 +394,62 @@ impl NearMissPage {
         format!("action{i}_{name}")
     }
 }
+
+/// The drill programme, with the schedule form.
+#[derive(Template)]
+#[template(path = "drills.html")]
+pub struct DrillsPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub lines: Vec<lantern_app::governance::drills::DrillLine>,
+    /// Choices as stored and in words.
+    pub services: Vec<(String, String)>,
+    pub staff: Vec<(String, String)>,
+    pub scenarios: Vec<(String, String)>,
+    pub dependencies: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+typed_forms!(DrillsPage);
+
+impl DrillsPage {
+    /// Whether a box of a list was ticked in the refused form.
+    pub fn ticked(&self, name: &str, id: &str) -> bool {
+        self.typed.form == "drill" && self.typed.values.iter().any(|(k, v)| k == name && v == id)
+    }
+}
+
+/// One drill, with its run button and held form.
+#[derive(Template)]
+#[template(path = "drill.html")]
+pub struct DrillPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub may_run: bool,
+    pub d: lantern_app::governance::drills::DrillLine,
+    pub staff: Vec<(String, String)>,
+    pub rows: Vec<usize>,
+    pub typed: Typed,
+}
+
+typed_forms!(DrillPage);
+
+impl DrillPage {
+    /// A row's field name (`action0_what`).
+    pub fn row(&self, i: &usize, name: &str) -> String {
+        format!("action{i}_{name}")
+    }
+    /// Whether someone was ticked as attending in the refused form.
+    pub fn ticked(&self, id: &str) -> bool {
+        self.typed.form == "held"
+            && self
+                .typed
+                .values
+                .iter()
+                .any(|(k, v)| k == "attended" && v == id)
+    }
+}

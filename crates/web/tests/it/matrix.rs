@@ -50,6 +50,7 @@ fn fill(path: &str) -> String {
         .replace("{shift}", "oc-1")
         .replace("{rule}", "cr-1")
         .replace("{near_miss}", "nm-1")
+        .replace("{drill}", "drill-1")
 }
 
 #[tokio::test]

@@ -425,3 +425,84 @@ async fn a_carer_reports_a_near_miss_and_a_manager_reviews_it_with_an_action() {
         r.body
     );
 }
+
+#[tokio::test]
+async fn a_drill_is_scheduled_run_and_held_through_the_pages() {
+    let site = Site::demo_at(NOW);
+    let s = site.login("nadia").await;
+    let r = site
+        .page(Some(&s), Method::GET, "/governance/drills", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The demo: Maple Court's tablet drill is overdue; Riverside's held one recurs.
+    assert!(
+        r.body
+            .contains("S6 Tablet failure during medication rounds")
+    );
+    assert!(
+        r.body.contains(">OVERDUE<") && r.body.contains(">HELD<"),
+        "{}",
+        r.body
+    );
+    let before = site.event_count().await;
+    let mut form = vec![
+        ("service", "willow-house"),
+        ("scenario", "s4"),
+        ("due", "2026-12-20"),
+        ("invited", "s-mark-bennett"),
+        ("every_months", "3"),
+        ("owner", "s-nadia-ali"),
+    ];
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/drills", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#drill-invited\""), "{}", r.body);
+    assert!(r.body.contains("id=\"drill-inv-s-mark-bennett\" name=\"invited\" type=\"checkbox\" value=\"s-mark-bennett\" checked"));
+    assert_eq!(site.event_count().await, before);
+    form.push(("invited", "s-daniel-hughes"));
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/drills", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = r.headers["location"]
+        .to_str()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    // Run: the drill disruption opens in its console.
+    let r = site
+        .page(Some(&s), Method::POST, &format!("{page}/run"), &[], true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.headers["location"].to_str().unwrap().to_string();
+    assert!(
+        to.starts_with("/disruptions/drill-internet-willow-house-"),
+        "{to}"
+    );
+    // Held, with who took part.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            &format!("{page}/held"),
+            &[
+                ("attended", "s-mark-bennett"),
+                ("outcome", "Paper records in use within 15 minutes"),
+                ("lessons", "The router's spare power supply was missing"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = site.page(Some(&s), Method::GET, &page, &[], false).await;
+    assert!(r.body.contains(">HELD<"));
+    assert!(
+        r.body
+            .contains("Invited, absent</dt><dd class=\"nhsuk-summary-list__value\">Daniel Hughes"),
+        "{}",
+        r.body
+    );
+}

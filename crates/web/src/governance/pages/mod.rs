@@ -47,6 +47,9 @@ fn kinds() -> Pairs {
         .collect()
 }
 
+/// How many improvement-action rows a review, drill or minutes form offers.
+pub const ACTION_ROWS: usize = 3;
+
 /// `GET /governance`: everything overdue or due soon across the registers.
 pub async fn governance(
     State(state): State<AppState>,
@@ -95,6 +98,7 @@ async fn refusable(
 mod assets;
 mod assurance;
 mod comms;
+mod drills;
 mod near_miss;
 mod oncall;
 mod risks;
@@ -103,6 +107,7 @@ mod suppliers;
 pub(crate) use assets::*;
 pub(crate) use assurance::*;
 pub(crate) use comms::*;
+pub(crate) use drills::*;
 pub(crate) use near_miss::*;
 pub(crate) use oncall::*;
 pub(crate) use risks::*;

@@ -7,9 +7,6 @@ use lantern_app::core::near_miss::{
     ActionRowInput, NearMissInput, NearMissKind, NearMissReviewInput,
 };
 
-/// How many action rows the review form offers.
-pub const ACTION_ROWS: usize = 3;
-
 fn form_page(
     app: &App,
     user: &SignedIn,
