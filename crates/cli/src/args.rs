@@ -4,8 +4,8 @@ use crate::commands::admin::{ContactCmd, PartnerCmd, ServiceCmd, StaffCmd};
 use crate::commands::bench::BenchCmd;
 use crate::commands::disruption::{DependencyCmd, DisruptionCmd, EscalationCmd, LadderCmd};
 use crate::commands::governance::{
-    AssetCmd, AssuranceCmd, CommsCmd, DrillCmd, GovernanceCmd, NearMissCmd, OnCallCmd, RiskCmd,
-    SupplierCmd,
+    AssetCmd, AssuranceCmd, CommsCmd, DrillCmd, GovernanceCmd, MeetingCmd, NearMissCmd, OnCallCmd,
+    RiskCmd, SupplierCmd, TrainingCmd,
 };
 use crate::commands::interop::{ExportCmd, IdentityCmd, ImportCmd, SourceCmd};
 use crate::commands::nodes::NodeCmd;
@@ -228,6 +228,12 @@ pub enum Command {
     /// with attendance, outcome, lessons and actions.
     #[command(subcommand)]
     Drill(DrillCmd),
+    /// Training and competence in downtime working: completions, coverage, expiring, overdue.
+    #[command(subcommand)]
+    Training(TrainingCmd),
+    /// Governance meetings: the agenda Lantern assembles, minutes with decisions and actions.
+    #[command(subcommand)]
+    Meeting(MeetingCmd),
     /// Governance across the registers: `lantern governance due`.
     #[command(subcommand)]
     Governance(GovernanceCmd),

@@ -135,6 +135,8 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Comms(c) => commands::governance::comms(ctx, c),
         Command::NearMiss(c) => commands::governance::near_miss(ctx, c),
         Command::Drill(c) => commands::governance::drill(ctx, c),
+        Command::Training(c) => commands::governance::training(ctx, c),
+        Command::Meeting(c) => commands::governance::meeting(ctx, c),
         Command::Evidence {
             disruption,
             from,

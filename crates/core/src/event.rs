@@ -534,6 +534,12 @@ pub enum Event {
     },
     /// A drill held: attendance, outcome, lessons, actions (into the plan).
     DrillHeld(crate::drill::DrillHeld),
+    /// A member of staff completed a training item.
+    TrainingCompleted(crate::training::Completion),
+    /// A governance meeting scheduled.
+    MeetingScheduled(crate::meeting::Meeting),
+    /// A meeting's minutes: who was there, decisions, actions (into the plan).
+    MinutesRecorded(crate::meeting::Minutes),
     /// An improvement action added to the plan from a source other than a disruption's review.
     ActionAdded {
         /// The action.
@@ -621,6 +627,9 @@ impl Event {
             Event::DrillScheduled(_) => "drill_scheduled",
             Event::DrillStarted { .. } => "drill_started",
             Event::DrillHeld(_) => "drill_held",
+            Event::MeetingScheduled(_) => "meeting_scheduled",
+            Event::TrainingCompleted(_) => "training_completed",
+            Event::MinutesRecorded(_) => "minutes_recorded",
             Event::NearMissReviewed(_) => "near_miss_reviewed",
             Event::CommsRuleRemoved { .. } => "comms_rule_removed",
         }

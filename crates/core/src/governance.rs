@@ -27,6 +27,8 @@ pub enum Register {
     NearMisses,
     /// The drill programme: drills not yet held.
     Drills,
+    /// Training: staff whose downtime training has expired or is expiring.
+    Training,
 }
 
 impl Register {
@@ -41,6 +43,7 @@ impl Register {
             Register::Actions => "Improvement plan",
             Register::NearMisses => "Near misses",
             Register::Drills => "Drills",
+            Register::Training => "Training",
         }
     }
 }

@@ -121,3 +121,6 @@ slug_id!(
 slug_id!(
     /// A scheduled drill.
     DrillId, "drill_id");
+slug_id!(
+    /// A governance meeting.
+    MeetingId, "meeting_id");

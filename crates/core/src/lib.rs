@@ -56,6 +56,7 @@ pub mod ids;
 pub mod integrity;
 pub mod ladder;
 pub mod mar_check;
+pub mod meeting;
 pub mod mei;
 pub mod near_miss;
 pub mod nhs;
@@ -74,6 +75,7 @@ pub mod source;
 pub mod supplier;
 pub mod text;
 pub mod time;
+pub mod training;
 pub mod triage;
 pub mod visit;
 

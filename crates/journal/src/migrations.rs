@@ -486,6 +486,21 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         held       TEXT,
         doc        TEXT NOT NULL
     );
+    CREATE TABLE p_meetings (
+        id         TEXT PRIMARY KEY,
+        at         INTEGER NOT NULL,
+        minutes    TEXT,
+        minutes_at TEXT,
+        minutes_by TEXT,
+        doc        TEXT NOT NULL
+    );
+    CREATE TABLE p_training (
+        pos   INTEGER PRIMARY KEY,
+        staff TEXT NOT NULL,
+        item  TEXT NOT NULL,
+        on_day TEXT NOT NULL,
+        doc   TEXT NOT NULL
+    );
     CREATE TABLE p_comms_rules (
         id      TEXT PRIMARY KEY,
         service TEXT NOT NULL,

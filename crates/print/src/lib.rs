@@ -20,6 +20,8 @@ pub enum Template {
     Evidence,
     /// Back-entry sheets per person.
     BackEntry,
+    /// A governance meeting's minutes with the agenda Lantern assembled.
+    Minutes,
 }
 
 impl Template {
@@ -28,6 +30,7 @@ impl Template {
             Template::Rota => include_str!("../templates/rota.typ"),
             Template::Evidence => include_str!("../templates/evidence.typ"),
             Template::BackEntry => include_str!("../templates/backentry.typ"),
+            Template::Minutes => include_str!("../templates/minutes.typ"),
         }
     }
 }

@@ -256,6 +256,7 @@ impl App {
         visits(&mut b, &people, generated, now);
         on_call_rota(&mut b, &data.staff)?;
         drill_programme(&mut b)?;
+        training_records(&mut b, &data.staff);
         // A near miss three days ago at Maple Court, waiting for its review.
         b.push(Event::NearMissRecorded(lantern_core::near_miss::NearMiss {
             id: lantern_core::ids::NearMissId::parse("nm-1")?,
@@ -985,6 +986,33 @@ fn drill_programme(b: &mut Builder) -> Result<(), AppError> {
         owner: StaffId::parse("s-nadia-ali")?,
     }));
     Ok(())
+}
+
+/// Training records for everyone who needs them: a spread of completions over the last 14
+/// months, so some are current, some expiring within the month, some expired, a few never done.
+fn training_records(b: &mut Builder, staff: &[Staff]) {
+    use lantern_core::training::{Completion, TrainingItem};
+    let today = b.now.to_zoned(london()).date();
+    let trainees = staff
+        .iter()
+        .filter(|s| lantern_core::training::needs_training(s.role));
+    for (i, s) in trainees.enumerate() {
+        for (j, item) in TrainingItem::ALL.iter().enumerate() {
+            if (i + j) % 9 == 0 {
+                continue;
+            }
+            let months = ((i * 5 + j * 3) % 14) as i64;
+            let on = today
+                .checked_sub(jiff::Span::new().months(months).days(3))
+                .unwrap_or(today);
+            b.push(Event::TrainingCompleted(Completion {
+                staff: s.id.clone(),
+                item: *item,
+                on,
+                evidence: "Training session register, signed".into(),
+            }));
+        }
+    }
 }
 
 fn accounts(b: &mut Builder) -> Result<(), AppError> {

@@ -49,6 +49,7 @@ impl DueLine {
                 format!("/governance/on-call#cover-{}", i.subject)
             }
             lantern_core::governance::Register::Actions => format!("/qi#{}", i.subject),
+            lantern_core::governance::Register::Training => "/governance/training".into(),
             lantern_core::governance::Register::Drills => {
                 format!("/governance/drills#{}", i.subject)
             }
@@ -84,7 +85,7 @@ pub struct DueCounts {
 }
 
 impl App {
-    fn due_items(&self) -> Result<Vec<DueItem>, AppError> {
+    pub(crate) fn due_items(&self) -> Result<Vec<DueItem>, AppError> {
         let mut items = self.asset_programme()?;
         items.extend(self.supplier_due()?);
         items.extend(self.assurance_due()?);
@@ -92,6 +93,7 @@ impl App {
         items.extend(self.actions_due()?);
         items.extend(self.near_misses_due()?);
         items.extend(self.drills_due()?);
+        items.extend(self.training_due()?);
         items.extend(lantern_core::risk::reviews_due(
             &self.journal.risks()?,
             self.today(),

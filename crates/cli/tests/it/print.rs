@@ -1,7 +1,7 @@
 //! Printed packs and rotas, read back with `pdftotext` (poppler-utils); a page rendered to PNG is
 //! kept under target/print/ for a person to look at.
 
-use crate::support::{json, lantern};
+use crate::support::{json, lantern, pdf_text as text};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -44,20 +44,6 @@ fn print_pack(data: &Path, pdf: &Path) -> serde_json::Value {
             pdf.to_str().unwrap(),
         ],
     )
-}
-
-fn text(pdf: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed by scripts/test.sh");
-    assert!(out.status.success());
-    // Clean: poppler has nothing to say about the file (it once said "Suspects object is
-    // wrong type" on every pack).
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "poppler warns");
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Every word's font size in points, read back by poppler: a word's box is 1.362 em high in the

@@ -960,3 +960,354 @@ fn drills_are_scheduled_run_held_with_attendance_and_flagged_when_not_held() {
     );
     assert!(err.contains("a drill not yet held"), "{err}");
 }
+
+/// The quarter the issue asks to hold, on a fixed clock: drills scheduled (one held with
+/// attendance, one overdue), training expiring and renewed, the on-call rota changing at 20:00
+/// with a ladder at 21:00 calling the night on-call, a disruption whose protocol lists the
+/// commissioner due in 2 hours and overdue at 2 h 1 min, a near miss, an action; then a governance
+/// meeting whose agenda holds each of these, minutes with an action into the plan, later overdue,
+/// and the minutes as a PDF.
+#[test]
+fn a_quarter_of_the_resilience_programme_comes_together_at_the_governance_meeting() {
+    let d = demo_at(&t(1, "08:00"));
+    let data = d.path();
+    let maple = first_person(data, "maple-court");
+
+    // December 2nd: a disruption at 09:00; the commissioner is due by 11:00, overdue at 11:01.
+    let v = ok(
+        data,
+        &t(2, "09:00"),
+        ON_CALL,
+        &[
+            "disruption",
+            "declare",
+            "--title",
+            "Shared care record unavailable",
+            "--dependency",
+            "shared-care-record",
+            "--severity",
+            "major",
+        ],
+    );
+    let dis = v["id"].as_str().unwrap().to_string();
+    let cr1 = |now: &str| {
+        comms_states(data, now, &dis)
+            .into_iter()
+            .find(|(r, _)| r == "cr-1")
+            .unwrap()
+            .1
+    };
+    assert_eq!(cr1(&t(2, "11:00")), "DUE");
+    assert_eq!(cr1(&t(2, "11:01")), "OVERDUE");
+    // The rota changes at 20:00; a ladder firing at 21:00 calls the night on-call.
+    ok(
+        data,
+        &t(2, "12:00"),
+        COORDINATOR,
+        &[
+            "on-call",
+            "add",
+            "--staff",
+            "s-amara-osei",
+            "--service",
+            "maple-court",
+            "--from",
+            "2026-12-02 20:00",
+            "--to",
+            "2026-12-03 08:00",
+        ],
+    );
+    let steps = ladder_for(data, &t(2, "21:00"), &maple, "Night medication query");
+    assert!(
+        steps[0].contains("call Amara Osei, on call for Maple Court Supported Living"),
+        "{steps:?}"
+    );
+    ok(
+        data,
+        &t(2, "22:00"),
+        ON_CALL,
+        &["disruption", "stage", &dis, "recovered", "--note", "Back"],
+    );
+
+    // A near miss and an action from an audit, due on the 10th.
+    ok(
+        data,
+        &t(3, "10:00"),
+        "s-hannah-lee",
+        &[
+            "near-miss",
+            "add",
+            "--service",
+            "maple-court",
+            "--what",
+            "A referral arrived by email without its medication list",
+            "--action-taken",
+            "Phoned the discharge team for it",
+        ],
+    );
+    ok(
+        data,
+        &t(3, "10:05"),
+        QUALITY_LEAD,
+        &[
+            "qi",
+            "add",
+            "Audit referral completeness weekly",
+            "--owner",
+            "s-amara-osei",
+            "--due",
+            "2026-12-10",
+            "--source",
+            "audit",
+            "--reference",
+            "referral audit, November",
+        ],
+    );
+
+    // Training: someone who never did the paper MAR did it a year ago (so it is expiring), and
+    // renews it on the 5th.
+    let items = [
+        "downtime_procedure",
+        "paper_mar",
+        "escalation_ladder",
+        "essential_information",
+        "lantern",
+    ];
+    let list = ok(data, &t(1, "09:00"), QUALITY_LEAD, &["training", "list"]);
+    let (who, item) = list["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|p| {
+            // (Not "using Lantern": it is valid for two years.)
+            let j = p["items"].as_array().unwrap()[..4]
+                .iter()
+                .position(|x| x[0] == "NEVER")?;
+            Some((p["staff"].as_str().unwrap().to_string(), j))
+        })
+        .unwrap();
+    let standing = |now: &str| -> String {
+        let v = ok(data, now, QUALITY_LEAD, &["training", "list"]);
+        let p = v["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["staff"] == who.as_str())
+            .unwrap()
+            .clone();
+        p["items"][item][0].as_str().unwrap().to_string()
+    };
+    ok(
+        data,
+        &t(1, "09:00"),
+        QUALITY_LEAD,
+        &[
+            "training",
+            "record",
+            "--staff",
+            &who,
+            "--item",
+            items[item],
+            "--on",
+            "2025-12-20",
+            "--evidence",
+            "Session register",
+        ],
+    );
+    assert_eq!(standing(&t(2, "09:00")), "EXPIRING");
+    ok(
+        data,
+        &t(5, "09:00"),
+        QUALITY_LEAD,
+        &[
+            "training",
+            "record",
+            "--staff",
+            &who,
+            "--item",
+            items[item],
+            "--on",
+            "2026-12-05",
+            "--evidence",
+            "Refresher with the senior carer",
+        ],
+    );
+    assert_eq!(standing(&t(5, "09:01")), "CURRENT");
+
+    // Drills: one held with attendance, one never held.
+    let schedule = |scenario: &str, due: &str| {
+        ok(
+            data,
+            &t(1, "10:00"),
+            QUALITY_LEAD,
+            &[
+                "drill",
+                "schedule",
+                "--service",
+                "maple-court",
+                "--scenario",
+                scenario,
+                "--due",
+                due,
+                "--invite",
+                "s-joe-parker",
+                "--invite",
+                COORDINATOR,
+                "--invite",
+                ON_CALL,
+                "--owner",
+                QUALITY_LEAD,
+            ],
+        )["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let held = schedule("s6", "2026-12-15");
+    schedule("s4", "2026-12-20");
+    ok(data, &t(10, "10:00"), ON_CALL, &["drill", "run", &held]);
+    ok(
+        data,
+        &t(10, "12:00"),
+        QUALITY_LEAD,
+        &[
+            "drill",
+            "held",
+            &held,
+            "--attended",
+            "s-joe-parker",
+            "--attended",
+            ON_CALL,
+            "--outcome",
+            "Paper MARs in use within 10 minutes",
+            "--lessons",
+            "The spare tablet was flat",
+        ],
+    );
+
+    // January: the meeting. Its agenda, assembled the morning of, holds each of these.
+    ok(
+        data,
+        &t(1, "11:00"),
+        QUALITY_LEAD,
+        &[
+            "meeting",
+            "schedule",
+            "--title",
+            "Quality and governance meeting",
+            "--at",
+            "2027-01-14 14:00",
+            "--chair",
+            QUALITY_LEAD,
+            "--invite",
+            "s-amara-osei",
+            "--invite",
+            ON_CALL,
+        ],
+    );
+    let morning = "2027-01-14T10:00:00Z";
+    let m = ok(data, morning, QUALITY_LEAD, &["meeting", "show", "gm-1"]);
+    let section = |h: &str| -> String {
+        m["agenda"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["heading"].as_str().unwrap().starts_with(h))
+            .unwrap_or_else(|| panic!("no section {h}: {m}"))["items"]
+            .to_string()
+    };
+    assert!(
+        section("Disruptions").contains("Shared care record unavailable"),
+        "{m}"
+    );
+    assert!(
+        section("Disruptions").contains("DRILL: S6 Tablet failure"),
+        "{m}"
+    );
+    assert!(section("Near misses").contains("without its medication list"));
+    assert!(section("Overdue improvement actions").contains("Audit referral completeness weekly"));
+    assert!(section("Risks above appetite").contains("residual"), "{m}");
+    assert!(
+        section("Registers").contains("On-call rota") || section("Registers").contains("Assets")
+    );
+    let drills = section("Drills");
+    assert!(drills.contains("Held Thu 10 Dec 2026: S6 Tablet failure during medication rounds at Maple Court Supported Living, 2 took part"), "{drills}");
+    assert!(
+        drills.contains("OVERDUE: hold the drill \\\"S4 Internet outage"),
+        "{drills}"
+    );
+    assert!(section("Training").contains("Riverside Homecare: "), "{m}");
+
+    // Minutes after the meeting: an action into the plan, overdue a fortnight later.
+    let err = refused(
+        data,
+        morning,
+        QUALITY_LEAD,
+        &[
+            "meeting",
+            "minutes",
+            "gm-1",
+            "--present",
+            QUALITY_LEAD,
+            "--notes",
+            "x",
+        ],
+    );
+    assert!(err.contains("a meeting that has been held"), "{err}");
+    ok(
+        data,
+        "2027-01-14T16:00:00Z",
+        QUALITY_LEAD,
+        &[
+            "meeting",
+            "minutes",
+            "gm-1",
+            "--present",
+            QUALITY_LEAD,
+            "--present",
+            "s-amara-osei",
+            "--notes",
+            "Reviewed the quarter: one disruption, a near miss, drills and training",
+            "--decision",
+            "Print the Maple Court pack every morning",
+            "--action",
+            "Rehearse the paper MAR with night staff|s-amara-osei|2027-01-31",
+        ],
+    );
+    let action = |now: &str| {
+        due(data, now)
+            .into_iter()
+            .find(|d| d["subject"] == "qi-gm-1-1")
+            .map(|d| d["state"].as_str().unwrap().to_string())
+    };
+    assert_eq!(action("2027-01-14T16:05:00Z"), None, "due in 17 days");
+    assert_eq!(action("2027-02-01T09:00:00Z").as_deref(), Some("OVERDUE"));
+    let shown = ok(
+        data,
+        "2027-01-14T16:05:00Z",
+        QUALITY_LEAD,
+        &["meeting", "show", "gm-1"],
+    );
+    assert_eq!(
+        shown["minutes"]["absent"],
+        serde_json::json!(["Daniel Hughes"])
+    );
+
+    // The minutes as a PDF, read back.
+    let pdf = data.join("minutes.pdf");
+    ok(
+        data,
+        "2027-01-14T16:10:00Z",
+        QUALITY_LEAD,
+        &["meeting", "pdf", "gm-1", "--out", pdf.to_str().unwrap()],
+    );
+    let text = crate::support::pdf_text(&pdf);
+    assert!(
+        text.contains("Minutes: Quality and governance meeting"),
+        "{text}"
+    );
+    assert!(text.contains("Print the Maple Court pack every morning"));
+    assert!(text.contains("Rehearse the paper MAR with night staff"));
+    assert!(text.contains("Invited, absent: Daniel Hughes"), "{text}");
+    assert!(text.contains("A referral arrived by email without its medication list"));
+}

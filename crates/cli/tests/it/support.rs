@@ -201,3 +201,17 @@ pub fn demo_at(now: &str) -> tempfile::TempDir {
     assert!(out.status.success());
     dir
 }
+
+/// A PDF's text as `pdftotext -layout` reads it; poppler must have nothing to say about the file
+/// (it once said "Suspects object is wrong type" on every pack).
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed by scripts/test.sh");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "poppler warns");
+    String::from_utf8(out.stdout).unwrap()
+}

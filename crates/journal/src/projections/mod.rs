@@ -143,7 +143,10 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::NearMissReviewed(_)
         | Event::DrillScheduled(_)
         | Event::DrillStarted { .. }
-        | Event::DrillHeld(_) => programme::project(conn, at, ev)?,
+        | Event::DrillHeld(_)
+        | Event::MeetingScheduled(_)
+        | Event::MinutesRecorded(_)
+        | Event::TrainingCompleted(_) => programme::project(conn, at, ev)?,
     }
     Ok(!matches!(
         ev,

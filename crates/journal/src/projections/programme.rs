@@ -1,5 +1,5 @@
 //! The resilience programme: the on-call rota, the communication protocols, near misses, the
-//! drill programme.
+//! drill programme, governance meetings, training completions.
 
 use super::*;
 use crate::Journal;
@@ -128,6 +128,56 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                     &format!("improvement action {id}"),
                 )?;
             }
+        }
+        Event::MeetingScheduled(m) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_meetings (id, at, doc) VALUES (?1, ?2, ?3)",
+                params![m.id.as_str(), m.at.as_second(), json(m)],
+                &format!("meeting {}", m.id),
+            )?;
+        }
+        Event::MinutesRecorded(m) => {
+            let n = exec(
+                conn,
+                "UPDATE p_meetings SET minutes = ?2, minutes_at = ?3, minutes_by = ?4 WHERE id = ?1 AND minutes IS NULL",
+                params![m.meeting.as_str(), json(m), at.occurred_at, at.actor],
+            )?;
+            if n == 0 {
+                return Err(rejected(
+                    ev,
+                    format!("no meeting {} without minutes", m.meeting),
+                ));
+            }
+            for a in &m.actions {
+                let Some(id) = &a.id else { continue };
+                insert_unique(
+                    conn,
+                    ev,
+                    "INSERT INTO p_actions (id, disruption, status, updated_at, note, doc, source) VALUES (?1, '', 'open', ?2, '', ?3, ?4)",
+                    params![
+                        id.as_str(),
+                        at.occurred_at,
+                        json(a),
+                        format!("governance meeting: {}", m.meeting)
+                    ],
+                    &format!("improvement action {id}"),
+                )?;
+            }
+        }
+        Event::TrainingCompleted(c) => {
+            exec(
+                conn,
+                "INSERT INTO p_training (pos, staff, item, on_day, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    at.pos,
+                    c.staff.as_str(),
+                    c.item.as_str(),
+                    c.on.to_string(),
+                    json(c)
+                ],
+            )?;
         }
         Event::CommsRuleSet(r) => {
             exec(
@@ -297,6 +347,57 @@ impl Journal {
             .max(0) as u64)
     }
 
+    /// Every meeting, oldest first, with its minutes (and when and by whom) if recorded.
+    pub fn meetings(&self) -> Result<Vec<MeetingRow>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT doc, minutes, minutes_at, minutes_by FROM p_meetings ORDER BY at, id",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(doc, minutes, at, by)| {
+                Ok(MeetingRow {
+                    meeting: serde_json::from_str(&doc)
+                        .map_err(|e| JournalError::corrupt("meeting", e))?,
+                    minutes: minutes
+                        .map(|m| serde_json::from_str(&m))
+                        .transpose()
+                        .map_err(|e| JournalError::corrupt("minutes", e))?
+                        .map(|m| (m, at.unwrap_or_default(), by.unwrap_or_default())),
+                })
+            })
+            .collect()
+    }
+
+    /// How many meetings there have been (for the next identifier).
+    pub fn meeting_count(&self) -> Result<u64, JournalError> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM p_meetings", [], |r| {
+                r.get::<_, i64>(0)
+            })?
+            .max(0) as u64)
+    }
+
+    /// Every training completion, oldest first.
+    pub fn training_completions(
+        &self,
+    ) -> Result<Vec<lantern_core::training::Completion>, JournalError> {
+        self.docs(
+            "training completion",
+            "SELECT doc FROM p_training ORDER BY on_day, pos",
+            [],
+        )
+    }
+
     /// How many shifts the rota has ever had (for the next identifier).
     pub fn on_call_count(&self) -> Result<u64, JournalError> {
         Ok(self
@@ -328,4 +429,13 @@ pub struct DrillRow {
     pub disruption: Option<String>,
     /// How it was held, if it was.
     pub held: Option<lantern_core::drill::DrillHeld>,
+}
+
+/// A meeting with its minutes (when and by whom recorded) if any.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct MeetingRow {
+    /// As scheduled.
+    pub meeting: lantern_core::meeting::Meeting,
+    /// Its minutes, when and by whom.
+    pub minutes: Option<(lantern_core::meeting::Minutes, String, String)>,
 }

@@ -1,5 +1,6 @@
 //! `lantern asset`, `lantern risk`, `lantern supplier`, `lantern assurance`, `lantern on-call`,
-//! `lantern comms`, `lantern near-miss`, `lantern drill` (one file each) and `lantern governance due` (here).
+//! `lantern comms`, `lantern near-miss`, `lantern drill`, `lantern training`, `lantern meeting` (one
+//! file each) and `lantern governance due` (here).
 
 use crate::{Ctx, out};
 use clap::Subcommand;
@@ -10,19 +11,23 @@ mod asset;
 mod assurance;
 mod comms;
 mod drill;
+mod meeting;
 mod near_miss;
 mod oncall;
 mod risk;
 mod supplier;
+mod training;
 
 pub use asset::{AssetCmd, asset};
 pub use assurance::{AssuranceCmd, assurance};
 pub use comms::{CommsCmd, comms};
 pub use drill::{DrillCmd, drill};
+pub use meeting::{MeetingCmd, meeting};
 pub use near_miss::{NearMissCmd, near_miss};
 pub use oncall::{OnCallCmd, on_call};
 pub use risk::{RiskCmd, risk};
 pub use supplier::{SupplierCmd, supplier};
+pub use training::{TrainingCmd, training};
 
 /// Governance across the registers.
 #[derive(Subcommand, Debug)]
