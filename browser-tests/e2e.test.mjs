@@ -491,7 +491,8 @@ const EVERY_PAGE = ['/', '/people', '/people?page=2', '/people/p-edith-marlow', 
   '/governance/risks/new?draft=r-email', '/governance/risks/r-emar/edit', '/governance/suppliers', '/governance/suppliers/medstrack',
   '/governance/suppliers/new', '/governance/suppliers/medstrack/edit', '/governance/assurance', '/governance/assurance/northgate-care',
   '/governance/on-call', '/governance/comms', '/governance/near-misses', '/governance/near-misses/nm-1', '/near-misses/new',
-  '/governance/drills', '/governance/drills/drill-1', '/governance/drills/drill-3'];
+  '/governance/drills', '/governance/drills/drill-1', '/governance/drills/drill-3', '/governance/training',
+  '/governance/meetings', '/governance/meetings/gm-1', '/governance/meetings/gm-2'];
 
 for (const phone of [false, true]) {
   test(`every page passes axe on a ${phone ? 'phone' : 'desktop'}`, async () => {

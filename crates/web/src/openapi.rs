@@ -161,6 +161,31 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             Some(of::<core::assurance::CheckInput>),
             of::<core::assurance::AssuranceCheck>,
         ),
+        ("get", "/api/v1/training") => (
+            "Training and competence: coverage per service and role, everyone's standing, what is due",
+            None,
+            of::<lantern_app::governance::training::TrainingView>,
+        ),
+        ("post", "/api/v1/training") => (
+            "Record a training completion",
+            Some(of::<core::training::CompletionInput>),
+            of::<core::training::Completion>,
+        ),
+        ("get", "/api/v1/meetings") => (
+            "Every governance meeting with its assembled agenda and minutes, newest first",
+            None,
+            of::<Vec<lantern_app::governance::meetings::MeetingView>>,
+        ),
+        ("post", "/api/v1/meetings") => (
+            "Schedule a governance meeting",
+            Some(of::<core::meeting::MeetingInput>),
+            of::<core::meeting::Meeting>,
+        ),
+        ("post", "/api/v1/meetings/{meeting}/minutes") => (
+            "Record a meeting's minutes: who was there, decisions, actions into the plan",
+            Some(of::<core::meeting::MinutesInput>),
+            of::<lantern_app::governance::meetings::MeetingView>,
+        ),
         ("get", "/api/v1/drills") => (
             "The drill programme: scheduled, running, held (with attendance) and overdue drills",
             None,

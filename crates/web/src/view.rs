@@ -239,6 +239,9 @@ impl DoneQuery {
                 "Thank you: recorded. A manager will review it, and what we learn goes into the improvement plan."
             }
             "drill" => "Drill scheduled.",
+            "training" => "Training recorded.",
+            "meeting" => "Meeting scheduled: its agenda is assembled from the record.",
+            "minutes" => "Minutes recorded; their actions are in the improvement plan.",
             "drill_held" => {
                 "Drill recorded; its actions are in the improvement plan, and a recurring drill's next date is scheduled."
             }

@@ -257,6 +257,7 @@ impl App {
         on_call_rota(&mut b, &data.staff)?;
         drill_programme(&mut b)?;
         training_records(&mut b, &data.staff);
+        meetings(&mut b)?;
         // A near miss three days ago at Maple Court, waiting for its review.
         b.push(Event::NearMissRecorded(lantern_core::near_miss::NearMiss {
             id: lantern_core::ids::NearMissId::parse("nm-1")?,
@@ -1013,6 +1014,53 @@ fn training_records(b: &mut Builder, staff: &[Staff]) {
             }));
         }
     }
+}
+
+/// Last quarter's governance meeting, with its minutes, and the next, a fortnight ahead.
+fn meetings(b: &mut Builder) -> Result<(), AppError> {
+    use lantern_core::meeting::{Meeting, Minutes};
+    let today = b.now.to_zoned(london()).date();
+    let day = |n: i64| {
+        today
+            .checked_add(jiff::Span::new().days(n))
+            .unwrap_or(today)
+    };
+    let people = |ids: &[&str]| {
+        ids.iter()
+            .map(|s| StaffId::parse(s))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    let invited = people(&[
+        "s-nadia-ali",
+        "s-amara-osei",
+        "s-daniel-hughes",
+        "s-lucy-turner",
+    ])?;
+    let last = Meeting {
+        id: lantern_core::ids::MeetingId::parse("gm-1")?,
+        title: "Quality and governance meeting".into(),
+        at: at_local(day(-45), 14, 0),
+        chair: StaffId::parse("s-nadia-ali")?,
+        attendees: invited.clone(),
+    };
+    b.push(Event::MeetingScheduled(last.clone()));
+    b.push(Event::MinutesRecorded(Minutes {
+        meeting: last.id,
+        present: people(&["s-nadia-ali", "s-amara-osei", "s-lucy-turner"])?,
+        notes:
+            "Reviewed the quarter's drills and the risk register; the email-outage drill went well"
+                .into(),
+        decisions: vec!["Hold a tablet-failure drill at Maple Court this quarter".into()],
+        actions: vec![],
+    }));
+    b.push(Event::MeetingScheduled(Meeting {
+        id: lantern_core::ids::MeetingId::parse("gm-2")?,
+        title: "Quality and governance meeting".into(),
+        at: at_local(day(14), 14, 0),
+        chair: StaffId::parse("s-nadia-ali")?,
+        attendees: invited,
+    }));
+    Ok(())
 }
 
 fn accounts(b: &mut Builder) -> Result<(), AppError> {

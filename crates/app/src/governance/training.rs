@@ -158,14 +158,16 @@ impl App {
         }
         Ok(counts
             .into_iter()
-            .map(|((group, item), (current, expiring, lapsed, total))| ItemCount {
-                group,
-                item,
-                current,
-                expiring,
-                lapsed,
-                total,
-            })
+            .map(
+                |((group, item), (current, expiring, lapsed, total))| ItemCount {
+                    group,
+                    item,
+                    current,
+                    expiring,
+                    lapsed,
+                    total,
+                },
+            )
             .collect())
     }
 

@@ -1164,7 +1164,7 @@ fn a_quarter_of_the_resilience_programme_comes_together_at_the_governance_meetin
             .to_string()
     };
     let held = schedule("s6", "2026-12-15");
-    schedule("s4", "2026-12-20");
+    schedule("s4", "2026-12-12");
     ok(data, &t(10, "10:00"), ON_CALL, &["drill", "run", &held]);
     ok(
         data,
@@ -1185,28 +1185,11 @@ fn a_quarter_of_the_resilience_programme_comes_together_at_the_governance_meetin
         ],
     );
 
-    // January: the meeting. Its agenda, assembled the morning of, holds each of these.
-    ok(
-        data,
-        &t(1, "11:00"),
-        QUALITY_LEAD,
-        &[
-            "meeting",
-            "schedule",
-            "--title",
-            "Quality and governance meeting",
-            "--at",
-            "2027-01-14 14:00",
-            "--chair",
-            QUALITY_LEAD,
-            "--invite",
-            "s-amara-osei",
-            "--invite",
-            ON_CALL,
-        ],
-    );
-    let morning = "2027-01-14T10:00:00Z";
-    let m = ok(data, morning, QUALITY_LEAD, &["meeting", "show", "gm-1"]);
+    // The demo's next meeting, on the 15th: its agenda, assembled that morning, holds each of
+    // these (since the demo's last meeting in October).
+    let morning = "2026-12-15T10:00:00Z";
+    let m = ok(data, morning, QUALITY_LEAD, &["meeting", "show", "gm-2"]);
+    assert_eq!(m["at"], "Tue 15 Dec 2026 14:00");
     let section = |h: &str| -> String {
         m["agenda"]
             .as_array()
@@ -1238,7 +1221,7 @@ fn a_quarter_of_the_resilience_programme_comes_together_at_the_governance_meetin
     );
     assert!(section("Training").contains("Riverside Homecare: "), "{m}");
 
-    // Minutes after the meeting: an action into the plan, overdue a fortnight later.
+    // Minutes after the meeting: an action into the plan, overdue once past its date.
     let err = refused(
         data,
         morning,
@@ -1246,7 +1229,7 @@ fn a_quarter_of_the_resilience_programme_comes_together_at_the_governance_meetin
         &[
             "meeting",
             "minutes",
-            "gm-1",
+            "gm-2",
             "--present",
             QUALITY_LEAD,
             "--notes",
@@ -1256,12 +1239,12 @@ fn a_quarter_of_the_resilience_programme_comes_together_at_the_governance_meetin
     assert!(err.contains("a meeting that has been held"), "{err}");
     ok(
         data,
-        "2027-01-14T16:00:00Z",
+        "2026-12-15T16:00:00Z",
         QUALITY_LEAD,
         &[
             "meeting",
             "minutes",
-            "gm-1",
+            "gm-2",
             "--present",
             QUALITY_LEAD,
             "--present",
@@ -1271,35 +1254,54 @@ fn a_quarter_of_the_resilience_programme_comes_together_at_the_governance_meetin
             "--decision",
             "Print the Maple Court pack every morning",
             "--action",
-            "Rehearse the paper MAR with night staff|s-amara-osei|2027-01-31",
+            "Rehearse the paper MAR with night staff|s-amara-osei|2027-01-05",
         ],
     );
     let action = |now: &str| {
         due(data, now)
             .into_iter()
-            .find(|d| d["subject"] == "qi-gm-1-1")
+            .find(|d| d["subject"] == "qi-gm-2-1")
             .map(|d| d["state"].as_str().unwrap().to_string())
     };
-    assert_eq!(action("2027-01-14T16:05:00Z"), None, "due in 17 days");
-    assert_eq!(action("2027-02-01T09:00:00Z").as_deref(), Some("OVERDUE"));
+    assert_eq!(action("2026-12-15T16:05:00Z"), None, "due in three weeks");
+    assert_eq!(action("2027-01-06T09:00:00Z").as_deref(), Some("OVERDUE"));
     let shown = ok(
         data,
-        "2027-01-14T16:05:00Z",
+        "2026-12-15T16:05:00Z",
         QUALITY_LEAD,
-        &["meeting", "show", "gm-1"],
+        &["meeting", "show", "gm-2"],
     );
     assert_eq!(
         shown["minutes"]["absent"],
-        serde_json::json!(["Daniel Hughes"])
+        serde_json::json!(["Daniel Hughes", "Lucy Turner"])
     );
+    // The next is scheduled from the command line.
+    let next = ok(
+        data,
+        "2026-12-15T16:06:00Z",
+        QUALITY_LEAD,
+        &[
+            "meeting",
+            "schedule",
+            "--title",
+            "Quality and governance meeting",
+            "--at",
+            "2027-03-16 14:00",
+            "--chair",
+            QUALITY_LEAD,
+            "--invite",
+            "s-amara-osei",
+        ],
+    );
+    assert_eq!(next["id"], "gm-3");
 
     // The minutes as a PDF, read back.
     let pdf = data.join("minutes.pdf");
     ok(
         data,
-        "2027-01-14T16:10:00Z",
+        "2026-12-15T16:10:00Z",
         QUALITY_LEAD,
-        &["meeting", "pdf", "gm-1", "--out", pdf.to_str().unwrap()],
+        &["meeting", "pdf", "gm-2", "--out", pdf.to_str().unwrap()],
     );
     let text = crate::support::pdf_text(&pdf);
     assert!(
@@ -1308,6 +1310,9 @@ fn a_quarter_of_the_resilience_programme_comes_together_at_the_governance_meetin
     );
     assert!(text.contains("Print the Maple Court pack every morning"));
     assert!(text.contains("Rehearse the paper MAR with night staff"));
-    assert!(text.contains("Invited, absent: Daniel Hughes"), "{text}");
+    assert!(
+        text.contains("Invited, absent: Daniel Hughes, Lucy Turner"),
+        "{text}"
+    );
     assert!(text.contains("A referral arrived by email without its medication list"));
 }

@@ -533,3 +533,67 @@ pub async fn schedule_drill(
             .await,
     )
 }
+
+/// `GET /api/v1/training`: coverage, everyone's standing, what is due.
+pub async fn training(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(state.run(move |app| app.training(&user.actor())).await)
+}
+
+/// `POST /api/v1/training`: record a completion.
+pub async fn record_training(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    JsonBody(b): JsonBody<lantern_app::core::training::CompletionInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.record_training(&user.actor(), &b))
+            .await,
+    )
+}
+
+/// `GET /api/v1/meetings`: every meeting with its agenda and minutes, newest first.
+pub async fn meetings(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(state.run(move |app| app.meetings(&user.actor())).await)
+}
+
+/// `POST /api/v1/meetings`: schedule a meeting.
+pub async fn schedule_meeting(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    JsonBody(b): JsonBody<lantern_app::core::meeting::MeetingInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.schedule_meeting(&user.actor(), &b))
+            .await,
+    )
+}
+
+/// `POST /api/v1/meetings/{meeting}/minutes`: record a meeting's minutes.
+pub async fn record_minutes(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<lantern_app::core::meeting::MinutesInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                app.record_minutes(&user.actor(), &id, &b)
+                    .and_then(|()| app.meeting(&user.actor(), &id))
+            })
+            .await,
+    )
+}

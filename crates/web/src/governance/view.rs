@@ -453,3 +453,79 @@ impl DrillPage {
                 .any(|(k, v)| k == "attended" && v == id)
     }
 }
+
+/// Training and competence, with the record form.
+#[derive(Template)]
+#[template(path = "training.html")]
+pub struct TrainingPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_record: bool,
+    pub v: lantern_app::governance::training::TrainingView,
+    /// Choices as stored and in words.
+    pub staff: Vec<(String, String)>,
+    pub items: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+typed_forms!(TrainingPage);
+
+/// Governance meetings, with the schedule form.
+#[derive(Template)]
+#[template(path = "meetings.html")]
+pub struct MeetingsPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub meetings: Vec<lantern_app::governance::meetings::MeetingView>,
+    pub staff: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+typed_forms!(MeetingsPage);
+
+impl MeetingsPage {
+    /// Whether someone was ticked as invited in the refused form.
+    pub fn ticked(&self, id: &str) -> bool {
+        self.typed.form == "meeting"
+            && self
+                .typed
+                .values
+                .iter()
+                .any(|(k, v)| k == "attendees" && v == id)
+    }
+}
+
+/// One meeting: agenda, minutes, minutes form.
+#[derive(Template)]
+#[template(path = "meeting.html")]
+pub struct MeetingPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub m: lantern_app::governance::meetings::MeetingView,
+    pub staff: Vec<(String, String)>,
+    pub rows: Vec<usize>,
+    pub typed: Typed,
+}
+
+typed_forms!(MeetingPage);
+
+impl MeetingPage {
+    /// A row's field name (`action0_what`).
+    pub fn row(&self, i: &usize, name: &str) -> String {
+        format!("action{i}_{name}")
+    }
+    /// Whether someone was ticked as present in the refused form.
+    pub fn ticked(&self, id: &str) -> bool {
+        self.typed.form == "minutes"
+            && self
+                .typed
+                .values
+                .iter()
+                .any(|(k, v)| k == "present" && v == id)
+    }
+}

@@ -51,6 +51,7 @@ fn fill(path: &str) -> String {
         .replace("{rule}", "cr-1")
         .replace("{near_miss}", "nm-1")
         .replace("{drill}", "drill-1")
+        .replace("{meeting}", "gm-1")
 }
 
 #[tokio::test]

@@ -506,3 +506,99 @@ async fn a_drill_is_scheduled_run_and_held_through_the_pages() {
         r.body
     );
 }
+
+#[tokio::test]
+async fn training_is_recorded_and_a_meetings_agenda_and_minutes_go_through_the_pages() {
+    let site = Site::demo_at(NOW);
+    let s = site.login("nadia").await;
+    let r = site
+        .page(Some(&s), Method::GET, "/governance/training", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("id=\"training-chart\"") && r.body.contains("<svg"));
+    assert!(
+        r.body.contains("Northgate Care Partners"),
+        "subcontractors' staff are counted"
+    );
+    let before = site.event_count().await;
+    let mut form = vec![
+        ("staff", "s-jo-fletcher"),
+        ("item", "paper_mar"),
+        ("on", "2026-12-25"),
+        ("evidence", "Northgate's session register"),
+    ];
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/training", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#training-on\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("value=\"Northgate&#39;s session register\"")
+    );
+    assert_eq!(site.event_count().await, before);
+    form[2] = ("on", "2026-12-01");
+    let r = site
+        .page(Some(&s), Method::POST, "/governance/training", &form, true)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The demo's next meeting: its agenda from the record.
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/meetings/gm-2",
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Disruptions since the last meeting"));
+    assert!(
+        r.body
+            .contains("S6 Tablet failure during medication rounds"),
+        "the overdue drill"
+    );
+    assert!(
+        r.body
+            .contains("The medication tablet showed the previous day"),
+        "the near miss"
+    );
+    // The last one's minutes, and their PDF.
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/meetings/gm-1",
+            &[],
+            false,
+        )
+        .await;
+    assert!(r.body.contains("Invited, absent"), "{}", r.body);
+    let r = site
+        .page(
+            Some(&s),
+            Method::GET,
+            "/governance/meetings/gm-1/minutes.pdf",
+            &[],
+            false,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.starts_with("%PDF"));
+    // Minutes of a meeting not yet held are refused, named, nothing written.
+    let before = site.event_count().await;
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/governance/meetings/gm-2/minutes",
+            &[("present", "s-nadia-ali"), ("notes", "Early")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#minutes-meeting\""), "{}", r.body);
+    assert_eq!(site.event_count().await, before);
+}
