@@ -5,7 +5,7 @@ use crate::commands::bench::BenchCmd;
 use crate::commands::disruption::{DependencyCmd, DisruptionCmd, EscalationCmd, LadderCmd};
 use crate::commands::governance::{
     AssetCmd, AssuranceCmd, CommsCmd, DrillCmd, GovernanceCmd, MeetingCmd, NearMissCmd, OnCallCmd,
-    RiskCmd, SupplierCmd, TrainingCmd,
+    PlanCmd, RiskCmd, SupplierCmd, TrainingCmd,
 };
 use crate::commands::interop::{ExportCmd, IdentityCmd, ImportCmd, SourceCmd};
 use crate::commands::nodes::NodeCmd;
@@ -234,6 +234,10 @@ pub enum Command {
     /// Governance meetings: the agenda Lantern assembles, minutes with decisions and actions.
     #[command(subcommand)]
     Meeting(MeetingCmd),
+    /// Continuity plans and policies by version (owner, approval, review), and your service's
+    /// downtime procedure to read.
+    #[command(subcommand)]
+    Plan(PlanCmd),
     /// Governance across the registers: `lantern governance due`.
     #[command(subcommand)]
     Governance(GovernanceCmd),

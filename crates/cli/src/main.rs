@@ -137,6 +137,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Drill(c) => commands::governance::drill(ctx, c),
         Command::Training(c) => commands::governance::training(ctx, c),
         Command::Meeting(c) => commands::governance::meeting(ctx, c),
+        Command::Plan(c) => commands::governance::plan(ctx, c),
         Command::Evidence {
             disruption,
             from,

@@ -534,6 +534,22 @@ pub enum Event {
     },
     /// A drill held: attendance, outcome, lessons, actions (into the plan).
     DrillHeld(crate::drill::DrillHeld),
+    /// A new version of a continuity plan or policy (not in force until approved).
+    DocumentVersioned(crate::plan::Document),
+    /// A version approved (by the event's actor): it is in force.
+    DocumentApproved {
+        /// Which.
+        document: crate::ids::DocumentId,
+        /// Which version.
+        version: u32,
+    },
+    /// A member of staff (the event's actor) confirmed having read a version.
+    DocumentAcknowledged {
+        /// Which.
+        document: crate::ids::DocumentId,
+        /// Which version.
+        version: u32,
+    },
     /// A member of staff completed a training item.
     TrainingCompleted(crate::training::Completion),
     /// A governance meeting scheduled.
@@ -629,6 +645,9 @@ impl Event {
             Event::DrillHeld(_) => "drill_held",
             Event::MeetingScheduled(_) => "meeting_scheduled",
             Event::TrainingCompleted(_) => "training_completed",
+            Event::DocumentVersioned(_) => "document_versioned",
+            Event::DocumentApproved { .. } => "document_approved",
+            Event::DocumentAcknowledged { .. } => "document_acknowledged",
             Event::MinutesRecorded(_) => "minutes_recorded",
             Event::NearMissReviewed(_) => "near_miss_reviewed",
             Event::CommsRuleRemoved { .. } => "comms_rule_removed",

@@ -29,6 +29,8 @@ pub enum Register {
     Drills,
     /// Training: staff whose downtime training has expired or is expiring.
     Training,
+    /// Continuity plans and policies: reviews and approvals.
+    Plans,
 }
 
 impl Register {
@@ -44,6 +46,7 @@ impl Register {
             Register::NearMisses => "Near misses",
             Register::Drills => "Drills",
             Register::Training => "Training",
+            Register::Plans => "Plans and policies",
         }
     }
 }

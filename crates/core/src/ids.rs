@@ -124,3 +124,6 @@ slug_id!(
 slug_id!(
     /// A governance meeting.
     MeetingId, "meeting_id");
+slug_id!(
+    /// A continuity plan or policy (the same across its versions).
+    DocumentId, "document_id");

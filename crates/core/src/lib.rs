@@ -64,6 +64,7 @@ pub mod oncall;
 pub mod org;
 pub mod person;
 pub mod phone;
+pub mod plan;
 pub mod print;
 pub mod readiness;
 pub mod reconcile;

@@ -35,7 +35,7 @@ pub use projections::governance::{
 };
 pub use projections::interop::{ConflictRow, HeldRow, HeldVersion, SourceRecordRow};
 pub use projections::printing::PrintRow;
-pub use projections::programme::{DrillRow, MeetingRow, NearMissRow};
+pub use projections::programme::{DocumentRow, DrillRow, MeetingRow, NearMissRow};
 pub use projections::recovery::{ActionRow, ReconRow};
 pub use queries::{AuditRow, CallRow, DependencyRow, EventRow, RuleSetRow};
 pub use record::{GENESIS, StoredEvent};

@@ -501,6 +501,23 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         on_day TEXT NOT NULL,
         doc   TEXT NOT NULL
     );
+    CREATE TABLE p_documents (
+        id          TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        service     TEXT,
+        approved_by TEXT,
+        approved_at TEXT,
+        doc         TEXT NOT NULL,
+        PRIMARY KEY (id, version)
+    );
+    CREATE TABLE p_document_acks (
+        id      TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        actor   TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        PRIMARY KEY (id, version, actor)
+    );
     CREATE TABLE p_comms_rules (
         id      TEXT PRIMARY KEY,
         service TEXT NOT NULL,

@@ -258,6 +258,7 @@ impl App {
         drill_programme(&mut b)?;
         training_records(&mut b, &data.staff);
         meetings(&mut b)?;
+        plans(&mut b)?;
         // A near miss three days ago at Maple Court, waiting for its review.
         b.push(Event::NearMissRecorded(lantern_core::near_miss::NearMiss {
             id: lantern_core::ids::NearMissId::parse("nm-1")?,
@@ -1060,6 +1061,103 @@ fn meetings(b: &mut Builder) -> Result<(), AppError> {
         chair: StaffId::parse("s-nadia-ali")?,
         attendees: invited,
     }));
+    Ok(())
+}
+
+/// The continuity plan and each service's downtime procedure, approved by the registered
+/// manager; a devices policy whose review has passed; Maple Court's tablet procedure read by one
+/// of its two staff.
+fn plans(b: &mut Builder) -> Result<(), AppError> {
+    use lantern_core::ids::DocumentId;
+    use lantern_core::plan::{Document, DocumentKind};
+    let today = b.now.to_zoned(london()).date();
+    let day = |n: i64| {
+        today
+            .checked_add(jiff::Span::new().days(n))
+            .unwrap_or(today)
+    };
+    let owner = StaffId::parse("s-amara-osei")?;
+    let procedures = [
+        (
+            "riverside-homecare",
+            "Riverside Homecare downtime procedure",
+            "Open Lantern on the office laptop or the on-call laptop: every person's essential information is there without the internet. If Lantern is down too, use today's printed rota backup and downtime pack in the office safe. Visits go ahead in priority order (time-critical medicines, lives alone, two carers). Record everything on the pack's forms. Call the on-call manager on the number printed on the back.",
+        ),
+        (
+            "maple-court",
+            "Maple Court downtime procedure",
+            "If a tablet fails, take a spare from the office and log the swap. If the eMAR is down, medicines go on the paper MAR in the pack: one line per dose, initials and time. Time-critical medicines first. Call the on-call manager on the number printed on the back; never wait for the system to come back.",
+        ),
+        (
+            "willow-house",
+            "Willow House downtime procedure",
+            "The printed pack is at the nurses' station. Use the paper MAR and the incident form in it. Tell the GP practice by phone about any medication change. Call the on-call manager on the number printed on the back.",
+        ),
+    ];
+    let push = |b: &mut Builder, actor: &str, e: Event| b.evs.push(NewEvent::now(actor, e));
+    let mut docs = vec![Document {
+        id: DocumentId::parse("continuity-plan")?,
+        kind: DocumentKind::ContinuityPlan,
+        service: None,
+        title: "Business continuity plan".into(),
+        version: 1,
+        owner: owner.clone(),
+        review_by: day(150),
+        summary: "Critical dependencies, their fallbacks and owners; roles during a disruption; the escalation ladders; recovery and reconciliation; review after every disruption and drill.".into(),
+        change: String::new(),
+    }];
+    for (svc, title, summary) in procedures {
+        docs.push(Document {
+            id: DocumentId::parse(&format!("downtime-procedure-{svc}"))?,
+            kind: DocumentKind::DowntimeProcedure,
+            service: Some(ServiceId::parse(svc)?),
+            title: title.into(),
+            version: 1,
+            owner: owner.clone(),
+            review_by: day(120),
+            summary: summary.into(),
+            change: String::new(),
+        });
+    }
+    for d in &docs {
+        push(b, "local:demo", Event::DocumentVersioned(d.clone()));
+        push(
+            b,
+            "staff:s-amara-osei",
+            Event::DocumentApproved {
+                document: d.id.clone(),
+                version: 1,
+            },
+        );
+    }
+    push(
+        b,
+        "staff:s-joe-parker",
+        Event::DocumentAcknowledged {
+            document: DocumentId::parse("downtime-procedure-maple-court")?,
+            version: 1,
+        },
+    );
+    let policy = Document {
+        id: DocumentId::parse("policy-digital-records-and-devices")?,
+        kind: DocumentKind::Policy,
+        service: None,
+        title: "Digital records and devices".into(),
+        version: 1,
+        owner: StaffId::parse("s-nadia-ali")?,
+        review_by: day(-10),
+        summary: "How devices are issued, kept charged, secured and replaced; how records are kept when a device fails.".into(),
+        change: String::new(),
+    };
+    push(b, "local:demo", Event::DocumentVersioned(policy.clone()));
+    push(
+        b,
+        "staff:s-nadia-ali",
+        Event::DocumentApproved {
+            document: policy.id,
+            version: 1,
+        },
+    );
     Ok(())
 }
 

@@ -50,6 +50,9 @@ impl DueLine {
             }
             lantern_core::governance::Register::Actions => format!("/qi#{}", i.subject),
             lantern_core::governance::Register::Training => "/governance/training".into(),
+            lantern_core::governance::Register::Plans => {
+                format!("/governance/plans/{}", i.subject)
+            }
             lantern_core::governance::Register::Drills => {
                 format!("/governance/drills#{}", i.subject)
             }
@@ -94,6 +97,7 @@ impl App {
         items.extend(self.near_misses_due()?);
         items.extend(self.drills_due()?);
         items.extend(self.training_due()?);
+        items.extend(self.plans_due()?);
         items.extend(lantern_core::risk::reviews_due(
             &self.journal.risks()?,
             self.today(),

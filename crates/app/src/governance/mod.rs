@@ -8,6 +8,7 @@ pub mod due;
 pub mod meetings;
 pub mod near_miss;
 pub mod oncall;
+pub mod plans;
 pub mod risks;
 pub mod suppliers;
 pub mod training;

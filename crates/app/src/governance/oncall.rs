@@ -349,6 +349,56 @@ impl App {
         })
     }
 
+    /// Who answers for a service over the week from `now`, for the printed pack: from, to, who
+    /// (and for which cover), phone; a gap says so.
+    pub(crate) fn pack_rota(
+        &self,
+        service: &ServiceId,
+        now: jiff::Timestamp,
+    ) -> Result<Vec<[String; 4]>, AppError> {
+        let end = now
+            .checked_add(jiff::SignedDuration::from_hours(24 * CHART_DAYS))
+            .unwrap_or(now);
+        let shifts = self.journal.on_call_shifts(now, end)?;
+        let names = self.names(false)?;
+        let mut bounds: Vec<jiff::Timestamp> = shifts
+            .iter()
+            .flat_map(|s| [s.from, s.to])
+            .filter(|t| *t > now && *t < end)
+            .collect();
+        bounds.extend([now, end]);
+        bounds.sort();
+        bounds.dedup();
+        let mut runs: Vec<(jiff::Timestamp, jiff::Timestamp, Option<&Shift>)> = Vec::new();
+        for w in bounds.windows(2) {
+            let who = on_call_at(&shifts, Some(service), w[0]);
+            match runs.last_mut() {
+                Some(last) if last.2.map(|s| &s.id) == who.map(|s| &s.id) => last.1 = w[1],
+                _ => runs.push((w[0], w[1], who)),
+            }
+        }
+        Ok(runs
+            .into_iter()
+            .map(|(a, b, who)| match who {
+                Some(s) => [
+                    show(a),
+                    show(b),
+                    format!(
+                        "{}{}",
+                        names.staff(s.staff.as_str()),
+                        if s.service.is_none() {
+                            " (organisation)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    s.phone.to_string(),
+                ],
+                None => [show(a), show(b), "NOBODY ON CALL".into(), String::new()],
+            })
+            .collect())
+    }
+
     /// Gaps in on-call cover ahead, per service, owned by the service's registered manager.
     pub(crate) fn on_call_due(&self) -> Result<Vec<DueItem>, AppError> {
         let (now, _, shifts) = self.rota_window()?;

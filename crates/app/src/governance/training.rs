@@ -109,6 +109,20 @@ impl App {
         for c in self.journal.training_completions()? {
             note(&c.staff, c.item, c.on);
         }
+        // Confirming having read one's downtime procedure counts for the downtime procedure.
+        for (actor, at) in self.journal.acks_of_kind("downtime_procedure")? {
+            let (Some(id), Ok(at)) = (actor.strip_prefix("staff:"), at.parse::<jiff::Timestamp>())
+            else {
+                continue;
+            };
+            if let Ok(id) = StaffId::parse(id) {
+                note(
+                    &id,
+                    TrainingItem::DowntimeProcedure,
+                    at.to_zoned(lantern_core::time::london()).date(),
+                );
+            }
+        }
         for d in self.journal.drills()? {
             let Some(h) = &d.held else { continue };
             for item in lantern_core::training::exercised_by(&d.drill.scenario.dependencies) {

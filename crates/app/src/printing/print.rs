@@ -93,6 +93,10 @@ struct PackOut {
     legend: Vec<(&'static str, &'static str)>,
     contacts: Vec<[String; 4]>,
     on_call: Vec<[String; 3]>,
+    /// Who is on call for the service over the pack's week: from, to, who, phone.
+    on_call_rota: Vec<[String; 4]>,
+    /// The service's downtime procedure in force, printed at the front.
+    procedure: Option<crate::governance::plans::ProcedureView>,
     mar_days: Vec<String>,
 }
 
@@ -465,6 +469,8 @@ impl App {
             legend: LEGEND.to_vec(),
             contacts,
             on_call,
+            on_call_rota: self.pack_rota(&service, now)?,
+            procedure: self.procedure_in_force(&service, None)?,
             mar_days: (0..7)
                 .map(|i| {
                     (today + jiff::Span::new().days(i))

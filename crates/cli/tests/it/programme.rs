@@ -1316,3 +1316,124 @@ fn a_quarter_of_the_resilience_programme_comes_together_at_the_governance_meetin
     );
     assert!(text.contains("A referral arrived by email without its medication list"));
 }
+
+#[test]
+fn a_new_downtime_procedure_is_approved_read_by_staff_and_printed_at_the_front_of_the_pack() {
+    let d = demo_at(&t(2, "08:00"));
+    let data = d.path();
+    let now = t(2, "09:00");
+    let id = "downtime-procedure-maple-court";
+    let v2 = ok(
+        data,
+        &now,
+        QUALITY_LEAD,
+        &[
+            "plan",
+            "add",
+            "--kind",
+            "downtime_procedure",
+            "--service",
+            "maple-court",
+            "--title",
+            "Maple Court downtime procedure",
+            "--owner",
+            "s-joe-parker",
+            "--review-by",
+            "2027-06-01",
+            "--summary",
+            "Spare tablets are in the office cupboard, charged every Monday. Medicines go on the paper MAR.",
+            "--change",
+            "Added where the spare tablets are",
+        ],
+    );
+    assert_eq!(v2["version"], 2);
+    // Not in force until approved: staff still read version 1, and the approval is due.
+    let mine = ok(data, &now, "s-hannah-lee", &["plan", "mine"]);
+    assert_eq!(mine[0]["version"], 1);
+    assert!(due(data, &now).iter().any(
+        |d| d["subject"] == id && d["what"].as_str().unwrap().starts_with("approve version 2")
+    ));
+    ok(data, &now, "s-amara-osei", &["plan", "approve", id]);
+    // Reading the old version is refused; the new one is recorded and counts as training.
+    let err = refused(
+        data,
+        &now,
+        "s-hannah-lee",
+        &["plan", "read", id, "--version", "1"],
+    );
+    assert!(err.contains("read it again"), "{err}");
+    ok(
+        data,
+        &now,
+        "s-hannah-lee",
+        &["plan", "read", id, "--version", "2"],
+    );
+    let shown = ok(data, &now, QUALITY_LEAD, &["plan", "show", id]);
+    assert_eq!(
+        shown["line"]["read"],
+        "1 of 2 staff of Maple Court Supported Living have read version 2"
+    );
+    let training = ok(data, &now, QUALITY_LEAD, &["training", "list"]);
+    let hannah = training["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["staff"] == "s-hannah-lee")
+        .unwrap();
+    assert_eq!(hannah["items"][0][0], "CURRENT", "{hannah}");
+
+    // The pack prints the procedure in force at the front, and the week's on-call rota.
+    let pdf = data.join("pack.pdf");
+    ok(
+        data,
+        &now,
+        "s-sam-morgan",
+        &[
+            "print",
+            "pack",
+            "--service",
+            "maple-court",
+            "--out",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let text = crate::support::pdf_text(&pdf);
+    assert!(
+        text.contains("How we work when systems fail: Maple Court downtime procedure"),
+        "{}",
+        &text[..3000.min(text.len())]
+    );
+    assert!(text.contains("Spare tablets are in the office cupboard"));
+    assert!(text.contains("On-call rota for this service"));
+    assert!(text.contains("Joe Parker"));
+
+    // Bad input, named, nothing written.
+    for (over, field) in [
+        (("--review-by", "2026-11-01"), "review_by"),
+        (("--kind", "wish"), "kind"),
+        (("--owner", "s-nobody"), "owner"),
+    ] {
+        let mut a = vec![
+            "plan",
+            "add",
+            "--kind",
+            "continuity_plan",
+            "--title",
+            "BCP",
+            "--owner",
+            "s-amara-osei",
+            "--review-by",
+            "2027-06-01",
+            "--summary",
+            "x",
+            "--change",
+            "y",
+        ];
+        let i = a.iter().position(|x| *x == over.0).unwrap();
+        a[i + 1] = over.1;
+        let err = refused(data, &now, QUALITY_LEAD, &a);
+        assert!(err.contains(field), "{over:?}: {err}");
+    }
+    let err = refused(data, &now, "s-hannah-lee", &["plan", "approve", id]);
+    assert!(err.contains("may not"), "{err}");
+}

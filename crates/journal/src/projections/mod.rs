@@ -146,7 +146,10 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::DrillHeld(_)
         | Event::MeetingScheduled(_)
         | Event::MinutesRecorded(_)
-        | Event::TrainingCompleted(_) => programme::project(conn, at, ev)?,
+        | Event::TrainingCompleted(_)
+        | Event::DocumentVersioned(_)
+        | Event::DocumentApproved { .. }
+        | Event::DocumentAcknowledged { .. } => programme::project(conn, at, ev)?,
     }
     Ok(!matches!(
         ev,

@@ -1,5 +1,5 @@
 //! The resilience programme: the on-call rota, the communication protocols, near misses, the
-//! drill programme, governance meetings, training completions.
+//! drill programme, governance meetings, training completions, continuity plans and policies.
 
 use super::*;
 use crate::Journal;
@@ -177,6 +177,41 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                     c.on.to_string(),
                     json(c)
                 ],
+            )?;
+        }
+        Event::DocumentVersioned(d) => {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_documents (id, version, kind, service, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    d.id.as_str(),
+                    d.version,
+                    d.kind.as_str(),
+                    d.service.as_ref().map(|s| s.as_str()),
+                    json(d)
+                ],
+                &format!("version {} of document {}", d.version, d.id),
+            )?;
+        }
+        Event::DocumentApproved { document, version } => {
+            let n = exec(
+                conn,
+                "UPDATE p_documents SET approved_by = ?3, approved_at = ?4 WHERE id = ?1 AND version = ?2 AND approved_by IS NULL",
+                params![document.as_str(), version, at.actor, at.occurred_at],
+            )?;
+            if n == 0 {
+                return Err(rejected(
+                    ev,
+                    format!("no unapproved version {version} of document {document}"),
+                ));
+            }
+        }
+        Event::DocumentAcknowledged { document, version } => {
+            exec(
+                conn,
+                "INSERT OR IGNORE INTO p_document_acks (id, version, actor, at) VALUES (?1, ?2, ?3, ?4)",
+                params![document.as_str(), version, at.actor, at.occurred_at],
             )?;
         }
         Event::CommsRuleSet(r) => {
@@ -398,6 +433,57 @@ impl Journal {
         )
     }
 
+    /// Every version of every document, by id then version, with its approval (who, when).
+    pub fn documents(&self) -> Result<Vec<DocumentRow>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT doc, approved_by, approved_at FROM p_documents ORDER BY id, version",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(doc, by, at)| {
+                Ok(DocumentRow {
+                    document: serde_json::from_str(&doc)
+                        .map_err(|e| JournalError::corrupt("document", e))?,
+                    approved: by.zip(at),
+                })
+            })
+            .collect()
+    }
+
+    /// Who acknowledged a version (journal actors), with when.
+    pub fn document_acks(
+        &self,
+        id: &str,
+        version: u32,
+    ) -> Result<Vec<(String, String)>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT actor, at FROM p_document_acks WHERE id = ?1 AND version = ?2 ORDER BY at",
+        )?;
+        let rows = st
+            .query_map(params![id, version], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Every acknowledgement of any version of a document kind: (actor, at).
+    pub fn acks_of_kind(&self, kind: &str) -> Result<Vec<(String, String)>, JournalError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT a.actor, a.at FROM p_document_acks a JOIN p_documents d ON d.id = a.id AND d.version = a.version WHERE d.kind = ?1",
+        )?;
+        let rows = st
+            .query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// How many shifts the rota has ever had (for the next identifier).
     pub fn on_call_count(&self) -> Result<u64, JournalError> {
         Ok(self
@@ -438,4 +524,13 @@ pub struct MeetingRow {
     pub meeting: lantern_core::meeting::Meeting,
     /// Its minutes, when and by whom.
     pub minutes: Option<(lantern_core::meeting::Minutes, String, String)>,
+}
+
+/// One version of a document and its approval (journal actor, when), if approved.
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
+pub struct DocumentRow {
+    /// The version.
+    pub document: lantern_core::plan::Document,
+    /// Who approved it and when.
+    pub approved: Option<(String, String)>,
 }

@@ -1,6 +1,6 @@
 //! `lantern asset`, `lantern risk`, `lantern supplier`, `lantern assurance`, `lantern on-call`,
-//! `lantern comms`, `lantern near-miss`, `lantern drill`, `lantern training`, `lantern meeting` (one
-//! file each) and `lantern governance due` (here).
+//! `lantern comms`, `lantern near-miss`, `lantern drill`, `lantern training`, `lantern meeting`,
+//! `lantern plan` (one file each) and `lantern governance due` (here).
 
 use crate::{Ctx, out};
 use clap::Subcommand;
@@ -14,6 +14,7 @@ mod drill;
 mod meeting;
 mod near_miss;
 mod oncall;
+mod plan;
 mod risk;
 mod supplier;
 mod training;
@@ -25,6 +26,7 @@ pub use drill::{DrillCmd, drill};
 pub use meeting::{MeetingCmd, meeting};
 pub use near_miss::{NearMissCmd, near_miss};
 pub use oncall::{OnCallCmd, on_call};
+pub use plan::{PlanCmd, plan};
 pub use risk::{RiskCmd, risk};
 pub use supplier::{SupplierCmd, supplier};
 pub use training::{TrainingCmd, training};
