@@ -492,7 +492,8 @@ const EVERY_PAGE = ['/', '/people', '/people?page=2', '/people/p-edith-marlow', 
   '/governance/suppliers/new', '/governance/suppliers/medstrack/edit', '/governance/assurance', '/governance/assurance/northgate-care',
   '/governance/on-call', '/governance/comms', '/governance/near-misses', '/governance/near-misses/nm-1', '/near-misses/new',
   '/governance/drills', '/governance/drills/drill-1', '/governance/drills/drill-3', '/governance/training',
-  '/governance/meetings', '/governance/meetings/gm-1', '/governance/meetings/gm-2'];
+  '/governance/meetings', '/governance/meetings/gm-1', '/governance/meetings/gm-2', '/governance/plans',
+  '/governance/plans/downtime-procedure-maple-court', '/governance/plans/policy-digital-records-and-devices', '/how-we-work'];
 
 for (const phone of [false, true]) {
   test(`every page passes axe on a ${phone ? 'phone' : 'desktop'}`, async () => {

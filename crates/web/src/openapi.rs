@@ -161,6 +161,16 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             Some(of::<core::assurance::CheckInput>),
             of::<core::assurance::AssuranceCheck>,
         ),
+        ("get", "/api/v1/plans") => (
+            "Every continuity plan and policy: version in force, owner, review, who has read it",
+            None,
+            of::<Vec<lantern_app::governance::plans::DocumentLine>>,
+        ),
+        ("post", "/api/v1/plans") => (
+            "Add a continuity plan or policy, or a new version of one (in force once approved)",
+            Some(of::<core::plan::DocumentInput>),
+            of::<core::plan::Document>,
+        ),
         ("get", "/api/v1/training") => (
             "Training and competence: coverage per service and role, everyone's standing, what is due",
             None,

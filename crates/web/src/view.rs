@@ -41,6 +41,9 @@ impl Nav {
         if r.may_record_downtime() {
             links.push(("/near-misses/new", "Report a near miss"));
         }
+        if lantern_app::core::training::needs_training(r) && r != Role::Subcontractor {
+            links.push(("/how-we-work", "When systems fail"));
+        }
         if r.may_view_governance() {
             links.push(("/governance", "Governance"));
         } else if r.may_view_assurance() {
@@ -240,6 +243,9 @@ impl DoneQuery {
             }
             "drill" => "Drill scheduled.",
             "training" => "Training recorded.",
+            "document" => "Version saved: approve it to put it in force.",
+            "approved" => "Approved: this version is in force, and staff are asked to read it.",
+            "read" => "Thank you: recorded that you have read it.",
             "meeting" => "Meeting scheduled: its agenda is assembled from the record.",
             "minutes" => "Minutes recorded; their actions are in the improvement plan.",
             "drill_held" => {

@@ -21,6 +21,12 @@ pub struct DocumentLine {
     pub id: String,
     /// What it is, in words.
     pub kind: String,
+    /// What it is, as stored.
+    pub kind_key: String,
+    /// The service's id, if one.
+    pub service_id: String,
+    /// The owner's id.
+    pub owner_id: String,
     /// Its title.
     pub title: String,
     /// The service's name, if one.
@@ -129,7 +135,7 @@ impl App {
             .any(|s| s.id == d.owner && s.partner.is_none())
         {
             return Err(FieldError::new(
-                &format!("document {}", d.id),
+                format!("document {}", d.id),
                 "owner",
                 "a member of our staff",
                 d.owner.as_str(),
@@ -155,7 +161,7 @@ impl App {
         };
         if latest.approved.is_some() {
             return Err(FieldError::new(
-                &format!("document {id}"),
+                format!("document {id}"),
                 "version",
                 "a version not yet approved",
                 latest.document.version.to_string(),
@@ -287,6 +293,13 @@ impl App {
         Ok(DocumentLine {
             id: d.id.to_string(),
             kind: d.kind.word().to_string(),
+            kind_key: d.kind.as_str().to_string(),
+            service_id: d
+                .service
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            owner_id: d.owner.to_string(),
             title: d.title.clone(),
             service: d
                 .service

@@ -597,3 +597,23 @@ pub async fn record_minutes(
             .await,
     )
 }
+
+/// `GET /api/v1/plans`: every continuity plan and policy in brief.
+pub async fn plans(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
+    let user = cur.user.clone();
+    reply(state.run(move |app| app.documents(&user.actor())).await)
+}
+
+/// `POST /api/v1/plans`: add a plan or policy, or a new version of one.
+pub async fn add_document(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    JsonBody(b): JsonBody<lantern_app::core::plan::DocumentInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.add_document_version(&user.actor(), &b))
+            .await,
+    )
+}

@@ -529,3 +529,49 @@ impl MeetingPage {
                 .any(|(k, v)| k == "present" && v == id)
     }
 }
+
+/// Continuity plans and policies, with the add form.
+#[derive(Template)]
+#[template(path = "plans.html")]
+pub struct PlansPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub lines: Vec<lantern_app::governance::plans::DocumentLine>,
+    /// Choices as stored and in words.
+    pub kinds: Vec<(String, String)>,
+    pub services: Vec<(String, String)>,
+    pub staff: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+typed_forms!(PlansPage);
+
+/// One plan or policy: versions, readers, approval, a new version.
+#[derive(Template)]
+#[template(path = "plan.html")]
+pub struct PlanPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub d: lantern_app::governance::plans::DocumentView,
+    pub staff: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+typed_forms!(PlanPage);
+
+/// How we work when systems fail: the viewer's service's downtime procedure.
+#[derive(Template)]
+#[template(path = "how_we_work.html")]
+pub struct HowWeWorkPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub procedures: Vec<lantern_app::governance::plans::ProcedureView>,
+    pub typed: Typed,
+}
+
+typed_forms!(HowWeWorkPage);

@@ -52,6 +52,7 @@ fn fill(path: &str) -> String {
         .replace("{near_miss}", "nm-1")
         .replace("{drill}", "drill-1")
         .replace("{meeting}", "gm-1")
+        .replace("{document}", "downtime-procedure-maple-court")
 }
 
 #[tokio::test]

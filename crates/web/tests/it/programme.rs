@@ -602,3 +602,110 @@ async fn training_is_recorded_and_a_meetings_agenda_and_minutes_go_through_the_p
     assert!(r.body.contains("href=\"#minutes-meeting\""), "{}", r.body);
     assert_eq!(site.event_count().await, before);
 }
+
+#[tokio::test]
+async fn a_procedure_gets_a_new_version_approved_and_staff_read_it_on_their_page() {
+    let site = Site::demo_at(NOW);
+    let amara = site.login("amara").await;
+    let page = "/governance/plans/downtime-procedure-maple-court";
+    let r = site.page(Some(&amara), Method::GET, page, &[], false).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("1 of 2 staff of Maple Court Supported Living have read version 1"),
+        "{}",
+        r.body
+    );
+    // A new version without saying what changed: refused, what was typed kept.
+    let before = site.event_count().await;
+    let mut form = vec![
+        ("kind", "downtime_procedure"),
+        ("service", "maple-court"),
+        ("title", "Maple Court downtime procedure"),
+        ("owner", "s-joe-parker"),
+        ("review_by", "2027-06-01"),
+        ("summary", "Spare tablets are in the office cupboard."),
+        ("change", ""),
+    ];
+    let r = site
+        .page(
+            Some(&amara),
+            Method::POST,
+            &format!("{page}/version"),
+            &form,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#version-change\""), "{}", r.body);
+    assert!(r.body.contains("Spare tablets are in the office cupboard."));
+    assert_eq!(site.event_count().await, before);
+    form[6] = ("change", "Where the spare tablets are");
+    let r = site
+        .page(
+            Some(&amara),
+            Method::POST,
+            &format!("{page}/version"),
+            &form,
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = site
+        .page(
+            Some(&amara),
+            Method::POST,
+            &format!("{page}/approve"),
+            &[],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Hannah reads it on her page and confirms.
+    let hannah = site.login("hannah").await;
+    let r = site
+        .page(Some(&hannah), Method::GET, "/how-we-work", &[], false)
+        .await;
+    assert!(r.body.contains("Spare tablets are in the office cupboard."));
+    assert!(r.body.contains("I have read version 2"));
+    let r = site
+        .page(
+            Some(&hannah),
+            Method::POST,
+            "/how-we-work/downtime-procedure-maple-court/read",
+            &[("version", "1")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "an old version");
+    assert!(r.body.contains("read it again"));
+    let r = site
+        .page(
+            Some(&hannah),
+            Method::POST,
+            "/how-we-work/downtime-procedure-maple-court/read",
+            &[("version", "2")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = site
+        .page(Some(&hannah), Method::GET, "/how-we-work", &[], false)
+        .await;
+    assert!(
+        r.body.contains("You confirmed reading version 2"),
+        "{}",
+        r.body
+    );
+    // A carer may not approve.
+    let r = site
+        .page(
+            Some(&hannah),
+            Method::POST,
+            &format!("{page}/approve"),
+            &[],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
