@@ -658,6 +658,68 @@ impl App {
                     ));
                     continue;
                 }
+                Event::MinutesRecorded(m) => {
+                    let title = self
+                        .journal
+                        .meetings()?
+                        .into_iter()
+                        .find(|x| x.meeting.id == m.meeting)
+                        .map_or_else(
+                            || m.meeting.to_string(),
+                            |x| {
+                                format!(
+                                    "{}, {}",
+                                    x.meeting.title,
+                                    lantern_core::time::show(x.meeting.at)
+                                )
+                            },
+                        );
+                    governance.push((
+                        format!("Governance meeting minutes: {title}"),
+                        format!(
+                            "{} present. Decided: {}. Actions: {}",
+                            m.present.len(),
+                            if m.decisions.is_empty() {
+                                "nothing recorded".to_string()
+                            } else {
+                                m.decisions.join("; ")
+                            },
+                            if m.actions.is_empty() {
+                                "none".to_string()
+                            } else {
+                                m.actions
+                                    .iter()
+                                    .map(|a| format!("{} ({}, by {})", a.what, a.owner, a.due))
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            }
+                        ),
+                    ));
+                    continue;
+                }
+                Event::DrillHeld(h) => {
+                    let what = self
+                        .journal
+                        .drills()?
+                        .into_iter()
+                        .find(|d| d.drill.id == h.drill)
+                        .map_or_else(|| h.drill.to_string(), |d| d.drill.scenario.title);
+                    governance.push((
+                        format!("Drill held: {what}"),
+                        format!(
+                            "{}, {} took part: {}. Lessons: {}",
+                            lantern_core::time::show_date(h.held_on),
+                            h.attended.len(),
+                            h.outcome,
+                            h.lessons
+                        ),
+                    ));
+                    continue;
+                }
+                Event::NearMissRecorded(_) => "Near misses and incidents recorded",
+                Event::NearMissReviewed(_) => "Near misses and incidents reviewed",
+                Event::TrainingCompleted(_) => "Training completions",
+                Event::DocumentApproved { .. } => "Plans and policies approved",
                 Event::SupplierReviewClosed { .. } => "Supplier reviews concluded",
                 Event::ExitPlanSet { .. } => "Exit plan updates",
                 Event::RiskRecorded { .. } | Event::RiskReviewed { .. } => {

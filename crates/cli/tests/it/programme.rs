@@ -1315,6 +1315,39 @@ fn a_quarter_of_the_resilience_programme_comes_together_at_the_governance_meetin
         "{text}"
     );
     assert!(text.contains("A referral arrived by email without its medication list"));
+
+    // The period's evidence pack carries the minutes and the drill, and verifies.
+    let out = data.join("period");
+    ok(
+        data,
+        "2026-12-15T16:20:00Z",
+        QUALITY_LEAD,
+        &[
+            "evidence",
+            "--from",
+            "2026-12-01T00:00:00Z",
+            "--to",
+            "2026-12-15T17:00:00Z",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let text = crate::support::pdf_text(&out.join("evidence.pdf"));
+    assert!(text.contains("Governance meeting"), "{text}");
+    assert!(
+        text.contains("Print the Maple Court pack every morning"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Paper MARs in use within 10 minutes"),
+        "{text}"
+    );
+    ok(
+        data,
+        "2026-12-15T16:21:00Z",
+        QUALITY_LEAD,
+        &["verify-evidence", out.to_str().unwrap()],
+    );
 }
 
 #[test]
