@@ -61,21 +61,9 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
             if n == 0 {
                 return Err(rejected(ev, format!("no near miss {}", r.near_miss)));
             }
-            for a in &r.actions {
-                let Some(id) = &a.id else { continue };
-                // A repeated review keeps an action's progress.
-                exec(
-                    conn,
-                    "INSERT INTO p_actions (id, disruption, status, updated_at, note, doc, source) VALUES (?1, '', 'open', ?2, '', ?3, ?4)
-                     ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
-                    params![
-                        id.as_str(),
-                        at.occurred_at,
-                        json(a),
-                        format!("near miss or incident: {}", r.near_miss)
-                    ],
-                )?;
-            }
+            // A repeated review keeps an action's progress.
+            let source = format!("near miss or incident: {}", r.near_miss);
+            super::recovery::add_actions(conn, at, ev, &r.actions, &source, true)?;
         }
         Event::DrillScheduled(d) => {
             insert_unique(
@@ -113,21 +101,8 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                     format!("no drill {} waiting to be held", h.drill),
                 ));
             }
-            for a in &h.actions {
-                let Some(id) = &a.id else { continue };
-                insert_unique(
-                    conn,
-                    ev,
-                    "INSERT INTO p_actions (id, disruption, status, updated_at, note, doc, source) VALUES (?1, '', 'open', ?2, '', ?3, ?4)",
-                    params![
-                        id.as_str(),
-                        at.occurred_at,
-                        json(a),
-                        format!("drill: {}", h.drill)
-                    ],
-                    &format!("improvement action {id}"),
-                )?;
-            }
+            let source = format!("drill: {}", h.drill);
+            super::recovery::add_actions(conn, at, ev, &h.actions, &source, false)?;
         }
         Event::MeetingScheduled(m) => {
             insert_unique(
@@ -150,21 +125,8 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                     format!("no meeting {} without minutes", m.meeting),
                 ));
             }
-            for a in &m.actions {
-                let Some(id) = &a.id else { continue };
-                insert_unique(
-                    conn,
-                    ev,
-                    "INSERT INTO p_actions (id, disruption, status, updated_at, note, doc, source) VALUES (?1, '', 'open', ?2, '', ?3, ?4)",
-                    params![
-                        id.as_str(),
-                        at.occurred_at,
-                        json(a),
-                        format!("governance meeting: {}", m.meeting)
-                    ],
-                    &format!("improvement action {id}"),
-                )?;
-            }
+            let source = format!("governance meeting: {}", m.meeting);
+            super::recovery::add_actions(conn, at, ev, &m.actions, &source, false)?;
         }
         Event::TrainingCompleted(c) => {
             exec(
@@ -241,6 +203,16 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
 }
 
 impl Journal {
+    /// How many rows a programme table has ever had (its next identifier's number).
+    fn count_rows(&self, table: &'static str) -> Result<u64, JournalError> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {
+                r.get::<_, i64>(0)
+            })?
+            .max(0) as u64)
+    }
+
     /// The on-call shifts (not cancelled) that overlap `[from, to)`, in the order they were
     /// added (a later one over the same hours replaces an earlier).
     pub fn on_call_shifts(
@@ -283,12 +255,7 @@ impl Journal {
 
     /// How many communication rules there have ever been (for the next identifier).
     pub fn comms_rule_count(&self) -> Result<u64, JournalError> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM p_comms_rules", [], |r| {
-                r.get::<_, i64>(0)
-            })?
-            .max(0) as u64)
+        self.count_rows("p_comms_rules")
     }
 
     /// Every near miss, newest first, with when and by whom it was recorded and its review (with
@@ -336,12 +303,7 @@ impl Journal {
 
     /// How many near misses there have been (for the next identifier).
     pub fn near_miss_count(&self) -> Result<u64, JournalError> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM p_near_misses", [], |r| {
-                r.get::<_, i64>(0)
-            })?
-            .max(0) as u64)
+        self.count_rows("p_near_misses")
     }
 
     /// Every drill, by due date: as scheduled, the drill disruption it started, and how it was
@@ -376,10 +338,7 @@ impl Journal {
 
     /// How many drills have been scheduled (for the next identifier).
     pub fn drill_count(&self) -> Result<u64, JournalError> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM p_drills", [], |r| r.get::<_, i64>(0))?
-            .max(0) as u64)
+        self.count_rows("p_drills")
     }
 
     /// Every meeting, oldest first, with its minutes (and when and by whom) if recorded.
@@ -414,12 +373,7 @@ impl Journal {
 
     /// How many meetings there have been (for the next identifier).
     pub fn meeting_count(&self) -> Result<u64, JournalError> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM p_meetings", [], |r| {
-                r.get::<_, i64>(0)
-            })?
-            .max(0) as u64)
+        self.count_rows("p_meetings")
     }
 
     /// Every training completion, oldest first.
@@ -486,10 +440,7 @@ impl Journal {
 
     /// How many shifts the rota has ever had (for the next identifier).
     pub fn on_call_count(&self) -> Result<u64, JournalError> {
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM p_on_call", [], |r| r.get::<_, i64>(0))?
-            .max(0) as u64)
+        self.count_rows("p_on_call")
     }
 }
 

@@ -101,20 +101,16 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
             source,
             reference,
         } => {
-            let Some(id) = &action.id else {
+            if action.id.is_none() {
                 return Err(rejected(ev, "an improvement action needs its id"));
-            };
-            insert_unique(
+            }
+            add_actions(
                 conn,
+                at,
                 ev,
-                "INSERT INTO p_actions (id, disruption, status, updated_at, note, doc, source) VALUES (?1, '', 'open', ?2, '', ?3, ?4)",
-                params![
-                    id.as_str(),
-                    at.occurred_at,
-                    json(action),
-                    format!("{}: {reference}", source.word())
-                ],
-                &format!("improvement action {id}"),
+                std::slice::from_ref(action),
+                &format!("{}: {reference}", source.word()),
+                false,
             )?;
         }
         Event::ActionUpdated {
@@ -312,4 +308,39 @@ impl Journal {
             })
             .collect()
     }
+}
+
+/// Put actions from a source other than a disruption's review (a near miss, a drill, minutes,
+/// `qi add`) into the improvement plan, `source` saying where from. `repeatable`: the same
+/// source may record them again (a second review), keeping each action's progress; otherwise an
+/// action whose id is taken is refused.
+pub(crate) fn add_actions(
+    conn: &Connection,
+    at: &At<'_>,
+    ev: &Event,
+    actions: &[lantern_core::review::ImprovementAction],
+    source: &str,
+    repeatable: bool,
+) -> Result<(), JournalError> {
+    for a in actions {
+        let Some(id) = &a.id else { continue };
+        let p = params![id.as_str(), at.occurred_at, json(a), source];
+        if repeatable {
+            exec(
+                conn,
+                "INSERT INTO p_actions (id, disruption, status, updated_at, note, doc, source) VALUES (?1, '', 'open', ?2, '', ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                p,
+            )?;
+        } else {
+            insert_unique(
+                conn,
+                ev,
+                "INSERT INTO p_actions (id, disruption, status, updated_at, note, doc, source) VALUES (?1, '', 'open', ?2, '', ?3, ?4)",
+                p,
+                &format!("improvement action {id}"),
+            )?;
+        }
+    }
+    Ok(())
 }

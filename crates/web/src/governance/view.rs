@@ -62,6 +62,15 @@ macro_rules! typed_forms {
             pub fn is(&self, form: &str, field: &str, value: &str) -> bool {
                 self.v(form, field) == value
             }
+            /// An improvement-action row's field name (`action0_what`).
+            pub fn row(&self, i: &usize, name: &str) -> String {
+                format!("action{i}_{name}")
+            }
+            /// Whether a box of a list (several values under one name) was ticked.
+            pub fn has(&self, form: &str, field: &str, value: &str) -> bool {
+                self.typed.form == form
+                    && self.typed.values.iter().any(|(k, v)| k == field && v == value)
+            }
             /// The error of a field, if any.
             pub fn e(&self, form: &str, field: &str) -> Option<String> {
                 crate::view::err_for(&self.typed.errors, form, field)
@@ -322,18 +331,6 @@ pub struct CommsPage {
 
 typed_forms!(CommsPage);
 
-impl CommsPage {
-    /// Whether a dependency was ticked in the refused form.
-    pub fn ticked(&self, id: &str) -> bool {
-        self.typed.form == "rule"
-            && self
-                .typed
-                .values
-                .iter()
-                .any(|(k, v)| k == "dependencies" && v == id)
-    }
-}
-
 /// The form to record a near miss or incident.
 #[derive(Template)]
 #[template(path = "near_miss_form.html")]
@@ -349,18 +346,6 @@ pub struct NearMissFormPage {
 }
 
 typed_forms!(NearMissFormPage);
-
-impl NearMissFormPage {
-    /// Whether a system was ticked in the refused form.
-    pub fn ticked(&self, id: &str) -> bool {
-        self.typed.form == "near_miss"
-            && self
-                .typed
-                .values
-                .iter()
-                .any(|(k, v)| k == "dependencies" && v == id)
-    }
-}
 
 /// Every near miss and incident.
 #[derive(Template)]
@@ -388,13 +373,6 @@ pub struct NearMissPage {
 
 typed_forms!(NearMissPage);
 
-impl NearMissPage {
-    /// A row's field name (`action0_what`).
-    pub fn row(&self, i: &usize, name: &str) -> String {
-        format!("action{i}_{name}")
-    }
-}
-
 /// The drill programme, with the schedule form.
 #[derive(Template)]
 #[template(path = "drills.html")]
@@ -414,13 +392,6 @@ pub struct DrillsPage {
 
 typed_forms!(DrillsPage);
 
-impl DrillsPage {
-    /// Whether a box of a list was ticked in the refused form.
-    pub fn ticked(&self, name: &str, id: &str) -> bool {
-        self.typed.form == "drill" && self.typed.values.iter().any(|(k, v)| k == name && v == id)
-    }
-}
-
 /// One drill, with its run button and held form.
 #[derive(Template)]
 #[template(path = "drill.html")]
@@ -437,22 +408,6 @@ pub struct DrillPage {
 }
 
 typed_forms!(DrillPage);
-
-impl DrillPage {
-    /// A row's field name (`action0_what`).
-    pub fn row(&self, i: &usize, name: &str) -> String {
-        format!("action{i}_{name}")
-    }
-    /// Whether someone was ticked as attending in the refused form.
-    pub fn ticked(&self, id: &str) -> bool {
-        self.typed.form == "held"
-            && self
-                .typed
-                .values
-                .iter()
-                .any(|(k, v)| k == "attended" && v == id)
-    }
-}
 
 /// Training and competence, with the record form.
 #[derive(Template)]
@@ -486,18 +441,6 @@ pub struct MeetingsPage {
 
 typed_forms!(MeetingsPage);
 
-impl MeetingsPage {
-    /// Whether someone was ticked as invited in the refused form.
-    pub fn ticked(&self, id: &str) -> bool {
-        self.typed.form == "meeting"
-            && self
-                .typed
-                .values
-                .iter()
-                .any(|(k, v)| k == "attendees" && v == id)
-    }
-}
-
 /// One meeting: agenda, minutes, minutes form.
 #[derive(Template)]
 #[template(path = "meeting.html")]
@@ -513,22 +456,6 @@ pub struct MeetingPage {
 }
 
 typed_forms!(MeetingPage);
-
-impl MeetingPage {
-    /// A row's field name (`action0_what`).
-    pub fn row(&self, i: &usize, name: &str) -> String {
-        format!("action{i}_{name}")
-    }
-    /// Whether someone was ticked as present in the refused form.
-    pub fn ticked(&self, id: &str) -> bool {
-        self.typed.form == "minutes"
-            && self
-                .typed
-                .values
-                .iter()
-                .any(|(k, v)| k == "present" && v == id)
-    }
-}
 
 /// Continuity plans and policies, with the add form.
 #[derive(Template)]

@@ -84,11 +84,7 @@ pub async fn add_comms_rule(
         audience: field(&f, "audience"),
         who: field(&f, "who"),
         trigger: field(&f, "trigger"),
-        dependencies: f
-            .iter()
-            .filter(|(k, _)| k == "dependencies")
-            .map(|(_, v)| v.clone())
-            .collect(),
+        dependencies: all(&f, "dependencies"),
         within_minutes: field(&f, "within_minutes"),
         how: field(&f, "how"),
         template: field(&f, "template"),

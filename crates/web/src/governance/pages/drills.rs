@@ -4,15 +4,7 @@
 use super::*;
 use crate::governance::view::{DrillPage, DrillsPage};
 use lantern_app::core::drill::{DrillInput, LIBRARY};
-use lantern_app::core::review::ActionRowInput;
 use lantern_app::governance::drills::HeldInput;
-
-fn all(f: &Pairs, name: &str) -> Vec<String> {
-    f.iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .collect()
-}
 
 fn drills_page(
     app: &App,
@@ -157,13 +149,7 @@ pub async fn hold_drill(
         attended: all(&f, "attended"),
         outcome: field(&f, "outcome"),
         lessons: field(&f, "lessons"),
-        actions: (0..ACTION_ROWS)
-            .map(|i| ActionRowInput {
-                what: field(&f, &format!("action{i}_what")),
-                owner: field(&f, &format!("action{i}_owner")),
-                due: field(&f, &format!("action{i}_due")),
-            })
-            .collect(),
+        actions: action_rows(&f),
     };
     let page_id = id.clone();
     refusable(

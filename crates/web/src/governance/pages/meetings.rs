@@ -4,14 +4,6 @@
 use super::*;
 use crate::governance::view::{MeetingPage, MeetingsPage};
 use lantern_app::core::meeting::{MeetingInput, MinutesInput};
-use lantern_app::core::review::ActionRowInput;
-
-fn all(f: &Pairs, name: &str) -> Vec<String> {
-    f.iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .collect()
-}
 
 fn meetings_page(
     app: &App,
@@ -117,13 +109,7 @@ pub async fn record_minutes(
         present: all(&f, "present"),
         notes: field(&f, "notes"),
         decisions: vec![field(&f, "decisions")],
-        actions: (0..ACTION_ROWS)
-            .map(|i| ActionRowInput {
-                what: field(&f, &format!("action{i}_what")),
-                owner: field(&f, &format!("action{i}_owner")),
-                due: field(&f, &format!("action{i}_due")),
-            })
-            .collect(),
+        actions: action_rows(&f),
     };
     let page_id = id.clone();
     refusable(

@@ -47,6 +47,25 @@ fn kinds() -> Pairs {
         .collect()
 }
 
+/// Every value sent under one name (the ticked boxes of a list).
+fn all(f: &Pairs, name: &str) -> Vec<String> {
+    f.iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// A form's improvement-action rows (`action0_what`, `action0_owner`, `action0_due`, ...).
+fn action_rows(f: &Pairs) -> Vec<lantern_app::core::review::ActionRowInput> {
+    (0..ACTION_ROWS)
+        .map(|i| lantern_app::core::review::ActionRowInput {
+            what: field(f, &format!("action{i}_what")),
+            owner: field(f, &format!("action{i}_owner")),
+            due: field(f, &format!("action{i}_due")),
+        })
+        .collect()
+}
+
 /// How many improvement-action rows a review, drill or minutes form offers.
 pub const ACTION_ROWS: usize = 3;
 

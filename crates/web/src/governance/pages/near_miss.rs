@@ -3,9 +3,7 @@
 
 use super::*;
 use crate::governance::view::{NearMissFormPage, NearMissPage, NearMissesPage};
-use lantern_app::core::near_miss::{
-    ActionRowInput, NearMissInput, NearMissKind, NearMissReviewInput,
-};
+use lantern_app::core::near_miss::{NearMissInput, NearMissKind, NearMissReviewInput};
 
 fn form_page(
     app: &App,
@@ -53,11 +51,7 @@ pub async fn record_near_miss(
         service: field(&f, "service"),
         occurred_at: field(&f, "occurred_at"),
         what_happened: field(&f, "what_happened"),
-        dependencies: f
-            .iter()
-            .filter(|(k, _)| k == "dependencies")
-            .map(|(_, v)| v.clone())
-            .collect(),
+        dependencies: all(&f, "dependencies"),
         immediate_action: field(&f, "immediate_action"),
     };
     let manager = cur.user.staff.role.may_view_governance();
@@ -143,13 +137,7 @@ pub async fn review_near_miss(
         root_cause: field(&f, "root_cause"),
         learning: field(&f, "learning"),
         training_needed: field(&f, "training_needed") == "yes",
-        actions: (0..ACTION_ROWS)
-            .map(|i| ActionRowInput {
-                what: field(&f, &format!("action{i}_what")),
-                owner: field(&f, &format!("action{i}_owner")),
-                due: field(&f, &format!("action{i}_due")),
-            })
-            .collect(),
+        actions: action_rows(&f),
     };
     let to = format!("/governance/near-misses/{id}?done=near_miss_reviewed");
     let page_id = id.clone();
