@@ -39,6 +39,9 @@ pub struct Dashboard {
     pub visits_total: usize,
     /// Readiness decisions due for review (overdue, or due within the day), soonest first.
     pub reviews: Vec<ReviewLine>,
+    /// Referrals waiting for their first visit, the soonest due first (missed starts at the
+    /// top), for those who see referrals.
+    pub referrals: Vec<crate::referrals::ReferralLine>,
     /// Governance items overdue and due soon across the registers (for those who may see
     /// governance).
     pub governance: Option<crate::governance::due::DueCounts>,
@@ -204,6 +207,7 @@ impl App {
             visits: vec![],
             visits_total: 0,
             reviews: vec![],
+            referrals: vec![],
             governance: self.governance_counts(actor)?,
         };
         if !dash.show_people {
@@ -276,6 +280,11 @@ impl App {
                 review_at: lantern_core::time::show(r.review_at),
                 overdue: r.overdue,
             });
+        }
+        if actor.role().may_view_referrals() {
+            let mut open = self.referrals(actor, true)?;
+            open.sort_by(|a, b| a.due_at.cmp(&b.due_at));
+            dash.referrals = open;
         }
         let (start, end) = self.today_in_london();
         let today = self.visits_in_reach(actor, start, end)?;

@@ -18,6 +18,7 @@ pub mod people;
 pub mod printing;
 pub mod readiness;
 pub mod recovery;
+pub mod referrals;
 
 pub use actor::Actor;
 pub use admin::accounts::SignedIn;

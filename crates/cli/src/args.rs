@@ -14,6 +14,7 @@ use crate::commands::people::person::PersonCmd;
 use crate::commands::printing::PrintCmd;
 use crate::commands::readiness::RulesCmd;
 use crate::commands::recovery::reconcile::{AuditCmd, QiCmd, ReconcileCmd, ReviewCmd};
+use crate::commands::referrals::ReferralCmd;
 use crate::commands::serve::UserCmd;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -192,6 +193,10 @@ pub enum Command {
     /// Escalation ladders.
     #[command(subcommand)]
     Ladder(LadderCmd),
+    /// Referrals for new packages of care: received (typed or from FHIR), started with the
+    /// readiness check at the first visit, delayed or declined with the reason.
+    #[command(subcommand)]
+    Referral(ReferralCmd),
     /// Integrity audits against the main system (S9) and their trend.
     #[command(subcommand)]
     Audit(AuditCmd),

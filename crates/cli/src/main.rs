@@ -124,6 +124,7 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Ladder(c) => commands::disruption::ladder(ctx, c),
         Command::Reconcile(c) => commands::recovery::reconcile::run(ctx, c),
         Command::Review(c) => commands::recovery::reconcile::review(ctx, c),
+        Command::Referral(c) => commands::referrals::referral(ctx, c),
         Command::Audit(c) => commands::recovery::reconcile::audit(ctx, c),
         Command::Qi(c) => commands::recovery::reconcile::qi(ctx, c),
         Command::Asset(c) => commands::governance::asset(ctx, c),

@@ -564,7 +564,34 @@ pub enum Event {
         source: crate::review::ActionSource,
         /// Which one ("governance meeting of 3 Dec 2026", "near miss nm-4").
         reference: String,
+    },    /// A referral for a new package of care was received.
+    ReferralReceived(crate::referral::Referral),
+    /// A referral's first visit took place (the readiness check at it kept on the start).
+    ReferralStarted {
+        /// Which.
+        referral: crate::ids::ReferralId,
+        /// When, and what the check said.
+        start: crate::referral::Start,
     },
+    /// A referral's start was delayed, with the reason.
+    ReferralDelayed {
+        /// Which.
+        referral: crate::ids::ReferralId,
+        /// Why.
+        reason: String,
+        /// When the first visit is now expected, if known.
+        #[serde(default)]
+        expected_at: Option<jiff::Timestamp>,
+    },
+    /// A referral was declined, with the reason.
+    ReferralDeclined {
+        /// Which.
+        referral: crate::ids::ReferralId,
+        /// Why.
+        reason: String,
+    },
+    /// A manager signed an audit off with comments (the audit as it was).
+    AuditSignedOff(crate::audit::SignOff),
 }
 
 impl Event {
@@ -638,6 +665,11 @@ impl Event {
             Event::OnCallShiftAdded(_) => "on_call_shift_added",
             Event::OnCallShiftCancelled { .. } => "on_call_shift_cancelled",
             Event::ActionAdded { .. } => "action_added",
+            Event::ReferralReceived(_) => "referral_received",
+            Event::ReferralStarted { .. } => "referral_started",
+            Event::ReferralDelayed { .. } => "referral_delayed",
+            Event::ReferralDeclined { .. } => "referral_declined",
+            Event::AuditSignedOff(_) => "audit_signed_off",
             Event::CommsRuleSet(_) => "comms_rule_set",
             Event::NearMissRecorded(_) => "near_miss_recorded",
             Event::DrillScheduled(_) => "drill_scheduled",
@@ -707,6 +739,7 @@ impl Event {
             | Event::DecisionRecorded { person, .. }
             | Event::DuplicateDecided { person, .. } => Some(person),
             Event::VisitPlanned(v) => Some(&v.person),
+            Event::ReferralReceived(r) => Some(&r.person),
             Event::MeiViewed { person, .. } => Some(person),
             Event::CallLogged(c) => Some(&c.person),
             _ => None,

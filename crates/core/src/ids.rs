@@ -127,3 +127,6 @@ slug_id!(
 slug_id!(
     /// A continuity plan or policy (the same across its versions).
     DocumentId, "document_id");
+slug_id!(
+    /// A referral for a new package of care.
+    ReferralId, "referral_id");

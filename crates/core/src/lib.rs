@@ -38,6 +38,7 @@ macro_rules! word_enum {
 pub mod access;
 pub mod account;
 pub mod asset;
+pub mod audit;
 pub mod assurance;
 pub mod call;
 pub mod comms;
@@ -67,6 +68,7 @@ pub mod phone;
 pub mod plan;
 pub mod print;
 pub mod readiness;
+pub mod referral;
 pub mod reconcile;
 pub mod review;
 pub mod risk;

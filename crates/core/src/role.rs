@@ -273,6 +273,32 @@ impl Role {
         )
     }
 
+    /// Record referrals and their starts, delays and declines.
+    pub fn may_manage_referrals(self) -> bool {
+        matches!(
+            self,
+            Role::Coordinator | Role::OnCallManager | Role::RegisteredManager
+        )
+    }
+
+    /// See referrals (with the people they are for).
+    pub fn may_view_referrals(self) -> bool {
+        self.may_manage_referrals() || matches!(self, Role::QualityLead | Role::Admin)
+    }
+
+    /// See the audits and governance reports (commissioners too, without personal data).
+    pub fn may_view_audits(self) -> bool {
+        matches!(
+            self,
+            Role::RegisteredManager | Role::QualityLead | Role::Admin | Role::Auditor
+        )
+    }
+
+    /// Sign an audit off with comments.
+    pub fn may_sign_off_audits(self) -> bool {
+        matches!(self, Role::RegisteredManager | Role::QualityLead)
+    }
+
     /// Produce evidence packs (for commissioners, the CQC, reviews).
     pub fn may_produce_evidence(self) -> bool {
         matches!(

@@ -11,6 +11,7 @@ pub mod datatypes;
 pub mod export;
 pub mod map;
 pub mod read;
+pub mod referral;
 pub mod refs;
 pub mod schema;
 pub mod search;

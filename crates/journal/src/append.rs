@@ -27,6 +27,15 @@ impl NewEvent {
             event,
         }
     }
+
+    /// An event that happened at `occurred_at` (earlier than its recording).
+    pub fn at(actor: impl Into<String>, occurred_at: Timestamp, event: Event) -> Self {
+        NewEvent {
+            actor: actor.into(),
+            occurred_at: Some(occurred_at),
+            event,
+        }
+    }
 }
 
 impl Journal {

@@ -37,6 +37,8 @@ pub use projections::interop::{ConflictRow, HeldRow, HeldVersion, SourceRecordRo
 pub use projections::printing::PrintRow;
 pub use projections::programme::{DocumentRow, DrillRow, MeetingRow, NearMissRow};
 pub use projections::recovery::{ActionRow, ReconRow};
+pub use projections::audits::DecisionAt;
+pub use projections::referrals::{ReferralRow, Settled};
 pub use queries::{AuditRow, CallRow, DependencyRow, EventRow, RuleSetRow};
 pub use record::{GENESIS, StoredEvent};
 pub use replicate::{ApplyReport, VersionVector};

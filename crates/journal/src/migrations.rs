@@ -525,6 +525,30 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         doc     TEXT NOT NULL
     );
     "#,
+    // 17: referrals with their first-visit deadlines; audits signed off.
+    r#"
+    CREATE TABLE p_referrals (
+        id          TEXT PRIMARY KEY,
+        person      TEXT NOT NULL,
+        service     TEXT NOT NULL,
+        received    INTEGER NOT NULL,
+        due         INTEGER NOT NULL,
+        recorded_by TEXT NOT NULL,
+        doc         TEXT NOT NULL,
+        start       TEXT,
+        started_by  TEXT,
+        delay       TEXT,
+        declined    TEXT
+    );
+    CREATE INDEX p_referrals_due ON p_referrals (due);
+    CREATE TABLE p_audit_signoffs (
+        pos     INTEGER PRIMARY KEY,
+        audit   TEXT NOT NULL,
+        at      TEXT NOT NULL,
+        by      TEXT NOT NULL,
+        doc     TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Steps after which the projections are rebuilt from the events (a new column computed from

@@ -206,6 +206,31 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             Some(of::<core::drill::DrillInput>),
             of::<core::drill::Drill>,
         ),
+        ("get", "/api/v1/referrals") => (
+            "Every referral in reach, newest first, with its first-visit deadline and where it stands",
+            None,
+            of::<Vec<lantern_app::referrals::ReferralLine>>,
+        ),
+        ("post", "/api/v1/referrals") => (
+            "Record a referral for a new package of care",
+            Some(of::<core::referral::ReferralInput>),
+            of::<lantern_app::referrals::ReferralLine>,
+        ),
+        ("post", "/api/v1/referrals/{referral}/start") => (
+            "The first visit took place: the readiness check is run and kept with the start",
+            Some(of::<lantern_app::referrals::StartInput>),
+            of::<lantern_app::referrals::ReferralLine>,
+        ),
+        ("post", "/api/v1/referrals/{referral}/delay") => (
+            "The start is delayed, with the reason",
+            Some(of::<lantern_app::referrals::SettleInput>),
+            of::<lantern_app::referrals::ReferralLine>,
+        ),
+        ("post", "/api/v1/referrals/{referral}/decline") => (
+            "The referral is declined, with the reason",
+            Some(of::<lantern_app::referrals::SettleInput>),
+            of::<lantern_app::referrals::ReferralLine>,
+        ),
         ("get", "/api/v1/near-misses") => (
             "Every digital near miss and incident, newest first, with its review",
             None,

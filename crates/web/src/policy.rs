@@ -61,6 +61,14 @@ pub enum Action {
     ManageOnCall,
     /// Configure resilience: communication protocols.
     ConfigureResilience,
+    /// See referrals and their deadlines.
+    ViewReferrals,
+    /// Record referrals, their starts, delays and declines.
+    ManageReferrals,
+    /// See the audits and governance reports (commissioners without personal data).
+    ViewAudits,
+    /// Sign an audit off.
+    SignOffAudits,
 }
 
 /// Whether a role may perform an action. The domain rules live on [`Role`].
@@ -92,5 +100,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         Action::AcknowledgeGuidance => role.may_acknowledge_guidance(),
         Action::ManageOnCall => role.may_manage_on_call(),
         Action::ConfigureResilience => role.may_configure_resilience(),
+        Action::ViewReferrals => role.may_view_referrals(),
+        Action::ManageReferrals => role.may_manage_referrals(),
+        Action::ViewAudits => role.may_view_audits(),
+        Action::SignOffAudits => role.may_sign_off_audits(),
     }
 }

@@ -38,6 +38,9 @@ impl Nav {
         if r.may_view_disruptions() {
             links.push(("/qi", "Improvement plan"));
         }
+        if r.may_view_referrals() {
+            links.push(("/referrals", "Referrals"));
+        }
         if r.may_record_downtime() {
             links.push(("/near-misses/new", "Report a near miss"));
         }
@@ -51,6 +54,9 @@ impl Nav {
         }
         if r.may_print() {
             links.push(("/printing", "Printing"));
+        }
+        if r.may_view_audits() {
+            links.push(("/audits", "Audits"));
         }
         if r.may_produce_evidence() {
             links.push(("/evidence/check", "Check evidence"));
@@ -255,6 +261,11 @@ impl DoneQuery {
             "comms_rule_removed" => "Line taken out of the communication protocol.",
             "shift_cancelled" => "Shift taken off the on-call rota.",
             "action_added" => "Action added to the improvement plan.",
+            "referral" => "Referral recorded: its first-visit deadline is on the dashboard.",
+            "started" => "Start recorded, with the readiness check at the first visit.",
+            "delayed" => "Delay recorded with its reason.",
+            "declined" => "Decline recorded with its reason.",
+            "signed_off" => "Audit signed off: the figures as they stand now are kept in the journal.",
             _ => return None,
         };
         Some(m.to_string())

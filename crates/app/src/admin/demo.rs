@@ -259,6 +259,7 @@ impl App {
         training_records(&mut b, &data.staff);
         meetings(&mut b)?;
         plans(&mut b)?;
+        referrals(&mut b, &people, &data.s1.person)?;
         // A near miss three days ago at Maple Court, waiting for its review.
         b.push(Event::NearMissRecorded(lantern_core::near_miss::NearMiss {
             id: lantern_core::ids::NearMissId::parse("nm-1")?,
@@ -273,6 +274,135 @@ impl App {
         self.journal.append_batch(b.evs, now)?;
         Ok(())
     }
+}
+
+/// Referrals: the S1 person's rapid start waiting for its first visit (mobility did not arrive
+/// through the degraded portal), a hospital discharge started on time, a package delayed and
+/// one declined.
+fn referrals(b: &mut Builder, people: &[Person], s1: &Person) -> Result<(), AppError> {
+    use lantern_core::referral::{Arrived, Referral, ReferralChannel, ReferralFrom, Start};
+    use lantern_core::rules::HandoverPoint;
+    let now = b.now;
+    let ago = |h: i64| now.checked_sub(SignedDuration::from_hours(h)).unwrap_or(now);
+    let arrived = |sections: &[SectionKind], source: &str| -> Vec<Arrived> {
+        sections
+            .iter()
+            .map(|&section| Arrived {
+                section,
+                source: source.to_string(),
+            })
+            .collect()
+    };
+    let homecare: Vec<&Person> = people
+        .iter()
+        .filter(|p| p.service.as_str() == "riverside-homecare")
+        .collect();
+    let pick = |i: usize| homecare.get(i).copied().unwrap_or(s1);
+    let referral = |n: u32,
+                    p: &Person,
+                    from: ReferralFrom,
+                    referrer: &str,
+                    received: jiff::Timestamp,
+                    package: &str,
+                    handover: HandoverPoint,
+                    arrived: Vec<Arrived>|
+     -> Result<Referral, AppError> {
+        Ok(Referral {
+            id: lantern_core::ids::ReferralId::parse(&format!("ref-{n}"))?,
+            person: p.id.clone(),
+            service: p.service.clone(),
+            from,
+            referrer: referrer.into(),
+            their_ref: Some(format!("NCC-{}", 4400 + n)),
+            received_at: received,
+            channel: ReferralChannel::Portal,
+            package: package.into(),
+            handover,
+            first_visit_due: received
+                .checked_add(SignedDuration::from_hours(24))
+                .unwrap_or(received),
+            arrived,
+        })
+    };
+    let all_but = |k: SectionKind| -> Vec<SectionKind> {
+        lantern_core::mei::ALL_SECTIONS
+            .into_iter()
+            .filter(|x| *x != k)
+            .collect()
+    };
+    let discharge = referral(
+        1,
+        pick(3),
+        ReferralFrom::HospitalDischarge,
+        "Northshire General discharge team",
+        ago(24 * 9),
+        "Four calls a day after a hip fracture",
+        HandoverPoint::HospitalDischarge,
+        arrived(&lantern_core::mei::ALL_SECTIONS, "discharge summary"),
+    )?;
+    let started = discharge
+        .received_at
+        .checked_add(SignedDuration::from_hours(20))
+        .unwrap_or(now);
+    b.push(Event::ReferralReceived(discharge));
+    b.evs.push(NewEvent::at(
+        "local:demo",
+        started,
+        Event::ReferralStarted {
+            referral: lantern_core::ids::ReferralId::parse("ref-1")?,
+            start: Start {
+                started_at: started,
+                outcome: lantern_core::readiness::Outcome::Go,
+                rule_set_version: 1,
+                restrictions: Default::default(),
+                unconfirmed: vec![],
+                late_reason: None,
+            },
+        },
+    ));
+    b.push(Event::ReferralReceived(referral(
+        2,
+        pick(5),
+        ReferralFrom::LocalAuthority,
+        "Northshire County Council brokerage",
+        ago(24 * 20),
+        "Weekly shopping call",
+        HandoverPoint::RapidStart,
+        arrived(&[SectionKind::Communication], "brokerage portal"),
+    )?));
+    b.push(Event::ReferralDeclined {
+        referral: lantern_core::ids::ReferralId::parse("ref-2")?,
+        reason: "Outside our area: the address is in Eastvale".into(),
+    });
+    b.push(Event::ReferralReceived(referral(
+        3,
+        pick(7),
+        ReferralFrom::PrimeProvider,
+        "Carewell Partnership (prime provider)",
+        ago(30),
+        "Double-handed morning call",
+        HandoverPoint::RapidStart,
+        arrived(&all_but(SectionKind::Consent), "prime provider's care plan"),
+    )?));
+    b.push(Event::ReferralDelayed {
+        referral: lantern_core::ids::ReferralId::parse("ref-3")?,
+        reason: "No double-handed team free until Friday morning".into(),
+        expected_at: now.checked_add(days(2)).ok(),
+    });
+    b.push(Event::ReferralReceived(referral(
+        4,
+        s1,
+        ReferralFrom::LocalAuthority,
+        "Northshire County Council brokerage",
+        ago(3),
+        "Rapid start: three calls a day after a recent admission",
+        HandoverPoint::RapidStart,
+        arrived(
+            &all_but(SectionKind::Mobility),
+            "referral portal (degraded: part of the referral arrived)",
+        ),
+    )?));
+    Ok(())
 }
 
 /// The demo organisation's fixed data (`demo/organisation.json`).

@@ -14,4 +14,5 @@ pub mod people;
 pub mod printing;
 pub mod readiness;
 pub mod recovery;
+pub mod referrals;
 pub mod serve;

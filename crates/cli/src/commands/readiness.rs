@@ -39,6 +39,19 @@ pub fn dashboard(ctx: &Ctx, handover: &str) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    if !d.referrals.is_empty() {
+        println!();
+        println!(
+            "New referrals waiting for a first visit ({}):",
+            d.referrals.len()
+        );
+        for r in &d.referrals {
+            println!(
+                "  {:<16} due {} ({})  {:<28} {} (lantern referral show {})",
+                r.label, r.due, r.due_in, r.name, r.package, r.id
+            );
+        }
+    }
     if !d.reviews.is_empty() {
         println!();
         println!("Decisions due for review ({}):", d.reviews.len());

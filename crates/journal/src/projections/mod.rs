@@ -4,6 +4,7 @@
 //! kind of event does not compile until it is given an area.
 
 pub(crate) mod admin;
+pub(crate) mod audits;
 pub(crate) mod disruption;
 pub(crate) mod governance;
 pub(crate) mod interop;
@@ -12,6 +13,7 @@ pub(crate) mod printing;
 pub(crate) mod programme;
 pub(crate) mod readiness;
 pub(crate) mod recovery;
+pub(crate) mod referrals;
 
 use crate::JournalError;
 use lantern_core::event::Event;
@@ -150,6 +152,11 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::DocumentVersioned(_)
         | Event::DocumentApproved { .. }
         | Event::DocumentAcknowledged { .. } => programme::project(conn, at, ev)?,
+        Event::ReferralReceived(_)
+        | Event::ReferralStarted { .. }
+        | Event::ReferralDelayed { .. }
+        | Event::ReferralDeclined { .. } => referrals::project(conn, at, ev)?,
+        Event::AuditSignedOff(_) => audits::project(conn, at, ev)?,
     }
     Ok(!matches!(
         ev,

@@ -204,7 +204,7 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
 
 impl Journal {
     /// How many rows a programme table has ever had (its next identifier's number).
-    fn count_rows(&self, table: &'static str) -> Result<u64, JournalError> {
+    pub(crate) fn count_rows(&self, table: &'static str) -> Result<u64, JournalError> {
         Ok(self
             .conn
             .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {

@@ -617,3 +617,71 @@ pub async fn add_document(
             .await,
     )
 }
+
+/// `GET /api/v1/referrals`: every referral in reach, newest first, with where it stands.
+pub async fn referrals(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
+    let user = cur.user.clone();
+    reply(state.run(move |app| app.referrals(&user.actor(), false)).await)
+}
+
+/// `POST /api/v1/referrals`: record a referral.
+pub async fn add_referral(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    JsonBody(b): JsonBody<lantern_app::core::referral::ReferralInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                let r = app.add_referral(&user.actor(), &b)?;
+                app.referral(&user.actor(), r.id.as_str())
+            })
+            .await,
+    )
+}
+
+/// `POST /api/v1/referrals/{referral}/start`: the first visit took place.
+pub async fn start_referral(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<lantern_app::referrals::StartInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.start_referral(&user.actor(), &id, &b.started_at, &b.late_reason))
+            .await,
+    )
+}
+
+/// `POST /api/v1/referrals/{referral}/delay`: the start is delayed.
+pub async fn delay_referral(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<lantern_app::referrals::SettleInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.delay_referral(&user.actor(), &id, &b.reason, &b.expected_at))
+            .await,
+    )
+}
+
+/// `POST /api/v1/referrals/{referral}/decline`: the referral is declined.
+pub async fn decline_referral(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<lantern_app::referrals::SettleInput>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.decline_referral(&user.actor(), &id, &b.reason))
+            .await,
+    )
+}

@@ -502,3 +502,36 @@ pub struct HowWeWorkPage {
 }
 
 typed_forms!(HowWeWorkPage);
+
+/// Referrals: each with its first-visit deadline, and the form to add one.
+#[derive(Template)]
+#[template(path = "referrals.html")]
+pub struct ReferralsPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub lines: Vec<lantern_app::referrals::ReferralLine>,
+    /// People a referral may be for: id and name with birth date.
+    pub people: Vec<(String, String)>,
+    pub services: Vec<(String, String)>,
+    pub froms: Vec<(String, String)>,
+    pub channels: Vec<(String, String)>,
+    pub handovers: Vec<(String, String)>,
+    pub sections: Vec<(String, String)>,
+    pub typed: Typed,
+}
+
+/// One referral, with its start, delay and decline forms.
+#[derive(Template)]
+#[template(path = "referral.html")]
+pub struct ReferralPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_manage: bool,
+    pub r: lantern_app::referrals::ReferralLine,
+    pub typed: Typed,
+}
+
+typed_forms!(ReferralsPage, ReferralPage);

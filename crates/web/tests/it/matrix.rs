@@ -52,6 +52,9 @@ fn fill(path: &str) -> String {
         .replace("{near_miss}", "nm-1")
         .replace("{drill}", "drill-1")
         .replace("{meeting}", "gm-1")
+        .replace("{referral}", "ref-4")
+        .replace("{how}", "delay")
+        .replace("{audit}", "referrals")
         .replace("{document}", "downtime-procedure-maple-court")
 }
 
