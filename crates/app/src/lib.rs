@@ -3,6 +3,7 @@
 
 mod actor;
 pub mod admin;
+pub mod audits;
 pub mod charts;
 mod clock;
 pub mod dashboard;

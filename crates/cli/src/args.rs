@@ -197,7 +197,9 @@ pub enum Command {
     /// readiness check at the first visit, delayed or declined with the reason.
     #[command(subcommand)]
     Referral(ReferralCmd),
-    /// Integrity audits against the main system (S9) and their trend.
+    /// Audits: integrity against the main system (S9) and its trend; referral completeness,
+    /// reconciliation timeliness, visits during disruptions, decision trails, safeguarding
+    /// escalation, drills, training and registers, each over a period.
     #[command(subcommand)]
     Audit(AuditCmd),
     /// Post-incident reviews.

@@ -206,6 +206,16 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             Some(of::<core::drill::DrillInput>),
             of::<core::drill::Drill>,
         ),
+        ("get", "/api/v1/audits/{audit}") => (
+            "An audit over a period (referrals, reconciliation, visits, decisions, safeguarding, programme): figures, items, pictures, sign-offs",
+            None,
+            of::<lantern_app::audits::Audit>,
+        ),
+        ("post", "/api/v1/audits/{audit}/sign-off") => (
+            "Sign an audit off with comments: it is kept in the journal as it stands",
+            Some(of::<crate::governance::api::AuditSignOff>),
+            of::<lantern_app::audits::Audit>,
+        ),
         ("get", "/api/v1/referrals") => (
             "Every referral in reach, newest first, with its first-visit deadline and where it stands",
             None,
@@ -380,6 +390,9 @@ fn path_parameter(path: &str, name: &str) -> Value {
         "section" => {
             json!({"type": "string", "enum": ALL_SECTIONS.iter().map(|k| k.as_str()).collect::<Vec<_>>()})
         }
+        "audit" => {
+            json!({"type": "string", "enum": lantern_app::core::audit::AuditName::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>()})
+        }
         _ if path.starts_with("/api/v1/people/") => {
             json!({"type": "string", "minLength": 1, "examples": ["p-edith-marlow"]})
         }
@@ -410,6 +423,23 @@ fn query_parameters(method: &str, path: &str) -> Vec<Value> {
                 "break_glass",
                 json!({"type": "boolean"}),
                 "Only break-glass reads",
+            ),
+        ],
+        ("get", "/api/v1/audits/{audit}") => vec![
+            q(
+                "from",
+                json!({"type": "string"}),
+                "From: a date (from its start) or a date and time, London time (required)",
+            ),
+            q(
+                "to",
+                json!({"type": "string"}),
+                "To: a date (through its end) or a date and time (required)",
+            ),
+            q(
+                "service",
+                json!({"type": "string"}),
+                "One service (all in reach if left out)",
             ),
         ],
         _ => Vec::new(),

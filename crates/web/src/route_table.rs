@@ -503,6 +503,31 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             ConfigureResilience,
             post(governance::api::schedule_drill),
         ),
+        (Method::GET, "/audits", ViewAudits, get(governance::pages::audits)),
+        (
+            Method::GET,
+            "/audits/{audit}",
+            ViewAudits,
+            get(governance::pages::audit),
+        ),
+        (
+            Method::POST,
+            "/audits/{audit}/sign-off",
+            SignOffAudits,
+            post(governance::pages::sign_off_audit),
+        ),
+        (
+            Method::GET,
+            "/api/v1/audits/{audit}",
+            ViewAudits,
+            get(governance::api::audit),
+        ),
+        (
+            Method::POST,
+            "/api/v1/audits/{audit}/sign-off",
+            SignOffAudits,
+            post(governance::api::sign_off_audit),
+        ),
         (
             Method::GET,
             "/referrals",

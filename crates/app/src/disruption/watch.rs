@@ -50,6 +50,10 @@ pub struct WatchRow {
     pub record: Option<String>,
     /// In words.
     pub detail: String,
+    /// For a verified visit, how many minutes after its planned start it began (negative:
+    /// early).
+    #[serde(default)]
+    pub late_minutes: Option<i64>,
 }
 
 /// The watch over a disruption's window.
@@ -218,7 +222,12 @@ impl App {
                 .map(|p| p.display_name())
                 .unwrap_or_default();
             let decisive = lantern_core::triage::decisive(&visit, sole.contains(&visit.id));
+            let late_minutes = match settled {
+                Some((_, Some(at), ..)) => Some((at.as_second() - visit.start.as_second()) / 60),
+                _ => None,
+            };
             rows.push(WatchRow {
+                late_minutes,
                 visit,
                 person_name,
                 decisive,

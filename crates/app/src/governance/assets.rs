@@ -194,7 +194,8 @@ impl App {
         }
     }
 
-    pub(crate) fn today(&self) -> jiff::civil::Date {
+    /// Today's date in London.
+    pub fn today(&self) -> jiff::civil::Date {
         self.now().to_zoned(lantern_core::time::london()).date()
     }
 

@@ -61,13 +61,13 @@ pub struct TrainingView {
 }
 
 /// One group's standing on one item.
-struct ItemCount {
-    group: String,
+pub(crate) struct ItemCount {
+    pub(crate) group: String,
     item: TrainingItem,
-    current: usize,
-    expiring: usize,
+    pub(crate) current: usize,
+    pub(crate) expiring: usize,
     lapsed: usize,
-    total: usize,
+    pub(crate) total: usize,
 }
 
 impl App {
@@ -154,7 +154,7 @@ impl App {
     }
 
     /// Per group and item: how many are current, expiring, lapsed, of how many.
-    fn training_counts(&self) -> Result<Vec<ItemCount>, AppError> {
+    pub(crate) fn training_counts(&self) -> Result<Vec<ItemCount>, AppError> {
         let latest = self.latest_training()?;
         let today = self.today();
         let mut counts: BTreeMap<(String, TrainingItem), (usize, usize, usize, usize)> =

@@ -3,6 +3,7 @@
 //! top level (`Cli`, `Command`).
 
 pub mod admin;
+pub mod audits;
 pub mod backup;
 pub mod bench;
 pub mod disruption;

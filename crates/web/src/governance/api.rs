@@ -685,3 +685,70 @@ pub async fn decline_referral(
             .await,
     )
 }
+
+/// `?from=…&to=…&service=…` for an audit.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+pub struct AuditPeriod {
+    /// From: a date (from its start) or a date and time.
+    #[serde(default)]
+    pub from: String,
+    /// To: a date (through its end) or a date and time.
+    #[serde(default)]
+    pub to: String,
+    /// One service (all in reach if left out).
+    #[serde(default)]
+    pub service: Option<String>,
+}
+
+/// A sign-off: the period and service, and the comments.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
+pub struct AuditSignOff {
+    /// From.
+    pub from: String,
+    /// To.
+    pub to: String,
+    /// One service.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// The manager's comments.
+    pub comments: String,
+}
+
+/// `GET /api/v1/audits/{audit}?from=…&to=…`: an audit's figures and items.
+pub async fn audit(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(name): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<AuditPeriod>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| app.audit(&user.actor(), &name, &q.from, &q.to, q.service.as_deref()))
+            .await,
+    )
+}
+
+/// `POST /api/v1/audits/{audit}/sign-off`: sign an audit off with comments.
+pub async fn sign_off_audit(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Path(name): Path<String>,
+    JsonBody(b): JsonBody<AuditSignOff>,
+) -> Response {
+    let user = cur.user.clone();
+    reply(
+        state
+            .run(move |app| {
+                app.sign_off_audit(
+                    &user.actor(),
+                    &name,
+                    &b.from,
+                    &b.to,
+                    b.service.as_deref(),
+                    &b.comments,
+                )
+            })
+            .await,
+    )
+}

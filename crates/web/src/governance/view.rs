@@ -535,3 +535,35 @@ pub struct ReferralPage {
 }
 
 typed_forms!(ReferralsPage, ReferralPage);
+
+/// The audits: each with the question it answers, and a period to run them over.
+#[derive(Template)]
+#[template(path = "audits.html")]
+pub struct AuditsPage {
+    pub nav: Option<Nav>,
+    /// Name, title, what it answers.
+    pub audits: Vec<(String, String, String)>,
+    pub from: String,
+    pub to: String,
+    pub service: String,
+    pub services: Vec<(String, String)>,
+    /// Whether the governance report may be produced here.
+    pub may_report: bool,
+}
+
+/// One audit: figures, pictures, items and the sign-off form.
+#[derive(Template)]
+#[template(path = "audit_figures.html")]
+pub struct AuditPage {
+    pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub may_sign: bool,
+    pub a: lantern_app::audits::Audit,
+    pub from: String,
+    pub to: String,
+    pub service: String,
+    pub typed: Typed,
+}
+
+typed_forms!(AuditPage);

@@ -115,6 +115,7 @@ async fn refusable(
 }
 
 mod assets;
+mod audits;
 mod assurance;
 mod comms;
 mod drills;
@@ -128,6 +129,7 @@ mod suppliers;
 mod training;
 
 pub(crate) use assets::*;
+pub(crate) use audits::*;
 pub(crate) use assurance::*;
 pub(crate) use comms::*;
 pub(crate) use drills::*;
