@@ -268,6 +268,23 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write the governance report over a period: report.pdf (the audits, disruptions and near
+    /// misses with their learning, the improvement plan, the registers, readiness over time),
+    /// bundle.json (the events it rests on) and the node-signed manifest.json.
+    Report {
+        /// From (a date, from its start, or a date and time).
+        #[arg(long)]
+        from: String,
+        /// To (a date, through its end, or a date and time).
+        #[arg(long)]
+        to: String,
+        /// One service (all in your reach if left out).
+        #[arg(long)]
+        service: Option<String>,
+        /// A new or empty folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Check an evidence pack on any machine, without the database. Exits 1 naming what failed.
     VerifyEvidence {
         /// The pack's folder.

@@ -125,6 +125,12 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Reconcile(c) => commands::recovery::reconcile::run(ctx, c),
         Command::Review(c) => commands::recovery::reconcile::review(ctx, c),
         Command::Referral(c) => commands::referrals::referral(ctx, c),
+        Command::Report {
+            from,
+            to,
+            service,
+            out,
+        } => commands::report::report(ctx, from, to, service.as_deref(), out),
         Command::Audit(c) => commands::recovery::reconcile::audit(ctx, c),
         Command::Qi(c) => commands::recovery::reconcile::qi(ctx, c),
         Command::Asset(c) => commands::governance::asset(ctx, c),

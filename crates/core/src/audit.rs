@@ -114,7 +114,9 @@ pub fn months(from: Timestamp, to: Timestamp) -> Vec<String> {
         if out.last() != Some(&m) {
             out.push(m);
         }
-        t = t.saturating_add(jiff::SignedDuration::from_hours(24)).unwrap_or(to);
+        t = t
+            .saturating_add(jiff::SignedDuration::from_hours(24))
+            .unwrap_or(to);
     }
     out
 }

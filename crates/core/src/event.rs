@@ -564,7 +564,8 @@ pub enum Event {
         source: crate::review::ActionSource,
         /// Which one ("governance meeting of 3 Dec 2026", "near miss nm-4").
         reference: String,
-    },    /// A referral for a new package of care was received.
+    },
+    /// A referral for a new package of care was received.
     ReferralReceived(crate::referral::Referral),
     /// A referral's first visit took place (the readiness check at it kept on the start).
     ReferralStarted {

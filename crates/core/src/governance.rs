@@ -34,6 +34,20 @@ pub enum Register {
 }
 
 impl Register {
+    /// Every register, in the order they are shown.
+    pub const ALL: [Register; 10] = [
+        Register::Risks,
+        Register::Assets,
+        Register::Suppliers,
+        Register::Assurance,
+        Register::OnCall,
+        Register::Actions,
+        Register::NearMisses,
+        Register::Drills,
+        Register::Training,
+        Register::Plans,
+    ];
+
     /// In words.
     pub fn word(self) -> &'static str {
         match self {

@@ -131,7 +131,12 @@ impl ReferralInput {
             .map_err(|e| e.in_record(&rec).with_field("person"))?;
         let service = match self.service.trim() {
             "" => person_service.cloned().ok_or_else(|| {
-                FieldError::new(&rec, "service", "the service that will provide the care", "")
+                FieldError::new(
+                    &rec,
+                    "service",
+                    "the service that will provide the care",
+                    "",
+                )
             })?,
             s => ServiceId::parse(s).map_err(|e| e.in_record(&rec).with_field("service"))?,
         };

@@ -311,10 +311,16 @@ pub fn verify_evidence_files(
             m.node_id
         ));
     }
-    for name in ["bundle.json", "evidence.pdf"] {
-        if !m.files.iter().any(|f| f.name == name) {
-            return Err(format!("manifest.json does not list {name}"));
-        }
+    if !m.files.iter().any(|f| f.name == "bundle.json") {
+        return Err("manifest.json does not list bundle.json".to_string());
+    }
+    // The document for people: an evidence pack's, or a governance report's.
+    if !m
+        .files
+        .iter()
+        .any(|f| f.name == "evidence.pdf" || f.name == "report.pdf")
+    {
+        return Err("manifest.json does not list evidence.pdf (or report.pdf)".to_string());
     }
     for f in &m.files {
         if f.name.is_empty() || f.name.contains(['/', '\\']) || f.name == ".." || f.name == "." {

@@ -28,6 +28,7 @@ pub use evidence::{
 };
 pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
 pub use identity::{NodeIdentity, node_id_for_key};
+pub use projections::audits::DecisionAt;
 pub use projections::disruption::ProbeRow;
 pub use projections::governance::{
     DeviceLogRow, DeviceRow, ExportTestRow, GuidanceRow, RiskHistoryRow, SupplierLogRow,
@@ -37,7 +38,6 @@ pub use projections::interop::{ConflictRow, HeldRow, HeldVersion, SourceRecordRo
 pub use projections::printing::PrintRow;
 pub use projections::programme::{DocumentRow, DrillRow, MeetingRow, NearMissRow};
 pub use projections::recovery::{ActionRow, ReconRow};
-pub use projections::audits::DecisionAt;
 pub use projections::referrals::{ReferralRow, Settled};
 pub use queries::{AuditRow, CallRow, DependencyRow, EventRow, RuleSetRow};
 pub use record::{GENESIS, StoredEvent};

@@ -22,6 +22,8 @@ pub enum Template {
     BackEntry,
     /// A governance meeting's minutes with the agenda Lantern assembled.
     Minutes,
+    /// The governance report over a period: audits, learning, plan, registers, readiness.
+    Report,
 }
 
 impl Template {
@@ -31,6 +33,7 @@ impl Template {
             Template::Evidence => include_str!("../templates/evidence.typ"),
             Template::BackEntry => include_str!("../templates/backentry.typ"),
             Template::Minutes => include_str!("../templates/minutes.typ"),
+            Template::Report => include_str!("../templates/report.typ"),
         }
     }
 }

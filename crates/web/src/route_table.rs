@@ -503,7 +503,18 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             ConfigureResilience,
             post(governance::api::schedule_drill),
         ),
-        (Method::GET, "/audits", ViewAudits, get(governance::pages::audits)),
+        (
+            Method::GET,
+            "/audits",
+            ViewAudits,
+            get(governance::pages::audits),
+        ),
+        (
+            Method::GET,
+            "/reports/download",
+            Evidence,
+            get(governance::pages::report_download),
+        ),
         (
             Method::GET,
             "/audits/{audit}",

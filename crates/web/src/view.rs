@@ -265,7 +265,9 @@ impl DoneQuery {
             "started" => "Start recorded, with the readiness check at the first visit.",
             "delayed" => "Delay recorded with its reason.",
             "declined" => "Decline recorded with its reason.",
-            "signed_off" => "Audit signed off: the figures as they stand now are kept in the journal.",
+            "signed_off" => {
+                "Audit signed off: the figures as they stand now are kept in the journal."
+            }
             _ => return None,
         };
         Some(m.to_string())

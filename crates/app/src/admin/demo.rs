@@ -283,7 +283,10 @@ fn referrals(b: &mut Builder, people: &[Person], s1: &Person) -> Result<(), AppE
     use lantern_core::referral::{Arrived, Referral, ReferralChannel, ReferralFrom, Start};
     use lantern_core::rules::HandoverPoint;
     let now = b.now;
-    let ago = |h: i64| now.checked_sub(SignedDuration::from_hours(h)).unwrap_or(now);
+    let ago = |h: i64| {
+        now.checked_sub(SignedDuration::from_hours(h))
+            .unwrap_or(now)
+    };
     let arrived = |sections: &[SectionKind], source: &str| -> Vec<Arrived> {
         sections
             .iter()

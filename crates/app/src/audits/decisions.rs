@@ -86,7 +86,10 @@ impl App {
             let Some(v) = self.journal.disruption(listed.id.as_str())? else {
                 continue;
             };
-            let reviewed = self.journal.review(v.id.as_str())?.is_some();
+            let reviewed = self
+                .journal
+                .review(v.id.as_str())?
+                .is_some_and(|(r, _, _)| r.restrictive_practice_review.is_some());
             for r in v.records.iter().filter(|r| f.period.holds(r.occurred_at)) {
                 let person = r.record.people.first().map(|p| p.as_str());
                 let service = person
@@ -107,7 +110,10 @@ impl App {
                         let (state, detail) = if rationale.trim().is_empty() {
                             (INCOMPLETE, format!("{what}: no rationale"))
                         } else if restriction.is_some() && review_at.is_none() {
-                            (INCOMPLETE, format!("{what}: a restriction with no review time"))
+                            (
+                                INCOMPLETE,
+                                format!("{what}: a restriction with no review time"),
+                            )
                         } else {
                             made_complete += 1;
                             (COMPLETE, format!("{what}: {rationale}"))
@@ -140,9 +146,9 @@ impl App {
                             format!(
                                 "{what}: {}",
                                 if reviewed {
-                                    "looked at in the disruption's review"
+                                    "looked at in the restrictive-practice review"
                                 } else {
-                                    "the disruption's review is not recorded yet"
+                                    "no restrictive-practice review recorded yet"
                                 }
                             ),
                         ));
@@ -224,7 +230,10 @@ impl App {
             let (state, detail) = match next {
                 Some(n) if n.at <= *at => {
                     on_time += 1;
-                    (COMPLETE, format!("reviewed {}", lantern_core::time::show(n.at)))
+                    (
+                        COMPLETE,
+                        format!("reviewed {}", lantern_core::time::show(n.at)),
+                    )
                 }
                 Some(n) => (
                     LATE,

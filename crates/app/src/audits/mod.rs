@@ -11,6 +11,7 @@ mod decisions;
 mod programme;
 mod reconciliation;
 mod referrals;
+pub mod report;
 mod safeguarding;
 mod visits;
 
@@ -233,7 +234,8 @@ impl App {
         };
         let asked = asked
             .map(|s| {
-                let id = ServiceId::parse(s).map_err(|e| e.in_record("audit").with_field("service"))?;
+                let id =
+                    ServiceId::parse(s).map_err(|e| e.in_record("audit").with_field("service"))?;
                 if self.journal.services()?.iter().any(|x| x.id == id) {
                     Ok(id)
                 } else {
@@ -302,9 +304,9 @@ impl App {
                 i.detail = String::new();
             }
         }
-        let service_name = service
-            .as_ref()
-            .map_or("All services".to_string(), |s| frame.names.service(s.as_str()));
+        let service_name = service.as_ref().map_or("All services".to_string(), |s| {
+            frame.names.service(s.as_str())
+        });
         let by_month = chart(
             &format!("{}: by month", sentence(name.word())),
             &lantern_core::audit::months(period.from, period.to),
@@ -342,7 +344,9 @@ impl App {
                     .words(),
                     s.service
                         .as_ref()
-                        .map_or("all services".to_string(), |x| frame.names.service(x.as_str()))
+                        .map_or("all services".to_string(), |x| frame
+                            .names
+                            .service(x.as_str()))
                 ),
                 comments: s.comments,
                 figures: s
@@ -422,7 +426,12 @@ impl App {
             items: audit
                 .items
                 .iter()
-                .map(|i| format!("{} | {} | {} | {} | {}", i.when, i.service, i.kind, i.reference, i.state))
+                .map(|i| {
+                    format!(
+                        "{} | {} | {} | {} | {}",
+                        i.when, i.service, i.kind, i.reference, i.state
+                    )
+                })
                 .collect(),
             digest: hex::encode(Sha256::digest(&json)),
         };

@@ -64,9 +64,7 @@ impl App {
         }
         let mut overdue_by: BTreeMap<String, usize> = BTreeMap::new();
         for i in self.due_items()? {
-            if i.state != DueState::Overdue
-                || i.service.as_ref().is_some_and(|s| !f.covers(s))
-            {
+            if i.state != DueState::Overdue || i.service.as_ref().is_some_and(|s| !f.covers(s)) {
                 continue;
             }
             *overdue_by.entry(i.register.word().to_string()).or_default() += 1;

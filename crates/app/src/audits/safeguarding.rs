@@ -124,7 +124,10 @@ impl App {
             figures: vec![
                 figure("Safeguarding concerns", items.len().to_string()),
                 figure("Referred with a reference", share(times.len(), items.len())),
-                figure("Median time from concern to reference", shown(median(&times))),
+                figure(
+                    "Median time from concern to reference",
+                    shown(median(&times)),
+                ),
                 figure(
                     &format!("Within {SAFEGUARDING_TARGET_HOURS} hours"),
                     share(within, items.len()),

@@ -72,7 +72,10 @@ impl App {
                 ),
                 figure("Explained", share(n(EXPLAINED), total)),
                 figure("Missed or unverified", share(n(MISSED), total)),
-                figure("Not yet verified (disruption still on)", n(OPEN).to_string()),
+                figure(
+                    "Not yet verified (disruption still on)",
+                    n(OPEN).to_string(),
+                ),
             ],
             items,
             states: vec![

@@ -357,29 +357,40 @@ impl App {
         ] {
             s.sort_by(|a, b| a.at.cmp(&b.at));
         }
-        data.proof
-            .push(("Signed by node".into(), self.journal.node_id().to_string()));
-        data.proof.push((
-            "Node public key".into(),
-            self.journal.identity().public_key_hex(),
-        ));
+        data.proof = self.proof_rows(bundle)?;
+        Ok(data)
+    }
+
+    /// The proof as people read it: the signing node, its key, each node's head, a checkpoint
+    /// and how to check (evidence packs and governance reports alike).
+    pub(crate) fn proof_rows(
+        &self,
+        bundle: &lantern_journal::Bundle,
+    ) -> Result<Vec<(String, String)>, AppError> {
+        let mut proof = vec![
+            ("Signed by node".into(), self.journal.node_id().to_string()),
+            (
+                "Node public key".into(),
+                self.journal.identity().public_key_hex(),
+            ),
+        ];
         for (node, links) in &bundle.chain {
             if let Some(l) = links.last() {
-                data.proof.push((
+                proof.push((
                     format!("Head of {node}"),
                     format!("seq {} hash {}", l.seq, l.hash),
                 ));
             }
         }
-        data.proof.push((
+        proof.push((
             "Checkpoint (keep a copy)".into(),
             self.checkpoint()?.printed(),
         ));
-        data.proof.push((
+        proof.push((
             "How to check".into(),
             "lantern verify-evidence FOLDER — on any machine, without the database; one changed byte fails".into(),
         ));
-        Ok(data)
+        Ok(proof)
     }
 
     /// The reconciliation board's figures and items.

@@ -117,19 +117,18 @@ impl App {
         run.document(file, bytes)?;
         let report = run.finish()?;
         if let Some(why) = report.rejected.first() {
-            return Err(FieldError::new(&rec, "document", "a document the import accepts", why).into());
+            return Err(
+                FieldError::new(&rec, "document", "a document the import accepts", why).into(),
+            );
         }
-        let person = self
-            .journal
-            .source_link(source, &patient)?
-            .ok_or_else(|| {
-                FieldError::new(
-                    &rec,
-                    format!("{}: subject", sr.key()),
-                    "a Patient Lantern could take as a person (see the import's identity conflicts)",
-                    &patient,
-                )
-            })?;
+        let person = self.journal.source_link(source, &patient)?.ok_or_else(|| {
+            FieldError::new(
+                &rec,
+                format!("{}: subject", sr.key()),
+                "a Patient Lantern could take as a person (see the import's identity conflicts)",
+                &patient,
+            )
+        })?;
         input.person = person;
         let r = self.add_referral(actor, &input)?;
         Ok((r, report))

@@ -112,7 +112,12 @@ impl App {
             .map_err(|e| e.in_record("referral"))?;
         let rec = format!("referral {id}");
         let person = self.journal.person(input.person.trim())?.ok_or_else(|| {
-            FieldError::new(&rec, "person", "a person (lantern person list)", &input.person)
+            FieldError::new(
+                &rec,
+                "person",
+                "a person (lantern person list)",
+                &input.person,
+            )
         })?;
         if !self.scope(actor)?.includes(&person) {
             return Err(FieldError::new(
@@ -324,8 +329,9 @@ impl App {
         }
         let started_at = match started_at.trim() {
             "" => now,
-            s => lantern_core::time::parse_instant("started_at", s)
-                .map_err(|e| e.in_record(&rec))?,
+            s => {
+                lantern_core::time::parse_instant("started_at", s).map_err(|e| e.in_record(&rec))?
+            }
         };
         if started_at > now || started_at < r.received_at {
             return Err(FieldError::new(
@@ -481,13 +487,9 @@ impl App {
             if let Some(t) = expected_at
                 && t < now
             {
-                return Err(FieldError::new(
-                    &rec,
-                    "expected_at",
-                    "a time still to come",
-                    show(t),
-                )
-                .into());
+                return Err(
+                    FieldError::new(&rec, "expected_at", "a time still to come", show(t)).into(),
+                );
             }
             Event::ReferralDelayed {
                 referral,
@@ -509,7 +511,10 @@ mod tests {
     fn until_reads_as_people_say_it() {
         let t = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
         let now = t("2026-10-05T09:00:00Z");
-        assert_eq!(super::until(t("2026-10-05T14:20:00Z"), now), "in 5 h 20 min");
+        assert_eq!(
+            super::until(t("2026-10-05T14:20:00Z"), now),
+            "in 5 h 20 min"
+        );
         assert_eq!(super::until(t("2026-10-05T08:55:00Z"), now), "5 min ago");
         assert_eq!(super::until(t("2026-10-05T11:00:00Z"), now), "in 2 h");
     }

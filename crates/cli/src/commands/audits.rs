@@ -32,14 +32,9 @@ pub fn run(ctx: &Ctx, name: &str, a: &AuditArgs) -> anyhow::Result<ExitCode> {
     let mut app = ctx.open()?;
     let actor = ctx.actor(&app)?;
     let audit = match &a.sign_off {
-        Some(comments) => app.sign_off_audit(
-            &actor,
-            name,
-            &a.from,
-            &a.to,
-            a.service.as_deref(),
-            comments,
-        )?,
+        Some(comments) => {
+            app.sign_off_audit(&actor, name, &a.from, &a.to, a.service.as_deref(), comments)?
+        }
         None => app.audit(&actor, name, &a.from, &a.to, a.service.as_deref())?,
     };
     if ctx.cli.json {

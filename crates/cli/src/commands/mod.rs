@@ -16,4 +16,5 @@ pub mod printing;
 pub mod readiness;
 pub mod recovery;
 pub mod referrals;
+pub mod report;
 pub mod serve;

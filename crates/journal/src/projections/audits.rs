@@ -93,3 +93,37 @@ impl Journal {
             .collect()
     }
 }
+
+impl Journal {
+    /// Every recorded readiness check that happened in `[from, to)`: when, whose, the outcome.
+    pub fn readiness_outcomes(
+        &self,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> Result<Vec<(jiff::Timestamp, String, lantern_core::readiness::Outcome)>, JournalError>
+    {
+        let mut st = self.conn.prepare_cached(
+            "SELECT occurred_at, payload FROM events WHERE kind = 'readiness_checked' ORDER BY pos",
+        )?;
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let at: String = r.get(0)?;
+            let Ok(at) = at.parse::<jiff::Timestamp>() else {
+                continue;
+            };
+            if at < from || at >= to {
+                continue;
+            }
+            let payload: String = r.get(1)?;
+            if let Event::ReadinessChecked {
+                person, readiness, ..
+            } = crate::event_format::decode(&payload)
+                .map_err(|e| JournalError::corrupt("readiness check", e))?
+            {
+                out.push((at, person.to_string(), readiness.outcome));
+            }
+        }
+        Ok(out)
+    }
+}

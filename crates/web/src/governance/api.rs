@@ -619,9 +619,16 @@ pub async fn add_document(
 }
 
 /// `GET /api/v1/referrals`: every referral in reach, newest first, with where it stands.
-pub async fn referrals(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
+pub async fn referrals(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+) -> Response {
     let user = cur.user.clone();
-    reply(state.run(move |app| app.referrals(&user.actor(), false)).await)
+    reply(
+        state
+            .run(move |app| app.referrals(&user.actor(), false))
+            .await,
+    )
 }
 
 /// `POST /api/v1/referrals`: record a referral.

@@ -163,10 +163,31 @@ pub async fn sign_off_audit(
 fn urlencoding(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// `GET /reports/download?from=…&to=…&service=…`: the governance report (the PDF with its bundle
+/// and signed manifest) as one ZIP.
+pub async fn report_download(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Query(q): Query<AuditQuery>,
+) -> Response {
+    let user = cur.user.clone();
+    let r = state
+        .run(move |app| {
+            let (from, to) = q.period(app);
+            let service = Some(q.service.as_str()).filter(|s| !s.is_empty());
+            app.report_archive(&user.actor(), &from, &to, service)
+        })
+        .await;
+    match r {
+        Ok((bytes, name)) => {
+            crate::view::download("application/zip", &format!("{name}.zip"), bytes)
+        }
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
 }

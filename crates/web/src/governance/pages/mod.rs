@@ -115,8 +115,8 @@ async fn refusable(
 }
 
 mod assets;
-mod audits;
 mod assurance;
+mod audits;
 mod comms;
 mod drills;
 mod meetings;
@@ -129,8 +129,8 @@ mod suppliers;
 mod training;
 
 pub(crate) use assets::*;
-pub(crate) use audits::*;
 pub(crate) use assurance::*;
+pub(crate) use audits::*;
 pub(crate) use comms::*;
 pub(crate) use drills::*;
 pub(crate) use meetings::*;
