@@ -16,6 +16,7 @@ mod import_fhir;
 mod init;
 mod print;
 mod programme;
+mod quarter;
 mod reconcile;
 mod rules;
 mod s1;
