@@ -18,6 +18,7 @@ mod print;
 mod programme;
 mod quarter;
 mod reconcile;
+mod referrals;
 mod rules;
 mod s1;
 mod s6;

@@ -494,7 +494,10 @@ fn a_quarter_of_referrals_and_disruptions_gives_exact_audit_figures_and_a_verifi
                 "2 (1 started late, 0 delayed, 1 missed)"
             ),
             ("Declined", "1"),
-            ("Sections not confirmed at the start", "Mobility and falls (1)"),
+            (
+                "Sections not confirmed at the start",
+                "Mobility and falls (1)"
+            ),
         ]),
         "the demo's rapid start for Edith Marlow (received 1 Oct) was never started: a missed start"
     );
@@ -609,13 +612,23 @@ fn a_quarter_of_referrals_and_disruptions_gives_exact_audit_figures_and_a_verifi
         signed["signoffs"][0]["comments"],
         "Mobility confirmation is the gap: see the new rule"
     );
-    assert_eq!(signed["signoffs"][0]["figures"][2]["value"], "2 of 3 (66.7%)");
+    assert_eq!(
+        signed["signoffs"][0]["figures"][2]["value"],
+        "2 of 3 (66.7%)"
+    );
     // Care workers see no audits; a manager of one service cannot audit another.
     let e = refused(
         data,
         END,
         CARE_WORKER,
-        &["audit", "referrals", "--from", "2026-10-01", "--to", "2026-12-31"],
+        &[
+            "audit",
+            "referrals",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-12-31",
+        ],
     );
     assert!(e.contains("not permitted"), "{e}");
     let e = refused(
@@ -638,7 +651,14 @@ fn a_quarter_of_referrals_and_disruptions_gives_exact_audit_figures_and_a_verifi
         data,
         END,
         MANAGER,
-        &["audit", "visits", "--from", "2026-10-01", "--to", "2026-09-01"],
+        &[
+            "audit",
+            "visits",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-09-01",
+        ],
     );
     assert!(e.contains("field `to`"), "{e}");
 

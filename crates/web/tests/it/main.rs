@@ -8,6 +8,7 @@ mod matrix;
 mod names;
 mod printing;
 mod programme;
+mod referrals;
 mod rules;
 mod security;
 mod support;
