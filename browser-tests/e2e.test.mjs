@@ -493,7 +493,9 @@ const EVERY_PAGE = ['/', '/people', '/people?page=2', '/people/p-edith-marlow', 
   '/governance/on-call', '/governance/comms', '/governance/near-misses', '/governance/near-misses/nm-1', '/near-misses/new',
   '/governance/drills', '/governance/drills/drill-1', '/governance/drills/drill-3', '/governance/training',
   '/governance/meetings', '/governance/meetings/gm-1', '/governance/meetings/gm-2', '/governance/plans',
-  '/governance/plans/downtime-procedure-maple-court', '/governance/plans/policy-digital-records-and-devices', '/how-we-work'];
+  '/governance/plans/downtime-procedure-maple-court', '/governance/plans/policy-digital-records-and-devices', '/how-we-work',
+  '/referrals', '/referrals/ref-4', '/referrals/ref-1', '/audits',
+  ...['referrals', 'reconciliation', 'visits', 'decisions', 'safeguarding', 'programme'].map((a) => `/audits/${a}`)];
 
 for (const phone of [false, true]) {
   test(`every page passes axe on a ${phone ? 'phone' : 'desktop'}`, async () => {
@@ -624,5 +626,41 @@ test('a coordinator fills a gap in the on-call rota from a phone', async () => {
   assert.match(await page.textContent('.flash'), /Shift added to the on-call rota/);
   assert.match(await page.textContent('#gaps'), /Every service is covered around the clock/);
   await page.screenshot({ path: join(shots, 'on-call-rota-phone.png'), fullPage: false });
+  await context.close();
+});
+
+// The audits' pictures are drawn, not only written: each chart rendered to a PNG by the browser
+// has its bars in their colours (green for a referral started with all six sections confirmed,
+// red for one not started), and the labels are text a screen reader reads.
+test('an audit draws its pictures: rendered to PNG, its bars are there in colour', async () => {
+  const { context, page } = await signIn('nadia');
+  await page.goto(`${base}/audits/referrals`);
+  assert.match(await page.textContent('#figures'), /Referrals received/);
+  const chart = page.locator('#chart-service svg');
+  assert.match(await chart.textContent(), /Riverside Homecare/);
+  const png = await chart.screenshot({ path: join(shots, 'audit-referrals-by-service.png') });
+  assert.ok(png.length > 2000, `a real picture (${png.length} bytes)`);
+  const counts = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const d = g.getImageData(0, 0, c.width, c.height).data;
+    let green = 0;
+    let red = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i] - 0x00) < 16 && Math.abs(d[i + 1] - 0x7f) < 16 && Math.abs(d[i + 2] - 0x3b) < 16) green += 1;
+      if (Math.abs(d[i] - 0xd5) < 16 && Math.abs(d[i + 1] - 0x28) < 16 && Math.abs(d[i + 2] - 0x1b) < 16) red += 1;
+    }
+    return { green, red };
+  }, png.toString('base64'));
+  assert.ok(counts.green > 200, `green bar drawn (${counts.green} pixels)`);
+  assert.ok(counts.red > 200, `red bar drawn (${counts.red} pixels)`);
+  await page.locator('#chart-month').screenshot({ path: join(shots, 'audit-referrals-by-month.png') });
+  await axe(page, 'referral audit');
   await context.close();
 });
