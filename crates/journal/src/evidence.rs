@@ -113,11 +113,22 @@ impl Journal {
         &self,
         keep: impl Fn(&EventRow) -> bool,
     ) -> Result<Vec<EventRow>, JournalError> {
-        Ok(self
-            .event_rows(&format!("{SELECT_EVENTS} ORDER BY pos"), [])?
-            .into_iter()
-            .filter(|r| keep(r))
-            .collect())
+        let mut out = Vec::new();
+        self.each_event(|r| {
+            if keep(&r) {
+                out.push(r);
+            }
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Every event in journal order, one at a time (only the one in hand is held).
+    pub fn each_event(
+        &self,
+        f: impl FnMut(EventRow) -> Result<(), JournalError>,
+    ) -> Result<(), JournalError> {
+        self.each_event_row(&format!("{SELECT_EVENTS} ORDER BY pos"), [], f)
     }
 
     /// The bundle for these events: their nodes' keys and each node's chain to its head.
@@ -228,23 +239,15 @@ impl Journal {
             .iter()
             .filter_map(|(n, links)| links.last().map(|l| (n.clone(), (l.seq, l.hash.clone()))))
             .collect();
-        let mut m = EvidenceManifest {
-            format: EVIDENCE_FORMAT.into(),
-            node_id: self.node_id().to_string(),
-            public_key: self.identity().public_key_hex(),
-            generated_at: bundle.generated_at.clone(),
-            files: files
-                .iter()
-                .map(|(name, bytes)| crate::FileEntry {
-                    name: name.clone(),
-                    bytes: bytes.len() as u64,
-                    sha256: sha(bytes),
-                })
-                .collect(),
-            heads,
-            signature: String::new(),
-        };
-        m.signature = hex::encode(self.identity().sign(m.statement().as_bytes()));
+        let entries = files
+            .iter()
+            .map(|(name, bytes)| crate::FileEntry {
+                name: name.clone(),
+                bytes: bytes.len() as u64,
+                sha256: sha(bytes),
+            })
+            .collect();
+        let m = self.sign_manifest(&bundle.generated_at, entries, heads);
         let mbytes =
             serde_json::to_vec_pretty(&m).map_err(|e| JournalError::corrupt("evidence", e))?;
         files.push(("manifest.json".into(), mbytes));
@@ -258,8 +261,19 @@ pub fn write_evidence(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Jou
         let p = p.to_path_buf();
         move |e| JournalError::Io(p.clone(), e)
     };
-    std::fs::create_dir_all(out).map_err(io(out))?;
-    if std::fs::read_dir(out).map_err(io(out))?.next().is_some() {
+    prepare_evidence_dir(out)?;
+    for (name, bytes) in files {
+        let p = out.join(name);
+        std::fs::write(&p, bytes).map_err(io(&p))?;
+    }
+    Ok(())
+}
+
+/// Make the folder a pack is written into: new, or empty.
+pub fn prepare_evidence_dir(out: &Path) -> Result<(), JournalError> {
+    let io = |e| JournalError::Io(out.to_path_buf(), e);
+    std::fs::create_dir_all(out).map_err(io)?;
+    if std::fs::read_dir(out).map_err(io)?.next().is_some() {
         return Err(JournalError::Io(
             out.to_path_buf(),
             std::io::Error::new(
@@ -268,11 +282,22 @@ pub fn write_evidence(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Jou
             ),
         ));
     }
-    for (name, bytes) in files {
-        let p = out.join(name);
-        std::fs::write(&p, bytes).map_err(io(&p))?;
-    }
     Ok(())
+}
+
+/// Write one file of a pack into its folder and say what it is (for the manifest).
+pub fn write_pack_file(
+    out: &Path,
+    name: &str,
+    bytes: &[u8],
+) -> Result<crate::FileEntry, JournalError> {
+    let p = out.join(name);
+    std::fs::write(&p, bytes).map_err(|e| JournalError::Io(p.clone(), e))?;
+    Ok(crate::FileEntry {
+        name: name.to_string(),
+        bytes: bytes.len() as u64,
+        sha256: sha(bytes),
+    })
 }
 
 /// Check a pack on any machine, with nothing but its folder: the manifest's signature by the

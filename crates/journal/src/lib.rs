@@ -9,6 +9,7 @@ mod checkpoint;
 mod error;
 pub mod event_format;
 mod evidence;
+mod evidence_stream;
 mod export;
 mod identity;
 mod migrations;
@@ -23,9 +24,10 @@ pub use append::NewEvent;
 pub use checkpoint::{CHECKPOINT_TAG, Checkpoint};
 pub use error::JournalError;
 pub use evidence::{
-    Bundle, EVIDENCE_FORMAT, EvidenceManifest, EvidenceReport, Link, PackFiles, verify_evidence,
-    verify_evidence_files, write_evidence,
+    Bundle, EVIDENCE_FORMAT, EvidenceManifest, EvidenceReport, Link, PackFiles,
+    prepare_evidence_dir, verify_evidence, verify_evidence_files, write_evidence, write_pack_file,
 };
+pub use evidence_stream::StreamedBundle;
 pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
 pub use identity::{NodeIdentity, node_id_for_key};
 pub use projections::audits::DecisionAt;

@@ -644,17 +644,31 @@ impl Journal {
         sql: &str,
         p: impl rusqlite::Params,
     ) -> Result<Vec<EventRow>, JournalError> {
+        let mut out = Vec::new();
+        self.each_event_row(sql, p, |r| {
+            out.push(r);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Each event row a query gives, one at a time: nothing is held but the row in hand.
+    pub(crate) fn each_event_row(
+        &self,
+        sql: &str,
+        p: impl rusqlite::Params,
+        mut f: impl FnMut(EventRow) -> Result<(), JournalError>,
+    ) -> Result<(), JournalError> {
         let mut st = self.conn.prepare(sql)?;
         let mut rows = st.query(p)?;
-        let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             let pos: i64 = row.get(0)?;
             let stored = read_stored_event(row)
                 .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
             let event = crate::event_format::decode(&stored.payload)
                 .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
-            out.push(EventRow { pos, stored, event });
+            f(EventRow { pos, stored, event })?;
         }
-        Ok(out)
+        Ok(())
     }
 }

@@ -347,7 +347,7 @@ impl App {
             plan_charts,
             registers,
             readiness_charts,
-            proof: self.proof_rows(&bundle)?,
+            proof: self.proof_rows(&crate::recovery::evidence::heads_of(&bundle))?,
         };
         let ident = format!("report-{}", &bundle.generated_at);
         let (pdf, _) = lantern_print::render(lantern_print::Template::Report, &data, &ident, now)

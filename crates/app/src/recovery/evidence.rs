@@ -68,6 +68,63 @@ struct PdfData {
     charts: Vec<(String, String)>,
 }
 
+/// Whose essential information a pack carries, and which sections.
+type Reads = BTreeMap<PersonId, BTreeSet<SectionKind>>;
+
+/// Note a section an event carries into a pack.
+fn note_read(read: &mut Reads, e: &Event) {
+    match e {
+        Event::MeiSectionSet {
+            person, content, ..
+        } => {
+            read.entry(person.clone())
+                .or_default()
+                .insert(content.kind());
+        }
+        Event::MeiSectionConfirmed {
+            person, section, ..
+        }
+        | Event::MeiSectionMarked {
+            person, section, ..
+        } => {
+            read.entry(person.clone()).or_default().insert(*section);
+        }
+        _ => {}
+    }
+}
+
+/// The kinds a period pack's PDF lists or counts (`event_rows`, `period_facts`): the rest of the
+/// period's events are in its bundle only.
+const PDF_KINDS: [&str; 27] = [
+    "readiness_checked",
+    "rule_set_published",
+    "decision_recorded",
+    "call_logged",
+    "supplier_event_recorded",
+    "export_tested",
+    "minutes_recorded",
+    "drill_held",
+    "near_miss_recorded",
+    "near_miss_reviewed",
+    "training_completed",
+    "document_approved",
+    "supplier_review_closed",
+    "exit_plan_set",
+    "risk_recorded",
+    "risk_reviewed",
+    "device_logged",
+    "device_replaced",
+    "disruption_declared",
+    "downtime_recorded",
+    "review_recorded",
+    "actions_scheduled",
+    "action_updated",
+    "integrity_audited",
+    "records_reconciled",
+    "escalation_started",
+    "audit_signed_off",
+];
+
 /// Kinds never put in a pack: they carry password hashes.
 const SECRET_KINDS: [&str; 2] = ["account_created", "password_changed"];
 
@@ -107,6 +164,19 @@ impl App {
         scope: &EvidenceScope,
         out: &Path,
     ) -> Result<EvidenceManifest, AppError> {
+        if let EvidenceScope::Period { from, to } = scope {
+            actor.require(Role::may_produce_evidence, "produce evidence packs")?;
+            if from >= to {
+                return Err(FieldError::new(
+                    "evidence pack",
+                    "to",
+                    "a time after `from`",
+                    to.to_string(),
+                )
+                .into());
+            }
+            return self.evidence_streamed(actor, *from, *to, out);
+        }
         let (m, files) = self.evidence_files(actor, scope)?;
         lantern_journal::write_evidence(out, &files)?;
         Ok(m)
@@ -163,10 +233,30 @@ impl App {
             }
         };
         let bundle = self.journal.evidence_bundle(&scope_text, &rows, now)?;
-        let data = self.pdf_data(actor, &scope_text, view.as_ref(), &rows, &bundle)?;
-        // Written for people: every identifier put together from the records becomes its name
-        // (the proof keeps the node's, which is what a checker compares).
-        let mut data = serde_json::to_value(&data).map_err(|e| {
+        let data = self.pdf_data(
+            actor,
+            &scope_text,
+            view.as_ref(),
+            &rows,
+            rows.len(),
+            &heads_of(&bundle),
+        )?;
+        let pdf = self.evidence_pdf(&data, &bundle.generated_at)?;
+        let files = self
+            .journal
+            .evidence_files(&bundle, vec![("evidence.pdf", pdf)])?;
+        let mut read = Reads::new();
+        for r in &rows {
+            note_read(&mut read, &r.event);
+        }
+        self.audit_pack_reads(actor, read)?;
+        Ok(files)
+    }
+
+    /// The PDF of a pack, written for people: every identifier put together from the records
+    /// becomes its name (the proof keeps the node's, which is what a checker compares).
+    fn evidence_pdf(&self, data: &PdfData, generated_at: &str) -> Result<Vec<u8>, AppError> {
+        let mut data = serde_json::to_value(data).map_err(|e| {
             AppError::Journal(lantern_journal::JournalError::corrupt("evidence", e))
         })?;
         let names = self.names(true)?;
@@ -177,36 +267,17 @@ impl App {
                 }
             }
         }
-        let ident = format!("evidence-{}", &bundle.generated_at);
-        let (pdf, _) = lantern_print::render(lantern_print::Template::Evidence, &data, &ident, now)
-            .map_err(|e| {
-                AppError::Journal(lantern_journal::JournalError::corrupt("evidence", e))
-            })?;
-        let files = self
-            .journal
-            .evidence_files(&bundle, vec![("evidence.pdf", pdf)])?;
-        // The pack carries essential information: reading it out is audited like any read.
-        let mut read: BTreeMap<PersonId, BTreeSet<SectionKind>> = BTreeMap::new();
-        for r in &rows {
-            match &r.event {
-                Event::MeiSectionSet {
-                    person, content, ..
-                } => {
-                    read.entry(person.clone())
-                        .or_default()
-                        .insert(content.kind());
-                }
-                Event::MeiSectionConfirmed {
-                    person, section, ..
-                }
-                | Event::MeiSectionMarked {
-                    person, section, ..
-                } => {
-                    read.entry(person.clone()).or_default().insert(*section);
-                }
-                _ => {}
-            }
-        }
+        let ident = format!("evidence-{generated_at}");
+        let (pdf, _) =
+            lantern_print::render(lantern_print::Template::Evidence, &data, &ident, self.now())
+                .map_err(|e| {
+                    AppError::Journal(lantern_journal::JournalError::corrupt("evidence", e))
+                })?;
+        Ok(pdf)
+    }
+
+    /// The pack carries essential information: reading it out is audited like any read.
+    fn audit_pack_reads(&mut self, actor: &Actor, read: Reads) -> Result<(), AppError> {
         let audit: Vec<NewEvent> = read
             .into_iter()
             .map(|(person, sections)| {
@@ -222,9 +293,69 @@ impl App {
             })
             .collect();
         if !audit.is_empty() {
-            self.journal.append_batch(audit, now)?;
+            self.journal.append_batch(audit, self.now())?;
         }
-        Ok(files)
+        Ok(())
+    }
+
+    /// A period's pack written straight into `out`, a row at a time: the events go from the
+    /// journal into `bundle.json` as they are read, and only what the PDF lists (checks,
+    /// decisions, calls, governance records — never the sections, people and reads that make
+    /// most of a journal) is held, so memory stays flat however long the journal grows.
+    fn evidence_streamed(
+        &mut self,
+        actor: &Actor,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+        out: &Path,
+    ) -> Result<EvidenceManifest, AppError> {
+        let now = self.now();
+        let scope_text = format!("period {} to {}", show(from), show(to));
+        let in_period = |e: &lantern_journal::StoredEvent| {
+            !SECRET_KINDS.contains(&e.kind.as_str())
+                && e.occurred_at
+                    .parse::<jiff::Timestamp>()
+                    .is_ok_and(|t| t >= from && t < to)
+        };
+        lantern_journal::prepare_evidence_dir(out)?;
+        let mut rows: Vec<EventRow> = Vec::new();
+        let mut read = Reads::new();
+        self.journal.each_event(|r| {
+            if in_period(&r.stored) {
+                note_read(&mut read, &r.event);
+                if PDF_KINDS.contains(&r.stored.kind.as_str()) {
+                    rows.push(r);
+                }
+            }
+            Ok(())
+        })?;
+        let written = (|| -> Result<EvidenceManifest, AppError> {
+            let b =
+                self.journal
+                    .write_bundle(&out.join("bundle.json"), &scope_text, now, in_period)?;
+            let data = self.pdf_data(actor, &scope_text, None, &rows, b.events, &b.heads)?;
+            let generated_at = now.to_string();
+            let pdf = self.evidence_pdf(&data, &generated_at)?;
+            drop(rows);
+            let pdf = lantern_journal::write_pack_file(out, "evidence.pdf", &pdf)?;
+            let m = self
+                .journal
+                .sign_manifest(&generated_at, vec![b.file, pdf], b.heads);
+            let bytes = serde_json::to_vec_pretty(&m).map_err(|e| {
+                AppError::Journal(lantern_journal::JournalError::corrupt("evidence", e))
+            })?;
+            lantern_journal::write_pack_file(out, "manifest.json", &bytes)?;
+            Ok(m)
+        })();
+        if written.is_err() {
+            // Nothing half-written is left to be taken for a pack.
+            for f in ["bundle.json", "evidence.pdf", "manifest.json"] {
+                let _ = std::fs::remove_file(out.join(f));
+            }
+        }
+        let m = written?;
+        self.audit_pack_reads(actor, read)?;
+        Ok(m)
     }
 
     /// A disruption's own events, and what bears on it in its window: its dependencies' status
@@ -301,7 +432,8 @@ impl App {
         scope: &str,
         v: Option<&DisruptionView>,
         rows: &[EventRow],
-        bundle: &lantern_journal::Bundle,
+        events: usize,
+        heads: &BTreeMap<String, (u64, String)>,
     ) -> Result<PdfData, AppError> {
         let mut data = PdfData {
             org: self.journal.org_name()?.unwrap_or_default(),
@@ -328,7 +460,7 @@ impl App {
             actions: vec![],
             timeline: vec![],
             proof: vec![],
-            events: rows.len(),
+            events,
             charts: vec![],
         };
         self.event_rows(&mut data, rows)?;
@@ -357,7 +489,7 @@ impl App {
         ] {
             s.sort_by(|a, b| a.at.cmp(&b.at));
         }
-        data.proof = self.proof_rows(bundle)?;
+        data.proof = self.proof_rows(heads)?;
         Ok(data)
     }
 
@@ -365,7 +497,7 @@ impl App {
     /// and how to check (evidence packs and governance reports alike).
     pub(crate) fn proof_rows(
         &self,
-        bundle: &lantern_journal::Bundle,
+        heads: &BTreeMap<String, (u64, String)>,
     ) -> Result<Vec<(String, String)>, AppError> {
         let mut proof = vec![
             ("Signed by node".into(), self.journal.node_id().to_string()),
@@ -374,13 +506,8 @@ impl App {
                 self.journal.identity().public_key_hex(),
             ),
         ];
-        for (node, links) in &bundle.chain {
-            if let Some(l) = links.last() {
-                proof.push((
-                    format!("Head of {node}"),
-                    format!("seq {} hash {}", l.seq, l.hash),
-                ));
-            }
+        for (node, (seq, hash)) in heads {
+            proof.push((format!("Head of {node}"), format!("seq {seq} hash {hash}")));
         }
         proof.push((
             "Checkpoint (keep a copy)".into(),
@@ -1074,6 +1201,15 @@ fn timeline_rows(data: &mut PdfData, v: &DisruptionView) {
 }
 
 /// Every string in `v` with identifiers replaced by names.
+/// Each node's head as a bundle's chain ends.
+pub(crate) fn heads_of(bundle: &lantern_journal::Bundle) -> BTreeMap<String, (u64, String)> {
+    bundle
+        .chain
+        .iter()
+        .filter_map(|(n, links)| links.last().map(|l| (n.clone(), (l.seq, l.hash.clone()))))
+        .collect()
+}
+
 fn humanise_all(names: &crate::names::Names, v: &mut serde_json::Value) {
     match v {
         serde_json::Value::String(s) => *s = names.humanise(s),
