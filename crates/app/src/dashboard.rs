@@ -283,7 +283,7 @@ impl App {
         }
         if actor.role().may_view_referrals() {
             let mut open = self.referrals(actor, true)?;
-            open.sort_by(|a, b| a.due_at.cmp(&b.due_at));
+            open.sort_by_key(|a| a.due_at);
             dash.referrals = open;
         }
         let (start, end) = self.today_in_london();

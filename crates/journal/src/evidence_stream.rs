@@ -107,16 +107,16 @@ impl Journal {
         w.write_all(b"],\"chain\":{").map_err(io)?;
         // Always the writing node's chain, so its signed head is pinned even for an empty pack.
         let own = self.node_id().to_string();
-        if !first.contains_key(&own) {
+        if let std::collections::btree_map::Entry::Vacant(e) = first.entry(own) {
             let head: Option<i64> = self
                 .conn
                 .query_row(
                     "SELECT seq FROM node_heads WHERE node_id = ?1",
-                    [&own],
+                    [e.key()],
                     |r| r.get(0),
                 )
                 .ok();
-            first.insert(own, head.map_or(1, |h| h as u64));
+            e.insert(head.map_or(1, |h| h as u64));
         }
         let mut heads = BTreeMap::new();
         for (i, (node, from)) in first.iter().enumerate() {

@@ -74,7 +74,7 @@ pub enum ReferralCmd {
     /// Record a referral, typed or from a FHIR document with one ServiceRequest.
     Add {
         #[command(flatten)]
-        args: ReferralArgs,
+        args: Box<ReferralArgs>,
         /// A FHIR JSON document (a Bundle with the ServiceRequest, the Patient and what arrived).
         #[arg(long)]
         fhir: Option<PathBuf>,
