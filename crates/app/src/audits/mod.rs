@@ -328,7 +328,7 @@ impl App {
             .journal
             .audit_signoffs(name.as_str())?
             .into_iter()
-            .filter(|(s, _, _)| personal || s.service == service || service.is_none())
+            .filter(|(s, _, _)| service.is_none() || s.service.is_none() || s.service == service)
             .map(|(s, at, by)| SignOffLine {
                 at: at
                     .parse::<jiff::Timestamp>()

@@ -75,13 +75,38 @@ impl App {
             .filter(|r| r.patient.as_deref() == Some(patient.as_str()))
             .flat_map(|r| r.facts.iter().filter_map(section_of))
             .collect();
+        // The service new people are added to: the one given, else the actor's own; an actor
+        // attached to a service may not bring a referral into another (refused before the
+        // import writes anything).
+        let own = match actor {
+            Actor::Staff(s) => s.service.as_ref().map(|x| x.to_string()),
+            _ => None,
+        };
+        let service = match (given.service.trim(), own) {
+            ("", Some(o)) => o,
+            ("", None) => {
+                return Err(FieldError::new(
+                    &rec,
+                    "service",
+                    "the service that will provide the care",
+                    "",
+                )
+                .into());
+            }
+            (s, Some(o)) if s != o => {
+                return Err(
+                    FieldError::new(&rec, "service", format!("your own service ({o})"), s).into(),
+                );
+            }
+            (s, _) => s.to_string(),
+        };
         let pick = |ours: &str, theirs: Option<&String>| match theirs {
             Some(t) => t.clone(),
             None => ours.to_string(),
         };
         let mut input = ReferralInput {
             person: String::new(),
-            service: given.service.clone(),
+            service: service.clone(),
             from: given.from.clone(),
             referrer: pick(&given.referrer, facts.requester.as_ref()),
             their_ref: pick(&given.their_ref, facts.their_ref.as_ref()),
@@ -108,9 +133,7 @@ impl App {
             actor,
             &ImportOptions {
                 source: source.to_string(),
-                service: Some(given.service.trim())
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string),
+                service: Some(service.clone()),
                 full: false,
             },
         )?;

@@ -755,6 +755,54 @@ fn a_quarter_of_referrals_and_disruptions_gives_exact_audit_figures_and_a_verifi
     }
     let check = at(data, END, "", &["verify-evidence", out.to_str().unwrap()]);
     assert!(check.status.success());
+    // A commissioner of Maple Court only sees Maple Court's audits.
+    ok(
+        data,
+        END,
+        "",
+        &[
+            "staff",
+            "add",
+            "s-maple-commissioner",
+            "--name",
+            "Maple Court commissioner",
+            "--role",
+            "auditor",
+            "--service",
+            "maple-court",
+        ],
+    );
+    let e = refused(
+        data,
+        END,
+        "s-maple-commissioner",
+        &[
+            "audit",
+            "referrals",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-12-31",
+            "--service",
+            "riverside-homecare",
+        ],
+    );
+    assert!(e.contains("not permitted"), "{e}");
+    let own = ok(
+        data,
+        END,
+        "s-maple-commissioner",
+        &[
+            "audit",
+            "referrals",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-12-31",
+        ],
+    );
+    assert_eq!(own["service"], "Maple Court Supported Living");
+    assert_eq!(own["figures"][0]["value"], "0");
     // ...and their audits list references, never names or what records say.
     let r = audit(data, "referrals", COMMISSIONER);
     for i in r["items"].as_array().unwrap() {

@@ -108,6 +108,23 @@ fn a_referral_arrives_as_a_fhir_service_request_with_part_of_the_essential_infor
         ],
     );
     assert!(e.contains("first_visit_due"), "{e}");
+    // A manager of one service cannot bring a referral into another: refused before the import.
+    let e = refused(
+        data,
+        NOW,
+        MANAGER,
+        &[
+            "referral",
+            "add",
+            "--fhir",
+            file.to_str().unwrap(),
+            "--from",
+            "local_authority",
+            "--service",
+            "maple-court",
+        ],
+    );
+    assert!(e.contains("field `service`"), "{e}");
     // A coordinator may record referrals but not import: told so.
     let e = refused(
         data,

@@ -30,6 +30,13 @@ impl Typed {
                     error.field = format!("{row}{i}_{name}");
                 }
             }
+            // One box of a list (`arrived[2]`): the list's group.
+            if let Some((list, rest)) = error.field.split_once('[')
+                && rest.ends_with(']')
+                && !rest.contains('.')
+            {
+                error.field = list.to_string();
+            }
         }
         Typed {
             form: form.into(),

@@ -55,6 +55,16 @@ async fn a_coordinator_records_a_referral_sees_its_deadline_and_starts_it() {
     assert!(r.body.contains("<option value=\"p-0002\" selected>"));
     assert_eq!(site.event_count().await, before);
 
+    // A box of the list that is not a section: the list is named.
+    let mut odd = form("2026-10-06 09:00");
+    odd.push(("arrived", "shoe-size"));
+    let r = site
+        .page(Some(&s), Method::POST, "/referrals", &odd, true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#referral-arrived\""), "{}", r.body);
+    assert!(r.body.contains("id=\"referral-arrived-error\""));
+    assert_eq!(site.event_count().await, before);
     let r = site
         .page(
             Some(&s),
