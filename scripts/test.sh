@@ -48,7 +48,7 @@ validate() { "$fhir_venv/bin/python" scripts/fhir-validator/validate_fhir.py "$@
 
 # The project's own FHIR fixtures are what the validators say they are: the good ones valid, each
 # broken one refused.
-validate tests/fixtures/fhir/bundles tests/fixtures/fhir/resources
+validate tests/fixtures/fhir/bundles tests/fixtures/fhir/resources tests/fixtures/fhir/referrals
 for f in tests/fixtures/fhir/broken/*.json; do
   if validate "$f" >/dev/null; then echo "fixture $f should be invalid FHIR but passed"; exit 1; fi
 done
