@@ -6,12 +6,16 @@ use crate::Journal;
 use lantern_core::referral::{Referral, Start};
 
 pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), JournalError> {
-    let settle = |sql: &str, id: &str, doc: String| -> Result<(), JournalError> {
-        if exec(conn, sql, params![id, doc, at.actor])? == 0 {
-            return Err(rejected(ev, format!("no referral {id}")));
+    let settle = |n: usize, id: &str| -> Result<(), JournalError> {
+        if n == 0 {
+            return Err(rejected(
+                ev,
+                format!("no referral {id} waiting for its first visit"),
+            ));
         }
         Ok(())
     };
+    let waiting = "WHERE id = ?1 AND start IS NULL AND declined IS NULL";
     match ev {
         Event::ReferralReceived(r) => insert_unique(
             conn,
@@ -29,33 +33,48 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
             &format!("referral {}", r.id),
         )?,
         Event::ReferralStarted { referral, start } => settle(
-            "UPDATE p_referrals SET start = ?2, started_by = ?3 WHERE id = ?1 AND start IS NULL AND declined IS NULL",
+            exec(
+                conn,
+                &format!("UPDATE p_referrals SET start = ?2, started_by = ?3 {waiting}"),
+                params![referral.as_str(), json(start), at.actor],
+            )?,
             referral.as_str(),
-            json(start),
         )?,
         Event::ReferralDelayed {
             referral,
             reason,
             expected_at,
         } => settle(
-            "UPDATE p_referrals SET delay = ?2 WHERE id = ?1 AND start IS NULL AND declined IS NULL AND ?3 IS NOT NULL",
+            exec(
+                conn,
+                &format!("UPDATE p_referrals SET delay = ?2 {waiting}"),
+                params![
+                    referral.as_str(),
+                    json(&Settled {
+                        reason: reason.clone(),
+                        expected_at: *expected_at,
+                        at: at.occurred_at.to_string(),
+                        by: at.actor.to_string(),
+                    })
+                ],
+            )?,
             referral.as_str(),
-            json(&Settled {
-                reason: reason.clone(),
-                expected_at: *expected_at,
-                at: at.occurred_at.to_string(),
-                by: at.actor.to_string(),
-            }),
         )?,
         Event::ReferralDeclined { referral, reason } => settle(
-            "UPDATE p_referrals SET declined = ?2 WHERE id = ?1 AND start IS NULL AND declined IS NULL AND ?3 IS NOT NULL",
+            exec(
+                conn,
+                &format!("UPDATE p_referrals SET declined = ?2 {waiting}"),
+                params![
+                    referral.as_str(),
+                    json(&Settled {
+                        reason: reason.clone(),
+                        expected_at: None,
+                        at: at.occurred_at.to_string(),
+                        by: at.actor.to_string(),
+                    })
+                ],
+            )?,
             referral.as_str(),
-            json(&Settled {
-                reason: reason.clone(),
-                expected_at: None,
-                at: at.occurred_at.to_string(),
-                by: at.actor.to_string(),
-            }),
         )?,
         _ => {}
     }
