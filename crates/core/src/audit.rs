@@ -51,6 +51,33 @@ pub const RECONCILE_TARGET_HOURS: i64 = 48;
 /// The target from a safeguarding concern to the local authority's referral reference, in hours.
 pub const SAFEGUARDING_TARGET_HOURS: i64 = 24;
 
+/// A visit verified `minutes` after its planned start was late.
+pub fn visit_late(minutes: i64) -> bool {
+    minutes > LATE_VISIT_MINUTES
+}
+
+/// A disruption reconciled `hours` after recovery was within the provider's target.
+pub fn reconciled_in_time(hours: f64) -> bool {
+    hours <= RECONCILE_TARGET_HOURS as f64
+}
+
+/// A safeguarding referral reference recorded `hours` after the concern was within target.
+pub fn safeguarding_in_time(hours: f64) -> bool {
+    hours <= SAFEGUARDING_TARGET_HOURS as f64
+}
+
+/// What a decision's trail lacks, if anything: its rationale, or — where it restricts care — the
+/// time its restriction is reviewed.
+pub fn decision_gap(rationale: &str, restricts: bool, review_at: bool) -> Option<&'static str> {
+    if rationale.trim().is_empty() {
+        Some("no rationale")
+    } else if restricts && !review_at {
+        Some("restricts care with no review time")
+    } else {
+        None
+    }
+}
+
 /// The median (the mean of the middle two of an even count); `None` when there are none.
 pub fn median(values: &[f64]) -> Option<f64> {
     let mut v = values.to_vec();
@@ -156,6 +183,20 @@ mod tests {
         let ten: Vec<f64> = (1..=10).map(f64::from).collect();
         assert_eq!(p90(&ten), Some(9.0));
         assert_eq!(p90(&[4.0]), Some(4.0));
+    }
+
+    #[test]
+    fn judgements_at_their_thresholds() {
+        assert!(!visit_late(30) && visit_late(31));
+        assert!(reconciled_in_time(48.0) && !reconciled_in_time(48.1));
+        assert!(safeguarding_in_time(24.0) && !safeguarding_in_time(24.5));
+        assert_eq!(decision_gap(" ", false, false), Some("no rationale"));
+        assert_eq!(
+            decision_gap("why", true, false),
+            Some("restricts care with no review time")
+        );
+        assert_eq!(decision_gap("why", true, true), None);
+        assert_eq!(decision_gap("why", false, false), None);
     }
 
     #[test]

@@ -274,6 +274,28 @@ impl DoneQuery {
     }
 }
 
+/// People for a picker: each by name with their birth date (two people may share a name), in
+/// name order.
+pub fn person_choices(
+    people: impl IntoIterator<Item = lantern_app::core::person::Person>,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = people
+        .into_iter()
+        .map(|p| {
+            (
+                p.id.to_string(),
+                format!(
+                    "{} (born {})",
+                    p.display_name(),
+                    p.date_of_birth.strftime("%-d %b %Y")
+                ),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
 /// Render a page, or a plain error if a template fails.
 pub fn render<T: Template>(t: &T) -> axum::response::Response {
     use axum::response::IntoResponse;

@@ -16,6 +16,14 @@ const COMPLETE: &str = "Complete";
 const LATE: &str = "Late";
 const INCOMPLETE: &str = "Incomplete";
 
+/// A decision's state in the trail, and why, as core judges it.
+fn judge(what: &str, rationale: &str, restricts: bool, review_at: bool) -> (&'static str, String) {
+    match lantern_core::audit::decision_gap(rationale, restricts, review_at) {
+        Some(gap) => (INCOMPLETE, format!("{what}: {gap}")),
+        None => (COMPLETE, format!("{what}: {rationale}")),
+    }
+}
+
 impl App {
     pub(crate) fn decisions_audit(&self, f: &Frame) -> Result<Counted, AppError> {
         let service_of: HashMap<String, String> = self
@@ -51,18 +59,15 @@ impl App {
                 continue;
             }
             made += 1;
-            let restricts = *outcome_at_decision != Outcome::Go;
-            let (state, detail) = if rationale.trim().is_empty() {
-                (INCOMPLETE, format!("{decision}: no rationale"))
-            } else if restricts && review_at.is_none() {
-                (
-                    INCOMPLETE,
-                    format!("{decision}: restricts care with no review time"),
-                )
-            } else {
+            let (state, detail) = judge(
+                decision,
+                rationale,
+                *outcome_at_decision != Outcome::Go,
+                review_at.is_some(),
+            );
+            if state == COMPLETE {
                 made_complete += 1;
-                (COMPLETE, format!("{decision}: {rationale}"))
-            };
+            }
             items.push(f.item(
                 d.at,
                 &svc(person.as_str()),
@@ -107,17 +112,11 @@ impl App {
                         review_at,
                     } => {
                         made += 1;
-                        let (state, detail) = if rationale.trim().is_empty() {
-                            (INCOMPLETE, format!("{what}: no rationale"))
-                        } else if restriction.is_some() && review_at.is_none() {
-                            (
-                                INCOMPLETE,
-                                format!("{what}: a restriction with no review time"),
-                            )
-                        } else {
+                        let (state, detail) =
+                            judge(what, rationale, restriction.is_some(), review_at.is_some());
+                        if state == COMPLETE {
                             made_complete += 1;
-                            (COMPLETE, format!("{what}: {rationale}"))
-                        };
+                        }
                         items.push(f.item(
                             r.occurred_at,
                             &service,

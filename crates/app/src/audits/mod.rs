@@ -308,7 +308,7 @@ impl App {
             frame.names.service(s.as_str())
         });
         let by_month = chart(
-            &format!("{}: by month", sentence(name.word())),
+            &format!("{}: by month", lantern_core::text::sentence(name.word())),
             &lantern_core::audit::months(period.from, period.to),
             |i: &AuditItem| lantern_core::audit::month(i.at),
             &items,
@@ -318,7 +318,7 @@ impl App {
         services.sort();
         services.dedup();
         let by_service = chart(
-            &format!("{}: by service", sentence(name.word())),
+            &format!("{}: by service", lantern_core::text::sentence(name.word())),
             &services,
             |i: &AuditItem| i.service.clone(),
             &items,
@@ -358,7 +358,7 @@ impl App {
             .collect();
         Ok(Audit {
             name: name.as_str().to_string(),
-            title: sentence(name.word()),
+            title: lantern_core::text::sentence(name.word()),
             answers: name.answers().to_string(),
             period: period.words(),
             from: period.from,
@@ -441,10 +441,6 @@ impl App {
         )?;
         self.audit(actor, name, from, to, service)
     }
-}
-
-fn sentence(s: &str) -> String {
-    lantern_core::text::sentence(s)
 }
 
 /// Items counted by state, one bar per group (months, services), every state in the legend.

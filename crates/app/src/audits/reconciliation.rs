@@ -6,7 +6,7 @@
 use super::{Counted, Frame, figure};
 use crate::charts::Tone;
 use crate::{App, AppError};
-use lantern_core::audit::{RECONCILE_TARGET_HOURS, hours, median, p90, share};
+use lantern_core::audit::{RECONCILE_TARGET_HOURS, hours, median, p90, reconciled_in_time, share};
 use lantern_core::disruption::Stage;
 
 const WITHIN: &str = "Reconciled within target";
@@ -61,7 +61,7 @@ impl App {
             let last = settled.iter().max().copied().unwrap_or(back);
             let h = (last.as_second() - back.as_second()).max(0) as f64 / 3600.0;
             times.push(h);
-            let ok = h <= RECONCILE_TARGET_HOURS as f64;
+            let ok = reconciled_in_time(h);
             if ok {
                 within += 1;
             }

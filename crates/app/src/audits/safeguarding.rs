@@ -6,7 +6,7 @@
 use super::{Counted, Frame, figure};
 use crate::charts::Tone;
 use crate::{App, AppError};
-use lantern_core::audit::{SAFEGUARDING_TARGET_HOURS, hours, median, share};
+use lantern_core::audit::{SAFEGUARDING_TARGET_HOURS, hours, median, safeguarding_in_time, share};
 use lantern_core::downtime::RecordBody;
 use std::collections::BTreeMap;
 
@@ -85,7 +85,7 @@ impl App {
                         let h = (at.as_second() - c.occurred_at.as_second()) as f64 / 3600.0;
                         times.push(h);
                         by_channel.entry("phone".into()).or_default().push(h);
-                        let ok = h <= SAFEGUARDING_TARGET_HOURS as f64;
+                        let ok = safeguarding_in_time(h);
                         if ok {
                             within += 1;
                         }

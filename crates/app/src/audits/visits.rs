@@ -7,7 +7,7 @@ use super::{Counted, Frame, figure};
 use crate::charts::Tone;
 use crate::disruption::watch::VisitState;
 use crate::{App, AppError};
-use lantern_core::audit::{LATE_VISIT_MINUTES, share};
+use lantern_core::audit::{LATE_VISIT_MINUTES, share, visit_late};
 
 const ON_TIME: &str = "Verified on time";
 const LATE: &str = "Verified late";
@@ -36,14 +36,14 @@ impl App {
             disruptions += 1;
             for r in w.visits.iter().filter(|r| f.covers(&r.visit.service)) {
                 let state = match (r.state, r.late_minutes) {
-                    (VisitState::Verified, Some(m)) if m > LATE_VISIT_MINUTES => LATE,
+                    (VisitState::Verified, Some(m)) if visit_late(m) => LATE,
                     (VisitState::Verified, _) => ON_TIME,
                     (VisitState::Explained, _) => EXPLAINED,
                     (VisitState::MissedOrUnverified, _) => MISSED,
                     (VisitState::NotYetVerified, _) => OPEN,
                 };
                 let detail = match r.late_minutes {
-                    Some(m) if m > LATE_VISIT_MINUTES => {
+                    Some(m) if visit_late(m) => {
                         format!("{}; {m} minutes after its planned start", r.detail)
                     }
                     _ => r.detail.clone(),

@@ -188,19 +188,14 @@ impl App {
         let count = |s: ReconState| items.iter().filter(|i| i.state == s).count();
         let total = items.len();
         let settled = count(ReconState::Confirmed) + count(ReconState::NotApplicable);
-        let mut minutes: Vec<f64> = items
+        let minutes: Vec<f64> = items
             .iter()
             .filter_map(|i| {
                 let at: jiff::Timestamp = i.row.as_ref()?.settled_at.as_ref()?.parse().ok()?;
                 Some(at.duration_since(i.entry.recorded_at).as_secs_f64() / 60.0)
             })
             .collect();
-        minutes.sort_by(f64::total_cmp);
-        let median = match minutes.len() {
-            0 => None,
-            n if n % 2 == 1 => Some(minutes[n / 2]),
-            n => Some((minutes[n / 2 - 1] + minutes[n / 2]) / 2.0),
-        };
+        let median = lantern_core::audit::median(&minutes);
         Ok(ReconBoard {
             disruption: v.id.to_string(),
             drill: v.is_drill(),

@@ -162,26 +162,19 @@ impl App {
         Ok(out)
     }
 
-    /// The people a referral may be for (active, in the actor's reach), by name, for a picker.
-    pub fn referral_people(&self, actor: &Actor) -> Result<Vec<(String, String)>, AppError> {
+    /// The people a referral may be for: active, in the actor's reach.
+    pub fn referral_people(
+        &self,
+        actor: &Actor,
+    ) -> Result<Vec<lantern_core::person::Person>, AppError> {
         actor.require(Role::may_manage_referrals, "record referrals")?;
         let scope = self.scope(actor)?;
-        let mut out: Vec<(String, String)> = self
+        Ok(self
             .journal
             .people(None)?
             .into_iter()
             .filter(|p| p.is_active() && scope.includes(p))
-            .map(|p| {
-                let label = format!(
-                    "{} (born {})",
-                    p.display_name(),
-                    p.date_of_birth.strftime("%-d %b %Y")
-                );
-                (p.id.to_string(), label)
-            })
-            .collect();
-        out.sort_by(|a, b| a.1.cmp(&b.1));
-        Ok(out)
+            .collect())
     }
 
     /// One referral.

@@ -478,22 +478,7 @@ fn people_choices(app: &App, v: &DisruptionView) -> Result<Vec<(String, String)>
     if v.disruption.is_none() {
         return Ok(Vec::new());
     }
-    let mut people: Vec<(String, String)> = app
-        .affected_people(v)?
-        .into_iter()
-        .map(|p| {
-            (
-                p.id.to_string(),
-                format!(
-                    "{} (born {})",
-                    p.display_name(),
-                    p.date_of_birth.strftime("%-d %b %Y")
-                ),
-            )
-        })
-        .collect();
-    people.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok(people)
+    Ok(crate::view::person_choices(app.affected_people(v)?))
 }
 
 /// `GET /disruptions/{id}`.

@@ -6,7 +6,7 @@ use crate::governance::view::{AuditPage, AuditsPage};
 use lantern_app::core::audit::AuditName;
 
 /// `?from=…&to=…&service=…&done=…`.
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, Default, Clone)]
 pub struct AuditQuery {
     #[serde(default)]
     from: String,
@@ -128,12 +128,7 @@ pub async fn sign_off_audit(
     };
     let comments = field(&f, "comments");
     let page_name = name.clone();
-    let page_q = AuditQuery {
-        from: q.from.clone(),
-        to: q.to.clone(),
-        service: q.service.clone(),
-        done: String::new(),
-    };
+    let page_q = q.clone();
     refusable(
         state,
         cur,
@@ -142,13 +137,14 @@ pub async fn sign_off_audit(
         move |app, a| {
             let service = Some(q.service.as_str()).filter(|s| !s.is_empty());
             let audit = app.sign_off_audit(a, &name, &q.from, &q.to, service, &comments)?;
-            Ok(format!(
-                "/audits/{}?from={}&to={}&service={}&done=signed_off",
-                audit.name,
-                urlencoding(&q.from),
-                urlencoding(&q.to),
-                urlencoding(&q.service)
-            ))
+            let query = serde_urlencoded::to_string([
+                ("from", q.from.as_str()),
+                ("to", q.to.as_str()),
+                ("service", q.service.as_str()),
+                ("done", "signed_off"),
+            ])
+            .unwrap_or_default();
+            Ok(format!("/audits/{}?{query}", audit.name))
         },
         move |app, user, t| {
             Ok(render_invalid(&audit_page(
@@ -157,16 +153,6 @@ pub async fn sign_off_audit(
         },
     )
     .await
-}
-
-/// Percent-encode a query value (dates, times, service ids).
-fn urlencoding(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `GET /reports/download?from=…&to=…&service=…`: the governance report (the PDF with its bundle

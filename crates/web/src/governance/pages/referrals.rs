@@ -31,7 +31,7 @@ fn list_page(
         may_manage,
         lines: app.referrals(&actor, false)?,
         people: if may_manage {
-            app.referral_people(&actor)?
+            crate::view::person_choices(app.referral_people(&actor)?)
         } else {
             vec![]
         },
