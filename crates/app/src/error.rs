@@ -31,6 +31,10 @@ pub enum AppError {
     /// Too many failed attempts: paused for a while. Nothing was written.
     #[error("{0}")]
     Throttled(String),
+    /// Another node could not be reached or gave an answer that could not be used. Nothing
+    /// of that exchange was written.
+    #[error("{0}")]
+    Unreachable(String),
     /// The journal or database failed.
     #[error(transparent)]
     Journal(#[from] JournalError),

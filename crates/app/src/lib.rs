@@ -20,6 +20,7 @@ pub mod printing;
 pub mod readiness;
 pub mod recovery;
 pub mod referrals;
+pub mod replication;
 
 pub use actor::Actor;
 pub use admin::accounts::SignedIn;

@@ -57,8 +57,19 @@ pub enum Command {
     /// Create a new data directory: database, migrations, this node's signing key.
     Init {
         /// The organisation's name.
+        #[arg(long, required_unless_present = "join", conflicts_with = "join")]
+        org: Option<String>,
+        /// Join an existing organisation as another node, with the invitation file `lantern node
+        /// add` wrote on one of its nodes (which must be reachable now).
         #[arg(long)]
-        org: String,
+        join: Option<PathBuf>,
+    },
+    /// One replication round with each peer now: take what it holds and this node lacks, give
+    /// what it lacks (every peer this node has replicated with, if none is named).
+    Sync {
+        /// A peer's address (https://HOST:PORT). Repeatable.
+        #[arg(long)]
+        peer: Vec<String>,
     },
     /// Load (or reuse) the synthetic demo organisation and show an overview.
     Demo {
@@ -342,6 +353,18 @@ pub enum Command {
         /// How many scheduled backups to keep (the oldest go).
         #[arg(long, default_value_t = 48)]
         backup_keep: usize,
+        /// Replicate continuously with the node at this address (https://HOST:PORT): what this
+        /// node records reaches it within seconds, and what it records reaches this node.
+        /// Repeatable.
+        #[arg(long, env = "LANTERN_PEERS", value_delimiter = ',')]
+        peer: Vec<String>,
+        /// Seconds between rounds with each peer when nothing new was recorded here.
+        #[arg(long, default_value_t = 2)]
+        peer_every: u64,
+        /// Minutes out of step with a peer after which this node raises the dependency status
+        /// `lantern-copy-NODE` (so disruptions and ladders know its copy may be old).
+        #[arg(long, default_value_t = 120)]
+        stale_after: u64,
     },
     /// Sign-in accounts.
     #[command(subcommand)]

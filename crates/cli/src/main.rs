@@ -78,7 +78,11 @@ fn clock() -> anyhow::Result<Clock> {
 
 fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     match &ctx.cli.command {
-        Command::Init { org } => commands::journal::init(ctx, org),
+        Command::Init { org, join } => match join {
+            Some(file) => commands::nodes::join(ctx, file),
+            None => commands::journal::init(ctx, org.as_deref().unwrap_or_default()),
+        },
+        Command::Sync { peer } => commands::nodes::sync(ctx, peer),
         Command::Demo { people } => commands::journal::demo(ctx, *people),
         Command::Verify { against } => commands::journal::verify(ctx, against.as_ref()),
         Command::Backup { out } => commands::backup::backup(ctx, out),
@@ -176,6 +180,9 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             backup_dir,
             backup_every,
             backup_keep,
+            peer,
+            peer_every,
+            stale_after,
         } => {
             let scheduled = commands::serve::Scheduled {
                 backup: backup_dir.clone().map(|folder| {
@@ -187,6 +194,9 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 }),
                 witness: witness.clone(),
                 print: print_folder.clone().zip(print_at.clone()),
+                peers: peer.clone(),
+                peer_every: std::time::Duration::from_secs((*peer_every).max(1)),
+                stale_after: jiff::SignedDuration::from_mins((*stale_after).max(1) as i64),
             };
             let tls = match (tls_cert, tls_key, tls_self_signed) {
                 (Some(c), Some(k), _) => Some((c.clone(), k.clone())),

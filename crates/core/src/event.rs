@@ -238,6 +238,16 @@ pub enum Event {
         /// Why it is trusted.
         reason: String,
     },
+    /// A node's key is retired (lost, stolen, replaced): events it signs after `last_seq` are
+    /// refused by every node; its history up to there stays the organisation's own.
+    NodeRetired {
+        /// The node id.
+        node: String,
+        /// The last of its events still accepted (its head as held by the retiring node).
+        last_seq: u64,
+        /// Why.
+        reason: String,
+    },
     /// A pack or rota was printed (the register).
     Printed(crate::print::PrintRecord),
     /// A printed copy was destroyed.
@@ -626,6 +636,7 @@ impl Event {
             Event::DuplicateDecided { .. } => "duplicate_decided",
             Event::SourceAdded(_) => "source_added",
             Event::NodeEnrolled { .. } => "node_enrolled",
+            Event::NodeRetired { .. } => "node_retired",
             Event::RestoreTested { .. } => "restore_tested",
             Event::Printed(_) => "printed",
             Event::PrintDestroyed { .. } => "print_destroyed",

@@ -80,6 +80,59 @@ impl Journal {
         Ok(out)
     }
 
+    /// What two replicas holding the same events must agree on, whatever order the events
+    /// reached each: a digest of the set of events (each origin's chain), and one of every
+    /// projection with each local position written as the event it is (`node:seq`) and the
+    /// rows sorted. (`p_version` is left out: it is this node's latest position.)
+    pub fn replica_digest(&self) -> Result<(String, BTreeMap<String, String>), JournalError> {
+        use rusqlite::types::Value;
+        let tx = self.conn.unchecked_transaction()?;
+        let mut at: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
+        let mut ids: Vec<String> = Vec::new();
+        {
+            let mut st = tx.prepare("SELECT pos, node_id, seq, hash FROM events")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let id = format!("{}:{}", r.get::<_, String>(1)?, r.get::<_, i64>(2)?);
+                ids.push(format!("{id}:{}", r.get::<_, String>(3)?));
+                at.insert(r.get(0)?, id);
+            }
+        }
+        ids.sort();
+        let events = hex::encode(Sha256::digest(ids.join("\n").as_bytes()));
+        let mut out = BTreeMap::new();
+        for t in crate::projections::tables(&tx)? {
+            if t == "p_version" {
+                continue;
+            }
+            let names: Vec<String> = tx
+                .prepare(&format!("SELECT * FROM \"{t}\" LIMIT 0"))?
+                .column_names()
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            let mut rows: Vec<String> = crate::verify::table_rows(&tx, &t)?
+                .into_iter()
+                .map(|row| {
+                    let cells: Vec<String> = row
+                        .into_iter()
+                        .zip(&names)
+                        .map(|(v, name)| match v {
+                            Value::Integer(p) if name == "pos" || name.ends_with("_pos") => {
+                                at.get(&p).cloned().unwrap_or_else(|| format!("pos {p}?"))
+                            }
+                            other => format!("{other:?}"),
+                        })
+                        .collect();
+                    cells.join("|")
+                })
+                .collect();
+            rows.sort();
+            out.insert(t, hex::encode(Sha256::digest(rows.join("\n").as_bytes())));
+        }
+        Ok((events, out))
+    }
+
     /// A consistent copy of the whole database, taken while others keep writing (one read
     /// transaction: `VACUUM INTO`), written to `to` (which must not exist) with mode 0600.
     pub fn snapshot_to(&self, to: &Path) -> Result<(), JournalError> {

@@ -13,6 +13,7 @@ mod evidence_stream;
 mod export;
 mod identity;
 mod migrations;
+mod peers;
 mod projections;
 mod queries;
 mod record;
@@ -29,7 +30,8 @@ pub use evidence::{
 };
 pub use evidence_stream::StreamedBundle;
 pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
-pub use identity::{NodeIdentity, node_id_for_key};
+pub use identity::{NodeIdentity, node_id_for_key, parse_public_key, verify_signature};
+pub use peers::{InvitationRow, PeerRow, request_message, response_message};
 pub use projections::audits::DecisionAt;
 pub use projections::disruption::ProbeRow;
 pub use projections::governance::{
@@ -45,7 +47,7 @@ pub use queries::{AuditRow, CallRow, DependencyRow, EventRow, RuleSetRow};
 pub use record::{GENESIS, StoredEvent};
 pub use replicate::{ApplyReport, VersionVector};
 pub use sessions::SessionRow;
-pub use verify::{VerifyFailure, VerifyReport};
+pub use verify::{Retired, VerifyFailure, VerifyReport};
 
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};

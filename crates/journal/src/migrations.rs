@@ -549,11 +549,38 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         doc     TEXT NOT NULL
     );
     "#,
+    // 18: replication bookkeeping, outside the journal as sessions are: each peer's checkpoint
+    // (its version vector as last seen, when a round last succeeded) and the one-time
+    // invitations for nodes to join (a MAC of the secret, never the secret). The enrolment of a
+    // node that can be held by several nodes now keeps the lowest enrolling node (rebuilt).
+    r#"
+    CREATE TABLE replication_peers (
+        url             TEXT PRIMARY KEY,
+        node_id         TEXT,
+        last_attempt_at TEXT NOT NULL,
+        last_ok_at      TEXT,
+        in_step_at      TEXT,
+        last_error      TEXT,
+        their_vector    TEXT NOT NULL DEFAULT '{}',
+        behind          INTEGER NOT NULL DEFAULT 0,
+        ahead           INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE node_invitations (
+        id          TEXT PRIMARY KEY,
+        secret_mac  TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        role        TEXT NOT NULL,
+        issued_by   TEXT NOT NULL,
+        issued_at   TEXT NOT NULL,
+        expires_at  TEXT NOT NULL,
+        used_by     TEXT
+    );
+    "#,
 ];
 
 /// Steps after which the projections are rebuilt from the events (a new column computed from
 /// content that existing rows cannot fill in SQL).
-pub(crate) const REBUILD_AFTER: [u32; 3] = [7, 8, 11];
+pub(crate) const REBUILD_AFTER: [u32; 4] = [7, 8, 11, 18];
 
 /// The schema version stored and the one this Lantern knows; a newer stored one is refused.
 fn versions(conn: &Connection) -> Result<(u32, u32), JournalError> {

@@ -3,7 +3,9 @@
 
 use crate::projections::{self as projection, At};
 use crate::record::{GENESIS, StoredEvent};
-use crate::verify::{SELECT_EVENTS, load_keys, read_stored_event, trusted_nodes, untrusted};
+use crate::verify::{
+    SELECT_EVENTS, load_keys, read_stored_event, retired, retired_nodes, trusted_nodes, untrusted,
+};
 use crate::{Journal, JournalError, identity};
 use lantern_core::event::Event;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
@@ -102,6 +104,7 @@ impl Journal {
         }
         let mut trusted = trusted_nodes(&tx, &local, &signers, events.iter())?;
         trusted.extend(vouched.iter().cloned());
+        let retired_after = retired_nodes(&tx, &signers, &trusted, events.iter())?;
         let mut last_data = None;
         let mut report = ApplyReport::default();
         for ev in events {
@@ -131,6 +134,11 @@ impl Journal {
             if !trusted.contains(&ev.node_id) {
                 return Err(bad(untrusted(&ev.node_id, &signers)));
             }
+            if let Some(r) = retired_after.get(&ev.node_id)
+                && ev.seq > r.last_seq
+            {
+                return Err(bad(retired(&ev.node_id, ev.seq, r.last_seq)));
+            }
             if !known.contains_key(&ev.node_id) {
                 let hex_key = keys
                     .get(&ev.node_id)
@@ -142,7 +150,7 @@ impl Journal {
                     ));
                 }
                 tx.execute(
-                    "INSERT INTO nodes (node_id, public_key, is_local) VALUES (?1, ?2, 0)",
+                    "INSERT OR IGNORE INTO nodes (node_id, public_key, is_local) VALUES (?1, ?2, 0)",
                     params![ev.node_id, hex_key],
                 )?;
                 known.insert(ev.node_id.clone(), key);

@@ -232,6 +232,79 @@ pub(crate) fn trusted_nodes<'a>(
     Ok(trust_closure(local, &vouched))
 }
 
+/// The retired nodes and the last of each one's events still accepted: `node_retired` events
+/// (held and in `batch`) whose seal holds and whose signer is trusted. Two retirements of one
+/// node keep the lower head, so every node draws the same line whatever order they arrived in.
+pub(crate) fn retired_nodes<'a>(
+    conn: &Connection,
+    keys: &BTreeMap<String, VerifyingKey>,
+    trusted: &BTreeSet<String>,
+    batch: impl Iterator<Item = &'a StoredEvent>,
+) -> Result<BTreeMap<String, Retired>, JournalError> {
+    let mut retirements: Vec<(i64, StoredEvent)> = Vec::new();
+    {
+        let mut st = conn.prepare(&format!(
+            "{SELECT_EVENTS} WHERE kind = 'node_retired' ORDER BY pos"
+        ))?;
+        let mut rows = st.query([])?;
+        while let Some(row) = rows.next()? {
+            if let Ok(ev) = read_stored_event(row) {
+                retirements.push((row.get(0)?, ev));
+            }
+        }
+    }
+    retirements.extend(
+        batch
+            .filter(|e| e.kind == "node_retired")
+            .map(|e| (i64::MAX, e.clone())),
+    );
+    let mut out: BTreeMap<String, Retired> = BTreeMap::new();
+    for (pos, ev) in &retirements {
+        let Some(key) = keys.get(&ev.node_id) else {
+            continue;
+        };
+        if !trusted.contains(&ev.node_id) || ev.check_seal(key).is_err() {
+            continue;
+        }
+        if let Ok(Event::NodeRetired { node, last_seq, .. }) =
+            crate::event_format::decode(&ev.payload)
+        {
+            let e = out.entry(node).or_insert(Retired {
+                last_seq,
+                pos: *pos,
+            });
+            e.last_seq = e.last_seq.min(last_seq);
+            e.pos = e.pos.min(*pos);
+        }
+    }
+    Ok(out)
+}
+
+/// A retired node: the last of its events accepted from anyone, and where the (first) retirement
+/// sits in this journal. Events beyond `last_seq` held before `pos` came while the retirement
+/// was on its way and stay (they were taken in good faith); none is taken after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retired {
+    /// The last sequence accepted.
+    pub last_seq: u64,
+    /// The retirement's local position (`i64::MAX` for one not yet held).
+    pub pos: i64,
+}
+
+impl Retired {
+    /// Whether event `seq` of this node, at local position `at`, is refused.
+    pub fn refuses(&self, seq: u64, at: i64) -> bool {
+        seq > self.last_seq && at > self.pos
+    }
+}
+
+/// Why an event of a retired node is refused.
+pub(crate) fn retired(node: &str, seq: u64, last: u64) -> String {
+    format!(
+        "signed by node {node} after it was retired (its events up to {last} stay; this is event {seq}): a retired node's key is no longer accepted"
+    )
+}
+
 /// Who is trusted from `root`, given who vouched for whom (`(by, node)`): the root, and every
 /// node vouched for by a trusted node, to a fixed point.
 pub(crate) fn trust_closure(root: &str, vouched: &[(String, String)]) -> BTreeSet<String> {
@@ -290,11 +363,19 @@ impl Journal {
         trusted_nodes(&self.conn, self.node_id(), &keys, std::iter::empty())
     }
 
+    /// The retired nodes, each with the last of its events still accepted.
+    pub fn retired_nodes(&self) -> Result<BTreeMap<String, Retired>, JournalError> {
+        let keys = load_keys(&self.conn)?;
+        let trusted = trusted_nodes(&self.conn, self.node_id(), &keys, std::iter::empty())?;
+        retired_nodes(&self.conn, &keys, &trusted, std::iter::empty())
+    }
+
     /// Verify everything: every event's chain link, hash and signature in local order, the heads,
     /// and that every projection equals a fresh rebuild. `Ok(Err(..))` names the first problem.
     pub fn verify(&self) -> Result<Result<VerifyReport, VerifyFailure>, JournalError> {
         let keys = load_keys(&self.conn)?;
         let trusted = trusted_nodes(&self.conn, self.node_id(), &keys, std::iter::empty())?;
+        let retired_after = retired_nodes(&self.conn, &keys, &trusted, std::iter::empty())?;
         let fresh = fresh_projection_db()?;
         let mut heads: BTreeMap<String, (u64, String)> = BTreeMap::new();
         let mut last_data = None;
@@ -349,6 +430,12 @@ impl Journal {
                     };
                     if !trusted.contains(&ev.node_id) {
                         other = fail(id, untrusted(&ev.node_id, &keys));
+                        break;
+                    }
+                    if let Some(r) = retired_after.get(&ev.node_id)
+                        && r.refuses(ev.seq, pos)
+                    {
+                        other = fail(id, retired(&ev.node_id, ev.seq, r.last_seq));
                         break;
                     }
                     let at = At {

@@ -34,6 +34,7 @@ impl WebError {
             AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found", None),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", None),
             AppError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled", None),
+            AppError::Unreachable(_) => (StatusCode::BAD_GATEWAY, "unreachable", None),
             AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated", None),
             AppError::Journal(_) if e.unavailable().is_some() => {
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable", None)

@@ -35,6 +35,12 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         // Pages and API answers carry personal data: never kept by a browser or proxy.
         set(h, header::CACHE_CONTROL, "no-store");
     }
+    if path.starts_with("/api/")
+        && let Some(f) = state.freshness().await
+        && let Ok(v) = HeaderValue::from_str(&f)
+    {
+        h.insert("x-lantern-freshness", v);
+    }
     if state.tls() {
         set(
             h,

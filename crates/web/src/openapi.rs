@@ -35,6 +35,21 @@ pub(crate) fn operation(method: &str, path: &str) -> Option<(&'static str, Optio
             of::<h::SessionAnswer>,
         ),
         ("delete", "/api/v1/session") => ("Sign out", None, of::<h::SignedOut>),
+        ("post", "/api/v1/replication/changes") => (
+            "Replication (nodes only, signed with X-Lantern-Node, X-Lantern-Time, X-Lantern-Signature): the events the calling node lacks after its version vector, in batches",
+            Some(of::<lantern_app::replication::ChangesRequest>),
+            any_object,
+        ),
+        ("post", "/api/v1/replication/events") => (
+            "Replication (nodes only, signed): events the calling node holds and this one lacks; applied all or none",
+            Some(any_object),
+            of::<lantern_app::replication::Applied>,
+        ),
+        ("post", "/api/v1/replication/join") => (
+            "A new node presents its one-time invitation, signed by its own key; it is enrolled",
+            Some(of::<lantern_app::replication::join::JoinRequest>),
+            of::<lantern_app::replication::join::JoinAnswer>,
+        ),
         ("post", "/api/v1/account/password") => (
             "Change your password (a one-time password first of all); ends your other sessions",
             Some(of::<h::NewPassword>),

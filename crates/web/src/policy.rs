@@ -8,6 +8,9 @@ use lantern_app::core::role::Role;
 pub enum Action {
     /// No sign-in needed (sign-in page, assets, OpenAPI document).
     Public,
+    /// Another node of the organisation, by its key-signed request (replication); never a user
+    /// session.
+    Node,
     /// Any signed-in user (dashboard, own password, sign-out).
     SignedIn,
     /// List people and open their essential information (scoped).
@@ -75,6 +78,7 @@ pub enum Action {
 pub fn allows(role: Role, action: Action) -> bool {
     match action {
         Action::Public | Action::SignedIn => true,
+        Action::Node => false,
         Action::ViewPeople => role.may_view_people(),
         Action::EditMei => role.may_edit_mei(),
         Action::CheckReadiness => role.may_check_readiness(),

@@ -1088,6 +1088,28 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
         ),
         (
             Method::POST,
+            "/api/v1/replication/changes",
+            Node,
+            post(admin::replication::changes).layer(axum::extract::DefaultBodyLimit::max(
+                lantern_app::replication::MAX_BATCH_BYTES,
+            )),
+        ),
+        (
+            Method::POST,
+            "/api/v1/replication/events",
+            Node,
+            post(admin::replication::events).layer(axum::extract::DefaultBodyLimit::max(
+                lantern_app::replication::MAX_BATCH_BYTES,
+            )),
+        ),
+        (
+            Method::POST,
+            "/api/v1/replication/join",
+            Node,
+            post(admin::replication::join),
+        ),
+        (
+            Method::POST,
             "/api/v1/session",
             Public,
             post(home::api::sign_in),

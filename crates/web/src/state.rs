@@ -37,6 +37,8 @@ struct Inner {
     writes: Mutex<HashMap<String, std::time::Instant>>,
     /// The people list's rows by scope and service, before search and paging.
     pub(crate) people_lists: PageCache<Arc<Vec<crate::people::view::ListedPerson>>>,
+    /// How far behind its peers this node is, read at most once a second.
+    freshness: Mutex<Option<(std::time::Instant, Option<String>)>>,
 }
 
 type AuditJob = (AuditEvent, tokio::sync::oneshot::Sender<Result<(), String>>);
@@ -251,6 +253,7 @@ impl AppState {
                 rebuild_locks: Mutex::new(HashMap::new()),
                 person_pages: PageCache::new(5000),
                 people_lists: PageCache::new(200),
+                freshness: Mutex::new(None),
                 writes: Mutex::new(HashMap::new()),
             }),
         })
@@ -366,6 +369,30 @@ impl AppState {
     /// The person-page cache.
     pub fn person_pages(&self) -> &PageCache<crate::people::view::PersonPage> {
         &self.inner.person_pages
+    }
+
+    /// How far behind its peers this node is (for the `X-Lantern-Freshness` header), read at
+    /// most once a second; `None` on a node that replicates with nobody.
+    pub async fn freshness(&self) -> Option<String> {
+        {
+            let f = self
+                .inner
+                .freshness
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if let Some((at, line)) = f.as_ref()
+                && at.elapsed() < std::time::Duration::from_secs(1)
+            {
+                return line.clone();
+            }
+        }
+        let line = self.run(|app| app.freshness_line()).await;
+        *self
+            .inner
+            .freshness
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some((std::time::Instant::now(), line.clone()));
+        line
     }
 
     /// Note that `account` has just changed something.

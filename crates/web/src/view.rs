@@ -16,6 +16,8 @@ pub struct Nav {
     pub csrf: String,
     /// Links this role may follow.
     pub links: Vec<(&'static str, &'static str)>,
+    /// How far behind its peers this node is (none when it replicates with nobody).
+    pub freshness: Option<String>,
 }
 
 impl Nav {
@@ -75,6 +77,7 @@ impl Nav {
             role: u.staff.role.to_string().replace('_', " "),
             csrf: u.csrf.clone(),
             links,
+            freshness: u.freshness.clone(),
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct SignedIn {
     pub staff: Staff,
     /// The session's CSRF token, to embed in forms.
     pub csrf: String,
+    /// How far behind its peers this node is, for the foot of every page (none when alone).
+    pub freshness: Option<String>,
 }
 
 impl SignedIn {
@@ -256,6 +258,7 @@ impl App {
                 account,
                 staff,
                 csrf,
+                freshness: self.freshness_line(),
             },
         ))
     }
@@ -294,6 +297,7 @@ impl App {
             account,
             staff,
             csrf: row.csrf,
+            freshness: self.freshness_line(),
         }))
     }
 

@@ -22,6 +22,8 @@ pub struct NodeLine {
     pub role: String,
     /// Which node enrolled it (none for this node: its own key is the root).
     pub enrolled_by: Option<String>,
+    /// Retired: the last of its events accepted, and why.
+    pub retired: Option<String>,
 }
 
 /// What checking one checkpoint found.
@@ -93,15 +95,21 @@ impl App {
             name: "this node".into(),
             role: "this node (its own key is the root of trust)".into(),
             enrolled_by: None,
+            retired: None,
         }];
         let trusted = self.journal.trusted_nodes()?;
+        let retired = self.journal.retired_nodes()?;
         for (by, ev) in self.journal.enrolments()? {
             if let Event::NodeEnrolled {
                 node, name, role, ..
             } = ev
                 && trusted.contains(&node)
+                && node != self.journal.node_id()
             {
                 out.push(NodeLine {
+                    retired: retired
+                        .get(&node)
+                        .map(|r| format!("retired: events after {} refused", r.last_seq)),
                     node,
                     name,
                     role,

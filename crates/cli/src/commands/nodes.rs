@@ -26,6 +26,37 @@ pub enum NodeCmd {
     },
     /// This node's id and public key (to enrol it elsewhere).
     Show,
+    /// What this node holds (events, version vector, digests two replicas in step agree on) and
+    /// how far behind each peer it is.
+    Status,
+    /// Invite a new node (admin): writes a one-time invitation file for `lantern init --join` on
+    /// the new machine. Keep it as you would a password until it is used or expires.
+    Add {
+        /// The name people will know it by ("on-call laptop").
+        #[arg(long)]
+        name: String,
+        /// hub, office or laptop.
+        #[arg(long)]
+        role: String,
+        /// This node's address as the new machine reaches it (https://HOST:PORT).
+        #[arg(long)]
+        peer: String,
+        /// Where to write the invitation (mode 0600).
+        #[arg(long)]
+        out: PathBuf,
+        /// Hours until it expires.
+        #[arg(long, default_value_t = 24)]
+        valid_hours: u32,
+    },
+    /// Retire a node (admin): its key is no longer accepted for new events anywhere; its
+    /// history stays.
+    Retire {
+        /// Its node id (`lantern node list`).
+        node: String,
+        /// Why (lost, stolen, replaced).
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 pub fn node(ctx: &Ctx, cmd: &NodeCmd) -> anyhow::Result<ExitCode> {
@@ -39,13 +70,14 @@ pub fn node(ctx: &Ctx, cmd: &NodeCmd) -> anyhow::Result<ExitCode> {
             } else {
                 for n in nodes {
                     println!(
-                        "{}  {}  {}{}",
+                        "{}  {}  {}{}{}",
                         n.node,
                         n.name,
                         n.role,
                         n.enrolled_by
                             .map(|b| format!("  (enrolled by {b})"))
-                            .unwrap_or_default()
+                            .unwrap_or_default(),
+                        n.retired.map(|r| format!("  {r}")).unwrap_or_default()
                     );
                 }
             }
@@ -61,6 +93,69 @@ pub fn node(ctx: &Ctx, cmd: &NodeCmd) -> anyhow::Result<ExitCode> {
                 out::json(&serde_json::json!({"enrolled": node}))?;
             } else {
                 println!("Enrolled {node} ({name}, {role}): its signed events are now trusted.");
+            }
+        }
+        NodeCmd::Add {
+            name,
+            role,
+            peer,
+            out: file,
+            valid_hours,
+        } => {
+            let inv = app.invite_node(
+                &actor,
+                name,
+                role,
+                peer,
+                jiff::SignedDuration::from_hours(i64::from(*valid_hours)),
+            )?;
+            let text = serde_json::to_string_pretty(&inv)?;
+            write_private(file, text.as_bytes())
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            if ctx.cli.json {
+                out::json(
+                    &serde_json::json!({"invitation": inv.id, "file": file, "expires_at": inv.expires_at}),
+                )?;
+            } else {
+                println!(
+                    "Invitation {} for {name} ({role}) written to {} (valid until {}).",
+                    inv.id,
+                    file.display(),
+                    lantern_app::core::time::show(inv.expires_at)
+                );
+                println!(
+                    "On the new machine: lantern --data DIR init --join {}",
+                    file.display()
+                );
+            }
+        }
+        NodeCmd::Retire { node, reason } => {
+            let last = app.retire_node(&actor, node, reason)?;
+            if ctx.cli.json {
+                out::json(&serde_json::json!({"retired": node, "last_seq": last}))?;
+            } else {
+                println!(
+                    "Retired {node}: its events after {last} are refused by every node once this reaches them."
+                );
+            }
+        }
+        NodeCmd::Status => {
+            let s = app.node_status(&actor)?;
+            if ctx.cli.json {
+                out::json(&s)?;
+            } else {
+                println!("node {}: {} events", s.node, s.events);
+                for (n, seq) in &s.vector {
+                    println!("  {n} up to {seq}");
+                }
+                println!("events digest       {}", s.events_digest);
+                println!("projections digest  {}", s.projections_digest);
+                if s.peers.is_empty() {
+                    println!("No peers: this node replicates with nobody.");
+                }
+                for p in &s.peers {
+                    println!("{} ({})", p.line, p.url);
+                }
             }
         }
         NodeCmd::Show => {
@@ -89,4 +184,96 @@ pub fn checkpoint(ctx: &Ctx, witness: Option<&PathBuf>) -> anyhow::Result<ExitCo
         println!("{}", c.line());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `lantern init --join FILE`: a new node of an existing organisation.
+pub fn join(ctx: &Ctx, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let t =
+        lantern_app::replication::client::Transport::from_env().map_err(|e| anyhow::anyhow!(e))?;
+    let (app, answer, round) =
+        lantern_app::App::join(&ctx.cli.data, file, &crate::local_user(), ctx.clock, &t)?;
+    if ctx.cli.json {
+        out::json(&serde_json::json!({
+            "data": ctx.cli.data, "node_id": app.node_id(), "org": answer.organisation,
+            "name": answer.name, "role": answer.role, "pulled": round.pulled, "pushed": round.pushed,
+        }))?;
+    } else {
+        println!(
+            "Joined {} as {} ({}, node {}).",
+            answer.organisation,
+            answer.name,
+            answer.role,
+            app.node_id()
+        );
+        println!(
+            "  took {} events from {} and gave it {}.",
+            round.pulled, round.peer, round.pushed
+        );
+        println!(
+            "Next: `lantern serve --peer {}` keeps this node in step.",
+            round.peer
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `lantern sync [--peer URL]...`: one round with each peer.
+pub fn sync(ctx: &Ctx, peers: &[String]) -> anyhow::Result<ExitCode> {
+    let mut app = ctx.open()?;
+    let t =
+        lantern_app::replication::client::Transport::from_env().map_err(|e| anyhow::anyhow!(e))?;
+    let peers: Vec<String> = if peers.is_empty() {
+        app.freshness()?
+            .into_iter()
+            .map(|p| p.url)
+            .filter(|u| u.starts_with("http"))
+            .collect()
+    } else {
+        peers.to_vec()
+    };
+    if peers.is_empty() {
+        anyhow::bail!(
+            "no peer: give --peer https://HOST:PORT (this node has replicated with none yet)"
+        );
+    }
+    let mut failed = false;
+    let mut reports = Vec::new();
+    for p in &peers {
+        match app.sync_with(&t, p) {
+            Ok(r) => {
+                if !ctx.cli.json {
+                    println!(
+                        "{}: took {} events, gave {} ({} requests); in step.",
+                        r.peer, r.pulled, r.pushed, r.requests
+                    );
+                }
+                reports.push(serde_json::json!(r));
+            }
+            Err(e) => {
+                failed = true;
+                eprintln!("{p}: {e}");
+                reports.push(serde_json::json!({"peer": p, "error": e.to_string()}));
+            }
+        }
+    }
+    if ctx.cli.json {
+        out::json(&reports)?;
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Write a file only its owner can read (created new).
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let mut f = o.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }

@@ -13,6 +13,11 @@ pub struct Scheduled {
     pub backup: Option<(std::path::PathBuf, std::time::Duration, usize)>,
     pub witness: Vec<String>,
     pub print: Option<(std::path::PathBuf, String)>,
+    /// Peers to replicate with continuously, the pause between rounds, and how long out of step
+    /// before the copy's dependency status is raised.
+    pub peers: Vec<String>,
+    pub peer_every: std::time::Duration,
+    pub stale_after: jiff::SignedDuration,
 }
 
 pub fn serve(
@@ -142,6 +147,15 @@ fn start_background(ctx: &Ctx, scheduled: Scheduled) -> anyhow::Result<()> {
                     notifier,
                     std::time::Duration::from_secs(30),
                 )
+            }),
+        )?;
+    }
+    if !scheduled.peers.is_empty() {
+        let (peers, every, stale) = (scheduled.peers, scheduled.peer_every, scheduled.stale_after);
+        spawn(
+            "replication",
+            Box::new(move |dir, clock| {
+                lantern_app::replication::client::replicate_forever(dir, clock, peers, every, stale)
             }),
         )?;
     }

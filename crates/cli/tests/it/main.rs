@@ -19,6 +19,7 @@ mod programme;
 mod quarter;
 mod reconcile;
 mod referrals;
+mod replication;
 mod rules;
 mod s1;
 mod s6;

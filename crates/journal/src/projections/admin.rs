@@ -15,12 +15,19 @@ pub(crate) fn project(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<(), 
                 "INSERT OR IGNORE INTO nodes (node_id, public_key, is_local) VALUES (?1, ?2, 0)",
                 params![node, public_key],
             )?;
+            // A node enrolled by several (each node that joined through the hub enrols the hub):
+            // the enrolment by the lowest node id is kept, so every node lists the same one
+            // whatever order the enrolments arrived in.
             exec(
                 conn,
-                "INSERT OR REPLACE INTO p_nodes (node_id, enrolled_by, pos, doc) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO p_nodes (node_id, enrolled_by, pos, doc) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (node_id) DO UPDATE SET enrolled_by = excluded.enrolled_by, pos = excluded.pos, doc = excluded.doc
+                 WHERE excluded.enrolled_by < p_nodes.enrolled_by",
                 params![node, at.node_id, at.pos, json(ev)],
             )?;
         }
+        // Who is retired is read from the events themselves by the trust rule (`verify`).
+        Event::NodeRetired { .. } => {}
         Event::OrgInitialised { name } => {
             exec(
                 conn,

@@ -80,6 +80,7 @@ pub(crate) fn apply(conn: &Connection, at: &At<'_>, ev: &Event) -> Result<bool, 
         | Event::ContactAdded(_)
         | Event::AccountCreated { .. }
         | Event::NodeEnrolled { .. }
+        | Event::NodeRetired { .. }
         | Event::RestoreTested { .. }
         | Event::PasswordChanged { .. } => admin::project(conn, at, ev)?,
         Event::PersonAdded(_)

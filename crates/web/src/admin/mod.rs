@@ -4,4 +4,5 @@
 
 pub(crate) mod api;
 pub(crate) mod pages;
+pub(crate) mod replication;
 pub(crate) mod view;

@@ -1,0 +1,432 @@
+//! Issue 20: three real `lantern serve` processes (hub, office, on-call laptop) replicating
+//! through proxies the test controls; partitions with writes on every side, then healing.
+
+use crate::support::*;
+use serde_json::Value;
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A TCP proxy to one node: while down it refuses new connections and cuts the open ones, as a
+/// failed link does.
+struct Proxy {
+    url: String,
+    up: Arc<AtomicBool>,
+    open: Arc<Mutex<Vec<TcpStream>>>,
+}
+
+impl Proxy {
+    fn to(target: &str) -> Proxy {
+        let target = target.trim_start_matches("http://").to_string();
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", l.local_addr().unwrap());
+        let up = Arc::new(AtomicBool::new(true));
+        let open: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+        let (u, o) = (up.clone(), open.clone());
+        std::thread::spawn(move || {
+            for s in l.incoming() {
+                let Ok(s) = s else { continue };
+                if !u.load(Ordering::SeqCst) {
+                    let _ = s.shutdown(Shutdown::Both);
+                    continue;
+                }
+                let Ok(b) = TcpStream::connect(&target) else {
+                    continue;
+                };
+                {
+                    let mut o = o.lock().unwrap();
+                    o.push(s.try_clone().unwrap());
+                    o.push(b.try_clone().unwrap());
+                }
+                for (mut from, mut to) in [(s.try_clone().unwrap(), b.try_clone().unwrap()), (b, s)]
+                {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(Shutdown::Write);
+                    });
+                }
+            }
+        });
+        Proxy { url, up, open }
+    }
+
+    fn set(&self, up: bool) {
+        self.up.store(up, Ordering::SeqCst);
+        if !up {
+            for c in self.open.lock().unwrap().drain(..) {
+                let _ = c.shutdown(Shutdown::Both);
+            }
+        }
+    }
+}
+
+struct Node {
+    dir: tempfile::TempDir,
+    server: Server,
+}
+
+struct Net {
+    hub: Node,
+    office: Node,
+    laptop: Node,
+    to_hub: [Proxy; 2],
+}
+
+/// The demo organisation on a hub; an office and a laptop joined by invitation, each serving
+/// and replicating with the hub through its own proxy.
+fn network() -> Net {
+    let hub_dir = demo();
+    let hub = Server::start(hub_dir.path(), &[], None);
+    let join = |name: &str, role: &str| {
+        let d = tempfile::tempdir().unwrap();
+        let file = hub_dir.path().join(format!("{role}.invitation"));
+        json(
+            hub_dir.path(),
+            &[
+                "node",
+                "add",
+                "--name",
+                name,
+                "--role",
+                role,
+                "--peer",
+                &hub.base,
+                "--out",
+                file.to_str().unwrap(),
+            ],
+        );
+        let v = json(d.path(), &["init", "--join", file.to_str().unwrap()]);
+        assert!(v["pulled"].as_u64().unwrap() > 500, "{v}");
+        // One time only.
+        let again = tempfile::tempdir().unwrap();
+        let e = fails(again.path(), &["init", "--join", file.to_str().unwrap()]);
+        assert!(e.contains("already used"), "{e}");
+        assert!(!again.path().join("lantern.db").exists());
+        d
+    };
+    let (office_dir, laptop_dir) = (join("Office", "office"), join("On-call laptop", "laptop"));
+    let to_hub = [Proxy::to(&hub.base), Proxy::to(&hub.base)];
+    let serve =
+        |d: &Path, p: &Proxy| Server::start(d, &["--peer", &p.url, "--peer-every", "1"], None);
+    let office = serve(office_dir.path(), &to_hub[0]);
+    let laptop = serve(laptop_dir.path(), &to_hub[1]);
+    Net {
+        hub: Node {
+            dir: hub_dir,
+            server: hub,
+        },
+        office: Node {
+            dir: office_dir,
+            server: office,
+        },
+        laptop: Node {
+            dir: laptop_dir,
+            server: laptop,
+        },
+        to_hub,
+    }
+}
+
+fn status(d: &Path) -> Value {
+    json(d, &["node", "status"])
+}
+
+/// Wait until every node holds the same events, then require the same projections and a clean
+/// `verify` on each. Returns how long convergence took.
+fn converge(nodes: &[&Path]) -> Duration {
+    let start = Instant::now();
+    loop {
+        let s: Vec<Value> = nodes.iter().map(|d| status(d)).collect();
+        if s.iter()
+            .all(|x| x["events_digest"] == s[0]["events_digest"])
+        {
+            for x in &s {
+                assert_eq!(
+                    x["projections_digest"], s[0]["projections_digest"],
+                    "same events, different projections: {x} vs {}",
+                    s[0]
+                );
+            }
+            for d in nodes {
+                lantern(d).arg("verify").assert().success();
+            }
+            return start.elapsed();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(90),
+            "no convergence in 90 s: {s:?}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+fn add_person(d: &Path, id: &str) {
+    lantern(d)
+        .args([
+            "person",
+            "add",
+            "--id",
+            id,
+            "--given",
+            "Test",
+            "--family",
+            id,
+            "--dob",
+            "1940-02-03",
+            "--service",
+            "riverside-homecare",
+        ])
+        .assert()
+        .success();
+}
+
+fn set_mobility(d: &Path, person: &str, aid: &str) {
+    let content = format!(r#"{{"aids_indoors": ["{aid}"]}}"#);
+    lantern(d)
+        .args([
+            "--as",
+            "s-fatima-khan",
+            "mei",
+            "set",
+            person,
+            "mobility",
+            "--content",
+            &content,
+            "--source",
+            "test",
+            "--method",
+            "in_person",
+        ])
+        .assert()
+        .success();
+}
+
+fn mobility_status(d: &Path, person: &str) -> String {
+    json(d, &["mei", "show", person, "mobility"])["sections"][0]["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A small deterministic generator (xorshift), so a failing schedule can be run again.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn three_nodes_converge_after_seeded_partition_schedules_with_one_dispute_per_concurrent_edit() {
+    let net = network();
+    let dirs = [
+        net.hub.dir.path(),
+        net.office.dir.path(),
+        net.laptop.dir.path(),
+    ];
+    converge(&dirs);
+    let runs: u64 = std::env::var("LANTERN_PARTITION_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let mut people = 0;
+    for run in 0..runs {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (run + 1));
+        // Office and laptop both cut off, each edits the same section from the same version.
+        let person = format!("p-{:04}", run + 2);
+        net.to_hub[0].set(false);
+        net.to_hub[1].set(false);
+        set_mobility(dirs[1], &person, "frame");
+        set_mobility(dirs[2], &person, "stick");
+        // Then a random schedule of links up and down with writes on every side.
+        for step in 0..4 {
+            for p in &net.to_hub {
+                p.set(rng.next().is_multiple_of(2));
+            }
+            for (i, d) in dirs.iter().enumerate() {
+                add_person(d, &format!("p-r{run}s{step}n{i}"));
+                people += 1;
+            }
+            std::thread::sleep(Duration::from_millis(300 + rng.next() % 700));
+        }
+        for p in &net.to_hub {
+            p.set(true);
+        }
+        let took = converge(&dirs);
+        for d in dirs {
+            assert_eq!(mobility_status(d, &person), "disputed", "run {run}");
+            let sections = json(d, &["mei", "show", &person, "mobility"]);
+            assert_eq!(
+                sections["sections"][0]["record"]["conflicts"]
+                    .as_array()
+                    .unwrap()
+                    .len(),
+                1,
+                "one dispute holding both versions, run {run}"
+            );
+        }
+        eprintln!(
+            "run {run}: converged {:.1} s after healing",
+            took.as_secs_f64()
+        );
+    }
+    // Nothing lost: every person written anywhere is on every node.
+    for d in dirs {
+        let list = json(d, &["person", "list"]);
+        let n = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["person"]["id"].as_str().unwrap_or("").starts_with("p-r"))
+            .count();
+        assert_eq!(n, people);
+    }
+    eprintln!("{runs} seeded partition schedules: all three nodes converged every time");
+}
+
+#[test]
+fn the_laptop_cut_off_serves_and_records_and_its_events_reach_the_hub_with_their_times() {
+    let net = network();
+    let (hub, laptop) = (net.hub.dir.path(), net.laptop.dir.path());
+    converge(&[hub, net.office.dir.path(), laptop]);
+    net.to_hub[1].set(false);
+    // The on-call manager at home: the laptop's own server answers.
+    let token = net.laptop.server.sign_in("daniel");
+    let (code, body) = net.laptop.server.get(&token, "/api/v1/people/p-0001");
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("Chen"), "{body}");
+    let (code, page) = net.laptop.server.get(&token, "/people/p-0001");
+    assert_eq!(code, 200);
+    assert!(
+        page.contains("in step with the hub as of") || page.contains("not reaching the hub"),
+        "the page says how fresh it is"
+    );
+    // A disruption declared and a call recorded while cut off.
+    lantern(laptop)
+        .args([
+            "--as",
+            "s-daniel-hughes",
+            "disruption",
+            "declare",
+            "--title",
+            "Email and office internet down",
+            "--dependency",
+            "email",
+            "--severity",
+            "major",
+        ])
+        .assert()
+        .success();
+    lantern(laptop)
+        .args([
+            "--as",
+            "s-daniel-hughes",
+            "record",
+            "call",
+            "--direction",
+            "outgoing",
+            "--party",
+            "Amara Osei",
+            "--purpose",
+            "Tell the registered manager",
+            "--outcome",
+            "She will open the office at 7",
+            "--person",
+            "p-0001",
+        ])
+        .assert()
+        .success();
+    std::thread::sleep(Duration::from_secs(3));
+    let held = |d: &Path| -> Vec<(String, String)> {
+        let db = rusqlite::Connection::open(d.join("lantern.db")).unwrap();
+        let mut st = db
+            .prepare("SELECT kind, recorded_at FROM events WHERE kind IN ('disruption_declared', 'downtime_recorded') ORDER BY node_id, seq")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(held(laptop).len(), 2);
+    assert!(held(hub).is_empty(), "nothing crosses a cut link");
+    let (_, page) = net.laptop.server.get(&token, "/people/p-0001");
+    assert!(
+        page.contains("not reaching the hub"),
+        "the laptop says it is cut off"
+    );
+    net.to_hub[1].set(true);
+    converge(&[hub, net.office.dir.path(), laptop]);
+    assert_eq!(
+        held(hub),
+        held(laptop),
+        "the same events with their original times"
+    );
+    let (_, page) = net.laptop.server.get(&token, "/people/p-0001");
+    assert!(page.contains("in step with the hub as of"));
+}
+
+#[test]
+fn a_forged_node_and_a_retired_node_are_refused_by_every_peer() {
+    let net = network();
+    let (hub, office, laptop) = (
+        net.hub.dir.path(),
+        net.office.dir.path(),
+        net.laptop.dir.path(),
+    );
+    // A node nobody enrolled.
+    let forged = tempfile::tempdir().unwrap();
+    lantern(forged.path())
+        .args(["init", "--org", "Northshire Care Partnership (demo)"])
+        .assert()
+        .success();
+    for peer in [
+        &net.hub.server.base,
+        &net.office.server.base,
+        &net.laptop.server.base,
+    ] {
+        let e = fails(forged.path(), &["sync", "--peer", peer]);
+        assert!(e.contains("no trusted node enrolled"), "{e}");
+    }
+    converge(&[hub, office, laptop]);
+    // The laptop is lost: retired on the hub; the retirement reaches the office.
+    let lap_id = status(laptop)["node"].as_str().unwrap().to_string();
+    net.to_hub[1].set(false);
+    json(
+        hub,
+        &[
+            "node",
+            "retire",
+            &lap_id,
+            "--reason",
+            "Laptop reported stolen",
+        ],
+    );
+    let start = Instant::now();
+    while json(office, &["node", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["retired"].is_null())
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the retirement reached the office"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Whatever it writes now is refused by every peer.
+    add_person(laptop, "p-after-retirement");
+    for peer in [&net.hub.server.base, &net.office.server.base] {
+        let e = fails(laptop, &["sync", "--peer", peer]);
+        assert!(e.contains("retired"), "{e}");
+    }
+    for d in [hub, office] {
+        assert!(fails(d, &["person", "show", "p-after-retirement"]).contains("not found"));
+        lantern(d).arg("verify").assert().success();
+    }
+}
