@@ -206,6 +206,17 @@ impl Journal {
         Ok(())
     }
 
+    /// Forget the addresses `node` was reached at other than `url` (it moved, or was first
+    /// reached directly when it joined): one peer, one line of freshness.
+    pub fn forget_other_addresses(&self, node: &str, url: &str) -> Result<(), JournalError> {
+        self.writable()?;
+        self.conn.execute(
+            "DELETE FROM replication_peers WHERE node_id = ?1 AND url <> ?2 AND url LIKE 'http%'",
+            params![node, url],
+        )?;
+        Ok(())
+    }
+
     /// What an invitation's secret is kept as: a MAC under a key derived from this node's key.
     pub fn invitation_mac(&self, secret: &str) -> String {
         let key = self.identity.derived_key("invitation");

@@ -87,6 +87,8 @@ struct PackOut {
     version: u32,
     reprint_of: Option<String>,
     destroy_by: String,
+    /// How far behind its peers the printing node was ("in step with the hub as of 13:51:07").
+    freshness: Option<String>,
     /// A signed checkpoint of the journal as printed: the paper copy is a witness that
     /// `lantern verify --against` can check the journal against later.
     checkpoint: String,
@@ -123,6 +125,8 @@ struct RotaOut {
     data_as_of: String,
     printed_at: String,
     printed_by: String,
+    /// How far behind its peers the printing node was.
+    freshness: Option<String>,
     legend: Vec<(&'static str, &'static str)>,
     /// How many visits in all.
     visits: usize,
@@ -465,6 +469,7 @@ impl App {
             reprint_of: reprint_of.map(str::to_string),
             destroy_by: (today + jiff::Span::new().days(lantern_core::print::PACK_KEEP_DAYS))
                 .to_string(),
+            freshness: self.freshness_line(),
             checkpoint: self.checkpoint()?.printed(),
             legend: LEGEND.to_vec(),
             contacts,
@@ -588,6 +593,7 @@ impl App {
             data_as_of: show(now),
             printed_at: show(now),
             printed_by: actor.display_name(),
+            freshness: self.freshness_line(),
             legend: ROTA_LEGEND.to_vec(),
             visits: visits.len(),
             runs,

@@ -184,6 +184,9 @@ impl App {
             Err(e) => row.last_error = Some(e.to_string()),
         }
         self.journal.record_peer(&row)?;
+        if let Ok((r, _)) = &result {
+            self.journal.forget_other_addresses(&r.node, &url)?;
+        }
         result.map(|(r, _)| r)
     }
 

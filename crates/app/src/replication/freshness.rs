@@ -75,7 +75,10 @@ impl App {
                     (Some(_), Some(t)) => format!(
                         "not reaching {name}: last in step as of {} ({})",
                         when(t),
-                        crate::referrals::until(t, now)
+                        match now.duration_since(t).as_secs() / 60 {
+                            0 => "under a minute ago".to_string(),
+                            _ => crate::referrals::until(t, now),
+                        }
                     ),
                     (_, None) => format!("never yet in step with {name}"),
                 };

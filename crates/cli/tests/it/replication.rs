@@ -359,6 +359,30 @@ fn the_laptop_cut_off_serves_and_records_and_its_events_reach_the_hub_with_their
         page.contains("not reaching the hub"),
         "the laptop says it is cut off"
     );
+    // Its printed pack says how old its copy is.
+    let pdf = laptop.join("pack.pdf");
+    lantern(laptop)
+        .args([
+            "--as",
+            "s-daniel-hughes",
+            "print",
+            "pack",
+            "--service",
+            "riverside-homecare",
+            "--out",
+        ])
+        .arg(&pdf)
+        .assert()
+        .success();
+    let text = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("This node is not reaching the hub: last in step as of"),
+        "{}",
+        &text[..text.len().min(1500)]
+    );
     net.to_hub[1].set(true);
     converge(&[hub, net.office.dir.path(), laptop]);
     assert_eq!(
