@@ -46,6 +46,16 @@ if [ ! -x "$fhir_venv/bin/python" ] || ! "$fhir_venv/bin/python" -c "import fhir
 fi
 validate() { "$fhir_venv/bin/python" scripts/fhir-validator/validate_fhir.py "$@"; }
 
+# A real S3-compatible server for the off-site backup tests (moto's, from PyPI), in a venv kept
+# under target/; the test starts it on a free port. Required here: the test fails without it.
+s3_venv="$PWD/target/s3-venv"
+if [ ! -x "$s3_venv/bin/moto_server" ]; then
+  rm -rf "$s3_venv"
+  python3 -m venv "$s3_venv"
+  "$s3_venv/bin/pip" install --quiet --disable-pip-version-check 'moto[s3]==5.2.5' 'flask>=3,<4' 'flask-cors>=5,<7'
+fi
+export LANTERN_S3_SERVER="$s3_venv/bin/moto_server" LANTERN_REQUIRE_S3=1
+
 # The project's own FHIR fixtures are what the validators say they are: the good ones valid, each
 # broken one refused.
 validate tests/fixtures/fhir/bundles tests/fixtures/fhir/resources tests/fixtures/fhir/referrals

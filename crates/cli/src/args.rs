@@ -89,13 +89,48 @@ pub enum Command {
     /// the node key, verified by restoring it before it is put in place (admin).
     Backup {
         /// The backup file to write.
+        #[arg(long, required_unless_present = "to")]
+        out: Option<PathBuf>,
+        /// Also (or instead) keep it off-site: S3-compatible object storage, s3://BUCKET/PREFIX
+        /// (endpoint and credentials from AWS_ENDPOINT, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+        /// AWS_REGION). Encrypted here before it leaves, with --offsite-key.
+        #[arg(long, requires = "offsite_key")]
+        to: Option<String>,
+        /// The off-site key file (`lantern backup-key`), kept outside the data directory.
+        #[arg(long, env = "LANTERN_OFFSITE_KEY")]
+        offsite_key: Option<PathBuf>,
+        /// Off-site backups to keep (the oldest go).
+        #[arg(long, default_value_t = 30)]
+        keep: usize,
+        /// Also delete off-site backups older than this many days (the newest always stays).
+        #[arg(long)]
+        keep_days: Option<u32>,
+    },
+    /// Make a new off-site backup key (32 random bytes, hex) in a new file, mode 0600. Keep it
+    /// away from the data directory and the bucket: whoever holds both holds the backups.
+    BackupKey {
+        /// The key file to write.
         #[arg(long)]
         out: PathBuf,
     },
-    /// Restore a backup into the (new or empty) data directory `--data`, verified first.
+    /// Restore a backup into the (new or empty) data directory `--data`, verified first: a file,
+    /// or with --from the newest (or --object) off-site backup.
     Restore {
         /// The backup file.
-        file: PathBuf,
+        #[arg(required_unless_present = "from")]
+        file: Option<PathBuf>,
+        /// Off-site storage to restore from, s3://BUCKET/PREFIX.
+        #[arg(long, conflicts_with = "file")]
+        from: Option<String>,
+        /// The off-site key file.
+        #[arg(long, env = "LANTERN_OFFSITE_KEY")]
+        offsite_key: Option<PathBuf>,
+        /// Which off-site backup (default: the newest).
+        #[arg(long, requires = "from")]
+        object: Option<String>,
+        /// List the off-site backups held and restore nothing.
+        #[arg(long, requires = "from")]
+        list: bool,
     },
     /// Restore a backup into a scratch directory, verify it, and record the test in the journal.
     RestoreTest {
@@ -353,6 +388,18 @@ pub enum Command {
         /// How many scheduled backups to keep (the oldest go).
         #[arg(long, default_value_t = 48)]
         backup_keep: usize,
+        /// Also keep each scheduled backup off-site, encrypted: s3://BUCKET/PREFIX.
+        #[arg(long, env = "LANTERN_OFFSITE", requires_all = ["backup_dir", "offsite_key"])]
+        offsite: Option<String>,
+        /// The off-site key file (`lantern backup-key`).
+        #[arg(long, env = "LANTERN_OFFSITE_KEY")]
+        offsite_key: Option<PathBuf>,
+        /// Off-site backups to keep.
+        #[arg(long, default_value_t = 30)]
+        offsite_keep: usize,
+        /// Delete off-site backups older than this many days (the newest always stays).
+        #[arg(long)]
+        offsite_keep_days: Option<u32>,
         /// Replicate continuously with the node at this address (https://HOST:PORT): what this
         /// node records reaches it within seconds, and what it records reaches this node.
         /// Repeatable.

@@ -85,8 +85,41 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         Command::Sync { peer } => commands::nodes::sync(ctx, peer),
         Command::Demo { people } => commands::journal::demo(ctx, *people),
         Command::Verify { against } => commands::journal::verify(ctx, against.as_ref()),
-        Command::Backup { out } => commands::backup::backup(ctx, out),
-        Command::Restore { file } => commands::backup::restore(ctx, file),
+        Command::Backup {
+            out,
+            to,
+            offsite_key,
+            keep,
+            keep_days,
+        } => commands::backup::backup(
+            ctx,
+            out.as_deref(),
+            to.as_ref().zip(offsite_key.as_ref()).map(|(url, key)| {
+                lantern_app::admin::offsite::OffsiteTarget {
+                    url: url.clone(),
+                    key_file: key.clone(),
+                    keep: *keep,
+                    keep_days: *keep_days,
+                }
+            }),
+        ),
+        Command::BackupKey { out } => commands::backup::backup_key(ctx, out),
+        Command::Restore {
+            file,
+            from,
+            offsite_key,
+            object,
+            list,
+        } => match (file, from, offsite_key) {
+            (Some(f), _, _) => commands::backup::restore(ctx, f),
+            (None, Some(url), _) if *list => commands::backup::list_offsite(ctx, url),
+            (None, Some(url), Some(key)) => {
+                commands::backup::restore_offsite(ctx, url, key, object.as_deref())
+            }
+            _ => {
+                anyhow::bail!("give a backup file, or --from s3://BUCKET/PREFIX with --offsite-key")
+            }
+        },
         Command::RestoreTest { file } => commands::backup::restore_test(ctx, file),
         Command::Checkpoint { witness } => commands::nodes::checkpoint(ctx, witness.as_ref()),
         Command::Node(c) => commands::nodes::node(ctx, c),
@@ -180,6 +213,10 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             backup_dir,
             backup_every,
             backup_keep,
+            offsite,
+            offsite_key,
+            offsite_keep,
+            offsite_keep_days,
             peer,
             peer_every,
             stale_after,
@@ -192,6 +229,15 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
                         *backup_keep,
                     )
                 }),
+                offsite: offsite
+                    .as_ref()
+                    .zip(offsite_key.as_ref())
+                    .map(|(url, key)| lantern_app::admin::offsite::OffsiteTarget {
+                        url: url.clone(),
+                        key_file: key.clone(),
+                        keep: *offsite_keep,
+                        keep_days: *offsite_keep_days,
+                    }),
                 witness: witness.clone(),
                 print: print_folder.clone().zip(print_at.clone()),
                 peers: peer.clone(),

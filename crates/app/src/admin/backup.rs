@@ -256,6 +256,7 @@ pub fn backup_forever(
     folder: PathBuf,
     every: std::time::Duration,
     keep: usize,
+    offsite: Option<super::offsite::OffsiteTarget>,
 ) {
     loop {
         let stamp = jiff::Timestamp::now()
@@ -277,6 +278,18 @@ pub fn backup_forever(
                     b.manifest.events,
                     b.bytes
                 );
+                if let Some(to) = &offsite {
+                    match super::offsite::send_offsite(to, b, jiff::Timestamp::now()) {
+                        Ok(o) => eprintln!(
+                            "backup: encrypted copy stored off-site as {}/{} ({} bytes; {} older removed)",
+                            to.url,
+                            o.object,
+                            o.stored_bytes,
+                            o.pruned.len()
+                        ),
+                        Err(e) => eprintln!("backup: off-site copy to {} FAILED: {e}", to.url),
+                    }
+                }
                 prune(&folder, keep);
             }
             Err(e) => eprintln!("backup into {} FAILED: {e}", folder.display()),

@@ -7,5 +7,6 @@ pub mod demo;
 pub mod health;
 pub(crate) mod init;
 pub mod nodes;
+pub mod offsite;
 pub(crate) mod org;
 pub(crate) mod staging;

@@ -11,6 +11,8 @@ use std::process::ExitCode;
 /// keep), checkpoint witnesses, and the daily print (folder, HH:MM).
 pub struct Scheduled {
     pub backup: Option<(std::path::PathBuf, std::time::Duration, usize)>,
+    /// Where each scheduled backup is also kept, encrypted.
+    pub offsite: Option<lantern_app::admin::offsite::OffsiteTarget>,
     pub witness: Vec<String>,
     pub print: Option<(std::path::PathBuf, String)>,
     /// Peers to replicate with continuously, the pause between rounds, and how long out of step
@@ -124,10 +126,11 @@ fn start_background(ctx: &Ctx, scheduled: Scheduled) -> anyhow::Result<()> {
         Box::new(move |dir, clock| lantern_app::disruption::escalation::run_forever(dir, clock, n)),
     )?;
     if let Some((folder, every, keep)) = scheduled.backup {
+        let offsite = scheduled.offsite;
         spawn(
             "scheduled-backup",
             Box::new(move |dir, clock| {
-                lantern_app::admin::backup::backup_forever(dir, clock, folder, every, keep)
+                lantern_app::admin::backup::backup_forever(dir, clock, folder, every, keep, offsite)
             }),
         )?;
     }

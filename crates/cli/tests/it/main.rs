@@ -14,6 +14,7 @@ mod identity;
 mod import_csv;
 mod import_fhir;
 mod init;
+mod offsite;
 mod print;
 mod programme;
 mod quarter;
