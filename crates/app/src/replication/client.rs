@@ -63,17 +63,25 @@ impl Transport {
         })
     }
 
-    /// From the environment: `LANTERN_PEER_CA` names a PEM file of the authority that signed the
-    /// peers' certificates (none: the system's).
-    pub fn from_env() -> Result<Transport, String> {
-        let ca = match std::env::var_os("LANTERN_PEER_CA") {
-            Some(p) => Some(
+    /// For the node in `dir`: the certificates it pinned when it joined (`tls/peer-ca.pem`) and
+    /// those of `LANTERN_PEER_CA` (a PEM file of the authority that signed the peers'
+    /// certificates); with neither, the system's authorities.
+    pub fn for_node(dir: &std::path::Path) -> Result<Transport, String> {
+        let mut pem = Vec::new();
+        if let Some(p) = std::env::var_os("LANTERN_PEER_CA") {
+            pem.extend(
                 std::fs::read(&p)
                     .map_err(|e| format!("LANTERN_PEER_CA {}: {e}", p.to_string_lossy()))?,
-            ),
-            None => None,
-        };
-        Transport::new(Duration::from_secs(60), ca.as_deref())
+            );
+            pem.push(b'\n');
+        }
+        if let Ok(b) = std::fs::read(dir.join(super::join::PEER_CA)) {
+            pem.extend(b);
+        }
+        Transport::new(
+            Duration::from_secs(60),
+            (!pem.is_empty()).then_some(pem.as_slice()),
+        )
     }
 
     /// POST `body` to `base` + `path`, signed by `app`'s node; the answer's signature is checked
@@ -267,7 +275,7 @@ pub fn replicate_forever(
     every: Duration,
     stale_after: jiff::SignedDuration,
 ) {
-    let transport = match Transport::from_env() {
+    let transport = match Transport::for_node(&dir) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("replication: {e}");

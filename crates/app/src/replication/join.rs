@@ -13,6 +13,11 @@ use lantern_journal::{InvitationRow, Journal, NewEvent};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
+/// Where `serve --tls-self-signed` keeps its certificate, in the data directory.
+pub const SELF_SIGNED_CERT: &str = "tls/self-signed-cert.pem";
+/// Where a node keeps the certificates it pins for its peers, in the data directory.
+pub const PEER_CA: &str = "tls/peer-ca.pem";
+
 /// The path a new node presents its invitation to.
 pub const JOIN_PATH: &str = "/api/v1/replication/join";
 
@@ -45,6 +50,10 @@ pub struct Invitation {
     pub role: String,
     /// Until when it may be used.
     pub expires_at: jiff::Timestamp,
+    /// The issuing node's own HTTPS certificate (PEM) when it serves a self-signed one: the new
+    /// node trusts it for that address (pinned), and no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peer_ca: Option<String>,
 }
 
 /// What a new node presents (signed with its own key, which proves it holds it).
@@ -148,6 +157,11 @@ impl App {
             name: name.trim().to_string(),
             role: role.to_string(),
             expires_at,
+            peer_ca: if peer.starts_with("https://") {
+                std::fs::read_to_string(self.journal.dir().join(SELF_SIGNED_CERT)).ok()
+            } else {
+                None
+            },
         })
     }
 
@@ -347,8 +361,24 @@ impl App {
                 lantern_core::time::show(inv.expires_at)
             )));
         }
+        let pinned;
+        let t = match &inv.peer_ca {
+            Some(pem) => {
+                pinned = Transport::new(std::time::Duration::from_secs(60), Some(pem.as_bytes()))
+                    .map_err(|e| FieldError::new(&rec, "peer_ca", "a PEM certificate", e))?;
+                &pinned
+            }
+            None => t,
+        };
         let mut out = None;
         let app = crate::admin::init::build_in_place(dir, clock, |d| {
+            if let Some(pem) = &inv.peer_ca {
+                let p = d.join(PEER_CA);
+                if let Some(parent) = p.parent() {
+                    std::fs::create_dir_all(parent).map_err(AppError::io(parent))?;
+                }
+                std::fs::write(&p, pem).map_err(AppError::io(&p))?;
+            }
             let mut app = App {
                 journal: Journal::create(d)?,
                 clock,

@@ -188,8 +188,8 @@ pub fn checkpoint(ctx: &Ctx, witness: Option<&PathBuf>) -> anyhow::Result<ExitCo
 
 /// `lantern init --join FILE`: a new node of an existing organisation.
 pub fn join(ctx: &Ctx, file: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let t =
-        lantern_app::replication::client::Transport::from_env().map_err(|e| anyhow::anyhow!(e))?;
+    let t = lantern_app::replication::client::Transport::for_node(&ctx.cli.data)
+        .map_err(|e| anyhow::anyhow!(e))?;
     let (app, answer, round) =
         lantern_app::App::join(&ctx.cli.data, file, &crate::local_user(), ctx.clock, &t)?;
     if ctx.cli.json {
@@ -220,8 +220,8 @@ pub fn join(ctx: &Ctx, file: &std::path::Path) -> anyhow::Result<ExitCode> {
 /// `lantern sync [--peer URL]...`: one round with each peer.
 pub fn sync(ctx: &Ctx, peers: &[String]) -> anyhow::Result<ExitCode> {
     let mut app = ctx.open()?;
-    let t =
-        lantern_app::replication::client::Transport::from_env().map_err(|e| anyhow::anyhow!(e))?;
+    let t = lantern_app::replication::client::Transport::for_node(&ctx.cli.data)
+        .map_err(|e| anyhow::anyhow!(e))?;
     let peers: Vec<String> = if peers.is_empty() {
         app.freshness()?
             .into_iter()

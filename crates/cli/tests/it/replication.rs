@@ -454,3 +454,53 @@ fn a_forged_node_and_a_retired_node_are_refused_by_every_peer() {
         lantern(d).arg("verify").assert().success();
     }
 }
+
+#[test]
+fn a_node_joins_and_replicates_over_https_pinning_the_hubs_own_certificate() {
+    let hub_dir = demo();
+    let hub = Server::start(hub_dir.path(), &["--tls-self-signed"], None);
+    assert!(hub.base.starts_with("https://"), "{}", hub.base);
+    // Reached by name, as the certificate names it.
+    let base = hub.base.replace("127.0.0.1", "localhost");
+    let file = hub_dir.path().join("office.invitation");
+    json(
+        hub_dir.path(),
+        &[
+            "node",
+            "add",
+            "--name",
+            "Office",
+            "--role",
+            "office",
+            "--peer",
+            &base,
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    let inv: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(
+        inv["peer_ca"]
+            .as_str()
+            .unwrap()
+            .contains("BEGIN CERTIFICATE")
+    );
+    let office = tempfile::tempdir().unwrap();
+    json(office.path(), &["init", "--join", file.to_str().unwrap()]);
+    add_person(office.path(), "p-over-tls");
+    let v = json(office.path(), &["sync", "--peer", &base]);
+    assert_eq!(v[0]["pushed"], 1, "{v}");
+    converge(&[hub_dir.path(), office.path()]);
+    // Another server's certificate at that address is not the pinned one: refused.
+    let other_dir = demo();
+    let other = Server::start(other_dir.path(), &["--tls-self-signed"], None);
+    let e = fails(
+        office.path(),
+        &[
+            "sync",
+            "--peer",
+            &other.base.replace("127.0.0.1", "localhost"),
+        ],
+    );
+    assert!(e.contains("certificate"), "{e}");
+}
