@@ -408,10 +408,11 @@ pub enum Command {
         /// Seconds between rounds with each peer when nothing new was recorded here.
         #[arg(long, default_value_t = 2)]
         peer_every: u64,
-        /// Minutes out of step with a peer after which this node raises the dependency status
-        /// `lantern-copy-NODE` (so disruptions and ladders know its copy may be old).
-        #[arg(long, default_value_t = 120)]
-        stale_after: u64,
+        /// How long out of step with a peer before this node raises the dependency status
+        /// `lantern-copy-NODE` (so the dashboard, disruptions and ladders know its copy may be
+        /// old): `2h`, `30m`, `90s`.
+        #[arg(long, default_value = "2h")]
+        stale_after: String,
     },
     /// Sign-in accounts.
     #[command(subcommand)]

@@ -242,7 +242,11 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
                 print: print_folder.clone().zip(print_at.clone()),
                 peers: peer.clone(),
                 peer_every: std::time::Duration::from_secs((*peer_every).max(1)),
-                stale_after: jiff::SignedDuration::from_mins((*stale_after).max(1) as i64),
+                stale_after: stale_after.parse::<jiff::SignedDuration>().map_err(|e| {
+                    anyhow::anyhow!(
+                        "--stale-after: expected a duration such as 2h, 30m or 90s ({e})"
+                    )
+                })?,
             };
             let tls = match (tls_cert, tls_key, tls_self_signed) {
                 (Some(c), Some(k), _) => Some((c.clone(), k.clone())),

@@ -337,7 +337,7 @@ pub fn replicate_forever(
                     }
                 }
             }
-            if checked.elapsed() >= Duration::from_secs(10) {
+            if checked.elapsed() >= Duration::from_secs(2) {
                 checked = Instant::now();
                 if let Err(e) = a.mark_stale_peers(stale_after) {
                     eprintln!("replication: {e}");

@@ -109,45 +109,88 @@ impl App {
         })
     }
 
-    /// Raise (or clear) the dependency status `lantern-copy-NODE` for each peer this node has
-    /// been out of step with for longer than `stale_after`, so that disruptions and ladders see
-    /// that this copy may be old. Only changes are recorded.
+    /// Raise (or clear) the dependency status `lantern-copy-NODE` of this node's copy when it has
+    /// been out of step with a peer for longer than `stale_after`, so that the dashboard,
+    /// disruptions and ladders see that this copy may be old (and every node sees it once it
+    /// replicates). The dependency is registered, by name, the first time. Only changes are
+    /// recorded.
     pub fn mark_stale_peers(&mut self, stale_after: jiff::SignedDuration) -> Result<(), AppError> {
         let now = self.now();
-        let held = self.journal.dependencies()?;
+        let peers = self.freshness()?;
+        if peers.is_empty() {
+            return Ok(());
+        }
+        let local = self.journal.node_id().to_string();
+        let Ok(id) = DependencyId::parse(&format!("lantern-copy-{local}")) else {
+            return Ok(());
+        };
+        let stale: Vec<&PeerFreshness> = peers
+            .iter()
+            .filter(|p| {
+                p.in_step_at
+                    .is_none_or(|t| now.duration_since(t) > stale_after)
+            })
+            .collect();
+        let was = self
+            .journal
+            .dependencies()?
+            .iter()
+            .find(|d| d.id == id)
+            .is_some_and(|d| d.degraded);
+        if stale.is_empty() != was {
+            return Ok(());
+        }
         let mut evs = Vec::new();
-        for p in self.freshness()? {
-            let Some(node) = &p.node else { continue };
-            let Ok(id) = DependencyId::parse(&format!("lantern-copy-{node}")) else {
-                continue;
-            };
-            let stale = p
-                .in_step_at
-                .is_none_or(|t| now.duration_since(t) > stale_after);
-            let was = held.iter().find(|d| d.id == id).is_some_and(|d| d.degraded);
-            if stale == was {
-                continue;
-            }
-            let mins = stale_after.as_secs() / 60;
+        if self.journal.registered_dependency(id.as_str())?.is_none() {
+            let name = self
+                .journal
+                .enrolments()?
+                .into_iter()
+                .find_map(|(_, ev)| match ev {
+                    Event::NodeEnrolled { node, name, .. } if node == local => Some(name),
+                    _ => None,
+                })
+                .unwrap_or_else(|| format!("node {local}"));
             evs.push(NewEvent::now(
                 REPLICATION_ACTOR,
-                Event::DependencyStatusSet {
-                    dependency: id,
-                    degraded: stale,
-                    note: if stale {
-                        format!(
-                            "This node's copy is older than {mins} minutes: {}. What it shows may be out of date.",
-                            p.line
-                        )
-                    } else {
-                        format!("Back {}.", p.line)
-                    },
-                },
+                Event::DependencyRegistered(lantern_core::dependency::Dependency {
+                    id: id.clone(),
+                    name: format!("Lantern's copy on the {name}"),
+                    owner: lantern_core::dependency::Owner::Us,
+                    owner_name: self.journal.org_name()?.unwrap_or_default(),
+                    criticality: lantern_core::dependency::Criticality::Medium,
+                    services: Vec::new(),
+                    handovers: Vec::new(),
+                    sections: Vec::new(),
+                    channels: Vec::new(),
+                    visits: false,
+                    fallback: format!(
+                        "The {name} cannot reach its peers: what it shows may be out of date. Check anything that matters with the office or the hub by phone, and use the latest printed pack."
+                    ),
+                    playbook: Vec::new(),
+                    probe: None,
+                }),
             ));
         }
-        if !evs.is_empty() {
-            self.journal.append_batch(evs, now)?;
-        }
+        evs.push(NewEvent::now(
+            REPLICATION_ACTOR,
+            Event::DependencyStatusSet {
+                dependency: id,
+                degraded: !stale.is_empty(),
+                note: if stale.is_empty() {
+                    format!(
+                        "Back in step: {}.",
+                        peers.iter().map(|p| p.line.as_str()).collect::<Vec<_>>().join("; ")
+                    )
+                } else {
+                    format!(
+                        "Out of step for longer than {stale_after:#}: {}. What this node shows may be out of date.",
+                        stale.iter().map(|p| p.line.as_str()).collect::<Vec<_>>().join("; ")
+                    )
+                },
+            },
+        ));
+        self.journal.append_batch(evs, now)?;
         Ok(())
     }
 }

@@ -111,7 +111,18 @@ fn network() -> Net {
     let serve =
         |d: &Path, p: &Proxy| Server::start(d, &["--peer", &p.url, "--peer-every", "1"], None);
     let office = serve(office_dir.path(), &to_hub[0]);
-    let laptop = serve(laptop_dir.path(), &to_hub[1]);
+    let laptop = Server::start(
+        laptop_dir.path(),
+        &[
+            "--peer",
+            &to_hub[1].url,
+            "--peer-every",
+            "1",
+            "--stale-after",
+            "3s",
+        ],
+        None,
+    );
     Net {
         hub: Node {
             dir: hub_dir,
@@ -359,6 +370,23 @@ fn the_laptop_cut_off_serves_and_records_and_its_events_reach_the_hub_with_their
         page.contains("not reaching the hub"),
         "the laptop says it is cut off"
     );
+    // Out of step longer than it may be: its copy is a degraded dependency, on its dashboard.
+    let copy = |d: &Path| -> Option<bool> {
+        json(d, &["dependency", "list"])["hand_set"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"].as_str().unwrap_or("").starts_with("lantern-copy-"))
+            .map(|x| x["degraded"].as_bool().unwrap())
+    };
+    let start = Instant::now();
+    while copy(laptop) != Some(true) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the stale copy was not flagged"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
     // Its printed pack says how old its copy is.
     let pdf = laptop.join("pack.pdf");
     lantern(laptop)
@@ -392,6 +420,14 @@ fn the_laptop_cut_off_serves_and_records_and_its_events_reach_the_hub_with_their
     );
     let (_, page) = net.laptop.server.get(&token, "/people/p-0001");
     assert!(page.contains("in step with the hub as of"));
+    let start = Instant::now();
+    while copy(laptop) != Some(false) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the copy's status was not cleared"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
 }
 
 #[test]
