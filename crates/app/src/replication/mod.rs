@@ -161,7 +161,10 @@ impl App {
         row.last_error = None;
         row.their_vector = req.vector.clone();
         row.behind = behind;
-        self.journal.record_peer(&row)?;
+        // A read-only copy answers without keeping the checkpoint (it can keep nothing).
+        if !self.read_only() {
+            self.journal.record_peer(&row)?;
+        }
         let limit = req.limit.map_or(BATCH, |l| (l as usize).clamp(1, BATCH));
         let (events, more) = self.journal.changes_after(&req.vector, limit)?;
         let all = self.journal.node_keys()?;

@@ -311,6 +311,20 @@ fn the_laptop_cut_off_serves_and_records_and_its_events_reach_the_hub_with_their
     let (code, body) = net.laptop.server.get(&token, "/api/v1/people/p-0001");
     assert_eq!(code, 200, "{body}");
     assert!(body.contains("Chen"), "{body}");
+    // Every API answer says how fresh it is too.
+    let r = agent()
+        .get(&format!("{}/api/v1/people", net.laptop.server.base))
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    let fresh = r
+        .headers()
+        .get("x-lantern-freshness")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(fresh.starts_with("This node is "), "{fresh:?}");
+    assert!(fresh.contains("the hub"), "{fresh:?}");
     let (code, page) = net.laptop.server.get(&token, "/people/p-0001");
     assert_eq!(code, 200);
     assert!(

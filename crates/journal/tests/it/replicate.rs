@@ -164,3 +164,56 @@ fn evidence_with_an_enrolled_nodes_events_verifies_and_without_it_is_refused() {
         "{e}"
     );
 }
+
+/// Issue 20: a retired node's events after its retirement are refused everywhere; those another
+/// node took in good faith before the retirement reached it stay there (it still verifies) and are
+/// never passed on.
+#[test]
+fn a_retired_nodes_later_events_are_refused_and_never_passed_on() {
+    let (da, db, dc) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let mut b = populated(db.path(), 1); // the laptop: 3 events
+    let mut a = Journal::create(da.path()).unwrap(); // the hub
+    let mut c = Journal::create(dc.path()).unwrap(); // the office
+    enrol(&mut a, &b);
+    enrol(&mut c, &a);
+    sync(&b, &mut a);
+    sync(&a, &mut c);
+    // The laptop records two more; only the office hears of them.
+    b.append(NewEvent::now("b", degraded(true)), now()).unwrap();
+    b.append(NewEvent::now("b", degraded(false)), now())
+        .unwrap();
+    sync(&b, &mut c);
+    assert_eq!(c.version_vector().unwrap()[b.node_id()], 5);
+    // The hub retires the laptop at the last event it holds.
+    a.append(
+        NewEvent::now(
+            "staff:s-admin",
+            Event::NodeRetired {
+                node: b.node_id().to_string(),
+                last_seq: 3,
+                reason: "stolen".into(),
+            },
+        ),
+        now(),
+    )
+    .unwrap();
+    sync(&a, &mut c);
+    // The office took 4 and 5 in good faith: kept, and it still verifies.
+    assert!(c.verify().unwrap().is_ok());
+    // It never passes them on.
+    let (evs, _) = c.changes_after(&a.version_vector().unwrap(), 500).unwrap();
+    assert!(evs.iter().all(|e| e.node_id != b.node_id()), "{evs:?}");
+    // And the laptop's later events are refused by both, naming the retirement.
+    b.append(NewEvent::now("b", degraded(true)), now()).unwrap();
+    for j in [&mut a, &mut c] {
+        let evs = b.events_after(&j.version_vector().unwrap()).unwrap();
+        let e = j.apply_foreign(&b.node_keys().unwrap(), &evs).unwrap_err();
+        assert!(e.to_string().contains("retired"), "{e}");
+    }
+    assert!(a.verify().unwrap().is_ok());
+    assert_eq!(a.retired_nodes().unwrap()[b.node_id()].last_seq, 3);
+}
