@@ -332,8 +332,9 @@ fn the_laptop_cut_off_serves_and_records_and_its_events_reach_the_hub_with_their
         "the page says how fresh it is"
     );
     // A disruption declared and a call recorded while cut off.
-    lantern(laptop)
-        .args([
+    let declared = json(
+        laptop,
+        &[
             "--as",
             "s-daniel-hughes",
             "disruption",
@@ -344,9 +345,9 @@ fn the_laptop_cut_off_serves_and_records_and_its_events_reach_the_hub_with_their
             "email",
             "--severity",
             "major",
-        ])
-        .assert()
-        .success();
+        ],
+    );
+    let disruption = declared["disruption"]["id"].as_str().unwrap().to_string();
     lantern(laptop)
         .args([
             "--as",
@@ -432,6 +433,10 @@ fn the_laptop_cut_off_serves_and_records_and_its_events_reach_the_hub_with_their
         held(laptop),
         "the same events with their original times"
     );
+    // At the hub the laptop's disruption is open with its call waiting to be reconciled.
+    let board = json(hub, &["reconcile", "status", &disruption]);
+    assert_eq!(board["figures"]["total"], 1, "{board}");
+    assert_eq!(board["figures"]["outstanding"], 1, "{board}");
     let (_, page) = net.laptop.server.get(&token, "/people/p-0001");
     assert!(page.contains("in step with the hub as of"));
     let start = Instant::now();
