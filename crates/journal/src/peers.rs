@@ -123,8 +123,10 @@ impl Journal {
         let trusted = trusted_nodes(&self.conn, self.node_id(), &keys, std::iter::empty())?;
         let retired = retired_nodes(&self.conn, &keys, &trusted, std::iter::empty())?;
         let mut out: Vec<(i64, StoredEvent)> = Vec::new();
+        // One origin's events are held in the order of their sequence (each is applied after the
+        // one before it), so its next `limit` are a range of the (node_id, seq) index.
         let mut st = self.conn.prepare(&format!(
-            "{SELECT_EVENTS} WHERE node_id = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY pos LIMIT ?4"
+            "{SELECT_EVENTS} WHERE node_id = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq LIMIT ?4"
         ))?;
         for (node, have) in self.version_vector()? {
             let after = theirs.get(&node).copied().unwrap_or(0);
