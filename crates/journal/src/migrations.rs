@@ -575,6 +575,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         expires_at  TEXT NOT NULL,
         used_by     TEXT
     );
+    -- Who is trusted and who is retired is read from these events on every replication request:
+    -- found through a partial index each, not a scan of the journal.
+    CREATE INDEX events_node_enrolled ON events (pos) WHERE kind = 'node_enrolled';
+    CREATE INDEX events_node_retired ON events (pos) WHERE kind = 'node_retired';
     "#,
 ];
 
