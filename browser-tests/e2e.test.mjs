@@ -500,7 +500,7 @@ const EVERY_PAGE = ['/', '/people', '/people?page=2', '/people/p-edith-marlow', 
 for (const phone of [false, true]) {
   test(`every page passes axe on a ${phone ? 'phone' : 'desktop'}`, async () => {
     const { context, page } = await signIn('sam', { phone });
-    for (const path of ['/admin/users']) {
+    for (const path of ['/admin/users', '/admin/nodes']) {
       await page.goto(`${base}${path}`);
       await axe(page, `${path} (${phone ? 'phone' : 'desktop'})`);
     }

@@ -144,6 +144,12 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
         (Method::GET, "/audit", ViewAudit, get(admin::pages::audit)),
         (
             Method::GET,
+            "/admin/nodes",
+            ViewAudit,
+            get(admin::pages::nodes),
+        ),
+        (
+            Method::GET,
             "/interop",
             Import,
             get(interop::pages::page_get),

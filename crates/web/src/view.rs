@@ -70,6 +70,7 @@ impl Nav {
         }
         if r == Role::Admin {
             links.push(("/admin/users", "Users"));
+            links.push(("/admin/nodes", "Nodes"));
         }
         links.push(("/account/password", "Password"));
         Nav {

@@ -1,6 +1,6 @@
 //! Rules, accounts and the audit trail.
 
-use crate::admin::view::{AuditPage, UsersPage};
+use crate::admin::view::{AuditPage, NodesPage, UsersPage};
 use crate::auth::Current;
 use crate::error::WebError;
 use crate::readiness::view::{ReadinessCard, RulesPage};
@@ -367,6 +367,54 @@ pub async fn audit(
                         })
                         .collect(),
                 })
+        })
+        .await;
+    match r {
+        Ok(p) => render(&p),
+        Err(e) => WebError::from_app(e, false).into_response(),
+    }
+}
+
+/// `GET /admin/nodes`: the trusted nodes and how far behind each peer this node is.
+pub async fn nodes(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
+    let user = cur.user.clone();
+    let r = state
+        .run(move |app| -> Result<NodesPage, AppError> {
+            let actor = user.actor();
+            let status = app.node_status(&actor)?;
+            let lines = app.nodes(&actor)?;
+            let name_of = |id: &str| {
+                lines
+                    .iter()
+                    .find(|n| n.node == id)
+                    .map(|n| n.name.clone())
+                    .unwrap_or_else(|| "another node".into())
+            };
+            let rows = lines
+                .iter()
+                .map(|n| {
+                    (
+                        n.name.clone(),
+                        n.role.clone(),
+                        n.enrolled_by
+                            .as_deref()
+                            .map(name_of)
+                            .unwrap_or_else(|| "its own key is the root of trust".into()),
+                        n.node.clone(),
+                        n.retired.clone().unwrap_or_else(|| "trusted".into()),
+                    )
+                })
+                .collect();
+            Ok(NodesPage {
+                nav: Some(Nav::for_user(&user)),
+                holds: format!(
+                    "This node holds {} events from {} node(s).",
+                    status.events,
+                    status.vector.len()
+                ),
+                peers: status.peers.into_iter().map(|p| p.line).collect(),
+                rows,
+            })
         })
         .await;
     match r {

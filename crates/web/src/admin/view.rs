@@ -25,3 +25,16 @@ pub struct AuditPage {
 }
 
 crate::view::form_errors!(UsersPage);
+
+/// The nodes of the organisation and how far behind each peer this one is.
+#[derive(Template)]
+#[template(path = "nodes.html")]
+pub struct NodesPage {
+    pub nav: Option<Nav>,
+    /// "This node holds N events …".
+    pub holds: String,
+    /// One sentence per peer.
+    pub peers: Vec<String>,
+    /// Name, role, enrolled by (name), node id, retired.
+    pub rows: Vec<(String, String, String, String, String)>,
+}

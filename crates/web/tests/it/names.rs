@@ -85,6 +85,7 @@ async fn pages_name_people_staff_services_and_dependencies_never_their_ids() {
         "/qi",
         "/printing",
         "/rules",
+        "/admin/nodes",
     ] {
         let r = site.page(Some(&s), Method::GET, path, &[], false).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
@@ -238,4 +239,28 @@ async fn whoever_changes_something_sees_it_on_the_people_list_at_once() {
         !list(&s).await.contains("Mobility and falls STALE"),
         "the list the confirmer sees is made after their change"
     );
+}
+
+/// Issue 20: the nodes page says what this node holds and that it replicates with nobody yet.
+#[tokio::test]
+async fn the_nodes_page_says_what_this_node_holds_and_how_fresh_it_is() {
+    let site = Site::demo();
+    let s = site.login("sam").await;
+    let r = site
+        .page(Some(&s), Method::GET, "/admin/nodes", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let text = visible(&r.body);
+    assert!(text.contains("This node holds"), "{text}");
+    assert!(text.contains("replicates with no other node"), "{text}");
+    assert!(text.contains("its own key is the root of trust"), "{text}");
+    assert!(
+        r.body.contains("href=\"/admin/nodes\""),
+        "in the administrator's menu"
+    );
+    let carer = site.login("emma").await;
+    let r = site
+        .page(Some(&carer), Method::GET, "/admin/nodes", &[], false)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
