@@ -149,6 +149,18 @@ fn entries() -> Vec<(Method, &'static str, Action, MethodRouter<AppState>)> {
             get(admin::pages::nodes),
         ),
         (
+            Method::POST,
+            "/admin/nodes/invite",
+            ManageUsers,
+            post(admin::pages::invite_node),
+        ),
+        (
+            Method::POST,
+            "/admin/nodes/retire",
+            ManageUsers,
+            post(admin::pages::retire_node),
+        ),
+        (
             Method::GET,
             "/interop",
             Import,

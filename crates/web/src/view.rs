@@ -266,6 +266,9 @@ impl DoneQuery {
             "shift_cancelled" => "Shift taken off the on-call rota.",
             "action_added" => "Action added to the improvement plan.",
             "referral" => "Referral recorded: its first-visit deadline is on the dashboard.",
+            "retired" => {
+                "Node retired: what it signs from now on is refused by every node this reaches."
+            }
             "started" => "Start recorded, with the readiness check at the first visit.",
             "delayed" => "Delay recorded with its reason.",
             "declined" => "Decline recorded with its reason.",

@@ -375,50 +375,175 @@ pub async fn audit(
     }
 }
 
-/// `GET /admin/nodes`: the trusted nodes and how far behind each peer this node is.
-pub async fn nodes(State(state): State<AppState>, Extension(cur): Extension<Current>) -> Response {
-    let user = cur.user.clone();
-    let r = state
-        .run(move |app| -> Result<NodesPage, AppError> {
-            let actor = user.actor();
-            let status = app.node_status(&actor)?;
-            let lines = app.nodes(&actor)?;
-            let name_of = |id: &str| {
-                lines
-                    .iter()
-                    .find(|n| n.node == id)
-                    .map(|n| n.name.clone())
-                    .unwrap_or_else(|| "another node".into())
-            };
-            let rows = lines
-                .iter()
-                .map(|n| {
-                    (
-                        n.name.clone(),
-                        n.role.clone(),
-                        n.enrolled_by
-                            .as_deref()
-                            .map(name_of)
-                            .unwrap_or_else(|| "its own key is the root of trust".into()),
-                        n.node.clone(),
-                        n.retired.clone().unwrap_or_else(|| "trusted".into()),
-                    )
-                })
-                .collect();
-            Ok(NodesPage {
-                nav: Some(Nav::for_user(&user)),
-                holds: format!(
-                    "This node holds {} events from {} node(s).",
-                    status.events,
-                    status.vector.len()
-                ),
-                peers: status.peers.into_iter().map(|p| p.line).collect(),
-                rows,
-            })
+fn nodes_page(
+    app: &App,
+    user: &SignedIn,
+    flash: Option<String>,
+    typed: crate::governance::view::Typed,
+) -> Result<NodesPage, AppError> {
+    let actor = user.actor();
+    let status = app.node_status(&actor)?;
+    let lines = app.nodes(&actor)?;
+    let name_of = |id: &str| {
+        lines
+            .iter()
+            .find(|n| n.node == id)
+            .map(|n| n.name.clone())
+            .unwrap_or_else(|| "another node".into())
+    };
+    let rows = lines
+        .iter()
+        .map(|n| {
+            (
+                n.name.clone(),
+                n.role.clone(),
+                n.enrolled_by
+                    .as_deref()
+                    .map(name_of)
+                    .unwrap_or_else(|| "its own key is the root of trust".into()),
+                n.node.clone(),
+                n.retired.clone().unwrap_or_else(|| "trusted".into()),
+            )
         })
-        .await;
-    match r {
-        Ok(p) => render(&p),
-        Err(e) => WebError::from_app(e, false).into_response(),
-    }
+        .collect();
+    let retirable = lines
+        .iter()
+        .filter(|n| n.enrolled_by.is_some() && n.retired.is_none())
+        .map(|n| (n.node.clone(), format!("{} ({})", n.name, n.role)))
+        .collect();
+    let pairs = |v: &[(&str, &str)]| {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect::<Vec<_>>()
+    };
+    Ok(NodesPage {
+        nav: Some(Nav::for_user(user)),
+        csrf: user.csrf.clone(),
+        flash,
+        may_manage: user.staff.role.may_manage_accounts(),
+        roles: pairs(&[
+            ("laptop", "On-call laptop"),
+            ("office", "Office server"),
+            ("hub", "Hub"),
+        ]),
+        hours: pairs(&[("24", "24 hours"), ("72", "3 days"), ("168", "7 days")]),
+        retirable,
+        typed,
+        holds: format!(
+            "This node holds {} events from {} node(s).",
+            status.events,
+            status.vector.len()
+        ),
+        peers: status.peers.into_iter().map(|p| p.line).collect(),
+        rows,
+    })
+}
+
+/// `GET /admin/nodes`: the trusted nodes and how far behind each peer this node is.
+pub async fn nodes(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let user = cur.user.clone();
+    state
+        .run(move |app| nodes_page(app, &user, q.flash(), Default::default()))
+        .await
+        .map(|p| render(&p))
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}
+
+/// `POST /admin/nodes/invite`: the invitation file, downloaded once (administrators).
+pub async fn invite_node(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let user = cur.user.clone();
+    state
+        .run(move |app| -> Result<Response, AppError> {
+            let field = |n: &str| crate::view::field(&f, n);
+            let hours = field("valid_hours").trim().parse::<i64>().map_err(|_| {
+                lantern_app::core::FieldError::new(
+                    "node invitation",
+                    "valid_hours",
+                    "24, 72 or 168 hours",
+                    field("valid_hours"),
+                )
+            });
+            let made = hours.map_err(AppError::from).and_then(|h| {
+                app.invite_node(
+                    &user.actor(),
+                    &field("name"),
+                    &field("role"),
+                    &field("peer"),
+                    jiff::SignedDuration::from_hours(h.clamp(1, 24 * 14)),
+                )
+            });
+            match made {
+                Ok(inv) => {
+                    let body = serde_json::to_vec_pretty(&inv)
+                        .map_err(|e| AppError::Unreachable(e.to_string()))?;
+                    let file: String = inv
+                        .name
+                        .chars()
+                        .map(|c| {
+                            if c.is_ascii_alphanumeric() {
+                                c.to_ascii_lowercase()
+                            } else {
+                                '-'
+                            }
+                        })
+                        .collect();
+                    Ok((
+                        [
+                            (
+                                axum::http::header::CONTENT_TYPE,
+                                "application/json".to_string(),
+                            ),
+                            (
+                                axum::http::header::CONTENT_DISPOSITION,
+                                format!("attachment; filename=\"{file}.invitation\""),
+                            ),
+                        ],
+                        body,
+                    )
+                        .into_response())
+                }
+                Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&nodes_page(
+                    app,
+                    &user,
+                    None,
+                    crate::governance::view::Typed::refused("invite", f, &e),
+                )?)),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+}
+
+/// `POST /admin/nodes/retire` (administrators).
+pub async fn retire_node(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let user = cur.user.clone();
+    state
+        .run(move |app| -> Result<Response, AppError> {
+            let field = |n: &str| crate::view::field(&f, n);
+            match app.retire_node(&user.actor(), &field("node"), &field("reason")) {
+                Ok(_) => Ok(Redirect::to("/admin/nodes?done=retired").into_response()),
+                Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&nodes_page(
+                    app,
+                    &user,
+                    None,
+                    crate::governance::view::Typed::refused("retire", f, &e),
+                )?)),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
 }

@@ -26,11 +26,23 @@ pub struct AuditPage {
 
 crate::view::form_errors!(UsersPage);
 
-/// The nodes of the organisation and how far behind each peer this one is.
+/// The nodes of the organisation and how far behind each peer this one is; for administrators
+/// the forms to invite a node and retire one.
 #[derive(Template)]
 #[template(path = "nodes.html")]
 pub struct NodesPage {
     pub nav: Option<Nav>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    /// Whether the forms are shown (administrators).
+    pub may_manage: bool,
+    /// hub, office, laptop.
+    pub roles: Vec<(String, String)>,
+    /// How long an invitation stays valid.
+    pub hours: Vec<(String, String)>,
+    /// Nodes that may be retired: id, name.
+    pub retirable: Vec<(String, String)>,
+    pub typed: crate::governance::view::Typed,
     /// "This node holds N events …".
     pub holds: String,
     /// One sentence per peer.
@@ -38,3 +50,5 @@ pub struct NodesPage {
     /// Name, role, enrolled by (name), node id, retired.
     pub rows: Vec<(String, String, String, String, String)>,
 }
+
+crate::governance::view::typed_forms!(NodesPage);

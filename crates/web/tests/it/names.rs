@@ -258,6 +258,63 @@ async fn the_nodes_page_says_what_this_node_holds_and_how_fresh_it_is() {
         r.body.contains("href=\"/admin/nodes\""),
         "in the administrator's menu"
     );
+    // A form refused: the problem at the top, what was typed kept, nothing issued.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/admin/nodes/invite",
+            &[
+                ("name", "On-call laptop (Riverside)"),
+                ("role", "laptop"),
+                ("peer", "hub.local"),
+                ("valid_hours", "24"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("There is a problem"), "{}", r.body);
+    assert!(r.body.contains("On-call laptop (Riverside)"));
+    assert!(r.body.contains("https://HOST:PORT"));
+    // Then the invitation file, downloaded.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/admin/nodes/invite",
+            &[
+                ("name", "On-call laptop (Riverside)"),
+                ("role", "laptop"),
+                ("peer", "https://hub.northshire.local:8443"),
+                ("valid_hours", "72"),
+            ],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        r.headers[axum::http::header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("on-call-laptop--riverside-.invitation")
+    );
+    let inv: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(inv["lantern_invitation"], 1);
+    assert_eq!(inv["role"], "laptop");
+    assert_eq!(inv["secret"].as_str().unwrap().len(), 64);
+    // Retiring needs a trusted node other than this one.
+    let r = site
+        .page(
+            Some(&s),
+            Method::POST,
+            "/admin/nodes/retire",
+            &[("node", "n0000000000000000"), ("reason", "stolen")],
+            true,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("a trusted node"), "{}", r.body);
     let carer = site.login("emma").await;
     let r = site
         .page(Some(&carer), Method::GET, "/admin/nodes", &[], false)
