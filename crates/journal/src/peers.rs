@@ -248,43 +248,32 @@ impl Journal {
         Ok(())
     }
 
-    /// The invitation `id` if `secret_mac` is its secret's (in constant time), whether used or
-    /// not; `None` if there is no such invitation or the secret is wrong.
+    /// The invitation `id` if `secret_mac` is its secret's MAC, whether used or not; `None` if
+    /// there is no such invitation or the secret is wrong. (Found by the MAC, as sessions are: a
+    /// MAC under a key only this node holds cannot be guessed a byte at a time.)
     pub fn invitation(
         &self,
         id: &str,
         secret_mac: &str,
     ) -> Result<Option<InvitationRow>, JournalError> {
-        let row = self
+        Ok(self
             .conn
             .query_row(
-                "SELECT id, secret_mac, name, role, issued_by, issued_at, expires_at, used_by FROM node_invitations WHERE id = ?1",
-                [id],
+                "SELECT id, name, role, issued_by, issued_at, expires_at, used_by FROM node_invitations WHERE id = ?1 AND secret_mac = ?2",
+                params![id, secret_mac],
                 |r| {
-                    Ok((
-                        r.get::<_, String>(1)?,
-                        InvitationRow {
-                            id: r.get(0)?,
-                            name: r.get(2)?,
-                            role: r.get(3)?,
-                            issued_by: r.get(4)?,
-                            issued_at: r.get(5)?,
-                            expires_at: r.get(6)?,
-                            used_by: r.get(7)?,
-                        },
-                    ))
+                    Ok(InvitationRow {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        role: r.get(2)?,
+                        issued_by: r.get(3)?,
+                        issued_at: r.get(4)?,
+                        expires_at: r.get(5)?,
+                        used_by: r.get(6)?,
+                    })
                 },
             )
-            .optional()?;
-        Ok(row.and_then(|(mac, inv)| {
-            let same = mac.len() == secret_mac.len()
-                && mac
-                    .bytes()
-                    .zip(secret_mac.bytes())
-                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                    == 0;
-            same.then_some(inv)
-        }))
+            .optional()?)
     }
 
     /// Mark an invitation used by `node`; false if it was already used (one time only).

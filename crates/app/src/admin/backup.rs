@@ -53,7 +53,7 @@ fn sha(bytes: &[u8]) -> String {
 }
 
 /// Write a new file readable by this account only, synced to disk.
-fn write_private(p: &Path, bytes: &[u8]) -> Result<(), AppError> {
+pub(crate) fn write_private(p: &Path, bytes: &[u8]) -> Result<(), AppError> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]

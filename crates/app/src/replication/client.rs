@@ -239,11 +239,7 @@ impl App {
             if events.is_empty() {
                 break;
             }
-            let all = self.journal.node_keys()?;
-            let keys = events
-                .iter()
-                .filter_map(|e| all.get(&e.node_id).map(|k| (e.node_id.clone(), k.clone())))
-                .collect();
+            let keys = self.keys_for(&events)?;
             let body = serde_json::to_vec(&EventsPush { keys, events })
                 .map_err(|e| unreachable(e.to_string()))?;
             let node = report.node.clone();

@@ -81,6 +81,15 @@ pub struct JoinAnswer {
     pub organisation: String,
 }
 
+impl Invitation {
+    /// Write it to `path`, a new file only its owner can read.
+    pub fn save(&self, path: &Path) -> Result<(), AppError> {
+        let text = serde_json::to_vec_pretty(self)
+            .map_err(|e| AppError::Unreachable(format!("invitation: {e}")))?;
+        crate::admin::backup::write_private(path, &text)
+    }
+}
+
 impl App {
     /// Issue a one-time invitation for a new node (admins): valid for `valid_for`, presented to
     /// this node at `peer_url`.

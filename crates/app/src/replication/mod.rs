@@ -167,11 +167,7 @@ impl App {
         }
         let limit = req.limit.map_or(BATCH, |l| (l as usize).clamp(1, BATCH));
         let (events, more) = self.journal.changes_after(&req.vector, limit)?;
-        let all = self.journal.node_keys()?;
-        let keys = events
-            .iter()
-            .filter_map(|e| all.get(&e.node_id).map(|k| (e.node_id.clone(), k.clone())))
-            .collect();
+        let keys = self.keys_for(&events)?;
         Ok(ChangesBatch {
             node: self.journal.node_id().to_string(),
             vector: self.journal.version_vector()?,
@@ -179,6 +175,18 @@ impl App {
             events,
             more,
         })
+    }
+
+    /// The public keys of the nodes whose events these are, to send with them.
+    pub(crate) fn keys_for(
+        &self,
+        events: &[StoredEvent],
+    ) -> Result<BTreeMap<String, String>, AppError> {
+        let all = self.journal.node_keys()?;
+        Ok(events
+            .iter()
+            .filter_map(|e| all.get(&e.node_id).map(|k| (e.node_id.clone(), k.clone())))
+            .collect())
     }
 
     /// Apply events another node sent: all or none, each checked (chain, signature, trust,

@@ -109,9 +109,7 @@ pub fn node(ctx: &Ctx, cmd: &NodeCmd) -> anyhow::Result<ExitCode> {
                 peer,
                 jiff::SignedDuration::from_hours(i64::from(*valid_hours)),
             )?;
-            let text = serde_json::to_string_pretty(&inv)?;
-            write_private(file, text.as_bytes())
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            inv.save(file)?;
             if ctx.cli.json {
                 out::json(
                     &serde_json::json!({"invitation": inv.id, "file": file, "expires_at": inv.expires_at}),
@@ -264,16 +262,4 @@ pub fn sync(ctx: &Ctx, peers: &[String]) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Write a file only its owner can read (created new).
-fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    let mut f = o.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
 }

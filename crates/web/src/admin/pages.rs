@@ -529,21 +529,20 @@ pub async fn retire_node(
     Extension(cur): Extension<Current>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
-    let user = cur.user.clone();
-    state
-        .run(move |app| -> Result<Response, AppError> {
-            let field = |n: &str| crate::view::field(&f, n);
-            match app.retire_node(&user.actor(), &field("node"), &field("reason")) {
-                Ok(_) => Ok(Redirect::to("/admin/nodes?done=retired").into_response()),
-                Err(e @ AppError::Invalid(_)) => Ok(render_invalid(&nodes_page(
-                    app,
-                    &user,
-                    None,
-                    crate::governance::view::Typed::refused("retire", f, &e),
-                )?)),
-                Err(e) => Err(e),
-            }
-        })
-        .await
-        .unwrap_or_else(|e| WebError::from_app(e, false).into_response())
+    let (node, reason) = (
+        crate::view::field(&f, "node"),
+        crate::view::field(&f, "reason"),
+    );
+    crate::governance::pages::refusable(
+        state,
+        cur,
+        "retire",
+        f,
+        move |app, actor| {
+            app.retire_node(actor, &node, &reason)?;
+            Ok("/admin/nodes?done=retired".into())
+        },
+        |app, user, typed| Ok(render_invalid(&nodes_page(app, user, None, typed)?)),
+    )
+    .await
 }

@@ -93,7 +93,7 @@ pub async fn governance(
 
 /// Run a change: on success go where it says; on bad input show `page` again with what was
 /// typed and the error beside its field (422, nothing written); any other error as an error page.
-async fn refusable(
+pub(crate) async fn refusable(
     state: AppState,
     cur: Current,
     form: &'static str,
