@@ -237,6 +237,10 @@ pub enum Event {
         role: String,
         /// Why it is trusted.
         reason: String,
+        /// The services whose people's essential information it holds; empty: the whole
+        /// organisation (see [`crate::holding`]).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        services: Vec<crate::ids::ServiceId>,
     },
     /// A node's key is retired (lost, stolen, replaced): events it signs after `last_seq` are
     /// refused by every node; its history up to there stays the organisation's own.

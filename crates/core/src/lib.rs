@@ -53,6 +53,7 @@ pub mod duplicate;
 pub mod error;
 pub mod event;
 pub mod governance;
+pub mod holding;
 pub mod ids;
 pub mod integrity;
 pub mod ladder;

@@ -173,13 +173,15 @@ impl Journal {
         let held: Option<String> = self
             .conn
             .query_row(
-                "SELECT hash FROM events WHERE node_id = ?1 AND seq = ?2",
+                "SELECT hash FROM events WHERE node_id = ?1 AND seq = ?2
+                 UNION ALL SELECT hash FROM withheld_events WHERE node_id = ?1 AND seq = ?2 LIMIT 1",
                 rusqlite::params![c.node, c.seq as i64],
                 |r| r.get(0),
             )
             .optional()?;
         let head: i64 = self.conn.query_row(
-            "SELECT COALESCE(MAX(seq), 0) FROM events WHERE node_id = ?1",
+            "SELECT COALESCE(MAX(seq), 0) FROM (SELECT seq FROM events WHERE node_id = ?1
+             UNION ALL SELECT seq FROM withheld_events WHERE node_id = ?1)",
             [&c.node],
             |r| r.get(0),
         )?;

@@ -50,6 +50,16 @@ pub enum JournalError {
         /// Detail.
         detail: String,
     },
+    /// A batch brings people into this node's services whose earlier events it holds only as
+    /// stubs: their history must be fetched whole first.
+    #[error("the history of {} must be fetched first: this node holds only stubs of their earlier events", people.join(", "))]
+    NeedsHistory {
+        /// The people.
+        people: Vec<String>,
+    },
+    /// Something only a node holding the whole organisation can do.
+    #[error("{0}")]
+    Partial(String),
     /// A foreign event failed its checks.
     #[error("foreign event {node}/{seq} rejected: {detail}")]
     Foreign {

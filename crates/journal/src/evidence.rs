@@ -138,6 +138,7 @@ impl Journal {
         rows: &[EventRow],
         now: jiff::Timestamp,
     ) -> Result<Bundle, JournalError> {
+        self.require_whole("An evidence pack")?;
         let keys = self.node_keys()?;
         // Only the organisation's own events go into evidence: a node nobody trusted enrolled
         // is refused here, as `verify` refuses it.

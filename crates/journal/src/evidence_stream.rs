@@ -56,6 +56,7 @@ impl Journal {
         now: jiff::Timestamp,
         mut keep: impl FnMut(&StoredEvent) -> bool,
     ) -> Result<StreamedBundle, JournalError> {
+        self.require_whole("An evidence pack")?;
         let io = |e: std::io::Error| JournalError::Io(path.to_path_buf(), e);
         let json = |e: serde_json::Error| JournalError::corrupt("evidence bundle", e);
         let keys = self.node_keys()?;

@@ -98,6 +98,21 @@ impl Journal {
                 at.insert(r.get(0)?, id);
             }
         }
+        {
+            // Stubs stand for events held elsewhere: a node holding some services holds the same
+            // chains as the hub.
+            let mut st =
+                tx.prepare("SELECT node_id, seq, hash FROM withheld_events WHERE filled_pos IS NULL")?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                ids.push(format!(
+                    "{}:{}:{}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?
+                ));
+            }
+        }
         ids.sort();
         let events = hex::encode(Sha256::digest(ids.join("\n").as_bytes()));
         let mut out = BTreeMap::new();
@@ -156,6 +171,7 @@ impl Journal {
 
     /// Write the whole journal to `out` (created; must be empty if it exists).
     pub fn export_all(&self, out: &Path, now: jiff::Timestamp) -> Result<Manifest, JournalError> {
+        self.require_whole("An export of everything")?;
         std::fs::create_dir_all(out).map_err(io(out))?;
         if std::fs::read_dir(out).map_err(io(out))?.next().is_some() {
             return Err(JournalError::Io(
@@ -318,6 +334,7 @@ impl Journal {
                     "its export ({} events) was imported to make this node",
                     m.events
                 ),
+                services: vec![],
             };
             let now = jiff::Timestamp::now();
             j.append(crate::NewEvent::now("system:import", enrol), now)?;

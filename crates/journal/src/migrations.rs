@@ -580,6 +580,34 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX events_node_enrolled ON events (pos) WHERE kind = 'node_enrolled';
     CREATE INDEX events_node_retired ON events (pos) WHERE kind = 'node_retired';
     "#,
+    // 19: nodes holding only some services. An event such a node does not take whole is held as
+    // a stub (its identity, time, chain link, hash and signature, and whom it is about when one
+    // person), which keeps each origin's chain checkable; a stub is never removed: when the event
+    // itself arrives (its person came into the node's services) it is appended to `events` and
+    // the stub keeps where (`filled_pos`). Invitations say which services the new node holds.
+    r#"
+    CREATE TABLE withheld_events (
+        node_id     TEXT NOT NULL,
+        seq         INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        prev_hash   TEXT NOT NULL,
+        hash        TEXT NOT NULL,
+        signature   TEXT NOT NULL,
+        person      TEXT,
+        filled_pos  INTEGER,
+        PRIMARY KEY (node_id, seq)
+    );
+    CREATE INDEX withheld_events_person ON withheld_events (person) WHERE filled_pos IS NULL;
+    CREATE TRIGGER withheld_events_kept BEFORE DELETE ON withheld_events
+        BEGIN SELECT RAISE(ABORT, 'stubs are kept: the chain is checked through them'); END;
+    ALTER TABLE node_invitations ADD COLUMN services TEXT NOT NULL DEFAULT '';
+    -- What this node holds, set when it joins (before its first events arrive): no row, the
+    -- whole organisation. Other nodes read a node's holding from its enrolment event.
+    CREATE TABLE node_holding (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        services TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Steps after which the projections are rebuilt from the events (a new column computed from

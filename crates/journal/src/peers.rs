@@ -2,7 +2,9 @@
 //! checkpoint and freshness, one-time invitations for new nodes, the signatures nodes put on
 //! their requests to each other, and the changes feed in batches.
 
+use crate::holding::{Changes, Stub, passable_upto, taken};
 use crate::record::StoredEvent;
+use lantern_core::holding::Taken;
 use crate::verify::{
     SELECT_EVENTS, load_keys, read_stored_event, retired_nodes, trusted_nodes, untrusted,
 };
@@ -49,6 +51,8 @@ pub struct InvitationRow {
     pub expires_at: String,
     /// The node that used it.
     pub used_by: Option<String>,
+    /// The services whose people the new node holds (empty: the whole organisation).
+    pub services: Vec<String>,
 }
 
 /// The text a node signs for a request to a peer: method, path, time and the body's SHA-256.
@@ -111,26 +115,35 @@ impl Journal {
         }
     }
 
-    /// The changes feed: at most `limit` events a node with vector `theirs` lacks, in local order
-    /// (a prefix of [`Journal::events_after`], so each origin's events stay contiguous), and
-    /// whether more follow. Events of a retired node after its retirement are never sent.
+    /// The changes feed for node `to`: at most `limit` events a node with vector `theirs` lacks,
+    /// in local order (each origin's events stay contiguous), and whether more follow. Events of a
+    /// retired node after its retirement are never sent; a node holding some services gets the
+    /// events it does not take whole as stubs; and a node that holds some events only as stubs
+    /// passes each origin's events on only up to its first stub.
     pub fn changes_after(
         &self,
         theirs: &VersionVector,
         limit: usize,
-    ) -> Result<(Vec<StoredEvent>, bool), JournalError> {
+        to: &str,
+    ) -> Result<Changes, JournalError> {
         let keys = load_keys(&self.conn)?;
         let trusted = trusted_nodes(&self.conn, self.node_id(), &keys, std::iter::empty())?;
         let retired = retired_nodes(&self.conn, &keys, &trusted, std::iter::empty())?;
+        let passable = passable_upto(&self.conn)?;
+        let holding = self.holding_of(to)?;
         let mut out: Vec<(i64, StoredEvent)> = Vec::new();
         // One origin's events are held in the order of their sequence (each is applied after the
-        // one before it), so its next `limit` are a range of the (node_id, seq) index.
+        // one before it, or filled in where its stub was), so its next `limit` are a range of the
+        // (node_id, seq) index.
         let mut st = self.conn.prepare(&format!(
             "{SELECT_EVENTS} WHERE node_id = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq LIMIT ?4"
         ))?;
         for (node, have) in self.version_vector()? {
             let after = theirs.get(&node).copied().unwrap_or(0);
-            let upto = retired.get(&node).map_or(have, |r| r.last_seq.min(have));
+            let mut upto = retired.get(&node).map_or(have, |r| r.last_seq.min(have));
+            if let Some(p) = passable.get(&node) {
+                upto = upto.min(*p);
+            }
             if upto <= after {
                 continue;
             }
@@ -145,7 +158,19 @@ impl Journal {
         out.sort_by_key(|(pos, _)| *pos);
         let more = out.len() > limit;
         out.truncate(limit);
-        Ok((out.into_iter().map(|(_, e)| e).collect(), more))
+        let mut changes = Changes {
+            more,
+            ..Changes::default()
+        };
+        for (_, ev) in out {
+            match taken(&self.conn, &holding, &ev) {
+                Taken::Whole => changes.events.push(ev),
+                Taken::Withheld { person } => changes
+                    .withheld
+                    .push(Stub::of(&ev, person.map(|p| p.to_string()))),
+            }
+        }
+        Ok(changes)
     }
 
     /// Every peer's checkpoint, by URL.
@@ -233,8 +258,8 @@ impl Journal {
     ) -> Result<(), JournalError> {
         self.writable()?;
         self.conn.execute(
-            "INSERT INTO node_invitations (id, secret_mac, name, role, issued_by, issued_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO node_invitations (id, secret_mac, name, role, issued_by, issued_at, expires_at, services)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 inv.id,
                 secret_mac,
@@ -242,7 +267,8 @@ impl Journal {
                 inv.role,
                 inv.issued_by,
                 inv.issued_at,
-                inv.expires_at
+                inv.expires_at,
+                inv.services.join(" ")
             ],
         )?;
         Ok(())
@@ -259,7 +285,7 @@ impl Journal {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, name, role, issued_by, issued_at, expires_at, used_by FROM node_invitations WHERE id = ?1 AND secret_mac = ?2",
+                "SELECT id, name, role, issued_by, issued_at, expires_at, used_by, services FROM node_invitations WHERE id = ?1 AND secret_mac = ?2",
                 params![id, secret_mac],
                 |r| {
                     Ok(InvitationRow {
@@ -270,6 +296,11 @@ impl Journal {
                         issued_at: r.get(4)?,
                         expires_at: r.get(5)?,
                         used_by: r.get(6)?,
+                        services: r
+                            .get::<_, String>(7)?
+                            .split_whitespace()
+                            .map(str::to_string)
+                            .collect(),
                     })
                 },
             )

@@ -1,7 +1,8 @@
 //! Replication primitives: what a node has (its version vector), what another lacks, and applying
 //! foreign events idempotently. The sync protocol itself builds on these.
 
-use crate::projections::{self as projection, At};
+use crate::holding::{Stub, apply_stub, insert_event, local_holding, mark_filled, stub_at};
+use crate::projections as projection;
 use crate::record::{GENESIS, StoredEvent};
 use crate::verify::{
     SELECT_EVENTS, load_keys, read_stored_event, retired, retired_nodes, trusted_nodes, untrusted,
@@ -21,6 +22,8 @@ pub struct ApplyReport {
     pub applied: usize,
     /// Already held (identical), skipped.
     pub already_held: usize,
+    /// Held as stubs (events this node does not take whole).
+    pub withheld: usize,
 }
 
 impl Journal {
@@ -87,10 +90,49 @@ impl Journal {
         events: &[StoredEvent],
         vouched: &[String],
     ) -> Result<ApplyReport, JournalError> {
+        self.apply_all(keys, &[], events, &[], vouched, false)
+    }
+
+    /// Apply a batch of the changes feed: `history` first (events this node holds only as
+    /// stubs, whole: their people came into its services), then `events` whole and `withheld`
+    /// as stubs, each origin's in its sequence. Only a node holding some services takes stubs.
+    /// With `check_history`, a batch that brings people into this node's services whose earlier
+    /// events it holds only as stubs is refused with [`JournalError::NeedsHistory`] (fetch it,
+    /// then apply again). All or none.
+    pub fn apply_changes(
+        &mut self,
+        keys: &BTreeMap<String, String>,
+        history: &[StoredEvent],
+        events: &[StoredEvent],
+        withheld: &[Stub],
+        check_history: bool,
+    ) -> Result<ApplyReport, JournalError> {
+        self.apply_all(keys, history, events, withheld, &[], check_history)
+    }
+
+    fn apply_all(
+        &mut self,
+        keys: &BTreeMap<String, String>,
+        history: &[StoredEvent],
+        events: &[StoredEvent],
+        withheld: &[Stub],
+        vouched: &[String],
+        check_history: bool,
+    ) -> Result<ApplyReport, JournalError> {
         self.writable()?;
         let local = self.node_id().to_string();
         let _writer = crate::write_lock();
         let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
+        let holding = local_holding(&tx)?;
+        if holding.is_whole()
+            && let Some(s) = withheld.first()
+        {
+            return Err(JournalError::Foreign {
+                node: s.node_id.clone(),
+                seq: s.seq,
+                detail: "a stub was sent to a node holding the whole organisation, which takes every event whole".into(),
+            });
+        }
         let mut known = load_keys(&tx)?;
         // The signers' keys for reading enrolments: those held, and those sent that are their
         // node's own.
@@ -105,100 +147,249 @@ impl Journal {
         let mut trusted = trusted_nodes(&tx, &local, &signers, events.iter())?;
         trusted.extend(vouched.iter().cloned());
         let retired_after = retired_nodes(&tx, &signers, &trusted, events.iter())?;
-        let mut last_data = None;
-        let mut report = ApplyReport::default();
-        for ev in events {
-            let bad = |detail: String| JournalError::Foreign {
-                node: ev.node_id.clone(),
-                seq: ev.seq,
-                detail,
-            };
-            let held: Option<String> = tx
-                .query_row(
-                    "SELECT hash FROM events WHERE node_id = ?1 AND seq = ?2",
-                    params![ev.node_id, ev.seq as i64],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            match held {
-                Some(h) if h == ev.hash => {
-                    report.already_held += 1;
-                    continue;
-                }
-                Some(_) => return Err(bad(
-                    "a different event with the same identity is already held (the node forked)"
-                        .into(),
-                )),
-                None => {}
+        let mut ctx = Ctx {
+            keys,
+            known: &mut known,
+            trusted: &trusted,
+            retired: &retired_after,
+            last_data: None,
+            report: ApplyReport::default(),
+        };
+        // History first: each must be an event held here as a stub not yet filled.
+        for ev in history {
+            match stub_at(&tx, &ev.node_id, ev.seq)? {
+                Some(h) if h.filled_pos.is_none() => ctx.fill(&tx, ev, &h.stub)?,
+                _ => ctx.report.already_held += 1,
             }
-            if !trusted.contains(&ev.node_id) {
-                return Err(bad(untrusted(&ev.node_id, &signers)));
-            }
-            if let Some(r) = retired_after.get(&ev.node_id)
-                && ev.seq > r.last_seq
-            {
-                return Err(bad(retired(&ev.node_id, ev.seq, r.last_seq)));
-            }
-            if !known.contains_key(&ev.node_id) {
-                let hex_key = keys
-                    .get(&ev.node_id)
-                    .ok_or_else(|| bad("no public key was sent for its node".into()))?;
-                let key = identity::parse_public_key(hex_key).map_err(bad)?;
-                if identity::node_id_for(&key) != ev.node_id {
-                    return Err(bad(
-                        "the public key sent does not belong to this node id".into()
-                    ));
-                }
-                tx.execute(
-                    "INSERT OR IGNORE INTO nodes (node_id, public_key, is_local) VALUES (?1, ?2, 0)",
-                    params![ev.node_id, hex_key],
-                )?;
-                known.insert(ev.node_id.clone(), key);
-            }
-            let (head_seq, head_hash) = head(&tx, &ev.node_id)?;
-            if ev.seq != head_seq + 1 {
-                return Err(bad(format!(
-                    "expected seq {} next from this node",
-                    head_seq + 1
-                )));
-            }
-            if ev.prev_hash != head_hash {
-                return Err(bad("prev_hash does not continue the node's chain".into()));
-            }
-            ev.check_seal(&known[&ev.node_id])
-                .map_err(|e| bad(e.into()))?;
-            let parsed: Event = crate::event_format::decode(&ev.payload)
-                .map_err(|e| bad(format!("payload: {e}")))?;
-            if parsed.kind() != ev.kind {
-                return Err(bad("kind does not match payload".into()));
-            }
-            tx.execute(
-                "INSERT INTO events (node_id, seq, occurred_at, recorded_at, actor, kind, payload, prev_hash, hash, signature)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![ev.node_id, ev.seq as i64, ev.occurred_at, ev.recorded_at, ev.actor, ev.kind, ev.payload, ev.prev_hash, ev.hash, ev.signature],
-            )?;
-            let pos = tx.last_insert_rowid();
-            let at = At {
-                pos,
-                node_id: &ev.node_id,
-                seq: ev.seq,
-                recorded_at: &ev.recorded_at,
-                occurred_at: &ev.occurred_at,
-                actor: &ev.actor,
-            };
-            if projection::apply(&tx, &at, &parsed)? {
-                last_data = Some(pos);
-            }
-            tx.execute(
-                "INSERT INTO node_heads (node_id, seq, hash) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (node_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                params![ev.node_id, ev.seq as i64, ev.hash],
-            )?;
-            report.applied += 1;
         }
-        projection::set_data_version(&tx, last_data)?;
+        if check_history && !holding.is_whole() {
+            let needs = needs_history(&tx, &holding, events)?;
+            if !needs.is_empty() {
+                return Err(JournalError::NeedsHistory { people: needs });
+            }
+        }
+        // Stubs go in each origin's sequence, before the next event of that origin.
+        let mut pending: BTreeMap<&str, Vec<&Stub>> = BTreeMap::new();
+        for st in withheld {
+            pending.entry(st.node_id.as_str()).or_default().push(st);
+        }
+        for list in pending.values_mut() {
+            list.sort_by_key(|s| std::cmp::Reverse(s.seq));
+        }
+        for ev in events {
+            if let Some(list) = pending.get_mut(ev.node_id.as_str()) {
+                while list.last().is_some_and(|s| s.seq < ev.seq) {
+                    if let Some(st) = list.pop() {
+                        ctx.stub(&tx, st)?;
+                    }
+                }
+            }
+            ctx.event(&tx, ev)?;
+        }
+        for list in pending.values_mut() {
+            while let Some(st) = list.pop() {
+                ctx.stub(&tx, st)?;
+            }
+        }
+        projection::set_data_version(&tx, ctx.last_data)?;
+        let report = ctx.report;
         tx.commit()?;
         Ok(report)
+    }
+}
+
+/// People this batch leaves in the node's services (their service as the batch's identity
+/// events leave it, or as held) whose earlier events are held only as stubs.
+fn needs_history(
+    tx: &Transaction<'_>,
+    holding: &lantern_core::holding::Holding,
+    events: &[StoredEvent],
+) -> Result<Vec<String>, JournalError> {
+    let mut moved: BTreeMap<String, String> = BTreeMap::new();
+    for ev in events {
+        if matches!(ev.kind.as_str(), "person_added" | "person_updated")
+            && let Ok(Event::PersonAdded(p) | Event::PersonUpdated(p)) =
+                crate::event_format::decode(&ev.payload)
+        {
+            moved.insert(p.id.to_string(), p.service.to_string());
+        }
+    }
+    let mut out = Vec::new();
+    for (person, service) in Journal::stubbed_people(tx)? {
+        let now = moved.get(&person).cloned().or(service);
+        if now
+            .and_then(|s| lantern_core::ids::ServiceId::parse(&s).ok())
+            .is_some_and(|s| holding.holds_service(&s))
+        {
+            out.push(person);
+        }
+    }
+    Ok(out)
+}
+
+/// What one application of a batch carries from event to event.
+struct Ctx<'a> {
+    keys: &'a BTreeMap<String, String>,
+    known: &'a mut BTreeMap<String, ed25519_dalek::VerifyingKey>,
+    trusted: &'a std::collections::BTreeSet<String>,
+    retired: &'a BTreeMap<String, crate::verify::Retired>,
+    last_data: Option<i64>,
+    report: ApplyReport,
+}
+
+fn foreign(node: &str, seq: u64, detail: String) -> JournalError {
+    JournalError::Foreign {
+        node: node.to_string(),
+        seq,
+        detail,
+    }
+}
+
+impl Ctx<'_> {
+    /// Trusted, unretired, its key known (taken from those sent if new).
+    fn admit(&mut self, tx: &Transaction<'_>, node: &str, seq: u64) -> Result<(), JournalError> {
+        let bad = |d: String| foreign(node, seq, d);
+        if !self.trusted.contains(node) {
+            return Err(bad(untrusted(node, self.known)));
+        }
+        if let Some(r) = self.retired.get(node)
+            && seq > r.last_seq
+        {
+            return Err(bad(retired(node, seq, r.last_seq)));
+        }
+        if !self.known.contains_key(node) {
+            let hex_key = self
+                .keys
+                .get(node)
+                .ok_or_else(|| bad("no public key was sent for its node".into()))?;
+            let key = identity::parse_public_key(hex_key).map_err(bad)?;
+            if identity::node_id_for(&key) != node {
+                return Err(bad("the public key sent does not belong to this node id".into()));
+            }
+            tx.execute(
+                "INSERT OR IGNORE INTO nodes (node_id, public_key, is_local) VALUES (?1, ?2, 0)",
+                params![node, hex_key],
+            )?;
+            self.known.insert(node.to_string(), key);
+        }
+        Ok(())
+    }
+
+    /// The seal and payload of an event arriving whole.
+    fn parse(&self, ev: &StoredEvent) -> Result<Event, JournalError> {
+        let bad = |d: String| foreign(&ev.node_id, ev.seq, d);
+        ev.check_seal(&self.known[&ev.node_id])
+            .map_err(|e| bad(e.into()))?;
+        let parsed: Event = crate::event_format::decode(&ev.payload)
+            .map_err(|e| bad(format!("payload: {e}")))?;
+        if parsed.kind() != ev.kind {
+            return Err(bad("kind does not match payload".into()));
+        }
+        Ok(parsed)
+    }
+
+    /// An event held here as a stub arrives whole: it must be that event.
+    fn fill(
+        &mut self,
+        tx: &Transaction<'_>,
+        ev: &StoredEvent,
+        stub: &Stub,
+    ) -> Result<(), JournalError> {
+        if ev.hash != stub.hash || ev.prev_hash != stub.prev_hash {
+            return Err(foreign(
+                &ev.node_id,
+                ev.seq,
+                "it is not the event whose stub is held here (a different hash)".into(),
+            ));
+        }
+        self.admit(tx, &ev.node_id, ev.seq)?;
+        let parsed = self.parse(ev)?;
+        let (pos, data) = insert_event(tx, ev, &parsed)?;
+        mark_filled(tx, &ev.node_id, ev.seq, pos)?;
+        if data {
+            self.last_data = Some(pos);
+        }
+        self.report.applied += 1;
+        Ok(())
+    }
+
+    fn event(&mut self, tx: &Transaction<'_>, ev: &StoredEvent) -> Result<(), JournalError> {
+        let held: Option<String> = tx
+            .query_row(
+                "SELECT hash FROM events WHERE node_id = ?1 AND seq = ?2",
+                params![ev.node_id, ev.seq as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match held {
+            Some(h) if h == ev.hash => {
+                self.report.already_held += 1;
+                return Ok(());
+            }
+            Some(_) => {
+                return Err(foreign(
+                    &ev.node_id,
+                    ev.seq,
+                    "a different event with the same identity is already held (the node forked)"
+                        .into(),
+                ));
+            }
+            None => {}
+        }
+        if let Some(h) = stub_at(tx, &ev.node_id, ev.seq)? {
+            return self.fill(tx, ev, &h.stub);
+        }
+        self.admit(tx, &ev.node_id, ev.seq)?;
+        let (head_seq, head_hash) = head(tx, &ev.node_id)?;
+        let bad = |d: String| foreign(&ev.node_id, ev.seq, d);
+        if ev.seq != head_seq + 1 {
+            return Err(bad(format!("expected seq {} next from this node", head_seq + 1)));
+        }
+        if ev.prev_hash != head_hash {
+            return Err(bad("prev_hash does not continue the node's chain".into()));
+        }
+        let parsed = self.parse(ev)?;
+        let (pos, data) = insert_event(tx, ev, &parsed)?;
+        if data {
+            self.last_data = Some(pos);
+        }
+        tx.execute(
+            "INSERT INTO node_heads (node_id, seq, hash) VALUES (?1, ?2, ?3)
+             ON CONFLICT (node_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            params![ev.node_id, ev.seq as i64, ev.hash],
+        )?;
+        self.report.applied += 1;
+        Ok(())
+    }
+
+    fn stub(&mut self, tx: &Transaction<'_>, st: &Stub) -> Result<(), JournalError> {
+        let held: Option<String> = tx
+            .query_row(
+                "SELECT hash FROM events WHERE node_id = ?1 AND seq = ?2
+                 UNION ALL SELECT hash FROM withheld_events WHERE node_id = ?1 AND seq = ?2",
+                params![st.node_id, st.seq as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match held {
+            Some(h) if h == st.hash => {
+                self.report.already_held += 1;
+                return Ok(());
+            }
+            Some(_) => {
+                return Err(foreign(
+                    &st.node_id,
+                    st.seq,
+                    "a different event with the same identity is already held (the node forked)"
+                        .into(),
+                ));
+            }
+            None => {}
+        }
+        self.admit(tx, &st.node_id, st.seq)?;
+        apply_stub(tx, st, &self.known[&st.node_id]).map_err(|d| foreign(&st.node_id, st.seq, d))?;
+        self.report.withheld += 1;
+        Ok(())
     }
 }
 

@@ -333,6 +333,43 @@ pub(crate) fn untrusted(node: &str, keys: &BTreeMap<String, VerifyingKey>) -> St
     )
 }
 
+/// Move `node`'s head forward through the stubs held for the events before `upto`: each must
+/// continue the chain and carry its trusted node's signature.
+fn through_stubs(
+    heads: &mut BTreeMap<String, (u64, String)>,
+    stubs: &BTreeMap<(String, u64), crate::holding::HeldStub>,
+    keys: &BTreeMap<String, VerifyingKey>,
+    trusted: &BTreeSet<String>,
+    node: &str,
+    upto: u64,
+) -> Result<(), String> {
+    let (mut seq, mut hash) = heads
+        .get(node)
+        .cloned()
+        .unwrap_or((0, GENESIS.to_string()));
+    while seq + 1 < upto {
+        let Some(h) = stubs.get(&(node.to_string(), seq + 1)) else {
+            break;
+        };
+        let s = &h.stub;
+        let at = format!("the stub of {node}/{}", s.seq);
+        if s.prev_hash != hash {
+            return Err(format!("{at}: its prev_hash does not continue the node's chain (chain broken)"));
+        }
+        if !trusted.contains(node) {
+            return Err(format!("{at}: {}", untrusted(node, keys)));
+        }
+        match keys.get(node) {
+            Some(k) if s.signed_by(k) => {}
+            _ => return Err(format!("{at}: its signature does not verify with the origin node's key")),
+        }
+        seq = s.seq;
+        hash = s.hash.clone();
+        heads.insert(node.to_string(), (seq, hash.clone()));
+    }
+    Ok(())
+}
+
 fn fresh_projection_db() -> Result<Connection, JournalError> {
     let mut fresh = Connection::open_in_memory()?;
     migrations::run(&mut fresh)?;
@@ -377,6 +414,7 @@ impl Journal {
         let trusted = trusted_nodes(&self.conn, self.node_id(), &keys, std::iter::empty())?;
         let retired_after = retired_nodes(&self.conn, &keys, &trusted, std::iter::empty())?;
         let fresh = fresh_projection_db()?;
+        let stubs = crate::holding::all_stubs(&self.conn)?;
         let mut heads: BTreeMap<String, (u64, String)> = BTreeMap::new();
         let mut last_data = None;
         let mut count = 0u64;
@@ -421,7 +459,26 @@ impl Journal {
                         }
                     };
                     let id = Some((ev.node_id.clone(), ev.seq));
-                    let parsed = match check_event(ev, &keys, &heads) {
+                    // An event that arrived whole where its stub was held sits later than the
+                    // events after it: it must be the stub's event; the chain runs through stubs.
+                    let filled = stubs
+                        .get(&(ev.node_id.clone(), ev.seq))
+                        .filter(|h| h.filled_pos == Some(pos));
+                    let checked = match filled {
+                        Some(h) if h.stub.hash != ev.hash || h.stub.prev_hash != ev.prev_hash => {
+                            Err("it is not the event whose stub is held for it (a different hash)".to_string())
+                        }
+                        Some(_) => {
+                            let link = BTreeMap::from([(
+                                ev.node_id.clone(),
+                                (ev.seq - 1, ev.prev_hash.clone()),
+                            )]);
+                            check_event(ev, &keys, &link)
+                        }
+                        None => through_stubs(&mut heads, &stubs, &keys, &trusted, &ev.node_id, ev.seq)
+                            .and_then(|()| check_event(ev, &keys, &heads)),
+                    };
+                    let parsed = match checked {
                         Ok(p) => p,
                         Err(p) => {
                             other = fail(id, p);
@@ -454,7 +511,9 @@ impl Journal {
                             break;
                         }
                     }
-                    heads.insert(ev.node_id.clone(), (ev.seq, ev.hash.clone()));
+                    if filled.is_none() {
+                        heads.insert(ev.node_id.clone(), (ev.seq, ev.hash.clone()));
+                    }
                     count += 1;
                 }
                 (sigs.join().unwrap_or(Some(0)), other)
@@ -483,6 +542,19 @@ impl Journal {
         }
         drop(rows);
         drop(st);
+        // Stubs after each origin's last event held whole.
+        let origins: BTreeSet<String> = stubs.keys().map(|(n, _)| n.clone()).collect();
+        for node in origins {
+            if let Err(problem) =
+                through_stubs(&mut heads, &stubs, &keys, &trusted, &node, u64::MAX)
+            {
+                return Ok(Err(VerifyFailure {
+                    pos: None,
+                    event: None,
+                    problem,
+                }));
+            }
+        }
         let mut st = self
             .conn
             .prepare("SELECT node_id, seq, hash FROM node_heads ORDER BY node_id")?;

@@ -78,6 +78,7 @@ impl App {
             name: name.trim().to_string(),
             role: role.to_string(),
             reason: reason.trim().to_string(),
+            services: vec![],
         };
         self.journal
             .append(NewEvent::now(actor.journal_name(), ev), self.now())?;
@@ -93,7 +94,10 @@ impl App {
         let mut out = vec![NodeLine {
             node: self.journal.node_id().to_string(),
             name: "this node".into(),
-            role: "this node (its own key is the root of trust)".into(),
+            role: format!(
+                "this node, holding {} (its own key is the root of trust)",
+                self.holding_words()?
+            ),
             enrolled_by: None,
             retired: None,
         }];
@@ -101,11 +105,21 @@ impl App {
         let retired = self.journal.retired_nodes()?;
         for (by, ev) in self.journal.enrolments()? {
             if let Event::NodeEnrolled {
-                node, name, role, ..
+                node,
+                name,
+                role,
+                services,
+                ..
             } = ev
                 && trusted.contains(&node)
                 && node != self.journal.node_id()
             {
+                let holding = lantern_core::holding::Holding::of(&services);
+                let role = if holding.is_whole() {
+                    role
+                } else {
+                    format!("{role}, holding {}", self.holding_in_words(&holding)?)
+                };
                 out.push(NodeLine {
                     retired: retired
                         .get(&node)

@@ -117,7 +117,13 @@ impl App {
     ) -> Result<AuditEvent, AppError> {
         let not_found = || AppError::not_found("person", person, "");
         let p = self.journal.person(person)?.ok_or_else(not_found)?;
-        let reason = match self.person_access(actor, &p)? {
+        let access = self.person_access(actor, &p)?;
+        // Someone this node holds only the name of (a laptop holding some services) is said to
+        // be elsewhere, to those who may see them at all.
+        if access != PersonAccess::Denied {
+            self.ensure_held_here(&p)?;
+        }
+        let reason = match access {
             PersonAccess::Allowed => None,
             PersonAccess::Denied => return Err(not_found()),
             PersonAccess::BreakGlass => {
@@ -273,7 +279,11 @@ impl App {
             .journal
             .person(person)?
             .ok_or_else(|| AppError::not_found("person", person, ""))?;
-        match self.person_access(actor, &p)? {
+        let access = self.person_access(actor, &p)?;
+        if access != PersonAccess::Denied {
+            self.ensure_held_here(&p)?;
+        }
+        match access {
             PersonAccess::Allowed => Ok((p, None)),
             PersonAccess::Denied => Err(AppError::not_found("person", person, "")),
             PersonAccess::BreakGlass => {

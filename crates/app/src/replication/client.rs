@@ -7,7 +7,7 @@ use super::{
     SIGNATURE_HEADER, TIME_HEADER, refused,
 };
 use crate::{App, AppError, Clock};
-use lantern_journal::{PeerRow, VersionVector};
+use lantern_journal::{JournalError, PeerRow, VersionVector};
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
@@ -20,6 +20,9 @@ pub struct RoundReport {
     pub node: String,
     /// Events taken from it.
     pub pulled: usize,
+    /// Events taken from it as stubs (this node holds some services only).
+    #[serde(default)]
+    pub withheld: usize,
     /// Events it took from this node.
     pub pushed: usize,
     /// Requests made.
@@ -209,12 +212,16 @@ impl App {
             peer: url.to_string(),
             ..RoundReport::default()
         };
-        // Pull.
+        // Pull. A batch that brings people into this node's services whose earlier events it
+        // holds only as stubs is asked for again with their history, once.
+        let mut history: Vec<String> = Vec::new();
         let theirs = loop {
             let req = ChangesRequest {
                 vector: self.journal.version_vector()?,
                 limit: Some(BATCH as u32),
+                history: std::mem::take(&mut history),
             };
+            let asked_history = !req.history.is_empty();
             let body = serde_json::to_vec(&req).map_err(|e| unreachable(e.to_string()))?;
             let (node, bytes) = t
                 .post(self, url, "/api/v1/replication/changes", &body, expect)
@@ -223,11 +230,21 @@ impl App {
             let batch: ChangesBatch = serde_json::from_slice(&bytes)
                 .map_err(|e| unreachable(format!("its changes did not read: {e}")))?;
             report.node = node;
-            let r = self
-                .journal
-                .apply_foreign(&batch.keys, &batch.events)
-                .map_err(refused)?;
+            let r = match self.journal.apply_changes(
+                &batch.keys,
+                &batch.history,
+                &batch.events,
+                &batch.withheld,
+                !asked_history,
+            ) {
+                Err(JournalError::NeedsHistory { people }) => {
+                    history = people;
+                    continue;
+                }
+                other => other.map_err(refused)?,
+            };
             report.pulled += r.applied;
+            report.withheld += r.withheld;
             if !batch.more {
                 break batch.vector;
             }
@@ -235,12 +252,23 @@ impl App {
         // Push.
         let mut theirs = theirs;
         loop {
-            let (events, more) = self.journal.changes_after(&theirs, BATCH)?;
-            if events.is_empty() {
+            let changes = self.journal.changes_after(&theirs, BATCH, &report.node)?;
+            let more = changes.more;
+            if changes.events.is_empty() && changes.withheld.is_empty() {
                 break;
             }
-            let keys = self.keys_for(&events)?;
-            let body = serde_json::to_vec(&EventsPush { keys, events })
+            let keys = self.keys_for(
+                changes
+                    .events
+                    .iter()
+                    .map(|e| &e.node_id)
+                    .chain(changes.withheld.iter().map(|s| &s.node_id)),
+            )?;
+            let body = serde_json::to_vec(&EventsPush {
+                keys,
+                events: changes.events,
+                withheld: changes.withheld,
+            })
                 .map_err(|e| unreachable(e.to_string()))?;
             let node = report.node.clone();
             let (_, bytes) = t

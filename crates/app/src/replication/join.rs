@@ -54,6 +54,9 @@ pub struct Invitation {
     /// node trusts it for that address (pinned), and no other.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peer_ca: Option<String>,
+    /// The services whose people the new node will hold (none: the whole organisation).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
 }
 
 /// What a new node presents (signed with its own key, which proves it holds it).
@@ -79,6 +82,9 @@ pub struct JoinAnswer {
     pub role: String,
     /// The organisation.
     pub organisation: String,
+    /// The services whose people it holds (none: the whole organisation).
+    #[serde(default)]
+    pub services: Vec<String>,
 }
 
 impl Invitation {
@@ -100,6 +106,7 @@ impl App {
         role: &str,
         peer_url: &str,
         valid_for: jiff::SignedDuration,
+        services: &[String],
     ) -> Result<Invitation, AppError> {
         actor.require(|r| r == Role::Admin, "invite nodes")?;
         let rec = "node invitation";
@@ -116,6 +123,35 @@ impl App {
                 "peer",
                 "this node's address as the new node reaches it, https://HOST:PORT",
                 peer_url,
+            )
+            .into());
+        }
+        let known = self.services()?;
+        let mut held: Vec<String> = Vec::new();
+        for s in services.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            let Some(found) = known
+                .iter()
+                .find(|k| k.id.as_str() == s || k.name.eq_ignore_ascii_case(s))
+            else {
+                let names: Vec<&str> = known.iter().map(|k| k.id.as_str()).collect();
+                return Err(FieldError::new(
+                    rec,
+                    "services",
+                    format!("services of this organisation ({})", names.join(", ")),
+                    s,
+                )
+                .into());
+            };
+            if !held.contains(&found.id.to_string()) {
+                held.push(found.id.to_string());
+            }
+        }
+        if !held.is_empty() && role == "hub" {
+            return Err(FieldError::new(
+                rec,
+                "services",
+                "no services for a hub: a hub holds the whole organisation",
+                held.join(", "),
             )
             .into());
         }
@@ -150,6 +186,7 @@ impl App {
                 issued_at: now.to_string(),
                 expires_at: expires_at.to_string(),
                 used_by: None,
+                services: held.clone(),
             },
             &self.journal.invitation_mac(&secret),
         )?;
@@ -171,6 +208,7 @@ impl App {
             } else {
                 None
             },
+            services: held,
         })
     }
 
@@ -253,6 +291,18 @@ impl App {
                     "joined with invitation {} issued by {} at {}",
                     inv.id, inv.issued_by, inv.issued_at
                 ),
+                services: inv
+                    .services
+                    .iter()
+                    .map(|s| {
+                        lantern_core::ids::ServiceId::parse(s).map_err(|e| {
+                            AppError::Journal(lantern_journal::JournalError::corrupt(
+                                format!("invitation {}", inv.id),
+                                e,
+                            ))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?,
             };
             self.journal
                 .append(NewEvent::now(inv.issued_by.clone(), ev), self.now())?;
@@ -263,6 +313,7 @@ impl App {
             name: inv.name,
             role: inv.role,
             organisation: self.journal.org_name()?.unwrap_or_default(),
+            services: inv.services,
         })
     }
 
@@ -404,6 +455,7 @@ impl App {
                             "this node joined {} with invitation {}",
                             inv.organisation, inv.id
                         ),
+                        services: vec![],
                     },
                 ),
                 clock.now(),
@@ -420,6 +472,10 @@ impl App {
             let answer: JoinAnswer = serde_json::from_slice(&bytes).map_err(|e| {
                 AppError::Unreachable(format!("{}: its answer did not read: {e}", inv.peer))
             })?;
+            // What it holds is the issuer's word (its enrolment), kept before any event arrives.
+            if !answer.services.is_empty() {
+                app.journal.set_holding(&answer.services)?;
+            }
             let round = app.sync_with(t, &inv.peer)?;
             out = Some((answer, round));
             Ok(app)

@@ -7,11 +7,12 @@
 
 pub mod client;
 pub mod freshness;
+pub mod holding;
 pub mod join;
 
 use crate::{App, AppError};
 use lantern_core::FieldError;
-use lantern_journal::{JournalError, StoredEvent, VersionVector};
+use lantern_journal::{JournalError, StoredEvent, Stub, VersionVector};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -50,6 +51,10 @@ pub struct ChangesRequest {
     /// At most this many events (default and most: 500).
     #[serde(default)]
     pub limit: Option<u32>,
+    /// People (ids) who have come into the caller's services and whose earlier events it holds
+    /// only as stubs: their events up to its vector are sent whole first.
+    #[serde(default)]
+    pub history: Vec<String>,
 }
 
 /// A batch of the changes feed.
@@ -63,6 +68,12 @@ pub struct ChangesBatch {
     pub keys: BTreeMap<String, String>,
     /// The events, in the answering node's order.
     pub events: Vec<StoredEvent>,
+    /// Stubs of the events the caller does not take whole (it holds some services only).
+    #[serde(default)]
+    pub withheld: Vec<Stub>,
+    /// The history asked for, whole, to be applied first.
+    #[serde(default)]
+    pub history: Vec<StoredEvent>,
     /// Whether more follow.
     pub more: bool,
 }
@@ -74,6 +85,9 @@ pub struct EventsPush {
     pub keys: BTreeMap<String, String>,
     /// The events.
     pub events: Vec<StoredEvent>,
+    /// Stubs, for a peer holding some services only.
+    #[serde(default)]
+    pub withheld: Vec<Stub>,
 }
 
 /// What a peer did with pushed events.
@@ -166,26 +180,37 @@ impl App {
             self.journal.record_peer(&row)?;
         }
         let limit = req.limit.map_or(BATCH, |l| (l as usize).clamp(1, BATCH));
-        let (events, more) = self.journal.changes_after(&req.vector, limit)?;
-        let keys = self.keys_for(&events)?;
+        let changes = self.journal.changes_after(&req.vector, limit, caller)?;
+        let history = self
+            .journal
+            .history_for(caller, &req.history, &req.vector)?;
+        let keys = self.keys_for(
+            changes
+                .events
+                .iter()
+                .chain(&history)
+                .map(|e| &e.node_id)
+                .chain(changes.withheld.iter().map(|s| &s.node_id)),
+        )?;
         Ok(ChangesBatch {
             node: self.journal.node_id().to_string(),
             vector: self.journal.version_vector()?,
             keys,
-            events,
-            more,
+            events: changes.events,
+            withheld: changes.withheld,
+            history,
+            more: changes.more,
         })
     }
 
     /// The public keys of the nodes whose events these are, to send with them.
-    pub(crate) fn keys_for(
+    pub(crate) fn keys_for<'a>(
         &self,
-        events: &[StoredEvent],
+        nodes: impl Iterator<Item = &'a String>,
     ) -> Result<BTreeMap<String, String>, AppError> {
         let all = self.journal.node_keys()?;
-        Ok(events
-            .iter()
-            .filter_map(|e| all.get(&e.node_id).map(|k| (e.node_id.clone(), k.clone())))
+        Ok(nodes
+            .filter_map(|n| all.get(n).map(|k| (n.clone(), k.clone())))
             .collect())
     }
 
@@ -194,7 +219,7 @@ impl App {
     pub fn receive_events(&mut self, push: &EventsPush) -> Result<Applied, AppError> {
         let r = self
             .journal
-            .apply_foreign(&push.keys, &push.events)
+            .apply_changes(&push.keys, &[], &push.events, &push.withheld, true)
             .map_err(refused)?;
         Ok(Applied {
             applied: r.applied,
@@ -210,6 +235,9 @@ pub(crate) fn refused(e: JournalError) -> AppError {
         JournalError::Foreign { node, seq, detail } => {
             AppError::Forbidden(format!("event {seq} of node {node} refused: {detail}"))
         }
+        e @ JournalError::NeedsHistory { .. } => AppError::Forbidden(format!(
+            "{e}: this node fetches it when it next calls its hub"
+        )),
         other => other.into(),
     }
 }

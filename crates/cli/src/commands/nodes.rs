@@ -47,6 +47,10 @@ pub enum NodeCmd {
         /// Hours until it expires.
         #[arg(long, default_value_t = 24)]
         valid_hours: u32,
+        /// The services whose people the new node holds (a laptop for the services its owner
+        /// covers; repeat or separate with commas). None: the whole organisation.
+        #[arg(long, value_delimiter = ',')]
+        services: Vec<String>,
     },
     /// Retire a node (admin): its key is no longer accepted for new events anywhere; its
     /// history stays.
@@ -101,6 +105,7 @@ pub fn node(ctx: &Ctx, cmd: &NodeCmd) -> anyhow::Result<ExitCode> {
             peer,
             out: file,
             valid_hours,
+            services,
         } => {
             let inv = app.invite_node(
                 &actor,
@@ -108,6 +113,7 @@ pub fn node(ctx: &Ctx, cmd: &NodeCmd) -> anyhow::Result<ExitCode> {
                 role,
                 peer,
                 jiff::SignedDuration::from_hours(i64::from(*valid_hours)),
+                services,
             )?;
             inv.save(file)?;
             if ctx.cli.json {

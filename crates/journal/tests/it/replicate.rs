@@ -16,6 +16,7 @@ fn enrol(who: &mut Journal, other: &Journal) {
                 name: "peer".into(),
                 role: "office".into(),
                 reason: "test".into(),
+                services: vec![],
             },
         ),
         now(),
@@ -205,7 +206,10 @@ fn a_retired_nodes_later_events_are_refused_and_never_passed_on() {
     // The office took 4 and 5 in good faith: kept, and it still verifies.
     assert!(c.verify().unwrap().is_ok());
     // It never passes them on.
-    let (evs, _) = c.changes_after(&a.version_vector().unwrap(), 500).unwrap();
+    let evs = c
+        .changes_after(&a.version_vector().unwrap(), 500, a.node_id())
+        .unwrap()
+        .events;
     assert!(evs.iter().all(|e| e.node_id != b.node_id()), "{evs:?}");
     // And the laptop's later events are refused by both, naming the retirement.
     b.append(NewEvent::now("b", degraded(true)), now()).unwrap();

@@ -427,12 +427,18 @@ fn nodes_page(
             ("hub", "Hub"),
         ]),
         hours: pairs(&[("24", "24 hours"), ("72", "3 days"), ("168", "7 days")]),
+        services: app
+            .services()?
+            .into_iter()
+            .map(|s| (s.id.to_string(), s.name))
+            .collect(),
         retirable,
         typed,
         holds: format!(
-            "This node holds {} events from {} node(s).",
+            "This node holds {} events from {} node(s), and the essential information of {}.",
             status.events,
-            status.vector.len()
+            status.vector.len(),
+            app.holding_words()?
         ),
         peers: status.peers.into_iter().map(|p| p.line).collect(),
         rows,
@@ -478,6 +484,10 @@ pub async fn invite_node(
                     &field("role"),
                     &field("peer"),
                     jiff::SignedDuration::from_hours(h.clamp(1, 24 * 14)),
+                    &f.iter()
+                        .filter(|(k, _)| k == "services")
+                        .map(|(_, v)| v.clone())
+                        .collect::<Vec<_>>(),
                 )
             });
             match made {

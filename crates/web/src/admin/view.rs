@@ -38,6 +38,8 @@ pub struct NodesPage {
     pub may_manage: bool,
     /// hub, office, laptop.
     pub roles: Vec<(String, String)>,
+    /// The organisation's services (id, name), to choose what a new node holds.
+    pub services: Vec<(String, String)>,
     /// How long an invitation stays valid.
     pub hours: Vec<(String, String)>,
     /// Nodes that may be retired: id, name.
