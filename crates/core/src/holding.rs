@@ -67,10 +67,9 @@ impl Holding {
                 Some(p) => whole_or(held(&p), Some(p)),
                 None => Taken::Withheld { person: None },
             },
-            About::Reads(people) => whole_or(
-                !people.is_empty() && people.iter().all(|p| held(p)),
-                None,
-            ),
+            About::Reads(people) => {
+                whole_or(!people.is_empty() && people.iter().all(|p| held(p)), None)
+            }
             About::SourceRecords => Taken::Withheld { person: None },
         }
     }
@@ -176,10 +175,7 @@ mod tests {
         let none = |_: &ReferralId| None;
         let river = viewed("p-river");
         let harbour = viewed("p-harbour");
-        assert_eq!(
-            laptop.takes(&river.about(), service_of, none),
-            Taken::Whole
-        );
+        assert_eq!(laptop.takes(&river.about(), service_of, none), Taken::Whole);
         assert_eq!(
             laptop.takes(&harbour.about(), service_of, none),
             Taken::Withheld {

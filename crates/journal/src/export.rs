@@ -101,8 +101,9 @@ impl Journal {
         {
             // Stubs stand for events held elsewhere: a node holding some services holds the same
             // chains as the hub.
-            let mut st =
-                tx.prepare("SELECT node_id, seq, hash FROM withheld_events WHERE filled_pos IS NULL")?;
+            let mut st = tx.prepare(
+                "SELECT node_id, seq, hash FROM withheld_events WHERE filled_pos IS NULL",
+            )?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
                 ids.push(format!(

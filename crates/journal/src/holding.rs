@@ -74,8 +74,7 @@ pub(crate) struct HeldStub {
     pub filled_pos: Option<i64>,
 }
 
-const SELECT_STUBS: &str =
-    "SELECT node_id, seq, recorded_at, prev_hash, hash, signature, person, filled_pos FROM withheld_events";
+const SELECT_STUBS: &str = "SELECT node_id, seq, recorded_at, prev_hash, hash, signature, person, filled_pos FROM withheld_events";
 
 fn read_stub(r: &rusqlite::Row<'_>) -> rusqlite::Result<HeldStub> {
     Ok(HeldStub {
@@ -165,9 +164,7 @@ pub(crate) fn local_holding(conn: &Connection) -> Result<Holding, JournalError> 
 fn parse_services(text: &str) -> Result<Holding, JournalError> {
     let services = text
         .split_whitespace()
-        .map(|s| {
-            ServiceId::parse(s).map_err(|e| JournalError::corrupt("this node's holding", e))
-        })
+        .map(|s| ServiceId::parse(s).map_err(|e| JournalError::corrupt("this node's holding", e)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Holding::of(&services))
 }
@@ -239,28 +236,27 @@ impl Journal {
         }
         let doc: Option<String> = self
             .conn
-            .query_row(
-                "SELECT doc FROM p_nodes WHERE node_id = ?1",
-                [node],
-                |r| r.get(0),
-            )
+            .query_row("SELECT doc FROM p_nodes WHERE node_id = ?1", [node], |r| {
+                r.get(0)
+            })
             .optional()?;
         match doc.map(|d| serde_json::from_str::<Event>(&d)) {
             Some(Ok(Event::NodeEnrolled { services, .. })) => Ok(Holding::of(&services)),
             Some(Ok(_)) | None => Ok(Holding::Whole),
-            Some(Err(e)) => Err(JournalError::corrupt(format!("enrolment of node {node}"), e)),
+            Some(Err(e)) => Err(JournalError::corrupt(
+                format!("enrolment of node {node}"),
+                e,
+            )),
         }
     }
 
     /// Whether this node holds any event only as a stub.
     pub fn holds_stubs(&self) -> Result<bool, JournalError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM withheld_events WHERE filled_pos IS NULL)",
-                [],
-                |r| r.get(0),
-            )?)
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM withheld_events WHERE filled_pos IS NULL)",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Refuse what only a node holding the whole organisation can do (an export of everything,
@@ -332,15 +328,16 @@ impl Journal {
 
 /// The last sequence of each origin this node can pass on whole: up to (not including) its first
 /// stub not yet filled. A node never passes a stub on as an event.
-pub(crate) fn passable_upto(
-    conn: &Connection,
-) -> Result<BTreeMap<String, u64>, JournalError> {
+pub(crate) fn passable_upto(conn: &Connection) -> Result<BTreeMap<String, u64>, JournalError> {
     let mut st = conn.prepare(
         "SELECT node_id, MIN(seq) FROM withheld_events WHERE filled_pos IS NULL GROUP BY node_id",
     )?;
     let rows = st
         .query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, (r.get::<_, i64>(1)? as u64).saturating_sub(1)))
+            Ok((
+                r.get::<_, String>(0)?,
+                (r.get::<_, i64>(1)? as u64).saturating_sub(1),
+            ))
         })?
         .collect::<Result<_, _>>()?;
     Ok(rows)
@@ -348,11 +345,7 @@ pub(crate) fn passable_upto(
 
 /// Apply a stub whose identity is not held: trusted and unretired origin (checked by the caller),
 /// the chain continued, the signature the origin's.
-pub(crate) fn apply_stub(
-    tx: &Transaction<'_>,
-    s: &Stub,
-    key: &VerifyingKey,
-) -> Result<(), String> {
+pub(crate) fn apply_stub(tx: &Transaction<'_>, s: &Stub, key: &VerifyingKey) -> Result<(), String> {
     let (head_seq, head_hash) = tx
         .query_row(
             "SELECT seq, hash FROM node_heads WHERE node_id = ?1",

@@ -30,8 +30,8 @@ pub use evidence::{
     prepare_evidence_dir, verify_evidence, verify_evidence_files, write_evidence, write_pack_file,
 };
 pub use evidence_stream::StreamedBundle;
-pub use holding::{Changes, Stub};
 pub use export::{FORMAT as EXPORT_FORMAT, FileEntry, ImportAllError, Manifest};
+pub use holding::{Changes, Stub};
 pub use identity::{NodeIdentity, node_id_for_key, parse_public_key, verify_signature};
 pub use peers::{InvitationRow, PeerRow, request_message, response_message};
 pub use projections::audits::DecisionAt;

@@ -4,11 +4,11 @@
 
 use crate::holding::{Changes, Stub, passable_upto, taken};
 use crate::record::StoredEvent;
-use lantern_core::holding::Taken;
 use crate::verify::{
     SELECT_EVENTS, load_keys, read_stored_event, retired_nodes, trusted_nodes, untrusted,
 };
 use crate::{Journal, JournalError, VersionVector, identity};
+use lantern_core::holding::Taken;
 use rusqlite::{OptionalExtension, params};
 
 /// One peer as this node last saw it.

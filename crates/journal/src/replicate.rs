@@ -264,7 +264,9 @@ impl Ctx<'_> {
                 .ok_or_else(|| bad("no public key was sent for its node".into()))?;
             let key = identity::parse_public_key(hex_key).map_err(bad)?;
             if identity::node_id_for(&key) != node {
-                return Err(bad("the public key sent does not belong to this node id".into()));
+                return Err(bad(
+                    "the public key sent does not belong to this node id".into()
+                ));
             }
             tx.execute(
                 "INSERT OR IGNORE INTO nodes (node_id, public_key, is_local) VALUES (?1, ?2, 0)",
@@ -280,8 +282,8 @@ impl Ctx<'_> {
         let bad = |d: String| foreign(&ev.node_id, ev.seq, d);
         ev.check_seal(&self.known[&ev.node_id])
             .map_err(|e| bad(e.into()))?;
-        let parsed: Event = crate::event_format::decode(&ev.payload)
-            .map_err(|e| bad(format!("payload: {e}")))?;
+        let parsed: Event =
+            crate::event_format::decode(&ev.payload).map_err(|e| bad(format!("payload: {e}")))?;
         if parsed.kind() != ev.kind {
             return Err(bad("kind does not match payload".into()));
         }
@@ -343,7 +345,10 @@ impl Ctx<'_> {
         let (head_seq, head_hash) = head(tx, &ev.node_id)?;
         let bad = |d: String| foreign(&ev.node_id, ev.seq, d);
         if ev.seq != head_seq + 1 {
-            return Err(bad(format!("expected seq {} next from this node", head_seq + 1)));
+            return Err(bad(format!(
+                "expected seq {} next from this node",
+                head_seq + 1
+            )));
         }
         if ev.prev_hash != head_hash {
             return Err(bad("prev_hash does not continue the node's chain".into()));
@@ -387,7 +392,8 @@ impl Ctx<'_> {
             None => {}
         }
         self.admit(tx, &st.node_id, st.seq)?;
-        apply_stub(tx, st, &self.known[&st.node_id]).map_err(|d| foreign(&st.node_id, st.seq, d))?;
+        apply_stub(tx, st, &self.known[&st.node_id])
+            .map_err(|d| foreign(&st.node_id, st.seq, d))?;
         self.report.withheld += 1;
         Ok(())
     }

@@ -343,10 +343,7 @@ fn through_stubs(
     node: &str,
     upto: u64,
 ) -> Result<(), String> {
-    let (mut seq, mut hash) = heads
-        .get(node)
-        .cloned()
-        .unwrap_or((0, GENESIS.to_string()));
+    let (mut seq, mut hash) = heads.get(node).cloned().unwrap_or((0, GENESIS.to_string()));
     while seq + 1 < upto {
         let Some(h) = stubs.get(&(node.to_string(), seq + 1)) else {
             break;
@@ -354,14 +351,20 @@ fn through_stubs(
         let s = &h.stub;
         let at = format!("the stub of {node}/{}", s.seq);
         if s.prev_hash != hash {
-            return Err(format!("{at}: its prev_hash does not continue the node's chain (chain broken)"));
+            return Err(format!(
+                "{at}: its prev_hash does not continue the node's chain (chain broken)"
+            ));
         }
         if !trusted.contains(node) {
             return Err(format!("{at}: {}", untrusted(node, keys)));
         }
         match keys.get(node) {
             Some(k) if s.signed_by(k) => {}
-            _ => return Err(format!("{at}: its signature does not verify with the origin node's key")),
+            _ => {
+                return Err(format!(
+                    "{at}: its signature does not verify with the origin node's key"
+                ));
+            }
         }
         seq = s.seq;
         hash = s.hash.clone();
@@ -466,7 +469,10 @@ impl Journal {
                         .filter(|h| h.filled_pos == Some(pos));
                     let checked = match filled {
                         Some(h) if h.stub.hash != ev.hash || h.stub.prev_hash != ev.prev_hash => {
-                            Err("it is not the event whose stub is held for it (a different hash)".to_string())
+                            Err(
+                                "it is not the event whose stub is held for it (a different hash)"
+                                    .to_string(),
+                            )
                         }
                         Some(_) => {
                             let link = BTreeMap::from([(
@@ -475,8 +481,10 @@ impl Journal {
                             )]);
                             check_event(ev, &keys, &link)
                         }
-                        None => through_stubs(&mut heads, &stubs, &keys, &trusted, &ev.node_id, ev.seq)
-                            .and_then(|()| check_event(ev, &keys, &heads)),
+                        None => {
+                            through_stubs(&mut heads, &stubs, &keys, &trusted, &ev.node_id, ev.seq)
+                                .and_then(|()| check_event(ev, &keys, &heads))
+                        }
                     };
                     let parsed = match checked {
                         Ok(p) => p,

@@ -269,7 +269,7 @@ impl App {
                 events: changes.events,
                 withheld: changes.withheld,
             })
-                .map_err(|e| unreachable(e.to_string()))?;
+            .map_err(|e| unreachable(e.to_string()))?;
             let node = report.node.clone();
             let (_, bytes) = t
                 .post(self, url, "/api/v1/replication/events", &body, Some(&node))

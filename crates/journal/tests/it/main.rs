@@ -2,6 +2,7 @@
 
 mod append_verify;
 mod event_format;
+mod holding;
 mod replicate;
 mod support;
 mod tamper;
