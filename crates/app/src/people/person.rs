@@ -104,8 +104,10 @@ impl App {
             self.service_ref("people list", s)?;
         }
         let scope = self.scope(actor)?;
+        // A node holding some services lists only their people (see `holding_words`).
+        let holding = self.holding()?;
         let mut people = self.journal.people(service)?;
-        people.retain(|p| scope.includes(p));
+        people.retain(|p| scope.includes(p) && holding.holds_service(&p.service));
         Ok(people)
     }
 

@@ -275,6 +275,7 @@ impl App {
     ) -> Result<Printed, AppError> {
         actor.require(Role::may_print, "print packs")?;
         let service = self.service_ref("print pack", service)?;
+        self.ensure_service_held("print pack", &service)?;
         let (only, version) = match reprint_of {
             Some(serial) => {
                 let status = self
@@ -517,6 +518,7 @@ impl App {
     ) -> Result<Printed, AppError> {
         actor.require(Role::may_print, "print rotas")?;
         let service = self.service_ref("print rota", service)?;
+        self.ensure_service_held("print rota", &service)?;
         let day =
             lantern_core::time::parse_date("date", date).map_err(|e| e.in_record("print rota"))?;
         let visits = self.day_visits(&service, day)?;

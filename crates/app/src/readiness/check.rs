@@ -187,11 +187,13 @@ impl App {
         })?;
         let degraded = self.degraded()?;
         let mut states = self.journal.all_section_states(self.now())?;
+        // A node holding some services judges only their people (others' sections are not here).
+        let holding = self.holding()?;
         Ok(self
             .journal
             .people(None)?
             .into_iter()
-            .filter(|p| p.is_active())
+            .filter(|p| p.is_active() && holding.holds_service(&p.service))
             .map(|p| {
                 let s = states.remove(&p.id).unwrap_or_default();
                 let r = evaluate(&rules.rule_set, &s, &degraded.for_service(&p.service));

@@ -203,6 +203,9 @@ pub struct NodeStatus {
     pub node: String,
     /// Events held.
     pub events: u64,
+    /// Whose essential information it holds: "the whole organisation", or "the people of
+    /// Riverside only" (events about others held as stubs).
+    pub holds: String,
     /// The highest sequence held of each origin node.
     pub vector: std::collections::BTreeMap<String, u64>,
     /// SHA-256 over the set of events held.
@@ -229,6 +232,7 @@ impl App {
         Ok(NodeStatus {
             node: self.journal.node_id().to_string(),
             events: self.journal.event_count()?,
+            holds: self.holding_words()?,
             vector: self.journal.version_vector()?,
             events_digest,
             projections_digest: hex::encode(h.finalize()),

@@ -37,6 +37,28 @@ impl App {
         })
     }
 
+    /// Refuse a service whose people this node does not hold (a pack or rota of theirs would
+    /// be empty here, not true).
+    pub(crate) fn ensure_service_held(
+        &self,
+        record: &str,
+        service: &lantern_core::ids::ServiceId,
+    ) -> Result<(), AppError> {
+        if self.holding()?.holds_service(service) {
+            return Ok(());
+        }
+        Err(lantern_core::FieldError::new(
+            record,
+            "service",
+            format!(
+                "a service this node holds (it holds {}): print it on the hub",
+                self.holding_words()?
+            ),
+            service.as_str(),
+        )
+        .into())
+    }
+
     /// Refuse a person whose essential information this node does not hold, saying where it is.
     pub(crate) fn ensure_held_here(&self, person: &Person) -> Result<(), AppError> {
         if self.holding()?.holds_service(&person.service) {

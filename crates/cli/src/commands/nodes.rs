@@ -148,7 +148,7 @@ pub fn node(ctx: &Ctx, cmd: &NodeCmd) -> anyhow::Result<ExitCode> {
             if ctx.cli.json {
                 out::json(&s)?;
             } else {
-                println!("node {}: {} events", s.node, s.events);
+                println!("node {}: {} events; holds {}", s.node, s.events, s.holds);
                 for (n, seq) in &s.vector {
                     println!("  {n} up to {seq}");
                 }
@@ -200,6 +200,7 @@ pub fn join(ctx: &Ctx, file: &std::path::Path) -> anyhow::Result<ExitCode> {
         out::json(&serde_json::json!({
             "data": ctx.cli.data, "node_id": app.node_id(), "org": answer.organisation,
             "name": answer.name, "role": answer.role, "pulled": round.pulled, "pushed": round.pushed,
+            "withheld": round.withheld, "holds": app.holding_words()?,
         }))?;
     } else {
         println!(
@@ -213,6 +214,13 @@ pub fn join(ctx: &Ctx, file: &std::path::Path) -> anyhow::Result<ExitCode> {
             "  took {} events from {} and gave it {}.",
             round.pulled, round.peer, round.pushed
         );
+        if round.withheld > 0 {
+            println!(
+                "  It holds {}: {} events about other people are held as stubs (their identity and signature only).",
+                app.holding_words()?,
+                round.withheld
+            );
+        }
         println!(
             "Next: `lantern serve --peer {}` keeps this node in step.",
             round.peer
@@ -247,8 +255,16 @@ pub fn sync(ctx: &Ctx, peers: &[String]) -> anyhow::Result<ExitCode> {
             Ok(r) => {
                 if !ctx.cli.json {
                     println!(
-                        "{}: took {} events, gave {} ({} requests); in step.",
-                        r.peer, r.pulled, r.pushed, r.requests
+                        "{}: took {} events{}, gave {} ({} requests); in step.",
+                        r.peer,
+                        r.pulled,
+                        if r.withheld > 0 {
+                            format!(" and {} stubs", r.withheld)
+                        } else {
+                            String::new()
+                        },
+                        r.pushed,
+                        r.requests
                     );
                 }
                 reports.push(serde_json::json!(r));

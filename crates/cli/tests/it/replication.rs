@@ -559,3 +559,219 @@ fn a_node_joins_and_replicates_over_https_pinning_the_hubs_own_certificate() {
     );
     assert!(e.contains("certificate"), "{e}");
 }
+
+/// Wait until the nodes hold the same chains (a node holding some services holds the events
+/// about others as stubs, so only the events digests are the same).
+fn same_chains(nodes: &[&Path]) {
+    let start = Instant::now();
+    loop {
+        let s: Vec<Value> = nodes.iter().map(|d| status(d)).collect();
+        if s.iter()
+            .all(|x| x["events_digest"] == s[0]["events_digest"])
+        {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(90),
+            "not in step in 90 s: {s:?}"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// Deliver 1: a laptop may hold only the services its owner covers.
+#[test]
+fn a_laptop_of_one_service_serves_its_people_says_others_are_held_elsewhere_and_its_work_reaches_the_hub()
+ {
+    let hub_dir = demo();
+    let hub = hub_dir.path();
+    let server = Server::start(hub, &[], None);
+    let file = hub.join("riverside.invitation");
+    let invite = |services: &str, out: &Path| {
+        lantern(hub)
+            .args([
+                "--json",
+                "node",
+                "add",
+                "--name",
+                "Riverside on-call laptop",
+                "--role",
+                "laptop",
+                "--services",
+                services,
+                "--peer",
+                &server.base,
+                "--out",
+            ])
+            .arg(out)
+            .output()
+            .unwrap()
+    };
+    // A service the organisation does not have is refused, naming those it has; nothing written.
+    let bad = invite("riverside", &hub.join("bad.invitation"));
+    let e = String::from_utf8_lossy(&bad.stderr).to_string();
+    assert!(!bad.status.success() && e.contains("services"), "{e}");
+    assert!(e.contains("riverside-homecare"), "{e}");
+    assert!(!hub.join("bad.invitation").exists());
+    assert!(invite("riverside-homecare", &file).status.success());
+    let laptop_dir = tempfile::tempdir().unwrap();
+    let laptop = laptop_dir.path();
+    let joined = json(laptop, &["init", "--join", file.to_str().unwrap()]);
+    assert!(joined["withheld"].as_u64().unwrap() > 100, "{joined}");
+    assert!(
+        joined["holds"]
+            .as_str()
+            .unwrap()
+            .contains("the people of Riverside"),
+        "{joined}"
+    );
+    let proxy = Proxy::to(&server.base);
+    let served = Server::start(laptop, &["--peer", &proxy.url, "--peer-every", "1"], None);
+    same_chains(&[hub, laptop]);
+    lantern(laptop).arg("verify").assert().success();
+    // The hub lists what the laptop holds.
+    let listed = json(hub, &["node", "list"]).to_string();
+    assert!(
+        listed.contains("laptop, holding the people of Riverside"),
+        "{listed}"
+    );
+
+    // The on-call manager on the laptop: Riverside's people are there; a Maple Court resident is
+    // said to be held elsewhere, by name, on the API and the page.
+    let token = served.sign_in("daniel");
+    let (code, body) = served.get(&token, "/api/v1/people/p-0001");
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("Chen"), "{body}");
+    let (code, body) = served.get(&token, "/api/v1/people/p-0038");
+    assert_eq!(code, 404, "{body}");
+    assert!(body.contains("not held on this node"), "{body}");
+    assert!(body.contains("Pauline Kaur"), "{body}");
+    let (code, page) = served.get(&token, "/people/p-0038");
+    assert_eq!(code, 404);
+    assert!(page.contains("not held on this node"), "{page}");
+    // The hub holds her whole.
+    let sections = |d: &Path| json(d, &["mei", "show", "p-0038"])["sections"].to_string();
+    assert!(sections(hub).contains("mobility"));
+    // Lists, readiness and prints on the laptop cover the people it holds, never others shown
+    // as if their information were missing.
+    let listed = |d: &Path| json(d, &["person", "list"]).as_array().unwrap().len();
+    assert_eq!((listed(laptop), listed(hub)), (31, 60));
+    let e = fails(
+        laptop,
+        &[
+            "--as",
+            "s-daniel-hughes",
+            "print",
+            "rota",
+            "--service",
+            "maple-court",
+            "--date",
+            "2026-12-03",
+            "--out",
+            laptop.join("rota.pdf").to_str().unwrap(),
+        ],
+    );
+    assert!(e.contains("a service this node holds"), "{e}");
+    // Nothing that needs every event is made on the laptop.
+    let e = fails(
+        laptop,
+        &["export", "all", "--out", laptop.join("x").to_str().unwrap()],
+    );
+    assert!(e.contains("only as stubs"), "{e}");
+
+    // Cut off, the laptop records a call; healed, the hub holds it and the laptop's reads.
+    proxy.set(false);
+    json(
+        laptop,
+        &[
+            "--as",
+            "s-daniel-hughes",
+            "disruption",
+            "declare",
+            "--title",
+            "Office internet down",
+            "--dependency",
+            "email",
+            "--severity",
+            "major",
+        ],
+    );
+    lantern(laptop)
+        .args([
+            "--as",
+            "s-daniel-hughes",
+            "record",
+            "call",
+            "--direction",
+            "outgoing",
+            "--party",
+            "Amara Osei",
+            "--purpose",
+            "Tell the registered manager",
+            "--outcome",
+            "She will open the office at 7",
+            "--person",
+            "p-0001",
+        ])
+        .assert()
+        .success();
+    proxy.set(true);
+    same_chains(&[hub, laptop]);
+    let node = status(laptop)["node"].as_str().unwrap().to_string();
+    let db = rusqlite::Connection::open(hub.join("lantern.db")).unwrap();
+    let kinds: Vec<String> = db
+        .prepare("SELECT kind FROM events WHERE node_id = ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([&node], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(kinds.iter().any(|k| k == "downtime_recorded"), "{kinds:?}");
+    assert!(
+        kinds.iter().any(|k| k == "mei_reads" || k == "mei_viewed"),
+        "the laptop's reads are in the hub's audit trail: {kinds:?}"
+    );
+    drop(db);
+
+    // Pauline Kaur moves to Riverside (the main record says so): the laptop fetches her history
+    // whole and serves her like anyone of its service.
+    let csv = hub.join("move.csv");
+    let row = json(hub, &["person", "show", "p-0038"]);
+    let p = &row["person"];
+    std::fs::write(
+        &csv,
+        format!(
+            "person_id,given_name,family_name,preferred_name,date_of_birth,nhs_number,address,access_note,service,lives_alone,key_contacts\np-0038,Pauline,Kaur,,{},{},\"{}\",,riverside-homecare,{},\n",
+            p["date_of_birth"].as_str().unwrap(),
+            p["nhs_number"].as_str().unwrap_or(""),
+            p["address"].as_str().unwrap(),
+            p["lives_alone"]
+        ),
+    )
+    .unwrap();
+    lantern(hub)
+        .args(["--as", "s-amara-osei", "import", "csv", "people"])
+        .arg(&csv)
+        .assert()
+        .success();
+    same_chains(&[hub, laptop]);
+    let (code, body) = served.get(&token, "/api/v1/people/p-0038");
+    assert_eq!(code, 200, "{body}");
+    assert_eq!(sections(laptop), sections(hub));
+    let db = rusqlite::Connection::open(laptop.join("lantern.db")).unwrap();
+    let (filled, waiting): (i64, i64) = db
+        .query_row(
+            "SELECT count(filled_pos), count(*) - count(filled_pos) FROM withheld_events WHERE person = 'p-0038'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(
+        filled > 0 && waiting == 0,
+        "{filled} filled, {waiting} waiting"
+    );
+    drop(db);
+    assert_eq!(listed(laptop), 32);
+    lantern(laptop).arg("verify").assert().success();
+    lantern(hub).arg("verify").assert().success();
+}
