@@ -303,6 +303,49 @@ async fn the_nodes_page_says_what_this_node_holds_and_how_fresh_it_is() {
     assert_eq!(inv["lantern_invitation"], 1);
     assert_eq!(inv["role"], "laptop");
     assert_eq!(inv["secret"].as_str().unwrap().len(), 64);
+    assert!(
+        inv.get("services").is_none(),
+        "none ticked: the whole organisation"
+    );
+    // A laptop for the services its owner covers: ticked by name.
+    assert!(
+        text.contains("Whose essential information it holds"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the essential information of the whole organisation"),
+        "{text}"
+    );
+    let laptop = [
+        ("name", "Riverside laptop"),
+        ("role", "laptop"),
+        ("peer", "https://hub.northshire.local:8443"),
+        ("valid_hours", "24"),
+        ("services", "riverside-homecare"),
+    ];
+    let r = site
+        .page(Some(&s), Method::POST, "/admin/nodes/invite", &laptop, true)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let inv: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(inv["services"], serde_json::json!(["riverside-homecare"]));
+    // A hub holds everything: refused, the tick kept.
+    let mut hub = laptop;
+    hub[1] = ("role", "hub");
+    let r = site
+        .page(Some(&s), Method::POST, "/admin/nodes/invite", &hub, true)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("a hub holds the whole organisation"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains(r#"value="riverside-homecare" checked"#),
+        "{}",
+        r.body
+    );
     // Retiring needs a trusted node other than this one.
     let r = site
         .page(
