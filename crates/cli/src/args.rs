@@ -335,6 +335,12 @@ pub enum Command {
     VerifyEvidence {
         /// The pack's folder.
         dir: PathBuf,
+        /// Also check it against the trust of the node in --data: its signer and every event's
+        /// node trusted there, and nothing signed by a retired node after its retirement (a
+        /// stolen node's key signs packs as well as ever; only the organisation's record says it
+        /// is retired).
+        #[arg(long)]
+        here: bool,
     },
     /// Services.
     #[command(subcommand)]

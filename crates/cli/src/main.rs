@@ -194,7 +194,9 @@ fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
             to.as_deref(),
             out,
         ),
-        Command::VerifyEvidence { dir } => commands::recovery::evidence::verify(ctx, dir),
+        Command::VerifyEvidence { dir, here } => {
+            commands::recovery::evidence::verify(ctx, dir, *here)
+        }
         Command::Service(c) => commands::admin::service(ctx, c),
         Command::Staff(c) => commands::admin::staff(ctx, c),
         Command::Partner(c) => commands::admin::partner(ctx, c),

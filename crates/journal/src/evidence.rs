@@ -8,6 +8,7 @@ use crate::queries::EventRow;
 use crate::record::StoredEvent;
 use crate::verify::SELECT_EVENTS;
 use crate::{Journal, JournalError};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -450,4 +451,69 @@ pub fn verify_evidence_files(
         heads: m.heads,
         files: m.files.iter().map(|f| f.name.clone()).collect(),
     })
+}
+
+impl Journal {
+    /// [`verify_evidence`], then the pack against this journal's trust (the organisation's own
+    /// record of its nodes, which a pack alone cannot carry: a stolen node's key signs packs as
+    /// well as ever). Its signing node and every event's node must be trusted here, and nothing a
+    /// retired node signed after its retirement is accepted, unless this journal holds that very
+    /// event (taken in good faith before the retirement arrived).
+    pub fn verify_evidence_here(&self, dir: &Path) -> Result<EvidenceReport, String> {
+        let report = verify_evidence(dir)?;
+        let b: Bundle = std::fs::read(dir.join("bundle.json"))
+            .map_err(|e| format!("bundle.json: cannot be read ({e})"))
+            .and_then(|bytes| {
+                serde_json::from_slice(&bytes)
+                    .map_err(|e| format!("bundle.json: not an evidence bundle ({e})"))
+            })?;
+        let db = |e: JournalError| format!("this node's record of its nodes: {e}");
+        let trusted = self.trusted_nodes().map_err(db)?;
+        let retired = self.retired_nodes().map_err(db)?;
+        if !trusted.contains(&report.node_id) {
+            return Err(format!(
+                "the pack is signed by node {}, which this organisation's nodes do not trust",
+                report.node_id
+            ));
+        }
+        if let (Some(r), Some((head, _))) = (
+            retired.get(&report.node_id),
+            report.heads.get(&report.node_id),
+        ) && *head > r.last_seq
+        {
+            return Err(format!(
+                "the pack is signed by node {}, retired here: it holds that node's events up to {head}, beyond the last accepted ({})",
+                report.node_id, r.last_seq
+            ));
+        }
+        for (i, ev) in b.events.iter().enumerate() {
+            let at = format!("bundle.json: event {} ({}/{})", i + 1, ev.node_id, ev.seq);
+            if !trusted.contains(&ev.node_id) {
+                return Err(format!(
+                    "{at}: signed by node {}, which this organisation's nodes do not trust",
+                    ev.node_id
+                ));
+            }
+            if let Some(r) = retired.get(&ev.node_id)
+                && ev.seq > r.last_seq
+            {
+                let held: Option<String> = self
+                    .conn
+                    .query_row(
+                        "SELECT hash FROM events WHERE node_id = ?1 AND seq = ?2",
+                        rusqlite::params![ev.node_id, ev.seq as i64],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(|e| db(e.into()))?;
+                if held.as_deref() != Some(ev.hash.as_str()) {
+                    return Err(format!(
+                        "{at}: {}",
+                        crate::verify::retired(&ev.node_id, ev.seq, r.last_seq)
+                    ));
+                }
+            }
+        }
+        Ok(report)
+    }
 }

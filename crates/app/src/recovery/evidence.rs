@@ -136,6 +136,15 @@ pub fn verify_evidence(dir: &std::path::Path) -> Result<EvidenceReport, String> 
     lantern_journal::verify_evidence(dir)
 }
 
+impl crate::App {
+    /// [`verify_evidence`], then against this node's trust: the pack's signer and every event's
+    /// node trusted here, and nothing a retired node signed after its retirement (unless this
+    /// node holds that very event, taken in good faith before the retirement arrived).
+    pub fn verify_evidence_here(&self, dir: &std::path::Path) -> Result<EvidenceReport, String> {
+        self.journal.verify_evidence_here(dir)
+    }
+}
+
 /// Check an evidence pack as the one file the console offers (`evidence-….zip`; a `.tar` from
 /// an earlier release is read too), unpacked in memory and checked exactly as [`verify_evidence`] checks a folder: for checking in the browser
 /// on any machine that runs Lantern.

@@ -508,6 +508,69 @@ fn a_forged_node_and_a_retired_node_are_refused_by_every_peer() {
         assert!(fails(d, &["person", "show", "p-after-retirement"]).contains("not found"));
         lantern(d).arg("verify").assert().success();
     }
+    // The stolen key still signs evidence packs that hold together on their own; checked against
+    // the organisation's record of its nodes, they are refused. The hub's own pass.
+    let pack = |d: &Path, name: &str| {
+        let declared = json(
+            d,
+            &[
+                "--as",
+                "s-daniel-hughes",
+                "disruption",
+                "declare",
+                "--title",
+                name,
+                "--dependency",
+                "email",
+                "--severity",
+                "minor",
+            ],
+        );
+        let id = declared["disruption"]["id"].as_str().unwrap().to_string();
+        let out = d.join(name);
+        lantern(d)
+            .args([
+                "--as",
+                "s-peter-grant",
+                "evidence",
+                "--disruption",
+                &id,
+                "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success();
+        out
+    };
+    let forged_pack = pack(laptop, "after-retirement");
+    lantern(hub)
+        .arg("verify-evidence")
+        .arg(&forged_pack)
+        .assert()
+        .success();
+    for d in [hub, office] {
+        let out = lantern(d)
+            .args(["verify-evidence", "--here"])
+            .arg(&forged_pack)
+            .output()
+            .unwrap();
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{e}");
+        assert!(e.contains("retired"), "{e}");
+    }
+    let good = pack(hub, "hub-pack");
+    let out = lantern(office)
+        .args(["verify-evidence", "--here"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("trusted by this node"), "{said}");
 }
 
 #[test]

@@ -45,19 +45,29 @@ pub fn evidence(
 }
 
 /// `lantern verify-evidence DIR`: reads only the folder.
-pub fn verify(ctx: &Ctx, dir: &Path) -> anyhow::Result<ExitCode> {
-    match lantern_app::verify_evidence(dir) {
+pub fn verify(ctx: &Ctx, dir: &Path, here: bool) -> anyhow::Result<ExitCode> {
+    let checked = if here {
+        ctx.open()?.verify_evidence_here(dir)
+    } else {
+        lantern_app::verify_evidence(dir)
+    };
+    match checked {
         Ok(r) => {
             if ctx.cli.json {
                 out::json(&r)?;
             } else {
                 println!(
-                    "OK: evidence for the {} — {} events, each hash and signature checked and chained to the signed head{}; files {} unchanged; signed by node {}",
+                    "OK: evidence for the {} — {} events, each hash and signature checked and chained to the signed head{}; files {} unchanged; signed by node {}{}",
                     r.scope,
                     r.events,
                     if r.heads.len() == 1 { "" } else { "s" },
                     r.files.join(", "),
-                    r.node_id
+                    r.node_id,
+                    if here {
+                        ", trusted by this node and by none retired"
+                    } else {
+                        ""
+                    }
                 );
             }
             Ok(ExitCode::SUCCESS)
