@@ -49,6 +49,7 @@ impl App {
         opts: &ImportOptions,
     ) -> Result<ImportReport, AppError> {
         actor.require(Role::may_import, "import from other systems")?;
+        self.ensure_whole("An import from another system")?;
         let kind = CsvKind::parse(kind)?;
         let name = name.to_string();
         let type_name = format!("csv-{}", kind.name());

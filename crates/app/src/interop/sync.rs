@@ -225,7 +225,14 @@ pub fn poll_forever(dir: std::path::PathBuf, clock: crate::Clock) {
     let actor = Actor::LocalOperator("sync".into());
     loop {
         if let Ok(mut app) = App::open(&dir, clock) {
-            for s in app.sources().unwrap_or_default() {
+            // A node holding some services leaves pulling from sources to the hub.
+            let whole = app.holding().is_ok_and(|h| h.is_whole());
+            for s in app
+                .sources()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|_| whole)
+            {
                 let due = last.get(s.id.as_str()).is_none_or(|t| {
                     t.elapsed() >= Duration::from_secs(60 * u64::from(s.poll_minutes))
                 });

@@ -37,6 +37,18 @@ impl App {
         })
     }
 
+    /// Refuse work only a node holding the whole organisation may do (an import from another
+    /// system: matching its patients to people needs every person's links and records).
+    pub(crate) fn ensure_whole(&self, what: &str) -> Result<(), AppError> {
+        if self.holding()?.is_whole() {
+            return Ok(());
+        }
+        Err(AppError::Forbidden(format!(
+            "{what} is done on a node holding the whole organisation, such as the hub: this node holds {}",
+            self.holding_words()?
+        )))
+    }
+
     /// Refuse a service whose people this node does not hold (a pack or rota of theirs would
     /// be empty here, not true).
     pub(crate) fn ensure_service_held(

@@ -741,6 +741,21 @@ fn a_laptop_of_one_service_serves_its_people_says_others_are_held_elsewhere_and_
         &["export", "all", "--out", laptop.join("x").to_str().unwrap()],
     );
     assert!(e.contains("only as stubs"), "{e}");
+    // Nor an import: matching another system's patients to people needs every person's links.
+    let any = laptop.join("people.csv");
+    std::fs::write(&any, "person_id,given_name\n").unwrap();
+    let e = fails(
+        laptop,
+        &[
+            "--as",
+            "s-amara-osei",
+            "import",
+            "csv",
+            "people",
+            any.to_str().unwrap(),
+        ],
+    );
+    assert!(e.contains("node holding the whole organisation"), "{e}");
 
     // Cut off, the laptop records a call; healed, the hub holds it and the laptop's reads.
     proxy.set(false);

@@ -273,6 +273,7 @@ impl App {
         opts: &ImportOptions,
     ) -> Result<ImportRun<'_>, AppError> {
         actor.require(Role::may_import, "import from other systems")?;
+        self.ensure_whole("An import from another system")?;
         let source = lantern_core::ids::DependencyId::parse(&opts.source)
             .map_err(|e| e.in_record("import").with_field("source"))?
             .to_string();
