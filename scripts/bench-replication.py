@@ -12,6 +12,7 @@
    round is timed.
 3. Bulk catch-up: a new node joins a hub of `--bulk-people` people; `init --join` is timed
    (events per second).
+4. The same for a laptop holding one service (the other services' events arrive as stubs).
 """
 
 import argparse
@@ -60,9 +61,10 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, max(0, int(round(p / 100 * len(xs) + 0.5)) - 1))]
 
 
-def join(hub, url, root, name, role):
+def join(hub, url, root, name, role, services=None):
     inv = os.path.join(root, f"{name}.invitation")
-    run(hub, "node", "add", "--name", name, "--role", role, "--peer", url, "--out", inv)
+    extra = ["--services", services] if services else []
+    run(hub, "node", "add", "--name", name, "--role", role, "--peer", url, "--out", inv, *extra)
     d = os.path.join(root, name)
     t = time.monotonic()
     v = js(d, "init", "--join", inv)
@@ -156,6 +158,11 @@ try:
     _, v, took = join(big, big_url, root, "laptop", "laptop")
     print(f"3. bulk catch-up: a laptop joined a hub of {a.bulk_people} people ({v['pulled']} events, made in {made:.0f} s) "
           f"in {took:.1f} s: {v['pulled']/took:,.0f} events/s")
+    # 4. The same for a laptop holding one service: the rest arrive as stubs.
+    _, v, took = join(big, big_url, root, "riverside", "laptop", "riverside-homecare")
+    n = v["pulled"] + v["withheld"]
+    print(f"4. a laptop holding Riverside only joined the same hub: {v['pulled']} events whole and {v['withheld']} stubs "
+          f"in {took:.1f} s: {n/took:,.0f} events/s")
 finally:
     for p in procs:
         p.terminate()

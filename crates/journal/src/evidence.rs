@@ -460,13 +460,19 @@ impl Journal {
     /// retired node signed after its retirement is accepted, unless this journal holds that very
     /// event (taken in good faith before the retirement arrived).
     pub fn verify_evidence_here(&self, dir: &Path) -> Result<EvidenceReport, String> {
-        let report = verify_evidence(dir)?;
-        let b: Bundle = std::fs::read(dir.join("bundle.json"))
-            .map_err(|e| format!("bundle.json: cannot be read ({e})"))
-            .and_then(|bytes| {
-                serde_json::from_slice(&bytes)
-                    .map_err(|e| format!("bundle.json: not an evidence bundle ({e})"))
-            })?;
+        self.verify_evidence_files_here(|name: &str| {
+            std::fs::read(dir.join(name)).map_err(|e| format!("{name}: cannot be read ({e})"))
+        })
+    }
+
+    /// [`Journal::verify_evidence_here`] over files given by name (an uploaded archive).
+    pub fn verify_evidence_files_here(
+        &self,
+        read: impl Fn(&str) -> Result<Vec<u8>, String>,
+    ) -> Result<EvidenceReport, String> {
+        let report = verify_evidence_files(&read)?;
+        let b: Bundle = serde_json::from_slice(&read("bundle.json")?)
+            .map_err(|e| format!("bundle.json: not an evidence bundle ({e})"))?;
         let db = |e: JournalError| format!("this node's record of its nodes: {e}");
         let trusted = self.trusted_nodes().map_err(db)?;
         let retired = self.retired_nodes().map_err(db)?;

@@ -477,7 +477,7 @@ impl Journal {
                         Some(_) => {
                             let link = BTreeMap::from([(
                                 ev.node_id.clone(),
-                                (ev.seq - 1, ev.prev_hash.clone()),
+                                (ev.seq.saturating_sub(1), ev.prev_hash.clone()),
                             )]);
                             check_event(ev, &keys, &link)
                         }

@@ -143,25 +143,44 @@ impl crate::App {
     pub fn verify_evidence_here(&self, dir: &std::path::Path) -> Result<EvidenceReport, String> {
         self.journal.verify_evidence_here(dir)
     }
+
+    /// [`verify_evidence_archive`], then against this node's trust as
+    /// [`crate::App::verify_evidence_here`] checks it (the console's check on the organisation's
+    /// own node).
+    pub fn verify_evidence_archive_here(&self, bytes: &[u8]) -> Result<EvidenceReport, String> {
+        let files = archive_files(bytes)?;
+        self.journal
+            .verify_evidence_files_here(|name| file_of(&files, name))
+    }
+}
+
+/// The files of an uploaded pack, by plain name.
+fn archive_files(bytes: &[u8]) -> Result<std::collections::BTreeMap<String, Vec<u8>>, String> {
+    let files = crate::recovery::archive::unpack(bytes).map_err(|e| {
+        format!("not an evidence pack downloaded from Lantern (a .zip or .tar): {e}")
+    })?;
+    Ok(files
+        .into_iter()
+        .map(|(n, b)| (n.rsplit('/').next().unwrap_or(&n).to_string(), b))
+        .collect())
+}
+
+fn file_of(
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+    name: &str,
+) -> Result<Vec<u8>, String> {
+    files
+        .get(name)
+        .cloned()
+        .ok_or_else(|| format!("{name}: not in the archive"))
 }
 
 /// Check an evidence pack as the one file the console offers (`evidence-….zip`; a `.tar` from
 /// an earlier release is read too), unpacked in memory and checked exactly as [`verify_evidence`] checks a folder: for checking in the browser
 /// on any machine that runs Lantern.
 pub fn verify_evidence_archive(bytes: &[u8]) -> Result<EvidenceReport, String> {
-    let files = crate::recovery::archive::unpack(bytes).map_err(|e| {
-        format!("not an evidence pack downloaded from Lantern (a .zip or .tar): {e}")
-    })?;
-    let by_name: std::collections::BTreeMap<String, Vec<u8>> = files
-        .into_iter()
-        .map(|(n, b)| (n.rsplit('/').next().unwrap_or(&n).to_string(), b))
-        .collect();
-    lantern_journal::verify_evidence_files(|name| {
-        by_name
-            .get(name)
-            .cloned()
-            .ok_or_else(|| format!("{name}: not in the archive"))
-    })
+    let files = archive_files(bytes)?;
+    lantern_journal::verify_evidence_files(|name| file_of(&files, name))
 }
 
 impl App {

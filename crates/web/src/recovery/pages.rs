@@ -245,8 +245,13 @@ pub async fn evidence_check_form(Extension(cur): Extension<Current>) -> Response
 }
 
 /// `POST /evidence/check`: check an uploaded pack (the `.zip` the console offers) exactly as
-/// `lantern verify-evidence` checks a folder, and say what it holds or why it fails.
-pub async fn evidence_check(Extension(cur): Extension<Current>, mut form: Multipart) -> Response {
+/// `lantern verify-evidence --here` checks a folder (its integrity, then against this node's
+/// trusted and retired nodes), and say what it holds or why it fails.
+pub async fn evidence_check(
+    State(state): State<AppState>,
+    Extension(cur): Extension<Current>,
+    mut form: Multipart,
+) -> Response {
     let mut file = String::new();
     let mut bytes = Vec::new();
     while let Ok(Some(field)) = form.next_field().await {
@@ -269,7 +274,14 @@ pub async fn evidence_check(Extension(cur): Extension<Current>, mut form: Multip
         page.failed = Some("Choose the evidence pack file (evidence-….zip) to check.".into());
         return render_invalid(&page);
     }
-    match lantern_app::verify_evidence_archive(&bytes) {
+    let checked = match state
+        .run(move |app| Ok(app.verify_evidence_archive_here(&bytes)))
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => return WebError::from_app(e, false).into_response(),
+    };
+    match checked {
         Ok(r) => {
             let kinds = r
                 .kinds
@@ -279,7 +291,13 @@ pub async fn evidence_check(Extension(cur): Extension<Current>, mut form: Multip
                 .join(", ");
             page.verified = Some(vec![
                 ("Covers".into(), r.scope),
-                ("Signed by node".into(), r.node_id),
+                (
+                    "Signed by node".into(),
+                    format!(
+                        "{} (trusted by this node; nothing from a retired node after its retirement)",
+                        r.node_id
+                    ),
+                ),
                 ("Events".into(), format!("{} ({kinds})", r.events)),
                 ("Files".into(), r.files.join(", ")),
             ]);
