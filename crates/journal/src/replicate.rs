@@ -149,6 +149,7 @@ impl Journal {
         let retired_after = retired_nodes(&tx, &signers, &trusted, events.iter())?;
         let mut ctx = Ctx {
             keys,
+            signers: &signers,
             known: &mut known,
             trusted: &trusted,
             retired: &retired_after,
@@ -230,6 +231,8 @@ fn needs_history(
 /// What one application of a batch carries from event to event.
 struct Ctx<'a> {
     keys: &'a BTreeMap<String, String>,
+    /// Keys held and sent, to name an untrusted node's key.
+    signers: &'a BTreeMap<String, ed25519_dalek::VerifyingKey>,
     known: &'a mut BTreeMap<String, ed25519_dalek::VerifyingKey>,
     trusted: &'a std::collections::BTreeSet<String>,
     retired: &'a BTreeMap<String, crate::verify::Retired>,
@@ -250,7 +253,7 @@ impl Ctx<'_> {
     fn admit(&mut self, tx: &Transaction<'_>, node: &str, seq: u64) -> Result<(), JournalError> {
         let bad = |d: String| foreign(node, seq, d);
         if !self.trusted.contains(node) {
-            return Err(bad(untrusted(node, self.known)));
+            return Err(bad(untrusted(node, self.signers)));
         }
         if let Some(r) = self.retired.get(node)
             && seq > r.last_seq
