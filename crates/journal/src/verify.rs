@@ -413,6 +413,9 @@ impl Journal {
     /// Verify everything: every event's chain link, hash and signature in local order, the heads,
     /// and that every projection equals a fresh rebuild. `Ok(Err(..))` names the first problem.
     pub fn verify(&self) -> Result<Result<VerifyReport, VerifyFailure>, JournalError> {
+        // One read transaction: everything is checked as of one moment, though a server (or
+        // replication) keeps appending meanwhile.
+        let _snapshot = self.conn.unchecked_transaction()?;
         let keys = load_keys(&self.conn)?;
         let trusted = trusted_nodes(&self.conn, self.node_id(), &keys, std::iter::empty())?;
         let retired_after = retired_nodes(&self.conn, &keys, &trusted, std::iter::empty())?;
