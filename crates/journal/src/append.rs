@@ -54,14 +54,7 @@ impl Journal {
         let _writer = crate::write_lock();
         let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
         let node = self.identity.node_id().to_string();
-        let (mut seq, mut prev): (u64, String) = tx
-            .query_row(
-                "SELECT seq, hash FROM node_heads WHERE node_id = ?1",
-                [&node],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
-            )
-            .optional()?
-            .unwrap_or((0, GENESIS.to_string()));
+        let (mut seq, mut prev) = head(&tx, &node)?;
         let recorded_at = now.to_string();
         let mut last_data = None;
         let mut out = Vec::with_capacity(evs.len());
@@ -103,15 +96,7 @@ impl Journal {
                     stored.signature
                 ])?;
                 let pos = tx.last_insert_rowid();
-                let at = At {
-                    pos,
-                    node_id: &stored.node_id,
-                    seq,
-                    recorded_at: &stored.recorded_at,
-                    occurred_at: &stored.occurred_at,
-                    actor: &stored.actor,
-                };
-                if projection::apply(&tx, &at, &ev.event)? {
+                if projection::apply(&tx, &At::of(pos, &stored), &ev.event)? {
                     last_data = Some(pos);
                 }
                 prev = stored.hash.clone();
@@ -119,12 +104,35 @@ impl Journal {
             }
         }
         projection::set_data_version(&tx, last_data)?;
-        tx.execute(
-            "INSERT INTO node_heads (node_id, seq, hash) VALUES (?1, ?2, ?3)
-             ON CONFLICT (node_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            params![node, seq as i64, prev],
-        )?;
+        set_head(&tx, &node, seq, &prev)?;
         tx.commit()?;
         Ok(out)
     }
+}
+
+/// The last sequence and hash held of `node`'s chain (its genesis when none).
+pub(crate) fn head(tx: &Transaction<'_>, node: &str) -> Result<(u64, String), JournalError> {
+    Ok(tx
+        .query_row(
+            "SELECT seq, hash FROM node_heads WHERE node_id = ?1",
+            [node],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((0, GENESIS.to_string())))
+}
+
+/// Record `node`'s chain as held up to `seq` with hash `hash`.
+pub(crate) fn set_head(
+    tx: &Transaction<'_>,
+    node: &str,
+    seq: u64,
+    hash: &str,
+) -> Result<(), JournalError> {
+    tx.execute(
+        "INSERT INTO node_heads (node_id, seq, hash) VALUES (?1, ?2, ?3)
+         ON CONFLICT (node_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        params![node, seq as i64, hash],
+    )?;
+    Ok(())
 }

@@ -3,8 +3,7 @@
 //! receives it.
 
 use crate::projections::{self as projection, At};
-use crate::record::{GENESIS, StoredEvent};
-use crate::verify::{SELECT_EVENTS, read_stored_event};
+use crate::record::StoredEvent;
 use crate::{Journal, JournalError, VersionVector, identity};
 use ed25519_dalek::VerifyingKey;
 use lantern_core::event::Event;
@@ -188,8 +187,8 @@ fn person_of(conn: &Connection, r: &ReferralId) -> Option<PersonId> {
 }
 
 /// The one person an event is about, if any (a referral's found here).
-fn subject(conn: &Connection, ev: &StoredEvent) -> Option<PersonId> {
-    match crate::event_format::decode(&ev.payload).ok()?.about() {
+fn subject(conn: &Connection, ev: &Event) -> Option<PersonId> {
+    match ev.about() {
         About::Person(p) => Some(p.clone()),
         About::Referral(r) => person_of(conn, r),
         _ => None,
@@ -270,20 +269,6 @@ impl Journal {
         Ok(())
     }
 
-    /// Stubs held for people, not yet filled, and the people's services here now.
-    pub(crate) fn stubbed_people(
-        conn: &Connection,
-    ) -> Result<BTreeMap<String, Option<String>>, JournalError> {
-        let mut st = conn.prepare(
-            "SELECT DISTINCT w.person, p.service FROM withheld_events w LEFT JOIN p_people p ON p.id = w.person
-             WHERE w.filled_pos IS NULL AND w.person IS NOT NULL",
-        )?;
-        let rows = st
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        Ok(rows)
-    }
-
     /// The events about `people` that a node `to` holds only as stubs, whole: every event about
     /// each of them up to its version vector `theirs`, in this node's order. Only people `to`
     /// holds now are sent; this node must hold them whole.
@@ -306,24 +291,53 @@ impl Journal {
         if wanted.is_empty() {
             return Ok(Vec::new());
         }
-        let mut out = Vec::new();
-        let mut st = self
-            .conn
-            .prepare(&format!("{SELECT_EVENTS} ORDER BY pos"))?;
-        let mut rows = st.query([])?;
-        while let Some(row) = rows.next()? {
-            let pos: i64 = row.get(0)?;
-            let ev = read_stored_event(row)
-                .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
-            if ev.seq > theirs.get(&ev.node_id).copied().unwrap_or(0) {
-                continue;
-            }
-            if subject(&self.conn, &ev).is_some_and(|p| wanted.contains(p.as_str())) {
-                out.push(ev);
-            }
-        }
-        Ok(out)
+        let rows = self.select_events(|r| {
+            r.stored.seq <= theirs.get(&r.stored.node_id).copied().unwrap_or(0)
+                && subject(&self.conn, &r.event).is_some_and(|p| wanted.contains(p.as_str()))
+        })?;
+        Ok(rows.into_iter().map(|r| r.stored).collect())
     }
+}
+
+/// People this batch leaves in the node's services (their service as the batch's identity
+/// events leave it, or as held) whose earlier events are held only as stubs.
+pub(crate) fn needs_history(
+    tx: &Transaction<'_>,
+    holding: &Holding,
+    events: &[StoredEvent],
+) -> Result<Vec<String>, JournalError> {
+    let mut moved: BTreeMap<String, String> = BTreeMap::new();
+    for ev in events {
+        if matches!(ev.kind.as_str(), "person_added" | "person_updated")
+            && let Ok(Event::PersonAdded(p) | Event::PersonUpdated(p)) =
+                crate::event_format::decode(&ev.payload)
+        {
+            moved.insert(p.id.to_string(), p.service.to_string());
+        }
+    }
+    let mut out = Vec::new();
+    for (person, service) in stubbed_people(tx)? {
+        let now = moved.get(&person).cloned().or(service);
+        if now
+            .and_then(|s| ServiceId::parse(&s).ok())
+            .is_some_and(|s| holding.holds_service(&s))
+        {
+            out.push(person);
+        }
+    }
+    Ok(out)
+}
+
+/// Stubs held for people, not yet filled, and the people's services here now.
+fn stubbed_people(conn: &Connection) -> Result<BTreeMap<String, Option<String>>, JournalError> {
+    let mut st = conn.prepare(
+        "SELECT DISTINCT w.person, p.service FROM withheld_events w LEFT JOIN p_people p ON p.id = w.person
+         WHERE w.filled_pos IS NULL AND w.person IS NOT NULL",
+    )?;
+    let rows = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
 }
 
 /// The last sequence of each origin this node can pass on whole: up to (not including) its first
@@ -346,15 +360,7 @@ pub(crate) fn passable_upto(conn: &Connection) -> Result<BTreeMap<String, u64>, 
 /// Apply a stub whose identity is not held: trusted and unretired origin (checked by the caller),
 /// the chain continued, the signature the origin's.
 pub(crate) fn apply_stub(tx: &Transaction<'_>, s: &Stub, key: &VerifyingKey) -> Result<(), String> {
-    let (head_seq, head_hash) = tx
-        .query_row(
-            "SELECT seq, hash FROM node_heads WHERE node_id = ?1",
-            [&s.node_id],
-            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)),
-        )
-        .optional()
-        .map_err(|e| e.to_string())?
-        .unwrap_or((0, GENESIS.to_string()));
+    let (head_seq, head_hash) = crate::append::head(tx, &s.node_id).map_err(|e| e.to_string())?;
     if s.seq != head_seq + 1 {
         return Err(format!("expected seq {} next from this node", head_seq + 1));
     }
@@ -368,12 +374,7 @@ pub(crate) fn apply_stub(tx: &Transaction<'_>, s: &Stub, key: &VerifyingKey) -> 
         return Err("the stub's recorded_at is not a timestamp".into());
     }
     insert_stub(tx, s).map_err(|e| e.to_string())?;
-    tx.execute(
-        "INSERT INTO node_heads (node_id, seq, hash) VALUES (?1, ?2, ?3)
-         ON CONFLICT (node_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-        params![s.node_id, s.seq as i64, s.hash],
-    )
-    .map_err(|e| e.to_string())?;
+    crate::append::set_head(tx, &s.node_id, s.seq, &s.hash).map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -389,14 +390,6 @@ pub(crate) fn insert_event(
         params![ev.node_id, ev.seq as i64, ev.occurred_at, ev.recorded_at, ev.actor, ev.kind, ev.payload, ev.prev_hash, ev.hash, ev.signature],
     )?;
     let pos = tx.last_insert_rowid();
-    let at = At {
-        pos,
-        node_id: &ev.node_id,
-        seq: ev.seq,
-        recorded_at: &ev.recorded_at,
-        occurred_at: &ev.occurred_at,
-        actor: &ev.actor,
-    };
-    let data = projection::apply(tx, &at, parsed)?;
+    let data = projection::apply(tx, &At::of(pos, ev), parsed)?;
     Ok((pos, data))
 }

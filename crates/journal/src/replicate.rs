@@ -1,9 +1,12 @@
 //! Replication primitives: what a node has (its version vector), what another lacks, and applying
 //! foreign events idempotently. The sync protocol itself builds on these.
 
-use crate::holding::{Stub, apply_stub, insert_event, local_holding, mark_filled, stub_at};
+use crate::append::{head, set_head};
+use crate::holding::{
+    Stub, apply_stub, insert_event, local_holding, mark_filled, needs_history, stub_at,
+};
 use crate::projections as projection;
-use crate::record::{GENESIS, StoredEvent};
+use crate::record::StoredEvent;
 use crate::verify::{
     SELECT_EVENTS, load_keys, read_stored_event, retired, retired_nodes, trusted_nodes, untrusted,
 };
@@ -199,35 +202,6 @@ impl Journal {
     }
 }
 
-/// People this batch leaves in the node's services (their service as the batch's identity
-/// events leave it, or as held) whose earlier events are held only as stubs.
-fn needs_history(
-    tx: &Transaction<'_>,
-    holding: &lantern_core::holding::Holding,
-    events: &[StoredEvent],
-) -> Result<Vec<String>, JournalError> {
-    let mut moved: BTreeMap<String, String> = BTreeMap::new();
-    for ev in events {
-        if matches!(ev.kind.as_str(), "person_added" | "person_updated")
-            && let Ok(Event::PersonAdded(p) | Event::PersonUpdated(p)) =
-                crate::event_format::decode(&ev.payload)
-        {
-            moved.insert(p.id.to_string(), p.service.to_string());
-        }
-    }
-    let mut out = Vec::new();
-    for (person, service) in Journal::stubbed_people(tx)? {
-        let now = moved.get(&person).cloned().or(service);
-        if now
-            .and_then(|s| lantern_core::ids::ServiceId::parse(&s).ok())
-            .is_some_and(|s| holding.holds_service(&s))
-        {
-            out.push(person);
-        }
-    }
-    Ok(out)
-}
-
 /// What one application of a batch carries from event to event.
 struct Ctx<'a> {
     keys: &'a BTreeMap<String, String>,
@@ -318,28 +292,39 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// Whether the hash `held` for this identity (if any) is this one's: already held, skipped.
+    /// A different one means the node forked.
+    fn identical(
+        &mut self,
+        held: Option<String>,
+        node: &str,
+        seq: u64,
+        hash: &str,
+    ) -> Result<bool, JournalError> {
+        match held {
+            Some(h) if h == hash => {
+                self.report.already_held += 1;
+                Ok(true)
+            }
+            Some(_) => Err(foreign(
+                node,
+                seq,
+                "a different event with the same identity is already held (the node forked)".into(),
+            )),
+            None => Ok(false),
+        }
+    }
+
     fn event(&mut self, tx: &Transaction<'_>, ev: &StoredEvent) -> Result<(), JournalError> {
-        let held: Option<String> = tx
+        let held = tx
             .query_row(
                 "SELECT hash FROM events WHERE node_id = ?1 AND seq = ?2",
                 params![ev.node_id, ev.seq as i64],
                 |r| r.get(0),
             )
             .optional()?;
-        match held {
-            Some(h) if h == ev.hash => {
-                self.report.already_held += 1;
-                return Ok(());
-            }
-            Some(_) => {
-                return Err(foreign(
-                    &ev.node_id,
-                    ev.seq,
-                    "a different event with the same identity is already held (the node forked)"
-                        .into(),
-                ));
-            }
-            None => {}
+        if self.identical(held, &ev.node_id, ev.seq, &ev.hash)? {
+            return Ok(());
         }
         if let Some(h) = stub_at(tx, &ev.node_id, ev.seq)? {
             return self.fill(tx, ev, &h.stub);
@@ -361,17 +346,13 @@ impl Ctx<'_> {
         if data {
             self.last_data = Some(pos);
         }
-        tx.execute(
-            "INSERT INTO node_heads (node_id, seq, hash) VALUES (?1, ?2, ?3)
-             ON CONFLICT (node_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            params![ev.node_id, ev.seq as i64, ev.hash],
-        )?;
+        set_head(tx, &ev.node_id, ev.seq, &ev.hash)?;
         self.report.applied += 1;
         Ok(())
     }
 
     fn stub(&mut self, tx: &Transaction<'_>, st: &Stub) -> Result<(), JournalError> {
-        let held: Option<String> = tx
+        let held = tx
             .query_row(
                 "SELECT hash FROM events WHERE node_id = ?1 AND seq = ?2
                  UNION ALL SELECT hash FROM withheld_events WHERE node_id = ?1 AND seq = ?2",
@@ -379,20 +360,8 @@ impl Ctx<'_> {
                 |r| r.get(0),
             )
             .optional()?;
-        match held {
-            Some(h) if h == st.hash => {
-                self.report.already_held += 1;
-                return Ok(());
-            }
-            Some(_) => {
-                return Err(foreign(
-                    &st.node_id,
-                    st.seq,
-                    "a different event with the same identity is already held (the node forked)"
-                        .into(),
-                ));
-            }
-            None => {}
+        if self.identical(held, &st.node_id, st.seq, &st.hash)? {
+            return Ok(());
         }
         self.admit(tx, &st.node_id, st.seq)?;
         apply_stub(tx, st, &self.known[&st.node_id])
@@ -400,15 +369,4 @@ impl Ctx<'_> {
         self.report.withheld += 1;
         Ok(())
     }
-}
-
-fn head(tx: &Transaction<'_>, node: &str) -> Result<(u64, String), JournalError> {
-    Ok(tx
-        .query_row(
-            "SELECT seq, hash FROM node_heads WHERE node_id = ?1",
-            [node],
-            |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
-        )
-        .optional()?
-        .unwrap_or((0, GENESIS.to_string())))
 }

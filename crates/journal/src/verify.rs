@@ -506,15 +506,7 @@ impl Journal {
                         other = fail(id, retired(&ev.node_id, ev.seq, r.last_seq));
                         break;
                     }
-                    let at = At {
-                        pos,
-                        node_id: &ev.node_id,
-                        seq: ev.seq,
-                        recorded_at: &ev.recorded_at,
-                        occurred_at: &ev.occurred_at,
-                        actor: &ev.actor,
-                    };
-                    match projection::apply(&fresh, &at, &parsed) {
+                    match projection::apply(&fresh, &At::of(pos, ev), &parsed) {
                         Ok(true) => last_data = Some(pos),
                         Ok(false) => {}
                         Err(e) => {
@@ -639,15 +631,7 @@ impl Journal {
                     .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
                 let parsed: Event = crate::event_format::decode(&ev.payload)
                     .map_err(|e| JournalError::corrupt(format!("event at position {pos}"), e))?;
-                let at = At {
-                    pos,
-                    node_id: &ev.node_id,
-                    seq: ev.seq,
-                    recorded_at: &ev.recorded_at,
-                    occurred_at: &ev.occurred_at,
-                    actor: &ev.actor,
-                };
-                if projection::apply(&tx, &at, &parsed)? {
+                if projection::apply(&tx, &At::of(pos, &ev), &parsed)? {
                     last_data = Some(pos);
                 }
                 n += 1;

@@ -30,6 +30,20 @@ pub(crate) struct At<'a> {
     pub actor: &'a str,
 }
 
+impl<'a> At<'a> {
+    /// Where a stored event sits, at local position `pos`.
+    pub(crate) fn of(pos: i64, ev: &'a crate::record::StoredEvent) -> At<'a> {
+        At {
+            pos,
+            node_id: &ev.node_id,
+            seq: ev.seq,
+            recorded_at: &ev.recorded_at,
+            occurred_at: &ev.occurred_at,
+            actor: &ev.actor,
+        }
+    }
+}
+
 pub(crate) fn json<T: serde::Serialize>(v: &T) -> String {
     // Serialising our own plain data types cannot fail.
     serde_json::to_string(v).unwrap_or_default()
