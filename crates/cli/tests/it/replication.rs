@@ -221,6 +221,49 @@ fn mobility_status(d: &Path, person: &str) -> String {
         .to_string()
 }
 
+/// The on-call manager declares a disruption of email on node `d`; its id.
+fn declare(d: &Path, title: &str, severity: &str) -> String {
+    let declared = json(
+        d,
+        &[
+            "--as",
+            "s-daniel-hughes",
+            "disruption",
+            "declare",
+            "--title",
+            title,
+            "--dependency",
+            "email",
+            "--severity",
+            severity,
+        ],
+    );
+    declared["disruption"]["id"].as_str().unwrap().to_string()
+}
+
+/// The on-call manager records on node `d` calling the registered manager about Chen.
+fn call_the_manager(d: &Path) {
+    lantern(d)
+        .args([
+            "--as",
+            "s-daniel-hughes",
+            "record",
+            "call",
+            "--direction",
+            "outgoing",
+            "--party",
+            "Amara Osei",
+            "--purpose",
+            "Tell the registered manager",
+            "--outcome",
+            "She will open the office at 7",
+            "--person",
+            "p-0001",
+        ])
+        .assert()
+        .success();
+}
+
 /// A small deterministic generator (xorshift), so a failing schedule can be run again.
 struct Rng(u64);
 impl Rng {
@@ -332,41 +375,8 @@ fn the_laptop_cut_off_serves_and_records_and_its_events_reach_the_hub_with_their
         "the page says how fresh it is"
     );
     // A disruption declared and a call recorded while cut off.
-    let declared = json(
-        laptop,
-        &[
-            "--as",
-            "s-daniel-hughes",
-            "disruption",
-            "declare",
-            "--title",
-            "Email and office internet down",
-            "--dependency",
-            "email",
-            "--severity",
-            "major",
-        ],
-    );
-    let disruption = declared["disruption"]["id"].as_str().unwrap().to_string();
-    lantern(laptop)
-        .args([
-            "--as",
-            "s-daniel-hughes",
-            "record",
-            "call",
-            "--direction",
-            "outgoing",
-            "--party",
-            "Amara Osei",
-            "--purpose",
-            "Tell the registered manager",
-            "--outcome",
-            "She will open the office at 7",
-            "--person",
-            "p-0001",
-        ])
-        .assert()
-        .success();
+    let disruption = declare(laptop, "Email and office internet down", "major");
+    call_the_manager(laptop);
     std::thread::sleep(Duration::from_secs(3));
     let held = |d: &Path| -> Vec<(String, String)> {
         let db = rusqlite::Connection::open(d.join("lantern.db")).unwrap();
@@ -511,22 +521,7 @@ fn a_forged_node_and_a_retired_node_are_refused_by_every_peer() {
     // The stolen key still signs evidence packs that hold together on their own; checked against
     // the organisation's record of its nodes, they are refused. The hub's own pass.
     let pack = |d: &Path, name: &str| {
-        let declared = json(
-            d,
-            &[
-                "--as",
-                "s-daniel-hughes",
-                "disruption",
-                "declare",
-                "--title",
-                name,
-                "--dependency",
-                "email",
-                "--severity",
-                "minor",
-            ],
-        );
-        let id = declared["disruption"]["id"].as_str().unwrap().to_string();
+        let id = declare(d, name, "minor");
         let out = d.join(name);
         lantern(d)
             .args([
@@ -759,40 +754,8 @@ fn a_laptop_of_one_service_serves_its_people_says_others_are_held_elsewhere_and_
 
     // Cut off, the laptop records a call; healed, the hub holds it and the laptop's reads.
     proxy.set(false);
-    json(
-        laptop,
-        &[
-            "--as",
-            "s-daniel-hughes",
-            "disruption",
-            "declare",
-            "--title",
-            "Office internet down",
-            "--dependency",
-            "email",
-            "--severity",
-            "major",
-        ],
-    );
-    lantern(laptop)
-        .args([
-            "--as",
-            "s-daniel-hughes",
-            "record",
-            "call",
-            "--direction",
-            "outgoing",
-            "--party",
-            "Amara Osei",
-            "--purpose",
-            "Tell the registered manager",
-            "--outcome",
-            "She will open the office at 7",
-            "--person",
-            "p-0001",
-        ])
-        .assert()
-        .success();
+    declare(laptop, "Office internet down", "major");
+    call_the_manager(laptop);
     proxy.set(true);
     same_chains(&[hub, laptop]);
     let node = status(laptop)["node"].as_str().unwrap().to_string();

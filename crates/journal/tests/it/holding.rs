@@ -6,29 +6,6 @@ use lantern_core::ids::{PersonId, ServiceId};
 use lantern_core::mei::{Method, Provenance, SectionKind};
 use lantern_journal::{Journal, JournalError, NewEvent};
 
-/// `who` enrols `other`, holding `services`.
-fn enrol(who: &mut Journal, other: &Journal, services: &[&str]) {
-    let public_key = other.node_keys().unwrap()[other.node_id()].clone();
-    who.append(
-        NewEvent::now(
-            "staff:s-admin",
-            Event::NodeEnrolled {
-                node: other.node_id().to_string(),
-                public_key,
-                name: "laptop".into(),
-                role: "laptop".into(),
-                reason: "test".into(),
-                services: services
-                    .iter()
-                    .map(|s| ServiceId::parse(s).unwrap())
-                    .collect(),
-            },
-        ),
-        now(),
-    )
-    .unwrap();
-}
-
 /// A person of service `svc`.
 fn person_in(i: usize, svc: &str) -> Event {
     let Event::PersonAdded(mut p) = person(i) else {
@@ -88,8 +65,8 @@ fn a_node_of_one_service_holds_its_people_whole_and_everyone_elses_events_as_stu
     hub.append_batch(evs, now()).unwrap();
     let mut laptop = Journal::create(dl.path()).unwrap();
     laptop.set_holding(&["svc-0".into()]).unwrap();
-    enrol(&mut laptop, &hub, &[]);
-    enrol(&mut hub, &laptop, &["svc-0"]);
+    enrol_holding(&mut laptop, &hub, &[]);
+    enrol_holding(&mut hub, &laptop, &["svc-0"]);
 
     let (whole, stubs) = pull(&hub, &mut laptop).unwrap();
     assert_eq!(stubs, 2, "the two svc-1 people's sections are stubs");
@@ -130,7 +107,7 @@ fn a_node_of_one_service_holds_its_people_whole_and_everyone_elses_events_as_stu
     // A node holding the whole organisation takes no stubs.
     let (dx,) = (tempfile::tempdir().unwrap(),);
     let mut other = Journal::create(dx.path()).unwrap();
-    enrol(&mut other, &hub, &[]);
+    enrol_holding(&mut other, &hub, &[]);
     let c = laptop
         .changes_after(&other.version_vector().unwrap(), 500, hub.node_id())
         .unwrap();

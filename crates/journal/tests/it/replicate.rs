@@ -6,22 +6,7 @@ use lantern_journal::{Journal, NewEvent, VersionVector};
 
 /// `who` enrols `other`'s key: from then on it takes `other`'s events.
 fn enrol(who: &mut Journal, other: &Journal) {
-    let public_key = other.node_keys().unwrap()[other.node_id()].clone();
-    who.append(
-        NewEvent::now(
-            "staff:s-admin",
-            Event::NodeEnrolled {
-                node: other.node_id().to_string(),
-                public_key,
-                name: "peer".into(),
-                role: "office".into(),
-                reason: "test".into(),
-                services: vec![],
-            },
-        ),
-        now(),
-    )
-    .unwrap();
+    enrol_holding(who, other, &[]);
 }
 
 fn sync(from: &Journal, to: &mut Journal) -> usize {

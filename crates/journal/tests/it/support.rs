@@ -76,3 +76,32 @@ pub fn populated(dir: &std::path::Path, n: usize) -> Journal {
     j.append_batch(evs, now()).unwrap();
     j
 }
+
+/// `who` enrols `other`'s key, holding `services` (none: the whole organisation): from then on it
+/// takes `other`'s events.
+pub fn enrol_holding(who: &mut Journal, other: &Journal, services: &[&str]) {
+    let public_key = other.node_keys().unwrap()[other.node_id()].clone();
+    who.append(
+        NewEvent::now(
+            "staff:s-admin",
+            Event::NodeEnrolled {
+                node: other.node_id().to_string(),
+                public_key,
+                name: "peer".into(),
+                role: if services.is_empty() {
+                    "office"
+                } else {
+                    "laptop"
+                }
+                .into(),
+                reason: "test".into(),
+                services: services
+                    .iter()
+                    .map(|s| ServiceId::parse(s).unwrap())
+                    .collect(),
+            },
+        ),
+        now(),
+    )
+    .unwrap();
+}
